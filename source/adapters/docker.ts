@@ -1,0 +1,174 @@
+// Docker: the CLI on PATH (and Docker Desktop's WSL stub), and the daemon through dockerode.
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import type {DockerDaemonState} from '../engine/doctor/types.js';
+import type {Env, System} from './system.js';
+
+export const defaultDockerSocket = '/var/run/docker.sock';
+
+export type DockerEndpoint =
+	| {readonly type: 'socket'; readonly host: string; readonly socketPath: string}
+	| {readonly type: 'tcp'; readonly host: string; readonly hostname: string; readonly port: number; readonly tls: boolean; readonly certPath: string | undefined}
+	| {readonly type: 'unsupported'; readonly host: string; readonly why: string};
+
+/** Where the daemon is, as the docker CLI would resolve it from DOCKER_HOST. */
+export function dockerEndpoint(env: Env): DockerEndpoint {
+	const host = env['DOCKER_HOST']?.trim();
+	if (!host) {
+		return {type: 'socket', host: `unix://${defaultDockerSocket}`, socketPath: defaultDockerSocket};
+	}
+
+	if (host.startsWith('unix://')) {
+		return {type: 'socket', host, socketPath: host.slice('unix://'.length)};
+	}
+
+	if (host.startsWith('tcp://') || host.startsWith('http://') || host.startsWith('https://')) {
+		let url: URL;
+		try {
+			url = new URL(host.replace(/^tcp:/, 'http:'));
+		} catch {
+			return {type: 'unsupported', host, why: `DOCKER_HOST=${host} is not a valid address.`};
+		}
+
+		const tls = host.startsWith('https://') || (env['DOCKER_TLS_VERIFY'] ?? '') !== '';
+		const port = url.port ? Number(url.port) : (tls ? 2376 : 2375);
+		return {type: 'tcp', host, hostname: url.hostname, port, tls, certPath: env['DOCKER_CERT_PATH']};
+	}
+
+	if (host.startsWith('ssh://')) {
+		return {type: 'unsupported', host, why: 'DOCKER_HOST uses ssh://, which todo-deploy does not reach directly; forward the socket (ssh -L) or use a docker context with unix:// or tcp://.'};
+	}
+
+	return {type: 'unsupported', host, why: `DOCKER_HOST=${host} has a scheme todo-deploy does not know (expected unix://, tcp:// or ssh://).`};
+}
+
+const stubPattern = /The command '(?<command>[^']+)' could not be found in this WSL (?<version>\d) distro/;
+
+/** Docker Desktop puts a stub `docker` in WSL distros whose integration is off; it prints this text. */
+export function parseDesktopStub(output: string): {readonly wsl: 1 | 2} | undefined {
+	const match = stubPattern.exec(output);
+	if (!match?.groups) {
+		return undefined;
+	}
+
+	return {wsl: match.groups['version'] === '1' ? 1 : 2};
+}
+
+/** `docker --version` prints "Docker version 28.2.2, build e6534b4". */
+export function parseDockerCliVersion(output: string): string | undefined {
+	return /Docker version (?<version>[^\s,]+)/.exec(output)?.groups?.['version'];
+}
+
+export type DockerCli = {
+	readonly type: 'present' | 'missing' | 'desktop-stub';
+	readonly path: string | undefined;
+	readonly version: string | undefined;
+	readonly stubMessage: string | undefined;
+};
+
+export async function detectDockerCli(system: System, timeoutMs: number): Promise<DockerCli> {
+	const cliPath = await system.which('docker');
+	if (!cliPath) {
+		return {type: 'missing', path: undefined, version: undefined, stubMessage: undefined};
+	}
+
+	const result = await system.run(cliPath, ['--version'], {timeoutMs});
+	const output = `${result.stdout}\n${result.stderr}`;
+	if (parseDesktopStub(output)) {
+		return {type: 'desktop-stub', path: cliPath, version: undefined, stubMessage: output.trim()};
+	}
+
+	return {type: 'present', path: cliPath, version: parseDockerCliVersion(output), stubMessage: undefined};
+}
+
+function readCert(certPath: string | undefined, file: string): Buffer | undefined {
+	if (!certPath) {
+		return undefined;
+	}
+
+	try {
+		return readFileSync(path.join(certPath, file));
+	} catch {
+		return undefined;
+	}
+}
+
+const importDockerode = async () => import('dockerode');
+let dockerode: ReturnType<typeof importDockerode> | undefined;
+// Loaded on first use: it costs ~150 ms, which the first frame should not wait for.
+const loadDockerode = async () => {
+	dockerode ??= importDockerode();
+	return dockerode;
+};
+
+export async function connectDocker(endpoint: DockerEndpoint, timeoutMs: number) {
+	const {default: Docker} = await loadDockerode();
+	if (endpoint.type === 'socket') {
+		return new Docker({socketPath: endpoint.socketPath, timeout: timeoutMs});
+	}
+
+	if (endpoint.type === 'tcp') {
+		return new Docker({
+			host: endpoint.hostname,
+			port: endpoint.port,
+			protocol: endpoint.tls ? 'https' : 'http',
+			ca: readCert(endpoint.certPath, 'ca.pem'),
+			cert: readCert(endpoint.certPath, 'cert.pem'),
+			key: readCert(endpoint.certPath, 'key.pem'),
+			timeout: timeoutMs,
+		});
+	}
+
+	throw new Error(endpoint.why);
+}
+
+function errorCode(error: unknown): string | undefined {
+	const value = (error as {code?: unknown} | undefined)?.code;
+	return typeof value === 'string' ? value : undefined;
+}
+
+function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Pings the daemon and reads its version and resources. Never throws. */
+export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<DockerDaemonState> {
+	const endpoint = dockerEndpoint(env);
+	if (endpoint.type === 'unsupported') {
+		return {type: 'error', message: endpoint.why};
+	}
+
+	try {
+		const docker = await connectDocker(endpoint, timeoutMs);
+		await docker.ping();
+		const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string}>]);
+		return {
+			type: 'reachable',
+			version: version.Version,
+			apiVersion: version.ApiVersion,
+			osType: info.OSType ?? version.Os,
+			cpus: info.NCPU,
+			memoryMiB: info.MemTotal === undefined ? undefined : Math.round(info.MemTotal / 1024 / 1024),
+		};
+	} catch (error) {
+		const code = errorCode(error);
+		const socket = endpoint.type === 'socket' ? endpoint.socketPath : endpoint.host;
+		if (code === 'EACCES' || code === 'EPERM') {
+			return {type: 'permission-denied', socket};
+		}
+
+		if (code === 'ENOENT') {
+			return {type: 'no-socket', socket};
+		}
+
+		if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
+			return {type: 'refused', message: errorMessage(error)};
+		}
+
+		if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(errorMessage(error))) {
+			return {type: 'timeout'};
+		}
+
+		return {type: 'error', message: errorMessage(error)};
+	}
+}

@@ -1,0 +1,192 @@
+// The one door to the machine: files, environment, PATH look-ups and process runs.
+// Detectors take a System so tests can hand them real captured outputs.
+import {constants as fsConstants} from 'node:fs';
+import {access, readFile, stat} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type RunResult = {
+	/** The command was found and ran to an exit code. */
+	readonly exitCode: number | undefined;
+	readonly stdout: string;
+	readonly stderr: string;
+	readonly timedOut: boolean;
+	/** The executable was not found or could not be started. */
+	readonly notFound: boolean;
+	readonly durationMs: number;
+};
+
+export type RunOptions = {
+	readonly timeoutMs: number;
+	readonly env?: Env;
+};
+
+export type System = {
+	readonly env: Env;
+	readonly platform: NodeJS.Platform;
+	readonly arch: string;
+	readonly kernelRelease: string;
+	readonly cpus: number;
+	readonly memoryBytes: number;
+	readonly homedir: string;
+	readonly uid: number | undefined;
+	readFile(file: string): Promise<string | undefined>;
+	exists(file: string): Promise<boolean>;
+	/** Whether the current user may read and write the file (a device or socket). */
+	canReadWrite(file: string): Promise<'yes' | 'no' | 'absent'>;
+	which(command: string): Promise<string | undefined>;
+	run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
+};
+
+export async function whichIn(command: string, env: Env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+	const directories = (env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
+	const extensions = platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
+	for (const directory of directories) {
+		for (const extension of extensions) {
+			const candidate = path.join(directory, command + extension);
+			try {
+				// eslint-disable-next-line no-await-in-loop -- PATH order matters: first match wins.
+				await access(candidate, fsConstants.X_OK);
+				// eslint-disable-next-line no-await-in-loop
+				const info = await stat(candidate);
+				if (info.isFile()) {
+					return candidate;
+				}
+			} catch {
+				// Not here; try the next directory.
+			}
+		}
+	}
+
+	return undefined;
+}
+
+type ExecaModule = typeof import('execa');
+let execaModule: Promise<ExecaModule> | undefined;
+// Loaded on first use so the first frame does not wait for it.
+const loadExeca = async () => {
+	execaModule ??= import('execa');
+	return execaModule;
+};
+
+export async function runCommand(command: string, args: readonly string[], options: RunOptions & {env: Env}): Promise<RunResult> {
+	const started = performance.now();
+	const {execa} = await loadExeca();
+	const child = execa(command, args, {
+		env: options.env as Record<string, string>,
+		extendEnv: false,
+		reject: false,
+		stdin: 'ignore',
+		timeout: options.timeoutMs,
+		forceKillAfterDelay: 500,
+		maxBuffer: 4 * 1024 * 1024,
+		stripFinalNewline: true,
+		windowsHide: true,
+	});
+	// A grandchild may hold the pipes open after the kill; never wait for it longer than this.
+	let guard: NodeJS.Timeout | undefined;
+	const hardStop = new Promise<'hung'>(resolve => {
+		guard = setTimeout(() => {
+			resolve('hung');
+		}, options.timeoutMs + 1500);
+		guard.unref();
+	});
+	const result = await Promise.race([child, hardStop]);
+	clearTimeout(guard);
+	const durationMs = performance.now() - started;
+	if (result === 'hung') {
+		child.kill('SIGKILL');
+		return {exitCode: undefined, stdout: '', stderr: '', timedOut: true, notFound: false, durationMs};
+	}
+
+	const notFound = result.exitCode === undefined && !result.timedOut && /ENOENT|EACCES/.test(String(result.code ?? result.message));
+	return {
+		exitCode: result.exitCode,
+		stdout: typeof result.stdout === 'string' ? result.stdout : '',
+		stderr: typeof result.stderr === 'string' ? result.stderr : '',
+		timedOut: Boolean(result.timedOut),
+		notFound,
+		durationMs,
+	};
+}
+
+export function createSystem(env: Env = process.env): System {
+	return {
+		env,
+		platform: process.platform,
+		arch: process.arch,
+		kernelRelease: os.release(),
+		cpus: os.availableParallelism(),
+		memoryBytes: os.totalmem(),
+		homedir: env['HOME'] ?? os.homedir(),
+		uid: process.getuid?.(),
+		async readFile(file) {
+			try {
+				return await readFile(file, 'utf8');
+			} catch {
+				return undefined;
+			}
+		},
+		async exists(file) {
+			try {
+				await access(file);
+				return true;
+			} catch {
+				return false;
+			}
+		},
+		async canReadWrite(file) {
+			try {
+				await access(file, fsConstants.R_OK | fsConstants.W_OK);
+				return 'yes';
+			} catch (error) {
+				return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'no';
+			}
+		},
+		async which(command) {
+			return whichIn(command, env);
+		},
+		async run(command, args, options) {
+			return runCommand(command, args, {...options, env: options.env ?? env});
+		},
+	};
+}
+
+export type ToolProbe = {
+	readonly path: string | undefined;
+	readonly version: string | undefined;
+	readonly result: RunResult | undefined;
+};
+
+/** Finds a tool on PATH and asks it its version; the parser reads stdout and stderr together. */
+export async function probeTool(system: System, command: string, args: readonly string[], parse: (output: string) => string | undefined, timeoutMs: number): Promise<ToolProbe> {
+	const toolPath = await system.which(command);
+	if (!toolPath) {
+		return {path: undefined, version: undefined, result: undefined};
+	}
+
+	const result = await system.run(toolPath, args, {timeoutMs});
+	return {path: toolPath, version: parse(`${result.stdout}\n${result.stderr}`), result};
+}
+
+/** The first "vX.Y.Z" (or "X.Y.Z") in a tool's output, with its leading "v". */
+export function firstSemver(output: string): string | undefined {
+	const match = /\bv?(\d+\.\d+\.\d+(?:[-+][\w.-]+)?)\b/.exec(output);
+	return match ? `v${match[1]}` : undefined;
+}
+
+/** Why a run gave no answer, in words for the user. */
+export function describeRunFailure(command: string, result: RunResult): string {
+	if (result.timedOut) {
+		return `\`${command}\` did not answer within ${Math.round(result.durationMs / 1000)} s.`;
+	}
+
+	if (result.notFound) {
+		return `\`${command}\` could not be started.`;
+	}
+
+	const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n');
+	return `\`${command}\` exited with code ${result.exitCode ?? 'unknown'}${output ? `: ${output}` : '.'}`;
+}

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type {System} from '../../adapters/system.js';
+import type {PlatformFacts, WslVersion} from './types.js';
+
+/**
+ * WSL 1 kernels are Microsoft's Linux emulation and say "-Microsoft" (4.4.0-18362-Microsoft, 3.4.0-Microsoft);
+ * WSL 2 kernels are real Linux and say "microsoft-standard" (often with "-WSL2").
+ * A custom WSL 2 kernel may say neither; then WSL_DISTRO_NAME plus WSL_INTEROP (set by WSL 2's init) tell.
+ */
+export function detectWsl(kernelRelease: string, procVersion: string | undefined, env: Readonly<Record<string, string | undefined>>): WslVersion {
+	const text = `${kernelRelease}\n${procVersion ?? ''}`;
+	if (/microsoft-standard|WSL2/i.test(text)) {
+		return 2;
+	}
+
+	if (/-Microsoft\b|\bMicrosoft@Microsoft\.com\b/.test(text)) {
+		return 1;
+	}
+
+	if (env['WSL_DISTRO_NAME']) {
+		return env['WSL_INTEROP'] ? 2 : 1;
+	}
+
+	return null;
+}
+
+export async function detectPlatform(system: System): Promise<PlatformFacts> {
+	const [procVersion, systemd] = await Promise.all([
+		system.platform === 'linux' ? system.readFile('/proc/version') : Promise.resolve(undefined),
+		system.platform === 'linux' ? system.exists('/run/systemd/system') : Promise.resolve(false),
+	]);
+	const wsl = system.platform === 'linux' ? detectWsl(system.kernelRelease, procVersion, system.env) : null;
+	const userBin = path.join(system.homedir, '.local', 'bin');
+	const pathEntries = (system.env['PATH'] ?? '').split(path.delimiter).map(entry => path.resolve(entry));
+	return {
+		os: system.platform,
+		arch: system.arch,
+		kernel: system.kernelRelease,
+		wsl,
+		wslDistro: wsl ? system.env['WSL_DISTRO_NAME'] : undefined,
+		systemd,
+		cpus: system.cpus,
+		memoryMiB: Math.round(system.memoryBytes / 1024 / 1024),
+		userBin,
+		userBinOnPath: pathEntries.includes(userBin),
+	};
+}
+
+/** What to type to start a Docker Engine installed in this Linux (or WSL) system. */
+export function startDockerCommand(platform: PlatformFacts): string {
+	if (platform.os === 'darwin') {
+		return 'open -a Docker';
+	}
+
+	return platform.systemd ? 'sudo systemctl start docker' : 'sudo service docker start';
+}

@@ -1,0 +1,176 @@
+// Pure: the checks' outcomes -> the path that will work here, why, and why not the others.
+import {installStep} from '../tools.js';
+import {minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type InstallStep, type Recommendation, type RecommendationTarget, type ToolName} from './types.js';
+
+export type Outcomes = Partial<{[Id in CheckId]: CheckOutcome<Id>}>;
+
+type Candidate = {
+	readonly target: RecommendationTarget;
+	readonly viable: boolean;
+	readonly why: string;
+	readonly command: string;
+	readonly needs: readonly ToolName[];
+};
+
+const facts = <Id extends CheckId>(outcomes: Outcomes, id: Id): CheckFacts[Id] | undefined => outcomes[id]?.facts as CheckFacts[Id] | undefined;
+
+function why(outcome: CheckOutcome | undefined, fallback: string): string {
+	if (!outcome) {
+		return fallback;
+	}
+
+	if (outcome.incomplete) {
+		return `the ${fallback} check could not finish: ${outcome.summary}`;
+	}
+
+	return outcome.summary;
+}
+
+export function recommend(outcomes: Outcomes): Recommendation {
+	const platform = facts(outcomes, 'platform');
+	const docker = facts(outcomes, 'docker');
+	const cluster = facts(outcomes, 'cluster');
+	const minikube = facts(outcomes, 'minikube');
+	const kind = facts(outcomes, 'kind');
+	const kvm2 = facts(outcomes, 'kvm2');
+	const wsl1 = platform?.wsl === 1;
+	const daemon = docker?.daemon.type === 'reachable' ? docker.daemon : undefined;
+	const dockerUsable = !wsl1 && daemon !== undefined && daemon.osType === 'linux' && docker?.cli === 'present';
+	const dockerWhy = wsl1 ? 'WSL 1 cannot run Docker' : dockerUsable ? '' : why(outcomes.docker, 'Docker');
+
+	// 1. A local cluster that already answers.
+	const reachableLocal = [...(cluster?.contexts ?? [])]
+		.filter(context => context.local && context.reachable)
+		.sort((a, b) => Number(b.current) - Number(a.current));
+	const existing = reachableLocal[0];
+	const unreachableLocal = (cluster?.contexts ?? []).filter(context => context.local && context.reachable === false);
+	const existingCandidate: Candidate = existing
+		? {
+			target: 'existing-context',
+			viable: true,
+			why: `${existing.name} is a ${existing.local ?? 'local'} cluster that answers (Kubernetes ${existing.serverVersion ?? '?'}); nothing needs to be created.`,
+			command: `kubectl config use-context ${existing.name}`,
+			needs: [],
+		}
+		: {
+			target: 'existing-context',
+			viable: false,
+			why: unreachableLocal.length > 0
+				? `no local cluster answers: ${unreachableLocal.map(context => `${context.name} (${context.error ?? 'no answer'})`).join('; ')}`
+				: cluster?.error ? `the kubeconfig cannot be read: ${cluster.error}` : 'no local cluster (minikube, kind, docker-desktop, k3d) is set up yet',
+			command: '',
+			needs: [],
+		};
+
+	// 2. minikube with the docker driver, sized to what the engine has.
+	const engineCpus = daemon?.cpus ?? platform?.cpus ?? 0;
+	const engineMiB = daemon?.memoryMiB ?? platform?.memoryMiB ?? 0;
+	const cpus = Math.min(4, engineCpus);
+	const memory = Math.min(minikubeNeeds.memoryMiB, Math.floor((engineMiB * 0.75) / 256) * 256);
+	const dockerProfile = minikube?.profiles.find(profile => profile.driver === 'docker');
+	let minikubeWhyNot = '';
+	if (!dockerUsable) {
+		minikubeWhyNot = dockerWhy;
+	} else if (engineCpus < minikubeNeeds.cpus) {
+		minikubeWhyNot = `Docker has ${engineCpus} CPU; minikube needs ${minikubeNeeds.cpus}`;
+	} else if (memory < minikubeNeeds.minimumMemoryMiB) {
+		minikubeWhyNot = `Docker has ${engineMiB} MiB memory; minikube needs at least ${minikubeNeeds.minimumMemoryMiB} MiB for the cluster`;
+	}
+
+	const minikubeCandidate: Candidate = {
+		target: 'minikube-docker',
+		viable: minikubeWhyNot === '',
+		why: minikubeWhyNot || `Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}.`,
+		command: dockerProfile
+			? `minikube start -p ${dockerProfile.name}`
+			: `minikube start --driver=docker --cpus=${cpus} --memory=${memory}mb`,
+		needs: minikube?.path ? [] : ['minikube'],
+	};
+
+	// 3. kind, also on Docker.
+	const kindCluster = kind?.clusters[0];
+	const kindCandidate: Candidate = {
+		target: 'kind',
+		viable: dockerUsable,
+		why: dockerUsable
+			? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${platform?.wsl === 2 ? ' (in WSL 2 it needs cgroup v2; see kind\'s WSL 2 notes if create fails)' : ''}.`
+			: dockerWhy,
+		command: kindCluster ? `docker start ${kindCluster}-control-plane` : 'kind create cluster --name todo',
+		needs: kind?.path ? [] : ['kind'],
+	};
+
+	// 4. minikube in a KVM virtual machine.
+	const kvmUsable = !wsl1 && kvm2?.devKvm === 'yes' && kvm2.virsh !== undefined;
+	const kvmCandidate: Candidate = {
+		target: 'minikube-kvm2',
+		viable: kvmUsable,
+		why: kvmUsable
+			? 'KVM and libvirt are usable; minikube runs the cluster in a virtual machine.'
+			: wsl1 ? 'WSL 1 has no KVM' : why(outcomes.kvm2, 'KVM2'),
+		command: 'minikube start --driver=kvm2',
+		needs: minikube?.path ? [] : ['minikube'],
+	};
+
+	const ranked = [existingCandidate, minikubeCandidate, kindCandidate, kvmCandidate];
+	const chosen = ranked.find(candidate => candidate.viable);
+	const rejected = ranked
+		.filter(candidate => candidate !== chosen)
+		.map(candidate => ({
+			target: candidate.target,
+			why: candidate.viable ? `also possible, ranked after ${chosen?.target ?? ''}: ${candidate.why}` : candidate.why,
+		}));
+
+	const alwaysNeeded: ToolName[] = [];
+	const helm = facts(outcomes, 'helm');
+	const trivy = facts(outcomes, 'trivy');
+	const kubectl = facts(outcomes, 'kubectl');
+	if (helm && !helm.path) {
+		alwaysNeeded.push('helm');
+	}
+
+	if (trivy && !trivy.path) {
+		alwaysNeeded.push('trivy');
+	}
+
+	if (kubectl && !kubectl.path) {
+		alwaysNeeded.push('kubectl');
+	}
+
+	const platformForInstall = {os: platform?.os ?? 'linux', arch: platform?.arch ?? 'x64'};
+	const install: InstallStep[] = [...(chosen?.needs ?? []), ...alwaysNeeded].map(tool => installStep(tool, platformForInstall));
+
+	const pathSetup = install.length > 0 && platform && !platform.userBinOnPath
+		? `export PATH="$HOME/.local/bin:$PATH" && echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
+		: null;
+	if (chosen) {
+		return {target: chosen.target, command: chosen.command, why: chosen.why, install, pathSetup, rejected, fixes: []};
+	}
+
+	// Nothing works: the smallest set of fixes, in the order they unblock each other.
+	const fixes: string[] = [];
+	if (wsl1 && outcomes.platform?.fix) {
+		fixes.push(outcomes.platform.fix);
+	}
+
+	if (!dockerUsable && outcomes.docker?.fix) {
+		fixes.push(outcomes.docker.fix);
+	} else if (dockerUsable && minikubeWhyNot) {
+		fixes.push(platform?.wsl === 2
+			? 'Give WSL 2 more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then wsl --shutdown in PowerShell.'
+			: 'Give Docker at least 2 CPUs and 2 GB of memory (Docker Desktop > Settings > Resources).');
+	}
+
+	if (fixes.length === 0) {
+		fixes.push('Install Docker Engine (or turn on Docker Desktop), then run todo-deploy doctor again.');
+	}
+
+	return {
+		target: null,
+		command: null,
+		why: `No cluster can be started here yet: ${[wsl1 ? 'this is WSL 1' : '', dockerWhy].filter(Boolean).join('; ')}.`,
+		install,
+		pathSetup,
+		rejected,
+		fixes,
+	};
+}

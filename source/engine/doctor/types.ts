@@ -1,0 +1,134 @@
+export const checkIds = ['platform', 'docker', 'kvm2', 'minikube', 'kind', 'kubectl', 'cluster', 'helm', 'trivy'] as const;
+export type CheckId = (typeof checkIds)[number];
+
+/** What minikube asks for by default, and the least it starts with. */
+export const minikubeNeeds = {cpus: 2, memoryMiB: 4096, minimumMemoryMiB: 1800} as const;
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
+
+export type WslVersion = 1 | 2 | null;
+
+export type PlatformFacts = {
+	readonly os: string;
+	readonly arch: string;
+	readonly kernel: string;
+	readonly wsl: WslVersion;
+	readonly wslDistro: string | undefined;
+	readonly systemd: boolean;
+	readonly cpus: number;
+	readonly memoryMiB: number;
+	/** Where the install commands put tools, and whether PATH already has it. */
+	readonly userBin: string;
+	readonly userBinOnPath: boolean;
+};
+
+export type DockerDaemonState =
+	| {readonly type: 'reachable'; readonly version: string; readonly apiVersion: string; readonly osType: string; readonly cpus: number | undefined; readonly memoryMiB: number | undefined}
+	| {readonly type: 'permission-denied'; readonly socket: string}
+	| {readonly type: 'no-socket'; readonly socket: string}
+	| {readonly type: 'refused'; readonly message: string}
+	| {readonly type: 'timeout'}
+	| {readonly type: 'error'; readonly message: string};
+
+export type DockerFacts = {
+	readonly cli: 'present' | 'missing' | 'desktop-stub';
+	readonly cliPath: string | undefined;
+	readonly cliVersion: string | undefined;
+	/** What the Docker Desktop stub printed, when it is the `docker` on PATH. */
+	readonly stubMessage: string | undefined;
+	readonly host: string;
+	readonly daemon: DockerDaemonState;
+};
+
+export type Kvm2Facts = {
+	readonly devKvm: 'yes' | 'no' | 'absent';
+	readonly virsh: string | undefined;
+	readonly driver: string | undefined;
+};
+
+export type ToolFacts = {
+	readonly path: string | undefined;
+	readonly version: string | undefined;
+};
+
+export type MinikubeProfile = {
+	readonly name: string;
+	readonly status: string;
+	readonly driver: string | undefined;
+};
+
+export type MinikubeFacts = ToolFacts & {readonly profiles: readonly MinikubeProfile[]};
+export type KindFacts = ToolFacts & {readonly clusters: readonly string[]};
+
+export type LocalKind = 'minikube' | 'kind' | 'docker-desktop' | 'k3d' | 'rancher-desktop';
+
+export type KubeContextFacts = {
+	readonly name: string;
+	readonly cluster: string;
+	readonly server: string | undefined;
+	readonly local: LocalKind | null;
+	readonly current: boolean;
+	/** Undefined when it was not probed (remote contexts other than the current one). */
+	readonly reachable: boolean | undefined;
+	readonly serverVersion: string | undefined;
+	readonly error: string | undefined;
+};
+
+export type ClusterFacts = {
+	readonly kubeconfig: readonly string[];
+	readonly contexts: readonly KubeContextFacts[];
+	readonly currentContext: string | undefined;
+	readonly error: string | undefined;
+};
+
+export type CheckFacts = {
+	platform: PlatformFacts;
+	docker: DockerFacts;
+	kvm2: Kvm2Facts;
+	minikube: MinikubeFacts;
+	kind: KindFacts;
+	kubectl: ToolFacts;
+	cluster: ClusterFacts;
+	helm: ToolFacts;
+	trivy: ToolFacts;
+};
+
+export type CheckOutcome<Id extends CheckId = CheckId> = {
+	readonly status: CheckStatus;
+	readonly summary: string;
+	readonly detail?: string | undefined;
+	readonly fix?: string | undefined;
+	/** Set when the check could not finish (timeout, crash); facts are then absent. */
+	readonly incomplete?: boolean;
+	readonly facts?: CheckFacts[Id] | undefined;
+};
+
+export type CheckState =
+	| {readonly type: 'pending'}
+	| {readonly type: 'running'; readonly startedAt: number}
+	| {readonly type: 'done'; readonly outcome: CheckOutcome; readonly durationMs: number};
+
+export type RecommendationTarget = 'existing-context' | 'minikube-docker' | 'kind' | 'minikube-kvm2';
+
+export type InstallStep = {
+	readonly tool: ToolName;
+	readonly version: string;
+	readonly why: string;
+	readonly command: string;
+};
+
+export type ToolName = 'helm' | 'kubectl' | 'minikube' | 'kind' | 'trivy';
+
+export type Recommendation = {
+	readonly target: RecommendationTarget | null;
+	/** The exact next command, or null when the user must fix something first. */
+	readonly command: string | null;
+	readonly why: string;
+	/** Tools to install before going on, each with the exact command. */
+	readonly install: readonly InstallStep[];
+	/** The command that puts the install directory on PATH, when it is not there yet. */
+	readonly pathSetup: string | null;
+	readonly rejected: ReadonlyArray<{readonly target: RecommendationTarget; readonly why: string}>;
+	/** When nothing works: the smallest set of fixes, in order. */
+	readonly fixes: readonly string[];
+};
