@@ -42,10 +42,11 @@ export function classifyLocalContext(context: string, cluster: string, minikubeP
 	return null;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
-let clientNode: Promise<ClientNode> | undefined;
+const importClientNode = async () => import('@kubernetes/client-node');
+let clientNode: ReturnType<typeof importClientNode> | undefined;
+// Loaded only when a kubeconfig exists: it is the heaviest module todo-deploy has.
 const loadClientNode = async () => {
-	clientNode ??= import('@kubernetes/client-node');
+	clientNode ??= importClientNode();
 	return clientNode;
 };
 
@@ -62,7 +63,6 @@ export async function loadKubeconfig(system: System): Promise<LoadedKubeconfig> 
 	const candidates = kubeconfigPaths(system.env, system.homedir);
 	const present: string[] = [];
 	for (const file of candidates) {
-		// eslint-disable-next-line no-await-in-loop -- a handful of files, order kept
 		if (await system.exists(file)) {
 			present.push(file);
 		}
@@ -154,22 +154,21 @@ export async function probeContextVersion(config: KubeConfig, contextName: strin
 
 	const options: https.RequestOptions = {timeout: timeoutMs};
 	const deadline = AbortSignal.timeout(timeoutMs);
-	try {
-		await Promise.race([
-			own.applyToHTTPSOptions(options),
-			new Promise((_resolve, reject) => {
-				deadline.addEventListener('abort', () => {
-					reject(new Error('the credential plugin did not answer in time'));
-				});
-			}),
-		]);
-	} catch (error) {
-		return {reachable: false, error: `credentials for "${contextName}" could not be prepared: ${error instanceof Error ? error.message : String(error)}`};
-	}
-
 	const isHttps = url.protocol === 'https:';
-	if (!isHttps) {
-		delete options.agent;
+	// /version needs no credentials; plain-HTTP servers (kubectl proxy, test servers) get none, as client-node refuses them.
+	if (isHttps) {
+		try {
+			await Promise.race([
+				own.applyToHTTPSOptions(options),
+				new Promise((_resolve, reject) => {
+					deadline.addEventListener('abort', () => {
+						reject(new Error('the credential plugin did not answer in time'));
+					});
+				}),
+			]);
+		} catch (error) {
+			return {reachable: false, error: `credentials for "${contextName}" could not be prepared: ${error instanceof Error ? error.message : String(error)}`};
+		}
 	}
 
 	return new Promise<VersionProbe>(resolve => {

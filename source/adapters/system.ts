@@ -47,9 +47,7 @@ export async function whichIn(command: string, env: Env, platform: NodeJS.Platfo
 		for (const extension of extensions) {
 			const candidate = path.join(directory, command + extension);
 			try {
-				// eslint-disable-next-line no-await-in-loop -- PATH order matters: first match wins.
 				await access(candidate, fsConstants.X_OK);
-				// eslint-disable-next-line no-await-in-loop
 				const info = await stat(candidate);
 				if (info.isFile()) {
 					return candidate;
@@ -63,11 +61,11 @@ export async function whichIn(command: string, env: Env, platform: NodeJS.Platfo
 	return undefined;
 }
 
-type ExecaModule = typeof import('execa');
-let execaModule: Promise<ExecaModule> | undefined;
+const importExeca = async () => import('execa');
+let execaModule: ReturnType<typeof importExeca> | undefined;
 // Loaded on first use so the first frame does not wait for it.
 const loadExeca = async () => {
-	execaModule ??= import('execa');
+	execaModule ??= importExeca();
 	return execaModule;
 };
 

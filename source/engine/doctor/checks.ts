@@ -94,18 +94,18 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 			return {status: 'fail', summary: `Docker Engine ${daemon.version} runs ${daemon.osType} containers`, fix: 'Switch Docker Desktop to Linux containers (tray icon > Switch to Linux containers).'};
 		}
 
-		const resources = `${daemon.cpus ?? '?'} CPUs, ${daemon.memoryMiB === undefined ? '?' : gib(daemon.memoryMiB)}`;
-		const summary = `Docker Engine ${daemon.version} (API ${daemon.apiVersion}) answers at ${facts.host}: linux, ${resources}`;
+		const resources = `Linux containers, ${daemon.cpus ?? '?'} CPUs and ${daemon.memoryMiB === undefined ? '?' : gib(daemon.memoryMiB)} for the engine.`;
+		const summary = `Docker Engine ${daemon.version} (API ${daemon.apiVersion}) answers at ${facts.host}`;
 		if (facts.cli === 'missing') {
 			return {
 				status: 'warn',
 				summary,
-				detail: 'The daemon answers, but the docker command is not on PATH; minikube and kind drive Docker through it.',
+				detail: `${resources} The daemon answers, but the docker command is not on PATH; minikube and kind drive Docker through it.`,
 				fix: platform.wsl === 2 ? dockerDesktopFix(platform.wslDistro) : 'Install the Docker CLI: sudo apt-get install -y docker.io (or docker-ce-cli).',
 			};
 		}
 
-		return {status: 'ok', summary};
+		return {status: 'ok', summary, detail: resources};
 	}
 
 	if (facts.cli === 'missing' && (daemon.type === 'no-socket' || daemon.type === 'refused')) {

@@ -5,7 +5,7 @@ import type {PlatformFacts, WslVersion} from './types.js';
 /**
  * WSL 1 kernels are Microsoft's Linux emulation and say "-Microsoft" (4.4.0-18362-Microsoft, 3.4.0-Microsoft);
  * WSL 2 kernels are real Linux and say "microsoft-standard" (often with "-WSL2").
- * A custom WSL 2 kernel may say neither; then WSL_DISTRO_NAME plus WSL_INTEROP (set by WSL 2's init) tell.
+ * A custom WSL 2 kernel may say neither; WSL 1 always says "Microsoft", so then WSL_DISTRO_NAME means WSL 2.
  */
 export function detectWsl(kernelRelease: string, procVersion: string | undefined, env: Readonly<Record<string, string | undefined>>): WslVersion {
 	const text = `${kernelRelease}\n${procVersion ?? ''}`;
@@ -17,8 +17,8 @@ export function detectWsl(kernelRelease: string, procVersion: string | undefined
 		return 1;
 	}
 
-	if (env['WSL_DISTRO_NAME']) {
-		return env['WSL_INTEROP'] ? 2 : 1;
+	if (env['WSL_DISTRO_NAME'] || env['WSL_INTEROP']) {
+		return 2;
 	}
 
 	return null;

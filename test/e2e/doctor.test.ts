@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import {execFile, execFileSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {promisify} from 'node:util';
+import {checkOf, doctorEnv, emptyHome, makeBin, parseDoctor, runCli} from '../helpers/cli.js';
+import {sharedDockerAnswers, startPrivateDockerd} from '../helpers/dockerd.js';
+import {kubeconfigFor, startVersionServer, type FakeApiServer} from '../helpers/fake-apiserver.js';
+import {realKubeTool} from '../helpers/kube-tools.js';
+import {localFixtures, sharedFixture} from '../helpers/paths.js';
+
+const deadSocket = 'unix:///nonexistent/todo-deploy-e2e/docker.sock';
+const noStackTrace = (text: string) => assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, `a stack trace was printed:\n${text}`);
+
+before(async () => {
+	assert.ok(await sharedDockerAnswers(), 'dockerd is not running on /var/run/docker.sock: start it as .ci/run does (dockerd --bridge=none --iptables=false)');
+});
+
+test('--version, --help, and usage errors exit 2 with a message that says what to do', async () => {
+	const version = await runCli(['--version']);
+	assert.equal(version.code, 0);
+	assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version);
+	const help = await runCli(['--help']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /doctor\s+checks Docker/);
+	assert.match(help.stdout, /Exit codes/);
+	const unknown = await runCli(['deploi']);
+	assert.equal(unknown.code, 2);
+	assert.match(unknown.stderr, /Unknown command "deploi"\.\nRun todo-deploy --help/);
+	const flag = await runCli(['doctor', '--jsn']);
+	assert.equal(flag.code, 2);
+	assert.match(flag.stderr, /Unknown option '--jsn'/);
+	noStackTrace(flag.stderr);
+});
+
+test('the launcher refuses an old Node.js with a clear message, not a stack trace', async t => {
+	let systemNode: string;
+	try {
+		systemNode = execFileSync('/bin/sh', ['-c', 'PATH=/usr/local/bin:/usr/bin:/bin command -v node'], {encoding: 'utf8'}).trim();
+	} catch {
+		t.skip('no system Node.js to try');
+		return;
+	}
+
+	const version = execFileSync(systemNode, ['--version'], {encoding: 'utf8'}).trim();
+	const [major = 0, minor = 0] = version.slice(1).split('.').map(Number);
+	if (major > 22 || (major === 22 && minor >= 19)) {
+		t.skip(`system Node.js ${version} is supported`);
+		return;
+	}
+
+	const result = await runCli(['doctor'], {node: systemNode});
+	assert.equal(result.code, 1);
+	assert.equal(result.stderr, `todo-deploy needs Node.js 22.19 or newer; this is Node.js ${version.slice(1)}.\nInstall a current Node.js (https://nodejs.org/, or: nvm install 24) and run it again.\n`);
+});
+
+test('a running Docker engine is found and minikube with the docker driver is recommended', async () => {
+	const bin = makeBin({real: ['docker']});
+	const result = await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome())});
+	const output = parseDoctor(result);
+	const docker = checkOf(output, 'docker');
+	assert.equal(docker.status, 'ok', docker.summary);
+	// What the real docker CLI says of the same daemon.
+	const serverVersion = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {encoding: 'utf8'}).trim();
+	assert.match(docker.summary, new RegExp(`^Docker Engine ${serverVersion.replaceAll('+', '\\+')} \\(API [\\d.]+\\) answers at unix:///var/run/docker.sock$`));
+	assert.match(docker.detail ?? '', /^Linux containers, \d+ CPUs and [\d.]+ GiB for the engine\.$/);
+	assert.equal(output.recommendation.target, 'minikube-docker');
+	assert.match(output.recommendation.command ?? '', /^minikube start --driver=docker --cpus=\d --memory=\d+mb$/);
+	assert.deepEqual(output.recommendation.install.map(step => step.tool), ['minikube', 'helm', 'trivy', 'kubectl']);
+	assert.equal(result.code, 0);
+	for (const id of ['platform', 'docker', 'kvm2', 'minikube', 'kind', 'kubectl', 'cluster', 'helm', 'trivy']) {
+		checkOf(output, id);
+	}
+});
+
+test('DOCKER_HOST at a dead socket: the daemon is "not running", no path, exit 1', async () => {
+	const bin = makeBin({real: ['docker']});
+	const result = await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket})});
+	const output = parseDoctor(result);
+	const docker = checkOf(output, 'docker');
+	assert.equal(docker.status, 'fail');
+	assert.equal(docker.summary, 'The Docker daemon is not running (no socket at /nonexistent/todo-deploy-e2e/docker.sock)');
+	assert.match(docker.fix ?? '', /unset DOCKER_HOST/);
+	assert.equal(output.recommendation.target, null);
+	assert.equal(result.code, 1);
+});
+
+test('a user who may not open the Docker socket is told about the docker group', async t => {
+	if (process.getuid?.() !== 0) {
+		t.skip('needs root to run the CLI as another user');
+		return;
+	}
+
+	const bin = makeBin({real: ['docker']});
+	const result = await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome()), uid: 65_534, gid: 65_534});
+	const output = parseDoctor(result);
+	const docker = checkOf(output, 'docker');
+	assert.equal(docker.status, 'fail');
+	assert.equal(docker.summary, 'Permission denied on /var/run/docker.sock');
+	assert.match(docker.fix ?? '', /sudo usermod -aG docker \$USER, then start a new login shell/);
+	assert.equal(result.code, 1);
+});
+
+test('the same daemon is reachable while it runs and "not running" once it is stopped', async () => {
+	const daemon = await startPrivateDockerd();
+	const bin = makeBin({real: ['docker']});
+	const env = doctorEnv(bin, emptyHome(), {DOCKER_HOST: daemon.host});
+	try {
+		const running = parseDoctor(await runCli(['doctor', '--json'], {env}));
+		assert.equal(checkOf(running, 'docker').status, 'ok');
+		assert.match(checkOf(running, 'docker').summary, new RegExp(`answers at ${daemon.host}`));
+	} finally {
+		await daemon.stop();
+	}
+
+	const stopped = parseDoctor(await runCli(['doctor', '--json'], {env}));
+	const docker = checkOf(stopped, 'docker');
+	assert.equal(docker.status, 'fail');
+	assert.match(docker.summary, /^The Docker daemon is not running/);
+});
+
+test("Docker Desktop's stub in a WSL distro is named as the cause of DRV_NOT_DETECTED", async () => {
+	const message = sharedFixture('docker', 'docker-desktop-wsl2-integration-disabled-message-2023.txt');
+	const bin = makeBin({scripts: {docker: `/bin/cat '${message}'\nexit 1`}});
+	const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket, WSL_DISTRO_NAME: 'Ubuntu', WSL_INTEROP: '/run/WSL/8_interop'})}));
+	assert.equal(output.platform.wsl, 2);
+	const docker = checkOf(output, 'docker');
+	assert.equal(docker.summary, "Docker Desktop's WSL integration is off for this distro");
+	assert.match(docker.detail ?? '', /could not be found in this WSL 2 distro/);
+	assert.match(docker.fix ?? '', /WSL integration, turn on Ubuntu/);
+	assert.match(output.recommendation.fixes[0] ?? '', /WSL integration/);
+});
+
+test('stand-in minikube and kind print real outputs; a hung helm and a crashing trivy do not stop the doctor', async () => {
+	const profileList = path.join(localFixtures, 'minikube/profile-list-stopped-docker.json');
+	const kindClusters = sharedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt');
+	const bin = makeBin({
+		real: ['docker'],
+		scripts: {
+			minikube: `case "$1" in version) echo '{"commit":"65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3","minikubeVersion":"v1.37.0"}';; profile) /bin/cat '${profileList}';; *) exit 64;; esac`,
+			kind: `case "$1" in version) echo 'kind v0.32.0 go1.25.5 linux/amd64';; get) /usr/bin/tail -n +2 '${kindClusters}';; *) exit 64;; esac`,
+			helm: 'exec /bin/sleep 60',
+			trivy: "printf '\\000\\001\\377garbage'; echo 'Segmentation fault' >&2; exit 139",
+		},
+	});
+	const result = await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome())});
+	const output = parseDoctor(result);
+	assert.equal(checkOf(output, 'minikube').summary, 'minikube v1.37.0, profiles: minikube (Stopped, docker)');
+	assert.equal(checkOf(output, 'kind').summary, 'kind v0.32.0, clusters: halkyon');
+	const helm = checkOf(output, 'helm');
+	assert.equal(helm.status, 'warn');
+	assert.match(`${helm.summary} ${helm.detail ?? ''}`, /did not answer within 4 s|did not finish within 5 s/);
+	assert.equal(checkOf(output, 'trivy').status, 'warn');
+	assert.match(checkOf(output, 'trivy').detail ?? '', /exited with code 139/);
+	// The existing stopped docker profile is started rather than a new one created.
+	assert.equal(output.recommendation.command, 'minikube start -p minikube');
+	assert.ok(result.ms < 9000, `doctor took ${Math.round(result.ms)} ms with a hung helm`);
+	noStackTrace(result.stdout + result.stderr);
+});
+
+test('kube contexts: a local kind cluster that answers is used as it is, and the real kubectl agrees', async () => {
+	let server: FakeApiServer | undefined;
+	try {
+		server = await startVersionServer('v1.36.1');
+		const home = emptyHome();
+		const kubeconfig = path.join(home, '.kube/config');
+		writeFileSync(kubeconfig, kubeconfigFor([{name: 'kind-todo', server: server.url}, {name: 'prod', server: 'https://127.0.0.2:1'}], 'prod'));
+		const bin = makeBin({real: ['docker']});
+		const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)}));
+		const cluster = checkOf(output, 'cluster');
+		assert.equal(cluster.status, 'ok');
+		assert.match(cluster.summary, /^Local context kind-todo answers; the current context prod is not a local cluster/);
+		assert.equal(output.recommendation.target, 'existing-context');
+		assert.equal(output.recommendation.command, 'kubectl config use-context kind-todo');
+		// Asynchronously: the API server answers from this very process.
+		const {stdout} = await promisify(execFile)(realKubeTool('kubectl'), ['--kubeconfig', kubeconfig, '--context', 'kind-todo', 'version', '-o', 'json'], {encoding: 'utf8'});
+		const kubectl = JSON.parse(stdout) as {serverVersion: {gitVersion: string}};
+		assert.equal(kubectl.serverVersion.gitVersion, 'v1.36.1');
+		assert.match(cluster.detail ?? '', /kind-todo \(kind\): answers, Kubernetes v1\.36\.1/);
+		assert.match(cluster.detail ?? '', /\* prod: /);
+	} finally {
+		await server?.close();
+	}
+});
+
+test('an HTTPS API server trusted through certificate-authority-data answers; an untrusted one is explained', async () => {
+	let server: FakeApiServer | undefined;
+	try {
+		server = await startVersionServer('v1.35.0', {tls: true});
+		const home = emptyHome();
+		writeFileSync(path.join(home, '.kube/config'), kubeconfigFor([{name: 'minikube', server: server.url, caData: server.caData}, {name: 'kind-untrusted', server: server.url}], 'minikube'));
+		const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(makeBin({}), home)}));
+		const cluster = checkOf(output, 'cluster');
+		assert.equal(cluster.summary, 'Current context minikube (minikube) answers: Kubernetes v1.35.0');
+		assert.match(cluster.detail ?? '', /kind-untrusted \(kind\): the server's TLS certificate is not trusted by this kubeconfig/);
+		assert.ok(server.requests.every(request => request === 'GET /version'));
+	} finally {
+		await server?.close();
+	}
+});
+
+test('a broken kubeconfig is a finding, not a crash', async () => {
+	const home = emptyHome();
+	writeFileSync(path.join(home, '.kube/config'), 'apiVersion: v1\nclusters: [\n  - this is: not: yaml\n');
+	const bin = makeBin({real: ['docker']});
+	const result = await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)});
+	const cluster = checkOf(parseDoctor(result), 'cluster');
+	assert.equal(cluster.status, 'fail');
+	assert.match(cluster.summary, /^The kubeconfig .*\/\.kube\/config cannot be read$/);
+	assert.match(cluster.fix ?? '', /kubectl config view/);
+	noStackTrace(result.stdout + result.stderr);
+});
+
+test('plain output (no TTY) prints every check once, in order, then the recommendation', async () => {
+	const bin = makeBin({real: ['docker']});
+	const result = await runCli(['doctor'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket})});
+	assert.equal(result.code, 1);
+	const titles = result.stdout.split('\n').filter(line => /^(ok|warn|FAIL|missing)\s/.test(line)).map(line => line.split(/\s+/)[1]);
+	assert.deepEqual(titles, ['Platform', 'Docker', 'KVM2', 'minikube', 'kind', 'kubectl', 'Kubernetes', 'Helm', 'Trivy']);
+	assert.match(result.stdout, /Nothing can run a cluster here yet\.\n.*\n {2}Fix, in this order:\n {4}1\. /);
+	assert.match(result.stderr, /checking this machine/);
+	assert.ok(!result.stdout.includes('\u001B['), 'plain output has escape codes');
+});
+
+after(() => {
+	// Nothing shared to clean: every test made its own folders under the OS temp dir.
+});

@@ -1,0 +1,102 @@
+// Runs the built todo-deploy as a user would, with a PATH and HOME the test controls.
+import {spawn, execFileSync} from 'node:child_process';
+import {chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {cliPath, nodePath} from './paths.js';
+
+export type CliResult = {code: number | null; stdout: string; stderr: string; ms: number};
+
+export type CliOptions = {
+	env?: Record<string, string | undefined>;
+	uid?: number;
+	gid?: number;
+	timeoutMs?: number;
+	node?: string;
+};
+
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+	const started = performance.now();
+	const child = spawn(options.node ?? nodePath, [cliPath, ...args], {
+		env: options.env as NodeJS.ProcessEnv,
+		uid: options.uid,
+		gid: options.gid,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		stdout += chunk;
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		stderr += chunk;
+	});
+	const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+	const code = await new Promise<number | null>(resolve => {
+		child.on('close', exitCode => {
+			resolve(exitCode);
+		});
+	});
+	clearTimeout(timer);
+	return {code, stdout, stderr, ms: performance.now() - started};
+}
+
+export function tempDir(prefix: string): string {
+	const directory = mkdtempSync(path.join(os.tmpdir(), `todo-deploy-${prefix}-`));
+	chmodSync(directory, 0o755);
+	return directory;
+}
+
+/** A bin folder holding exactly the tools a test wants: real ones linked in, stand-ins written as scripts. */
+export function makeBin(tools: {real?: string[]; scripts?: Record<string, string>}): string {
+	const bin = tempDir('bin');
+	for (const name of tools.real ?? []) {
+		const real = execFileSync('/bin/sh', ['-c', `command -v ${name}`], {encoding: 'utf8'}).trim();
+		symlinkSync(real, path.join(bin, name));
+	}
+
+	for (const [name, body] of Object.entries(tools.scripts ?? {})) {
+		const file = path.join(bin, name);
+		writeFileSync(file, `#!/bin/sh\n${body}\n`);
+		chmodSync(file, 0o755);
+	}
+
+	return bin;
+}
+
+/** A HOME with nothing in it, readable by any user. */
+export function emptyHome(): string {
+	const home = tempDir('home');
+	chmodSync(home, 0o777);
+	mkdirSync(path.join(home, '.kube'));
+	chmodSync(path.join(home, '.kube'), 0o777);
+	return home;
+}
+
+export function doctorEnv(bin: string, home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+	return {PATH: bin, HOME: home, LANG: 'C.UTF-8', ...extra};
+}
+
+export type DoctorJsonOutput = {
+	platform: {os: string; wsl: number | null};
+	checks: Array<{id: string; status: string; summary: string; detail: string | null; fix: string | null; incomplete: boolean; durationMs: number; facts: Record<string, unknown> | null}>;
+	recommendation: {target: string | null; command: string | null; why: string; rejected: Array<{target: string; why: string}>; fixes: string[]; install: Array<{tool: string}>};
+	durationMs: number;
+};
+
+export function parseDoctor(result: CliResult): DoctorJsonOutput {
+	try {
+		return JSON.parse(result.stdout) as DoctorJsonOutput;
+	} catch {
+		throw new Error(`doctor --json printed no JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+	}
+}
+
+export function checkOf(output: DoctorJsonOutput, id: string) {
+	const check = output.checks.find(item => item.id === id);
+	if (!check) {
+		throw new Error(`no ${id} check in ${JSON.stringify(output.checks.map(item => item.id))}`);
+	}
+
+	return check;
+}

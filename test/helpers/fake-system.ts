@@ -1,0 +1,57 @@
+// A System whose files, PATH and command outputs are given by the test, from real captured outputs.
+import type {RunResult, System} from '../../source/adapters/system.js';
+
+export type FakeRun = Partial<RunResult> | ((args: readonly string[]) => Partial<RunResult> | Promise<Partial<RunResult>>);
+
+export type FakeSystemOptions = {
+	readonly env?: Record<string, string | undefined>;
+	readonly platform?: NodeJS.Platform;
+	readonly arch?: string;
+	readonly kernelRelease?: string;
+	readonly cpus?: number;
+	readonly memoryMiB?: number;
+	readonly files?: Record<string, string>;
+	readonly devices?: Record<string, 'yes' | 'no' | 'absent'>;
+	/** Commands on PATH, by name, with what running them gives. */
+	readonly commands?: Record<string, FakeRun>;
+};
+
+export function createFakeSystem(options: FakeSystemOptions = {}): System & {readonly runs: string[]} {
+	const files = options.files ?? {};
+	const commands = options.commands ?? {};
+	const runs: string[] = [];
+	return {
+		runs,
+		env: options.env ?? {PATH: '/usr/bin'},
+		platform: options.platform ?? 'linux',
+		arch: options.arch ?? 'x64',
+		kernelRelease: options.kernelRelease ?? '6.8.0-45-generic',
+		cpus: options.cpus ?? 4,
+		memoryBytes: (options.memoryMiB ?? 8192) * 1024 * 1024,
+		homedir: '/home/dev',
+		uid: 1000,
+		async readFile(file) {
+			return files[file];
+		},
+		async exists(file) {
+			return file in files;
+		},
+		async canReadWrite(file) {
+			return options.devices?.[file] ?? (file in files ? 'yes' : 'absent');
+		},
+		async which(command) {
+			return command in commands ? `/usr/bin/${command}` : undefined;
+		},
+		async run(command, args) {
+			const name = command.split('/').at(-1) ?? command;
+			runs.push([name, ...args].join(' '));
+			const fake = commands[name];
+			if (!fake) {
+				return {exitCode: undefined, stdout: '', stderr: '', timedOut: false, notFound: true, durationMs: 0};
+			}
+
+			const result = typeof fake === 'function' ? await fake(args) : fake;
+			return {exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false, durationMs: 1, ...result};
+		},
+	};
+}

@@ -1,0 +1,38 @@
+// Runs a command in a real terminal (tmux) and reads the screen, as a person would see it.
+import {execFileSync} from 'node:child_process';
+
+export type Terminal = {
+	screen(options?: {colors?: boolean}): string;
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	close(): void;
+};
+
+let counter = 0;
+
+export function openTerminal(command: string, options: {width?: number; height?: number; env?: Record<string, string>} = {}): Terminal {
+	const session = `todo-deploy-test-${process.pid}-${counter++}`;
+	const environment = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(options.width ?? 100), '-y', String(options.height ?? 50), ...environment, `${command}; echo "[exit $?]"; sleep 600`]);
+	const screen = ({colors = false} = {}) => execFileSync('tmux', ['capture-pane', '-p', ...(colors ? ['-e'] : []), '-t', session], {encoding: 'utf8'});
+	return {
+		screen,
+		async waitFor(pattern, timeoutMs = 15_000) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const text = screen();
+				if (pattern.test(text)) {
+					return text;
+				}
+
+				if (Date.now() > deadline) {
+					throw new Error(`the screen never showed ${String(pattern)}:\n${text}`);
+				}
+
+				await new Promise(resolve => setTimeout(resolve, 100));
+			}
+		},
+		close() {
+			execFileSync('tmux', ['kill-session', '-t', session]);
+		},
+	};
+}
