@@ -67,9 +67,11 @@ function parseCommandLine(argv: readonly string[]) {
 	return {command: command === 'doctor' ? 'doctor' as const : 'wizard' as const, ...parsed.values};
 }
 
+// The same rule as Ink's is-in-ci: in CI Ink draws only the last frame, so plain lines serve better.
+const isSet = (key: string) => key in process.env && process.env[key] !== '0' && process.env[key] !== 'false';
+
 function isInteractive(): boolean {
-	const ci = process.env['CI'];
-	return Boolean(process.stdout.isTTY) && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
+	return Boolean(process.stdout.isTTY) && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION');
 }
 
 async function writeOut(text: string): Promise<void> {

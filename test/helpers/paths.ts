@@ -6,8 +6,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const sharedFixtures = process.env['TODO_DEPLOY_SHARED_FIXTURES'] ?? path.resolve(repoRoot, '../shared/fixtures');
 export const localFixtures = path.join(repoRoot, 'test/fixtures');
 export const cliPath = path.join(repoRoot, 'bin/todo-deploy.js');
-/** The Node.js the repo runs on (the `node` devDependency). */
-export const nodePath = path.join(repoRoot, 'node_modules/node/bin/node');
+/** The Node.js running the tests: the `node` devDependency, or the lowest supported one (npm run test:lowest-node). */
+export const nodePath = process.execPath;
 
 export function sharedFixture(...parts: string[]): string {
 	return path.join(sharedFixtures, ...parts);

@@ -1,0 +1,111 @@
+// npm run bench: todo-deploy's speed beside baselines measured in the same run, on this machine.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+import {bundleOptions} from '../scripts/bundle-options.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const cli = path.join(root, 'bin/todo-deploy.js');
+const runs = Number(process.env['BENCH_RUNS'] ?? 15);
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+const mostCommon = (values: string[]) => [...values].sort((a, b) => values.filter(x => x === b).length - values.filter(x => x === a).length)[0] ?? '';
+
+const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))] ?? 0;
+const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
+
+// The pty helper runs with the caller's PATH; the command it starts gets the environment under test.
+function firstFrame(pattern: string, command: string[], env: NodeJS.ProcessEnv = process.env): number {
+	const output = execFileSync('python3', [path.join(root, 'bench/first-frame.py'), pattern, 'env', '-i', ...Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`])), ...command], {encoding: 'utf8'});
+	return Number(output.trim());
+}
+
+function table(title: string, rows: Array<[string, number[]]>, baseline: number[]) {
+	console.log(`\n${title}`);
+	console.log(`  ${'what'.padEnd(46)} ${'median'.padStart(8)} ${'p90'.padStart(8)}  vs baseline`);
+	for (const [name, values] of rows) {
+		console.log(`  ${name.padEnd(46)} ${ms(median(values))} ${ms(p90(values))}  ${(median(values) / median(baseline)).toFixed(2)}x`);
+	}
+}
+
+// Baselines: a one-line Ink app, bundled into one file and unbundled.
+const benchDir = path.join(root, '.cache/bench');
+mkdirSync(benchDir, {recursive: true});
+// Bundled exactly as todo-deploy itself is.
+await build({...bundleOptions, entryPoints: {'hello-ink.bundled': path.join(root, 'bench/hello-ink.tsx')}, outdir: benchDir});
+await build({entryPoints: [path.join(root, 'bench/hello-ink.tsx')], outfile: path.join(root, 'bench/.hello-ink.unbundled.js'), bundle: false, format: 'esm', platform: 'node', jsx: 'automatic', logLevel: 'warning'});
+
+const emptyBin = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-bin-'));
+const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-home-'));
+const kubeHome = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-kube-'));
+mkdirSync(path.join(kubeHome, '.kube'));
+// A local context whose API server is down: the doctor loads the kubeconfig and probes it.
+writeFileSync(path.join(kubeHome, '.kube/config'), 'apiVersion: v1\nkind: Config\nclusters:\n- name: kind-todo\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: kind-todo\n  context:\n    cluster: kind-todo\n    user: dev\nusers:\n- name: dev\n  user:\n    token: bench\ncurrent-context: kind-todo\n');
+const nothingEnv = {PATH: emptyBin, HOME: emptyHome, DOCKER_HOST: 'unix:///nonexistent/docker.sock', TERM: 'xterm-256color', LANG: 'C.UTF-8'};
+
+// As a person runs it: not in CI (Ink draws only the last frame there).
+const interactiveEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'CI' && key !== 'CONTINUOUS_INTEGRATION'));
+
+const hello: number[] = [];
+const helloUnbundled: number[] = [];
+const doctorFrame: number[] = [];
+const doctorFrameNothing: number[] = [];
+for (let index = 0; index < runs; index++) {
+	// Interleaved, so machine noise falls on all alike.
+	hello.push(firstFrame('Hello from Ink', [node, path.join(benchDir, 'hello-ink.bundled.js')], interactiveEnv));
+	helloUnbundled.push(firstFrame('Hello from Ink', [node, path.join(root, 'bench/.hello-ink.unbundled.js')], interactiveEnv));
+	doctorFrame.push(firstFrame('todo-deploy .* doctor', [node, cli, 'doctor'], interactiveEnv));
+	doctorFrameNothing.push(firstFrame('todo-deploy .* doctor', [node, cli, 'doctor'], nothingEnv));
+}
+
+console.log(`todo-deploy benchmarks on ${os.cpus().length} CPUs, Node.js ${process.version}, ${runs} runs each`);
+table('Time from process start to the first frame, in a pseudo-terminal (aim: within 1.5x of the bundled Ink app)', [
+	['Ink hello world, bundled (baseline)', hello],
+	['Ink hello world, unbundled', helloUnbundled],
+	['todo-deploy doctor, this machine', doctorFrame],
+	['todo-deploy doctor, every tool missing', doctorFrameNothing],
+], hello);
+
+// Doctor's total against its slowest single check, from --json, and wall time with every tool missing.
+type Output = {durationMs: number; checks: Array<{id: string; durationMs: number}>};
+const totals: number[] = [];
+const slowest: number[] = [];
+const slowestIds: string[] = [];
+const wallHere: number[] = [];
+const wallNothing: number[] = [];
+const wallKube: number[] = [];
+for (let index = 0; index < runs; index++) {
+	const started = performance.now();
+	const result = spawnSync(node, [cli, 'doctor', '--json'], {encoding: 'utf8'});
+	wallHere.push(performance.now() - started);
+	const output = JSON.parse(result.stdout) as Output;
+	totals.push(output.durationMs);
+	const worst = output.checks.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
+	slowest.push(worst.durationMs);
+	slowestIds.push(worst.id);
+	const startedNothing = performance.now();
+	spawnSync(node, [cli, 'doctor', '--json'], {encoding: 'utf8', env: nothingEnv});
+	wallNothing.push(performance.now() - startedNothing);
+	const startedKube = performance.now();
+	spawnSync(node, [cli, 'doctor', '--json'], {encoding: 'utf8', env: {...process.env, HOME: kubeHome}});
+	wallKube.push(performance.now() - startedKube);
+}
+
+table('Doctor on this machine (aim: total within 1.2x of its slowest check)', [
+	[`slowest single check (most often: ${mostCommon(slowestIds)}) (baseline)`, slowest],
+	['all nine checks at once, total', totals],
+], slowest);
+table('Whole process, start to exit, doctor --json (aim: under 1 s with every tool missing)', [
+	['every tool missing (baseline)', wallNothing],
+	['this machine', wallHere],
+	['this machine with a kubeconfig (client-node loaded)', wallKube],
+], wallNothing);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
+# it installs docker.io, tmux, unzip and openssl and starts dockerd; elsewhere it says what is missing.
+set -euo pipefail
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "test setup: installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	else
+		echo "test setup: the tests need ${missing[*]}; install them (Debian: sudo apt-get install ${missing[*]})" >&2
+		exit 1
+	fi
+fi
+
+docker_answers() { curl -sf --max-time 2 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1; }
+if ! docker_answers; then
+	if [ "$(id -u)" != 0 ]; then
+		echo 'test setup: no Docker engine answers on /var/run/docker.sock; start one (sudo dockerd --bridge=none --iptables=false)' >&2
+		exit 1
+	fi
+
+	# No bridge and no iptables: nothing the tests run may reach beyond loopback.
+	echo 'test setup: starting dockerd --bridge=none --iptables=false'
+	nohup dockerd --bridge=none --iptables=false >/tmp/todo-deploy-dockerd.log 2>&1 &
+	for _ in $(seq 1 60); do
+		docker_answers && break
+		sleep 1
+	done
+	docker_answers || { tail -20 /tmp/todo-deploy-dockerd.log >&2; echo 'test setup: dockerd did not start' >&2; exit 1; }
+fi
