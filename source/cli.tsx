@@ -1,12 +1,21 @@
 // Parses argv, picks a renderer, awaits the end and sets the exit code. Nothing else.
+import os from 'node:os';
+import path from 'node:path';
 import {parseArgs} from 'node:util';
 import packageJson from '../package.json' with {type: 'json'};
 import {createSystem} from './adapters/system.js';
 import type {DoctorAction} from './engine/doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from './engine/doctor/reducer.js';
 import {runDoctor} from './engine/doctor/run.js';
+import type {ToolName} from './engine/doctor/types.js';
+import type {InstallAction} from './engine/tools/actions.js';
+import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
+import {runInstall} from './engine/tools/install.js';
+import {initialInstallState, installReducer, installSucceeded, type InstallState} from './engine/tools/reducer.js';
 import {createStore} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
+import {installJson, pathAdvice} from './render/install-report.js';
+import {renderInstallPlain} from './render/install-plain.js';
 import {renderDoctorPlain} from './render/plain.js';
 
 const usage = `todo-deploy ${packageJson.version}
@@ -19,6 +28,16 @@ Commands
   (none)     the wizard: checks this machine, then shows the next steps
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
+  install TOOL...
+             installs helm, kubectl, minikube, kind or trivy without sudo,
+             checksum-verified, into ~/.local/share/todo-deploy/bin
+
+Install options
+  --version V    a version other than the pinned, tested one (one tool at a time)
+  --dir DIR      install there instead (default $XDG_DATA_HOME/todo-deploy/bin)
+  --mirror URL   fetch https://HOST/PATH from URL/HOST/PATH (also TODO_DEPLOY_MIRROR)
+  --force        install even when the tool is already on PATH
+  --timeout S    give up on a download that sends nothing for S seconds (default 30)
 
 Options
   --json     print the result as JSON (for scripts and CI)
@@ -28,33 +47,99 @@ Options
 Environment
   NO_COLOR     no colours          CI         plain output, no prompts
   KUBECONFIG   kubeconfig files    DOCKER_HOST  the Docker daemon to use
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxies for downloads
 
 Exit codes
-  0  there is a path todo-deploy can take from here
-  1  something must be fixed first (the output says what, in order)
-  2  the command line was wrong`;
+  0    doctor: there is a path todo-deploy can take from here; install: all installed
+  1    something must be fixed first (the output says what, in order)
+  2    the command line was wrong
+  130  cancelled (Ctrl-C); nothing half-installed is left behind`;
 
 type Mode = 'interactive' | 'plain' | 'json';
 
 class UsageError extends Error {}
 
-function parseCommandLine(argv: readonly string[]) {
-	let parsed;
+type Command =
+	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean}
+	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
+
+function explainUsage<T>(parse: () => T): T {
 	try {
-		parsed = parseArgs({
+		return parse();
+	} catch (error) {
+		throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/, '') : String(error));
+	}
+}
+
+function parseCommandLine(argv: readonly string[]): Command {
+	const first = argv.find(argument => !argument.startsWith('-'));
+	if (first === 'install') {
+		const parsed = explainUsage(() => parseArgs({
 			args: [...argv],
 			allowPositionals: true,
 			strict: true,
 			options: {
 				json: {type: 'boolean', default: false},
 				help: {type: 'boolean', short: 'h', default: false},
-				version: {type: 'boolean', short: 'v', default: false},
+				version: {type: 'string'},
+				dir: {type: 'string'},
+				mirror: {type: 'string'},
+				force: {type: 'boolean', default: false},
+				timeout: {type: 'string'},
 			},
-		});
-	} catch (error) {
-		throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/, '') : String(error));
+		}));
+		const names = parsed.positionals.slice(1);
+		const unknown = names.filter(name => !isToolName(name));
+		if (unknown.length > 0) {
+			throw new UsageError(`Unknown tool ${unknown.map(name => `"${name}"`).join(', ')}: todo-deploy installs ${toolNames.join(', ')}.`);
+		}
+
+		if (names.length === 0 && !parsed.values.help) {
+			throw new UsageError(`Name the tools to install: todo-deploy install ${toolNames.join(' ')}`);
+		}
+
+		if (parsed.values.version !== undefined && names.length > 1) {
+			throw new UsageError('--version applies to one tool at a time: todo-deploy install helm --version 3.19.0');
+		}
+
+		if (parsed.values.version !== undefined && !/^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(parsed.values.version)) {
+			throw new UsageError(`--version ${parsed.values.version} is not a version like 4.2.4.`);
+		}
+
+		const timeoutSeconds = parsed.values.timeout === undefined ? 30 : Number(parsed.values.timeout);
+		if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+			throw new UsageError(`--timeout takes seconds, like --timeout 60 (got "${parsed.values.timeout ?? ''}").`);
+		}
+
+		const mirror = parsed.values.mirror ?? process.env['TODO_DEPLOY_MIRROR'];
+		if (mirror !== undefined && !/^https?:\/\/[^/]+/.test(mirror)) {
+			throw new UsageError(`--mirror ${mirror} is not an http:// or https:// address.`);
+		}
+
+		return {
+			type: 'install',
+			json: parsed.values.json,
+			help: parsed.values.help,
+			version: undefined,
+			tools: [...new Set(names)] as ToolName[],
+			toolVersion: parsed.values.version,
+			dir: parsed.values.dir === undefined ? undefined : path.resolve(parsed.values.dir),
+			mirror: mirror || undefined,
+			force: parsed.values.force,
+			timeoutSeconds,
+		};
 	}
 
+	const parsed = explainUsage(() => parseArgs({
+		args: [...argv],
+		allowPositionals: true,
+		strict: true,
+		options: {
+			json: {type: 'boolean', default: false},
+			help: {type: 'boolean', short: 'h', default: false},
+			version: {type: 'boolean', short: 'v', default: false},
+		},
+	}));
 	const [command = 'wizard', ...rest] = parsed.positionals;
 	if (!['wizard', 'doctor', 'up'].includes(command)) {
 		throw new UsageError(`Unknown command "${command}".`);
@@ -64,7 +149,7 @@ function parseCommandLine(argv: readonly string[]) {
 		throw new UsageError(`Unexpected argument "${rest[0] ?? ''}" after ${command}.`);
 	}
 
-	return {command: command === 'doctor' ? 'doctor' as const : 'wizard' as const, ...parsed.values};
+	return {type: command === 'doctor' ? 'doctor' : 'wizard', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version};
 }
 
 // The same rule as Ink's is-in-ci: in CI Ink draws only the last frame, so plain lines serve better.
@@ -83,7 +168,7 @@ async function writeOut(text: string): Promise<void> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-	let options;
+	let options: Command;
 	try {
 		options = parseCommandLine(argv);
 	} catch (error) {
@@ -106,16 +191,26 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 
 	const mode: Mode = options.json ? 'json' : isInteractive() ? 'interactive' : 'plain';
+	return options.type === 'install' ? install(options, mode) : doctor(options.type, mode);
+}
+
+/** Tools todo-deploy installed are on PATH for every process it starts. */
+function envWithTools(dir: string): NodeJS.ProcessEnv {
+	const current = process.env['PATH'] ?? '';
+	return current.split(path.delimiter).includes(dir) ? process.env : {...process.env, PATH: `${dir}${path.delimiter}${current}`};
+}
+
+async function doctor(command: 'wizard' | 'doctor', mode: Mode): Promise<number> {
 	const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
-	const system = createSystem(process.env);
+	const system = createSystem(envWithTools(defaultInstallDir(process.env, os.homedir())));
 
 	if (mode === 'interactive') {
 		// Ink and the views load only here, so plain and JSON runs never pay for them.
 		const [{render}, {DoctorApp}] = await Promise.all([import('ink'), import('./views/doctor-app.js')]);
-		const app = render(<DoctorApp store={store} mode={options.command} version={packageJson.version}/>, {exitOnCtrlC: true});
-		const doctor = runDoctor(system, store);
+		const app = render(<DoctorApp store={store} mode={command} version={packageJson.version}/>, {exitOnCtrlC: true});
+		const run = runDoctor(system, store);
 		await app.waitUntilExit();
-		await doctor;
+		await run;
 		return doctorExitCode(store.getState());
 	}
 
@@ -130,6 +225,42 @@ async function main(argv: readonly string[]): Promise<number> {
 	await runDoctor(system, store);
 	await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
 	return doctorExitCode(store.getState());
+}
+
+async function install(options: Extract<Command, {type: 'install'}>, mode: Mode): Promise<number> {
+	const dir = options.dir ?? defaultInstallDir(process.env, os.homedir());
+	const store = createStore<InstallState, InstallAction>(installReducer, initialInstallState());
+	const system = createSystem(envWithTools(dir));
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const request = {tools: options.tools, version: options.toolVersion, dir, mirror: options.mirror, force: options.force, idleTimeoutMs: options.timeoutSeconds * 1000, attempts: 3, signal: cancel.signal};
+
+	if (mode === 'interactive') {
+		const [{render}, {InstallApp}] = await Promise.all([import('ink'), import('./views/install-app.js')]);
+		const app = render(<InstallApp store={store} pathEnv={process.env['PATH']}/>, {exitOnCtrlC: false});
+		const run = runInstall(system, store, request);
+		await app.waitUntilExit();
+		await run;
+	} else if (mode === 'plain') {
+		const unsubscribe = renderInstallPlain(store, text => process.stdout.write(text), text => process.stderr.write(text));
+		await runInstall(system, store, request);
+		unsubscribe();
+		const advice = pathAdvice(store.getState(), process.env['PATH']);
+		if (advice) {
+			process.stdout.write(`${advice}\n`);
+		}
+	} else {
+		await runInstall(system, store, request);
+		await writeOut(`${JSON.stringify(installJson(store.getState()), null, 2)}\n`);
+	}
+
+	if (cancel.signal.aborted) {
+		return 130;
+	}
+
+	return installSucceeded(store.getState()) ? 0 : 1;
 }
 
 try {

@@ -172,3 +172,15 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 		return {type: 'error', message: errorMessage(error)};
 	}
 }
+
+/** Local images of a repository ("aquasec/trivy:0.58.1", …); empty when Docker does not answer. */
+export async function findLocalImages(env: Env, repository: string, timeoutMs: number): Promise<string[]> {
+	const endpoint = dockerEndpoint(env);
+	if (endpoint.type === 'unsupported') {
+		return [];
+	}
+
+	const docker = await connectDocker(endpoint, timeoutMs);
+	const images = await docker.listImages({filters: {reference: [repository]}});
+	return images.flatMap(image => image.RepoTags ?? []).filter(tag => tag.startsWith(`${repository}:`));
+}

@@ -74,10 +74,9 @@ export function recommendationLines(recommendation: Recommendation, durationMs: 
 	if (recommendation.target && recommendation.command) {
 		lines.push(`Recommended: ${targetNames[recommendation.target]}`, `  why: ${recommendation.why}`);
 		if (recommendation.install.length > 0) {
-			lines.push(`  1. install ${recommendation.install.map(step => `${step.tool} ${step.version}`).join(', ')} (no sudo):`);
-			lines.push(...commandLines(recommendation.install.map(step => step.command)).map(line => `       ${line}`));
+			lines.push(`  1. install ${recommendation.install.map(step => `${step.tool} ${step.version}`).join(', ')} (no sudo, checksum-verified):`, `       ${recommendation.installCommand ?? ''}`);
 			if (recommendation.pathSetup) {
-				lines.push('     and put ~/.local/bin on PATH (now and for new shells):', `       ${recommendation.pathSetup}`);
+				lines.push('     and put the tools folder on PATH (now and for new shells):', ...commandLines([recommendation.pathSetup]).map(line => `       ${line}`));
 			}
 
 			lines.push(`  2. then run: ${recommendation.command}`);

@@ -44,3 +44,24 @@ export function commandLines(commands: readonly string[]): string[] {
 
 	return lines;
 }
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1000) {
+		return `${bytes} B`;
+	}
+
+	return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** "12.3 MB of 20.1 MB, 5.1 MB/s, 2 s left" (what is known of it). */
+export function describeTransfer(received: number, total: number | undefined, bytesPerSecond: number): string {
+	const parts = [total ? `${formatBytes(received)} of ${formatBytes(total)}` : formatBytes(received)];
+	if (bytesPerSecond > 0) {
+		parts.push(`${formatBytes(bytesPerSecond)}/s`);
+		if (total && total > received) {
+			parts.push(`${Math.ceil((total - received) / bytesPerSecond)} s left`);
+		}
+	}
+
+	return parts.join(', ');
+}

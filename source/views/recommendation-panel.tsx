@@ -21,11 +21,11 @@ export function RecommendationPanel({recommendation}: {readonly recommendation: 
 						<Text wrap="wrap">{recommendation.why}</Text>
 						{install.length > 0 ? (
 							<Box flexDirection="column" marginTop={1}>
-								<Text bold>1. Install {install.map(step => `${step.tool} ${step.version}`).join(', ')} <Text dimColor>(no sudo)</Text></Text>
-								<Commands commands={install.map(step => step.command)}/>
+								<Text bold>1. Install {install.map(step => `${step.tool} ${step.version}`).join(', ')} <Text dimColor>(no sudo, checksum-verified)</Text></Text>
+								<Commands commands={[recommendation.installCommand ?? '']}/>
 								{pathSetup ? (
 									<>
-										<Text>   and put ~/.local/bin on PATH <Text dimColor>(now and for new shells)</Text></Text>
+										<Text>   and put the tools folder on PATH <Text dimColor>(now and for new shells)</Text></Text>
 										<Commands commands={[pathSetup]}/>
 									</>
 								) : null}

@@ -40,7 +40,7 @@ test('detectPlatform reads the machine through the system adapter', async () => 
 	const system = createFakeSystem({
 		kernelRelease: read('uname-r-wsl2-4.19.81-microsoft-standard.txt'),
 		files: {'/proc/version': read('proc-version-wsl2-4.19.128-microsoft-standard.txt')},
-		env: {WSL_DISTRO_NAME: 'Ubuntu-22.04', PATH: '/home/dev/.local/bin:/usr/bin'},
+		env: {WSL_DISTRO_NAME: 'Ubuntu-22.04', PATH: '/home/dev/.local/share/todo-deploy/bin:/usr/bin'},
 		cpus: 8,
 		memoryMiB: 15_872,
 	});

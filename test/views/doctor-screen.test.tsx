@@ -15,8 +15,9 @@ const minikubeRecommendation: Recommendation = {
 	target: 'minikube-docker',
 	command: 'minikube start --driver=docker --cpus=2 --memory=4096mb',
 	why: 'Docker Engine 28.2.2 answers with 2 CPUs and 7.8 GiB.',
-	install: [{tool: 'helm', version: '4.2.4', why: 'renders and installs the todo-app chart', command: 'mkdir -p ~/.local/bin && curl -fsSL https://get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz | tar -xzO linux-amd64/helm > ~/.local/bin/helm && chmod +x ~/.local/bin/helm'}],
-	pathSetup: null,
+	install: [{tool: 'helm', version: '4.2.4', why: 'renders and installs the todo-app chart', command: 'npx todo-deploy install helm'}, {tool: 'minikube', version: '1.38.1', why: 'runs the local cluster', command: 'npx todo-deploy install minikube'}],
+	installCommand: 'npx todo-deploy install helm minikube',
+	pathSetup: 'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH" && echo \'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH"\' >> ~/.bashrc',
 	rejected: [{target: 'kind', why: 'also possible, ranked after minikube-docker'}],
 	fixes: [],
 };
@@ -39,18 +40,19 @@ test('running checks spin, finished ones show their mark, summary and fix', () =
 	assert.doesNotMatch(frame, /Recommended/);
 });
 
-test('the recommendation shows the install commands one a line, then the command to run', () => {
+test('the recommendation shows the install command, the PATH set-up one command a line, then the command to run', () => {
 	const state = stateWith({type: 'doctor/finished', recommendation: minikubeRecommendation, durationMs: 640});
 	const {lastFrame, unmount} = render(<DoctorScreen state={state} mode="doctor" version="0.1.0"/>);
 	const frame = lastFrame() ?? '';
 	unmount();
 	assert.match(frame, /Recommended: minikube with the docker driver/);
 	const lines = frame.split('\n').map(line => line.replaceAll('│', '').trim());
-	const mkdir = lines.indexOf('mkdir -p ~/.local/bin');
-	assert.ok(mkdir > 0, frame);
-	// Each command starts its own line, whatever the terminal wraps.
-	assert.match(lines[mkdir + 1] ?? '', /^curl -fsSL https:\/\/get\.helm\.sh\/helm-v4\.2\.4-linux-amd64\.tar\.gz/);
-	assert.ok(lines.slice(mkdir + 2, mkdir + 4).includes('chmod +x ~/.local/bin/helm'), frame);
+	assert.match(frame, /1\. Install helm 4\.2\.4, minikube 1\.38\.1 \(no sudo, checksum-verified\)/);
+	const install = lines.indexOf('npx todo-deploy install helm minikube');
+	assert.ok(install > 0, frame);
+	// Each command of an a && b chain starts its own line, whatever the terminal wraps.
+	assert.equal(lines[install + 2], 'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH"');
+	assert.equal(lines[install + 3], 'echo \'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH"\' >> ~/.bashrc');
 	assert.ok(lines.includes('minikube start --driver=docker --cpus=2 --memory=4096mb'));
 	assert.match(frame, /kind\s+also possible/);
 	assert.match(frame, /Finished in 640 ms/);

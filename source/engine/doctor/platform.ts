@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type {System} from '../../adapters/system.js';
+import {defaultInstallDir} from '../tools/catalog.js';
 import type {PlatformFacts, WslVersion} from './types.js';
 
 /**
@@ -30,7 +31,7 @@ export async function detectPlatform(system: System): Promise<PlatformFacts> {
 		system.platform === 'linux' ? system.exists('/run/systemd/system') : Promise.resolve(false),
 	]);
 	const wsl = system.platform === 'linux' ? detectWsl(system.kernelRelease, procVersion, system.env) : null;
-	const userBin = path.join(system.homedir, '.local', 'bin');
+	const userBin = defaultInstallDir(system.env, system.homedir);
 	const pathEntries = (system.env['PATH'] ?? '').split(path.delimiter).map(entry => path.resolve(entry));
 	return {
 		os: system.platform,

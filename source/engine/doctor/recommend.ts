@@ -1,5 +1,5 @@
 // Pure: the checks' outcomes -> the path that will work here, why, and why not the others.
-import {installStep} from '../tools.js';
+import {pinnedTool} from '../tools/catalog.js';
 import {minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type InstallStep, type Recommendation, type RecommendationTarget, type ToolName} from './types.js';
 
 export type Outcomes = Partial<{[Id in CheckId]: CheckOutcome<Id>}>;
@@ -136,14 +136,14 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		alwaysNeeded.push('kubectl');
 	}
 
-	const platformForInstall = {os: platform?.os ?? 'linux', arch: platform?.arch ?? 'x64'};
-	const install: InstallStep[] = [...(chosen?.needs ?? []), ...alwaysNeeded].map(tool => installStep(tool, platformForInstall));
+	const install: InstallStep[] = [...(chosen?.needs ?? []), ...alwaysNeeded].map(tool => ({tool, version: pinnedTool(tool).version, why: pinnedTool(tool).why, command: `npx todo-deploy install ${tool}`}));
+	const installCommand = install.length > 0 ? `npx todo-deploy install ${install.map(step => step.tool).join(' ')}` : null;
 
 	const pathSetup = install.length > 0 && platform && !platform.userBinOnPath
-		? `export PATH="$HOME/.local/bin:$PATH" && echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
+		? `export PATH="${platform.userBin}:$PATH" && echo 'export PATH="${platform.userBin}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
 		: null;
 	if (chosen) {
-		return {target: chosen.target, command: chosen.command, why: chosen.why, install, pathSetup, rejected, fixes: []};
+		return {target: chosen.target, command: chosen.command, why: chosen.why, install, installCommand, pathSetup, rejected, fixes: []};
 	}
 
 	// Nothing works: the smallest set of fixes, in the order they unblock each other.
@@ -169,6 +169,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		command: null,
 		why: `No cluster can be started here yet: ${[wsl1 ? 'this is WSL 1' : '', dockerWhy].filter(Boolean).join('; ')}.`,
 		install,
+		installCommand,
 		pathSetup,
 		rejected,
 		fixes,

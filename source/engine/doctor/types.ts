@@ -17,7 +17,7 @@ export type PlatformFacts = {
 	readonly systemd: boolean;
 	readonly cpus: number;
 	readonly memoryMiB: number;
-	/** Where the install commands put tools, and whether PATH already has it. */
+	/** Where todo-deploy install puts tools, and whether PATH already has it. */
 	readonly userBin: string;
 	readonly userBinOnPath: boolean;
 };
@@ -126,6 +126,8 @@ export type Recommendation = {
 	readonly why: string;
 	/** Tools to install before going on, each with the exact command. */
 	readonly install: readonly InstallStep[];
+	/** One command that installs them all, or null when nothing is missing. */
+	readonly installCommand: string | null;
 	/** The command that puts the install directory on PATH, when it is not there yet. */
 	readonly pathSetup: string | null;
 	readonly rejected: ReadonlyArray<{readonly target: RecommendationTarget; readonly why: string}>;

@@ -1,0 +1,43 @@
+import type {ToolName} from '../doctor/types.js';
+import type {InstallAction, ToolInstallStatus} from './actions.js';
+
+export type InstallState = {
+	readonly dir: string | undefined;
+	readonly tools: ReadonlyArray<{readonly tool: ToolName; readonly version: string | undefined; readonly status: ToolInstallStatus}>;
+	readonly phase: {readonly type: 'idle'} | {readonly type: 'running'} | {readonly type: 'done'; readonly durationMs: number; readonly cancelled: boolean};
+};
+
+export function initialInstallState(): InstallState {
+	return {dir: undefined, tools: [], phase: {type: 'idle'}};
+}
+
+const finished = (status: ToolInstallStatus) => status.type === 'done' || status.type === 'failed';
+
+export function installReducer(state: InstallState, action: InstallAction): InstallState {
+	switch (action.type) {
+		case 'install/started': {
+			return {dir: action.dir, tools: action.tools.map(tool => ({tool, version: action.versions[tool], status: {type: 'pending'}})), phase: {type: 'running'}};
+		}
+
+		case 'install/status': {
+			const index = state.tools.findIndex(entry => entry.tool === action.tool);
+			const current = state.tools[index];
+			// A finished tool stays finished: a late progress event must not revive it.
+			if (!current || finished(current.status)) {
+				return state;
+			}
+
+			const tools = [...state.tools];
+			tools[index] = {...current, status: action.status};
+			return {...state, tools};
+		}
+
+		case 'install/finished': {
+			return {...state, phase: {type: 'done', durationMs: action.durationMs, cancelled: action.cancelled}};
+		}
+	}
+}
+
+export function installSucceeded(state: InstallState): boolean {
+	return state.tools.length > 0 && state.tools.every(entry => entry.status.type === 'done');
+}

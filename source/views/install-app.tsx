@@ -1,0 +1,75 @@
+import {Box, Text, useApp} from 'ink';
+import Spinner from 'ink-spinner';
+import {useEffect} from 'react';
+import type {InstallAction, ToolInstallStatus} from '../engine/tools/actions.js';
+import type {InstallState} from '../engine/tools/reducer.js';
+import type {Store} from '../engine/store.js';
+import {describeTransfer, formatDuration} from '../render/format.js';
+import {pathAdvice, statusLine} from '../render/install-report.js';
+import {useThrottledState} from './use-store.js';
+
+export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
+	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+	return <Text><Text color="cyan">{'█'.repeat(filled)}</Text><Text dimColor>{'░'.repeat(width - filled)}</Text></Text>;
+}
+
+function ToolRow({tool, version, status}: {readonly tool: string; readonly version: string | undefined; readonly status: ToolInstallStatus}) {
+	const name = `${tool} ${version ?? ''}`.trim().padEnd(16);
+	if (status.type === 'downloading') {
+		return (
+			<Box>
+				<Box flexShrink={0}><Text color="cyan"><Spinner type="dots"/></Text><Text> {name} </Text></Box>
+				<Box flexShrink={0}><ProgressBar fraction={status.total ? status.received / status.total : 0}/></Box>
+				<Text dimColor> {describeTransfer(status.received, status.total, status.bytesPerSecond)}</Text>
+			</Box>
+		);
+	}
+
+	if (status.type === 'done' || status.type === 'failed') {
+		const ok = status.type === 'done';
+		const [line = '', fix] = statusLine(tool, version, status).split('\n');
+		return (
+			<Box flexDirection="column">
+				<Box>
+					<Box flexShrink={0}><Text color={ok ? 'green' : 'red'}>{ok ? '✔' : '✖'}</Text></Box>
+					<Text wrap="wrap"> {line}</Text>
+				</Box>
+				{fix ? <Box marginLeft={2}><Text color="cyan" wrap="wrap">→ {fix.replace(/^\s*fix: /, '')}</Text></Box> : null}
+			</Box>
+		);
+	}
+
+	return (
+		<Box>
+			<Box flexShrink={0}><Text color="cyan">{status.type === 'pending' ? '·' : <Spinner type="dots"/>}</Text></Box>
+			<Text dimColor wrap="wrap"> {statusLine(tool, version, status)}</Text>
+		</Box>
+	);
+}
+
+export function InstallScreen({state, pathEnv}: {readonly state: InstallState; readonly pathEnv: string | undefined}) {
+	const advice = state.phase.type === 'done' ? pathAdvice(state, pathEnv) : undefined;
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text><Text bold color="magenta">todo-deploy</Text><Text dimColor> install → {state.dir ?? ''}</Text></Text>
+			<Box flexDirection="column" marginTop={1}>
+				{state.tools.map(entry => <ToolRow key={entry.tool} tool={entry.tool} version={entry.version} status={entry.status}/>)}
+			</Box>
+			{advice ? <Box marginTop={1}><Text>{advice}</Text></Box> : null}
+			{state.phase.type === 'done' ? <Text dimColor>{'\n'}{state.phase.cancelled ? 'Cancelled; nothing half-installed was left behind' : 'Finished'} in {formatDuration(state.phase.durationMs)}.</Text> : null}
+		</Box>
+	);
+}
+
+/** Ends the app once every tool is done or failed. */
+export function InstallApp({store, pathEnv}: {readonly store: Store<InstallState, InstallAction>; readonly pathEnv: string | undefined}) {
+	const state = useThrottledState(store);
+	const {exit} = useApp();
+	const done = state.phase.type === 'done';
+	useEffect(() => {
+		if (done) {
+			exit();
+		}
+	}, [done, exit]);
+	return <InstallScreen state={state} pathEnv={pathEnv}/>;
+}
