@@ -1,6 +1,6 @@
 // npm run bench: todo-deploy's speed beside baselines measured in the same run, on this machine.
-import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -109,3 +109,37 @@ table('Whole process, start to exit, doctor --json (aim: under 1 s with every to
 	['this machine', wallHere],
 	['this machine with a kubeconfig (client-node loaded)', wallKube],
 ], wallNothing);
+
+// Download throughput on loopback: todo-deploy's downloader (fetch, hashing, writing) against curl writing the same file.
+const bigFile = path.join(benchDir, 'download-256MiB.bin');
+if (!existsSync(bigFile)) {
+	execFileSync('head', ['-c', String(256 * 1024 * 1024), '/dev/urandom'], {stdio: ['ignore', openSync(bigFile, 'w'), 'inherit']});
+}
+
+// The downloader runs bundled, as it ships.
+await build({...bundleOptions, splitting: false, entryPoints: {'download-once': path.join(root, 'bench/download-once.ts')}, outdir: benchDir});
+const fileServer = spawn(node, ['--import', 'tsx', path.join(root, 'bench/serve-file.ts'), bigFile], {stdio: ['ignore', 'pipe', 'inherit']});
+const fileUrl = await new Promise<string>(resolve => {
+	fileServer.stdout.setEncoding('utf8').once('data', (chunk: string) => resolve(chunk.trim()));
+});
+const target = path.join(os.tmpdir(), `todo-deploy-bench-download-${process.pid}`);
+const curlRates: number[] = [];
+const ourRates: number[] = [];
+const megabytesOf = 256 * 1.048_576;
+try {
+	for (let index = 0; index < Math.min(runs, 7); index++) {
+		const curlSeconds = Number(execFileSync('curl', ['-sS', '-o', target, '-w', '%{time_total}', fileUrl], {encoding: 'utf8'}));
+		curlRates.push(megabytesOf / curlSeconds);
+		rmSync(target, {force: true});
+		const [ourSeconds = '0'] = execFileSync(node, [path.join(benchDir, 'download-once.js'), fileUrl, target], {encoding: 'utf8'}).trim().split(' ');
+		ourRates.push(megabytesOf / Number(ourSeconds));
+	}
+} finally {
+	fileServer.kill();
+	rmSync(target, {force: true});
+}
+
+console.log('\nDownload of a 256 MiB file on loopback, written to disk (aim: todo-deploy at least 80% of curl)');
+console.log(`  ${'what'.padEnd(46)} ${'median'.padStart(12)}  vs baseline`);
+console.log(`  ${'curl (baseline)'.padEnd(46)} ${`${median(curlRates).toFixed(0)} MB/s`.padStart(12)}  1.00x`);
+console.log(`  ${'todo-deploy download (fetch + SHA-256 + write)'.padEnd(46)} ${`${median(ourRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(ourRates) / median(curlRates)).toFixed(2)}x`);

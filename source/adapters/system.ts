@@ -110,7 +110,15 @@ export async function runCommand(command: string, args: readonly string[], optio
 	};
 }
 
-export function createSystem(env: Env = process.env): System {
+/**
+ * The real machine. `toolsDir` (where todo-deploy installs tools) goes first on PATH for every
+ * look-up and child process, while `env` stays what the user has, so advice about PATH is true.
+ */
+export function createSystem(env: Env = process.env, options: {toolsDir?: string} = {}): System {
+	const current = env['PATH'] ?? '';
+	const childEnv: Env = options.toolsDir && !current.split(path.delimiter).includes(options.toolsDir)
+		? {...env, PATH: current ? `${options.toolsDir}${path.delimiter}${current}` : options.toolsDir}
+		: env;
 	return {
 		env,
 		platform: process.platform,
@@ -144,10 +152,10 @@ export function createSystem(env: Env = process.env): System {
 			}
 		},
 		async which(command) {
-			return whichIn(command, env);
+			return whichIn(command, childEnv);
 		},
-		async run(command, args, options) {
-			return runCommand(command, args, {...options, env: options.env ?? env});
+		async run(command, args, runOptions) {
+			return runCommand(command, args, {...runOptions, env: runOptions.env ?? childEnv});
 		},
 	};
 }

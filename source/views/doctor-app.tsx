@@ -1,11 +1,12 @@
 import {Box, Text, useApp} from 'ink';
-import {useEffect} from 'react';
+import {useEffect, useState} from 'react';
 import type {DoctorAction} from '../engine/doctor/actions.js';
 import type {DoctorState} from '../engine/doctor/reducer.js';
 import {checkIds} from '../engine/doctor/types.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {CheckRow} from './check-row.js';
+import {Confirm} from './confirm.js';
 import {RecommendationPanel} from './recommendation-panel.js';
 import {useThrottledState} from './use-store.js';
 
@@ -13,9 +14,11 @@ export type DoctorAppProps = {
 	readonly store: Store<DoctorState, DoctorAction>;
 	readonly mode: 'doctor' | 'wizard';
 	readonly version: string;
+	/** In the wizard: asked whether to install what the doctor found missing. */
+	readonly onInstallAnswer?: ((yes: boolean) => void) | undefined;
 };
 
-export function DoctorScreen({state, mode, version}: {readonly state: DoctorState; readonly mode: DoctorAppProps['mode']; readonly version: string}) {
+export function DoctorScreen({state, mode, version, offerInstall = false}: {readonly state: DoctorState; readonly mode: DoctorAppProps['mode']; readonly version: string; readonly offerInstall?: boolean}) {
 	const done = state.phase.type === 'done';
 	return (
 		<Box flexDirection="column" paddingX={1}>
@@ -27,10 +30,10 @@ export function DoctorScreen({state, mode, version}: {readonly state: DoctorStat
 				{checkIds.map(id => <CheckRow key={id} id={id} check={state.checks[id]}/>)}
 			</Box>
 			{state.recommendation ? <RecommendationPanel recommendation={state.recommendation}/> : null}
-			{done && mode === 'wizard' ? (
+			{done && mode === 'wizard' && !offerInstall ? (
 				<Box flexDirection="column" marginTop={1} paddingX={1}>
 					<Text bold>Next steps</Text>
-					<Text wrap="wrap">Run the commands above, then run npx todo-deploy again. Install, build, deploy and verify come as the next steps of this wizard; this version stops after the doctor.</Text>
+					<Text wrap="wrap">Run the commands above, then run npx todo-deploy again. Build, deploy and verify come as the next steps of this wizard; this version stops after the doctor and the install.</Text>
 				</Box>
 			) : null}
 			{state.phase.type === 'done' ? <Text dimColor>{'\n'}Finished in {formatDuration(state.phase.durationMs)}.</Text> : null}
@@ -38,15 +41,35 @@ export function DoctorScreen({state, mode, version}: {readonly state: DoctorStat
 	);
 }
 
-/** The only caller of exit(): it ends the app once the doctor has drawn its last frame. */
-export function DoctorApp({store, mode, version}: DoctorAppProps) {
+/** The only caller of exit(): it ends the app once the doctor has drawn its last frame (and, in the wizard, been answered). */
+export function DoctorApp({store, mode, version, onInstallAnswer}: DoctorAppProps) {
 	const state = useThrottledState(store);
 	const {exit} = useApp();
 	const done = state.phase.type === 'done';
+	// Installing is offered only when there is a path to take; otherwise the fixes come first.
+	const toInstall = state.recommendation?.target ? state.recommendation.install : [];
+	const asking = done && mode === 'wizard' && onInstallAnswer !== undefined && toInstall.length > 0;
+	const [answered, setAnswered] = useState(false);
+	// Exits after the frame with the answer has been drawn.
 	useEffect(() => {
-		if (done) {
+		if (done && (!asking || answered)) {
 			exit();
 		}
-	}, [done, exit]);
-	return <DoctorScreen state={state} mode={mode} version={version}/>;
+	}, [done, asking, answered, exit]);
+	return (
+		<Box flexDirection="column">
+			<DoctorScreen state={state} mode={mode} version={version} offerInstall={asking}/>
+			{asking ? (
+				<Box paddingX={1} marginTop={1}>
+					<Confirm
+						question={`Install ${toInstall.map(step => `${step.tool} ${step.version}`).join(', ')} now, without sudo?`}
+						onAnswer={yes => {
+							onInstallAnswer(yes);
+							setAnswered(true);
+						}}
+					/>
+				</Box>
+			) : null}
+		</Box>
+	);
 }

@@ -31,8 +31,8 @@ function ToolRow({tool, version, status}: {readonly tool: string; readonly versi
 		return (
 			<Box flexDirection="column">
 				<Box>
-					<Box flexShrink={0}><Text color={ok ? 'green' : 'red'}>{ok ? '✔' : '✖'}</Text></Box>
-					<Text wrap="wrap"> {line}</Text>
+					<Box flexShrink={0} width={2}><Text color={ok ? 'green' : 'red'}>{ok ? '✔' : '✖'}</Text></Box>
+					<Box flexShrink={1}><Text wrap="wrap">{line}</Text></Box>
 				</Box>
 				{fix ? <Box marginLeft={2}><Text color="cyan" wrap="wrap">→ {fix.replace(/^\s*fix: /, '')}</Text></Box> : null}
 			</Box>
@@ -41,8 +41,8 @@ function ToolRow({tool, version, status}: {readonly tool: string; readonly versi
 
 	return (
 		<Box>
-			<Box flexShrink={0}><Text color="cyan">{status.type === 'pending' ? '·' : <Spinner type="dots"/>}</Text></Box>
-			<Text dimColor wrap="wrap"> {statusLine(tool, version, status)}</Text>
+			<Box flexShrink={0} width={2}><Text color="cyan">{status.type === 'pending' ? '·' : <Spinner type="dots"/>}</Text></Box>
+			<Box flexShrink={1}><Text dimColor wrap="wrap">{statusLine(tool, version, status)}</Text></Box>
 		</Box>
 	);
 }

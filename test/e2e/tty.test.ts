@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {emptyHome, makeBin} from '../helpers/cli.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
+import {buildReleases, startReleaseServer} from '../helpers/release-server.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 // A foreground colour escape: ESC [ 3x m, 9x m or 38;5;n m.
@@ -47,5 +48,25 @@ test('NO_COLOR removes colour; a narrow terminal wraps without losing the recomm
 		assert.doesNotMatch(terminal.screen({colors: true}), sgrColour);
 	} finally {
 		terminal.close();
+	}
+});
+
+test('the wizard asks before installing; "y" installs with a live screen, in the same terminal', async () => {
+	const server = await startReleaseServer(buildReleases());
+	const home = emptyHome();
+	const bin = makeBin({real: ['docker', 'kubectl']});
+	const terminal = openTerminal(doctorCommand('', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url}), {width: 120, height: 80});
+	try {
+		await terminal.waitFor(/\? Install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 now, without sudo\? \(Y\/n\)/);
+		terminal.keys('y');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
+		assert.match(screen, /Install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 now, without sudo\? yes/);
+		assert.match(screen, /todo-deploy install → .*\/\.local\/share\/todo-deploy\/bin/);
+		assert.match(screen, /✔ helm 4\.1\.4 installed at [^(]*\/helm \(checksum verified,\s+runs:\s+v4\.1\.4\+g05fa379\)/);
+		assert.match(screen, /Next: minikube start --driver=docker/);
+		assert.match(screen, /\[exit 0\]/);
+	} finally {
+		terminal.close();
+		await server.close();
 	}
 });

@@ -3,6 +3,7 @@ import {execFileSync} from 'node:child_process';
 
 export type Terminal = {
 	screen(options?: {colors?: boolean}): string;
+	keys(text: string): void;
 	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 	close(): void;
 };
@@ -13,9 +14,13 @@ export function openTerminal(command: string, options: {width?: number; height?:
 	const session = `todo-deploy-test-${process.pid}-${counter++}`;
 	const environment = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(options.width ?? 100), '-y', String(options.height ?? 50), ...environment, `${command}; echo "[exit $?]"; sleep 600`]);
-	const screen = ({colors = false} = {}) => execFileSync('tmux', ['capture-pane', '-p', ...(colors ? ['-e'] : []), '-t', session], {encoding: 'utf8'});
+	// The whole history, not only the visible part: long screens scroll.
+	const screen = ({colors = false} = {}) => execFileSync('tmux', ['capture-pane', '-p', '-S', '-500', ...(colors ? ['-e'] : []), '-t', session], {encoding: 'utf8'});
 	return {
 		screen,
+		keys(text) {
+			execFileSync('tmux', ['send-keys', '-t', session, '-l', text]);
+		},
 		async waitFor(pattern, timeoutMs = 15_000) {
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {

@@ -13,7 +13,7 @@ test('release platforms: linux and darwin, amd64 and arm64; everything else is r
 
 test('the official release URLs, per tool and platform', () => {
 	const linux = {os: 'linux', arch: 'amd64'} as const;
-	assert.equal(toolRelease('helm', linux).url, 'https://get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz');
+	assert.equal(toolRelease('helm', linux).url, 'https://get.helm.sh/helm-v4.1.4-linux-amd64.tar.gz');
 	assert.equal(toolRelease('helm', linux).member, 'linux-amd64/helm');
 	assert.equal(toolRelease('kubectl', {os: 'darwin', arch: 'arm64'}, {version: 'v1.34.5'}).url, 'https://dl.k8s.io/release/v1.34.5/bin/darwin/arm64/kubectl');
 	const trivy = toolRelease('trivy', {os: 'darwin', arch: 'arm64'});
