@@ -1,6 +1,8 @@
 // Parses argv, picks a renderer, awaits the end and sets the exit code. Nothing else.
+import {access} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import packageJson from '../package.json' with {type: 'json'};
 import {createSystem} from './adapters/system.js';
@@ -10,11 +12,13 @@ import {runDoctor} from './engine/doctor/run.js';
 import type {ToolName} from './engine/doctor/types.js';
 import type {InstallAction} from './engine/tools/actions.js';
 import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
+import {lintFailed, runLint} from './engine/lint/run.js';
 import {runInstall} from './engine/tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from './engine/tools/reducer.js';
 import {createStore} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
 import {installJson, pathAdvice} from './render/install-report.js';
+import {lintLines} from './render/lint-report.js';
 import {renderInstallPlain} from './render/install-plain.js';
 import {renderDoctorPlain} from './render/plain.js';
 
@@ -29,6 +33,11 @@ Commands
              missing, then shows the next steps
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
+  lint [CHART] [-f values.yaml]...
+             renders the chart with helm and finds what helm lint misses:
+             broken ConfigMap/Secret references, Services that reach no pod,
+             probes, latest tags, placeholder or hard-coded secrets, the
+             restricted Pod Security Standard (--target local|registry)
   install TOOL...
              installs helm, kubectl, minikube, kind or trivy without sudo,
              checksum-verified, into ~/.local/share/todo-deploy/bin
@@ -63,6 +72,7 @@ class UsageError extends Error {}
 
 type Command =
 	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
+	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
 function explainUsage<T>(parse: () => T): T {
@@ -75,6 +85,29 @@ function explainUsage<T>(parse: () => T): T {
 
 function parseCommandLine(argv: readonly string[]): Command {
 	const first = argv.find(argument => !argument.startsWith('-'));
+	if (first === 'lint') {
+		const parsed = explainUsage(() => parseArgs({
+			args: [...argv],
+			allowPositionals: true,
+			strict: true,
+			options: {
+				json: {type: 'boolean', default: false},
+				help: {type: 'boolean', short: 'h', default: false},
+				values: {type: 'string', short: 'f', multiple: true, default: []},
+				target: {type: 'string', default: 'local'},
+			},
+		}));
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`lint takes one chart folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		if (parsed.values.target !== 'local' && parsed.values.target !== 'registry') {
+			throw new UsageError(`--target is local (images loaded into minikube or kind) or registry, not "${parsed.values.target}".`);
+		}
+
+		return {type: 'lint', json: parsed.values.json, help: parsed.values.help, version: undefined, chart: parsed.positionals[1], valuesFiles: parsed.values.values.map(file => path.resolve(file)), target: parsed.values.target};
+	}
+
 	if (first === 'install') {
 		const parsed = explainUsage(() => parseArgs({
 			args: [...argv],
@@ -198,6 +231,10 @@ async function main(argv: readonly string[]): Promise<number> {
 		return install({...options, dir: options.dir ?? defaultInstallDir(process.env, os.homedir())}, mode);
 	}
 
+	if (options.type === 'lint') {
+		return lint(options);
+	}
+
 	return doctor(options.type, mode, {yes: options.yes});
 }
 
@@ -268,6 +305,32 @@ async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readon
 	}
 
 	return installed === 0 ? doctorCode : installed;
+}
+
+/** The chart in this project (charts/todo-app), or the one todo-deploy ships. */
+async function defaultChart(): Promise<string> {
+	const local = path.resolve('charts/todo-app');
+	try {
+		await access(path.join(local, 'Chart.yaml'));
+		return local;
+	} catch {
+		return fileURLToPath(new URL('../charts/todo-app', import.meta.url));
+	}
+}
+
+async function lint(options: Extract<Command, {type: 'lint'}>): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const chart = options.chart ? path.resolve(options.chart) : await defaultChart();
+	try {
+		await access(path.join(chart, 'Chart.yaml'));
+	} catch {
+		process.stderr.write(`todo-deploy: ${chart} is not a Helm chart (no Chart.yaml). Name the chart folder: todo-deploy lint charts/todo-app\n`);
+		return 2;
+	}
+
+	const report = await runLint(system, {chart, valuesFiles: options.valuesFiles, target: options.target});
+	await writeOut(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${lintLines(report).join('\n')}\n`);
+	return lintFailed(report) ? 1 : 0;
 }
 
 async function install(settings: InstallSettings, mode: Mode, jsonPrefix?: Record<string, unknown>): Promise<number> {

@@ -1,0 +1,99 @@
+// todo-deploy lint: render the chart with the real helm, check the objects, render again with markers.
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {load, loadAll} from 'js-yaml';
+import {renderChart} from '../../adapters/helm.js';
+import type {System} from '../../adapters/system.js';
+import {lintObjects, type Finding, type LintTarget} from './checks.js';
+import type {K8sObject} from './objects.js';
+import {analyseSentinels, planSentinels} from './sentinels.js';
+
+export type LintRequest = {
+	readonly chart: string;
+	readonly valuesFiles: readonly string[];
+	readonly target: LintTarget;
+	readonly release?: string;
+	readonly namespace?: string;
+};
+
+export type LintReport = {
+	readonly chart: string;
+	readonly objects: number;
+	readonly findings: readonly Finding[];
+	/** Set when the chart did not render: nothing else could be checked. */
+	readonly renderError: string | undefined;
+	/** Why the second render (values with no effect, hard-coded secrets) was skipped, if it was. */
+	readonly sentinelSkipped: string | undefined;
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Later files win, key by key, as Helm merges -f files. */
+export function mergeValues(base: unknown, override: unknown): unknown {
+	if (!isPlainObject(base) || !isPlainObject(override)) {
+		return override === undefined ? base : override;
+	}
+
+	const merged: Record<string, unknown> = {...base};
+	for (const [key, value] of Object.entries(override)) {
+		merged[key] = mergeValues(base[key], value);
+	}
+
+	return merged;
+}
+
+export function parseManifest(manifest: string): K8sObject[] {
+	return loadAll(manifest).filter((document): document is K8sObject => isPlainObject(document) && typeof document['kind'] === 'string');
+}
+
+export async function runLint(system: System, request: LintRequest): Promise<LintReport> {
+	const release = request.release ?? 'todo';
+	const namespace = request.namespace ?? 'default';
+	const render = async (extraFiles: readonly string[]) => renderChart(system, {chart: request.chart, release, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
+	const first = await render([]);
+	if (!first.ok) {
+		return {chart: request.chart, objects: 0, findings: [], renderError: first.error, sentinelSkipped: 'the chart did not render'};
+	}
+
+	let objects: K8sObject[];
+	try {
+		objects = parseManifest(first.manifest);
+	} catch (error) {
+		return {chart: request.chart, objects: 0, findings: [], renderError: `helm rendered YAML that does not parse: ${error instanceof Error ? error.message : String(error)}`, sentinelSkipped: 'the chart did not render'};
+	}
+
+	let values: unknown = {};
+	for (const file of [path.join(request.chart, 'values.yaml'), ...request.valuesFiles]) {
+		const text = await system.readFile(file);
+		values = mergeValues(values, text === undefined ? {} : load(text));
+	}
+
+	const existingSecret = isPlainObject(values) && isPlainObject(values['secrets']) ? values['secrets']['existingSecret'] : undefined;
+	const external = new Set(typeof existingSecret === 'string' && existingSecret ? [existingSecret] : []);
+	const findings = lintObjects(objects, {target: request.target, external});
+
+	const plan = planSentinels(values);
+	const folder = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-'));
+	let sentinelSkipped: string | undefined;
+	try {
+		const overrides = path.join(folder, 'markers.yaml');
+		await writeFile(overrides, JSON.stringify(plan.overrides), {mode: 0o600});
+		const second = await render([overrides]);
+		if (second.ok) {
+			findings.push(...analyseSentinels(plan, objects, parseManifest(second.manifest)));
+		} else {
+			sentinelSkipped = `the chart did not render with marker values (${second.error.split('\n')[0] ?? ''})`;
+		}
+	} finally {
+		await rm(folder, {recursive: true, force: true});
+	}
+
+	return {chart: request.chart, objects: objects.length, findings, renderError: undefined, sentinelSkipped};
+}
+
+export function lintFailed(report: LintReport): boolean {
+	return report.renderError !== undefined || report.findings.some(finding => finding.severity === 'error');
+}

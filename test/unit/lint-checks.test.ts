@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {lintObjects, looksDoubleEncoded, passwordInUrl, placeholderReason} from '../../source/engine/lint/checks.js';
+import {mergeValues} from '../../source/engine/lint/run.js';
+import {planSentinels} from '../../source/engine/lint/sentinels.js';
+
+test('placeholders the team shipped are recognised; real-looking values are not', () => {
+	for (const value of ['changeme', 'CHANGE_ME', 'your-key-here', 'your-gemini-api-key-here', '<your-api-key>', 'AIzaSy...', '${GEMINI_API_KEY}', 'xxxx']) {
+		assert.ok(placeholderReason(value), value);
+	}
+
+	for (const value of ['', 'Zq7t9XvL2mWp4RsK8nBd3FhJ6cYg1AeU', 'AIzaSyDexampleexampleexampleexample12', 'postgresql://todo:Zq7t9X@db:5432/todo']) {
+		assert.equal(placeholderReason(value), undefined, value);
+	}
+});
+
+test('double base64 and passwords inside database URLs', () => {
+	assert.ok(looksDoubleEncoded(Buffer.from('s3cret-password').toString('base64')));
+	assert.ok(!looksDoubleEncoded('s3cret-password'));
+	assert.ok(!looksDoubleEncoded('Zq7t9XvL2mWp4RsK8nBd3FhJ6cYg1AeU'), 'a random alphanumeric secret is not base64 of text');
+	assert.equal(passwordInUrl('postgresql://todo:p%40ss%20w0rd@db:5432/todo'), 'p@ss w0rd');
+	assert.equal(passwordInUrl('postgres://todo@db/todo'), undefined);
+	assert.equal(passwordInUrl('https://user:pw@example.com'), undefined);
+});
+
+test('a Secret referenced by an existingSecret is a warning to create it first, not an error', () => {
+	const pod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'app:1.0', imagePullPolicy: 'IfNotPresent', env: [{name: 'X', valueFrom: {secretKeyRef: {name: 'mine', key: 'X'}}}]}]}};
+	const asError = lintObjects([pod], {target: 'local'}).filter(finding => finding.rule === 'reference');
+	assert.equal(asError[0]?.severity, 'error');
+	const asWarning = lintObjects([pod], {target: 'local', external: new Set(['mine'])}).filter(finding => finding.rule === 'reference');
+	assert.equal(asWarning[0]?.severity, 'warning');
+	assert.match(asWarning[0]?.message ?? '', /must exist in the namespace before the deploy/);
+});
+
+test('markers go into probe numbers and secret values only, not into names of secrets', () => {
+	const plan = planSentinels({secrets: {existingSecret: '', databasePassword: '', authSecret: 'x'}, backend: {probes: {readiness: {path: '/ready', timeoutSeconds: 3}}, port: 8000}});
+	assert.deepEqual(plan.probes.map(probe => probe.path), ['backend.probes.readiness.timeoutSeconds']);
+	assert.deepEqual(plan.secrets.map(secret => secret.path), ['secrets.databasePassword', 'secrets.authSecret']);
+	assert.deepEqual(plan.overrides, {secrets: {databasePassword: 'tdlint0q7Xv9mW2', authSecret: 'tdlint1q7Xv9mW2'}, backend: {probes: {readiness: {timeoutSeconds: 7301}}}});
+});
+
+test('values files merge key by key, later ones winning, as Helm does', () => {
+	assert.deepEqual(mergeValues({a: {b: 1, c: 2}, list: [1, 2]}, {a: {c: 3}, list: [9]}), {a: {b: 1, c: 3}, list: [9]});
+});
