@@ -3,7 +3,7 @@ import {access} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
+import {parseArgs, type ParseArgsOptionsConfig} from 'node:util';
 import packageJson from '../package.json' with {type: 'json'};
 import {createSystem} from './adapters/system.js';
 import type {DoctorAction} from './engine/doctor/actions.js';
@@ -13,7 +13,7 @@ import type {ToolName} from './engine/doctor/types.js';
 import type {InstallAction} from './engine/tools/actions.js';
 import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
 import {lintFailed, runLint} from './engine/lint/run.js';
-import {runInstall} from './engine/tools/install.js';
+import {runInstall, type InstallRequest} from './engine/tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from './engine/tools/reducer.js';
 import {createStore} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
@@ -83,20 +83,23 @@ function explainUsage<T>(parse: () => T): T {
 	}
 }
 
+const commonOptions = {
+	json: {type: 'boolean', default: false},
+	help: {type: 'boolean', short: 'h', default: false},
+} as const;
+
+/** Every command takes --json and --help; each adds its own options. */
+function parseCommand<Options extends ParseArgsOptionsConfig>(argv: readonly string[], options: Options) {
+	return explainUsage(() => parseArgs({args: [...argv], allowPositionals: true, strict: true, options: {...commonOptions, ...options}}));
+}
+
 function parseCommandLine(argv: readonly string[]): Command {
 	const first = argv.find(argument => !argument.startsWith('-'));
 	if (first === 'lint') {
-		const parsed = explainUsage(() => parseArgs({
-			args: [...argv],
-			allowPositionals: true,
-			strict: true,
-			options: {
-				json: {type: 'boolean', default: false},
-				help: {type: 'boolean', short: 'h', default: false},
-				values: {type: 'string', short: 'f', multiple: true, default: []},
-				target: {type: 'string', default: 'local'},
-			},
-		}));
+		const parsed = parseCommand(argv, {
+			values: {type: 'string', short: 'f', multiple: true, default: []},
+			target: {type: 'string', default: 'local'},
+		});
 		if (parsed.positionals.length > 2) {
 			throw new UsageError(`lint takes one chart folder; got ${parsed.positionals.slice(1).join(' ')}.`);
 		}
@@ -109,20 +112,13 @@ function parseCommandLine(argv: readonly string[]): Command {
 	}
 
 	if (first === 'install') {
-		const parsed = explainUsage(() => parseArgs({
-			args: [...argv],
-			allowPositionals: true,
-			strict: true,
-			options: {
-				json: {type: 'boolean', default: false},
-				help: {type: 'boolean', short: 'h', default: false},
-				version: {type: 'string'},
-				dir: {type: 'string'},
-				mirror: {type: 'string'},
-				force: {type: 'boolean', default: false},
-				timeout: {type: 'string'},
-			},
-		}));
+		const parsed = parseCommand(argv, {
+			version: {type: 'string'},
+			dir: {type: 'string'},
+			mirror: {type: 'string'},
+			force: {type: 'boolean', default: false},
+			timeout: {type: 'string'},
+		});
 		const names = parsed.positionals.slice(1);
 		const unknown = names.filter(name => !isToolName(name));
 		if (unknown.length > 0) {
@@ -165,17 +161,10 @@ function parseCommandLine(argv: readonly string[]): Command {
 		};
 	}
 
-	const parsed = explainUsage(() => parseArgs({
-		args: [...argv],
-		allowPositionals: true,
-		strict: true,
-		options: {
-			json: {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-			version: {type: 'boolean', short: 'v', default: false},
-			yes: {type: 'boolean', short: 'y', default: false},
-		},
-	}));
+	const parsed = parseCommand(argv, {
+		version: {type: 'boolean', short: 'v', default: false},
+		yes: {type: 'boolean', short: 'y', default: false},
+	});
 	const [command = 'wizard', ...rest] = parsed.positionals;
 	if (!['wizard', 'doctor', 'up'].includes(command)) {
 		throw new UsageError(`Unknown command "${command}".`);
@@ -238,12 +227,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	return doctor(options.type, mode, {yes: options.yes});
 }
 
-type InstallSettings = {
-	readonly tools: readonly ToolName[];
+type InstallSettings = Pick<InstallRequest, 'tools' | 'dir' | 'mirror' | 'force'> & {
 	readonly toolVersion?: string | undefined;
-	readonly dir: string;
-	readonly mirror?: string | undefined;
-	readonly force: boolean;
 	readonly timeoutSeconds: number;
 };
 
