@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {diagnosePod} from '../../source/diagnose/pod.js';
+import {capturedPod, describedEvents} from '../helpers/k8s-fixtures.js';
+
+const now = new Date('2026-08-20T23:15:00Z');
+
+test('CrashLoopBackOff: the exit code, what it means, and the termination message', () => {
+	const diagnosis = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: ['starting', 'panic: dial tcp: lookup db: no such host']}});
+	assert.equal(diagnosis.state, 'failing');
+	assert.equal(diagnosis.reason, 'CrashLoopBackOff');
+	assert.equal(diagnosis.title, 'quitter keeps crashing (exit 1, 10 restarts)');
+	assert.match(diagnosis.explanation, /exited with code 1: the app failed while starting/);
+	assert.ok(diagnosis.evidence.some(line => /^last message: panic: dial t/.test(line)), diagnosis.evidence.join('\n'));
+	assert.ok(diagnosis.evidence.includes('log: panic: dial tcp: lookup db: no such host'));
+});
+
+test('exit codes 127 and 143 and 0 are told apart', () => {
+	assert.match(diagnosePod({pod: capturedPod('notfound'), now}).explanation, /code 127: the command was not found in the image/);
+	assert.match(diagnosePod({pod: capturedPod('notfound'), now}).fix, /command and entrypoint/);
+	assert.match(diagnosePod({pod: capturedPod('sigterm'), now}).explanation, /SIGTERM \(exit 143\)/);
+	assert.match(diagnosePod({pod: capturedPod('sigterm'), now}).fix, /liveness probe/);
+});
+
+test('OOMKilled: the memory limit and how to raise it', () => {
+	const diagnosis = diagnosePod({pod: capturedPod('oom'), now});
+	assert.equal(diagnosis.reason, 'OOMKilled');
+	assert.equal(diagnosis.title, 'hog keeps running out of memory (exit 137, 10 restarts)');
+	assert.match(diagnosis.explanation, /Its memory limit is 64Mi\./);
+	assert.match(diagnosis.fix, /Raise the memory limit above 64Mi/);
+	const serving = diagnosePod({pod: capturedPod('oomserving'), now});
+	assert.equal(serving.state, 'ready');
+	assert.match(serving.explanation, /restarted before: it was killed for using more memory than its limit/);
+});
+
+test('ImagePullBackOff: the image, the cause, and whether the local cluster has it', () => {
+	const plain = diagnosePod({pod: capturedPod('image'), now});
+	assert.equal(plain.reason, 'ImagePullBackOff');
+	assert.equal(plain.title, 'nope: cannot pull registry.invalid/does-not-exist:v9');
+	assert.match(plain.explanation, /registry host cannot be reached/);
+	const local = diagnosePod({pod: capturedPod('image'), now, localImages: {cluster: 'minikube profile todo', images: new Set(['todo-backend:0.1.0']), loadCommand: 'minikube image load IMAGE -p todo'}});
+	assert.match(local.explanation, /minikube profile todo does not have this image/);
+	assert.equal(local.fix, 'A local image is in no registry: load it into minikube profile todo with minikube image load registry.invalid/does-not-exist:v9 -p todo, and use imagePullPolicy IfNotPresent.');
+	const yaml = diagnosePod({pod: capturedPod('is-healthy-pod-imagepullbackoff.yaml'), now});
+	assert.match(yaml.reason, /ImagePullBackOff|ErrImagePull/);
+});
+
+test('ErrImageNeverPull: not loaded, or loaded with another tag', () => {
+	const [event] = describedEvents('describe-events-ErrImageNeverPull.txt');
+	assert.ok(event);
+	const image = 'docker-registry.services.stellar-ops.com/dev/anchor-platform:e6ca4be8';
+	const pod = {metadata: {name: 'anchor'}, spec: {containers: [{name: 'platform', image, imagePullPolicy: 'Never'}]}, status: {phase: 'Pending', containerStatuses: [{name: 'platform', image, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message: event.message ?? ''}}}]}};
+	const notLoaded = diagnosePod({pod, events: [event], now, localImages: {cluster: 'kind cluster todo', images: new Set(), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	assert.equal(notLoaded.title, `platform: image ${image} is not in the cluster`);
+	assert.equal(notLoaded.fix, `Load it: kind load docker-image ${image} --name todo.`);
+	const otherTag = diagnosePod({pod, now, localImages: {cluster: 'kind cluster todo', images: new Set(['docker-registry.services.stellar-ops.com/dev/anchor-platform:0d9f1c2']), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	assert.match(otherTag.explanation, /it has docker-registry\.services\.stellar-ops\.com\/dev\/anchor-platform:0d9f1c2, a different tag/);
+});
+
+test('CreateContainerConfigError names the missing ConfigMap', () => {
+	const diagnosis = diagnosePod({pod: capturedPod('config'), now});
+	assert.equal(diagnosis.reason, 'CreateContainerConfigError');
+	assert.equal(diagnosis.title, 'app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist');
+	assert.match(diagnosis.fix, /todo-deploy lint finds these/);
+});
+
+test('Unschedulable: taints and selectors, insufficient CPU or memory from real scheduler messages', () => {
+	const pending = diagnosePod({pod: capturedPod('pending'), now});
+	assert.equal(pending.reason, 'Unschedulable');
+	assert.match(pending.explanation, /untolerated taint/);
+	assert.match(pending.fix, /nodeSelector, affinity/);
+	for (const file of ['describe-events-FailedScheduling-insufficient-memory.txt', 'describe-events-FailedScheduling-insufficient-cpu-minikube.txt']) {
+		const events = describedEvents(file);
+		const pod = {metadata: {name: 'backend'}, spec: {containers: [{name: 'backend'}]}, status: {phase: 'Pending'}};
+		const diagnosis = diagnosePod({pod, events, now});
+		assert.equal(diagnosis.reason, 'Unschedulable', file);
+		assert.match(diagnosis.fix, /Lower resources\.requests\.(cpu|memory)/, file);
+		assert.match(diagnosis.fix, /minikube start --(cpus|memory)=/, file);
+	}
+});
+
+test('a failing init container holds the pod, with its exit code', () => {
+	const diagnosis = diagnosePod({pod: capturedPod('init'), now});
+	assert.equal(diagnosis.title, 'init container migrate keeps crashing (exit 1, 10 restarts)');
+	assert.match(diagnosis.explanation, /must finish before the app starts/);
+});
+
+test('readiness: a 503 from the app and connection refused, from real events', () => {
+	const pod = capturedPod('readiness');
+	const gravity = diagnosePod({pod, events: describedEvents('describe-events-readiness-503-gravity.txt'), now});
+	assert.equal(gravity.reason, 'ReadinessProbeFailed');
+	assert.equal(gravity.title, 'app is not ready: HTTP probe failed with statuscode: 503');
+	assert.match(gravity.explanation, /HTTP 503, which a readiness endpoint returns while a dependency such as the database is not reachable/);
+	assert.match(gravity.fix, /database URL and password/);
+	const refused = diagnosePod({pod, events: describedEvents('describe-events-liveness-readiness-connection-refused-apiserver.txt'), now});
+	assert.match(refused.explanation, /nothing listens for|HTTP 500/);
+	const quiet = diagnosePod({pod, now});
+	assert.equal(quiet.state, 'progressing');
+	assert.match(quiet.explanation, /the command exit 1 to pass|waits for/);
+});
+
+test('a startup probe not passed yet is progress, not failure', () => {
+	const diagnosis = diagnosePod({pod: capturedPod('startup'), now});
+	assert.equal(diagnosis.state, 'progressing');
+	assert.equal(diagnosis.reason, 'Starting');
+});
+
+test('healthy, restarted-but-ready, lost, wedged and terminating pods', () => {
+	assert.deepEqual([diagnosePod({pod: capturedPod('healthy'), now}).state, diagnosePod({pod: capturedPod('healthy'), now}).title], ['ready', 'ready']);
+	const restarts = diagnosePod({pod: capturedPod('restarts'), now});
+	assert.equal(restarts.state, 'ready');
+	assert.match(restarts.title, /^ready, after \d+ restarts? of /);
+	assert.equal(diagnosePod({pod: capturedPod('failed'), now}).reason, 'ContainerStatusUnknown');
+	assert.equal(diagnosePod({pod: capturedPod('wedged'), now}).reason, 'ContainerCreating');
+	const deleting = capturedPod('healthy');
+	const terminating = diagnosePod({pod: {...deleting, metadata: {...deleting.metadata, deletionTimestamp: new Date('2026-08-20T23:00:00Z'), deletionGracePeriodSeconds: 30}}, now});
+	assert.equal(terminating.state, 'terminating');
+	assert.match(terminating.title, /is stuck terminating$/);
+});
+
+test('evicted pods say why the node evicted them', () => {
+	const pod = {metadata: {name: 'backend-7d9'}, status: {phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.'}};
+	const diagnosis = diagnosePod({pod, now});
+	assert.equal(diagnosis.reason, 'Evicted');
+	assert.match(diagnosis.explanation, /low on resource: memory/);
+});
+
+test('every captured pod gets a diagnosis with a title, an explanation and a fix', () => {
+	for (const name of ['config', 'crashloop', 'failed', 'healthy', 'image', 'init', 'notfound', 'oom', 'oomserving', 'pending', 'probe0', 'readiness', 'restarts', 'sigterm', 'startup', 'wedged', 'is-healthy-crashloopbackoff.yaml', 'is-healthy-oomkilled-unhealthy.yaml', 'is-healthy-pod-imagepullbackoff.yaml', 'is-healthy-pod-never-ready.yaml', 'is-healthy-pod-pending.yaml']) {
+		const diagnosis = diagnosePod({pod: capturedPod(name), now});
+		assert.ok(diagnosis.title && diagnosis.explanation && diagnosis.fix, name);
+	}
+});
