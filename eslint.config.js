@@ -9,7 +9,7 @@ export default tseslint.config(
 		files: ['**/*.{ts,tsx}'],
 		rules: {
 			'@typescript-eslint/consistent-type-imports': 'error',
-			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_'}],
 			'no-restricted-syntax': ['error', {selector: 'ExportDefaultDeclaration', message: 'Use named exports.'}],
 		},
 	},
