@@ -19,6 +19,7 @@ import {createStore} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
 import {installJson, pathAdvice} from './render/install-report.js';
 import {lintLines} from './render/lint-report.js';
+import {allReady, statusLines} from './render/status-report.js';
 import {renderInstallPlain} from './render/install-plain.js';
 import {renderDoctorPlain} from './render/plain.js';
 
@@ -38,6 +39,10 @@ Commands
              broken ConfigMap/Secret references, Services that reach no pod,
              probes, latest tags, placeholder or hard-coded secrets, the
              restricted Pod Security Standard (--target local|registry)
+  status [-n NAMESPACE] [--context C] [-l SELECTOR] [--once]
+             the live screen of pods, probes, rollouts and warnings, with a
+             diagnosis and fix for each failing pod (--once: one snapshot;
+             exit 0 when every pod is ready)
   install TOOL...
              installs helm, kubectl, minikube, kind or trivy without sudo,
              checksum-verified, into ~/.local/share/todo-deploy/bin
@@ -72,6 +77,7 @@ class UsageError extends Error {}
 
 type Command =
 	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
+	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -95,6 +101,20 @@ function parseCommand<Options extends ParseArgsOptionsConfig>(argv: readonly str
 
 function parseCommandLine(argv: readonly string[]): Command {
 	const first = argv.find(argument => !argument.startsWith('-'));
+	if (first === 'status') {
+		const parsed = parseCommand(argv, {
+			namespace: {type: 'string', short: 'n'},
+			context: {type: 'string'},
+			selector: {type: 'string', short: 'l'},
+			once: {type: 'boolean', default: false},
+		});
+		if (parsed.positionals.length > 1) {
+			throw new UsageError(`status takes no arguments; got ${parsed.positionals.slice(1).join(' ')} (use -n NAMESPACE).`);
+		}
+
+		return {type: 'status', json: parsed.values.json, help: parsed.values.help, version: undefined, namespace: parsed.values.namespace, context: parsed.values.context, selector: parsed.values.selector, once: parsed.values.once};
+	}
+
 	if (first === 'lint') {
 		const parsed = parseCommand(argv, {
 			values: {type: 'string', short: 'f', multiple: true, default: []},
@@ -224,6 +244,10 @@ async function main(argv: readonly string[]): Promise<number> {
 		return lint(options);
 	}
 
+	if (options.type === 'status') {
+		return status(options, mode);
+	}
+
 	return doctor(options.type, mode, {yes: options.yes});
 }
 
@@ -290,6 +314,46 @@ async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readon
 	}
 
 	return installed === 0 ? doctorCode : installed;
+}
+
+async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}] = await Promise.all([
+		import('./adapters/cluster.js'),
+		import('./engine/status/reducer.js'),
+		import('./engine/status/run.js'),
+		import('./engine/status/select.js'),
+	]);
+	let cluster;
+	try {
+		cluster = await connectCluster(system, {context: options.context, namespace: options.namespace ?? 'default', selector: options.selector});
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof ClusterError ? error.message : `the cluster could not be reached: ${error instanceof Error ? error.message : String(error)}`}\n`);
+		return 1;
+	}
+
+	const namespace = options.namespace ?? 'default';
+	const store = createStore(statusReducer, initialStatusState());
+	try {
+		await run.loadSnapshot(cluster, store);
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${cluster.context} (${cluster.server}) did not answer: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}\n`);
+		return 1;
+	}
+
+	if (options.once || mode !== 'interactive') {
+		const report = statusReport(store.getState(), {context: cluster.context, namespace});
+		await writeOut(mode === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${statusLines(report).join('\n')}\n`);
+		return allReady(report) ? 0 : 1;
+	}
+
+	const [{render}, {StatusApp}] = await Promise.all([import('ink'), import('./views/status-app.js')]);
+	const stop = run.followCluster(cluster, store);
+	const connected = cluster;
+	const app = render(<StatusApp store={store} context={cluster.context} namespace={namespace} onLogs={(pod, container, previous) => void run.showLogs(connected, store, pod, container, previous)} onRestart={pod => void run.restartPod(connected, store, pod)}/>, {exitOnCtrlC: true});
+	await app.waitUntilExit();
+	stop();
+	return allReady(statusReport(store.getState(), {context: cluster.context, namespace})) ? 0 : 1;
 }
 
 /** The chart in this project (charts/todo-app), or the one todo-deploy ships. */

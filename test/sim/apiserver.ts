@@ -51,7 +51,7 @@ export type WatchEvent = {readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; reado
 export type Faults = {
 	/** Answer every request after this many ms. */
 	delayMs?: number;
-	/** Answer this share of non-watch requests with 500. */
+	/** Answer this share of requests (watches included) with 500. */
 	errorRate?: number;
 	/** Close every watch after this many ms. */
 	dropWatchesAfterMs?: number;
@@ -432,7 +432,8 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		const watching = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
 		// kubectl asks for server-side printing; client-node and helm ask for plain JSON.
 		const table = /as=Table/.test(request.headers.accept ?? '');
-		if (!watching && faults.errorRate && Math.random() < faults.errorRate) {
+		// Watches fail too: an API server in trouble refuses new watches, as after a restart.
+		if (faults.errorRate && Math.random() < faults.errorRate) {
 			send(response, 500, status(500, 'InternalError', 'an error on the server ("injected fault") has prevented the request from succeeding'));
 			return;
 		}

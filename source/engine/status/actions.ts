@@ -1,0 +1,20 @@
+import type {KubernetesObject} from '@kubernetes/client-node';
+import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
+
+export type StatusAction =
+	| {readonly type: 'status/snapshot'; readonly snapshot: Snapshot}
+	| {readonly type: 'status/upsert'; readonly kind: WatchKind; readonly object: KubernetesObject}
+	| {readonly type: 'status/remove'; readonly kind: WatchKind; readonly object: KubernetesObject}
+	| {readonly type: 'status/connected'; readonly kind: WatchKind}
+	| {readonly type: 'status/reconnecting'; readonly kind: WatchKind; readonly reason: string; readonly delayMs: number}
+	| {readonly type: 'status/failed'; readonly message: string}
+	| {readonly type: 'status/select'; readonly pod: string | undefined}
+	| {readonly type: 'status/panel'; readonly panel: StatusPanel}
+	| {readonly type: 'status/notice'; readonly text: string | undefined};
+
+export type StatusPanel =
+	| {readonly type: 'diagnosis'}
+	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string}
+	| {readonly type: 'events'}
+	| {readonly type: 'detail'}
+	| {readonly type: 'confirm-restart'; readonly pod: string};

@@ -1,0 +1,84 @@
+import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {WatchKind} from '../../adapters/cluster.js';
+import type {StatusAction, StatusPanel} from './actions.js';
+
+export type Connection =
+	| {readonly type: 'connecting'}
+	| {readonly type: 'live'}
+	| {readonly type: 'reconnecting'; readonly kinds: readonly WatchKind[]; readonly reason: string}
+	| {readonly type: 'failed'; readonly message: string};
+
+export type StatusState = {
+	readonly connection: Connection;
+	readonly pods: ReadonlyMap<string, V1Pod>;
+	readonly events: ReadonlyMap<string, CoreV1Event>;
+	readonly deployments: ReadonlyMap<string, V1Deployment>;
+	readonly statefulSets: ReadonlyMap<string, V1StatefulSet>;
+	readonly selected: string | undefined;
+	readonly panel: StatusPanel;
+	readonly notice: string | undefined;
+	/** How many objects changed since the start; the screen uses it to know when to redraw. */
+	readonly version: number;
+};
+
+export function initialStatusState(): StatusState {
+	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, panel: {type: 'diagnosis'}, notice: undefined, version: 0};
+}
+
+const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {pods: 'pods', events: 'events', deployments: 'deployments', statefulsets: 'statefulSets'};
+const keyOf = (object: KubernetesObject) => object.metadata?.name ?? '';
+
+function byName<T extends KubernetesObject>(items: readonly T[]): Map<string, T> {
+	return new Map(items.map(item => [keyOf(item), item]));
+}
+
+export function statusReducer(state: StatusState, action: StatusAction): StatusState {
+	switch (action.type) {
+		case 'status/snapshot': {
+			return {...state, pods: byName(action.snapshot.pods), events: byName(action.snapshot.events), deployments: byName(action.snapshot.deployments), statefulSets: byName(action.snapshot.statefulSets), version: state.version + 1};
+		}
+
+		case 'status/upsert':
+		case 'status/remove': {
+			const name = field[action.kind];
+			const next = new Map(state[name] as ReadonlyMap<string, KubernetesObject>);
+			if (action.type === 'status/upsert') {
+				next.set(keyOf(action.object), action.object);
+			} else if (!next.delete(keyOf(action.object))) {
+				return state;
+			}
+
+			return {...state, [name]: next, version: state.version + 1};
+		}
+
+		case 'status/connected': {
+			if (state.connection.type === 'reconnecting') {
+				const kinds = state.connection.kinds.filter(kind => kind !== action.kind);
+				return {...state, connection: kinds.length === 0 ? {type: 'live'} : {...state.connection, kinds}};
+			}
+
+			return state.connection.type === 'live' ? state : {...state, connection: {type: 'live'}};
+		}
+
+		case 'status/reconnecting': {
+			const kinds = state.connection.type === 'reconnecting' ? state.connection.kinds : [];
+			return {...state, connection: {type: 'reconnecting', kinds: kinds.includes(action.kind) ? kinds : [...kinds, action.kind], reason: action.reason}};
+		}
+
+		case 'status/failed': {
+			return {...state, connection: {type: 'failed', message: action.message}};
+		}
+
+		case 'status/select': {
+			return state.selected === action.pod ? state : {...state, selected: action.pod};
+		}
+
+		case 'status/panel': {
+			return {...state, panel: action.panel};
+		}
+
+		case 'status/notice': {
+			return state.notice === action.text ? state : {...state, notice: action.text};
+		}
+	}
+}

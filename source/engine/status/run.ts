@@ -1,0 +1,38 @@
+// Feeds the status store: one snapshot, then informers; every change lands at once, the screen throttles drawing.
+import type {Cluster} from '../../adapters/cluster.js';
+import type {Store} from '../store.js';
+import type {StatusAction} from './actions.js';
+import type {StatusState} from './reducer.js';
+
+export async function loadSnapshot(cluster: Cluster, store: Store<StatusState, StatusAction>): Promise<void> {
+	store.dispatch({type: 'status/snapshot', snapshot: await cluster.snapshot()});
+}
+
+export function followCluster(cluster: Cluster, store: Store<StatusState, StatusAction>): () => void {
+	return cluster.watch({
+		upsert: (kind, object) => store.dispatch({type: 'status/upsert', kind, object}),
+		remove: (kind, object) => store.dispatch({type: 'status/remove', kind, object}),
+		connected: kind => store.dispatch({type: 'status/connected', kind}),
+		reconnecting: (kind, reason, delayMs) => store.dispatch({type: 'status/reconnecting', kind, reason: `${reason.split('\n')[0] ?? reason}; again in ${Math.round(delayMs / 100) / 10} s`, delayMs}),
+	});
+}
+
+export async function showLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string, container: string, previous: boolean): Promise<void> {
+	store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: undefined}});
+	try {
+		const text = await cluster.logs(pod, container, {previous, tailLines: 20});
+		store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: text.split('\n').filter(Boolean).slice(-20)}});
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: [], error: previous && /previous terminated container|not found/i.test(message) ? 'There is no previous container: it has not restarted.' : `The logs could not be read: ${message.split('\n')[0] ?? message}`}});
+	}
+}
+
+export async function restartPod(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string): Promise<void> {
+	try {
+		await cluster.deletePod(pod);
+		store.dispatch({type: 'status/notice', text: `Pod ${pod} deleted; its controller starts a new one.`});
+	} catch (error) {
+		store.dispatch({type: 'status/notice', text: `Pod ${pod} could not be deleted: ${error instanceof Error ? error.message : String(error)}`});
+	}
+}

@@ -1,0 +1,50 @@
+// One snapshot of the status screen as lines (--once) or data (--json).
+import type {PodRow, RolloutRow, WarningRow} from '../diagnose/rows.js';
+
+export type StatusReport = {
+	readonly context: string;
+	readonly namespace: string;
+	readonly pods: readonly PodRow[];
+	readonly rollouts: readonly RolloutRow[];
+	readonly warnings: readonly WarningRow[];
+};
+
+const pad = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width));
+
+export function statusLines(report: StatusReport): string[] {
+	const lines = [`Namespace ${report.namespace} in context ${report.context}`, ''];
+	if (report.pods.length === 0) {
+		lines.push('No pods here yet.');
+	} else {
+		const width = Math.max(4, ...report.pods.map(row => row.name.length)) + 2;
+		lines.push(`${pad('NAME', width)}${pad('READY', 7)}${pad('STATUS', 28)}${pad('RESTARTS', 18)}AGE`);
+		for (const row of report.pods) {
+			lines.push(`${pad(row.name, width)}${pad(row.ready, 7)}${pad(row.status, 28)}${pad(`${row.restarts}${row.lastRestart ? ` (${row.lastRestart})` : ''}`, 18)}${row.age}`);
+		}
+	}
+
+	if (report.rollouts.length > 0) {
+		lines.push('', 'Rollouts:');
+		for (const rollout of report.rollouts) {
+			lines.push(`  ${rollout.kind}/${rollout.name}: ${rollout.ready}/${rollout.desired} ready, ${rollout.updated} updated, ${rollout.available} available${rollout.done ? '' : ' (rolling out)'}`);
+		}
+	}
+
+	const problems = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+	for (const row of problems) {
+		lines.push('', `${row.name}: ${row.diagnosis.title}`, `  ${row.diagnosis.explanation}`, `  fix: ${row.diagnosis.fix}`, ...row.diagnosis.evidence.map(line => `  | ${line}`));
+	}
+
+	if (report.warnings.length > 0) {
+		lines.push('', 'Recent warnings:');
+		for (const warning of report.warnings.slice(0, 10)) {
+			lines.push(`  ${warning.reason} ${warning.object}${warning.count > 1 ? ` (x${warning.count})` : ''}: ${warning.message}`);
+		}
+	}
+
+	return lines;
+}
+
+export function allReady(report: StatusReport): boolean {
+	return report.pods.length > 0 && report.pods.every(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed');
+}

@@ -1,0 +1,165 @@
+import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import Spinner from 'ink-spinner';
+import {useMemo} from 'react';
+import type {ProbeState} from '../diagnose/rows.js';
+import type {StatusAction} from '../engine/status/actions.js';
+import type {StatusState} from '../engine/status/reducer.js';
+import {statusReport} from '../engine/status/select.js';
+import type {Store} from '../engine/store.js';
+import {useThrottledState} from './use-store.js';
+
+export type StatusAppProps = {
+	readonly store: Store<StatusState, StatusAction>;
+	readonly context: string;
+	readonly namespace: string;
+	/** Asks the engine for the selected container's logs, or to delete the pod; the engine answers through the store. */
+	readonly onLogs: (pod: string, container: string, previous: boolean) => void;
+	readonly onRestart: (pod: string) => void;
+};
+
+const stateColors = {ready: 'green', progressing: 'yellow', failing: 'red', terminating: 'gray', completed: 'gray'} as const;
+
+function probeText(state: ProbeState): string {
+	switch (state.type) {
+		case 'none': {
+			return '—';
+		}
+
+		case 'passing': {
+			return 'ok';
+		}
+
+		case 'waiting': {
+			return '…';
+		}
+
+		case 'failing': {
+			return `✖ ${state.message}`;
+		}
+	}
+}
+
+export function StatusScreen({state, context, namespace, width}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number}) {
+	const report = useMemo(() => statusReport(state, {context, namespace}), [state.version, context, namespace]);
+	const selected = report.pods.find(row => row.name === state.selected) ?? report.pods[0];
+	const nameWidth = Math.min(Math.max(8, ...report.pods.map(row => row.name.length)) + 1, Math.max(12, width - 40));
+	const narrow = width < 70;
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Box>
+				<Text bold color="magenta">todo-deploy status</Text>
+				<Text dimColor> {namespace} @ {context} </Text>
+				{state.connection.type === 'live' ? <Text color="green">● live</Text> : null}
+				{state.connection.type === 'connecting' ? <Text color="yellow"><Spinner type="dots"/> connecting</Text> : null}
+				{state.connection.type === 'reconnecting' ? <Text color="yellow"><Spinner type="dots"/> reconnecting ({state.connection.kinds.join(', ')}): {state.connection.reason}</Text> : null}
+				{state.connection.type === 'failed' ? <Text color="red">✖ {state.connection.message}</Text> : null}
+			</Box>
+			<Box marginTop={1}>
+				<Box width={2}/>
+				<Box width={nameWidth}><Text dimColor>NAME</Text></Box>
+				<Box width={7}><Text dimColor>READY</Text></Box>
+				<Box width={28}><Text dimColor>STATUS</Text></Box>
+				{narrow ? null : <Box width={18}><Text dimColor>RESTARTS</Text></Box>}
+				{narrow ? null : <Text dimColor>AGE</Text>}
+			</Box>
+			{report.pods.length === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
+			{report.pods.map(row => {
+				const isSelected = row.name === selected?.name;
+				return (
+					<Box key={row.name}>
+						<Box width={2}><Text color="cyan">{isSelected ? '›' : ' '}</Text></Box>
+						<Box width={nameWidth}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
+						<Box width={7}><Text>{row.ready}</Text></Box>
+						<Box width={28}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
+						{narrow ? null : <Box width={18}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
+						{narrow ? null : <Text>{row.age}</Text>}
+					</Box>
+				);
+			})}
+			{report.rollouts.length > 0 ? (
+				<Box flexDirection="column" marginTop={1}>
+					{report.rollouts.map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
+				</Box>
+			) : null}
+			{selected ? (
+				<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
+					{state.panel.type === 'logs' ? (
+						<>
+							<Text bold>Logs of {state.panel.container}{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}</Text>
+							{state.panel.error ? <Text color="red">{state.panel.error}</Text> : null}
+							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
+						</>
+					) : state.panel.type === 'events' ? (
+						<>
+							<Text bold>Warnings in {namespace}</Text>
+							{report.warnings.length === 0 ? <Text dimColor>none</Text> : report.warnings.slice(0, 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap="wrap">{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
+						</>
+					) : state.panel.type === 'detail' ? (
+						<>
+							<Text bold>{selected.name}</Text>
+							<Text>node {selected.node || '(not scheduled)'} · images {selected.images.join(', ')}</Text>
+							{selected.probes.map(probe => <Text key={probe.container} wrap="wrap">{probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}</Text>)}
+						</>
+					) : state.panel.type === 'confirm-restart' ? (
+						<Text color="yellow">Delete pod {state.panel.pod} so its controller starts a new one? (y/n)</Text>
+					) : (
+						<>
+							<Text bold color={stateColors[selected.diagnosis.state]} wrap="wrap">{selected.name}: {selected.diagnosis.title}</Text>
+							<Text wrap="wrap">{selected.diagnosis.explanation}</Text>
+							<Text color="cyan" wrap="wrap">→ {selected.diagnosis.fix}</Text>
+							{selected.diagnosis.evidence.slice(-4).map((line, index) => <Text key={index} dimColor wrap="truncate-end">| {line}</Text>)}
+							{selected.probes.filter(probe => [probe.liveness, probe.readiness, probe.startup].some(state => state.type !== 'none')).map(probe => <Text key={probe.container} dimColor wrap="truncate-end">probes {probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}</Text>)}
+						</>
+					)}
+				</Box>
+			) : null}
+			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
+			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · p previous logs · e events · d detail · r restart · q quit</Text>
+		</Box>
+	);
+}
+
+export function StatusApp({store, context, namespace, onLogs, onRestart}: StatusAppProps) {
+	const state = useThrottledState(store, 50);
+	const {exit} = useApp();
+	const {stdout} = useStdout();
+	const names = useMemo(() => [...state.pods.keys()].sort(), [state.pods]);
+	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
+	useInput((input, key) => {
+		if (state.panel.type === 'confirm-restart') {
+			if (input === 'y') {
+				onRestart(state.panel.pod);
+			}
+
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+			return;
+		}
+
+		if (input === 'q' || key.escape) {
+			exit();
+			return;
+		}
+
+		const index = current ? names.indexOf(current) : -1;
+		if (key.downArrow || input === 'j') {
+			store.dispatch({type: 'status/select', pod: names[Math.min(names.length - 1, index + 1)]});
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+		} else if (key.upArrow || input === 'k') {
+			store.dispatch({type: 'status/select', pod: names[Math.max(0, index - 1)]});
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+		} else if (key.return) {
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+		} else if ((input === 'l' || input === 'p') && current) {
+			const pod = state.pods.get(current);
+			const container = pod?.spec?.containers[0]?.name ?? '';
+			onLogs(current, container, input === 'p');
+		} else if (input === 'e') {
+			store.dispatch({type: 'status/panel', panel: {type: 'events'}});
+		} else if (input === 'd') {
+			store.dispatch({type: 'status/panel', panel: {type: 'detail'}});
+		} else if (input === 'r' && current) {
+			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
+		}
+	});
+	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={(stdout as NodeJS.WriteStream).columns || 80}/>;
+}

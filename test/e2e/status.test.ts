@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {runCli, tempDir} from '../helpers/cli.js';
+import {cliPath, nodePath} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
+import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
+import {scenarios} from '../sim/scenarios.js';
+import {capturedPod} from '../helpers/k8s-fixtures.js';
+
+let failing: SimulatedCluster;
+let healthy: SimulatedCluster;
+
+before(async () => {
+	failing = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
+	scenarios['failures']?.(failing);
+	healthy = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
+	scenarios['healthy']?.(healthy);
+});
+
+after(async () => {
+	await failing.close();
+	await healthy.close();
+});
+
+const env = (cluster: SimulatedCluster) => ({PATH: '/usr/bin:/bin', HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath});
+
+test('status --once: every pod with its diagnosis and fix; exit 1 while any pod is not ready', async () => {
+	const result = await runCli(['status', '-n', 'todo', '--once'], {env: env(failing)});
+	assert.equal(result.code, 1, result.stderr);
+	assert.match(result.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
+	assert.match(result.stdout, /^todo-backend-6c9f7d5b8-x2x7q\s+0\/1\s+CrashLoopBackOff\s+10 \(\d+d ago\)/m);
+	assert.match(result.stdout, /todo-chatbot-8e7d6c5b4-q1w2e: hog keeps running out of memory \(exit 137, 10 restarts\)\n.*Its memory limit is 64Mi/);
+	assert.match(result.stdout, /todo-worker-7f6d5c4b3-m2n3b: app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist/);
+	assert.match(result.stdout, /todo-postgresql-0 cannot be scheduled/);
+	const ok = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
+	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+});
+
+test('status --json: pods with rows, probes and diagnoses, for scripts', async () => {
+	const result = await runCli(['status', '-n', 'todo', '--json'], {env: env(failing)});
+	const report = JSON.parse(result.stdout) as {context: string; namespace: string; pods: Array<{name: string; status: string; diagnosis: {state: string; reason: string; fix: string}}>};
+	assert.equal(report.context, 'sim');
+	assert.deepEqual(report.pods.map(pod => [pod.name.split('-')[1], pod.diagnosis.reason]), [
+		['api', 'NotReady'],
+		['backend', 'CrashLoopBackOff'],
+		['chatbot', 'OOMKilled'],
+		['frontend', 'ImagePullBackOff'],
+		['postgresql', 'Unschedulable'],
+		['worker', 'CreateContainerConfigError'],
+	]);
+	assert.ok(report.pods.every(pod => pod.diagnosis.fix.length > 10));
+});
+
+test('a context that does not exist, or no kubeconfig, is a clear message', async () => {
+	const wrong = await runCli(['status', '--context', 'prod', '--once'], {env: env(failing)});
+	assert.equal(wrong.code, 1);
+	assert.match(wrong.stderr, /^todo-deploy: no context "prod" in the kubeconfig \(it has sim\)$/m);
+	const none = await runCli(['status', '--once'], {env: {PATH: '/usr/bin:/bin', HOME: tempDir('home')}});
+	assert.equal(none.code, 1);
+	assert.match(none.stderr, /no kubeconfig \(looked in .*\.kube\/config\): start a cluster first/);
+});
+
+test('the live screen follows the cluster, shows a dropped watch reconnecting, and its keys work', async () => {
+	const shell = (value: string) => `'${value}'`;
+	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 120, height: 45});
+	try {
+		await terminal.waitFor(/● live/);
+		await terminal.waitFor(/› todo-api-5b4c3d2e1-z9y8x/);
+		// A new pod appears on the screen as soon as the cluster has it.
+		const pod = capturedPod('crashloop') as unknown as {metadata: Record<string, unknown>};
+		failing.put({...pod, metadata: {name: 'todo-backend-new', namespace: 'todo'}});
+		await terminal.waitFor(/todo-backend-new\s+0\/1\s+CrashLoopBackOff/);
+		// The API server drops every watch: the informers come back and the screen says live again.
+		failing.faults.errorRate = 1;
+		failing.dropWatches();
+		await terminal.waitFor(/reconnecting \(/);
+		failing.faults.errorRate = 0;
+		await terminal.waitFor(/● live/, 20_000);
+		failing.remove('Pod', 'todo', 'todo-backend-new');
+		await terminal.waitFor(/^(?![\s\S]*todo-backend-new)/);
+		// Keys: down to the crashing backend, its logs, then restart it.
+		terminal.keys('j');
+		await terminal.waitFor(/todo-backend-6c9f7d5b8-x2x7q: quitter keeps crashing/);
+		terminal.keys('l');
+		await terminal.waitFor(/Logs of quitter in todo-backend-6c9f7d5b8-x2x7q[\s\S]*panic: dial tcp: lookup todo-postgresql: no such host/);
+		terminal.keys('r');
+		await terminal.waitFor(/Delete pod todo-backend-6c9f7d5b8-x2x7q so its controller starts a new one\? \(y\/n\)/);
+		terminal.keys('y');
+		await terminal.waitFor(/Pod todo-backend-6c9f7d5b8-x2x7q deleted/);
+		assert.equal(failing.get('Pod', 'todo', 'todo-backend-6c9f7d5b8-x2x7q'), undefined);
+		terminal.keys('q');
+		await terminal.waitFor(/\[exit 1\]/);
+	} finally {
+		terminal.close();
+	}
+});
