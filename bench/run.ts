@@ -6,6 +6,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {bundleOptions} from '../scripts/bundle-options.js';
+import {realKubeTool} from '../test/helpers/kube-tools.js';
+import {benchStatus} from './status.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -149,3 +151,6 @@ console.log(`  ${'what'.padEnd(46)} ${'median'.padStart(12)}  vs baseline`);
 console.log(`  ${'curl (baseline)'.padEnd(46)} ${`${median(curlRates).toFixed(0)} MB/s`.padStart(12)}  1.00x`);
 console.log(`  ${'curl, then sha256sum of the file'.padEnd(46)} ${`${median(curlThenSumRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(curlThenSumRates) / median(curlRates)).toFixed(2)}x`);
 console.log(`  ${'todo-deploy download (fetch + SHA-256 + write)'.padEnd(46)} ${`${median(ourRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(ourRates) / median(curlRates)).toFixed(2)}x`);
+
+// The status screen against kubectl on a simulated stream.
+await benchStatus(root, realKubeTool('kubectl'));

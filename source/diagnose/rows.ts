@@ -68,10 +68,6 @@ export function podStatusWord(pod: V1Pod): string {
 	return word;
 }
 
-export function eventsOfPod(events: readonly CoreV1Event[], pod: string): PodEvent[] {
-	return events.filter(event => event.involvedObject.kind === 'Pod' && event.involvedObject.name === pod);
-}
-
 function probeStates(pod: V1Pod, events: readonly PodEvent[]): ContainerProbes[] {
 	return (pod.spec?.containers ?? []).map(container => {
 		const status = pod.status?.containerStatuses?.find(entry => entry.name === container.name);
@@ -90,9 +86,26 @@ function probeStates(pod: V1Pod, events: readonly PodEvent[]): ContainerProbes[]
 	});
 }
 
-export function podRow(pod: V1Pod, events: readonly CoreV1Event[], now: Date, localImages?: LocalImages): PodRow {
+/** Events by the pod they are about: one pass, so a screen of many pods does not rescan every event per pod. */
+export function eventsByPod(events: readonly CoreV1Event[]): Map<string, PodEvent[]> {
+	const byPod = new Map<string, PodEvent[]>();
+	for (const event of events) {
+		if (event.involvedObject.kind === 'Pod' && event.involvedObject.name) {
+			const list = byPod.get(event.involvedObject.name);
+			if (list) {
+				list.push(event);
+			} else {
+				byPod.set(event.involvedObject.name, [event]);
+			}
+		}
+	}
+
+	return byPod;
+}
+
+export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, localImages?: LocalImages): PodRow {
 	const name = pod.metadata?.name ?? '?';
-	const mine = eventsOfPod(events, name);
+	const mine = events;
 	const statuses = pod.status?.containerStatuses ?? [];
 	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
 	const lastFinished = statuses.map(status => status.lastState?.terminated?.finishedAt).filter(Boolean).map(value => new Date(value as Date | string)).sort((a, b) => b.getTime() - a.getTime())[0];

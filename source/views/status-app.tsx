@@ -39,11 +39,16 @@ function probeText(state: ProbeState): string {
 	}
 }
 
-export function StatusScreen({state, context, namespace, width}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number}) {
+export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
 	const report = useMemo(() => statusReport(state, {context, namespace}), [state.version, context, namespace]);
 	const selected = report.pods.find(row => row.name === state.selected) ?? report.pods[0];
 	const nameWidth = Math.min(Math.max(8, ...report.pods.map(row => row.name.length)) + 1, Math.max(12, width - 40));
 	const narrow = width < 70;
+	// Only the rows that fit: the selected pod stays in view, the rest are counted.
+	const fit = Math.max(3, height - 18);
+	const selectedIndex = Math.max(0, report.pods.findIndex(row => row.name === selected?.name));
+	const first = Math.max(0, Math.min(selectedIndex - Math.floor(fit / 2), report.pods.length - fit));
+	const visible = report.pods.slice(first, first + fit);
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Box>
@@ -63,7 +68,8 @@ export function StatusScreen({state, context, namespace, width}: {readonly state
 				{narrow ? null : <Text dimColor>AGE</Text>}
 			</Box>
 			{report.pods.length === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
-			{report.pods.map(row => {
+			{first > 0 ? <Text dimColor>  … {first} more above</Text> : null}
+			{visible.map(row => {
 				const isSelected = row.name === selected?.name;
 				return (
 					<Box key={row.name}>
@@ -76,9 +82,10 @@ export function StatusScreen({state, context, namespace, width}: {readonly state
 					</Box>
 				);
 			})}
+			{first + fit < report.pods.length ? <Text dimColor>  … {report.pods.length - first - fit} more below</Text> : null}
 			{report.rollouts.length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
-					{report.rollouts.map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
+					{report.rollouts.slice(0, 6).map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
 				</Box>
 			) : null}
 			{selected ? (
@@ -161,5 +168,5 @@ export function StatusApp({store, context, namespace, onLogs, onRestart}: Status
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}
 	});
-	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={(stdout as NodeJS.WriteStream).columns || 80}/>;
+	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={(stdout as NodeJS.WriteStream).columns || 80} height={(stdout as NodeJS.WriteStream).rows || 40}/>;
 }

@@ -51,6 +51,26 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			return {...state, [name]: next, version: state.version + 1};
 		}
 
+		case 'status/batch': {
+			const copies = new Map<'pods' | 'events' | 'deployments' | 'statefulSets', Map<string, KubernetesObject>>();
+			for (const change of action.changes) {
+				const name = field[change.kind];
+				let map = copies.get(name);
+				if (!map) {
+					map = new Map(state[name] as ReadonlyMap<string, KubernetesObject>);
+					copies.set(name, map);
+				}
+
+				if (change.op === 'upsert') {
+					map.set(keyOf(change.object), change.object);
+				} else {
+					map.delete(keyOf(change.object));
+				}
+			}
+
+			return copies.size === 0 ? state : {...state, ...Object.fromEntries(copies), version: state.version + 1};
+		}
+
 		case 'status/connected': {
 			if (state.connection.type === 'reconnecting') {
 				const kinds = state.connection.kinds.filter(kind => kind !== action.kind);

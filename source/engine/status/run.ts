@@ -1,5 +1,6 @@
 // Feeds the status store: one snapshot, then informers; every change lands at once, the screen throttles drawing.
-import type {Cluster} from '../../adapters/cluster.js';
+import type {KubernetesObject} from '@kubernetes/client-node';
+import type {Cluster, WatchKind} from '../../adapters/cluster.js';
 import type {Store} from '../store.js';
 import type {StatusAction} from './actions.js';
 import type {StatusState} from './reducer.js';
@@ -9,12 +10,29 @@ export async function loadSnapshot(cluster: Cluster, store: Store<StatusState, S
 }
 
 export function followCluster(cluster: Cluster, store: Store<StatusState, StatusAction>): () => void {
-	return cluster.watch({
-		upsert: (kind, object) => store.dispatch({type: 'status/upsert', kind, object}),
-		remove: (kind, object) => store.dispatch({type: 'status/remove', kind, object}),
+	// Events of the same moment land as one action: one copy of the pod map, not one per event.
+	let batch: Array<{op: 'upsert' | 'remove'; kind: WatchKind; object: KubernetesObject}> = [];
+	let timer: NodeJS.Timeout | undefined;
+	const queue = (op: 'upsert' | 'remove', kind: WatchKind, object: KubernetesObject) => {
+		batch.push({op, kind, object});
+		timer ??= setTimeout(() => {
+			timer = undefined;
+			const changes = batch;
+			batch = [];
+			store.dispatch({type: 'status/batch', changes});
+		}, 1);
+	};
+
+	const stop = cluster.watch({
+		upsert: (kind, object) => queue('upsert', kind, object),
+		remove: (kind, object) => queue('remove', kind, object),
 		connected: kind => store.dispatch({type: 'status/connected', kind}),
 		reconnecting: (kind, reason, delayMs) => store.dispatch({type: 'status/reconnecting', kind, reason: `${reason.split('\n')[0] ?? reason}; again in ${Math.round(delayMs / 100) / 10} s`, delayMs}),
 	});
+	return () => {
+		clearTimeout(timer);
+		stop();
+	};
 }
 
 export async function showLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string, container: string, previous: boolean): Promise<void> {

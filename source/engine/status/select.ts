@@ -1,14 +1,34 @@
-import {podRow, rolloutRows, warningRows} from '../../diagnose/rows.js';
+import type {V1Pod} from '@kubernetes/client-node';
+import type {PodEvent} from '../../diagnose/pod.js';
+import {eventsByPod, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
 import type {StatusReport} from '../../render/status-report.js';
 import type {StatusState} from './reducer.js';
 
+type CachedRow = {readonly events: readonly unknown[]; readonly second: number; readonly row: PodRow};
+// A pod object is replaced on every change, so a row computed for it stays right until the pod, its
+// events or the second (ages) change: a redraw of 2,000 pods recomputes only the ones that changed.
+const rows = new WeakMap<V1Pod, CachedRow>();
+
+function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date): PodRow {
+	const second = Math.floor(now.getTime() / 1000);
+	const cached = rows.get(pod);
+	if (cached && cached.second === second && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
+		return cached.row;
+	}
+
+	const row = podRow(pod, events, now);
+	rows.set(pod, {events, second, row});
+	return row;
+}
+
 export function statusReport(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusReport {
 	const events = [...state.events.values()];
+	const byPod = eventsByPod(events);
 	const pods = [...state.pods.values()].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: pods.map(pod => podRow(pod, events, now)),
+		pods: pods.map(pod => cachedRow(pod, byPod.get(pod.metadata?.name ?? '') ?? [], now)),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 	};

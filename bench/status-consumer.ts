@@ -1,0 +1,71 @@
+// The status screen's engine as a separate process for the benchmark: the cluster adapter, the store
+// and the rows of every pod, fed by the same watch stream kubectl gets. Modes: "json" (no screen) and
+// "screen" (Ink drawing into a 120x50 terminal-like stream), which also measures event-to-screen latency.
+import {Readable, Writable} from 'node:stream';
+import {connectCluster} from '../source/adapters/cluster.js';
+import {createSystem} from '../source/adapters/system.js';
+import type {StatusAction} from '../source/engine/status/actions.js';
+import {initialStatusState, statusReducer, type StatusState} from '../source/engine/status/reducer.js';
+import {followCluster, loadSnapshot} from '../source/engine/status/run.js';
+import {statusReport} from '../source/engine/status/select.js';
+import {createStore} from '../source/engine/store.js';
+
+const [mode = 'json', expectedText = '0'] = process.argv.slice(2);
+const expected = Number(expectedText);
+const cluster = await connectCluster(createSystem(process.env), {namespace: 'bench'});
+const store = createStore<StatusState, StatusAction>(statusReducer, initialStatusState());
+await loadSnapshot(cluster, store);
+
+let seen = 0;
+const pending: number[] = [];
+const latencies: number[] = [];
+store.subscribe((_state, action) => {
+	const changes = action.type === 'status/batch' ? action.changes : action.type === 'status/upsert' ? [{op: 'upsert', kind: action.kind, object: action.object}] : [];
+	for (const change of changes) {
+		const sentAt = Number(change.object.metadata?.annotations?.['bench/sent-at'] ?? 0);
+		if (change.kind === 'pods' && sentAt > 0) {
+			seen++;
+			pending.push(sentAt);
+		}
+	}
+});
+
+if (mode === 'screen') {
+	const {render} = await import('ink');
+	const react = await import('react');
+	// React is CommonJS: bundled, its functions sit on the default export.
+	const {createElement} = (react as unknown as {default?: typeof react}).default ?? react;
+	const {StatusApp} = await import('../source/views/status-app.js');
+	// A terminal-like stream: every write is a frame reaching the screen.
+	const screen = Object.assign(new Writable({
+		write(_chunk, _encoding, callback) {
+			const now = Date.now();
+			for (const sentAt of pending.splice(0)) {
+				latencies.push(now - sentAt);
+			}
+
+			callback();
+		},
+	}), {columns: 120, rows: 50, isTTY: true});
+	// The keys need a terminal-like stdin in raw mode; nobody types here.
+	const keyboard = Object.assign(new Readable({read() {}}), {isTTY: true, setRawMode: () => keyboard, ref: () => keyboard, unref: () => keyboard});
+	render(createElement(StatusApp, {store, context: cluster.context, namespace: 'bench', onLogs() {}, onRestart() {}}), {stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false, exitOnCtrlC: false, interactive: true});
+}
+
+process.stdout.write('ready\n');
+const stop = followCluster(cluster, store);
+await new Promise<void>(resolve => {
+	const timer = setInterval(() => {
+		if (seen >= expected) {
+			clearInterval(timer);
+			resolve();
+		}
+	}, 20);
+});
+// --json-style: the whole report once at the end.
+const report = statusReport(store.getState(), {context: cluster.context, namespace: 'bench'});
+stop();
+const sorted = [...latencies].sort((a, b) => a - b);
+const usage = process.resourceUsage();
+process.stdout.write(`${JSON.stringify({pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, frames: latencies.length})}\n`);
+process.exit(0);
