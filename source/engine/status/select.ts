@@ -4,6 +4,8 @@ import {eventsByPod, podRow, rolloutRows, warningRows, type PodRow} from '../../
 import type {StatusReport} from '../../render/status-report.js';
 import type {StatusState} from './reducer.js';
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 type CachedRow = {readonly events: readonly unknown[]; readonly second: number; readonly row: PodRow};
 // A pod object is replaced on every change, so a row computed for it stays right until the pod, its
 // events or the second (ages) change: a redraw of 2,000 pods recomputes only the ones that changed.
@@ -24,7 +26,8 @@ function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date): PodRow {
 export function statusReport(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusReport {
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
-	const pods = [...state.pods.values()].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+	// Pod names are ASCII: a plain comparison is ordered as kubectl orders them, and much cheaper than localeCompare.
+	const pods = [...state.pods.values()].sort((a, b) => byName(a.metadata?.name ?? '', b.metadata?.name ?? ''));
 	return {
 		context: where.context,
 		namespace: where.namespace,
