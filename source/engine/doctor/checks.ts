@@ -7,7 +7,7 @@ import {probeMinikube} from '../../adapters/minikube.js';
 import {describeRunFailure, type System, type ToolProbe} from '../../adapters/system.js';
 import {probeTrivy} from '../../adapters/trivy.js';
 import {detectPlatform, startDockerCommand} from './platform.js';
-import {minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type DockerFacts, type KubeContextFacts, type PlatformFacts} from './types.js';
+import {minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type DockerFacts, type KubeContextFacts, type MinikubeProfile, type PlatformFacts} from './types.js';
 
 export type Check<Id extends CheckId = CheckId> = {
 	readonly id: Id;
@@ -233,29 +233,35 @@ function toolOutcome<Id extends 'kubectl' | 'helm' | 'trivy'>(name: string, why:
 
 const majorOf = (version: string) => Number(/^v?(\d+)/.exec(version)?.[1] ?? 0);
 
+/** minikube and kind: the tool, its version, and what it lists (profiles, clusters). */
+function listingOutcome<Id extends 'minikube' | 'kind', Item>(name: string, probe: ToolProbe, listing: {readonly items: readonly Item[] | undefined; readonly error: string | undefined; readonly noun: string; describe(items: readonly Item[]): string}, facts: CheckFacts[Id]): CheckOutcome<Id> {
+	if (!probe.path) {
+		return {status: 'missing', summary: missingTool(name, 'runs the local cluster'), facts};
+	}
+
+	if (!probe.version) {
+		return {status: 'warn', summary: `${name} at ${probe.path} did not tell its version`, detail: probe.result ? describeRunFailure(`${name} version`, probe.result) : undefined, facts};
+	}
+
+	if (!listing.items) {
+		return {status: 'warn', summary: `${name} ${probe.version}; its ${listing.noun} could not be listed`, detail: listing.error, facts};
+	}
+
+	return {status: 'ok', summary: `${name} ${probe.version}, ${listing.items.length === 0 ? `no ${listing.noun} yet` : `${listing.noun}: ${listing.describe(listing.items)}`}`, facts};
+}
+
 const minikubeCheck: Check<'minikube'> = {
 	id: 'minikube',
 	title: 'minikube',
 	timeoutMs: 10_000,
 	async run(system) {
 		const probe = await probeMinikube(system, 8000);
-		const facts = {path: probe.path, version: probe.version, profiles: probe.profiles ?? []};
-		if (!probe.path) {
-			return {status: 'missing', summary: missingTool('minikube', 'runs the local cluster'), facts};
-		}
-
-		if (!probe.version) {
-			return {status: 'warn', summary: `minikube at ${probe.path} did not tell its version`, detail: probe.result ? describeRunFailure('minikube version', probe.result) : undefined, facts};
-		}
-
-		if (!probe.profiles) {
-			return {status: 'warn', summary: `minikube ${probe.version}; its profiles could not be listed`, detail: probe.profileError, facts};
-		}
-
-		const profiles = probe.profiles.length === 0
-			? 'no profiles yet'
-			: `profiles: ${probe.profiles.map(profile => `${profile.name} (${profile.status}${profile.driver ? `, ${profile.driver}` : ''})`).join(', ')}`;
-		return {status: 'ok', summary: `minikube ${probe.version}, ${profiles}`, facts};
+		return listingOutcome<'minikube', MinikubeProfile>('minikube', probe, {
+			items: probe.profiles,
+			error: probe.profileError,
+			noun: 'profiles',
+			describe: profiles => profiles.map(profile => `${profile.name} (${profile.status}${profile.driver ? `, ${profile.driver}` : ''})`).join(', '),
+		}, {path: probe.path, version: probe.version, profiles: probe.profiles ?? []});
 	},
 };
 
@@ -265,20 +271,12 @@ const kindCheck: Check<'kind'> = {
 	timeoutMs: 8000,
 	async run(system) {
 		const probe = await probeKind(system, 6000);
-		const facts = {path: probe.path, version: probe.version, clusters: probe.clusters ?? []};
-		if (!probe.path) {
-			return {status: 'missing', summary: missingTool('kind', 'runs the local cluster'), facts};
-		}
-
-		if (!probe.version) {
-			return {status: 'warn', summary: `kind at ${probe.path} did not tell its version`, detail: probe.result ? describeRunFailure('kind version', probe.result) : undefined, facts};
-		}
-
-		if (!probe.clusters) {
-			return {status: 'warn', summary: `kind ${probe.version}; its clusters could not be listed`, detail: probe.clusterError, facts};
-		}
-
-		return {status: 'ok', summary: `kind ${probe.version}, ${probe.clusters.length === 0 ? 'no clusters yet' : `clusters: ${probe.clusters.join(', ')}`}`, facts};
+		return listingOutcome<'kind', string>('kind', probe, {
+			items: probe.clusters,
+			error: probe.clusterError,
+			noun: 'clusters',
+			describe: clusters => clusters.join(', '),
+		}, {path: probe.path, version: probe.version, clusters: probe.clusters ?? []});
 	},
 };
 
