@@ -103,19 +103,25 @@ export function eventsByPod(events: readonly CoreV1Event[]): Map<string, PodEven
 	return byPod;
 }
 
+/** The parts of a row that move with the clock. */
+export function podAges(pod: V1Pod, now: Date): {readonly age: string; readonly lastRestart: string | undefined} {
+	const statuses = pod.status?.containerStatuses ?? [];
+	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
+	const lastFinished = statuses.map(status => status.lastState?.terminated?.finishedAt).filter(Boolean).map(value => new Date(value as Date | string)).sort((a, b) => b.getTime() - a.getTime())[0];
+	return {age: formatAge(pod.metadata?.creationTimestamp, now), lastRestart: restarts > 0 && lastFinished ? `${formatAge(lastFinished, now)} ago` : undefined};
+}
+
 export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, localImages?: LocalImages): PodRow {
 	const name = pod.metadata?.name ?? '?';
 	const mine = events;
 	const statuses = pod.status?.containerStatuses ?? [];
 	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
-	const lastFinished = statuses.map(status => status.lastState?.terminated?.finishedAt).filter(Boolean).map(value => new Date(value as Date | string)).sort((a, b) => b.getTime() - a.getTime())[0];
 	return {
+		...podAges(pod, now),
 		name,
 		ready: `${statuses.filter(status => status.ready).length}/${pod.spec?.containers.length ?? statuses.length}`,
 		status: podStatusWord(pod),
 		restarts,
-		lastRestart: restarts > 0 && lastFinished ? `${formatAge(lastFinished, now)} ago` : undefined,
-		age: formatAge(pod.metadata?.creationTimestamp, now),
 		node: pod.spec?.nodeName ?? '',
 		images: (pod.spec?.containers ?? []).map(container => container.image ?? ''),
 		probes: probeStates(pod, mine),

@@ -1,25 +1,26 @@
 import type {V1Pod} from '@kubernetes/client-node';
 import type {PodEvent} from '../../diagnose/pod.js';
-import {eventsByPod, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
+import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
 import type {StatusReport} from '../../render/status-report.js';
 import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type CachedRow = {readonly events: readonly unknown[]; readonly second: number; readonly row: PodRow};
-// A pod object is replaced on every change, so a row computed for it stays right until the pod, its
-// events or the second (ages) change: a redraw of 2,000 pods recomputes only the ones that changed.
+type CachedRow = {readonly events: readonly unknown[]; readonly row: PodRow};
+// A pod object is replaced on every change, so a row computed for it stays right until the pod or
+// its events change; only the ages move with the clock, and they are cheap. A redraw of 2,000 pods
+// recomputes only the ones that changed.
 const rows = new WeakMap<V1Pod, CachedRow>();
 
 function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date): PodRow {
-	const second = Math.floor(now.getTime() / 1000);
 	const cached = rows.get(pod);
-	if (cached && cached.second === second && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
-		return cached.row;
+	if (cached && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
+		const {age, lastRestart} = podAges(pod, now);
+		return cached.row.age === age && cached.row.lastRestart === lastRestart ? cached.row : {...cached.row, age, lastRestart};
 	}
 
 	const row = podRow(pod, events, now);
-	rows.set(pod, {events, second, row});
+	rows.set(pod, {events, row});
 	return row;
 }
 
