@@ -1,6 +1,6 @@
 // The Kubernetes API for the status screen, through @kubernetes/client-node: lists, informers that
 // recover, logs and pod deletion. Loaded only when a command talks to a cluster.
-import type {CoreV1Event, KubernetesListObject, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';
 import {loadKubeconfig} from './kube.js';
 
@@ -57,66 +57,133 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	}
 
 	const core = kc.makeApiClient(client.CoreV1Api);
-	const apps = kc.makeApiClient(client.AppsV1Api);
 	const {namespace} = target;
 	const labelSelector = target.selector;
-	const lists = {
-		pods: async () => core.listNamespacedPod({namespace, labelSelector}),
-		events: async () => core.listNamespacedEvent({namespace}),
-		deployments: async () => apps.listNamespacedDeployment({namespace, labelSelector}),
-		statefulsets: async () => apps.listNamespacedStatefulSet({namespace, labelSelector}),
-	} as const;
 	const paths: Record<WatchKind, string> = {
 		pods: `/api/v1/namespaces/${namespace}/pods`,
 		events: `/api/v1/namespaces/${namespace}/events`,
 		deployments: `/apis/apps/v1/namespaces/${namespace}/deployments`,
 		statefulsets: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
 	};
+	const server = kc.getCurrentCluster()?.server ?? '';
+	const query = (kind: WatchKind) => (kind !== 'events' && labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '');
+
+	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,
+	// typed copy of every object (as the informer keeps) doubles the memory for thousands of pods.
+	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
+		const context = new client.RequestContext(`${server}${paths[kind]}${query(kind)}`, client.HttpMethod.GET);
+		await kc.applySecurityAuthentication(context);
+		const undici = await import('undici');
+		// undici is CommonJS: bundled, its exports sit on the default export.
+		const {fetch} = (undici as unknown as {default?: typeof undici}).default ?? undici;
+		const response = await fetch(context.getUrl(), {headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal: AbortSignal.timeout(30_000)});
+		if (!response.ok) {
+			throw new ClusterError(`${paths[kind]} answered HTTP ${response.status}`);
+		}
+
+		const body = await response.json() as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string}};
+		return {items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? ''};
+	};
 
 	return {
 		context: kc.getCurrentContext(),
-		server: kc.getCurrentCluster()?.server ?? '?',
+		server: server || '?',
 		async snapshot() {
-			const [pods, events, deployments, statefulSets] = await Promise.all([lists.pods(), lists.events(), lists.deployments(), lists.statefulsets()]);
-			return {pods: pods.items, events: events.items, deployments: deployments.items, statefulSets: statefulSets.items};
+			const [pods, events, deployments, statefulSets] = await Promise.all((['pods', 'events', 'deployments', 'statefulsets'] as const).map(async kind => (await list(kind)).items));
+			return {pods: pods as V1Pod[], events: events as CoreV1Event[], deployments: deployments as V1Deployment[], statefulSets: statefulSets as V1StatefulSet[]};
 		},
 		watch(handlers) {
-			const stops: Array<() => void> = [];
-			for (const kind of Object.keys(paths) as WatchKind[]) {
-				const informer = client.makeInformer(kc, paths[kind], lists[kind] as () => Promise<KubernetesListObject<KubernetesObject>>, kind === 'events' ? undefined : labelSelector);
+			const watcher = new client.Watch(kc);
+			const stops = (Object.keys(paths) as WatchKind[]).map(kind => {
 				let stopped = false;
+				let resourceVersion = '';
 				let attempt = 0;
-				informer.on('add', object => handlers.upsert(kind, object));
-				informer.on('update', object => handlers.upsert(kind, object));
-				informer.on('delete', object => handlers.remove(kind, object));
-				informer.on('connect', () => {
-					attempt = 0;
-					handlers.connected(kind);
-				});
-				// client-node's informer re-lists on 410 Gone itself but stays stopped after other errors: restart it with backoff.
-				informer.on('error', (error: unknown) => {
+				let request: AbortController | undefined;
+				const known = new Set<string>();
+				const nameOf = (object: KubernetesObject) => object.metadata?.name ?? '';
+
+				const retry = (reason: string) => {
 					if (stopped) {
 						return;
 					}
 
 					attempt++;
 					const delayMs = Math.min(30_000, 500 * (2 ** Math.min(attempt - 1, 6)));
-					handlers.reconnecting(kind, error instanceof Error ? error.message : String(error), delayMs);
-					setTimeout(() => {
-						if (!stopped) {
-							void informer.start().catch(() => undefined);
-						}
-					}, delayMs).unref();
-				});
-				void informer.start().catch((error: unknown) => {
-					handlers.reconnecting(kind, error instanceof Error ? error.message : String(error), 500);
-				});
-				stops.push(() => {
-					stopped = true;
-					void informer.stop();
-				});
-			}
+					handlers.reconnecting(kind, reason, delayMs);
+					setTimeout(() => void run(), delayMs).unref();
+				};
 
+				// List when there is no resourceVersion to resume from (first time, or 410 Gone), then watch from it.
+				const run = async (): Promise<void> => {
+					if (stopped) {
+						return;
+					}
+
+					try {
+						if (!resourceVersion) {
+							const listed = await list(kind);
+							const names = new Set(listed.items.map(nameOf));
+							for (const name of known) {
+								if (!names.has(name)) {
+									known.delete(name);
+									handlers.remove(kind, {metadata: {name}});
+								}
+							}
+
+							for (const item of listed.items) {
+								known.add(nameOf(item));
+								handlers.upsert(kind, item);
+							}
+
+							resourceVersion = listed.resourceVersion;
+						}
+
+						const started = Date.now();
+						let ended = false;
+						request = await watcher.watch(paths[kind], {resourceVersion, allowWatchBookmarks: true, ...(kind !== 'events' && labelSelector ? {labelSelector} : {})}, (type: string, object: KubernetesObject & {code?: number}) => {
+							attempt = 0;
+							if (type === 'ERROR') {
+								// 410 Gone: the history moved on; list again.
+								resourceVersion = '';
+								return;
+							}
+
+							resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+							if (type === 'DELETED') {
+								known.delete(nameOf(object));
+								handlers.remove(kind, object);
+							} else if (type === 'ADDED' || type === 'MODIFIED') {
+								known.add(nameOf(object));
+								handlers.upsert(kind, object);
+							}
+						}, (error: unknown) => {
+							ended = true;
+							if (stopped) {
+								return;
+							}
+
+							// A normal close (the server's timeout) resumes at once; a failure, or a close right after the start, backs off.
+							if (error || Date.now() - started < 1000) {
+								retry(error instanceof Error ? error.message : 'the watch closed');
+							} else {
+								void run();
+							}
+						});
+						// client-node calls the done callback before it returns when the watch could not start.
+						if (!ended) {
+							handlers.connected(kind);
+						}
+					} catch (error) {
+						retry(error instanceof Error ? error.message : String(error));
+					}
+				};
+
+				void run();
+				return () => {
+					stopped = true;
+					request?.abort();
+				};
+			});
 			return () => {
 				for (const stop of stops) {
 					stop();

@@ -96,3 +96,37 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		terminal.close();
 	}
 });
+
+test('after 410 Gone (history compacted) the watch lists again and misses nothing', async () => {
+	const {connectCluster} = await import('../../source/adapters/cluster.js');
+	const {createSystem} = await import('../../source/adapters/system.js');
+	const {createStore} = await import('../../source/engine/store.js');
+	const {initialStatusState, statusReducer} = await import('../../source/engine/status/reducer.js');
+	const {followCluster, loadSnapshot} = await import('../../source/engine/status/run.js');
+	const cluster = await connectCluster(createSystem(env(healthy)), {namespace: 'todo'});
+	const store = createStore(statusReducer, initialStatusState());
+	await loadSnapshot(cluster, store);
+	const stop = followCluster(cluster, store);
+	const waitFor = async (test: () => boolean, what: string) => {
+		const deadline = Date.now() + 15_000;
+		while (!test()) {
+			assert.ok(Date.now() < deadline, `never: ${what}`);
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+	};
+
+	try {
+		await waitFor(() => store.getState().connection.type === 'live', 'live');
+		// Everything so far is compacted away; the dropped watches come back with a too-old resourceVersion.
+		healthy.faults.compactedBefore = healthy.resourceVersion + 1;
+		const pod = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>};
+		healthy.put({...pod, metadata: {name: 'todo-added-while-gone', namespace: 'todo'}});
+		healthy.remove('Pod', 'todo', 'todo-frontend-5d8c9b7f6-k4l9p');
+		healthy.dropWatches();
+		await waitFor(() => store.getState().pods.has('todo-added-while-gone') && !store.getState().pods.has('todo-frontend-5d8c9b7f6-k4l9p'), 'the re-list to bring the change');
+		assert.ok(healthy.requests.some(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?watch=true&resourceVersion=\d+/.test(request)));
+	} finally {
+		delete healthy.faults.compactedBefore;
+		stop();
+	}
+});
