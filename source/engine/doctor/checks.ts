@@ -74,7 +74,7 @@ const platformCheck: Check<'platform'> = {
 	},
 };
 
-function dockerDesktopFix(distro: string | undefined): string {
+function dockerDesktopFix(distro: string | null): string {
 	return `Open Docker Desktop > Settings > Resources > WSL integration, turn on ${distro ?? 'this distro'}, press Apply & restart, then open a new terminal.`;
 }
 

@@ -38,7 +38,8 @@ export async function detectPlatform(system: System): Promise<PlatformFacts> {
 		arch: system.arch,
 		kernel: system.kernelRelease,
 		wsl,
-		wslDistro: wsl ? system.env['WSL_DISTRO_NAME'] : undefined,
+		// null, not undefined, so --json always has the key.
+		wslDistro: wsl ? system.env['WSL_DISTRO_NAME'] ?? null : null,
 		systemd,
 		cpus: system.cpus,
 		memoryMiB: Math.round(system.memoryBytes / 1024 / 1024),

@@ -13,7 +13,7 @@ export type PlatformFacts = {
 	readonly arch: string;
 	readonly kernel: string;
 	readonly wsl: WslVersion;
-	readonly wslDistro: string | undefined;
+	readonly wslDistro: string | null;
 	readonly systemd: boolean;
 	readonly cpus: number;
 	readonly memoryMiB: number;
