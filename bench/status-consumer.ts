@@ -15,6 +15,7 @@ const expected = Number(expectedText);
 const cluster = await connectCluster(createSystem(process.env), {namespace: 'bench'});
 const store = createStore<StatusState, StatusAction>(statusReducer, initialStatusState());
 await loadSnapshot(cluster, store);
+const afterSnapshotMiB = Math.round(process.memoryUsage().rss / 1048576);
 
 let seen = 0;
 const visibleBelow = `pod-${String(50 - 18).padStart(4, '0')}`;
@@ -79,5 +80,5 @@ stop();
 const sorted = [...latencies].sort((a, b) => a - b);
 const usage = process.resourceUsage();
 const memory = process.memoryUsage();
-process.stdout.write(`${JSON.stringify({heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length})}\n`);
+process.stdout.write(`${JSON.stringify({afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length})}\n`);
 process.exit(0);

@@ -81,7 +81,7 @@ export async function benchStatus(root: string, kubectl: string): Promise<void> 
 				const run = await runConsumer(kubectl, ['get', 'pods', '-n', 'bench', '-w', '-o', 'name'], env, text => lines(text) >= podCount, text => lines(text) >= podCount + eventCount, cluster, template);
 				results.push(['kubectl get pods -w -o name (baseline)', run.stats]);
 			} else {
-				const run = await runConsumer(process.execPath, [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), path.join(outdir, 'status-consumer.js'), consumer, String(eventCount)], env, text => text.includes('ready'), text => text.includes('"seen"'), cluster, template);
+				const run = await runConsumer(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ? process.env['BENCH_NODE_FLAGS'].split(' ') : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), path.join(outdir, 'status-consumer.js'), consumer, String(eventCount)], env, text => text.includes('ready'), text => text.includes('"seen"'), cluster, template);
 				const line = run.output.split('\n').find(text => text.startsWith('{')) ?? '{}';
 				const reported = JSON.parse(line) as Result;
 				if (process.env['BENCH_DEBUG']) {

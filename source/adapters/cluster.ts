@@ -68,6 +68,16 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	const server = kc.getCurrentCluster()?.server ?? '';
 	const query = (kind: WatchKind) => (kind !== 'events' && labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '');
 
+	// managedFields is often the largest part of an object and nothing here reads it.
+	const slim = <T extends KubernetesObject>(object: T): T => {
+		if (object.metadata && 'managedFields' in object.metadata) {
+			const {managedFields: _dropped, ...metadata} = object.metadata;
+			return {...object, metadata};
+		}
+
+		return object;
+	};
+
 	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,
 	// typed copy of every object (as the informer keeps) doubles the memory for thousands of pods.
 	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
@@ -82,7 +92,7 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		}
 
 		const body = await response.json() as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string}};
-		return {items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? ''};
+		return {items: (body.items ?? []).map(item => slim(item)), resourceVersion: body.metadata?.resourceVersion ?? ''};
 	};
 
 	return {
@@ -154,7 +164,7 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 								handlers.remove(kind, object);
 							} else if (type === 'ADDED' || type === 'MODIFIED') {
 								known.add(nameOf(object));
-								handlers.upsert(kind, object);
+								handlers.upsert(kind, slim(object));
 							}
 						}, (error: unknown) => {
 							ended = true;
