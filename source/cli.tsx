@@ -350,8 +350,15 @@ async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): 
 	const [{render}, {StatusApp}] = await Promise.all([import('ink'), import('./views/status-app.js')]);
 	const stop = run.followCluster(cluster, store);
 	const connected = cluster;
-	const app = render(<StatusApp store={store} context={cluster.context} namespace={namespace} onLogs={(pod, container, previous) => void run.showLogs(connected, store, pod, container, previous)} onRestart={pod => void run.restartPod(connected, store, pod)}/>, {exitOnCtrlC: true});
+	let stopFollowing: (() => void) | undefined;
+	const onFollow = (pod: string | undefined, container: string) => {
+		stopFollowing?.();
+		stopFollowing = pod ? run.followLogs(connected, store, pod, container) : undefined;
+	};
+
+	const app = render(<StatusApp store={store} context={cluster.context} namespace={namespace} onLogs={(pod, container, previous) => void run.showLogs(connected, store, pod, container, previous)} onRestart={pod => void run.restartPod(connected, store, pod)} onFollow={onFollow}/>, {exitOnCtrlC: true});
 	await app.waitUntilExit();
+	stopFollowing?.();
 	stop();
 	return allReady(statusReport(store.getState(), {context: cluster.context, namespace})) ? 0 : 1;
 }

@@ -32,6 +32,8 @@ export type Cluster = {
 	/** Starts watching; returns the function that stops every watch. */
 	watch(handlers: WatchHandlers): () => void;
 	logs(pod: string, container: string, options: {previous: boolean; tailLines: number}): Promise<string>;
+	/** Streams new log lines until the returned function is called. */
+	followLogs(pod: string, container: string, onLine: (line: string) => void, onEnd: (error: string | undefined) => void): () => void;
 	deletePod(pod: string): Promise<void>;
 };
 
@@ -80,13 +82,18 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 
 	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,
 	// typed copy of every object (as the informer keeps) doubles the memory for thousands of pods.
-	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
-		const context = new client.RequestContext(`${server}${paths[kind]}${query(kind)}`, client.HttpMethod.GET);
+	// A GET with the kubeconfig's credentials and TLS settings, through undici as client-node does.
+	const authorisedFetch = async (url: string, signal: AbortSignal) => {
+		const context = new client.RequestContext(url, client.HttpMethod.GET);
 		await kc.applySecurityAuthentication(context);
 		const undici = await import('undici');
 		// undici is CommonJS: bundled, its exports sit on the default export.
 		const {fetch} = (undici as unknown as {default?: typeof undici}).default ?? undici;
-		const response = await fetch(context.getUrl(), {headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal: AbortSignal.timeout(30_000)});
+		return fetch(context.getUrl(), {headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal});
+	};
+
+	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
+		const response = await authorisedFetch(`${server}${paths[kind]}${query(kind)}`, AbortSignal.timeout(30_000));
 		if (!response.ok) {
 			throw new ClusterError(`${paths[kind]} answered HTTP ${response.status}`);
 		}
@@ -202,6 +209,42 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		},
 		async logs(pod, container, options) {
 			return core.readNamespacedPodLog({name: pod, namespace, container, previous: options.previous, tailLines: options.tailLines});
+		},
+		followLogs(pod, container, onLine, onEnd) {
+			// Our own request (not client-node's Log), so that stopping it is an abort we handle.
+			const controller = new AbortController();
+			void (async () => {
+				let partial = '';
+				try {
+					const url = `${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?container=${encodeURIComponent(container)}&follow=true&tailLines=20`;
+					const response = await authorisedFetch(url, controller.signal);
+					if (!response.ok || !response.body) {
+						onEnd(`HTTP ${response.status}`);
+						return;
+					}
+
+					const reader = response.body.getReader();
+					for (;;) {
+						const {done, value} = await reader.read();
+						if (done) {
+							break;
+						}
+
+						const lines = (partial + Buffer.from(value).toString('utf8')).split('\n');
+						partial = lines.pop() ?? '';
+						for (const line of lines) {
+							onLine(line);
+						}
+					}
+
+					onEnd(undefined);
+				} catch (error) {
+					onEnd(controller.signal.aborted ? undefined : error instanceof Error ? error.message : String(error));
+				}
+			})();
+			return () => {
+				controller.abort();
+			};
 		},
 		async deletePod(pod) {
 			await core.deleteNamespacedPod({name: pod, namespace});

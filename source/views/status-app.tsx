@@ -15,6 +15,8 @@ export type StatusAppProps = {
 	/** Asks the engine for the selected container's logs, or to delete the pod; the engine answers through the store. */
 	readonly onLogs: (pod: string, container: string, previous: boolean) => void;
 	readonly onRestart: (pod: string) => void;
+	/** Follow the container's logs (f); called with undefined when the panel leaves them. */
+	readonly onFollow?: ((pod: string | undefined, container: string) => void) | undefined;
 };
 
 const stateColors = {ready: 'green', progressing: 'yellow', failing: 'red', terminating: 'gray', completed: 'gray'} as const;
@@ -92,7 +94,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
 					{state.panel.type === 'logs' ? (
 						<>
-							<Text bold>Logs of {state.panel.container}{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}</Text>
+							<Text bold>Logs of {state.panel.container}{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}{state.panel.following ? <Text color="green"> (following)</Text> : null}</Text>
 							{state.panel.error ? <Text color="red">{state.panel.error}</Text> : null}
 							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
 						</>
@@ -121,18 +123,23 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				</Box>
 			) : null}
 			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
-			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · p previous logs · e events · d detail · r restart · q quit</Text>
+			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · f follow · p previous logs · e events · d detail · r restart · q quit</Text>
 		</Box>
 	);
 }
 
-export function StatusApp({store, context, namespace, onLogs, onRestart}: StatusAppProps) {
+export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const names = useMemo(() => [...state.pods.keys()].sort(), [state.pods]);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
 	useInput((input, key) => {
+		// Any key but f leaves a followed log.
+		if (state.panel.type === 'logs' && state.panel.following && input !== 'f') {
+			onFollow?.(undefined, state.panel.container);
+		}
+
 		if (state.panel.type === 'confirm-restart') {
 			if (input === 'y') {
 				onRestart(state.panel.pod);
@@ -160,6 +167,8 @@ export function StatusApp({store, context, namespace, onLogs, onRestart}: Status
 			const pod = state.pods.get(current);
 			const container = pod?.spec?.containers[0]?.name ?? '';
 			onLogs(current, container, input === 'p');
+		} else if (input === 'f' && current && onFollow) {
+			onFollow(current, state.pods.get(current)?.spec?.containers[0]?.name ?? '');
 		} else if (input === 'e') {
 			store.dispatch({type: 'status/panel', panel: {type: 'events'}});
 		} else if (input === 'd') {

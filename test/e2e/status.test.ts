@@ -85,6 +85,11 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		await terminal.waitFor(/todo-backend-6c9f7d5b8-x2x7q: quitter keeps crashing/);
 		terminal.keys('l');
 		await terminal.waitFor(/Logs of quitter in todo-backend-6c9f7d5b8-x2x7q[\s\S]*panic: dial tcp: lookup todo-postgresql: no such host/);
+		// f follows the logs: a line written later appears on the screen.
+		terminal.keys('f');
+		await terminal.waitFor(/Logs of quitter in todo-backend-6c9f7d5b8-x2x7q \(following\)/);
+		failing.setLogs('todo', 'todo-backend-6c9f7d5b8-x2x7q', 'quitter', ['starting', 'panic: dial tcp: lookup todo-postgresql: no such host', 'retrying in 5s']);
+		await terminal.waitFor(/\(following\)[\s\S]*retrying in 5s/);
 		terminal.keys('r');
 		await terminal.waitFor(/Delete pod todo-backend-6c9f7d5b8-x2x7q so its controller starts a new one\? \(y\/n\)/);
 		terminal.keys('y');

@@ -265,6 +265,7 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 	const history: WatchEvent[] = [];
 	const historyLimit = options.historyLimit ?? 20_000;
 	const logs = new Map<string, readonly string[]>();
+	const logFollowers = new Map<string, Set<http.ServerResponse>>();
 	const watchers = new Set<{type: ResourceType; namespace: string | undefined; labelSelector: string | null; fieldSelector: string | null; send(event: WatchEvent): void; close(): void}>();
 	const requests: string[] = [];
 	const faults: Faults = {};
@@ -536,6 +537,17 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			}
 
 			response.writeHead(200, {'content-type': 'text/plain'});
+			if (url.searchParams.get('follow') === 'true') {
+				// Stays open: lines added later with setLogs are streamed.
+				response.write(lines.map(line => `${line}\n`).join(''));
+				const key = `${namespace ?? ''}/${name ?? ''}/${container}`;
+				const followers = logFollowers.get(key) ?? new Set();
+				followers.add(response);
+				logFollowers.set(key, followers);
+				request.on('close', () => followers.delete(response));
+				return;
+			}
+
 			response.end(lines.map(line => `${line}\n`).join(''));
 			return;
 		}
@@ -733,7 +745,14 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			return listOf(typeOfKind(kind), namespace);
 		},
 		setLogs(namespace, pod, container, lines) {
-			logs.set(`${namespace}/${pod}/${container}`, lines);
+			const key = `${namespace}/${pod}/${container}`;
+			const before = logs.get(key) ?? [];
+			logs.set(key, lines);
+			// Followers get the lines added at the end.
+			const added = lines.slice(0, before.length).every((line, index) => line === before[index]) ? lines.slice(before.length) : lines;
+			for (const follower of logFollowers.get(key) ?? []) {
+				follower.write(added.map(line => `${line}\n`).join(''));
+			}
 		},
 		dropWatches() {
 			for (const watcher of [...watchers]) {
@@ -746,6 +765,10 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		async close() {
 			for (const watcher of [...watchers]) {
 				watcher.close();
+			}
+
+			for (const follower of [...logFollowers.values()].flatMap(set => [...set])) {
+				follower.end();
 			}
 
 			for (const socket of sockets) {

@@ -12,11 +12,12 @@ export type StatusAction =
 	| {readonly type: 'status/failed'; readonly message: string}
 	| {readonly type: 'status/select'; readonly pod: string | undefined}
 	| {readonly type: 'status/panel'; readonly panel: StatusPanel}
-	| {readonly type: 'status/notice'; readonly text: string | undefined};
+	| {readonly type: 'status/notice'; readonly text: string | undefined}
+	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string};
 
 export type StatusPanel =
 	| {readonly type: 'diagnosis'}
-	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string}
+	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string; readonly following?: boolean}
 	| {readonly type: 'events'}
 	| {readonly type: 'detail'}
 	| {readonly type: 'confirm-restart'; readonly pod: string};

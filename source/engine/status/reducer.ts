@@ -97,6 +97,15 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			return {...state, panel: action.panel};
 		}
 
+		case 'status/log-line': {
+			const {panel} = state;
+			if (panel.type !== 'logs' || panel.pod !== action.pod || panel.container !== action.container) {
+				return state;
+			}
+
+			return {...state, panel: {...panel, lines: [...(panel.lines ?? []), action.line].slice(-20)}};
+		}
+
 		case 'status/notice': {
 			return state.notice === action.text ? state : {...state, notice: action.text};
 		}

@@ -54,3 +54,14 @@ export async function restartPod(cluster: Cluster, store: Store<StatusState, Sta
 		store.dispatch({type: 'status/notice', text: `Pod ${pod} could not be deleted: ${error instanceof Error ? error.message : String(error)}`});
 	}
 }
+
+/** Follows the container's logs into the panel; the returned function stops it. */
+export function followLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string, container: string): () => void {
+	store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous: false, lines: [], following: true}});
+	return cluster.followLogs(pod, container, line => store.dispatch({type: 'status/log-line', pod, container, line}), error => {
+		const {panel} = store.getState();
+		if (panel.type === 'logs' && panel.pod === pod && panel.following) {
+			store.dispatch({type: 'status/panel', panel: {...panel, following: false, ...(error ? {error: `The log stream ended: ${error.split('\n')[0] ?? error}`} : {})}});
+		}
+	});
+}
