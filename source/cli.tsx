@@ -34,6 +34,10 @@ Commands
              missing, then shows the next steps
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
+  discover [DIR] [--backend DIR] [--frontend DIR] [--chart DIR] [--save]
+             finds the backend and frontend Dockerfiles and the chart in your
+             project (also under phase folders such as Phase-II/); --save
+             keeps the answer in todo-deploy.json
   lint [CHART] [-f values.yaml]...
              renders the chart with helm and finds what helm lint misses:
              broken ConfigMap/Secret references, Services that reach no pod,
@@ -78,6 +82,7 @@ class UsageError extends Error {}
 type Command =
 	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
 	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
+	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -113,6 +118,20 @@ function parseCommandLine(argv: readonly string[]): Command {
 		}
 
 		return {type: 'status', json: parsed.values.json, help: parsed.values.help, version: undefined, namespace: parsed.values.namespace, context: parsed.values.context, selector: parsed.values.selector, once: parsed.values.once};
+	}
+
+	if (first === 'discover') {
+		const parsed = parseCommand(argv, {
+			backend: {type: 'string'},
+			frontend: {type: 'string'},
+			chart: {type: 'string'},
+			save: {type: 'boolean', default: false},
+		});
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`discover takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		return {type: 'discover', json: parsed.values.json, help: parsed.values.help, version: undefined, root: path.resolve(parsed.positionals[1] ?? '.'), backend: parsed.values.backend, frontend: parsed.values.frontend, chart: parsed.values.chart, save: parsed.values.save};
 	}
 
 	if (first === 'lint') {
@@ -248,6 +267,10 @@ async function main(argv: readonly string[]): Promise<number> {
 		return status(options, mode);
 	}
 
+	if (options.type === 'discover') {
+		return discover(options);
+	}
+
 	return doctor(options.type, mode, {yes: options.yes});
 }
 
@@ -314,6 +337,47 @@ async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readon
 	}
 
 	return installed === 0 ? doctorCode : installed;
+}
+
+/** Where the backend, the frontend and the chart are: flags, then todo-deploy.json, then discovery. */
+async function discover(options: Extract<Command, {type: 'discover'}>): Promise<number> {
+	const [{listProjectFiles, readProjectConfig, writeProjectConfig, configFileName}, {discoverProject}] = await Promise.all([import('./adapters/project.js'), import('./engine/project/discover.js')]);
+	let saved;
+	try {
+		saved = await readProjectConfig(options.root);
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+
+	const found = discoverProject(await listProjectFiles(options.root));
+	const fromFlag = (dir: string | undefined) => (dir ? {context: path.relative(options.root, path.resolve(dir)) || '.', dockerfile: 'Dockerfile'} : undefined);
+	const chosen = {
+		backend: fromFlag(options.backend) ?? saved?.backend ?? found.backend,
+		frontend: fromFlag(options.frontend) ?? saved?.frontend ?? found.frontend,
+		chart: (options.chart ? path.relative(options.root, path.resolve(options.chart)) : undefined) ?? saved?.chart ?? found.chart,
+	};
+	const source = (flag: string | undefined, fromConfig: unknown) => (flag ? 'flag' : fromConfig ? configFileName : 'discovered');
+	let savedTo: string | undefined;
+	if (options.save) {
+		savedTo = await writeProjectConfig(options.root, Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined)));
+	}
+
+	if (options.json) {
+		await writeOut(`${JSON.stringify({root: options.root, ...chosen, candidates: found.candidates, notes: found.notes, saved: savedTo ?? null}, null, 2)}\n`);
+	} else {
+		const describe = (image: {context: string; dockerfile: string} | undefined) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
+		await writeOut([
+			`backend   ${describe(chosen.backend)}  (${source(options.backend, saved?.backend)})`,
+			`frontend  ${describe(chosen.frontend)}  (${source(options.frontend, saved?.frontend)})`,
+			`chart     ${chosen.chart ?? 'not found: the chart todo-deploy ships will be used'}  (${source(options.chart, saved?.chart)})`,
+			...found.notes.map(note => `note: ${note}`),
+			savedTo ? `Saved to ${savedTo}; flags still override it.` : `Run todo-deploy discover --save to keep this answer in ${configFileName} (flags --backend, --frontend, --chart override).`,
+			'',
+		].join('\n'));
+	}
+
+	return chosen.backend && chosen.frontend ? 0 : 1;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

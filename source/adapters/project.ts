@@ -1,0 +1,59 @@
+// The user's repository: its files (for discovery) and todo-deploy.json (the confirmed answer).
+import {readdir, readFile, rename, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import type {ImageSource} from '../engine/project/discover.js';
+
+export type ProjectConfig = {
+	readonly backend?: ImageSource;
+	readonly frontend?: ImageSource;
+	readonly chart?: string;
+};
+
+export const configFileName = 'todo-deploy.json';
+
+const skippedDirs = new Set(['node_modules', '.git', '.venv', 'venv', 'dist', 'build', '.next', '__pycache__', '.cache', '.todo-deploy']);
+
+/** Files under root, relative and with forward slashes; deep or huge trees are cut short. */
+export async function listProjectFiles(root: string, limits = {depth: 6, files: 20_000}): Promise<string[]> {
+	const files: string[] = [];
+	const walk = async (dir: string, level: number): Promise<void> => {
+		if (level > limits.depth || files.length >= limits.files) {
+			return;
+		}
+
+		const entries = await readdir(path.join(root, dir), {withFileTypes: true}).catch(() => []);
+		for (const entry of entries) {
+			const relative = dir ? `${dir}/${entry.name}` : entry.name;
+			if (entry.isDirectory() && !skippedDirs.has(entry.name)) {
+				await walk(relative, level + 1);
+			} else if (entry.isFile()) {
+				files.push(relative);
+			}
+		}
+	};
+
+	await walk('', 0);
+	return files;
+}
+
+export async function readProjectConfig(root: string): Promise<ProjectConfig | undefined> {
+	const text = await readFile(path.join(root, configFileName), 'utf8').catch(() => undefined);
+	if (text === undefined) {
+		return undefined;
+	}
+
+	try {
+		return JSON.parse(text) as ProjectConfig;
+	} catch (error) {
+		throw new Error(`${configFileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or delete it and run todo-deploy discover --save`, {cause: error});
+	}
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a config. */
+export async function writeProjectConfig(root: string, config: ProjectConfig): Promise<string> {
+	const target = path.join(root, configFileName);
+	const temporary = `${target}.${process.pid}.tmp`;
+	await writeFile(temporary, `${JSON.stringify(config, null, 2)}\n`);
+	await rename(temporary, target);
+	return target;
+}

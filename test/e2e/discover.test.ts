@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {test} from 'node:test';
+import Ajv from 'ajv';
+import {runCli, tempDir} from '../helpers/cli.js';
+import {repoRoot} from '../helpers/paths.js';
+
+function project(files: string[]): string {
+	const root = tempDir('project');
+	for (const file of files) {
+		mkdirSync(path.join(root, path.dirname(file)), {recursive: true});
+		writeFileSync(path.join(root, file), '');
+	}
+
+	return root;
+}
+
+const env = {PATH: '/usr/bin:/bin', HOME: '/tmp'};
+
+test('discover finds the team\'s Phase-II layout, saves it, and flags override the saved answer', async () => {
+	const root = project(['Phase-II/backend/Dockerfile', 'Phase-II/backend/requirements.txt', 'Phase-II/frontend/Dockerfile', 'Phase-II/frontend/next.config.js', 'Phase-II/charts/todo-app/Chart.yaml']);
+	const first = await runCli(['discover', root, '--save'], {env});
+	assert.equal(first.code, 0, first.stderr);
+	assert.match(first.stdout, /^backend {3}Phase-II\/backend\/Dockerfile {2}\(discovered\)$/m);
+	assert.match(first.stdout, /^chart {5}Phase-II\/charts\/todo-app {2}\(discovered\)$/m);
+	const saved = JSON.parse(readFileSync(path.join(root, 'todo-deploy.json'), 'utf8')) as unknown;
+	const schema = JSON.parse(readFileSync(path.join(repoRoot, 'assets/config.schema.json'), 'utf8')) as object;
+	const validate = new Ajv().compile(schema);
+	assert.ok(validate(saved), JSON.stringify(validate.errors));
+	assert.deepEqual(saved, {backend: {context: 'Phase-II/backend', dockerfile: 'Dockerfile'}, frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile'}, chart: 'Phase-II/charts/todo-app'});
+
+	mkdirSync(path.join(root, 'other-api'));
+	const overridden = await runCli(['discover', root, '--backend', path.join(root, 'other-api'), '--json'], {env});
+	const output = JSON.parse(overridden.stdout) as {backend: {context: string}; frontend: {context: string}};
+	assert.equal(output.backend.context, 'other-api');
+	assert.equal(output.frontend.context, 'Phase-II/frontend');
+});
+
+test('a broken todo-deploy.json is a clear error; a project without Dockerfiles exits 1 and says so', async () => {
+	const broken = project(['backend/Dockerfile']);
+	writeFileSync(path.join(broken, 'todo-deploy.json'), '{"backend": ');
+	const result = await runCli(['discover', broken], {env});
+	assert.equal(result.code, 1);
+	assert.match(result.stderr, /todo-deploy\.json is not valid JSON .*delete it and run todo-deploy discover --save/);
+	const empty = await runCli(['discover', project(['README.md'])], {env});
+	assert.equal(empty.code, 1);
+	assert.match(empty.stdout, /^backend {3}not found/m);
+	assert.match(empty.stdout, /note: No backend Dockerfile found\./);
+});
