@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import Ajv from 'ajv';
+import {Ajv} from 'ajv';
 import {runCli, tempDir} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/paths.js';
 
