@@ -1,4 +1,4 @@
-// The Kubernetes API for the status screen, through @kubernetes/client-node: lists, informers that
+// The Kubernetes API for the status screen, through @kubernetes/client-node: lists, watches that
 // recover, logs and pod deletion. Loaded only when a command talks to a cluster.
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';

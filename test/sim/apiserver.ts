@@ -298,7 +298,7 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		}
 
 		if (metadata['generation'] === undefined || eventType === 'MODIFIED') {
-			metadata['generation'] = Number(metadata['generation'] ?? 0) + (eventType === 'ADDED' ? 1 : 1);
+			metadata['generation'] = Number(metadata['generation'] ?? 0) + 1;
 		}
 
 		const stored: Json = {...object, apiVersion: groupVersion(type), kind: type.kind, metadata};

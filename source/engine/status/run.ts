@@ -1,4 +1,4 @@
-// Feeds the status store: one snapshot, then informers; every change lands at once, the screen throttles drawing.
+// Feeds the status store: one snapshot, then watches; every change lands at once, the screen throttles drawing.
 import type {KubernetesObject} from '@kubernetes/client-node';
 import type {Cluster, WatchKind} from '../../adapters/cluster.js';
 import type {Store} from '../store.js';
