@@ -4,7 +4,7 @@ import {describeDocker} from '../../source/engine/doctor/checks.js';
 import {recommend, type Outcomes} from '../../source/engine/doctor/recommend.js';
 import type {ClusterFacts, DockerFacts, KubeContextFacts, PlatformFacts} from '../../source/engine/doctor/types.js';
 
-const linux: PlatformFacts = {os: 'linux', arch: 'x64', kernel: '6.8.0-45-generic', wsl: null, wslDistro: null, systemd: true, cpus: 8, memoryMiB: 16_000, userBin: '/home/dev/.local/share/todo-deploy/bin', userBinOnPath: true};
+const linux: PlatformFacts = {os: 'linux', arch: 'x64', kernel: '6.8.0-45-generic', wsl: null, wslDistro: null, systemd: true, cpus: 8, memoryMiB: 16_000, userBin: '/home/dev/.local/share/todo-deploy/bin', userBinForShell: '$HOME/.local/share/todo-deploy/bin', userBinOnPath: true};
 const wsl2: PlatformFacts = {...linux, kernel: '5.15.153.1-microsoft-standard-WSL2', wsl: 2, wslDistro: 'Ubuntu', systemd: false, userBinOnPath: false};
 
 const reachable: DockerFacts = {cli: 'present', cliPath: '/usr/bin/docker', cliVersion: '28.2.2', stubMessage: undefined, host: 'unix:///var/run/docker.sock', daemon: {type: 'reachable', version: '28.2.2', apiVersion: '1.50', osType: 'linux', cpus: 8, memoryMiB: 7800}};
@@ -63,7 +63,7 @@ test('a reachable daemon gives minikube with the docker driver, sized to the eng
 	assert.equal(result.command, 'minikube start --driver=docker --cpus=4 --memory=4096mb');
 	assert.deepEqual(result.install.map(step => step.tool), ['minikube', 'helm']);
 	assert.equal(result.installCommand, 'npx todo-deploy install minikube helm');
-	assert.equal(result.pathSetup, 'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH" && echo \'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH"\' >> ~/.bashrc');
+	assert.equal(result.pathSetup, 'export PATH="$HOME/.local/share/todo-deploy/bin:$PATH" && echo \'export PATH="$HOME/.local/share/todo-deploy/bin:$PATH"\' >> ~/.bashrc');
 	const kind = result.rejected.find(item => item.target === 'kind');
 	assert.match(kind?.why ?? '', /^also possible, ranked after minikube-docker/);
 });

@@ -44,6 +44,7 @@ export async function detectPlatform(system: System): Promise<PlatformFacts> {
 		cpus: system.cpus,
 		memoryMiB: Math.round(system.memoryBytes / 1024 / 1024),
 		userBin,
+		userBinForShell: userBin.startsWith(`${system.homedir}/`) ? `$HOME${userBin.slice(system.homedir.length)}` : userBin,
 		userBinOnPath: pathEntries.includes(userBin),
 	};
 }

@@ -140,7 +140,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const installCommand = install.length > 0 ? `npx todo-deploy install ${install.map(step => step.tool).join(' ')}` : null;
 
 	const pathSetup = install.length > 0 && platform && !platform.userBinOnPath
-		? `export PATH="${platform.userBin}:$PATH" && echo 'export PATH="${platform.userBin}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
+		? `export PATH="${platform.userBinForShell}:$PATH" && echo 'export PATH="${platform.userBinForShell}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
 		: null;
 	if (chosen) {
 		return {target: chosen.target, command: chosen.command, why: chosen.why, install, installCommand, pathSetup, rejected, fixes: []};

@@ -19,6 +19,8 @@ export type PlatformFacts = {
 	readonly memoryMiB: number;
 	/** Where todo-deploy install puts tools, and whether PATH already has it. */
 	readonly userBin: string;
+	/** The same, as a shell line should say it ($HOME/… when it is under the home folder). */
+	readonly userBinForShell: string;
 	readonly userBinOnPath: boolean;
 };
 
