@@ -24,7 +24,7 @@ const latencies: number[] = [];
 const arrivals: number[] = [];
 const fromArrival: number[] = [];
 store.subscribe((_state, action) => {
-	const changes = action.type === 'status/batch' ? action.changes : action.type === 'status/upsert' ? [{op: 'upsert', kind: action.kind, object: action.object}] : [];
+	const changes = action.type === 'status/batch' ? action.changes : [];
 	for (const change of changes) {
 		const sentAt = Number(change.object.metadata?.annotations?.['bench/sent-at'] ?? 0);
 		if (change.kind === 'pods' && sentAt > 0) {

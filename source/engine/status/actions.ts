@@ -3,8 +3,6 @@ import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
 
 export type StatusAction =
 	| {readonly type: 'status/snapshot'; readonly snapshot: Snapshot}
-	| {readonly type: 'status/upsert'; readonly kind: WatchKind; readonly object: KubernetesObject}
-	| {readonly type: 'status/remove'; readonly kind: WatchKind; readonly object: KubernetesObject}
 	/** Watch events that arrived within the same millisecond, applied together (as Tilt batches actions). */
 	| {readonly type: 'status/batch'; readonly changes: ReadonlyArray<{readonly op: 'upsert' | 'remove'; readonly kind: WatchKind; readonly object: KubernetesObject}>}
 	| {readonly type: 'status/connected'; readonly kind: WatchKind}

@@ -38,23 +38,15 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			return {...state, pods: byName(action.snapshot.pods), events: byName(action.snapshot.events), deployments: byName(action.snapshot.deployments), statefulSets: byName(action.snapshot.statefulSets), version: state.version + 1};
 		}
 
-		case 'status/upsert':
-		case 'status/remove': {
-			const name = field[action.kind];
-			const next = new Map(state[name] as ReadonlyMap<string, KubernetesObject>);
-			if (action.type === 'status/upsert') {
-				next.set(keyOf(action.object), action.object);
-			} else if (!next.delete(keyOf(action.object))) {
-				return state;
-			}
-
-			return {...state, [name]: next, version: state.version + 1};
-		}
-
 		case 'status/batch': {
 			const copies = new Map<'pods' | 'events' | 'deployments' | 'statefulSets', Map<string, KubernetesObject>>();
 			for (const change of action.changes) {
 				const name = field[change.kind];
+				// Removing what is not there changes nothing, and copies nothing.
+				if (change.op === 'remove' && !(copies.get(name) ?? state[name]).has(keyOf(change.object))) {
+					continue;
+				}
+
 				let map = copies.get(name);
 				if (!map) {
 					map = new Map(state[name] as ReadonlyMap<string, KubernetesObject>);
