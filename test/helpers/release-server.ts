@@ -92,6 +92,21 @@ export function buildReleases(): string {
 	return root;
 }
 
+/** Listens on a free loopback port; returns the URL. */
+async function listenOnLoopback(server: http.Server): Promise<string> {
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Cuts every open connection, so a close never waits for a hung or slow transfer. */
+async function closeServer(server: http.Server, sockets: ReadonlySet<net.Socket>): Promise<void> {
+	for (const socket of sockets) {
+		socket.destroy();
+	}
+
+	await new Promise<void>(resolve => server.close(() => resolve()));
+}
+
 export async function startReleaseServer(root: string): Promise<ReleaseServer> {
 	const faults = new Map<string, Fault>();
 	const dropsDone = new Map<string, number>();
@@ -156,10 +171,8 @@ export async function startReleaseServer(root: string): Promise<ReleaseServer> {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: await listenOnLoopback(server),
 		requests,
 		fault(pathname, fault) {
 			dropsDone.delete(pathname);
@@ -169,13 +182,7 @@ export async function startReleaseServer(root: string): Promise<ReleaseServer> {
 				faults.delete(pathname);
 			}
 		},
-		close: async () => new Promise(resolve => {
-			for (const socket of sockets) {
-				socket.destroy();
-			}
-
-			server.close(() => resolve());
-		}),
+		close: async () => closeServer(server, sockets),
 	};
 }
 
@@ -209,17 +216,9 @@ export async function startConnectProxy(): Promise<{url: string; tunnels: string
 			socket.on('close', () => sockets.delete(socket));
 		}
 	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: await listenOnLoopback(server),
 		tunnels,
-		close: async () => new Promise(resolve => {
-			for (const socket of sockets) {
-				socket.destroy();
-			}
-
-			server.close(() => resolve());
-		}),
+		close: async () => closeServer(server, sockets),
 	};
 }
