@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
-# it installs docker.io, tmux, unzip and openssl and starts dockerd; elsewhere it says what is missing.
+# it installs docker.io, tmux, unzip, openssl, curl, git and busybox-static (the test images'
+# base) and starts dockerd; elsewhere it says what is missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v git >/dev/null 2>&1 || missing+=(git)
+[ -x /bin/busybox ] || missing+=(busybox-static)
 if [ "${#missing[@]}" -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "test setup: installing ${missing[*]}"

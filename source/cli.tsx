@@ -10,6 +10,10 @@ import type {DoctorAction} from './engine/doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from './engine/doctor/reducer.js';
 import {runDoctor} from './engine/doctor/run.js';
 import type {ToolName} from './engine/doctor/types.js';
+import type {ImagesAction, ImageSteps} from './engine/images/actions.js';
+import {imagesReducer, imagesSucceeded, initialImagesState, type ImagesState} from './engine/images/reducer.js';
+import {defaultGate, parseSeverities, type GateRule} from './engine/images/scan-report.js';
+import type {TargetFlags} from './engine/images/target.js';
 import type {InstallAction} from './engine/tools/actions.js';
 import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
 import {lintFailed, runLint} from './engine/lint/run.js';
@@ -38,6 +42,20 @@ Commands
              finds the backend and frontend Dockerfiles and the chart in your
              project (also under phase folders such as Phase-II/); --save
              keeps the answer in todo-deploy.json
+  build [DIR] [--backend DIR] [--frontend DIR] [--build-arg K=V]... [--rebuild]
+             builds both images at once, tagged from git (commit plus a hash
+             of uncommitted changes), never latest; an unchanged tag is not
+             rebuilt (--load and --scan do the next steps too)
+  load [DIR] [--kind CLUSTER | --minikube PROFILE | --registry HOST/NS]
+             builds if needed, then puts the images where the cluster finds
+             them (default: the current kube context's minikube or kind);
+             images the nodes already have are not sent again
+  scan [DIR] [--severity LIST] [--ignore-unfixed] [--skip-db-update] [--rescan]
+             builds if needed, scans every image with Trivy and gates: by
+             default it fails on CRITICAL findings that have a fix; with
+             --severity, on every finding at those levels (--ignore-unfixed:
+             only those with a fix); .trivyignore is honoured; reports go to
+             .todo-deploy/reports/
   lint [CHART] [-f values.yaml]...
              renders the chart with helm and finds what helm lint misses:
              broken ConfigMap/Secret references, Services that reach no pod,
@@ -83,6 +101,7 @@ type Command =
 	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
 	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
 	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
+	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -132,6 +151,76 @@ function parseCommandLine(argv: readonly string[]): Command {
 		}
 
 		return {type: 'discover', json: parsed.values.json, help: parsed.values.help, version: undefined, root: path.resolve(parsed.positionals[1] ?? '.'), backend: parsed.values.backend, frontend: parsed.values.frontend, chart: parsed.values.chart, save: parsed.values.save};
+	}
+
+	if (first === 'build' || first === 'load' || first === 'scan') {
+		const parsed = parseCommand(argv, {
+			backend: {type: 'string'},
+			frontend: {type: 'string'},
+			'build-arg': {type: 'string', multiple: true, default: []},
+			rebuild: {type: 'boolean', default: false},
+			load: {type: 'boolean', default: false},
+			scan: {type: 'boolean', default: false},
+			kind: {type: 'string'},
+			minikube: {type: 'string'},
+			registry: {type: 'string'},
+			context: {type: 'string'},
+			severity: {type: 'string'},
+			'ignore-unfixed': {type: 'boolean', default: false},
+			'skip-db-update': {type: 'boolean', default: false},
+			rescan: {type: 'boolean', default: false},
+		});
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`${first} takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		const buildArgs: Record<string, string> = {};
+		for (const pair of parsed.values['build-arg']) {
+			const equals = pair.indexOf('=');
+			if (equals <= 0) {
+				throw new UsageError(`--build-arg takes NAME=VALUE, like --build-arg PYTHON_VERSION=3.12 (got "${pair}").`);
+			}
+
+			buildArgs[pair.slice(0, equals)] = pair.slice(equals + 1);
+		}
+
+		const targets = [parsed.values.kind, parsed.values.minikube, parsed.values.registry].filter(value => value !== undefined);
+		if (targets.length > 1) {
+			throw new UsageError('Name one place to load into: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE.');
+		}
+
+		if (parsed.values.registry !== undefined && !/^[\w.-]+(:\d+)?(\/[\w.-]+)*$/.test(parsed.values.registry)) {
+			throw new UsageError(`--registry ${parsed.values.registry} is not a registry like localhost:5000/team or ghcr.io/you.`);
+		}
+
+		let gate: GateRule = defaultGate;
+		if (parsed.values.severity !== undefined) {
+			const list = parseSeverities(parsed.values.severity);
+			if (!list) {
+				throw new UsageError(`--severity takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH (got "${parsed.values.severity}").`);
+			}
+
+			gate = {severities: list, fixableOnly: parsed.values['ignore-unfixed'], ignored: []};
+		} else if (parsed.values['ignore-unfixed']) {
+			gate = {...defaultGate, fixableOnly: true};
+		}
+
+		return {
+			type: 'images',
+			json: parsed.values.json,
+			help: parsed.values.help,
+			version: undefined,
+			steps: {build: true, load: first === 'load' || parsed.values.load, scan: first === 'scan' || parsed.values.scan},
+			root: path.resolve(parsed.positionals[1] ?? '.'),
+			backend: parsed.values.backend,
+			frontend: parsed.values.frontend,
+			buildArgs,
+			rebuild: parsed.values.rebuild,
+			target: {kind: parsed.values.kind, minikube: parsed.values.minikube, registry: parsed.values.registry, context: parsed.values.context},
+			gate,
+			skipDbUpdate: parsed.values['skip-db-update'],
+			rescan: parsed.values.rescan,
+		};
 	}
 
 	if (first === 'lint') {
@@ -271,6 +360,10 @@ async function main(argv: readonly string[]): Promise<number> {
 		return discover(options);
 	}
 
+	if (options.type === 'images') {
+		return images(options, mode);
+	}
+
 	return doctor(options.type, mode, {yes: options.yes});
 }
 
@@ -341,23 +434,17 @@ async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readon
 
 /** Where the backend, the frontend and the chart are: flags, then todo-deploy.json, then discovery. */
 async function discover(options: Extract<Command, {type: 'discover'}>): Promise<number> {
-	const [{listProjectFiles, readProjectConfig, writeProjectConfig, configFileName}, {discoverProject}] = await Promise.all([import('./adapters/project.js'), import('./engine/project/discover.js')]);
-	let saved;
+	const [{writeProjectConfig, configFileName}, {resolveProject}] = await Promise.all([import('./adapters/project.js'), import('./engine/project/resolve.js')]);
+	let project;
 	try {
-		saved = await readProjectConfig(options.root);
+		project = await resolveProject(options.root, options);
 	} catch (error) {
 		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 		return 1;
 	}
 
-	const found = discoverProject(await listProjectFiles(options.root));
-	const fromFlag = (dir: string | undefined) => (dir ? {context: path.relative(options.root, path.resolve(dir)) || '.', dockerfile: 'Dockerfile'} : undefined);
-	const chosen = {
-		backend: fromFlag(options.backend) ?? saved?.backend ?? found.backend,
-		frontend: fromFlag(options.frontend) ?? saved?.frontend ?? found.frontend,
-		chart: (options.chart ? path.relative(options.root, path.resolve(options.chart)) : undefined) ?? saved?.chart ?? found.chart,
-	};
-	const source = (flag: string | undefined, fromConfig: unknown) => (flag ? 'flag' : fromConfig ? configFileName : 'discovered');
+	const {found} = project;
+	const chosen = {backend: project.backend, frontend: project.frontend, chart: project.chart};
 	let savedTo: string | undefined;
 	if (options.save) {
 		savedTo = await writeProjectConfig(options.root, Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined)));
@@ -368,9 +455,9 @@ async function discover(options: Extract<Command, {type: 'discover'}>): Promise<
 	} else {
 		const describe = (image: {context: string; dockerfile: string} | undefined) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
 		await writeOut([
-			`backend   ${describe(chosen.backend)}  (${source(options.backend, saved?.backend)})`,
-			`frontend  ${describe(chosen.frontend)}  (${source(options.frontend, saved?.frontend)})`,
-			`chart     ${chosen.chart ?? 'not found: the chart todo-deploy ships will be used'}  (${source(options.chart, saved?.chart)})`,
+			`backend   ${describe(chosen.backend)}  (${project.sources.backend})`,
+			`frontend  ${describe(chosen.frontend)}  (${project.sources.frontend})`,
+			`chart     ${chosen.chart ?? 'not found: the chart todo-deploy ships will be used'}  (${project.sources.chart})`,
 			...found.notes.map(note => `note: ${note}`),
 			savedTo ? `Saved to ${savedTo}; flags still override it.` : `Run todo-deploy discover --save to keep this answer in ${configFileName} (flags --backend, --frontend, --chart override).`,
 			'',
@@ -378,6 +465,76 @@ async function discover(options: Extract<Command, {type: 'discover'}>): Promise<
 	}
 
 	return chosen.backend && chosen.frontend ? 0 : 1;
+}
+
+/** build, load and scan: both images at once, each loaded and scanned as soon as it is built. */
+async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const [{resolveProject}, {runImages}, {resolveLoadTarget}, {describeTarget, imagesJson, renderImagesPlain}] = await Promise.all([
+		import('./engine/project/resolve.js'),
+		import('./engine/images/run.js'),
+		import('./engine/images/target.js'),
+		import('./render/images-report.js'),
+	]);
+	let project;
+	try {
+		project = await resolveProject(options.root, options);
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+
+	const resolved = options.steps.load ? await resolveLoadTarget(system, options.target) : {target: undefined, why: ''};
+	if (options.steps.load && !resolved.target) {
+		process.stderr.write(`todo-deploy: no cluster to load into: ${resolved.why}.\nName one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there).\n`);
+		return 1;
+	}
+
+	const store = createStore<ImagesState, ImagesAction>(imagesReducer, initialImagesState());
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const request = {
+		root: options.root,
+		sources: {...(project.backend ? {backend: project.backend} : {}), ...(project.frontend ? {frontend: project.frontend} : {})},
+		steps: options.steps,
+		target: resolved.target,
+		buildArgs: options.buildArgs,
+		rebuild: options.rebuild,
+		gate: options.gate,
+		skipDbUpdate: options.skipDbUpdate,
+		rescan: options.rescan,
+		reportsDir: path.join(options.root, '.todo-deploy', 'reports'),
+		signal: cancel.signal,
+	};
+
+	if (mode === 'interactive') {
+		const [{render}, {ImagesApp}] = await Promise.all([import('ink'), import('./views/images-app.js')]);
+		const app = render(<ImagesApp store={store} onCancel={onSignal}/>, {exitOnCtrlC: false});
+		const run = runImages(system, store, request);
+		await app.waitUntilExit();
+		await run;
+	} else if (mode === 'plain') {
+		if (resolved.target) {
+			process.stderr.write(`Loading into ${describeTarget(resolved.target)} (${resolved.why}).\n`);
+		}
+
+		const unsubscribe = renderImagesPlain(store, text => process.stdout.write(text), text => process.stderr.write(text));
+		await runImages(system, store, request);
+		unsubscribe();
+	} else {
+		await runImages(system, store, request);
+		await writeOut(`${JSON.stringify(imagesJson(store.getState()), null, 2)}\n`);
+	}
+
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (cancel.signal.aborted) {
+		return 130;
+	}
+
+	return imagesSucceeded(store.getState()) ? 0 : 1;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

@@ -24,3 +24,43 @@ export async function probeKind(system: System, timeoutMs: number): Promise<Tool
 
 	return {...probe, clusters: undefined, clusterError: list.timedOut ? 'did not answer in time' : (list.stderr || list.stdout).trim().split('\n').at(-1)};
 }
+
+/** `kind get nodes --name C`: node container names; none when the cluster does not exist. */
+export async function kindNodes(system: System, kind: string, cluster: string, timeoutMs: number): Promise<{nodes: string[]; error: string | undefined}> {
+	const result = await system.run(kind, ['get', 'nodes', '--name', cluster], {timeoutMs});
+	if (result.exitCode !== 0) {
+		return {nodes: [], error: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'kind get nodes failed'};
+	}
+
+	return {nodes: parseKindClusters(result.stdout), error: undefined};
+}
+
+/** `crictl inspecti -o json IMAGE` on a node: {"status":{"id":"sha256:…"}}. */
+export function parseCrictlImageId(output: string): string | undefined {
+	try {
+		const id = (JSON.parse(output) as {status?: {id?: unknown}}).status?.id;
+		return typeof id === 'string' && id !== '' ? id : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export type KindLoadResult =
+	| {readonly type: 'loaded'; readonly nodes: readonly string[]}
+	| {readonly type: 'already-present'}
+	| {readonly type: 'failed'; readonly message: string; readonly output: string};
+
+/** Reads what `kind load docker-image` printed: which nodes it loaded, or that all had the image. */
+export function parseKindLoad(exitCode: number | undefined, output: string): KindLoadResult {
+	if (exitCode === 0 && /found to be already present on all nodes/.test(output)) {
+		return {type: 'already-present'};
+	}
+
+	if (exitCode === 0) {
+		const nodes = [...output.matchAll(/not yet present on node "(?<node>[^"]+)"/g)].map(match => match.groups?.['node'] ?? '');
+		return {type: 'loaded', nodes};
+	}
+
+	const error = /^ERROR: (?<message>.*)$/m.exec(output)?.groups?.['message'] ?? output.trim().split('\n').at(-1) ?? `exit code ${String(exitCode)}`;
+	return {type: 'failed', message: error, output};
+}

@@ -67,3 +67,16 @@ export async function probeMinikube(system: System, timeoutMs: number): Promise<
 
 	return {...probe, profiles: undefined, profileError: list.timedOut ? 'did not answer in time' : (list.stderr || list.stdout).trim().split('\n').at(-1)};
 }
+
+/** `minikube docker-env --shell none` prints KEY=VALUE lines (DOCKER_HOST, DOCKER_CERT_PATH, …). */
+export function parseDockerEnv(output: string): Record<string, string> | undefined {
+	const env: Record<string, string> = {};
+	for (const line of output.split('\n')) {
+		const match = /^(?<key>DOCKER_[A-Z_]+|MINIKUBE_ACTIVE_DOCKERD)=(?<value>.*)$/.exec(line.trim());
+		if (match?.groups) {
+			env[match.groups['key'] ?? ''] = (match.groups['value'] ?? '').replace(/^"(.*)"$/, '$1');
+		}
+	}
+
+	return env['DOCKER_HOST'] ? env : undefined;
+}

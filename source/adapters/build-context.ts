@@ -1,0 +1,164 @@
+// A build context as the docker CLI sends it: the folder's files minus what .dockerignore excludes,
+// streamed as a tar (never built whole in memory), plus a digest of exactly those files.
+import {createHash} from 'node:crypto';
+import {createReadStream} from 'node:fs';
+import {lstat, readdir, readFile, readlink} from 'node:fs/promises';
+import path from 'node:path';
+import type {Readable} from 'node:stream';
+import dockerignoreModule from '@balena/dockerignore';
+import * as tarStream from 'tar-stream';
+
+export type ContextEntry = {
+	/** Relative to the context, forward slashes. */
+	readonly name: string;
+	readonly type: 'file' | 'directory' | 'symlink';
+	readonly size: number;
+	readonly mode: number;
+	readonly linkname?: string;
+};
+
+export type BuildContext = {
+	readonly dir: string;
+	readonly entries: readonly ContextEntry[];
+	/** Files and bytes .dockerignore kept out. */
+	readonly ignored: {readonly files: number; readonly bytes: number};
+	readonly bytes: number;
+};
+
+export class ContextError extends Error {}
+
+type Matcher = {ignores(name: string): boolean; readonly hasExceptions: boolean};
+
+/** The .dockerignore rules (Docker reads <Dockerfile>.dockerignore first, then .dockerignore). */
+export async function readDockerignore(dir: string, dockerfile: string): Promise<Matcher> {
+	const text = await readFile(path.join(dir, `${dockerfile}.dockerignore`), 'utf8').catch(async () => readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => ''));
+	const lines = text.split('\n').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#'));
+	// CommonJS: bundled or not, the factory may sit on the default export.
+	const module = dockerignoreModule as unknown as {default?: typeof dockerignoreModule} & typeof dockerignoreModule;
+	const factory = module.default ?? module;
+	const rules = factory().add(lines);
+	return {ignores: name => rules.ignores(name), hasExceptions: lines.some(line => line.startsWith('!'))};
+}
+
+/** Lists the context; the Dockerfile and .dockerignore are always sent, as the docker CLI does. */
+export async function listBuildContext(dir: string, dockerfile: string): Promise<BuildContext> {
+	const top = await lstat(dir).catch(() => undefined);
+	if (!top?.isDirectory()) {
+		throw new ContextError(`The build folder ${dir} does not exist.`);
+	}
+
+	const dockerfileInfo = await lstat(path.join(dir, dockerfile)).catch(() => undefined);
+	if (!dockerfileInfo?.isFile()) {
+		throw new ContextError(`There is no ${dockerfile} in ${dir}.`);
+	}
+
+	const matcher = await readDockerignore(dir, dockerfile);
+	const alwaysSent = new Set([dockerfile, '.dockerignore']);
+	const entries: ContextEntry[] = [];
+	const ignored = {files: 0, bytes: 0};
+	let bytes = 0;
+	const countIgnored = async (relative: string): Promise<void> => {
+		for (const entry of await readdir(path.join(dir, relative), {withFileTypes: true}).catch(() => [])) {
+			const name = `${relative}/${entry.name}`;
+			if (entry.isDirectory()) {
+				await countIgnored(name);
+			} else {
+				ignored.files++;
+				ignored.bytes += (await lstat(path.join(dir, name)).catch(() => undefined))?.size ?? 0;
+			}
+		}
+	};
+
+	const walk = async (relative: string): Promise<void> => {
+		const names = (await readdir(path.join(dir, relative))).sort();
+		for (const base of names) {
+			const name = relative ? `${relative}/${base}` : base;
+			const info = await lstat(path.join(dir, name));
+			const excluded = !alwaysSent.has(name) && matcher.ignores(name);
+			if (info.isDirectory()) {
+				// An ignored folder is skipped whole unless a "!" rule may bring something inside back.
+				if (excluded && !matcher.hasExceptions) {
+					await countIgnored(name);
+					continue;
+				}
+
+				if (!excluded) {
+					entries.push({name, type: 'directory', size: 0, mode: info.mode & 0o7777});
+				}
+
+				await walk(name);
+			} else if (excluded) {
+				ignored.files++;
+				ignored.bytes += info.size;
+			} else if (info.isSymbolicLink()) {
+				entries.push({name, type: 'symlink', size: 0, mode: info.mode & 0o7777, linkname: await readlink(path.join(dir, name))});
+			} else if (info.isFile()) {
+				entries.push({name, type: 'file', size: info.size, mode: info.mode & 0o7777});
+				bytes += info.size;
+			}
+		}
+	};
+
+	await walk('');
+	return {dir, entries, ignored, bytes};
+}
+
+/** The context as a tar stream; files are read one at a time as the daemon takes them. */
+export function packBuildContext(context: BuildContext): Readable {
+	const pack = tarStream.pack();
+	const epoch = new Date(0);
+	void (async () => {
+		try {
+			for (const entry of context.entries) {
+				// A fixed mtime: the same files give the same tar.
+				const header = {name: entry.name, mode: entry.mode, mtime: epoch, uid: 0, gid: 0};
+				if (entry.type === 'directory') {
+					pack.entry({...header, type: 'directory'});
+				} else if (entry.type === 'symlink') {
+					pack.entry({...header, type: 'symlink', linkname: entry.linkname ?? ''});
+				} else {
+					await new Promise<void>((resolve, reject) => {
+						const sink = pack.entry({...header, type: 'file', size: entry.size}, error => (error ? reject(error) : resolve()));
+						createReadStream(path.join(context.dir, entry.name)).on('error', reject).pipe(sink);
+					});
+				}
+			}
+
+			pack.finalize();
+		} catch (error) {
+			pack.destroy(error instanceof Error ? error : new Error(String(error)));
+		}
+	})();
+	return pack as unknown as Readable;
+}
+
+/** sha256 over the names, modes and contents of the given files (streamed). */
+export async function digestFiles(dir: string, names: readonly string[]): Promise<string> {
+	const hash = createHash('sha256');
+	for (const name of [...names].sort()) {
+		hash.update(`${name}\0`);
+		const info = await lstat(path.join(dir, name)).catch(() => undefined);
+		if (!info) {
+			hash.update('deleted\0');
+			continue;
+		}
+
+		if (info.isSymbolicLink()) {
+			hash.update(`link:${await readlink(path.join(dir, name))}\0`);
+			continue;
+		}
+
+		if (!info.isFile()) {
+			continue;
+		}
+
+		hash.update(`${info.mode & 0o111 ? 'x' : '-'}\0`);
+		for await (const chunk of createReadStream(path.join(dir, name))) {
+			hash.update(chunk as Buffer);
+		}
+
+		hash.update('\0');
+	}
+
+	return hash.digest('hex');
+}

@@ -1,0 +1,192 @@
+// Images through the Docker API (dockerode): build, inspect, copy between daemons, push, exec.
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {PassThrough, type Readable} from 'node:stream';
+import type Dockerode from 'dockerode';
+import {connectDocker, dockerEndpoint} from './docker.js';
+import type {Env} from './system.js';
+
+export type DockerClient = Dockerode;
+
+export async function dockerClient(env: Env, timeoutMs = 0): Promise<DockerClient> {
+	const endpoint = dockerEndpoint(env);
+	if (endpoint.type === 'unsupported') {
+		throw new Error(endpoint.why);
+	}
+
+	return connectDocker(endpoint, timeoutMs);
+}
+
+export type ImageInfo = {
+	readonly id: string;
+	readonly size: number;
+	readonly labels: Readonly<Record<string, string>>;
+	readonly repoDigests: readonly string[];
+};
+
+/** undefined when the daemon has no such image. */
+export async function inspectImage(docker: DockerClient, reference: string): Promise<ImageInfo | undefined> {
+	try {
+		const info = await docker.getImage(reference).inspect();
+		return {id: info.Id, size: info.Size, labels: info.Config?.Labels ?? {}, repoDigests: info.RepoDigests ?? []};
+	} catch (error) {
+		if ((error as {statusCode?: number}).statusCode === 404) {
+			return undefined;
+		}
+
+		throw error;
+	}
+}
+
+/** The JSON lines of a build, push or load stream, as objects; a broken line is passed on as text. */
+export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerator<Record<string, unknown>> {
+	let pending = '';
+	for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+		pending += chunk.toString();
+		let newline = pending.indexOf('\n');
+		while (newline !== -1) {
+			const line = pending.slice(0, newline).trim();
+			pending = pending.slice(newline + 1);
+			if (line) {
+				yield parseLine(line);
+			}
+
+			newline = pending.indexOf('\n');
+		}
+	}
+
+	if (pending.trim()) {
+		yield parseLine(pending.trim());
+	}
+}
+
+function parseLine(line: string): Record<string, unknown> {
+	try {
+		const value = JSON.parse(line) as unknown;
+		return typeof value === 'object' && value !== null ? value as Record<string, unknown> : {stream: line};
+	} catch {
+		return {stream: `${line}\n`};
+	}
+}
+
+export type BuildRequest = {
+	readonly context: Readable;
+	readonly tag: string;
+	readonly dockerfile: string;
+	readonly buildArgs: Readonly<Record<string, string>>;
+	readonly labels: Readonly<Record<string, string>>;
+	readonly signal?: AbortSignal | undefined;
+};
+
+/** Starts a classic-builder build; the daemon's messages come back as objects. */
+export async function startBuild(docker: DockerClient, request: BuildRequest): Promise<AsyncGenerator<Record<string, unknown>>> {
+	const stream = await docker.buildImage(request.context as unknown as NodeJS.ReadableStream, {
+		t: request.tag,
+		dockerfile: request.dockerfile,
+		buildargs: {...request.buildArgs},
+		labels: {...request.labels},
+		rm: true,
+		forcerm: true,
+	});
+	request.signal?.addEventListener('abort', () => {
+		// Closing the connection makes the daemon cancel the build.
+		(stream as unknown as {destroy?: () => void}).destroy?.();
+		request.context.destroy();
+	}, {once: true});
+	return jsonMessages(stream);
+}
+
+/** Copies an image from one daemon to another, streaming `docker save` into `docker load`. */
+export async function copyImage(from: DockerClient, to: DockerClient, reference: string): Promise<void> {
+	const saved = await from.getImage(reference).get();
+	const relay = new PassThrough();
+	(saved as NodeJS.ReadableStream).pipe(relay);
+	const loaded = await to.loadImage(relay, {quiet: true});
+	for await (const message of jsonMessages(loaded)) {
+		if (typeof message['error'] === 'string') {
+			throw new Error(message['error']);
+		}
+	}
+}
+
+/** Runs a command in a container; stdout and stderr come back as text. */
+export async function execIn(docker: DockerClient, container: string, command: readonly string[]): Promise<{exitCode: number | undefined; stdout: string; stderr: string}> {
+	const exec = await docker.getContainer(container).exec({Cmd: [...command], AttachStdout: true, AttachStderr: true});
+	const stream = await exec.start({hijack: true, stdin: false});
+	const stdout = new PassThrough();
+	const stderr = new PassThrough();
+	const out: Buffer[] = [];
+	const errors: Buffer[] = [];
+	stdout.on('data', (chunk: Buffer) => out.push(chunk));
+	stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+	docker.modem.demuxStream(stream, stdout, stderr);
+	await new Promise<void>((resolve, reject) => {
+		stream.on('end', resolve);
+		stream.on('close', resolve);
+		stream.on('error', reject);
+	});
+	const info = await exec.inspect();
+	return {exitCode: info.ExitCode ?? undefined, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errors).toString()};
+}
+
+export type RegistryAuth = {readonly username?: string; readonly password?: string; readonly identitytoken?: string; readonly serveraddress: string};
+
+/**
+ * Credentials for a registry from ~/.docker/config.json ("auths" entries, base64 user:password).
+ * Credential helpers (credsStore) are not run: the caller says so.
+ */
+export async function registryAuth(env: Env, homedir: string, registry: string): Promise<{auth: RegistryAuth | undefined; helper: string | undefined}> {
+	const file = path.join(env['DOCKER_CONFIG'] ?? path.join(homedir, '.docker'), 'config.json');
+	const text = await readFile(file, 'utf8').catch(() => undefined);
+	if (!text) {
+		return {auth: undefined, helper: undefined};
+	}
+
+	let config: {auths?: Record<string, {auth?: string; identitytoken?: string}>; credsStore?: string; credHelpers?: Record<string, string>};
+	try {
+		config = JSON.parse(text) as typeof config;
+	} catch {
+		return {auth: undefined, helper: undefined};
+	}
+
+	const helper = config.credHelpers?.[registry] ?? config.credsStore;
+	const key = Object.keys(config.auths ?? {}).find(name => name.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === registry);
+	const entry = key ? config.auths?.[key] : undefined;
+	if (!entry?.auth && !entry?.identitytoken) {
+		return {auth: undefined, helper};
+	}
+
+	const decoded = entry.auth ? Buffer.from(entry.auth, 'base64').toString() : '';
+	const colon = decoded.indexOf(':');
+	return {
+		auth: {
+			serveraddress: registry,
+			...(colon > 0 ? {username: decoded.slice(0, colon), password: decoded.slice(colon + 1)} : {}),
+			...(entry.identitytoken ? {identitytoken: entry.identitytoken} : {}),
+		},
+		helper,
+	};
+}
+
+/** Tags and pushes; a daemon error inside the stream is thrown. */
+export async function pushImage(docker: DockerClient, source: string, target: string, auth: RegistryAuth | undefined, onProgress: (line: string) => void): Promise<string | undefined> {
+	const colon = target.lastIndexOf(':');
+	const repo = target.slice(0, colon);
+	const tag = target.slice(colon + 1);
+	await docker.getImage(source).tag({repo, tag});
+	const stream = await docker.getImage(target).push({tag, ...(auth ? {authconfig: auth} : {})});
+	let digest: string | undefined;
+	for await (const message of jsonMessages(stream)) {
+		if (typeof message['error'] === 'string') {
+			throw new Error(message['error']);
+		}
+
+		const aux = message['aux'] as {Digest?: string} | undefined;
+		digest = aux?.Digest ?? digest;
+		if (typeof message['status'] === 'string') {
+			onProgress(`${message['status']}${typeof message['progress'] === 'string' ? ` ${message['progress']}` : ''}`);
+		}
+	}
+
+	return digest;
+}

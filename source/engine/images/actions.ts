@@ -1,0 +1,58 @@
+import type {BuildProgress} from './build-progress.js';
+import type {ScanSummary} from './scan-report.js';
+
+export type ImageName = 'backend' | 'frontend';
+
+export type ImagePlan = {
+	readonly name: ImageName;
+	/** "todo-backend:git-3f2c1a9b7d4e" */
+	readonly ref: string;
+	readonly repository: string;
+	readonly tag: string;
+	readonly context: string;
+	readonly dockerfile: string;
+	/** The commit the tag came from, when the sources are in git. */
+	readonly commit: string | undefined;
+	/** What the daemon is sent, and what .dockerignore kept out. */
+	readonly contextBytes: number;
+	readonly ignoredFiles: number;
+	readonly ignoredBytes: number;
+};
+
+export type LoadTarget =
+	| {readonly type: 'minikube'; readonly profile: string}
+	| {readonly type: 'kind'; readonly cluster: string}
+	| {readonly type: 'registry'; readonly registry: string};
+
+export type BuildStatus =
+	| {readonly type: 'pending'}
+	| {readonly type: 'preparing'}
+	| {readonly type: 'building'; readonly progress: BuildProgress; readonly contextBytes: number; readonly ignoredFiles: number}
+	| {readonly type: 'done'; readonly outcome: 'built' | 'up-to-date'; readonly id: string; readonly size: number; readonly durationMs: number; readonly steps: number; readonly cached: number}
+	| {readonly type: 'failed'; readonly message: string; readonly step: string | undefined; readonly output: readonly string[]; readonly fix: string | undefined};
+
+export type LoadStatus =
+	| {readonly type: 'pending'}
+	| {readonly type: 'checking'}
+	| {readonly type: 'loading'; readonly detail: string}
+	| {readonly type: 'done'; readonly outcome: 'loaded' | 'already-present' | 'pushed'; readonly where: string; readonly durationMs: number; readonly digest: string | undefined}
+	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined}
+	| {readonly type: 'skipped'; readonly reason: string};
+
+export type ScanStatus =
+	| {readonly type: 'pending'}
+	| {readonly type: 'scanning'}
+	| {readonly type: 'done'; readonly summary: ScanSummary; readonly reportPath: string; readonly cached: boolean; readonly durationMs: number}
+	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined}
+	| {readonly type: 'skipped'; readonly reason: string};
+
+export type ImageSteps = {readonly build: boolean; readonly load: boolean; readonly scan: boolean};
+
+export type ImagesAction =
+	| {readonly type: 'images/started'; readonly names: readonly ImageName[]; readonly steps: ImageSteps; readonly target: LoadTarget | undefined}
+	| {readonly type: 'images/planned'; readonly plan: ImagePlan}
+	| {readonly type: 'images/build'; readonly name: ImageName; readonly status: BuildStatus}
+	| {readonly type: 'images/load'; readonly name: ImageName; readonly status: LoadStatus}
+	| {readonly type: 'images/scan'; readonly name: ImageName; readonly status: ScanStatus}
+	| {readonly type: 'images/failed'; readonly message: string; readonly fix: string | undefined}
+	| {readonly type: 'images/finished'; readonly durationMs: number; readonly cancelled: boolean};

@@ -1,0 +1,88 @@
+import type {BuildStatus, ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget, ScanStatus} from './actions.js';
+
+export type ImageEntry = {
+	readonly name: ImageName;
+	readonly plan: ImagePlan | undefined;
+	readonly build: BuildStatus;
+	readonly load: LoadStatus;
+	readonly scan: ScanStatus;
+};
+
+export type ImagesState = {
+	readonly steps: ImageSteps;
+	readonly target: LoadTarget | undefined;
+	readonly images: readonly ImageEntry[];
+	/** A failure before any image could start (no Docker, no project). */
+	readonly error: {readonly message: string; readonly fix: string | undefined} | undefined;
+	readonly phase: {readonly type: 'idle'} | {readonly type: 'running'} | {readonly type: 'done'; readonly durationMs: number; readonly cancelled: boolean};
+};
+
+export function initialImagesState(): ImagesState {
+	return {steps: {build: true, load: false, scan: false}, target: undefined, images: [], error: undefined, phase: {type: 'idle'}};
+}
+
+const ended = (status: {readonly type: string}) => status.type === 'done' || status.type === 'failed' || status.type === 'skipped';
+
+function update(state: ImagesState, name: ImageName, change: (entry: ImageEntry) => ImageEntry): ImagesState {
+	const index = state.images.findIndex(entry => entry.name === name);
+	const current = state.images[index];
+	if (!current) {
+		return state;
+	}
+
+	const next = change(current);
+	if (next === current) {
+		return state;
+	}
+
+	const images = [...state.images];
+	images[index] = next;
+	return {...state, images};
+}
+
+export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesState {
+	switch (action.type) {
+		case 'images/started': {
+			return {
+				steps: action.steps,
+				target: action.target,
+				images: action.names.map(name => ({name, plan: undefined, build: {type: 'pending'}, load: action.steps.load ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'}, scan: action.steps.scan ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'}})),
+				error: undefined,
+				phase: {type: 'running'},
+			};
+		}
+
+		case 'images/planned': {
+			return update(state, action.plan.name, entry => ({...entry, plan: action.plan}));
+		}
+
+		// A step that ended stays ended: a late progress message must not revive it.
+		case 'images/build': {
+			return update(state, action.name, entry => (ended(entry.build) ? entry : {...entry, build: action.status}));
+		}
+
+		case 'images/load': {
+			return update(state, action.name, entry => (ended(entry.load) ? entry : {...entry, load: action.status}));
+		}
+
+		case 'images/scan': {
+			return update(state, action.name, entry => (ended(entry.scan) ? entry : {...entry, scan: action.status}));
+		}
+
+		case 'images/failed': {
+			return {...state, error: {message: action.message, fix: action.fix}};
+		}
+
+		case 'images/finished': {
+			return {...state, phase: {type: 'done', durationMs: action.durationMs, cancelled: action.cancelled}};
+		}
+	}
+}
+
+/** Every asked-for step of every image ended well, and no scan gate failed. */
+export function imagesSucceeded(state: ImagesState): boolean {
+	return state.error === undefined && state.images.length > 0 && state.images.every(entry =>
+		entry.build.type === 'done'
+		&& (entry.load.type === 'done' || entry.load.type === 'skipped')
+		&& (entry.scan.type === 'skipped' || (entry.scan.type === 'done' && entry.scan.summary.gate.passed)));
+}

@@ -1,0 +1,166 @@
+// Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
+import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
+import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
+import {severities, type ScanSummary} from '../engine/images/scan-report.js';
+import type {Store} from '../engine/store.js';
+import {formatBytes, formatDuration} from './format.js';
+
+export function describeTarget(target: LoadTarget): string {
+	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
+}
+
+const label = (entry: ImageEntry) => entry.plan?.ref ?? (entry.name === 'backend' ? 'todo-backend' : 'todo-frontend');
+
+export function buildLine(entry: ImageEntry, status: BuildStatus = entry.build): string {
+	const name = label(entry);
+	switch (status.type) {
+		case 'pending':
+		case 'preparing': {
+			return `${name}: reading the sources`;
+		}
+
+		case 'building': {
+			const {progress} = status;
+			const step = progress.steps > 0 ? `step ${progress.step}/${progress.steps}` : 'sending the context';
+			const cached = progress.cached > 0 ? `, ${progress.cached} cached` : '';
+			const line = progress.lastLines.at(-1);
+			return `${name}: building, ${step}${cached}${line ? `: ${line.trim()}` : ''}`;
+		}
+
+		case 'done': {
+			return status.outcome === 'up-to-date'
+				? `${name}: up to date (${formatBytes(status.size)}), nothing to build`
+				: `${name}: built in ${formatDuration(status.durationMs)}, ${status.steps} steps (${status.cached} from cache), ${formatBytes(status.size)}`;
+		}
+
+		case 'failed': {
+			return [
+				`${name}: build failed: ${status.message}`,
+				...(status.step ? [`  at ${status.step}`] : []),
+				...status.output.slice(-8).map(line => `  | ${line}`),
+				...(status.fix ? [`  fix: ${status.fix}`] : []),
+			].join('\n');
+		}
+	}
+}
+
+export function loadLine(entry: ImageEntry, status: LoadStatus = entry.load): string {
+	const name = label(entry);
+	switch (status.type) {
+		case 'pending':
+		case 'checking': {
+			return `${name}: checking what the cluster has`;
+		}
+
+		case 'loading': {
+			return `${name}: ${status.detail}`;
+		}
+
+		case 'done': {
+			if (status.outcome === 'already-present') {
+				return `${name}: already in ${status.where}, not sent again`;
+			}
+
+			return status.outcome === 'pushed'
+				? `${name}: pushed to ${status.where}${status.digest ? ` (${status.digest})` : ''} in ${formatDuration(status.durationMs)}`
+				: `${name}: loaded into ${status.where} in ${formatDuration(status.durationMs)}`;
+		}
+
+		case 'failed': {
+			return `${name}: not loaded: ${status.message}${status.fix ? `\n  fix: ${status.fix}` : ''}`;
+		}
+
+		case 'skipped': {
+			return `${name}: not loaded (${status.reason})`;
+		}
+	}
+}
+
+export function severityCounts(summary: ScanSummary): string {
+	const parts = severities.filter(severity => summary.counts[severity] > 0).map(severity => `${summary.counts[severity]} ${severity}`);
+	return parts.length > 0 ? parts.join(', ') : 'no known vulnerabilities';
+}
+
+export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): string {
+	const name = label(entry);
+	switch (status.type) {
+		case 'pending':
+		case 'scanning': {
+			return `${name}: scanning with Trivy`;
+		}
+
+		case 'done': {
+			const {summary} = status;
+			const verdict = summary.gate.passed ? 'passes the gate' : `FAILS the gate (${summary.gate.blocking} finding${summary.gate.blocking === 1 ? '' : 's'}: ${summary.gate.rule})`;
+			const worst = summary.worst.slice(0, summary.gate.passed ? 3 : 5).map(finding => `  ${finding.severity.padEnd(8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`);
+			return [
+				`${name}: ${severityCounts(summary)}${summary.ignored > 0 ? ` (${summary.ignored} ignored by .trivyignore)` : ''}; ${verdict}${status.cached ? ' [cached scan of the same image]' : ''}`,
+				...worst,
+				`  report: ${status.reportPath}`,
+			].join('\n');
+		}
+
+		case 'failed': {
+			return `${name}: not scanned: ${status.message}${status.fix ? `\n  fix: ${status.fix}` : ''}`;
+		}
+
+		case 'skipped': {
+			return `${name}: not scanned (${status.reason})`;
+		}
+	}
+}
+
+const ended = (status: {readonly type: string}) => ['done', 'failed', 'skipped'].includes(status.type);
+
+/** Plain output: each step's end once on stdout, progress on stderr every few seconds. */
+export function renderImagesPlain(store: Store<ImagesState, ImagesAction>, out: (text: string) => void, progress: (text: string) => void, intervalMs = 3000): () => void {
+	const lastProgress = new Map<string, number>();
+	return store.subscribe((state, action) => {
+		if (action.type === 'images/failed') {
+			out(`${action.message}${action.fix ? `\n  fix: ${action.fix}` : ''}\n`);
+			return;
+		}
+
+		if (action.type !== 'images/build' && action.type !== 'images/load' && action.type !== 'images/scan') {
+			return;
+		}
+
+		const entry = state.images.find(item => item.name === action.name);
+		const step = action.type.slice('images/'.length) as 'build' | 'load' | 'scan';
+		if (!entry || entry[step] !== action.status) {
+			return;
+		}
+
+		const line = step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry);
+		if (ended(action.status)) {
+			if (action.status.type !== 'skipped' || (action.status.reason !== 'not asked for')) {
+				out(`${step.padEnd(5)} ${line}\n`);
+			}
+
+			return;
+		}
+
+		const key = `${entry.name}/${step}`;
+		const now = Date.now();
+		if (action.status.type !== 'building' || now - (lastProgress.get(key) ?? 0) >= intervalMs) {
+			lastProgress.set(key, now);
+			progress(`${step.padEnd(5)} ${line}\n`);
+		}
+	});
+}
+
+export function imagesJson(state: ImagesState) {
+	return {
+		target: state.target ?? null,
+		error: state.error ?? null,
+		durationMs: state.phase.type === 'done' ? Math.round(state.phase.durationMs) : null,
+		images: state.images.map(entry => ({
+			name: entry.name,
+			ref: entry.plan?.ref ?? null,
+			commit: entry.plan?.commit ?? null,
+			build: entry.build.type === 'building' ? {type: 'building'} : entry.build,
+			load: entry.load,
+			scan: entry.scan,
+		})),
+	};
+}

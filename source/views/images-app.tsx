@@ -1,0 +1,96 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import Spinner from 'ink-spinner';
+import {useEffect} from 'react';
+import type {ImagesAction} from '../engine/images/actions.js';
+import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
+import type {Store} from '../engine/store.js';
+import {formatDuration} from '../render/format.js';
+import {buildLine, describeTarget, loadLine, scanLine} from '../render/images-report.js';
+import {useThrottledState} from './use-store.js';
+
+type StepState = {readonly type: string};
+
+function mark(status: StepState, good: boolean) {
+	if (status.type === 'pending') {
+		return <Text dimColor>·</Text>;
+	}
+
+	if (status.type === 'done') {
+		return <Text color={good ? 'green' : 'red'}>{good ? '✔' : '✖'}</Text>;
+	}
+
+	if (status.type === 'failed') {
+		return <Text color="red">✖</Text>;
+	}
+
+	if (status.type === 'skipped') {
+		return <Text dimColor>-</Text>;
+	}
+
+	return <Text color="cyan"><Spinner type="dots"/></Text>;
+}
+
+function StepRow({step, status, text, good = true}: {readonly step: string; readonly status: StepState; readonly text: string; readonly good?: boolean}) {
+	const [first = '', ...rest] = text.split('\n');
+	const running = !['done', 'failed', 'skipped', 'pending'].includes(status.type);
+	return (
+		<Box flexDirection="column">
+			<Box>
+				<Box flexShrink={0} width={2}>{mark(status, good)}</Box>
+				<Box flexShrink={0} width={6}><Text dimColor>{step}</Text></Box>
+				<Box flexShrink={1}><Text wrap={running ? 'truncate-end' : 'wrap'} dimColor={status.type === 'skipped' || status.type === 'pending'}>{first.replace(/^[^:]+: /, '')}</Text></Box>
+			</Box>
+			{rest.map((line, index) => (
+				// Lines of one message in a fixed order: the index is their identity.
+				<Box key={index} marginLeft={8}><Text wrap="truncate-end" color={line.trimStart().startsWith('fix:') ? 'cyan' : undefined} dimColor={line.trimStart().startsWith('|')}>{line.trim()}</Text></Box>
+			))}
+		</Box>
+	);
+}
+
+function ImageBlock({entry, steps}: {readonly entry: ImageEntry; readonly steps: ImagesState['steps']}) {
+	const gatePassed = entry.scan.type !== 'done' || entry.scan.summary.gate.passed;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold>{entry.plan?.ref ?? entry.name}</Text>
+			<StepRow step="build" status={entry.build} text={buildLine(entry)}/>
+			{steps.load ? <StepRow step="load" status={entry.load} text={loadLine(entry)}/> : null}
+			{steps.scan ? <StepRow step="scan" status={entry.scan} text={scanLine(entry)} good={gatePassed}/> : null}
+		</Box>
+	);
+}
+
+export function ImagesScreen({state}: {readonly state: ImagesState}) {
+	const done = state.phase.type === 'done';
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text>
+				<Text bold color="magenta">todo-deploy</Text>
+				<Text dimColor> {[state.steps.build ? 'build' : '', state.steps.load ? 'load' : '', state.steps.scan ? 'scan' : ''].filter(Boolean).join(' · ')}{state.target ? ` → ${describeTarget(state.target)}` : ''}</Text>
+			</Text>
+			{state.images.map(entry => <ImageBlock key={entry.name} entry={entry} steps={state.steps}/>)}
+			{state.error ? <Box marginTop={1} flexDirection="column"><Text color="red">✖ {state.error.message}</Text>{state.error.fix ? <Text color="cyan">→ {state.error.fix}</Text> : null}</Box> : null}
+			{state.phase.type === 'done'
+				? <Text dimColor>{'\n'}{state.phase.cancelled ? 'Cancelled' : 'Finished'} in {formatDuration(state.phase.durationMs)}.</Text>
+				: <Text dimColor>{'\n'}{done ? '' : 'Ctrl-C stops the builds.'}</Text>}
+		</Box>
+	);
+}
+
+/** Ends once every image is done; Ctrl-C cancels the builds (the run cleans up and then ends). */
+export function ImagesApp({store, onCancel}: {readonly store: Store<ImagesState, ImagesAction>; readonly onCancel: () => void}) {
+	const state = useThrottledState(store);
+	const {exit} = useApp();
+	const done = state.phase.type === 'done';
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c') {
+			onCancel();
+		}
+	});
+	useEffect(() => {
+		if (done) {
+			exit();
+		}
+	}, [done, exit]);
+	return <ImagesScreen state={state}/>;
+}
