@@ -1,0 +1,156 @@
+// load into kind and minikube. kind and minikube are stand-ins that print the real tools' outputs;
+// the kind "node" is a real container answering `crictl inspecti`, minikube's Docker is a real
+// private dockerd, so every image really travels.
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {startPrivateDockerd, type PrivateDockerd} from '../helpers/dockerd.js';
+import {baseImage, ensureBaseImage, imageExists, imageId, makeTodoProject, removeImages} from '../helpers/images.js';
+import {sharedFixture} from '../helpers/paths.js';
+
+const cluster = `tdt${process.pid}`;
+const node = `${cluster}-control-plane`;
+const nodeImage = 'todo-deploy-test/kind-node:1';
+let minikubeDocker: PrivateDockerd | undefined;
+const made: string[] = [];
+
+// The real lines kind prints, with the image and ID put in.
+const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
+const loading = readFileSync(sharedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
+const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
+
+function kindScript(): string {
+	const template = (line: string) => fill(line, '__IMAGE__', '__ID__', '__NODE__').replaceAll('"', '\\"');
+	return `
+# kind stand-in: get nodes / load docker-image, against real node containers.
+log="\${KIND_LOG:-/dev/null}"; echo "kind $*" >> "$log"
+name=kind
+for arg; do case "$prev" in --name) name="$arg";; esac; prev="$arg"; done
+case "$1 $2" in
+"get nodes")
+	if docker inspect "$name-control-plane" >/dev/null 2>&1; then echo "$name-control-plane"; else echo "No kind nodes found for cluster \\"$name\\"." >&2; fi; exit 0;;
+"load docker-image")
+	image="$3"; node="$name-control-plane"
+	id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null) || { echo "ERROR: image: \\"$image\\" not present locally" >&2; exit 1; }
+	have=$(docker exec "$node" crictl inspecti -o json "docker.io/library/$image" 2>/dev/null)
+	case "$have" in *"$id"*) echo "${template(alreadyPresent)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|"; exit 0;; esac
+	echo "${template(loading)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|" -e "s|__NODE__|$node|"
+	docker save "$image" | docker exec -i "$node" sh -c "cat > /dev/null && mkdir -p /images && echo $id > /images/\\$(echo docker.io/library/$image | tr '/:' '__')"
+	exit 0;;
+esac
+echo "ERROR: unknown command \\"$1\\" for \\"kind\\"" >&2; exit 1`;
+}
+
+const minikubeScript = `
+log="\${MINIKUBE_LOG:-/dev/null}"; echo "minikube $*" >> "$log"
+profile=minikube
+[ "$1" = "-p" ] && { profile="$2"; shift 2; }
+case "$1" in
+docker-env)
+	[ "$profile" = "$MINIKUBE_TEST_PROFILE" ] || { echo "🤷  Profile \\"$profile\\" not found. Run \\"minikube profile list\\" to view all profiles." >&2; exit 85; }
+	echo "DOCKER_HOST=$MINIKUBE_TEST_DOCKER_HOST"; echo "MINIKUBE_ACTIVE_DOCKERD=$profile"; exit 0;;
+esac
+exit 64`;
+
+before(async () => {
+	ensureBaseImage();
+	if (!imageExists(nodeImage)) {
+		// A node that answers `crictl inspecti` from what the kind stand-in loaded into it.
+		const context = tempDir('node-image');
+		writeFileSync(path.join(context, 'crictl'), '#!/bin/sh\nkey=$(echo "$4" | tr "/:" "__")\n[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }\necho "{\\"status\\":{\\"id\\":\\"$(cat /images/$key)\\"}}"\n', {mode: 0o755});
+		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
+		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
+	}
+
+	execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', node, nodeImage]);
+	minikubeDocker = await startPrivateDockerd();
+});
+
+after(async () => {
+	execFileSync('docker', ['rm', '-f', node], {stdio: 'ignore'});
+	await minikubeDocker?.stop();
+	removeImages(made);
+});
+
+function tools() {
+	return makeBin({real: ['git', 'docker', 'sed', 'tr', 'cat'], scripts: {kind: kindScript(), minikube: minikubeScript}});
+}
+
+type LoadJson = {target: unknown; images: Array<{name: string; ref: string; load: {type: string; outcome?: string; where?: string; message?: string; fix?: string}}>};
+
+test('load into kind: sends each image once, then sees the node has it and does not call kind again', async () => {
+	const root = makeTodoProject({git: true});
+	const log = path.join(tempDir('log'), 'kind.log');
+	const env = {PATH: tools(), HOME: tempDir('home'), KIND_LOG: log};
+	const first = await runCli(['load', root, '--kind', cluster, '--json'], {env, timeoutMs: 120_000});
+	assert.equal(first.code, 0, first.stderr + first.stdout);
+	const output = JSON.parse(first.stdout) as LoadJson;
+	made.push(...output.images.map(image => image.ref));
+	assert.deepEqual(output.target, {type: 'kind', cluster});
+	for (const image of output.images) {
+		assert.equal(image.load.outcome, 'loaded', JSON.stringify(image.load));
+		// The node really has it, with the same ID as the local image.
+		const answer = execFileSync('docker', ['exec', node, 'crictl', 'inspecti', '-o', 'json', `docker.io/library/${image.ref}`], {encoding: 'utf8'});
+		assert.equal((JSON.parse(answer) as {status: {id: string}}).status.id, imageId(image.ref));
+	}
+
+	const loads = () => readFileSync(log, 'utf8').split('\n').filter(line => line.startsWith('kind load')).length;
+	assert.equal(loads(), 2);
+	const second = await runCli(['load', root, '--kind', cluster], {env, timeoutMs: 60_000});
+	assert.equal(second.code, 0, second.stderr);
+	assert.match(second.stdout, new RegExp(`^load {2}todo-backend:git-[0-9a-f]{12}: already in kind cluster "${cluster}" \\(1 node\\), not sent again$`, 'm'));
+	assert.equal(loads(), 2, 'kind load was not called again');
+});
+
+test('load into kind takes the cluster from the current context; a missing cluster says how to make one', async () => {
+	const root = makeTodoProject();
+	const home = tempDir('home');
+	const kubeconfig = path.join(home, 'config');
+	const config = (name: string) => `apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\nclusters:\n- name: kind-${name}\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: kind-${name}\n  context: {cluster: kind-${name}, user: kind-${name}}\nusers:\n- name: kind-${name}\n  user: {}\n`;
+	writeFileSync(kubeconfig, config(cluster));
+	const env = {PATH: tools(), HOME: home, KUBECONFIG: kubeconfig};
+	const fromContext = await runCli(['load', root], {env, timeoutMs: 120_000});
+	assert.equal(fromContext.code, 0, fromContext.stderr + fromContext.stdout);
+	assert.match(fromContext.stderr, new RegExp(`Loading into kind cluster "${cluster}" \\(the context "kind-${cluster}"\\)`));
+	made.push(...[...fromContext.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+
+	writeFileSync(kubeconfig, config('gone'));
+	const missing = await runCli(['load', root], {env, timeoutMs: 60_000});
+	assert.equal(missing.code, 1);
+	assert.match(missing.stdout, /not loaded: There is no kind cluster "gone" \(.*No kind nodes found|not loaded: There is no kind cluster "gone"\./);
+	assert.match(missing.stdout, /fix: kind create cluster --name gone/);
+
+	const remote = `apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters:\n- name: prod\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: prod}\nusers:\n- name: prod\n  user: {}\n`;
+	writeFileSync(kubeconfig, remote);
+	const noTarget = await runCli(['load', root], {env});
+	assert.equal(noTarget.code, 1);
+	assert.match(noTarget.stderr, /no cluster to load into: the context "prod" is neither minikube nor kind.*--registry HOST\/NAMESPACE/s);
+});
+
+test('load into minikube: copies into minikube\'s own Docker, compares image IDs the next time', async () => {
+	const root = makeTodoProject({git: true});
+	const log = path.join(tempDir('log'), 'minikube.log');
+	const env = {PATH: tools(), HOME: tempDir('home'), MINIKUBE_LOG: log, MINIKUBE_TEST_PROFILE: 'todo', MINIKUBE_TEST_DOCKER_HOST: minikubeDocker?.host};
+	const first = await runCli(['load', root, '--minikube', 'todo', '--json'], {env, timeoutMs: 120_000});
+	assert.equal(first.code, 0, first.stderr + first.stdout);
+	const output = JSON.parse(first.stdout) as LoadJson;
+	made.push(...output.images.map(image => image.ref));
+	const inside = {...process.env, DOCKER_HOST: minikubeDocker?.host};
+	for (const image of output.images) {
+		assert.equal(image.load.outcome, 'loaded');
+		assert.equal(image.load.where, 'minikube profile "todo"');
+		assert.equal(imageId(image.ref, inside), imageId(image.ref));
+	}
+
+	const second = await runCli(['load', root, '--minikube', 'todo'], {env, timeoutMs: 60_000});
+	assert.equal(second.code, 0, second.stderr);
+	assert.match(second.stdout, /^load {2}todo-frontend:git-[0-9a-f]{12}: already in minikube profile "todo", not sent again$/m);
+
+	const wrongProfile = await runCli(['load', root, '--minikube', 'nope'], {env, timeoutMs: 60_000});
+	assert.equal(wrongProfile.code, 1);
+	assert.match(wrongProfile.stdout, /not loaded: minikube profile "nope" is not running: .*Profile "nope" not found/);
+	assert.match(wrongProfile.stdout, /fix: minikube -p nope start --driver=docker/);
+});

@@ -1,0 +1,94 @@
+// scan: a Trivy stand-in that checks its arguments and writes the real reports Trivy produced
+// (../shared/fixtures/trivy) for real images built in the test.
+import assert from 'node:assert/strict';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {ensureBaseImage, makeTodoProject, removeImages} from '../helpers/images.js';
+import {sharedFixture} from '../helpers/paths.js';
+
+const made: string[] = [];
+const report = (name: string) => sharedFixture('trivy', name);
+// The real line Trivy prints when it cannot reach its database (aquasecurity/trivy#1174, trivy-offline#7).
+const offlineLine = '2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
+
+const trivyScript = `
+echo "trivy $*" >> "\${TRIVY_LOG:-/dev/null}"
+[ "$1" = "--version" ] && { echo "Version: 0.74.0"; exit 0; }
+[ "$1" = "image" ] || { echo "unknown command" >&2; exit 1; }
+out=; format=; skip=; src=
+while [ $# -gt 1 ]; do case "$1" in --output) out="$2"; shift;; --format) format="$2"; shift;; --image-src) src="$2"; shift;; --skip-db-update) skip=1;; esac; shift; done
+image="$1"
+[ "$format" = json ] && [ -n "$out" ] && [ "$src" = docker ] || { echo "FATAL unexpected arguments" >&2; exit 2; }
+docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unable to find the specified image \\"$image\\"" >&2; exit 1; }
+if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
+case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac`;
+
+before(() => {
+	ensureBaseImage();
+});
+
+after(() => {
+	removeImages(made);
+});
+
+function setup(extra: Record<string, string> = {}) {
+	const root = makeTodoProject();
+	const log = path.join(tempDir('log'), 'trivy.log');
+	const env = {PATH: makeBin({real: ['docker', 'cp', 'cat'], scripts: {trivy: trivyScript}}), HOME: tempDir('home'), TRIVY_LOG: log, TRIVY_TEST_BACKEND: report('trivy-golden-alpine-39.json'), TRIVY_TEST_FRONTEND: report('trivy-golden-sl-micro-rancher5.4.json'), ...extra};
+	const scans = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(line => line.startsWith('trivy image')).length : 0);
+	return {root, env, scans};
+}
+
+type ScanJson = {images: Array<{name: string; ref: string; scan: {type: string; cached?: boolean; reportPath?: string; summary?: {counts: Record<string, number>; gate: {passed: boolean; blocking: number}}}}>};
+
+test('scan gates on fixable CRITICAL findings, scans every image, saves the reports and reuses them for the same image', async () => {
+	const {root, env, scans} = setup();
+	const first = await runCli(['scan', root], {env, timeoutMs: 120_000});
+	made.push(...[...first.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(first.code, 1, first.stderr + first.stdout);
+	assert.match(first.stdout, /^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available\)$/m);
+	assert.match(first.stdout, /^ {2}CRITICAL CVE-2019-14697 {2}musl 1\.1\.20-r4 -> fixed in 1\.1\.20-r5$/m);
+	// The first image's findings did not stop the second from being scanned.
+	assert.match(first.stdout, /^scan {2}todo-frontend:src-[0-9a-f]{12}: no known vulnerabilities; passes the gate$/m);
+	const saved = /report: (?<file>\S+todo-backend-src-[0-9a-f]{12}\.trivy\.json)/.exec(first.stdout)?.groups?.['file'] ?? '';
+	assert.equal(path.dirname(saved), path.join(root, '.todo-deploy/reports'));
+	assert.deepEqual(JSON.parse(readFileSync(saved, 'utf8')), JSON.parse(readFileSync(report('trivy-golden-alpine-39.json'), 'utf8')));
+	assert.equal(scans(), 2);
+
+	const again = await runCli(['scan', root, '--json'], {env, timeoutMs: 60_000});
+	const output = JSON.parse(again.stdout) as ScanJson;
+	assert.equal(again.code, 1);
+	assert.ok(output.images.every(image => image.scan.cached === true));
+	assert.equal(scans(), 2, 'Trivy was not run again for the same image IDs');
+	const rescanned = await runCli(['scan', root, '--rescan'], {env, timeoutMs: 60_000});
+	assert.equal(rescanned.code, 1);
+	assert.equal(scans(), 4);
+});
+
+test('.trivyignore and --severity change the verdict', async () => {
+	const {root, env} = setup();
+	writeFileSync(path.join(root, '.trivyignore'), '# accepted until the base image moves\nCVE-2019-14697\n');
+	const ignored = await runCli(['scan', root], {env, timeoutMs: 120_000});
+	made.push(...[...ignored.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(ignored.code, 0, ignored.stdout);
+	assert.match(ignored.stdout, /todo-backend:src-[0-9a-f]{12}: 4 MEDIUM \(2 ignored by \.trivyignore\); passes the gate/);
+	const medium = await runCli(['scan', root, '--severity', 'MEDIUM,HIGH,CRITICAL'], {env, timeoutMs: 60_000});
+	assert.equal(medium.code, 1);
+	assert.match(medium.stdout, /FAILS the gate \(4 findings: fail on MEDIUM, HIGH, CRITICAL\)/);
+});
+
+test('Trivy offline: a clear message, and --skip-db-update continues with the cached database; no Trivy says how to get it', async () => {
+	const {root, env} = setup({TRIVY_TEST_OFFLINE: offlineLine, TRIVY_TEST_BACKEND: report('trivy-golden-sl-micro-rancher5.4.json')});
+	const offline = await runCli(['scan', root], {env, timeoutMs: 120_000});
+	made.push(...[...offline.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(offline.code, 1);
+	assert.match(offline.stdout, /not scanned: Trivy could not download its vulnerability database \(offline, or the registry is blocked\)\.\n {2}fix: Continue with the database Trivy already has: todo-deploy scan --skip-db-update/);
+	const cached = await runCli(['scan', root, '--skip-db-update'], {env, timeoutMs: 60_000});
+	assert.equal(cached.code, 0, cached.stdout);
+
+	const noTrivy = await runCli(['scan', root, '--rescan'], {env: {...env, PATH: makeBin({real: ['docker']})}, timeoutMs: 60_000});
+	assert.equal(noTrivy.code, 1);
+	assert.match(noTrivy.stdout, /not scanned: Trivy is not installed, so the image was not scanned\.\n {2}fix: npx todo-deploy install trivy/);
+});
