@@ -30,19 +30,21 @@ function mark(status: StepState, good: boolean) {
 	return <Text color="cyan"><Spinner type="dots"/></Text>;
 }
 
-function StepRow({step, status, text, good = true}: {readonly step: string; readonly status: StepState; readonly text: string; readonly good?: boolean}) {
-	const [first = '', ...rest] = text.split('\n');
+function StepRow({step, status, text, name, good = true}: {readonly step: string; readonly status: StepState; readonly text: string; readonly name: string; readonly good?: boolean}) {
+	// The image's name is the block's title, so each row starts after it.
+	const [line = '', ...rest] = text.split('\n');
+	const first = line.startsWith(`${name}: `) ? line.slice(name.length + 2) : line;
 	const running = !['done', 'failed', 'skipped', 'pending'].includes(status.type);
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Box flexShrink={0} width={2}>{mark(status, good)}</Box>
-				<Box flexShrink={0} width={6}><Text dimColor>{step}</Text></Box>
-				<Box flexShrink={1}><Text wrap={running ? 'truncate-end' : 'wrap'} dimColor={status.type === 'skipped' || status.type === 'pending'}>{first.replace(/^[^:]+: /, '')}</Text></Box>
+				<Box flexShrink={0} width={7}><Text dimColor>{step}</Text></Box>
+				<Box flexShrink={1}><Text wrap={running ? 'truncate-end' : 'wrap'} dimColor={status.type === 'skipped' || status.type === 'pending'}>{status.type === 'pending' ? 'waiting for the build' : first}</Text></Box>
 			</Box>
 			{rest.map((line, index) => (
 				// Lines of one message in a fixed order: the index is their identity.
-				<Box key={index} marginLeft={8}><Text wrap="truncate-end" color={line.trimStart().startsWith('fix:') ? 'cyan' : undefined} dimColor={line.trimStart().startsWith('|')}>{line.trim()}</Text></Box>
+				<Box key={index} marginLeft={9}><Text wrap="truncate-end" color={line.trimStart().startsWith('fix:') ? 'cyan' : undefined} dimColor={line.trimStart().startsWith('|')}>{line.trim()}</Text></Box>
 			))}
 		</Box>
 	);
@@ -50,12 +52,13 @@ function StepRow({step, status, text, good = true}: {readonly step: string; read
 
 function ImageBlock({entry, steps}: {readonly entry: ImageEntry; readonly steps: ImagesState['steps']}) {
 	const gatePassed = entry.scan.type !== 'done' || entry.scan.summary.gate.passed;
+	const name = entry.plan?.ref ?? `todo-${entry.name}`;
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text bold>{entry.plan?.ref ?? entry.name}</Text>
-			<StepRow step="build" status={entry.build} text={buildLine(entry)}/>
-			{steps.load ? <StepRow step="load" status={entry.load} text={loadLine(entry)}/> : null}
-			{steps.scan ? <StepRow step="scan" status={entry.scan} text={scanLine(entry)} good={gatePassed}/> : null}
+			<Text bold>{name}</Text>
+			<StepRow step="build" status={entry.build} text={buildLine(entry)} name={name}/>
+			{steps.load ? <StepRow step="load" status={entry.load} text={loadLine(entry)} name={name}/> : null}
+			{steps.scan ? <StepRow step="scan" status={entry.scan} text={scanLine(entry)} name={name} good={gatePassed}/> : null}
 		</Box>
 	);
 }
