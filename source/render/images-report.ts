@@ -9,6 +9,9 @@ export function describeTarget(target: LoadTarget): string {
 	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
 }
 
+/** What .dockerignore spared the daemon, when it is worth saying. */
+const kept = (entry: ImageEntry) => (entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '');
+
 const label = (entry: ImageEntry) => entry.plan?.ref ?? (entry.name === 'backend' ? 'todo-backend' : 'todo-frontend');
 
 export function buildLine(entry: ImageEntry, status: BuildStatus = entry.build): string {
@@ -21,16 +24,20 @@ export function buildLine(entry: ImageEntry, status: BuildStatus = entry.build):
 
 		case 'building': {
 			const {progress} = status;
-			const step = progress.steps > 0 ? `step ${progress.step}/${progress.steps}` : 'sending the context';
+			if (progress.steps === 0) {
+				return `${name}: sending the build context (${formatBytes(status.contextBytes)})`;
+			}
+
 			const cached = progress.cached > 0 ? `, ${progress.cached} cached` : '';
-			const line = progress.lastLines.at(-1);
-			return `${name}: building, ${step}${cached}${line ? `: ${line.trim()}` : ''}`;
+			const line = progress.lastLines.at(-1)?.trim();
+			const output = line && !line.startsWith('Step ') ? ` › ${line}` : '';
+			return `${name}: step ${progress.step}/${progress.steps}${cached}: ${progress.instruction}${output}`;
 		}
 
 		case 'done': {
 			return status.outcome === 'up-to-date'
 				? `${name}: up to date (${formatBytes(status.size)}), nothing to build`
-				: `${name}: built in ${formatDuration(status.durationMs)}, ${status.steps} steps (${status.cached} from cache), ${formatBytes(status.size)}`;
+				: `${name}: built in ${formatDuration(status.durationMs)}, ${status.steps} steps (${status.cached} from cache), ${formatBytes(status.size)}${kept(entry)}`;
 		}
 
 		case 'failed': {

@@ -8,69 +8,23 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {startPrivateDockerd, type PrivateDockerd} from '../helpers/dockerd.js';
-import {baseImage, ensureBaseImage, imageExists, imageId, makeTodoProject, removeImages} from '../helpers/images.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {ensureBaseImage, imageId, makeTodoProject, removeImages} from '../helpers/images.js';
+import {kindScript, minikubeScript, startKindNode} from '../helpers/stand-ins.js';
 
 const cluster = `tdt${process.pid}`;
 const node = `${cluster}-control-plane`;
-const nodeImage = 'todo-deploy-test/kind-node:1';
+let kindNode: {stop(): void} | undefined;
 let minikubeDocker: PrivateDockerd | undefined;
 const made: string[] = [];
 
-// The real lines kind prints, with the image and ID put in.
-const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
-const loading = readFileSync(sharedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
-const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
-
-function kindScript(): string {
-	const template = (line: string) => fill(line, '__IMAGE__', '__ID__', '__NODE__').replaceAll('"', '\\"');
-	return `
-# kind stand-in: get nodes / load docker-image, against real node containers.
-log="\${KIND_LOG:-/dev/null}"; echo "kind $*" >> "$log"
-name=kind
-for arg; do case "$prev" in --name) name="$arg";; esac; prev="$arg"; done
-case "$1 $2" in
-"get nodes")
-	if docker inspect "$name-control-plane" >/dev/null 2>&1; then echo "$name-control-plane"; else echo "No kind nodes found for cluster \\"$name\\"." >&2; fi; exit 0;;
-"load docker-image")
-	image="$3"; node="$name-control-plane"
-	id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null) || { echo "ERROR: image: \\"$image\\" not present locally" >&2; exit 1; }
-	have=$(docker exec "$node" crictl inspecti -o json "docker.io/library/$image" 2>/dev/null)
-	case "$have" in *"$id"*) echo "${template(alreadyPresent)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|"; exit 0;; esac
-	echo "${template(loading)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|" -e "s|__NODE__|$node|"
-	docker save "$image" | docker exec -i "$node" sh -c "cat > /dev/null && mkdir -p /images && echo $id > /images/\\$(echo docker.io/library/$image | tr '/:' '__')"
-	exit 0;;
-esac
-echo "ERROR: unknown command \\"$1\\" for \\"kind\\"" >&2; exit 1`;
-}
-
-const minikubeScript = `
-log="\${MINIKUBE_LOG:-/dev/null}"; echo "minikube $*" >> "$log"
-profile=minikube
-[ "$1" = "-p" ] && { profile="$2"; shift 2; }
-case "$1" in
-docker-env)
-	[ "$profile" = "$MINIKUBE_TEST_PROFILE" ] || { echo "🤷  Profile \\"$profile\\" not found. Run \\"minikube profile list\\" to view all profiles." >&2; exit 85; }
-	echo "DOCKER_HOST=$MINIKUBE_TEST_DOCKER_HOST"; echo "MINIKUBE_ACTIVE_DOCKERD=$profile"; exit 0;;
-esac
-exit 64`;
-
 before(async () => {
 	ensureBaseImage();
-	if (!imageExists(nodeImage)) {
-		// A node that answers `crictl inspecti` from what the kind stand-in loaded into it.
-		const context = tempDir('node-image');
-		writeFileSync(path.join(context, 'crictl'), '#!/bin/sh\nkey=$(echo "$4" | tr "/:" "__")\n[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }\necho "{\\"status\\":{\\"id\\":\\"$(cat /images/$key)\\"}}"\n', {mode: 0o755});
-		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
-		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
-	}
-
-	execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', node, nodeImage]);
+	kindNode = startKindNode(cluster);
 	minikubeDocker = await startPrivateDockerd();
 });
 
 after(async () => {
-	execFileSync('docker', ['rm', '-f', node], {stdio: 'ignore'});
+	kindNode?.stop();
 	await minikubeDocker?.stop();
 	removeImages(made);
 });

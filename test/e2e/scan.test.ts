@@ -6,24 +6,9 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {ensureBaseImage, makeTodoProject, removeImages} from '../helpers/images.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {offlineLine, trivyReport as report, trivyScript} from '../helpers/stand-ins.js';
 
 const made: string[] = [];
-const report = (name: string) => sharedFixture('trivy', name);
-// The real line Trivy prints when it cannot reach its database (aquasecurity/trivy#1174, trivy-offline#7).
-const offlineLine = '2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
-
-const trivyScript = `
-echo "trivy $*" >> "\${TRIVY_LOG:-/dev/null}"
-[ "$1" = "--version" ] && { echo "Version: 0.74.0"; exit 0; }
-[ "$1" = "image" ] || { echo "unknown command" >&2; exit 1; }
-out=; format=; skip=; src=
-while [ $# -gt 1 ]; do case "$1" in --output) out="$2"; shift;; --format) format="$2"; shift;; --image-src) src="$2"; shift;; --skip-db-update) skip=1;; esac; shift; done
-image="$1"
-[ "$format" = json ] && [ -n "$out" ] && [ "$src" = docker ] || { echo "FATAL unexpected arguments" >&2; exit 2; }
-docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unable to find the specified image \\"$image\\"" >&2; exit 1; }
-if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
-case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac`;
 
 before(() => {
 	ensureBaseImage();

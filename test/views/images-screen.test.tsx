@@ -32,7 +32,7 @@ test('a running build shows its step, cache hits and current line; a failed gate
 		{type: 'images/scan', name: 'backend', status: {type: 'done', summary, reportPath: '/p/.todo-deploy/reports/todo-backend.trivy.json', cached: false, durationMs: 900}},
 	);
 	assert.match(frame, /todo-deploy build · load · scan → kind cluster "todo"/);
-	assert.match(frame, /build {2}building, step 4\/6, 1 cached: Creating an optimized production build\.\.\./);
+	assert.match(frame, /build {2}step 4\/6, 1 cached: RUN npm run build › Creating an optimized production build\.\.\./);
 	assert.match(frame, /✔ build {2}built in 3\.2 s, 7 steps \(3 from cache\), 2\.0 MB/);
 	assert.match(frame, /✔ load {3}already in kind cluster "todo" \(1 node\), not sent again/);
 	assert.match(frame, /✖ scan {3}2 CRITICAL, 4 MEDIUM; FAILS the gate/);

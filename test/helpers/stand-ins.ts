@@ -1,0 +1,83 @@
+// Stand-ins for kind, minikube and Trivy, which cannot be installed here: shell scripts that check
+// their arguments and print what the real tools print (../shared/fixtures), doing the real work
+// (docker save, docker exec) where the real tool would.
+import {execFileSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {tempDir} from './cli.js';
+import {baseImage, ensureBaseImage, imageExists} from './images.js';
+import {sharedFixture} from './paths.js';
+
+export const nodeImage = 'todo-deploy-test/kind-node:1';
+
+// The real lines kind prints, with the image and ID put in.
+const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
+const loading = readFileSync(sharedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
+const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
+
+export function kindScript(): string {
+	const template = (line: string) => fill(line, '__IMAGE__', '__ID__', '__NODE__').replaceAll('"', '\\"');
+	return `
+# kind stand-in: get nodes / load docker-image, against real node containers.
+log="\${KIND_LOG:-/dev/null}"; echo "kind $*" >> "$log"
+name=kind
+for arg; do case "$prev" in --name) name="$arg";; esac; prev="$arg"; done
+case "$1 $2" in
+"get nodes")
+	if docker inspect "$name-control-plane" >/dev/null 2>&1; then echo "$name-control-plane"; else echo "No kind nodes found for cluster \\"$name\\"." >&2; fi; exit 0;;
+"load docker-image")
+	image="$3"; node="$name-control-plane"
+	id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null) || { echo "ERROR: image: \\"$image\\" not present locally" >&2; exit 1; }
+	have=$(docker exec "$node" crictl inspecti -o json "docker.io/library/$image" 2>/dev/null)
+	case "$have" in *"$id"*) echo "${template(alreadyPresent)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|"; exit 0;; esac
+	echo "${template(loading)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|" -e "s|__NODE__|$node|"
+	docker save "$image" | docker exec -i "$node" sh -c "cat > /dev/null && mkdir -p /images && echo $id > /images/\\$(echo docker.io/library/$image | tr '/:' '__')"
+	exit 0;;
+esac
+echo "ERROR: unknown command \\"$1\\" for \\"kind\\"" >&2; exit 1`;
+}
+
+export const minikubeScript = `
+log="\${MINIKUBE_LOG:-/dev/null}"; echo "minikube $*" >> "$log"
+profile=minikube
+[ "$1" = "-p" ] && { profile="$2"; shift 2; }
+case "$1" in
+docker-env)
+	[ "$profile" = "$MINIKUBE_TEST_PROFILE" ] || { echo "🤷  Profile \\"$profile\\" not found. Run \\"minikube profile list\\" to view all profiles." >&2; exit 85; }
+	echo "DOCKER_HOST=$MINIKUBE_TEST_DOCKER_HOST"; echo "MINIKUBE_ACTIVE_DOCKERD=$profile"; exit 0;;
+esac
+exit 64`;
+
+/** A running "kind node": a real container whose crictl answers from what the kind stand-in loaded. */
+export function startKindNode(cluster: string): {name: string; stop(): void} {
+	ensureBaseImage();
+	if (!imageExists(nodeImage)) {
+		// A node that answers `crictl inspecti` from what the kind stand-in loaded into it.
+		const context = tempDir('node-image');
+		writeFileSync(path.join(context, 'crictl'), '#!/bin/sh\nkey=$(echo "$4" | tr "/:" "__")\n[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }\necho "{\\"status\\":{\\"id\\":\\"$(cat /images/$key)\\"}}"\n', {mode: 0o755});
+		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
+		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
+	}
+
+	const name = `${cluster}-control-plane`;
+	execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', name, nodeImage]);
+	return {name, stop: () => execFileSync('docker', ['rm', '-f', name], {stdio: 'ignore'})};
+}
+
+// The real line Trivy prints when it cannot reach its database (aquasecurity/trivy#1174, trivy-offline#7).
+export const trivyReport = (name: string) => sharedFixture('trivy', name);
+
+export const offlineLine = '2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
+
+export const trivyScript = `
+echo "trivy $*" >> "\${TRIVY_LOG:-/dev/null}"
+[ "$1" = "--version" ] && { echo "Version: 0.74.0"; exit 0; }
+[ "$1" = "image" ] || { echo "unknown command" >&2; exit 1; }
+out=; format=; skip=; src=
+while [ $# -gt 1 ]; do case "$1" in --output) out="$2"; shift;; --format) format="$2"; shift;; --image-src) src="$2"; shift;; --skip-db-update) skip=1;; esac; shift; done
+image="$1"
+[ "$format" = json ] && [ -n "$out" ] && [ "$src" = docker ] || { echo "FATAL unexpected arguments" >&2; exit 2; }
+docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unable to find the specified image \\"$image\\"" >&2; exit 1; }
+if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
+case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac`;
+
