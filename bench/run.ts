@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {bundleOptions} from '../scripts/bundle-options.js';
 import {realKubeTool} from '../test/helpers/kube-tools.js';
+import {benchImages} from './images.js';
 import {benchStatus} from './status.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,3 +155,6 @@ console.log(`  ${'todo-deploy download (fetch + SHA-256 + write)'.padEnd(46)} ${
 
 // The status screen against kubectl on a simulated stream.
 await benchStatus(root, realKubeTool('kubectl'));
+
+// Build, load and scan against one-after-the-other and against a first run.
+await benchImages(root, runs);

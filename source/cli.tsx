@@ -42,7 +42,8 @@ Commands
              finds the backend and frontend Dockerfiles and the chart in your
              project (also under phase folders such as Phase-II/); --save
              keeps the answer in todo-deploy.json
-  build [DIR] [--backend DIR] [--frontend DIR] [--build-arg K=V]... [--rebuild]
+  build [DIR] [--backend DIR] [--frontend DIR] [--only backend|frontend]
+        [--build-arg K=V]... [--rebuild]
              builds both images at once, tagged from git (commit plus a hash
              of uncommitted changes), never latest; an unchanged tag is not
              rebuilt (--load and --scan do the next steps too)
@@ -101,7 +102,7 @@ type Command =
 	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
 	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
 	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
-	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean}
+	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean; readonly only: 'backend' | 'frontend' | undefined}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -169,7 +170,12 @@ function parseCommandLine(argv: readonly string[]): Command {
 			'ignore-unfixed': {type: 'boolean', default: false},
 			'skip-db-update': {type: 'boolean', default: false},
 			rescan: {type: 'boolean', default: false},
+			only: {type: 'string'},
 		});
+		if (parsed.values.only !== undefined && parsed.values.only !== 'backend' && parsed.values.only !== 'frontend') {
+			throw new UsageError(`--only takes backend or frontend, not "${parsed.values.only}".`);
+		}
+
 		if (parsed.positionals.length > 2) {
 			throw new UsageError(`${first} takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
 		}
@@ -220,6 +226,7 @@ function parseCommandLine(argv: readonly string[]): Command {
 			gate,
 			skipDbUpdate: parsed.values['skip-db-update'],
 			rescan: parsed.values.rescan,
+			only: parsed.values.only,
 		};
 	}
 
@@ -497,7 +504,10 @@ async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): 
 	process.once('SIGTERM', onSignal);
 	const request = {
 		root: options.root,
-		sources: {...(project.backend ? {backend: project.backend} : {}), ...(project.frontend ? {frontend: project.frontend} : {})},
+		sources: {
+			...(project.backend && options.only !== 'frontend' ? {backend: project.backend} : {}),
+			...(project.frontend && options.only !== 'backend' ? {frontend: project.frontend} : {}),
+		},
 		steps: options.steps,
 		target: resolved.target,
 		buildArgs: options.buildArgs,
