@@ -173,6 +173,14 @@ export async function pushImage(docker: DockerClient, source: string, target: st
 	const colon = target.lastIndexOf(':');
 	const repo = target.slice(0, colon);
 	const tag = target.slice(colon + 1);
+	if (auth) {
+		// The daemon retries a refused upload for about a minute; a refused login is known at once.
+		await docker.checkAuth({...auth}).catch((error: unknown) => {
+			const reason = (error as {json?: {message?: string}}).json?.message ?? (error instanceof Error ? error.message : String(error));
+			throw new Error(`unauthorized: ${reason}`, {cause: error});
+		});
+	}
+
 	await docker.getImage(source).tag({repo, tag});
 	const stream = await docker.getImage(target).push({tag, ...(auth ? {authconfig: auth} : {})});
 	let digest: string | undefined;

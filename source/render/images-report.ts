@@ -1,4 +1,5 @@
 // Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
+import path from 'node:path';
 import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
@@ -7,6 +8,12 @@ import {formatBytes, formatDuration} from './format.js';
 
 export function describeTarget(target: LoadTarget): string {
 	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
+}
+
+/** A path under the current folder is shown relative to it. */
+function shortPath(file: string, cwd = process.cwd()): string {
+	const relative = path.relative(cwd, file);
+	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 /** What .dockerignore spared the daemon, when it is worth saying. */
@@ -103,7 +110,7 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 			return [
 				`${name}: ${severityCounts(summary)}${summary.ignored > 0 ? ` (${summary.ignored} ignored by .trivyignore)` : ''}; ${verdict}${status.cached ? ' [cached scan of the same image]' : ''}`,
 				...worst,
-				`  report: ${status.reportPath}`,
+				`  report: ${shortPath(status.reportPath)}`,
 			].join('\n');
 		}
 

@@ -3,12 +3,13 @@
 // private dockerd, so every image really travels.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {startPrivateDockerd, type PrivateDockerd} from '../helpers/dockerd.js';
 import {ensureBaseImage, imageId, makeTodoProject, removeImages} from '../helpers/images.js';
+import {startRegistry} from '../helpers/registry.js';
 import {kindScript, minikubeScript, startKindNode} from '../helpers/stand-ins.js';
 
 const cluster = `tdt${process.pid}`;
@@ -107,4 +108,38 @@ test('load into minikube: copies into minikube\'s own Docker, compares image IDs
 	assert.equal(wrongProfile.code, 1);
 	assert.match(wrongProfile.stdout, /not loaded: minikube profile "nope" is not running: .*Profile "nope" not found/);
 	assert.match(wrongProfile.stdout, /fix: minikube -p nope start --driver=docker/);
+});
+
+test('load --registry pushes with the credentials in ~/.docker/config.json; wrong ones say to log in', async () => {
+	const registry = await startRegistry({username: 'dev', password: 'pa55word'});
+	try {
+		const root = makeTodoProject({git: true});
+		const home = tempDir('home');
+		mkdirSync(path.join(home, '.docker'));
+		const config = (password: string) => writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({auths: {[registry.host]: {auth: Buffer.from(`dev:${password}`).toString('base64')}}}));
+		config('pa55word');
+		const env = {PATH: tools(), HOME: home};
+		const pushed = await runCli(['load', root, '--registry', `${registry.host}/team`, '--json'], {env, timeoutMs: 120_000});
+		assert.equal(pushed.code, 0, pushed.stderr + pushed.stdout);
+		const output = JSON.parse(pushed.stdout) as {images: Array<{ref: string; load: {outcome: string; where: string; digest: string}}>};
+		made.push(...output.images.map(image => image.ref), ...output.images.map(image => image.load.where));
+		for (const image of output.images) {
+			const tag = image.ref.split(':')[1] ?? '';
+			assert.equal(image.load.outcome, 'pushed');
+			assert.equal(image.load.where, `${registry.host}/team/${image.ref}`);
+			// The registry really holds the manifest, under the digest todo-deploy reports.
+			assert.equal(registry.manifests.get(`team/${image.ref.split(':')[0] ?? ''}:${tag}`)?.digest, image.load.digest);
+		}
+
+		// The password never reaches the process arguments or the output.
+		assert.doesNotMatch(pushed.stdout + pushed.stderr, /pa55word/);
+
+		config('wrong');
+		const denied = await runCli(['load', root, '--registry', `${registry.host}/team`], {env, timeoutMs: 60_000});
+		assert.equal(denied.code, 1);
+		assert.match(denied.stdout, new RegExp(`not loaded: Pushing ${registry.host.replace('.', '\\.')}/team/todo-backend:git-[0-9a-f]{12} failed: .*(unauthorized|authentication required)`));
+		assert.match(denied.stdout, new RegExp(`fix: docker login ${registry.host.replace(/\./g, '\\.')}`));
+	} finally {
+		await registry.close();
+	}
 });
