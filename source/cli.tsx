@@ -319,6 +319,17 @@ function isInteractive(): boolean {
 	return Boolean(process.stdout.isTTY) && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION');
 }
 
+/** A yes/no question on the terminal (the caller knows there is one). */
+async function ask(question: string): Promise<boolean> {
+	const [{render}, {Question}] = await Promise.all([import('ink'), import('./views/question.js')]);
+	let answer = false;
+	const app = render(<Question question={question} onAnswer={yes => {
+		answer = yes;
+	}}/>, {exitOnCtrlC: true});
+	await app.waitUntilExit();
+	return answer;
+}
+
 async function writeOut(text: string): Promise<void> {
 	await new Promise<void>(resolve => {
 		process.stdout.write(text, () => {
@@ -452,9 +463,23 @@ async function discover(options: Extract<Command, {type: 'discover'}>): Promise<
 
 	const {found} = project;
 	const chosen = {backend: project.backend, frontend: project.frontend, chart: project.chart};
+	let save = options.save;
+	// On a terminal, a first discovery that found both images is offered for keeping.
+	const offer = !save && !options.json && isInteractive() && project.saved === undefined && chosen.backend !== undefined && chosen.frontend !== undefined;
+	if (offer) {
+		const describe = (image: {context: string; dockerfile: string}) => `${image.context}/${image.dockerfile}`;
+		await writeOut(`backend   ${chosen.backend ? describe(chosen.backend) : ''}\nfrontend  ${chosen.frontend ? describe(chosen.frontend) : ''}\nchart     ${chosen.chart ?? 'the chart todo-deploy ships'}\n${found.notes.map(note => `note: ${note}\n`).join('')}`);
+		save = await ask(`Use these and save them to ${configFileName}?`);
+	}
+
 	let savedTo: string | undefined;
-	if (options.save) {
+	if (save) {
 		savedTo = await writeProjectConfig(options.root, Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined)));
+	}
+
+	if (offer) {
+		await writeOut(savedTo ? `Saved to ${savedTo}; flags --backend, --frontend and --chart still override it.\n` : `Not saved. Name other folders with --backend, --frontend and --chart, then run todo-deploy discover --save.\n`);
+		return 0;
 	}
 
 	if (options.json) {

@@ -5,6 +5,8 @@ import {appendFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {runCli} from '../helpers/cli.js';
+import {cliPath, nodePath} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 import {ensureBaseImage, gitCommitAll, imageExists, makeTodoProject, removeImages} from '../helpers/images.js';
 
 const env = {PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8'};
@@ -137,4 +139,21 @@ test('bad build flags are usage errors', async () => {
 	const severity = await runCli(['scan', '--severity', 'SEVERE'], {env});
 	assert.equal(severity.code, 2);
 	assert.match(severity.stderr, /--severity takes a list of CRITICAL, HIGH/);
+});
+
+test('Ctrl-C on the build screen stops the builds, tags nothing and exits 130', async () => {
+	const root = makeTodoProject();
+	appendFileSync(path.join(root, 'backend/Dockerfile'), 'RUN echo "long step started" && sleep 60\n');
+	const terminal = openTerminal(`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} build --only backend`);
+	try {
+		await terminal.waitFor(/long step started/, 60_000);
+		const ref = /todo-backend:src-[0-9a-f]{12}/.exec(terminal.screen())?.[0] ?? '';
+		terminal.press('C-c');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
+		assert.match(screen, /build failed: cancelled|Cancelled/);
+		assert.match(screen, /\[exit 130\]/);
+		assert.ok(ref !== '' && !imageExists(ref), `${ref} was not tagged`);
+	} finally {
+		terminal.close();
+	}
 });

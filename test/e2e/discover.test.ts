@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {Ajv} from 'ajv';
 import {runCli, tempDir} from '../helpers/cli.js';
-import {repoRoot} from '../helpers/paths.js';
+import {cliPath, nodePath, repoRoot} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 
 function project(files: string[]): string {
 	const root = tempDir('project');
@@ -47,4 +48,21 @@ test('a broken todo-deploy.json is a clear error; a project without Dockerfiles 
 	assert.equal(empty.code, 1);
 	assert.match(empty.stdout, /^backend {3}not found/m);
 	assert.match(empty.stdout, /note: No backend Dockerfile found\./);
+});
+
+test('on a terminal, a first discovery asks to keep the answer; y saves it, n does not', async () => {
+	for (const [key, saved] of [['y', true], ['n', false]] as const) {
+		const root = project(['backend/Dockerfile', 'backend/requirements.txt', 'frontend/Dockerfile', 'frontend/next.config.js']);
+		const terminal = openTerminal(`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} discover`);
+		try {
+			await terminal.waitFor(/\? Use these and save them to todo-deploy\.json\? \(Y\/n\)/);
+			assert.match(terminal.screen(), /backend {3}backend\/Dockerfile\nfrontend {2}frontend\/Dockerfile/);
+			terminal.keys(key);
+			const screen = await terminal.waitFor(/\[exit \d+\]/);
+			assert.match(screen, saved ? /Saved to .*todo-deploy\.json/ : /Not saved\. Name other folders with --backend/);
+			assert.equal(existsSync(path.join(root, 'todo-deploy.json')), saved);
+		} finally {
+			terminal.close();
+		}
+	}
 });

@@ -4,6 +4,8 @@ import {execFileSync} from 'node:child_process';
 export type Terminal = {
 	screen(options?: {colors?: boolean}): string;
 	keys(text: string): void;
+	/** A named key, as tmux names them: C-c, Enter, Up. */
+	press(key: string): void;
 	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 	close(): void;
 };
@@ -20,6 +22,9 @@ export function openTerminal(command: string, options: {width?: number; height?:
 		screen,
 		keys(text) {
 			execFileSync('tmux', ['send-keys', '-t', session, '-l', text]);
+		},
+		press(key) {
+			execFileSync('tmux', ['send-keys', '-t', session, key]);
 		},
 		async waitFor(pattern, timeoutMs = 15_000) {
 			const deadline = Date.now() + timeoutMs;
