@@ -1,5 +1,6 @@
 // Parses argv, picks a renderer, awaits the end and sets the exit code. Nothing else.
-import {access} from 'node:fs/promises';
+import {randomBytes} from 'node:crypto';
+import {access, readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -10,6 +11,10 @@ import type {DoctorAction} from './engine/doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from './engine/doctor/reducer.js';
 import {runDoctor} from './engine/doctor/run.js';
 import type {ToolName} from './engine/doctor/types.js';
+import type {SecretName} from './engine/deploy/secrets.js';
+import {exitCodes} from './engine/exit-codes.js';
+import type {FlowAction, FlowQuestion} from './engine/flow/actions.js';
+import type {FlowState} from './engine/flow/reducer.js';
 import type {ImagesAction, ImageSteps} from './engine/images/actions.js';
 import {imagesReducer, imagesSucceeded, initialImagesState, type ImagesState} from './engine/images/reducer.js';
 import {defaultGate, parseSeverities, type GateRule} from './engine/images/scan-report.js';
@@ -19,7 +24,7 @@ import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.j
 import {lintFailed, runLint} from './engine/lint/run.js';
 import {runInstall, type InstallRequest} from './engine/tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from './engine/tools/reducer.js';
-import {createStore} from './engine/store.js';
+import {createStore, type Store} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
 import {installJson, pathAdvice} from './render/install-report.js';
 import {lintLines} from './render/lint-report.js';
@@ -57,6 +62,13 @@ Commands
              --severity, on every finding at those levels (--ignore-unfixed:
              only those with a fix); .trivyignore is honoured; reports go to
              .todo-deploy/reports/
+  deploy [DIR] [-n NAMESPACE] [--release NAME] [--context C] [--chart DIR]
+         [--timeout S] [--set K=V]... [-f values.yaml]... [--helm-arg ARG]...
+         [--registry HOST/NS] [--on-failure keep|rollback] [--recover] [-y]
+             puts the secrets into a Kubernetes Secret through the API (from the
+             environment, .env, a masked prompt, or generated), runs helm
+             upgrade --install, and watches every pod until it is ready; a
+             failure names the pods and why (default namespace and release: todo)
   lint [CHART] [-f values.yaml]...
              renders the chart with helm and finds what helm lint misses:
              broken ConfigMap/Secret references, Services that reach no pod,
@@ -103,6 +115,7 @@ type Command =
 	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
 	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
 	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean; readonly only: 'backend' | 'frontend' | undefined}
+	| {readonly type: 'deploy'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly chart: string | undefined; readonly timeoutSeconds: number; readonly sets: Readonly<Record<string, string>>; readonly valuesFiles: readonly string[]; readonly helmArgs: readonly string[]; readonly registry: string | undefined; readonly onFailure: 'keep' | 'rollback' | undefined; readonly recover: boolean; readonly yes: boolean}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -227,6 +240,66 @@ function parseCommandLine(argv: readonly string[]): Command {
 			skipDbUpdate: parsed.values['skip-db-update'],
 			rescan: parsed.values.rescan,
 			only: parsed.values.only,
+		};
+	}
+
+	if (first === 'deploy') {
+		const parsed = parseCommand(argv, {
+			namespace: {type: 'string', short: 'n', default: 'todo'},
+			release: {type: 'string', default: 'todo'},
+			context: {type: 'string'},
+			chart: {type: 'string'},
+			timeout: {type: 'string', default: '300'},
+			set: {type: 'string', multiple: true, default: []},
+			values: {type: 'string', short: 'f', multiple: true, default: []},
+			'helm-arg': {type: 'string', multiple: true, default: []},
+			registry: {type: 'string'},
+			'on-failure': {type: 'string'},
+			recover: {type: 'boolean', default: false},
+			yes: {type: 'boolean', short: 'y', default: false},
+		});
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`deploy takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		const timeoutSeconds = Number(parsed.values.timeout);
+		if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+			throw new UsageError(`--timeout takes seconds, like --timeout 300 (got "${parsed.values.timeout}").`);
+		}
+
+		if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(parsed.values.release)) {
+			throw new UsageError(`--release ${parsed.values.release} is not a Helm release name (lower-case letters, digits and -, at most 53).`);
+		}
+
+		if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(parsed.values.namespace)) {
+			throw new UsageError(`-n ${parsed.values.namespace} is not a namespace name (lower-case letters, digits and -).`);
+		}
+
+		const onFailure = parsed.values['on-failure'];
+		if (onFailure !== undefined && onFailure !== 'keep' && onFailure !== 'rollback') {
+			throw new UsageError(`--on-failure is keep or rollback, not "${onFailure}".`);
+		}
+
+		const sets: Record<string, string> = {};
+		for (const pair of parsed.values.set) {
+			const equals = pair.indexOf('=');
+			if (equals <= 0) {
+				throw new UsageError(`--set takes KEY=VALUE, like --set backend.replicas=2 (got "${pair}").`);
+			}
+
+			if (/^secrets\./.test(pair.slice(0, equals))) {
+				throw new UsageError('Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).');
+			}
+
+			sets[pair.slice(0, equals)] = pair.slice(equals + 1);
+		}
+
+		return {
+			type: 'deploy', json: parsed.values.json, help: parsed.values.help, version: undefined,
+			root: path.resolve(parsed.positionals[1] ?? '.'), namespace: parsed.values.namespace, release: parsed.values.release,
+			context: parsed.values.context, chart: parsed.values.chart, timeoutSeconds, sets,
+			valuesFiles: parsed.values.values.map(file => path.resolve(file)), helmArgs: parsed.values['helm-arg'],
+			registry: parsed.values.registry, onFailure, recover: parsed.values.recover, yes: parsed.values.yes,
 		};
 	}
 
@@ -380,6 +453,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 	if (options.type === 'images') {
 		return images(options, mode);
+	}
+
+	if (options.type === 'deploy') {
+		return deploy(options, mode);
 	}
 
 	return doctor(options.type, mode, {yes: options.yes});
@@ -570,6 +647,154 @@ async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): 
 	}
 
 	return imagesSucceeded(store.getState()) ? 0 : 1;
+}
+
+/** The chart to deploy: --chart, then the project's (todo-deploy.json or discovered), then the one todo-deploy ships. */
+async function chartFor(root: string, given: string | undefined, found: string | undefined): Promise<string> {
+	if (given) {
+		return path.resolve(given);
+	}
+
+	if (found) {
+		return path.resolve(root, found);
+	}
+
+	return defaultChart();
+}
+
+/** Questions on the flow screen: the screen shows them, the answer comes back here. */
+function questioner(flow: Store<FlowState, FlowAction>) {
+	let pending: ((answer: boolean | string) => void) | undefined;
+	return {
+		ask: async (question: FlowQuestion): Promise<boolean | string> => new Promise(resolve => {
+			pending = answer => {
+				pending = undefined;
+				flow.dispatch({type: 'flow/ask', question: undefined});
+				resolve(answer);
+			};
+
+			flow.dispatch({type: 'flow/ask', question});
+		}),
+		onAnswer: (answer: boolean | string) => pending?.(answer),
+	};
+}
+
+async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const [{connectCluster, ClusterError}, {resolveProject}, {planImage}, {runDeploy, deploySteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
+		import('./adapters/cluster.js'),
+		import('./engine/project/resolve.js'),
+		import('./engine/images/run.js'),
+		import('./engine/deploy/run.js'),
+		import('./engine/deploy/secrets.js'),
+		import('./engine/status/reducer.js'),
+		import('./engine/flow/reducer.js'),
+		import('./render/flow-plain.js'),
+	]);
+	let project;
+	try {
+		project = await resolveProject(options.root, {chart: options.chart});
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return exitCodes.fixFirst;
+	}
+
+	// The image tags are the ones build gives the same sources.
+	const values: Record<string, string> = {imageSource: options.registry ? 'registry' : 'local'};
+	for (const name of ['backend', 'frontend'] as const) {
+		const source = project[name];
+		if (!source) {
+			continue;
+		}
+
+		try {
+			const {plan} = await planImage(system, options.root, name, source, {});
+			values[`${name}.image.repository`] = options.registry ? `${options.registry.replace(/\/$/, '')}/${plan.repository}` : plan.repository;
+			values[`${name}.image.tag`] = plan.tag;
+		} catch (error) {
+			process.stderr.write(`todo-deploy: the ${name} image: ${error instanceof Error ? error.message : String(error)}\n`);
+			return exitCodes.fixFirst;
+		}
+	}
+
+	let cluster;
+	try {
+		cluster = await connectCluster(system, {context: options.context, namespace: options.namespace, selector: `app.kubernetes.io/instance=${options.release}`});
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof ClusterError ? error.message : `the cluster could not be reached: ${error instanceof Error ? error.message : String(error)}`}\n`);
+		return exitCodes.environment;
+	}
+
+	const dotenv = parseDotenv(await readFile(path.join(options.root, '.env'), 'utf8').catch(() => ''));
+	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+	const status = createStore(statusReducer, initialStatusState());
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const interactive = mode === 'interactive';
+	const questions = questioner(flow);
+	flow.dispatch({type: 'flow/planned', title: `deploy ${options.release} → ${options.namespace} in ${cluster.context}`, steps: deploySteps});
+	const request = {
+		chart: await chartFor(options.root, options.chart, project.chart),
+		release: options.release,
+		namespace: options.namespace,
+		context: options.context,
+		values: {...values, ...options.sets},
+		valuesFiles: options.valuesFiles,
+		helmArgs: options.helmArgs,
+		env: process.env,
+		dotenv,
+		prompt: interactive && !options.yes ? async (name: SecretName) => {
+			const answer = await questions.ask({kind: 'secret', text: `${secretSpecs[name].label} (${secretSpecs[name].why}):`});
+			return typeof answer === 'string' && answer !== '' ? answer : undefined;
+		} : undefined,
+		random: () => randomBytes(24).toString('base64url'),
+		timeoutMs: options.timeoutSeconds * 1000,
+		onFailure: options.onFailure ?? (interactive && !options.yes ? async (question: string) => ((await questions.ask({kind: 'confirm', text: question})) === true ? 'rollback' as const : 'keep' as const) : 'keep' as const),
+		recover: options.recover,
+		signal: cancel.signal,
+	};
+	const started = Date.now();
+	const finish = (result: {ready: boolean}) => {
+		const failed = flow.getState().steps.find(step => step.status.type === 'failed');
+		flow.dispatch({type: 'flow/finished', outcome: {
+			type: cancel.signal.aborted ? 'cancelled' : result.ready ? 'succeeded' : 'failed',
+			message: result.ready ? `Deployed: every pod of ${options.release} is ready. Watch it: todo-deploy status -n ${options.namespace}` : `Not deployed${failed ? `: ${failed.title} failed` : ''}.`,
+			durationMs: Date.now() - started,
+		}});
+	};
+
+	let result;
+	if (interactive) {
+		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
+		const app = render(<FlowApp store={flow} pods={{store: status, context: cluster.context, namespace: options.namespace, during: 'rollout'}} onAnswer={questions.onAnswer}/>, {exitOnCtrlC: false});
+		result = await runDeploy(system, cluster, flow, status, request);
+		finish(result);
+		await app.waitUntilExit();
+	} else {
+		const unsubscribe = mode === 'plain' ? renderFlowPlain(flow, text => process.stdout.write(text), text => process.stderr.write(text)) : () => undefined;
+		result = await runDeploy(system, cluster, flow, status, request);
+		finish(result);
+		unsubscribe();
+		if (mode === 'json') {
+			const state = flow.getState();
+			await writeOut(`${JSON.stringify({release: options.release, namespace: options.namespace, context: cluster.context, ready: result.ready, revision: result.revision ?? null, kept: result.kept ?? null, secrets: result.secrets, steps: state.steps, notes: state.notes, pods: result.report?.pods.map(row => ({name: row.name, ready: row.ready, status: row.status, diagnosis: row.diagnosis})) ?? []}, null, 2)}\n`);
+		}
+	}
+
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (cancel.signal.aborted) {
+		return exitCodes.cancelled;
+	}
+
+	if (result.ready) {
+		return exitCodes.ok;
+	}
+
+	const failed = flow.getState().steps.find(step => step.status.type === 'failed')?.id;
+	return failed === 'rollout' ? exitCodes.rollout : failed === 'helm' ? exitCodes.deploy : failed === 'release' ? exitCodes.deploy : exitCodes.fixFirst;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

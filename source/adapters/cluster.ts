@@ -35,6 +35,12 @@ export type Cluster = {
 	/** Streams new log lines until the returned function is called. */
 	followLogs(pod: string, container: string, onLine: (line: string) => void, onEnd: (error: string | undefined) => void): () => void;
 	deletePod(pod: string): Promise<void>;
+	/** Creates the namespace unless it exists; true when it was created. */
+	ensureNamespace(): Promise<boolean>;
+	/** The Secret's values as text, or undefined when there is no such Secret. */
+	readSecret(name: string): Promise<Record<string, string> | undefined>;
+	/** Creates or replaces a Secret through the API (never a command line or a file). */
+	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
 
 export class ClusterError extends Error {
@@ -83,13 +89,26 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,
 	// typed copy of every object (as the informer keeps) doubles the memory for thousands of pods.
 	// A GET with the kubeconfig's credentials and TLS settings, through undici as client-node does.
-	const authorisedFetch = async (url: string, signal: AbortSignal) => {
-		const context = new client.RequestContext(url, client.HttpMethod.GET);
+	const authorisedFetch = async (url: string, signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' = 'GET', body?: unknown) => {
+		const context = new client.RequestContext(url, client.HttpMethod[method]);
 		await kc.applySecurityAuthentication(context);
 		const undici = await import('undici');
 		// undici is CommonJS: bundled, its exports sit on the default export.
 		const {fetch} = (undici as unknown as {default?: typeof undici}).default ?? undici;
-		return fetch(context.getUrl(), {headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal});
+		const headers = body === undefined ? context.getHeaders() : {...context.getHeaders(), 'content-type': 'application/json'};
+		return fetch(context.getUrl(), {method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: context.getDispatcher() as never, signal});
+	};
+
+	const failure = async (response: {status: number; text(): Promise<string>}, what: string) => {
+		const text = await response.text().catch(() => '');
+		let message = text;
+		try {
+			message = (JSON.parse(text) as {message?: string}).message ?? text;
+		} catch {
+			// Not a Status object: the text is the message.
+		}
+
+		return new ClusterError(`${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`);
 	};
 
 	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
@@ -102,9 +121,56 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		return {items: (body.items ?? []).map(item => slim(item)), resourceVersion: body.metadata?.resourceVersion ?? ''};
 	};
 
+	const secretPath = (name?: string) => `${server}/api/v1/namespaces/${namespace}/secrets${name ? `/${encodeURIComponent(name)}` : ''}`;
 	return {
 		context: kc.getCurrentContext(),
 		server: server || '?',
+		async ensureNamespace() {
+			const found = await authorisedFetch(`${server}/api/v1/namespaces/${namespace}`, AbortSignal.timeout(30_000));
+			if (found.ok) {
+				return false;
+			}
+
+			if (found.status !== 404) {
+				throw await failure(found, `reading the namespace ${namespace}`);
+			}
+
+			const created = await authorisedFetch(`${server}/api/v1/namespaces`, AbortSignal.timeout(30_000), 'POST', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace, labels: {'app.kubernetes.io/managed-by': 'todo-deploy'}}});
+			if (!created.ok && created.status !== 409) {
+				throw await failure(created, `creating the namespace ${namespace}`);
+			}
+
+			return created.ok;
+		},
+		async readSecret(name) {
+			const response = await authorisedFetch(secretPath(name), AbortSignal.timeout(30_000));
+			if (response.status === 404) {
+				return undefined;
+			}
+
+			if (!response.ok) {
+				throw await failure(response, `reading the Secret ${name}`);
+			}
+
+			const secret = await response.json() as {data?: Record<string, string>};
+			return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+		},
+		async applySecret(name, values, labels) {
+			const body = {apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: {name, namespace, labels}, data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]))};
+			const created = await authorisedFetch(secretPath(), AbortSignal.timeout(30_000), 'POST', body);
+			if (created.ok) {
+				return;
+			}
+
+			if (created.status !== 409) {
+				throw await failure(created, `creating the Secret ${name}`);
+			}
+
+			const replaced = await authorisedFetch(secretPath(name), AbortSignal.timeout(30_000), 'PUT', body);
+			if (!replaced.ok) {
+				throw await failure(replaced, `replacing the Secret ${name}`);
+			}
+		},
 		async snapshot() {
 			const [pods, events, deployments, statefulSets] = await Promise.all((['pods', 'events', 'deployments', 'statefulsets'] as const).map(async kind => (await list(kind)).items));
 			return {pods: pods as V1Pod[], events: events as CoreV1Event[], deployments: deployments as V1Deployment[], statefulSets: statefulSets as V1StatefulSet[]};

@@ -38,3 +38,43 @@ export async function renderChart(system: System, request: RenderRequest): Promi
 	const message = (result.stderr || result.stdout).replace(/\n*Use --debug flag to render out invalid YAML\s*$/, '').trim();
 	return {ok: false, error: result.timedOut ? `helm template did not finish within ${request.timeoutMs / 1000} s` : message || describeRunFailure('helm template', result)};
 }
+
+export type ReleaseState = {readonly status: string; readonly revision: number; readonly lastDeployed: number | undefined};
+
+/** `helm history -o json`: the release's revisions; undefined when there is no such release. */
+export async function releaseHistory(system: System, helm: string, release: string, namespace: string, context: string | undefined): Promise<Array<{revision: number; status: string}> | undefined> {
+	const result = await system.run(helm, ['history', release, '--namespace', namespace, '--output', 'json', '--max', '20', ...(context ? ['--kube-context', context] : [])], {timeoutMs: 60_000});
+	if (result.exitCode !== 0) {
+		if (/release: not found/i.test(result.stderr)) {
+			return undefined;
+		}
+
+		throw new Error((result.stderr || result.stdout).trim() || describeRunFailure('helm history', result));
+	}
+
+	try {
+		return (JSON.parse(result.stdout) as Array<{revision: number; status: string}>).map(entry => ({revision: Number(entry.revision), status: String(entry.status)}));
+	} catch {
+		throw new Error(`helm history printed something other than JSON: ${result.stdout.slice(0, 200)}`);
+	}
+}
+
+/** The state of a release from its history: the newest revision, and the newest that deployed. */
+export function releaseState(history: ReadonlyArray<{revision: number; status: string}>): ReleaseState | undefined {
+	const sorted = [...history].sort((a, b) => b.revision - a.revision);
+	const newest = sorted[0];
+	if (!newest) {
+		return undefined;
+	}
+
+	return {status: newest.status, revision: newest.revision, lastDeployed: sorted.find(entry => entry.status === 'deployed' || entry.status === 'superseded')?.revision};
+}
+
+export function isPending(status: string): boolean {
+	return /^pending-(install|upgrade|rollback)$/.test(status);
+}
+
+/** Runs helm with the kube context; output comes back for the caller to explain. */
+export async function runHelm(system: System, helm: string, args: readonly string[], context: string | undefined, timeoutMs: number) {
+	return system.run(helm, [...args, ...(context ? ['--kube-context', context] : [])], {timeoutMs});
+}

@@ -72,6 +72,8 @@ export type SimulatedCluster = {
 	setLogs(namespace: string, pod: string, container: string, lines: readonly string[]): void;
 	/** Drop every open watch now, as an API server restart would. */
 	dropWatches(): void;
+	/** Every change, as it is stored (for a simulated controller). */
+	subscribe(listener: (event: WatchEvent) => void): () => void;
 	readonly resourceVersion: number;
 	close(): Promise<void>;
 };
@@ -271,12 +273,17 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 	const faults: Faults = {};
 	let resourceVersion = 1000;
 
+	const listeners = new Set<(event: WatchEvent) => void>();
 	const keyOf = (type: ResourceType, namespace: string | undefined, name: string) => `${type.kind}/${type.namespaced ? namespace ?? '' : ''}/${name}`;
 
 	const record = (type: ResourceType, event: WatchEvent) => {
 		history.push(event);
 		if (history.length > historyLimit) {
 			history.splice(0, history.length - historyLimit);
+		}
+
+		for (const listener of listeners) {
+			listener(event);
 		}
 
 		for (const watcher of watchers) {
@@ -297,7 +304,9 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			metadata['namespace'] ??= 'default';
 		}
 
-		if (metadata['generation'] === undefined || eventType === 'MODIFIED') {
+		// As an API server does: the generation moves when the spec changes, not the status.
+		const before = objects.get(keyOf(type, metadata['namespace'] as string | undefined, String(metadata['name'])));
+		if (metadata['generation'] === undefined || (eventType === 'MODIFIED' && JSON.stringify(before?.['spec']) !== JSON.stringify(object['spec']))) {
 			metadata['generation'] = Number(metadata['generation'] ?? 0) + 1;
 		}
 
@@ -758,6 +767,12 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			for (const watcher of [...watchers]) {
 				watcher.close();
 			}
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => {
+				listeners.delete(listener);
+			};
 		},
 		get resourceVersion() {
 			return resourceVersion;

@@ -1,0 +1,327 @@
+// deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
+// until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
+import type {Cluster} from '../../adapters/cluster.js';
+import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
+import {describeRunFailure, type System} from '../../adapters/system.js';
+import type {StatusReport} from '../../render/status-report.js';
+import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowState} from '../flow/reducer.js';
+import type {StatusAction} from '../status/actions.js';
+import type {StatusState} from '../status/reducer.js';
+import {followCluster, loadSnapshot} from '../status/run.js';
+import {statusReport} from '../status/select.js';
+import type {Store} from '../store.js';
+import {maskSecrets, resolveSecrets, secretData, secretSpecs, type ResolvedSecret, type SecretName} from './secrets.js';
+
+export const deploySteps = [
+	{id: 'secrets', title: 'Secrets'},
+	{id: 'release', title: 'Helm release'},
+	{id: 'helm', title: 'helm upgrade --install'},
+	{id: 'rollout', title: 'Rollout'},
+] as const;
+
+export type FailureChoice = 'keep' | 'rollback';
+
+export type DeployRequest = {
+	readonly chart: string;
+	readonly release: string;
+	readonly namespace: string;
+	readonly context: string | undefined;
+	/** --set pairs without secrets: image repositories and tags, the image source. */
+	readonly values: Readonly<Record<string, string>>;
+	readonly valuesFiles: readonly string[];
+	readonly helmArgs: readonly string[];
+	readonly env: Readonly<Record<string, string | undefined>>;
+	readonly dotenv: Readonly<Record<string, string>>;
+	/** Asks for a secret nobody gave (masked); undefined where there is nobody to ask. */
+	readonly prompt: ((name: SecretName) => Promise<string | undefined>) | undefined;
+	readonly random: () => string;
+	readonly timeoutMs: number;
+	/** What to do with a rollout that failed: a fixed answer, or ask. */
+	readonly onFailure: FailureChoice | ((question: string) => Promise<FailureChoice>);
+	/** Clear a release stuck in pending-* before deploying. */
+	readonly recover: boolean;
+	readonly signal?: AbortSignal | undefined;
+};
+
+export type DeployResult = {
+	readonly ready: boolean;
+	readonly revision: number | undefined;
+	readonly secrets: ReadonlyArray<Omit<ResolvedSecret, 'value'>>;
+	readonly report: StatusReport | undefined;
+	readonly kept: 'kept' | 'rolled-back' | 'uninstalled' | undefined;
+};
+
+const chartName = 'todo-app';
+
+/** The chart's fullname rule (_helpers.tpl): the release name when it already holds the chart's name. */
+export function fullnameOf(release: string): string {
+	return (release.includes(chartName) ? release : `${release}-${chartName}`).slice(0, 63).replace(/-+$/, '');
+}
+
+export const secretNameOf = (release: string) => `${fullnameOf(release)}-app-secrets`.slice(0, 253);
+
+/** Helm's own words, explained: the lines a person needs first. */
+export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
+	if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(output)) {
+		return {message: `Helm says another operation is in progress on the release "${release}": an earlier helm run was interrupted and left it pending.`, fix: `todo-deploy deploy --recover rolls it back to the last good revision (or removes a first install that never finished), then deploys.`};
+	}
+
+	if (/cannot re-use a name that is still in use/.test(output)) {
+		return {message: `A release named "${release}" exists in another state in ${namespace}.`, fix: `helm history ${release} -n ${namespace} shows it; helm uninstall ${release} -n ${namespace} removes it.`};
+	}
+
+	if (/values don't meet the specifications of the schema|values\.schema\.json/.test(output)) {
+		return {message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`, fix: 'Fix the value named above (todo-deploy lint shows every value the chart takes).'};
+	}
+
+	if (/Kubernetes cluster unreachable|connection refused|no such host|i\/o timeout/.test(output)) {
+		return {message: `Helm could not reach the cluster: ${output.trim().split('\n').at(-1) ?? ''}`, fix: 'todo-deploy doctor checks the kube context; is the cluster running?'};
+	}
+
+	return {message: output.trim().split('\n').filter(Boolean).slice(-3).join(' ') || 'helm failed', fix: undefined};
+}
+
+function describeSecrets(secrets: readonly ResolvedSecret[]): string {
+	const from = (secret: ResolvedSecret) => {
+		switch (secret.source) {
+			case 'environment': {
+				return `from $${secret.variable ?? ''}`;
+			}
+
+			case '.env': {
+				return `from ${secret.variable ?? ''} in .env`;
+			}
+
+			case 'prompt': {
+				return 'as typed';
+			}
+
+			case 'cluster': {
+				return 'kept from the cluster';
+			}
+
+			case 'generated': {
+				return 'generated';
+			}
+
+			case 'not set': {
+				return 'not set (chatbot off)';
+			}
+		}
+	};
+
+	return secrets.map(secret => `${secretSpecs[secret.name].label} ${from(secret)}`).join('; ');
+}
+
+/** Failing pods as evidence lines: name, what is wrong, the fix. */
+function problemLines(report: StatusReport): string[] {
+	return report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed').flatMap(row => [
+		`${row.name}: ${row.diagnosis.title}`,
+		`  ${row.diagnosis.explanation}`,
+		`  fix: ${row.diagnosis.fix}`,
+		...row.diagnosis.evidence.slice(0, 2).map(line => `  | ${line}`),
+	]);
+}
+
+const ready = (report: StatusReport) => report.pods.length > 0
+	&& report.pods.every(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed')
+	&& report.rollouts.every(rollout => rollout.done);
+
+export async function runDeploy(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: DeployRequest): Promise<DeployResult> {
+	const step = (id: string, value: StepStatus) => flow.dispatch({type: 'flow/step', id, status: value});
+	const running = (id: string, detail: string) => {
+		const startedAt = Date.now();
+		step(id, {type: 'running', detail, startedAt});
+		return {
+			done: (summary: string) => step(id, {type: 'done', summary, durationMs: Date.now() - startedAt}),
+			failed: (message: string, fix: string | undefined, evidence: readonly string[] = []) => step(id, {type: 'failed', message, fix, evidence, durationMs: Date.now() - startedAt}),
+		};
+	};
+
+	const skipRest = (from: number, reason: string) => {
+		for (const later of deploySteps.slice(from)) {
+			step(later.id, {type: 'skipped', reason});
+		}
+	};
+
+	const result = (fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, revision: undefined, secrets: [], report: undefined, kept: undefined, ...fields});
+	const secretName = secretNameOf(request.release);
+
+	// 1. Secrets: resolved, then sent to the API as a Secret's body.
+	const secretsStep = running('secrets', 'collecting the database password, auth secret and Gemini API key');
+	let secrets: ResolvedSecret[];
+	try {
+		const existing = await cluster.readSecret(secretName);
+		const prompted: Partial<Record<SecretName, string>> = {};
+		const first = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random});
+		// Only what nobody gave and nothing can generate is asked for: the Gemini key.
+		for (const secret of first.secrets) {
+			if (secret.source === 'not set' && request.prompt) {
+				const answer = await request.prompt(secret.name);
+				if (answer) {
+					prompted[secret.name] = answer;
+				}
+			}
+		}
+
+		const resolved = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random});
+		for (const note of resolved.notes) {
+			flow.dispatch({type: 'flow/note', text: note});
+		}
+
+		const problem = resolved.problems[0];
+		if (problem) {
+			secretsStep.failed(problem.message, problem.fix, resolved.problems.slice(1).map(other => other.message));
+			skipRest(1, 'the secrets are not right');
+			return result();
+		}
+
+		secrets = resolved.secrets;
+		const created = await cluster.ensureNamespace();
+		await cluster.applySecret(secretName, secretData(secrets, {host: `${fullnameOf(request.release)}-postgresql`, user: 'todo', name: 'todo'}), {'app.kubernetes.io/managed-by': 'todo-deploy', 'app.kubernetes.io/instance': request.release});
+		secretsStep.done(`Secret ${secretName} in ${request.namespace}${created ? ' (namespace created)' : ''}: ${describeSecrets(secrets)}`);
+	} catch (error) {
+		secretsStep.failed(`The Secret could not be written: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the cluster and your access to it.');
+		skipRest(1, 'no Secret');
+		return result();
+	}
+
+	const secretValues = secrets.map(secret => secret.value);
+	const publicSecrets = secrets.map(({value: _value, ...rest}) => rest);
+	const mask = (text: string) => maskSecrets(text, secretValues);
+
+	// 2. The release as Helm knows it; a pending one blocks every helm command.
+	const releaseStep = running('release', `helm history ${request.release}`);
+	const helm = await system.which('helm');
+	if (!helm) {
+		releaseStep.failed('Helm is not installed.', 'npx todo-deploy install helm');
+		skipRest(2, 'no Helm');
+		return result({secrets: publicSecrets});
+	}
+
+	let state: ReleaseState | undefined;
+	try {
+		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
+		state = history ? releaseState(history) : undefined;
+	} catch (error) {
+		releaseStep.failed(mask(error instanceof Error ? error.message : String(error)), 'todo-deploy doctor checks the cluster.');
+		skipRest(2, 'Helm could not read the release');
+		return result({secrets: publicSecrets});
+	}
+
+	if (state && isPending(state.status)) {
+		if (!request.recover) {
+			releaseStep.failed(`The release "${request.release}" is stuck in ${state.status} (revision ${state.revision}): an earlier helm run was interrupted, and helm refuses with "another operation (install/upgrade/rollback) is in progress".`, `todo-deploy deploy --recover ${state.lastDeployed ? `rolls back to revision ${state.lastDeployed}` : 'removes the unfinished first install'}, then deploys.`);
+			skipRest(2, 'the release is stuck');
+			return result({secrets: publicSecrets});
+		}
+
+		const recovery = state.lastDeployed
+			? await runHelm(system, helm, ['rollback', request.release, String(state.lastDeployed), '--namespace', request.namespace], request.context, 5 * 60_000)
+			: await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000);
+		if (recovery.exitCode !== 0) {
+			releaseStep.failed(`Recovering the release failed: ${mask((recovery.stderr || recovery.stdout).trim())}`, undefined);
+			skipRest(2, 'the release is stuck');
+			return result({secrets: publicSecrets});
+		}
+
+		flow.dispatch({type: 'flow/note', text: state.lastDeployed ? `The release was stuck in ${state.status}; rolled back to revision ${state.lastDeployed} first.` : `The first install was stuck in ${state.status}; removed it first.`});
+		state = state.lastDeployed ? {status: 'deployed', revision: state.revision + 1, lastDeployed: state.lastDeployed} : undefined;
+	}
+
+	const firstInstall = state === undefined || state.lastDeployed === undefined;
+	releaseStep.done(firstInstall ? `first install of ${request.release} into ${request.namespace}` : `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'})`);
+
+	// 3. helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
+	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
+	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+	const upgrade = await runHelm(system, helm, [
+		'upgrade', '--install', request.release, request.chart, '--namespace', request.namespace,
+		'--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...sets, ...request.valuesFiles.flatMap(file => ['--values', file]), ...request.helmArgs,
+	], request.context, request.timeoutMs + 60_000);
+	if (upgrade.exitCode !== 0) {
+		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.namespace);
+		helmStep.failed(upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message, explained.fix, mask(upgrade.stderr).trim().split('\n').slice(-4));
+		skipRest(3, 'helm failed');
+		return result({secrets: publicSecrets});
+	}
+
+	const revision = Number(/^REVISION: (\d+)/m.exec(upgrade.stdout)?.[1] ?? Number.NaN);
+	helmStep.done(`revision ${Number.isNaN(revision) ? '?' : revision} ${/^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1] ?? 'applied'}`);
+
+	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
+	const rolloutStep = running('rollout', 'waiting for the pods');
+	const where = {context: cluster.context, namespace: request.namespace};
+	let report: StatusReport;
+	try {
+		await loadSnapshot(cluster, status);
+		report = statusReport(status.getState(), where);
+	} catch (error) {
+		rolloutStep.failed(`The pods could not be listed: ${error instanceof Error ? error.message : String(error)}`, undefined);
+		return result({secrets: publicSecrets, revision});
+	}
+
+	const stop = followCluster(cluster, status);
+	const started = Date.now();
+	const outcome = await new Promise<'ready' | 'timeout' | 'cancelled'>(resolve => {
+		let settled = false;
+		const finish = (value: 'ready' | 'timeout' | 'cancelled') => {
+			if (!settled) {
+				settled = true;
+				unsubscribe();
+				clearTimeout(timer);
+				clearInterval(ticker);
+				resolve(value);
+			}
+		};
+
+		const check = () => {
+			report = statusReport(status.getState(), where);
+			const readyPods = report.pods.filter(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed').length;
+			const waiting = report.pods.find(row => row.diagnosis.state === 'failing') ?? report.pods.find(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+			step('rollout', {type: 'running', detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`, startedAt: started});
+			if (ready(report)) {
+				finish('ready');
+			}
+		};
+
+		const unsubscribe = status.subscribe(check);
+		const timer = setTimeout(() => finish('timeout'), request.timeoutMs);
+		const ticker = setInterval(check, 1000);
+		request.signal?.addEventListener('abort', () => finish('cancelled'), {once: true});
+		check();
+	});
+	stop();
+
+	if (outcome === 'ready') {
+		rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
+		return result({ready: true, secrets: publicSecrets, revision, report});
+	}
+
+	const evidence = problemLines(report);
+	const failing = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+	rolloutStep.failed(
+		outcome === 'cancelled' ? 'Cancelled while the pods were starting.' : `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
+		failing[0]?.diagnosis.fix,
+		evidence,
+	);
+
+	// The release stays, or goes: a first install is removed, an upgrade rolled back.
+	const question = firstInstall
+		? `Remove the failed first install (helm uninstall ${request.release})? No keeps the pods for troubleshooting.`
+		: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
+	const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
+	if (choice === 'keep') {
+		flow.dispatch({type: 'flow/note', text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`});
+		return result({secrets: publicSecrets, revision, report, kept: 'kept'});
+	}
+
+	const undo = firstInstall
+		? await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000)
+		: await runHelm(system, helm, ['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace], request.context, 5 * 60_000);
+	flow.dispatch({type: 'flow/note', text: undo.exitCode === 0
+		? (firstInstall ? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.` : `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`)
+		: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`});
+	return result({secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
+}

@@ -1,0 +1,19 @@
+// A flow is a list of steps shown on one screen: deploy's four, or the whole wizard's.
+export type StepStatus =
+	| {readonly type: 'pending'}
+	| {readonly type: 'running'; readonly detail: string; readonly startedAt: number}
+	| {readonly type: 'done'; readonly summary: string; readonly durationMs: number}
+	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined; readonly evidence: readonly string[]; readonly durationMs: number}
+	| {readonly type: 'skipped'; readonly reason: string};
+
+export type FlowQuestion = {readonly kind: 'confirm' | 'secret'; readonly text: string};
+
+export type FlowOutcome = {readonly type: 'succeeded' | 'failed' | 'cancelled'; readonly message: string; readonly durationMs: number};
+
+export type FlowAction =
+	| {readonly type: 'flow/planned'; readonly title: string; readonly steps: ReadonlyArray<{readonly id: string; readonly title: string; readonly skip?: string | undefined}>}
+	| {readonly type: 'flow/step'; readonly id: string; readonly status: StepStatus}
+	| {readonly type: 'flow/note'; readonly text: string}
+	/** A question for the person (yes/no, or a secret typed masked); shown until it is answered. */
+	| {readonly type: 'flow/ask'; readonly question: FlowQuestion | undefined}
+	| {readonly type: 'flow/finished'; readonly outcome: FlowOutcome};

@@ -1,0 +1,139 @@
+// deploy: the real helm installs the real chart into the simulated API server, whose simulated
+// controller starts the pods (or fails them with a real kubelet's messages).
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, beforeEach, test} from 'node:test';
+import {promisify} from 'node:util';
+import {gunzipSync, gzipSync} from 'node:zlib';
+import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {makeTodoProject} from '../helpers/images.js';
+import {realKubeTool} from '../helpers/kube-tools.js';
+import {sharedFixture} from '../helpers/paths.js';
+import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
+import {startController, type PodOutcome} from '../sim/controller.js';
+
+const run = promisify(execFile);
+let cluster: SimulatedCluster;
+let stopController: () => void;
+let outcome: (images: readonly string[]) => PodOutcome = () => ({type: 'ready'});
+let helmLog: string;
+let bin: string;
+
+// What a real kubelet writes for a local image that is not on the node (describe-events-ErrImageNeverPull.txt).
+const neverPull = /Container image "[^"]+" is not present with pull policy of Never/.exec(readFileSync(sharedFixture('k8s/events/describe-events-ErrImageNeverPull.txt'), 'utf8'))?.[0] ?? '';
+
+before(async () => {
+	cluster = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
+	stopController = startController(cluster, pod => outcome(pod.images));
+	helmLog = path.join(tempDir('helm-log'), 'argv.log');
+	// The real helm, behind a wrapper that records its arguments (secrets must never be among them).
+	bin = makeBin({real: ['git'], scripts: {helm: `printf '%s\\n' "$*" >> ${helmLog}\nexec ${realKubeTool('helm')} "$@"`}});
+});
+
+after(async () => {
+	stopController();
+	await cluster.close();
+});
+
+beforeEach(() => {
+	outcome = () => ({type: 'ready'});
+});
+
+const env = (extra: Record<string, string> = {}) => ({PATH: `${bin}:/usr/bin:/bin`, HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath, LANG: 'C.UTF-8', ...extra});
+const helmArgs = ['--helm-arg=--disable-openapi-validation'];
+const helm = async (...args: string[]) => (await run(realKubeTool('helm'), args, {env: env(), encoding: 'utf8'})).stdout;
+const secretValues = (namespace: string, name: string) => Object.fromEntries(Object.entries((cluster.get('Secret', namespace, name)?.['data'] ?? {}) as Record<string, string>).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
+
+test('deploy: secrets through the API, helm upgrade --install with the content tags, every pod watched until ready', async () => {
+	const root = makeTodoProject({git: true});
+	writeFileSync(path.join(root, '.env'), '# the chatbot\nGEMINI_API_KEY="AIzaSyD-real-looking-key-0123456789abcdef"\n');
+	const first = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	assert.equal(first.code, 0, first.stdout + first.stderr);
+	assert.match(first.stdout, /^✔ Secrets: Secret todo-todo-app-app-secrets in demo \(namespace created\): database password generated; auth secret generated; Gemini API key from GEMINI_API_KEY in \.env/m);
+	assert.match(first.stdout, /^✔ Helm release: first install of todo into demo/m);
+	assert.match(first.stdout, /^✔ helm upgrade --install: revision 1 deployed/m);
+	assert.match(first.stdout, /^✔ Rollout: 3 pods ready in [\d.]+ s/m);
+	assert.match(first.stdout, /^Deployed: every pod of todo is ready\./m);
+
+	const secret = secretValues('demo', 'todo-todo-app-app-secrets');
+	assert.equal(secret['GEMINI_API_KEY'], 'AIzaSyD-real-looking-key-0123456789abcdef');
+	assert.match(secret['DATABASE_PASSWORD'] ?? '', /^[\w-]{32}$/);
+	assert.equal(secret['DATABASE_URL'], `postgresql://todo:${secret['DATABASE_PASSWORD'] ?? ''}@todo-todo-app-postgresql:5432/todo`);
+	// The chart took the content tags and the Secret; the values never went through helm's arguments.
+	const backend = cluster.get('Deployment', 'demo', 'todo-todo-app-backend') as {spec: {template: {spec: {containers: Array<{image: string}>}}}};
+	assert.match(backend.spec.template.spec.containers[0]?.image ?? '', /^todo-backend:git-[0-9a-f]{12}$/);
+	const argv = readFileSync(helmLog, 'utf8');
+	assert.match(argv, /--set secrets\.existingSecret=todo-todo-app-app-secrets/);
+	for (const value of Object.values(secret)) {
+		assert.ok(!argv.includes(value), 'no secret value in helm\'s arguments');
+		assert.ok(!first.stdout.includes(value) && !first.stderr.includes(value), 'no secret value on screen');
+	}
+
+	// The second deploy keeps the database password the database was started with.
+	const second = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	assert.equal(second.code, 0, second.stdout + second.stderr);
+	assert.match(second.stdout, /database password kept from the cluster; auth secret kept from the cluster/);
+	assert.match(second.stdout, /^✔ Helm release: upgrade of todo from revision 1 \(deployed\)/m);
+	assert.equal(secretValues('demo', 'todo-todo-app-app-secrets')['DATABASE_PASSWORD'], secret['DATABASE_PASSWORD']);
+	const history = JSON.parse(await helm('history', 'todo', '-n', 'demo', '-o', 'json')) as Array<{revision: number; status: string}>;
+	assert.deepEqual(history.map(entry => entry.status), ['superseded', 'deployed']);
+});
+
+test('a placeholder secret is refused before anything is deployed; secrets on --set are a usage error', async () => {
+	const root = makeTodoProject();
+	writeFileSync(path.join(root, '.env'), 'GEMINI_API_KEY=your-api-key-here\n');
+	const result = await runCli(['deploy', root, '-n', 'placeholder', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(result.code, 1);
+	assert.match(result.stdout, /^✖ Secrets: The Gemini API key from GEMINI_API_KEY in \.env is a "your-…-here" placeholder, not a real value\.\n {2}fix: Set GEMINI_API_KEY to your real key, or leave it empty/m);
+	assert.match(result.stdout, /^- helm upgrade --install: skipped \(the secrets are not right\)/m);
+	assert.equal(cluster.get('Secret', 'placeholder', 'todo-todo-app-app-secrets'), undefined);
+	const usage = await runCli(['deploy', '--set', 'secrets.databasePassword=hunter2'], {env: env()});
+	assert.equal(usage.code, 2);
+	assert.match(usage.stderr, /Secrets never go on the command line/);
+});
+
+test('pods that cannot start: the rollout names them and why, exits 7, and --on-failure rollback removes a first install', async () => {
+	outcome = images => (images.some(image => image.startsWith('todo-backend:')) ? {type: 'waiting', reason: 'ErrImageNeverPull', message: neverPull.replace(/"[^"]+"/, `"${images[0] ?? ''}"`)} : {type: 'ready'});
+	const root = makeTodoProject({git: true});
+	const kept = await runCli(['deploy', root, '-n', 'broken', '--timeout', '3', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(kept.code, 7, kept.stdout);
+	assert.match(kept.stdout, /^✖ Rollout: 1 of 3 pods not ready after 3 s: todo-todo-app-backend-[a-z0-9]+-[a-z]+: /m);
+	assert.match(kept.stdout, /ErrImageNeverPull|not present with pull policy of Never|not on the node/i);
+	assert.match(kept.stdout, /todo-deploy load|minikube image load|kind load/);
+	assert.match(kept.stdout, /^! Kept: release todo revision 1 stays deployed in broken with pods that are not ready\./m);
+	assert.match(await helm('status', 'todo', '-n', 'broken'), /STATUS: deployed/);
+
+	const rolledBack = await runCli(['deploy', root, '-n', 'broken2', '--timeout', '2', '--on-failure', 'rollback', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(rolledBack.code, 7);
+	assert.match(rolledBack.stdout, /^! Removed the failed first install of todo; the Secret todo-todo-app-app-secrets stays for the next try\./m);
+	await assert.rejects(helm('status', 'todo', '-n', 'broken2'), /release: not found/);
+});
+
+test('a release stuck in pending-upgrade is explained; --recover rolls it back and deploys', async () => {
+	const root = makeTodoProject();
+	assert.equal((await runCli(['deploy', root, '-n', 'stuck', ...helmArgs], {env: env(), timeoutMs: 60_000})).code, 0);
+	// What an interrupted `helm upgrade` leaves: revision 2 in pending-upgrade (helm's release Secret, gzip+base64).
+	const first = cluster.get('Secret', 'stuck', 'sh.helm.release.v1.todo.v1') as {data: {release: string}; metadata: {labels: Record<string, string>}};
+	const release = JSON.parse(gunzipSync(Buffer.from(Buffer.from(first.data.release, 'base64').toString(), 'base64')).toString()) as {version: number; info: {status: string}};
+	release.version = 2;
+	release.info.status = 'pending-upgrade';
+	const encoded = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64');
+	cluster.put({...first, metadata: {name: 'sh.helm.release.v1.todo.v2', namespace: 'stuck', labels: {...first.metadata.labels, version: '2', status: 'pending-upgrade'}}, data: {release: encoded}});
+
+	const blocked = await runCli(['deploy', root, '-n', 'stuck', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(blocked.code, 6, blocked.stdout);
+	assert.match(blocked.stdout, /^✖ Helm release: The release "todo" is stuck in pending-upgrade \(revision 2\): an earlier helm run was interrupted, and helm refuses with "another operation \(install\/upgrade\/rollback\) is in progress"\.\n {2}fix: todo-deploy deploy --recover rolls back to revision 1, then deploys\./m);
+	const recovered = await runCli(['deploy', root, '-n', 'stuck', '--recover', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(recovered.code, 0, recovered.stdout);
+	assert.match(recovered.stdout, /^! The release was stuck in pending-upgrade; rolled back to revision 1 first\./m);
+	const history = JSON.parse(await helm('history', 'todo', '-n', 'stuck', '-o', 'json')) as Array<{status: string}>;
+	assert.equal(history.at(-1)?.status, 'deployed');
+});
+
+test('no cluster: exit 3 with what to do', async () => {
+	const result = await runCli(['deploy', makeTodoProject()], {env: {...env(), KUBECONFIG: path.join(tempDir('none'), 'missing')}, timeoutMs: 30_000});
+	assert.equal(result.code, 3);
+	assert.match(result.stderr, /no kubeconfig .*start a cluster first/);
+});
