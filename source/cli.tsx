@@ -69,6 +69,13 @@ Commands
              environment, .env, a masked prompt, or generated), runs helm
              upgrade --install, and watches every pod until it is ready; a
              failure names the pods and why (default namespace and release: todo)
+  verify [DIR] [-n NAMESPACE] [--release NAME] [--url URL] [--api PATH]
+         [--users N] [--duration S] [--target-p95 MS] [--load-path PATH] [--no-load]
+             reaches the backend (--url, minikube's service URL, or kubectl
+             port-forward), calls /health and /ready, runs a smoke test of the
+             todo API (create, list, update, delete) and a load check (default
+             100 users for 30 s against p95 < 500 ms); writes
+             .todo-deploy/report.md
   lint [CHART] [-f values.yaml]...
              renders the chart with helm and finds what helm lint misses:
              broken ConfigMap/Secret references, Services that reach no pod,
@@ -116,6 +123,7 @@ type Command =
 	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
 	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean; readonly only: 'backend' | 'frontend' | undefined}
 	| {readonly type: 'deploy'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly chart: string | undefined; readonly timeoutSeconds: number; readonly sets: Readonly<Record<string, string>>; readonly valuesFiles: readonly string[]; readonly helmArgs: readonly string[]; readonly registry: string | undefined; readonly onFailure: 'keep' | 'rollback' | undefined; readonly recover: boolean; readonly yes: boolean}
+	| {readonly type: 'verify'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly url: string | undefined; readonly api: string; readonly loadPath: string | undefined; readonly users: number; readonly durationSeconds: number; readonly targetP95Ms: number; readonly load: boolean; readonly port: number}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -303,6 +311,52 @@ function parseCommandLine(argv: readonly string[]): Command {
 		};
 	}
 
+	if (first === 'verify') {
+		const parsed = parseCommand(argv, {
+			namespace: {type: 'string', short: 'n', default: 'todo'},
+			release: {type: 'string', default: 'todo'},
+			context: {type: 'string'},
+			url: {type: 'string'},
+			api: {type: 'string', default: '/api/todos'},
+			'load-path': {type: 'string'},
+			users: {type: 'string', default: '100'},
+			duration: {type: 'string', default: '30'},
+			'target-p95': {type: 'string', default: '500'},
+			'no-load': {type: 'boolean', default: false},
+			port: {type: 'string', default: '8000'},
+		});
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`verify takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		const positive = (name: string, text: string, example: string) => {
+			const value = Number(text);
+			if (!Number.isFinite(value) || value <= 0) {
+				throw new UsageError(`--${name} takes a positive number, like --${name} ${example} (got "${text}").`);
+			}
+
+			return value;
+		};
+
+		if (parsed.values.url !== undefined && !/^https?:\/\/[^/]+/.test(parsed.values.url)) {
+			throw new UsageError(`--url ${parsed.values.url} is not an http:// or https:// address.`);
+		}
+
+		for (const [name, value] of [['api', parsed.values.api], ['load-path', parsed.values['load-path']]] as const) {
+			if (value !== undefined && !value.startsWith('/')) {
+				throw new UsageError(`--${name} is a path starting with /, like /api/todos (got "${value}").`);
+			}
+		}
+
+		return {
+			type: 'verify', json: parsed.values.json, help: parsed.values.help, version: undefined,
+			root: path.resolve(parsed.positionals[1] ?? '.'), namespace: parsed.values.namespace, release: parsed.values.release, context: parsed.values.context,
+			url: parsed.values.url, api: parsed.values.api, loadPath: parsed.values['load-path'],
+			users: Math.round(positive('users', parsed.values.users, '100')), durationSeconds: positive('duration', parsed.values.duration, '30'),
+			targetP95Ms: positive('target-p95', parsed.values['target-p95'], '500'), load: !parsed.values['no-load'], port: Math.round(positive('port', parsed.values.port, '8000')),
+		};
+	}
+
 	if (first === 'lint') {
 		const parsed = parseCommand(argv, {
 			values: {type: 'string', short: 'f', multiple: true, default: []},
@@ -457,6 +511,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 	if (options.type === 'deploy') {
 		return deploy(options, mode);
+	}
+
+	if (options.type === 'verify') {
+		return verify(options, mode);
 	}
 
 	return doctor(options.type, mode, {yes: options.yes});
@@ -795,6 +853,65 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 
 	const failed = flow.getState().steps.find(step => step.status.type === 'failed')?.id;
 	return failed === 'rollout' ? exitCodes.rollout : failed === 'helm' ? exitCodes.deploy : failed === 'release' ? exitCodes.deploy : exitCodes.fixFirst;
+}
+
+async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const [{runVerify, verifySteps}, {resolveLoadTarget}, {flowReducer, initialFlowState}, {renderFlowPlain}, {recordSection}] = await Promise.all([
+		import('./engine/verify/run.js'),
+		import('./engine/images/target.js'),
+		import('./engine/flow/reducer.js'),
+		import('./render/flow-plain.js'),
+		import('./engine/report/run.js'),
+	]);
+	const target = options.url ? undefined : (await resolveLoadTarget(system, {context: options.context})).target;
+	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	flow.dispatch({type: 'flow/planned', title: `verify ${options.release} in ${options.namespace}`, steps: verifySteps});
+	const request = {
+		url: options.url, namespace: options.namespace, release: options.release, context: options.context,
+		minikubeProfile: target?.type === 'minikube' ? target.profile : undefined, servicePort: options.port,
+		api: options.api, loadPath: options.loadPath ?? options.api, users: options.users, durationMs: options.durationSeconds * 1000,
+		targetP95Ms: options.targetP95Ms, load: options.load, signal: cancel.signal,
+	};
+	const started = Date.now();
+	const finish = (passed: boolean) => flow.dispatch({type: 'flow/finished', outcome: {
+		type: cancel.signal.aborted ? 'cancelled' : passed ? 'succeeded' : 'failed',
+		message: passed ? 'Verified: healthy, the todo API works, and the load target is met.' : 'Not verified: see the failed step above.',
+		durationMs: Date.now() - started,
+	}});
+	let result;
+	if (mode === 'interactive') {
+		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
+		const app = render(<FlowApp store={flow} onAnswer={() => undefined}/>, {exitOnCtrlC: false});
+		result = await runVerify(system, flow, request);
+		finish(result.passed);
+		await app.waitUntilExit();
+	} else {
+		const unsubscribe = mode === 'plain' ? renderFlowPlain(flow, text => process.stdout.write(text), text => process.stderr.write(text)) : () => undefined;
+		result = await runVerify(system, flow, request);
+		finish(result.passed);
+		unsubscribe();
+	}
+
+	const report = await recordSection(options.root, 'verify', {status: result.passed ? 'verified' : 'failed', data: result});
+	if (mode === 'json') {
+		await writeOut(`${JSON.stringify({...result, steps: flow.getState().steps, report}, null, 2)}\n`);
+	} else {
+		process.stdout.write(`Report: ${path.relative(process.cwd(), report) || report}\n`);
+	}
+
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (cancel.signal.aborted) {
+		return exitCodes.cancelled;
+	}
+
+	const reached = flow.getState().steps.find(step => step.id === 'reach')?.status.type === 'done';
+	return result.passed ? exitCodes.ok : reached ? exitCodes.verify : exitCodes.environment;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

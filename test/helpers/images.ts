@@ -126,3 +126,69 @@ export function removeImages(references: string[], env?: NodeJS.ProcessEnv): voi
 		}
 	}
 }
+
+export const pythonImage = 'todo-deploy-test/python:1';
+
+/**
+ * Debian's Python 3 with the libraries it links to, imported as an image: the stand-in backend
+ * (test/fixtures/todo-api/app.py) runs on it. Tests, caches and tooling are left out.
+ */
+export function ensurePythonImage(env?: NodeJS.ProcessEnv): string {
+	if (imageExists(pythonImage, env)) {
+		return pythonImage;
+	}
+
+	const python = execFileSync('/bin/sh', ['-c', 'readlink -f /usr/bin/python3'], {encoding: 'utf8'}).trim();
+	const version = /python(\d+\.\d+)$/.exec(python)?.[1] ?? '3';
+	const root = path.join(tempDir('python-rootfs'), 'root');
+	for (const folder of ['usr/bin', 'usr/lib', 'bin', 'tmp', 'app']) {
+		mkdirSync(path.join(root, folder), {recursive: true});
+	}
+
+	copyFileSync(python, path.join(root, 'usr/bin/python3'));
+	chmodSync(path.join(root, 'usr/bin/python3'), 0o755);
+	copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
+	chmodSync(path.join(root, 'bin/busybox'), 0o755);
+	symlinkSync('busybox', path.join(root, 'bin/sh'));
+	chmodSync(path.join(root, 'tmp'), 0o1777);
+	const libraries = [...execFileSync('ldd', [python], {encoding: 'utf8'}).matchAll(/(\/\S+\.so[.\d]*)/g)].map(match => match[1] ?? '');
+	for (const library of libraries) {
+		mkdirSync(path.join(root, path.dirname(library)), {recursive: true});
+		copyFileSync(library, path.join(root, library));
+	}
+
+	const tar = execFileSync('tar', [
+		'-c', '-C', root, '.',
+		'-C', '/', '--exclude=__pycache__', '--exclude=test', '--exclude=idlelib', '--exclude=tkinter', '--exclude=ensurepip', '--exclude=lib2to3', '--exclude=turtledemo', '--exclude=site-packages', '--exclude=dist-packages', '--exclude=config-*',
+		`usr/lib/python${version}`,
+	], {maxBuffer: 256 * 1024 * 1024});
+	docker(['import', '-', pythonImage], {input: tar, env});
+	return pythonImage;
+}
+
+export const todoApiSource = path.join(path.dirname(new URL(import.meta.url).pathname), '../fixtures/todo-api/app.py');
+
+export type RunningApp = {url: string; port: number; container: string; stop(): void};
+
+/** The stand-in backend in a real container on the host's network (loopback only is reached). */
+export function startTodoApi(options: {port: number; env?: Record<string, string>; name?: string}): RunningApp {
+	ensurePythonImage();
+	const image = 'todo-deploy-test/todo-api:1';
+	if (!imageExists(image)) {
+		const context = tempDir('todo-api');
+		copyFileSync(todoApiSource, path.join(context, 'app.py'));
+		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${pythonImage}\nCOPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n`);
+		docker(['build', '-q', '-t', image, context]);
+	}
+
+	const container = options.name ?? `todo-api-${process.pid}-${options.port}`;
+	const variables = Object.entries({PORT: String(options.port), ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+	docker(['run', '-d', '--rm', '--network', 'host', '--name', container, ...variables, image]);
+	return {url: `http://127.0.0.1:${options.port}`, port: options.port, container, stop: () => {
+		try {
+			docker(['rm', '-f', container]);
+		} catch {
+			// Already gone.
+		}
+	}};
+}
