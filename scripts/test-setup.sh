@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
-# it installs docker.io, tmux, unzip, openssl, curl, git and busybox-static (the test images'
-# base) and starts dockerd; elsewhere it says what is missing.
+# it installs docker.io, tmux, unzip, openssl, curl, git, busybox-static and python3 (the test
+# images' base and the stand-in backend), wrk (the load check's yardstick), and starts dockerd; elsewhere it says what is missing.
 set -euo pipefail
 
 missing=()
@@ -12,6 +12,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -x /bin/busybox ] || missing+=(busybox-static)
+[ -x /usr/bin/python3 ] || missing+=(python3)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if [ "${#missing[@]}" -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "test setup: installing ${missing[*]}"

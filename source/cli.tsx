@@ -108,9 +108,15 @@ Environment
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxies for downloads
 
 Exit codes
-  0    doctor: there is a path todo-deploy can take from here; install: all installed
+  0    done: doctor found a path, everything asked for worked
   1    something must be fixed first (the output says what, in order)
   2    the command line was wrong
+  3    Docker, the cluster, a registry or a tool is missing or does not answer
+  4    an image did not build
+  5    a scan found what the gate does not let through
+  6    helm could not install or upgrade the release
+  7    installed, but the pods did not become ready in time
+  8    verify: the app answered wrong or missed the load target
   130  cancelled (Ctrl-C); nothing half-installed is left behind`;
 
 type Mode = 'interactive' | 'plain' | 'json';
@@ -654,7 +660,7 @@ async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): 
 	const resolved = options.steps.load ? await resolveLoadTarget(system, options.target) : {target: undefined, why: ''};
 	if (options.steps.load && !resolved.target) {
 		process.stderr.write(`todo-deploy: no cluster to load into: ${resolved.why}.\nName one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there).\n`);
-		return 1;
+		return exitCodes.environment;
 	}
 
 	const store = createStore<ImagesState, ImagesAction>(imagesReducer, initialImagesState());
@@ -700,11 +706,38 @@ async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): 
 
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
-	if (cancel.signal.aborted) {
-		return 130;
+	const {recordSection} = await import('./engine/report/run.js');
+	const finalState = store.getState();
+	const data = imagesJson(finalState);
+	const built = finalState.images.length > 0 && finalState.images.every(entry => entry.build.type === 'done' && (entry.load.type === 'done' || entry.load.type === 'skipped'));
+	await recordSection(options.root, 'images', {status: built ? 'verified' : 'failed', data});
+	if (options.steps.scan) {
+		const scanned = finalState.images.length > 0 && finalState.images.every(entry => entry.scan.type === 'done' && entry.scan.summary.gate.passed);
+		await recordSection(options.root, 'scan', {status: scanned ? 'verified' : 'failed', data});
 	}
 
-	return imagesSucceeded(store.getState()) ? 0 : 1;
+	if (cancel.signal.aborted) {
+		return exitCodes.cancelled;
+	}
+
+	if (imagesSucceeded(finalState)) {
+		return exitCodes.ok;
+	}
+
+	if (finalState.error) {
+		return exitCodes.environment;
+	}
+
+	if (finalState.images.some(entry => entry.build.type === 'failed')) {
+		return exitCodes.build;
+	}
+
+	// A cluster, registry, Trivy or its database that is not there.
+	if (finalState.images.some(entry => entry.load.type === 'failed' || entry.scan.type === 'failed')) {
+		return exitCodes.environment;
+	}
+
+	return finalState.images.some(entry => entry.scan.type === 'done' && !entry.scan.summary.gate.passed) ? exitCodes.scanGate : exitCodes.fixFirst;
 }
 
 /** The chart to deploy: --chart, then the project's (todo-deploy.json or discovered), then the one todo-deploy ships. */
@@ -835,10 +868,14 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		result = await runDeploy(system, cluster, flow, status, request);
 		finish(result);
 		unsubscribe();
-		if (mode === 'json') {
-			const state = flow.getState();
-			await writeOut(`${JSON.stringify({release: options.release, namespace: options.namespace, context: cluster.context, ready: result.ready, revision: result.revision ?? null, kept: result.kept ?? null, secrets: result.secrets, steps: state.steps, notes: state.notes, pods: result.report?.pods.map(row => ({name: row.name, ready: row.ready, status: row.status, diagnosis: row.diagnosis})) ?? []}, null, 2)}\n`);
-		}
+	}
+
+	const state = flow.getState();
+	const summary = {release: options.release, namespace: options.namespace, context: cluster.context, ready: result.ready, revision: result.revision ?? null, kept: result.kept ?? null, secrets: result.secrets, steps: state.steps, notes: state.notes, pods: result.report?.pods.map(row => ({name: row.name, ready: row.ready, status: row.status, probes: row.probes, diagnosis: row.diagnosis})) ?? []};
+	const {recordSection} = await import('./engine/report/run.js');
+	await recordSection(options.root, 'deploy', {status: result.ready ? 'verified' : 'failed', data: summary});
+	if (mode === 'json') {
+		await writeOut(`${JSON.stringify(summary, null, 2)}\n`);
 	}
 
 	process.off('SIGINT', onSignal);

@@ -100,7 +100,7 @@ test('outside git the tag is a hash of the files; build arguments change it', as
 test('a failing RUN step shows the step, its last output lines and the fix; the other image still builds', async () => {
 	const root = makeTodoProject({failingStep: 'pip could not find fastapi==0.115.0'});
 	const result = await build([root]);
-	assert.equal(result.code, 1);
+	assert.equal(result.code, 4);
 	assert.match(result.stdout, /^build todo-backend:src-[0-9a-f]{12}: build failed: The command '\/bin\/sh -c echo "pip could not find fastapi==0\.115\.0" && exit 3' returned a non-zero code: 3$/m);
 	assert.match(result.stdout, /^ {2}at Step \d+\/\d+ : RUN echo "pip could not find/m);
 	assert.match(result.stdout, /^ {2}\| pip could not find fastapi==0\.115\.0$/m);
@@ -113,19 +113,19 @@ test('a missing Dockerfile, a missing base image and no Docker are clear message
 	const root = makeTodoProject();
 	rmSync(path.join(root, 'frontend/Dockerfile'));
 	const missing = await build([root, '--frontend', path.join(root, 'frontend')]);
-	assert.equal(missing.code, 1);
+	assert.equal(missing.code, 4);
 	assert.match(missing.stdout, /build todo-frontend: build failed: There is no Dockerfile in .*\/frontend\.\n {2}fix: Point todo-deploy at the frontend: --frontend DIR/);
 
 	const noBase = makeTodoProject();
 	// A registry on a closed loopback port: the daemon's pull fails without leaving the machine.
 	writeFileSync(path.join(noBase, 'backend/Dockerfile'), 'FROM 127.0.0.1:9/todo/not-here:1\nCMD ["true"]\n');
 	const pulled = await build([noBase]);
-	assert.equal(pulled.code, 1);
+	assert.equal(pulled.code, 4);
 	assert.match(pulled.stdout, /build todo-backend:src-[0-9a-f]{12}: build failed: .*127\.0\.0\.1:9.*connection refused/);
 	assert.match(pulled.stdout, /fix: The base image in .*backend\/Dockerfile is not on this machine and could not be pulled/);
 
 	const noDocker = await runCli(['build', root], {env: {...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock'}});
-	assert.equal(noDocker.code, 1);
+	assert.equal(noDocker.code, 3);
 	assert.match(noDocker.stdout, /^Docker does not answer: .*\n {2}fix: todo-deploy doctor says why and how to fix it$/m);
 });
 

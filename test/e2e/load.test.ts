@@ -74,14 +74,14 @@ test('load into kind takes the cluster from the current context; a missing clust
 
 	writeFileSync(kubeconfig, config('gone'));
 	const missing = await runCli(['load', root], {env, timeoutMs: 60_000});
-	assert.equal(missing.code, 1);
+	assert.equal(missing.code, 3);
 	assert.match(missing.stdout, /not loaded: There is no kind cluster "gone" \(.*No kind nodes found|not loaded: There is no kind cluster "gone"\./);
 	assert.match(missing.stdout, /fix: kind create cluster --name gone/);
 
 	const remote = `apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters:\n- name: prod\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: prod}\nusers:\n- name: prod\n  user: {}\n`;
 	writeFileSync(kubeconfig, remote);
 	const noTarget = await runCli(['load', root], {env});
-	assert.equal(noTarget.code, 1);
+	assert.equal(noTarget.code, 3);
 	assert.match(noTarget.stderr, /no cluster to load into: the context "prod" is neither minikube nor kind.*--registry HOST\/NAMESPACE/s);
 });
 
@@ -105,7 +105,7 @@ test('load into minikube: copies into minikube\'s own Docker, compares image IDs
 	assert.match(second.stdout, /^load {2}todo-frontend:git-[0-9a-f]{12}: already in minikube profile "todo", not sent again$/m);
 
 	const wrongProfile = await runCli(['load', root, '--minikube', 'nope'], {env, timeoutMs: 60_000});
-	assert.equal(wrongProfile.code, 1);
+	assert.equal(wrongProfile.code, 3);
 	assert.match(wrongProfile.stdout, /not loaded: minikube profile "nope" is not running: .*Profile "nope" not found/);
 	assert.match(wrongProfile.stdout, /fix: minikube -p nope start --driver=docker/);
 });
@@ -136,7 +136,7 @@ test('load --registry pushes with the credentials in ~/.docker/config.json; wron
 
 		config('wrong');
 		const denied = await runCli(['load', root, '--registry', `${registry.host}/team`], {env, timeoutMs: 60_000});
-		assert.equal(denied.code, 1);
+		assert.equal(denied.code, 3);
 		assert.match(denied.stdout, new RegExp(`not loaded: Pushing ${registry.host.replace('.', '\\.')}/team/todo-backend:git-[0-9a-f]{12} failed: .*(unauthorized|authentication required)`));
 		assert.match(denied.stdout, new RegExp(`fix: docker login ${registry.host.replace(/\./g, '\\.')}`));
 	} finally {

@@ -32,7 +32,7 @@ test('scan gates on fixable CRITICAL findings, scans every image, saves the repo
 	const {root, env, scans} = setup();
 	const first = await runCli(['scan', root], {env, timeoutMs: 120_000});
 	made.push(...[...first.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
-	assert.equal(first.code, 1, first.stderr + first.stdout);
+	assert.equal(first.code, 5, first.stderr + first.stdout);
 	assert.match(first.stdout, /^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available\)$/m);
 	assert.match(first.stdout, /^ {2}CRITICAL CVE-2019-14697 {2}musl 1\.1\.20-r4 -> fixed in 1\.1\.20-r5$/m);
 	// The first image's findings did not stop the second from being scanned.
@@ -44,11 +44,11 @@ test('scan gates on fixable CRITICAL findings, scans every image, saves the repo
 
 	const again = await runCli(['scan', root, '--json'], {env, timeoutMs: 60_000});
 	const output = JSON.parse(again.stdout) as ScanJson;
-	assert.equal(again.code, 1);
+	assert.equal(again.code, 5);
 	assert.ok(output.images.every(image => image.scan.cached === true));
 	assert.equal(scans(), 2, 'Trivy was not run again for the same image IDs');
 	const rescanned = await runCli(['scan', root, '--rescan'], {env, timeoutMs: 60_000});
-	assert.equal(rescanned.code, 1);
+	assert.equal(rescanned.code, 5);
 	assert.equal(scans(), 4);
 });
 
@@ -60,7 +60,7 @@ test('.trivyignore and --severity change the verdict', async () => {
 	assert.equal(ignored.code, 0, ignored.stdout);
 	assert.match(ignored.stdout, /todo-backend:src-[0-9a-f]{12}: 4 MEDIUM \(2 ignored by \.trivyignore\); passes the gate/);
 	const medium = await runCli(['scan', root, '--severity', 'MEDIUM,HIGH,CRITICAL'], {env, timeoutMs: 60_000});
-	assert.equal(medium.code, 1);
+	assert.equal(medium.code, 5);
 	assert.match(medium.stdout, /FAILS the gate \(4 findings: fail on MEDIUM, HIGH, CRITICAL\)/);
 });
 
@@ -68,12 +68,12 @@ test('Trivy offline: a clear message, and --skip-db-update continues with the ca
 	const {root, env} = setup({TRIVY_TEST_OFFLINE: offlineLine, TRIVY_TEST_BACKEND: report('trivy-golden-sl-micro-rancher5.4.json')});
 	const offline = await runCli(['scan', root], {env, timeoutMs: 120_000});
 	made.push(...[...offline.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
-	assert.equal(offline.code, 1);
+	assert.equal(offline.code, 3);
 	assert.match(offline.stdout, /not scanned: Trivy could not download its vulnerability database \(offline, or the registry is blocked\)\.\n {2}fix: Continue with the database Trivy already has: todo-deploy scan --skip-db-update/);
 	const cached = await runCli(['scan', root, '--skip-db-update'], {env, timeoutMs: 60_000});
 	assert.equal(cached.code, 0, cached.stdout);
 
 	const noTrivy = await runCli(['scan', root, '--rescan'], {env: {...env, PATH: makeBin({real: ['docker']})}, timeoutMs: 60_000});
-	assert.equal(noTrivy.code, 1);
+	assert.equal(noTrivy.code, 3);
 	assert.match(noTrivy.stdout, /not scanned: Trivy is not installed, so the image was not scanned\.\n {2}fix: npx todo-deploy install trivy/);
 });

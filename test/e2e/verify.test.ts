@@ -86,7 +86,7 @@ test('a /ready 503 shows the database error it returned; the exit code says veri
 	assert.equal(output.smoke.every(step => step.ok), true, 'the API itself works');
 });
 
-test('nothing listening: exit 3 with where it looked; a wrong API path fails the smoke test with what came back', async () => {
+test('nothing listening: the health step shows the refused connection; a wrong API path fails the smoke test with what came back', async () => {
 	const closed = await runCli(['verify', tempDir('verify-project'), '--url', `http://127.0.0.1:${await freePort()}`, '--no-load'], {env, timeoutMs: 60_000});
 	assert.equal(closed.code, 8);
 	assert.match(closed.stdout, /✖ Health endpoints: \/health answered ECONNREFUSED/);
