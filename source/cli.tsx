@@ -19,6 +19,7 @@ import type {ImagesAction, ImageSteps} from './engine/images/actions.js';
 import {imagesReducer, imagesSucceeded, initialImagesState, type ImagesState} from './engine/images/reducer.js';
 import {defaultGate, parseSeverities, type GateRule} from './engine/images/scan-report.js';
 import type {TargetFlags} from './engine/images/target.js';
+import {skippableSteps as skippable, type Skippable} from './engine/up/skips.js';
 import type {InstallAction} from './engine/tools/actions.js';
 import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
 import {lintFailed, runLint} from './engine/lint/run.js';
@@ -123,13 +124,156 @@ type Mode = 'interactive' | 'plain' | 'json';
 
 class UsageError extends Error {}
 
+const imagesSpec = {
+	backend: {type: 'string'},
+	frontend: {type: 'string'},
+	'build-arg': {type: 'string', multiple: true, default: []},
+	rebuild: {type: 'boolean', default: false},
+	kind: {type: 'string'},
+	minikube: {type: 'string'},
+	severity: {type: 'string'},
+	'ignore-unfixed': {type: 'boolean', default: false},
+	'skip-db-update': {type: 'boolean', default: false},
+	rescan: {type: 'boolean', default: false},
+	only: {type: 'string'},
+} satisfies ParseArgsOptionsConfig;
+
+type ImagesValues = {backend?: string | undefined; frontend?: string | undefined; 'build-arg': string[]; rebuild: boolean; severity?: string | undefined; 'ignore-unfixed': boolean; 'skip-db-update': boolean; rescan: boolean; only?: string | undefined};
+
+/** NAME=VALUE pairs from a repeated flag. */
+function pairs(list: readonly string[], flag: string, example: string): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const pair of list) {
+		const equals = pair.indexOf('=');
+		if (equals <= 0) {
+			throw new UsageError(`${flag} takes NAME=VALUE, like ${flag} ${example} (got "${pair}").`);
+		}
+
+		values[pair.slice(0, equals)] = pair.slice(equals + 1);
+	}
+
+	return values;
+}
+
+function imagesOptions(values: ImagesValues) {
+	if (values.only !== undefined && values.only !== 'backend' && values.only !== 'frontend') {
+		throw new UsageError(`--only takes backend or frontend, not "${values.only}".`);
+	}
+
+	let gate: GateRule = defaultGate;
+	if (values.severity !== undefined) {
+		const list = parseSeverities(values.severity);
+		if (!list) {
+			throw new UsageError(`--severity takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH (got "${values.severity}").`);
+		}
+
+		gate = {severities: list, fixableOnly: values['ignore-unfixed'], ignored: []};
+	}
+
+	return {
+		backend: values.backend,
+		frontend: values.frontend,
+		buildArgs: pairs(values['build-arg'], '--build-arg', 'PYTHON_VERSION=3.12'),
+		rebuild: values.rebuild,
+		gate,
+		skipDbUpdate: values['skip-db-update'],
+		rescan: values.rescan,
+		only: values.only as 'backend' | 'frontend' | undefined,
+	};
+}
+
+const deploySpec = {
+	namespace: {type: 'string', short: 'n', default: 'todo'},
+	release: {type: 'string', default: 'todo'},
+	context: {type: 'string'},
+	chart: {type: 'string'},
+	timeout: {type: 'string', default: '300'},
+	set: {type: 'string', multiple: true, default: []},
+	values: {type: 'string', short: 'f', multiple: true, default: []},
+	'helm-arg': {type: 'string', multiple: true, default: []},
+	'on-failure': {type: 'string'},
+	recover: {type: 'boolean', default: false},
+} satisfies ParseArgsOptionsConfig;
+
+type DeployValues = {namespace: string; release: string; context?: string | undefined; chart?: string | undefined; timeout: string; set: string[]; values: string[]; 'helm-arg': string[]; 'on-failure'?: string | undefined; recover: boolean};
+
+function positive(name: string, text: string, example: string): number {
+	const value = Number(text);
+	if (!Number.isFinite(value) || value <= 0) {
+		throw new UsageError(`--${name} takes a positive number, like --${name} ${example} (got "${text}").`);
+	}
+
+	return value;
+}
+
+function checkName(release: string, namespace: string): void {
+	if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release)) {
+		throw new UsageError(`--release ${release} is not a Helm release name (lower-case letters, digits and -, at most 53).`);
+	}
+
+	if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+		throw new UsageError(`-n ${namespace} is not a namespace name (lower-case letters, digits and -).`);
+	}
+}
+
+function deployOptions(values: DeployValues) {
+	checkName(values.release, values.namespace);
+	const onFailure = values['on-failure'];
+	if (onFailure !== undefined && onFailure !== 'keep' && onFailure !== 'rollback') {
+		throw new UsageError(`--on-failure is keep or rollback, not "${onFailure}".`);
+	}
+
+	const sets = pairs(values.set, '--set', 'backend.replicas=2');
+	if (Object.keys(sets).some(key => key.startsWith('secrets.'))) {
+		throw new UsageError('Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).');
+	}
+
+	return {
+		namespace: values.namespace, release: values.release, context: values.context, chart: values.chart,
+		timeoutSeconds: positive('timeout', values.timeout, '300'), sets,
+		valuesFiles: values.values.map(file => path.resolve(file)), helmArgs: values['helm-arg'],
+		onFailure: onFailure as 'keep' | 'rollback' | undefined, recover: values.recover,
+	};
+}
+
+const verifySpec = {
+	url: {type: 'string'},
+	api: {type: 'string', default: '/api/todos'},
+	'load-path': {type: 'string'},
+	users: {type: 'string', default: '100'},
+	duration: {type: 'string', default: '30'},
+	'target-p95': {type: 'string', default: '500'},
+	'no-load': {type: 'boolean', default: false},
+} satisfies ParseArgsOptionsConfig;
+
+type VerifyValues = {url?: string | undefined; api: string; 'load-path'?: string | undefined; users: string; duration: string; 'target-p95': string; 'no-load': boolean};
+
+function verifyOptions(values: VerifyValues) {
+	if (values.url !== undefined && !/^https?:\/\/[^/]+/.test(values.url)) {
+		throw new UsageError(`--url ${values.url} is not an http:// or https:// address.`);
+	}
+
+	for (const [name, value] of [['api', values.api], ['load-path', values['load-path']]] as const) {
+		if (value !== undefined && !value.startsWith('/')) {
+			throw new UsageError(`--${name} is a path starting with /, like /api/todos (got "${value}").`);
+		}
+	}
+
+	return {
+		url: values.url, api: values.api, loadPath: values['load-path'],
+		users: Math.round(positive('users', values.users, '100')), durationSeconds: positive('duration', values.duration, '30'),
+		targetP95Ms: positive('target-p95', values['target-p95'], '500'), load: !values['no-load'],
+	};
+}
+
 type Command =
-	| {readonly type: 'wizard' | 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly yes: boolean}
+	| {readonly type: 'doctor'; readonly json: boolean; readonly help: boolean; readonly version: boolean}
 	| {readonly type: 'status'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly namespace: string | undefined; readonly context: string | undefined; readonly selector: string | undefined; readonly once: boolean}
 	| {readonly type: 'discover'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly chart: string | undefined; readonly save: boolean}
-	| {readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly backend: string | undefined; readonly frontend: string | undefined; readonly buildArgs: Readonly<Record<string, string>>; readonly rebuild: boolean; readonly target: TargetFlags; readonly gate: GateRule; readonly skipDbUpdate: boolean; readonly rescan: boolean; readonly only: 'backend' | 'frontend' | undefined}
-	| {readonly type: 'deploy'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly chart: string | undefined; readonly timeoutSeconds: number; readonly sets: Readonly<Record<string, string>>; readonly valuesFiles: readonly string[]; readonly helmArgs: readonly string[]; readonly registry: string | undefined; readonly onFailure: 'keep' | 'rollback' | undefined; readonly recover: boolean; readonly yes: boolean}
-	| {readonly type: 'verify'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly url: string | undefined; readonly api: string; readonly loadPath: string | undefined; readonly users: number; readonly durationSeconds: number; readonly targetP95Ms: number; readonly load: boolean; readonly port: number}
+	| ({readonly type: 'images'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly steps: ImageSteps; readonly root: string; readonly target: TargetFlags} & ReturnType<typeof imagesOptions>)
+	| ({readonly type: 'deploy'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly registry: string | undefined; readonly yes: boolean} & ReturnType<typeof deployOptions>)
+	| ({readonly type: 'verify'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly port: number} & ReturnType<typeof verifyOptions>)
+	| {readonly type: 'up'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly root: string; readonly yes: boolean; readonly kind: string | undefined; readonly minikube: string | undefined; readonly skip: readonly Skippable[]; readonly mirror: string | undefined; readonly port: number; readonly images: ReturnType<typeof imagesOptions>; readonly deploy: ReturnType<typeof deployOptions>; readonly verify: ReturnType<typeof verifyOptions>}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -182,39 +326,9 @@ function parseCommandLine(argv: readonly string[]): Command {
 	}
 
 	if (first === 'build' || first === 'load' || first === 'scan') {
-		const parsed = parseCommand(argv, {
-			backend: {type: 'string'},
-			frontend: {type: 'string'},
-			'build-arg': {type: 'string', multiple: true, default: []},
-			rebuild: {type: 'boolean', default: false},
-			load: {type: 'boolean', default: false},
-			scan: {type: 'boolean', default: false},
-			kind: {type: 'string'},
-			minikube: {type: 'string'},
-			registry: {type: 'string'},
-			context: {type: 'string'},
-			severity: {type: 'string'},
-			'ignore-unfixed': {type: 'boolean', default: false},
-			'skip-db-update': {type: 'boolean', default: false},
-			rescan: {type: 'boolean', default: false},
-			only: {type: 'string'},
-		});
-		if (parsed.values.only !== undefined && parsed.values.only !== 'backend' && parsed.values.only !== 'frontend') {
-			throw new UsageError(`--only takes backend or frontend, not "${parsed.values.only}".`);
-		}
-
+		const parsed = parseCommand(argv, {...imagesSpec, load: {type: 'boolean', default: false}, scan: {type: 'boolean', default: false}, registry: {type: 'string'}, context: {type: 'string'}});
 		if (parsed.positionals.length > 2) {
 			throw new UsageError(`${first} takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
-		}
-
-		const buildArgs: Record<string, string> = {};
-		for (const pair of parsed.values['build-arg']) {
-			const equals = pair.indexOf('=');
-			if (equals <= 0) {
-				throw new UsageError(`--build-arg takes NAME=VALUE, like --build-arg PYTHON_VERSION=3.12 (got "${pair}").`);
-			}
-
-			buildArgs[pair.slice(0, equals)] = pair.slice(equals + 1);
 		}
 
 		const targets = [parsed.values.kind, parsed.values.minikube, parsed.values.registry].filter(value => value !== undefined);
@@ -226,18 +340,6 @@ function parseCommandLine(argv: readonly string[]): Command {
 			throw new UsageError(`--registry ${parsed.values.registry} is not a registry like localhost:5000/team or ghcr.io/you.`);
 		}
 
-		let gate: GateRule = defaultGate;
-		if (parsed.values.severity !== undefined) {
-			const list = parseSeverities(parsed.values.severity);
-			if (!list) {
-				throw new UsageError(`--severity takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH (got "${parsed.values.severity}").`);
-			}
-
-			gate = {severities: list, fixableOnly: parsed.values['ignore-unfixed'], ignored: []};
-		} else if (parsed.values['ignore-unfixed']) {
-			gate = {...defaultGate, fixableOnly: true};
-		}
-
 		return {
 			type: 'images',
 			json: parsed.values.json,
@@ -245,121 +347,56 @@ function parseCommandLine(argv: readonly string[]): Command {
 			version: undefined,
 			steps: {build: true, load: first === 'load' || parsed.values.load, scan: first === 'scan' || parsed.values.scan},
 			root: path.resolve(parsed.positionals[1] ?? '.'),
-			backend: parsed.values.backend,
-			frontend: parsed.values.frontend,
-			buildArgs,
-			rebuild: parsed.values.rebuild,
 			target: {kind: parsed.values.kind, minikube: parsed.values.minikube, registry: parsed.values.registry, context: parsed.values.context},
-			gate,
-			skipDbUpdate: parsed.values['skip-db-update'],
-			rescan: parsed.values.rescan,
-			only: parsed.values.only,
+			...imagesOptions(parsed.values),
 		};
 	}
 
 	if (first === 'deploy') {
-		const parsed = parseCommand(argv, {
-			namespace: {type: 'string', short: 'n', default: 'todo'},
-			release: {type: 'string', default: 'todo'},
-			context: {type: 'string'},
-			chart: {type: 'string'},
-			timeout: {type: 'string', default: '300'},
-			set: {type: 'string', multiple: true, default: []},
-			values: {type: 'string', short: 'f', multiple: true, default: []},
-			'helm-arg': {type: 'string', multiple: true, default: []},
-			registry: {type: 'string'},
-			'on-failure': {type: 'string'},
-			recover: {type: 'boolean', default: false},
-			yes: {type: 'boolean', short: 'y', default: false},
-		});
+		const parsed = parseCommand(argv, {...deploySpec, yes: {type: 'boolean', short: 'y', default: false}, registry: {type: 'string'}});
 		if (parsed.positionals.length > 2) {
 			throw new UsageError(`deploy takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
 		}
 
-		const timeoutSeconds = Number(parsed.values.timeout);
-		if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-			throw new UsageError(`--timeout takes seconds, like --timeout 300 (got "${parsed.values.timeout}").`);
-		}
-
-		if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(parsed.values.release)) {
-			throw new UsageError(`--release ${parsed.values.release} is not a Helm release name (lower-case letters, digits and -, at most 53).`);
-		}
-
-		if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(parsed.values.namespace)) {
-			throw new UsageError(`-n ${parsed.values.namespace} is not a namespace name (lower-case letters, digits and -).`);
-		}
-
-		const onFailure = parsed.values['on-failure'];
-		if (onFailure !== undefined && onFailure !== 'keep' && onFailure !== 'rollback') {
-			throw new UsageError(`--on-failure is keep or rollback, not "${onFailure}".`);
-		}
-
-		const sets: Record<string, string> = {};
-		for (const pair of parsed.values.set) {
-			const equals = pair.indexOf('=');
-			if (equals <= 0) {
-				throw new UsageError(`--set takes KEY=VALUE, like --set backend.replicas=2 (got "${pair}").`);
-			}
-
-			if (/^secrets\./.test(pair.slice(0, equals))) {
-				throw new UsageError('Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).');
-			}
-
-			sets[pair.slice(0, equals)] = pair.slice(equals + 1);
-		}
-
-		return {
-			type: 'deploy', json: parsed.values.json, help: parsed.values.help, version: undefined,
-			root: path.resolve(parsed.positionals[1] ?? '.'), namespace: parsed.values.namespace, release: parsed.values.release,
-			context: parsed.values.context, chart: parsed.values.chart, timeoutSeconds, sets,
-			valuesFiles: parsed.values.values.map(file => path.resolve(file)), helmArgs: parsed.values['helm-arg'],
-			registry: parsed.values.registry, onFailure, recover: parsed.values.recover, yes: parsed.values.yes,
-		};
+		return {type: 'deploy', json: parsed.values.json, help: parsed.values.help, version: undefined, root: path.resolve(parsed.positionals[1] ?? '.'), registry: parsed.values.registry, yes: parsed.values.yes, ...deployOptions(parsed.values)};
 	}
 
 	if (first === 'verify') {
-		const parsed = parseCommand(argv, {
-			namespace: {type: 'string', short: 'n', default: 'todo'},
-			release: {type: 'string', default: 'todo'},
-			context: {type: 'string'},
-			url: {type: 'string'},
-			api: {type: 'string', default: '/api/todos'},
-			'load-path': {type: 'string'},
-			users: {type: 'string', default: '100'},
-			duration: {type: 'string', default: '30'},
-			'target-p95': {type: 'string', default: '500'},
-			'no-load': {type: 'boolean', default: false},
-			port: {type: 'string', default: '8000'},
-		});
+		const parsed = parseCommand(argv, {...verifySpec, namespace: deploySpec.namespace, release: deploySpec.release, context: deploySpec.context, port: {type: 'string', default: '8000'}});
 		if (parsed.positionals.length > 2) {
 			throw new UsageError(`verify takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
 		}
 
-		const positive = (name: string, text: string, example: string) => {
-			const value = Number(text);
-			if (!Number.isFinite(value) || value <= 0) {
-				throw new UsageError(`--${name} takes a positive number, like --${name} ${example} (got "${text}").`);
-			}
-
-			return value;
-		};
-
-		if (parsed.values.url !== undefined && !/^https?:\/\/[^/]+/.test(parsed.values.url)) {
-			throw new UsageError(`--url ${parsed.values.url} is not an http:// or https:// address.`);
-		}
-
-		for (const [name, value] of [['api', parsed.values.api], ['load-path', parsed.values['load-path']]] as const) {
-			if (value !== undefined && !value.startsWith('/')) {
-				throw new UsageError(`--${name} is a path starting with /, like /api/todos (got "${value}").`);
-			}
-		}
-
+		checkName(parsed.values.release, parsed.values.namespace);
 		return {
 			type: 'verify', json: parsed.values.json, help: parsed.values.help, version: undefined,
 			root: path.resolve(parsed.positionals[1] ?? '.'), namespace: parsed.values.namespace, release: parsed.values.release, context: parsed.values.context,
-			url: parsed.values.url, api: parsed.values.api, loadPath: parsed.values['load-path'],
-			users: Math.round(positive('users', parsed.values.users, '100')), durationSeconds: positive('duration', parsed.values.duration, '30'),
-			targetP95Ms: positive('target-p95', parsed.values['target-p95'], '500'), load: !parsed.values['no-load'], port: Math.round(positive('port', parsed.values.port, '8000')),
+			port: Math.round(positive('port', parsed.values.port, '8000')), ...verifyOptions(parsed.values),
+		};
+	}
+
+	if (first === undefined || first === 'up' || first === 'wizard') {
+		const parsed = parseCommand(argv, {...imagesSpec, ...deploySpec, ...verifySpec, version: {type: 'boolean', short: 'v', default: false}, yes: {type: 'boolean', short: 'y', default: false}, skip: {type: 'string', multiple: true, default: []}, mirror: {type: 'string'}, port: {type: 'string', default: '8000'}});
+		const folders = first === undefined ? parsed.positionals : parsed.positionals.slice(1);
+		if (folders.length > 1) {
+			throw new UsageError(`up takes one project folder; got ${folders.join(' ')}.`);
+		}
+
+		const skip = parsed.values.skip.flatMap(list => list.split(',')).map(item => item.trim()).filter(Boolean);
+		const unknown = skip.filter(item => !(skippable as readonly string[]).includes(item));
+		if (unknown.length > 0) {
+			throw new UsageError(`--skip takes ${skippable.join(', ')} (comma-separated); not ${unknown.join(', ')}.`);
+		}
+
+		if (parsed.values.kind !== undefined && parsed.values.minikube !== undefined) {
+			throw new UsageError('Name one cluster: --kind CLUSTER or --minikube PROFILE.');
+		}
+
+		return {
+			type: 'up', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version,
+			root: path.resolve(folders[0] ?? '.'), yes: parsed.values.yes, kind: parsed.values.kind, minikube: parsed.values.minikube, skip: skip as Skippable[], mirror: parsed.values.mirror ?? process.env['TODO_DEPLOY_MIRROR'],
+			port: Math.round(positive('port', parsed.values.port, '8000')),
+			images: imagesOptions(parsed.values), deploy: deployOptions(parsed.values), verify: verifyOptions(parsed.values),
 		};
 	}
 
@@ -429,20 +466,16 @@ function parseCommandLine(argv: readonly string[]): Command {
 		};
 	}
 
-	const parsed = parseCommand(argv, {
-		version: {type: 'boolean', short: 'v', default: false},
-		yes: {type: 'boolean', short: 'y', default: false},
-	});
-	const [command = 'wizard', ...rest] = parsed.positionals;
-	if (!['wizard', 'doctor', 'up'].includes(command)) {
-		throw new UsageError(`Unknown command "${command}".`);
+	if (first !== 'doctor') {
+		throw new UsageError(`Unknown command "${first}".`);
 	}
 
-	if (rest.length > 0) {
-		throw new UsageError(`Unexpected argument "${rest[0] ?? ''}" after ${command}.`);
+	const parsed = parseCommand(argv, {version: {type: 'boolean', short: 'v', default: false}});
+	if (parsed.positionals.length > 1) {
+		throw new UsageError(`Unexpected argument "${parsed.positionals[1] ?? ''}" after doctor.`);
 	}
 
-	return {type: command === 'doctor' ? 'doctor' : 'wizard', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version, yes: parsed.values.yes};
+	return {type: 'doctor', json: parsed.values.json, help: parsed.values.help, version: parsed.values.version};
 }
 
 // The same rule as Ink's is-in-ci: in CI Ink draws only the last frame, so plain lines serve better.
@@ -523,7 +556,11 @@ async function main(argv: readonly string[]): Promise<number> {
 		return verify(options, mode);
 	}
 
-	return doctor(options.type, mode, {yes: options.yes});
+	if (options.type === 'up') {
+		return up(options, mode);
+	}
+
+	return doctor(mode);
 }
 
 type InstallSettings = Pick<InstallRequest, 'tools' | 'dir' | 'mirror' | 'force'> & {
@@ -531,20 +568,14 @@ type InstallSettings = Pick<InstallRequest, 'tools' | 'dir' | 'mirror' | 'force'
 	readonly timeoutSeconds: number;
 };
 
-/** Runs the doctor with the chosen renderer; the wizard may ask about installing what is missing. */
-async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readonly yes: boolean}): Promise<number> {
+/** Runs the doctor with the chosen renderer. */
+async function doctor(mode: Mode): Promise<number> {
 	const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
-	const dir = defaultInstallDir(process.env, os.homedir());
-	const system = createSystem(process.env, {toolsDir: dir});
-	let installAnswer = options.yes;
-
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
 	if (mode === 'interactive') {
 		// Ink and the views load only here, so plain and JSON runs never pay for them.
 		const [{render}, {DoctorApp}] = await Promise.all([import('ink'), import('./views/doctor-app.js')]);
-		const onInstallAnswer = command === 'wizard' && !options.yes ? (yes: boolean) => {
-			installAnswer = yes;
-		} : undefined;
-		const app = render(<DoctorApp store={store} mode={command} version={packageJson.version} onInstallAnswer={onInstallAnswer}/>, {exitOnCtrlC: true});
+		const app = render(<DoctorApp store={store} mode="doctor" version={packageJson.version} onInstallAnswer={undefined}/>, {exitOnCtrlC: true});
 		const run = runDoctor(system, store);
 		await app.waitUntilExit();
 		await run;
@@ -555,40 +586,10 @@ async function doctor(command: 'wizard' | 'doctor', mode: Mode, options: {readon
 		unsubscribe();
 	} else {
 		await runDoctor(system, store);
+		await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
 	}
 
-	const doctorCode = doctorExitCode(store.getState());
-	const recommendation = store.getState().recommendation;
-	// Installing is offered only when there is a path to take; otherwise the fixes come first.
-	const missing = recommendation?.target ? recommendation.install.map(step => step.tool) : [];
-	if (command !== 'wizard' || missing.length === 0) {
-		if (mode === 'json') {
-			await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
-		}
-
-		return doctorCode;
-	}
-
-	if (!installAnswer) {
-		if (mode !== 'interactive') {
-			// No question without a terminal: the flag that answers it is named instead.
-			process.stderr.write(`todo-deploy: ${missing.join(', ')} not installed: there is no terminal to ask; run with --yes to install them (or: npx todo-deploy install ${missing.join(' ')}).\n`);
-		}
-
-		if (mode === 'json') {
-			await writeOut(`${JSON.stringify(doctorJson(store.getState()), null, 2)}\n`);
-		}
-
-		return doctorCode;
-	}
-
-	const installed = await install({tools: missing, dir, mirror: process.env['TODO_DEPLOY_MIRROR'] || undefined, force: false, timeoutSeconds: 30}, mode, mode === 'json' ? {doctor: doctorJson(store.getState())} : undefined);
-	const next = recommendation?.command;
-	if (installed === 0 && next && mode !== 'json') {
-		process.stdout.write(`\nNext: ${next}\n`);
-	}
-
-	return installed === 0 ? doctorCode : installed;
+	return doctorExitCode(store.getState());
 }
 
 /** Where the backend, the frontend and the chart are: flags, then todo-deploy.json, then discovery. */
@@ -755,9 +756,9 @@ async function chartFor(root: string, given: string | undefined, found: string |
 
 /** Questions on the flow screen: the screen shows them, the answer comes back here. */
 function questioner(flow: Store<FlowState, FlowAction>) {
-	let pending: ((answer: boolean | string) => void) | undefined;
+	let pending: ((answer: boolean | string | readonly string[] | undefined) => void) | undefined;
 	return {
-		ask: async (question: FlowQuestion): Promise<boolean | string> => new Promise(resolve => {
+		ask: async (question: FlowQuestion): Promise<boolean | string | readonly string[] | undefined> => new Promise(resolve => {
 			pending = answer => {
 				pending = undefined;
 				flow.dispatch({type: 'flow/ask', question: undefined});
@@ -766,7 +767,7 @@ function questioner(flow: Store<FlowState, FlowAction>) {
 
 			flow.dispatch({type: 'flow/ask', question});
 		}),
-		onAnswer: (answer: boolean | string) => pending?.(answer),
+		onAnswer: (answer: boolean | string | readonly string[] | undefined) => pending?.(answer),
 	};
 }
 
@@ -949,6 +950,129 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 
 	const reached = flow.getState().steps.find(step => step.id === 'reach')?.status.type === 'done';
 	return result.passed ? exitCodes.ok : reached ? exitCodes.verify : exitCodes.environment;
+}
+
+/** The whole flow: checks, plan, install, cluster, images, lint, deploy, verify, report. */
+async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<number> {
+	const installDir = defaultInstallDir(process.env, os.homedir());
+	const system = createSystem(process.env, {toolsDir: installDir});
+	const ask = mode === 'interactive' && !options.yes;
+	if (mode !== 'interactive' && !options.yes && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION')) {
+		process.stderr.write('todo-deploy: there is no terminal to ask before installing tools, starting a cluster and deploying; run with --yes to go ahead (todo-deploy doctor only checks).\n');
+		return exitCodes.fixFirst;
+	}
+
+	const [{connectCluster}, {resolveProject}, {runUp, upSteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}, {recordSection}] = await Promise.all([
+		import('./adapters/cluster.js'),
+		import('./engine/project/resolve.js'),
+		import('./engine/up/run.js'),
+		import('./engine/deploy/secrets.js'),
+		import('./engine/status/reducer.js'),
+		import('./engine/flow/reducer.js'),
+		import('./render/flow-plain.js'),
+		import('./engine/report/run.js'),
+	]);
+	let project;
+	try {
+		project = await resolveProject(options.root, {backend: options.images.backend, frontend: options.images.frontend, chart: options.deploy.chart});
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return exitCodes.fixFirst;
+	}
+
+	if (!project.backend || !project.frontend) {
+		process.stderr.write(`todo-deploy: ${project.backend ? '' : 'no backend Dockerfile'}${!project.backend && !project.frontend ? ' and ' : ''}${project.frontend ? '' : 'no frontend Dockerfile'} found in ${options.root}.\n${project.found.notes.map(note => `  ${note}\n`).join('')}Name them: --backend DIR --frontend DIR (todo-deploy discover shows what was found).\n`);
+		return exitCodes.fixFirst;
+	}
+
+	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+	const status = createStore(statusReducer, initialStatusState());
+	const questions = questioner(flow);
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const skip = new Set(options.skip);
+	flow.dispatch({type: 'flow/planned', title: `up: ${path.basename(options.root)} → release ${options.deploy.release} in ${options.deploy.namespace}`, steps: upSteps(skip)});
+	const dotenv = parseDotenv(await readFile(path.join(options.root, '.env'), 'utf8').catch(() => ''));
+	const chart = await chartFor(options.root, options.deploy.chart, project.chart);
+	const request = {
+		root: options.root,
+		sources: {backend: project.backend, frontend: project.frontend},
+		chart,
+		skip,
+		installDir,
+		mirror: options.mirror || undefined,
+		kind: options.kind,
+		minikube: options.minikube,
+		images: {buildArgs: options.images.buildArgs, rebuild: options.images.rebuild, gate: options.images.gate, skipDbUpdate: options.images.skipDbUpdate, rescan: options.images.rescan, reportsDir: path.join(options.root, '.todo-deploy', 'reports')},
+		deploy: {
+			release: options.deploy.release, namespace: options.deploy.namespace, context: options.deploy.context, sets: options.deploy.sets,
+			valuesFiles: options.deploy.valuesFiles, helmArgs: options.deploy.helmArgs, env: process.env, dotenv,
+			prompt: ask ? async (name: SecretName) => {
+				const answer = await questions.ask({kind: 'secret', text: `${secretSpecs[name].label} (${secretSpecs[name].why}):`});
+				return typeof answer === 'string' && answer !== '' ? answer : undefined;
+			} : undefined,
+			random: () => randomBytes(24).toString('base64url'),
+			timeoutMs: options.deploy.timeoutSeconds * 1000,
+			onFailure: options.deploy.onFailure ?? (ask ? async (question: string) => ((await questions.ask({kind: 'confirm', text: question})) === true ? 'rollback' as const : 'keep' as const) : 'keep' as const),
+			recover: options.deploy.recover,
+		},
+		verify: {url: options.verify.url, servicePort: options.port, api: options.verify.api, loadPath: options.verify.loadPath ?? options.verify.api, users: options.verify.users, durationMs: options.verify.durationSeconds * 1000, targetP95Ms: options.verify.targetP95Ms},
+		connect: async (context: string | undefined) => connectCluster(system, {context, namespace: options.deploy.namespace, selector: `app.kubernetes.io/instance=${options.deploy.release}`}),
+		record: async (name: 'environment' | 'images' | 'scan' | 'lint' | 'deploy' | 'verify', sectionStatus: 'verified' | 'failed', data: unknown) => recordSection(options.root, name, {status: sectionStatus, data}),
+		confirmPlan: ask ? async (plan: {readonly summary: string; readonly skippable: ReadonlyArray<{readonly id: Skippable; readonly label: string; readonly on: boolean}>}) => {
+			const answer = await questions.ask({kind: 'plan', text: `${plan.summary} Go?`, options: plan.skippable});
+			if (!Array.isArray(answer)) {
+				return {go: false, off: new Set<Skippable>()};
+			}
+
+			const on = new Set(answer as readonly string[]);
+			return {go: true, off: new Set(plan.skippable.filter(item => !on.has(item.id)).map(item => item.id))};
+		} : undefined,
+		signal: cancel.signal,
+	};
+	const started = Date.now();
+	const conclude = (result: {failedStep: string | undefined; report: string | undefined}) => {
+		const steps = flow.getState().steps;
+		const declined = steps.every(step => step.id === 'doctor' || step.status.type === 'skipped');
+		const failed = steps.find(step => step.id === result.failedStep);
+		flow.dispatch({type: 'flow/finished', outcome: {
+			type: cancel.signal.aborted ? 'cancelled' : result.failedStep ? 'failed' : 'succeeded',
+			message: declined && !result.failedStep ? 'Nothing was changed.' : result.failedStep ? `Stopped at "${failed?.title ?? result.failedStep}". The report says what was verified: ${result.report ? path.relative(process.cwd(), result.report) || result.report : '.todo-deploy/report.md'}` : `The todo app runs in ${options.deploy.namespace}, verified. Report: ${result.report ? path.relative(process.cwd(), result.report) || result.report : ''}. Live screen: todo-deploy status -n ${options.deploy.namespace}`,
+			durationMs: Date.now() - started,
+		}});
+	};
+
+	let result;
+	if (mode === 'interactive') {
+		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
+		const app = render(<FlowApp store={flow} pods={{store: status, context: options.deploy.context ?? '', namespace: options.deploy.namespace, during: 'rollout'}} onAnswer={questions.onAnswer}/>, {exitOnCtrlC: false});
+		result = await runUp(system, flow, status, request);
+		conclude(result);
+		await app.waitUntilExit();
+	} else {
+		const unsubscribe = mode === 'plain' ? renderFlowPlain(flow, text => process.stdout.write(text), text => process.stderr.write(text)) : () => undefined;
+		result = await runUp(system, flow, status, request);
+		conclude(result);
+		unsubscribe();
+		if (mode === 'json') {
+			const state = flow.getState();
+			await writeOut(`${JSON.stringify({outcome: state.outcome, failedStep: result.failedStep ?? null, report: result.report ?? null, steps: state.steps, notes: state.notes}, null, 2)}\n`);
+		}
+	}
+
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (cancel.signal.aborted) {
+		return exitCodes.cancelled;
+	}
+
+	const byStep: Readonly<Record<string, number>> = {
+		doctor: exitCodes.fixFirst, install: exitCodes.environment, cluster: exitCodes.environment, images: exitCodes.build, scan: exitCodes.scanGate, lint: exitCodes.fixFirst,
+		secrets: exitCodes.fixFirst, release: exitCodes.deploy, helm: exitCodes.deploy, rollout: exitCodes.rollout, reach: exitCodes.environment, health: exitCodes.verify, smoke: exitCodes.verify, load: exitCodes.verify,
+	};
+	return result.failedStep ? byStep[result.failedStep] ?? exitCodes.fixFirst : exitCodes.ok;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

@@ -9,6 +9,7 @@ import {statusReport} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {Confirm} from './confirm.js';
+import {PlanPicker} from './plan-picker.js';
 import {SecretInput} from './secret-input.js';
 import {useThrottledState} from './use-store.js';
 
@@ -79,7 +80,7 @@ function Pods({store, context, namespace}: {readonly store: Store<StatusState, S
 export type FlowScreenProps = {
 	readonly state: FlowState;
 	readonly pods?: {readonly store: Store<StatusState, StatusAction>; readonly context: string; readonly namespace: string; readonly during: string} | undefined;
-	readonly onAnswer?: ((answer: boolean | string) => void) | undefined;
+	readonly onAnswer?: ((answer: boolean | string | readonly string[] | undefined) => void) | undefined;
 };
 
 export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
@@ -105,7 +106,9 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 				<Box marginTop={1}>
 					{state.question.kind === 'confirm'
 						? <Confirm key={state.question.text} question={state.question.text} onAnswer={onAnswer}/>
-						: <SecretInput key={state.question.text} question={state.question.text} onAnswer={onAnswer}/>}
+						: state.question.kind === 'plan'
+							? <PlanPicker key={state.question.text} question={state.question.text} options={state.question.options} onAnswer={onAnswer}/>
+							: <SecretInput key={state.question.text} question={state.question.text} onAnswer={onAnswer}/>}
 				</Box>
 			) : null}
 			{state.outcome ? <Box marginTop={1}><Text color={state.outcome.type === 'succeeded' ? 'green' : 'red'} wrap="wrap">{state.outcome.message} ({formatDuration(state.outcome.durationMs)})</Text></Box> : null}
@@ -114,7 +117,7 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 }
 
 /** The flow's screen; ends when the flow has an outcome. */
-export function FlowApp({store, pods, onAnswer}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string) => void}) {
+export function FlowApp({store, pods, onAnswer}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void}) {
 	const state = useThrottledState(store);
 	const {exit} = useApp();
 	const done = state.outcome !== undefined;

@@ -1,7 +1,7 @@
 // Real images for real builds: a base image imported from busybox-static (no registry is reachable),
 // and small todo projects built on it.
 import {execFileSync} from 'node:child_process';
-import {chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, copyFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {tempDir} from './cli.js';
 
@@ -55,6 +55,8 @@ export type ProjectOptions = {
 	ignoredMegabytes?: number;
 	/** Put the project in git and commit it. */
 	git?: boolean;
+	/** The backend is the stand-in todo API (Python), which really answers /health, /ready and /api/todos. */
+	app?: boolean;
 };
 
 /** backend/ (Python-looking) and frontend/ (Next.js-looking), each with a Dockerfile on the base image. */
@@ -90,6 +92,12 @@ export function makeTodoProject(options: ProjectOptions = {}): string {
 		'CMD ["cat", "/app/files.txt"]',
 		'',
 	].join('\n'));
+	if (options.app) {
+		ensurePythonImage();
+		write('backend/app.py', readFileSync(todoApiSource, 'utf8'));
+		write('backend/Dockerfile', [`FROM ${pythonImage}`, 'WORKDIR /app', 'COPY requirements.txt /app/', 'COPY app.py /app/app.py', 'CMD ["python3", "/app/app.py"]', ''].join('\n'));
+	}
+
 	if (options.ignoredMegabytes) {
 		const chunk = Buffer.alloc(1024 * 1024, 7);
 		for (let index = 0; index < options.ignoredMegabytes; index++) {

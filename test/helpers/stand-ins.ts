@@ -23,6 +23,10 @@ log="\${KIND_LOG:-/dev/null}"; echo "kind $*" >> "$log"
 name=kind
 for arg; do case "$prev" in --name) name="$arg";; esac; prev="$arg"; done
 case "$1 $2" in
+"version "*)
+	echo "kind v0.32.0 go1.24.6 linux/amd64"; exit 0;;
+"get clusters")
+	docker ps --format '{{.Names}}' | sed -n 's/-control-plane$//p'; exit 0;;
 "get nodes")
 	if docker inspect "$name-control-plane" >/dev/null 2>&1; then echo "$name-control-plane"; else echo "No kind nodes found for cluster \\"$name\\"." >&2; fi; exit 0;;
 "load docker-image")

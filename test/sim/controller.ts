@@ -12,7 +12,8 @@ export type PodOutcome =
 	| {readonly type: 'crash'; readonly exitCode: number; readonly logs: readonly string[]}
 	| {readonly type: 'not-ready'; readonly message: string};
 
-export type PodBehaviour = (pod: {readonly name: string; readonly namespace: string; readonly images: readonly string[]; readonly labels: Readonly<Record<string, string>>}) => PodOutcome;
+/** What happens to a pod; a promise is a kubelet still probing (the pod stays starting until it settles). */
+export type PodBehaviour = (pod: {readonly name: string; readonly namespace: string; readonly images: readonly string[]; readonly labels: Readonly<Record<string, string>>}) => PodOutcome | Promise<PodOutcome>;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const suffix = (length: number) => randomBytes(8).toString('hex').replace(/[0-9]/g, digit => 'bcdfghjklm'[Number(digit)] ?? 'x').slice(0, length);
@@ -50,15 +51,20 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		cluster.put({...workload, status});
 	};
 
-	const startPod = (kind: string, owner: string, namespace: string, podName: string) => {
+	const startPod = async (kind: string, owner: string, namespace: string, podName: string) => {
+		const created = cluster.get('Pod', namespace, podName);
+		if (!created) {
+			return;
+		}
+
+		const spec = created['spec'] as {containers: Array<{name: string; image: string}>};
+		const metadata = created['metadata'] as {labels?: Record<string, string>};
+		const outcome = await behaviour({name: podName, namespace, images: spec.containers.map(container => container.image), labels: metadata.labels ?? {}});
+		// The pod may have been replaced or deleted while the kubelet was at it.
 		const pod = cluster.get('Pod', namespace, podName);
 		if (!pod) {
 			return;
 		}
-
-		const spec = pod['spec'] as {containers: Array<{name: string; image: string}>};
-		const metadata = pod['metadata'] as {labels?: Record<string, string>};
-		const outcome = behaviour({name: podName, namespace, images: spec.containers.map(container => container.image), labels: metadata.labels ?? {}});
 		const started = now();
 		const readyNow = outcome.type === 'ready';
 		const containerStatuses = spec.containers.map(container => {
@@ -118,7 +124,7 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 				spec: {...spec.template.spec, nodeName: 'sim-control-plane'},
 				status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: now()}]},
 			});
-			later(startDelayMs, () => startPod(kind, metadata.name, metadata.namespace, podName));
+			later(startDelayMs, () => void startPod(kind, metadata.name, metadata.namespace, podName));
 		}
 
 		updateWorkload(kind, metadata.namespace, metadata.name);

@@ -6,7 +6,10 @@ export type StepStatus =
 	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined; readonly evidence: readonly string[]; readonly durationMs: number}
 	| {readonly type: 'skipped'; readonly reason: string};
 
-export type FlowQuestion = {readonly kind: 'confirm' | 'secret'; readonly text: string};
+export type FlowQuestion =
+	| {readonly kind: 'confirm' | 'secret'; readonly text: string}
+	/** Steps that may be switched off; the answer lists the ones left on, comma-separated ("" for none). */
+	| {readonly kind: 'plan'; readonly text: string; readonly options: ReadonlyArray<{readonly id: string; readonly label: string; readonly on: boolean}>};
 
 export type FlowOutcome = {readonly type: 'succeeded' | 'failed' | 'cancelled'; readonly message: string; readonly durationMs: number};
 
