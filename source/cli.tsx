@@ -575,7 +575,7 @@ async function doctor(mode: Mode): Promise<number> {
 	if (mode === 'interactive') {
 		// Ink and the views load only here, so plain and JSON runs never pay for them.
 		const [{render}, {DoctorApp}] = await Promise.all([import('ink'), import('./views/doctor-app.js')]);
-		const app = render(<DoctorApp store={store} mode="doctor" version={packageJson.version} onInstallAnswer={undefined}/>, {exitOnCtrlC: true});
+		const app = render(<DoctorApp store={store} version={packageJson.version}/>, {exitOnCtrlC: true});
 		const run = runDoctor(system, store);
 		await app.waitUntilExit();
 		await run;

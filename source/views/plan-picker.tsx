@@ -1,54 +1,51 @@
 import {Box, Text, useInput} from 'ink';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 
 export type PlanOption = {readonly id: string; readonly label: string; readonly on: boolean};
 
 /** The plan's switchable steps: ↑/↓ to move, space to switch, Enter to go, Esc to stop. */
 export function PlanPicker({question, options, onAnswer}: {readonly question: string; readonly options: readonly PlanOption[]; readonly onAnswer: (on: readonly string[] | undefined) => void}) {
-	const [cursor, setCursor] = useState(0);
-	const [on, setOn] = useState(() => new Set(options.filter(option => option.on).map(option => option.id)));
-	const [answered, setAnswered] = useState<'go' | 'stop' | undefined>(undefined);
+	// The latest choice lives in a ref: keys typed faster than a frame is drawn all count.
+	const picker = useRef({cursor: 0, on: new Set(options.filter(option => option.on).map(option => option.id)), answered: undefined as 'go' | 'stop' | undefined});
+	const [view, setView] = useState({...picker.current});
+	const redraw = () => setView({...picker.current, on: new Set(picker.current.on)});
 	useInput((input, key) => {
-		if (answered) {
+		const current = picker.current;
+		if (current.answered) {
 			return;
 		}
 
 		if (key.upArrow || input === 'k') {
-			setCursor(current => Math.max(0, current - 1));
+			current.cursor = Math.max(0, current.cursor - 1);
 		} else if (key.downArrow || input === 'j') {
-			setCursor(current => Math.min(options.length - 1, current + 1));
+			current.cursor = Math.min(options.length - 1, current.cursor + 1);
 		} else if (input === ' ') {
-			const id = options[cursor]?.id;
-			if (id) {
-				setOn(current => {
-					const next = new Set(current);
-					if (next.has(id)) {
-						next.delete(id);
-					} else {
-						next.add(id);
-					}
-
-					return next;
-				});
+			const id = options[current.cursor]?.id;
+			if (id && !current.on.delete(id)) {
+				current.on.add(id);
 			}
 		} else if (key.return || input === 'y') {
-			setAnswered('go');
-			onAnswer(options.filter(option => on.has(option.id)).map(option => option.id));
+			current.answered = 'go';
+			onAnswer(options.filter(option => current.on.has(option.id)).map(option => option.id));
 		} else if (key.escape || input === 'n' || input === 'q') {
-			setAnswered('stop');
+			current.answered = 'stop';
 			onAnswer(undefined);
+		} else {
+			return;
 		}
+
+		redraw();
 	});
 	return (
 		<Box flexDirection="column">
 			<Text><Text color="cyan">? </Text><Text bold>{question}</Text></Text>
 			{options.map((option, index) => (
 				<Text key={option.id}>
-					<Text color="cyan">{!answered && index === cursor ? '›' : ' '}</Text>
-					<Text color={on.has(option.id) ? 'green' : undefined} dimColor={!on.has(option.id)}> [{on.has(option.id) ? 'x' : ' '}] {option.label}</Text>
+					<Text color="cyan">{!view.answered && index === view.cursor ? '›' : ' '}</Text>
+					<Text color={view.on.has(option.id) ? 'green' : undefined} dimColor={!view.on.has(option.id)}> [{view.on.has(option.id) ? 'x' : ' '}] {option.label}</Text>
 				</Text>
 			))}
-			<Text dimColor>{answered === 'go' ? '  going ahead' : answered === 'stop' ? '  stopped; nothing was changed' : '  ↑/↓ move · space switches a step · Enter goes · Esc stops'}</Text>
+			<Text dimColor>{view.answered === 'go' ? '  going ahead' : view.answered === 'stop' ? '  stopped; nothing was changed' : '  ↑/↓ move · space switches a step · Enter goes · Esc stops'}</Text>
 		</Box>
 	);
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import {readdirSync} from 'node:fs';
+import path from 'node:path';
 import {test} from 'node:test';
 import {emptyHome, makeBin} from '../helpers/cli.js';
+import {makeTodoProject} from '../helpers/images.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {buildReleases, startReleaseServer} from '../helpers/release-server.js';
 import {openTerminal} from '../helpers/tmux.js';
@@ -37,10 +40,10 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 });
 
 test('NO_COLOR removes colour; a narrow terminal wraps without losing the recommendation', async () => {
-	const terminal = openTerminal(doctorCommand('', {PATH: makeBin({}), HOME: emptyHome(), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock'}), {width: 60, height: 80});
+	const terminal = openTerminal(doctorCommand('doctor', {PATH: makeBin({}), HOME: emptyHome(), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock'}), {width: 60, height: 80});
 	try {
 		const screen = await terminal.waitFor(/\[exit \d+\]/);
-		assert.match(screen, /step 1 of 6: doctor/);
+		assert.match(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
 		assert.match(screen, /Nothing can run a cluster here yet/);
 		assert.match(screen, /1\. /);
 		assert.match(screen, /\[exit 1\]/);
@@ -51,20 +54,30 @@ test('NO_COLOR removes colour; a narrow terminal wraps without losing the recomm
 	}
 });
 
-test('the wizard asks before installing; "y" installs with a live screen, in the same terminal', async () => {
+test('the wizard shows its plan after the checks; a step can be switched off; Enter runs it on one live screen', async () => {
 	const server = await startReleaseServer(buildReleases());
 	const home = emptyHome();
 	const bin = makeBin({real: ['docker', 'kubectl']});
-	const terminal = openTerminal(doctorCommand('', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url}), {width: 120, height: 80});
+	const root = makeTodoProject();
+	const terminal = openTerminal(`cd ${root} && ${doctorCommand('', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url})}`, {width: 120, height: 80});
 	try {
-		await terminal.waitFor(/\? Install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 now, without sudo\? \(Y\/n\)/);
-		terminal.keys('y');
-		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
-		assert.match(screen, /Install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 now, without sudo\? yes/);
-		assert.match(screen, /todo-deploy install → .*\/\.local\/share\/todo-deploy\/bin/);
-		assert.match(screen, /✔ helm 4\.1\.4 installed at [^(]*\/helm \(checksum verified,\s+runs:\s+v4\.1\.4\+g05fa379\)/);
-		assert.match(screen, /Next: minikube start --driver=docker/);
-		assert.match(screen, /\[exit 0\]/);
+		await terminal.waitFor(/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\. Go\?/);
+		assert.match(terminal.screen(), /› \[x\] install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 \(no sudo, checksum-verified\)/);
+		// Down to the load check, switched off.
+		for (let index = 0; index < 4; index++) {
+			terminal.press('Down');
+		}
+
+		terminal.keys(' ');
+		await terminal.waitFor(/\[ \] load check: 100 users for 30 s against p95 < 500 ms/);
+		terminal.press('Enter');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 60_000);
+		assert.match(screen, /✔ Install missing tools\s+minikube, helm, trivy installed \(checksums verified\)/);
+		assert.match(screen, /✖ Local cluster\s+minikube start --driver=docker --cpus=\d --memory=\d+mb failed/);
+		assert.match(screen, /- Load check\s+switched off in the plan/);
+		assert.match(screen, /Stopped at "Local cluster"\. The report says what was verified: \.todo-deploy\/report\.md/);
+		assert.match(screen, /\[exit 3\]/);
+		assert.deepEqual(readdirSync(path.join(home, '.local/share/todo-deploy/bin')).sort(), ['helm', 'minikube', 'trivy']);
 	} finally {
 		terminal.close();
 		await server.close();

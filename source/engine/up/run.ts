@@ -157,7 +157,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 			'load-check': `load check: ${request.verify.users} users for ${Math.round(request.verify.durationMs / 1000)} s against p95 < ${request.verify.targetP95Ms} ms`,
 		};
 		const answer = await request.confirmPlan({
-			summary: `${recommendation.target === 'existing-context' ? 'Deploy to the cluster that runs now' : `Start ${recommendation.command ?? 'a cluster'}`}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}.`,
+			summary: `${recommendation.target === 'existing-context' ? 'Use the cluster that runs now' : `Start a cluster (${recommendation.command ?? ''})`}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}.`,
 			skippable: skippableSteps.map(id => ({id, label: labels[id], on: !skip.has(id)})),
 		});
 		if (!answer.go) {
