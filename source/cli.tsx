@@ -40,8 +40,10 @@ Usage
   npx todo-deploy [command] [options]
 
 Commands
-  (none)     the wizard: checks this machine, offers to install what is
-             missing, then shows the next steps
+  (none), up the wizard: checks this machine, shows the plan, then installs,
+             starts a cluster, builds, loads, scans, lints, deploys, verifies
+             and writes .todo-deploy/report.md (--yes: no questions;
+             --skip install,scan,lint,verify,load-check)
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
   discover [DIR] [--backend DIR] [--frontend DIR] [--chart DIR] [--save]
@@ -77,6 +79,9 @@ Commands
              todo API (create, list, update, delete) and a load check (default
              100 users for 30 s against p95 < 500 ms); writes
              .todo-deploy/report.md
+  down [DIR] [-n NAMESPACE] [--release NAME] [--delete-namespace] [--delete-cluster]
+             uninstalls the release and its Secret; the namespace and the cluster
+             go too when asked, and only if todo-deploy created them
   lint [CHART] [-f values.yaml]...
              renders the chart with helm and finds what helm lint misses:
              broken ConfigMap/Secret references, Services that reach no pod,
@@ -274,6 +279,7 @@ type Command =
 	| ({readonly type: 'deploy'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly registry: string | undefined; readonly yes: boolean} & ReturnType<typeof deployOptions>)
 	| ({readonly type: 'verify'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly port: number} & ReturnType<typeof verifyOptions>)
 	| {readonly type: 'up'; readonly json: boolean; readonly help: boolean; readonly version: boolean; readonly root: string; readonly yes: boolean; readonly kind: string | undefined; readonly minikube: string | undefined; readonly skip: readonly Skippable[]; readonly mirror: string | undefined; readonly port: number; readonly images: ReturnType<typeof imagesOptions>; readonly deploy: ReturnType<typeof deployOptions>; readonly verify: ReturnType<typeof verifyOptions>}
+	| {readonly type: 'down'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly root: string; readonly namespace: string; readonly release: string; readonly context: string | undefined; readonly deleteNamespace: boolean; readonly deleteCluster: boolean}
 	| {readonly type: 'lint'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly chart: string | undefined; readonly valuesFiles: readonly string[]; readonly target: 'local' | 'registry'}
 	| {readonly type: 'install'; readonly json: boolean; readonly help: boolean; readonly version: undefined; readonly tools: readonly ToolName[]; readonly toolVersion: string | undefined; readonly dir: string | undefined; readonly mirror: string | undefined; readonly force: boolean; readonly timeoutSeconds: number};
 
@@ -397,6 +403,20 @@ function parseCommandLine(argv: readonly string[]): Command {
 			root: path.resolve(folders[0] ?? '.'), yes: parsed.values.yes, kind: parsed.values.kind, minikube: parsed.values.minikube, skip: skip as Skippable[], mirror: parsed.values.mirror ?? process.env['TODO_DEPLOY_MIRROR'],
 			port: Math.round(positive('port', parsed.values.port, '8000')),
 			images: imagesOptions(parsed.values), deploy: deployOptions(parsed.values), verify: verifyOptions(parsed.values),
+		};
+	}
+
+	if (first === 'down') {
+		const parsed = parseCommand(argv, {namespace: deploySpec.namespace, release: deploySpec.release, context: deploySpec.context, 'delete-namespace': {type: 'boolean', default: false}, 'delete-cluster': {type: 'boolean', default: false}});
+		if (parsed.positionals.length > 2) {
+			throw new UsageError(`down takes one project folder; got ${parsed.positionals.slice(1).join(' ')}.`);
+		}
+
+		checkName(parsed.values.release, parsed.values.namespace);
+		return {
+			type: 'down', json: parsed.values.json, help: parsed.values.help, version: undefined, root: path.resolve(parsed.positionals[1] ?? '.'),
+			namespace: parsed.values.namespace, release: parsed.values.release, context: parsed.values.context,
+			deleteNamespace: parsed.values['delete-namespace'], deleteCluster: parsed.values['delete-cluster'],
 		};
 	}
 
@@ -558,6 +578,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 	if (options.type === 'up') {
 		return up(options, mode);
+	}
+
+	if (options.type === 'down') {
+		return down(options, mode);
 	}
 
 	return doctor(mode);
@@ -1073,6 +1097,48 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 		secrets: exitCodes.fixFirst, release: exitCodes.deploy, helm: exitCodes.deploy, rollout: exitCodes.rollout, reach: exitCodes.environment, health: exitCodes.verify, smoke: exitCodes.verify, load: exitCodes.verify,
 	};
 	return result.failedStep ? byStep[result.failedStep] ?? exitCodes.fixFirst : exitCodes.ok;
+}
+
+async function down(options: Extract<Command, {type: 'down'}>, mode: Mode): Promise<number> {
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const [{connectCluster, ClusterError}, {runDown, downSteps}, {readCreatedCluster}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
+		import('./adapters/cluster.js'),
+		import('./engine/down/run.js'),
+		import('./engine/report/run.js'),
+		import('./engine/flow/reducer.js'),
+		import('./render/flow-plain.js'),
+	]);
+	let cluster;
+	try {
+		cluster = await connectCluster(system, {context: options.context, namespace: options.namespace});
+	} catch (error) {
+		process.stderr.write(`todo-deploy: ${error instanceof ClusterError ? error.message : `the cluster could not be reached: ${error instanceof Error ? error.message : String(error)}`}\n`);
+		return exitCodes.environment;
+	}
+
+	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+	flow.dispatch({type: 'flow/planned', title: `down ${options.release} in ${options.namespace} (${cluster.context})`, steps: downSteps});
+	const started = Date.now();
+	const request = {release: options.release, namespace: options.namespace, context: options.context, deleteNamespace: options.deleteNamespace, deleteCluster: options.deleteCluster, created: await readCreatedCluster(options.root)};
+	let ok: boolean;
+	const finish = () => flow.dispatch({type: 'flow/finished', outcome: {type: ok ? 'succeeded' : 'failed', message: ok ? `${options.release} is gone from ${options.namespace}.` : 'Not everything was removed; the failed step says what is left.', durationMs: Date.now() - started}});
+	if (mode === 'interactive') {
+		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
+		const app = render(<FlowApp store={flow} onAnswer={() => undefined}/>, {exitOnCtrlC: true});
+		ok = await runDown(system, cluster, flow, request);
+		finish();
+		await app.waitUntilExit();
+	} else {
+		const unsubscribe = mode === 'plain' ? renderFlowPlain(flow, text => process.stdout.write(text), text => process.stderr.write(text)) : () => undefined;
+		ok = await runDown(system, cluster, flow, request);
+		finish();
+		unsubscribe();
+		if (mode === 'json') {
+			await writeOut(`${JSON.stringify({removed: ok, steps: flow.getState().steps}, null, 2)}\n`);
+		}
+	}
+
+	return ok ? exitCodes.ok : exitCodes.fixFirst;
 }
 
 async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {

@@ -39,6 +39,12 @@ export type Cluster = {
 	ensureNamespace(): Promise<boolean>;
 	/** The Secret's values as text, or undefined when there is no such Secret. */
 	readSecret(name: string): Promise<Record<string, string> | undefined>;
+	/** Deletes a Secret; false when there was none. */
+	deleteSecret(name: string): Promise<boolean>;
+	/** The namespace's labels, or undefined when there is no such namespace. */
+	namespaceLabels(): Promise<Record<string, string> | undefined>;
+	/** Deletes the namespace and everything in it. */
+	deleteNamespace(): Promise<void>;
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
@@ -89,7 +95,7 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,
 	// typed copy of every object (as the informer keeps) doubles the memory for thousands of pods.
 	// A GET with the kubeconfig's credentials and TLS settings, through undici as client-node does.
-	const authorisedFetch = async (url: string, signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' = 'GET', body?: unknown) => {
+	const authorisedFetch = async (url: string, signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET', body?: unknown) => {
 		const context = new client.RequestContext(url, client.HttpMethod[method]);
 		await kc.applySecurityAuthentication(context);
 		const undici = await import('undici');
@@ -141,6 +147,36 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			}
 
 			return created.ok;
+		},
+		async deleteSecret(name) {
+			const response = await authorisedFetch(secretPath(name), AbortSignal.timeout(30_000), 'DELETE');
+			if (response.status === 404) {
+				return false;
+			}
+
+			if (!response.ok) {
+				throw await failure(response, `deleting the Secret ${name}`);
+			}
+
+			return true;
+		},
+		async namespaceLabels() {
+			const response = await authorisedFetch(`${server}/api/v1/namespaces/${namespace}`, AbortSignal.timeout(30_000));
+			if (response.status === 404) {
+				return undefined;
+			}
+
+			if (!response.ok) {
+				throw await failure(response, `reading the namespace ${namespace}`);
+			}
+
+			return ((await response.json()) as {metadata?: {labels?: Record<string, string>}}).metadata?.labels ?? {};
+		},
+		async deleteNamespace() {
+			const response = await authorisedFetch(`${server}/api/v1/namespaces/${namespace}`, AbortSignal.timeout(30_000), 'DELETE');
+			if (!response.ok && response.status !== 404) {
+				throw await failure(response, `deleting the namespace ${namespace}`);
+			}
 		},
 		async readSecret(name) {
 			const response = await authorisedFetch(secretPath(name), AbortSignal.timeout(30_000));

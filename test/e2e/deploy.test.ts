@@ -137,3 +137,25 @@ test('no cluster: exit 3 with what to do', async () => {
 	assert.equal(result.code, 3);
 	assert.match(result.stderr, /no kubeconfig .*start a cluster first/);
 });
+
+test('down: the release and its Secret go; the namespace only when asked and only if todo-deploy made it; never a cluster it did not start', async () => {
+	const root = makeTodoProject();
+	assert.equal((await runCli(['deploy', root, '-n', 'gone', ...helmArgs], {env: env(), timeoutMs: 60_000})).code, 0);
+	const down = await runCli(['down', root, '-n', 'gone', '--delete-namespace'], {env: env(), timeoutMs: 60_000});
+	assert.equal(down.code, 0, down.stdout + down.stderr);
+	assert.match(down.stdout, /^✔ Helm release: uninstalled todo \(it had 1 revision\)/m);
+	assert.match(down.stdout, /^✔ Secret: deleted todo-todo-app-app-secrets/m);
+	assert.match(down.stdout, /^✔ Namespace: deleted gone and what was left in it/m);
+	assert.match(down.stdout, /^- Cluster: skipped \(kept\)/m);
+	assert.equal(cluster.get('Namespace', undefined, 'gone'), undefined);
+	await assert.rejects(helm('status', 'todo', '-n', 'gone'), /release: not found/);
+
+	// A namespace someone else made stays, and so does a cluster todo-deploy did not start.
+	cluster.put({kind: 'Namespace', metadata: {name: 'theirs'}, status: {phase: 'Active'}});
+	const theirs = await runCli(['down', root, '-n', 'theirs', '--delete-namespace', '--delete-cluster'], {env: env(), timeoutMs: 60_000});
+	assert.equal(theirs.code, 1);
+	assert.match(theirs.stdout, /^✔ Helm release: no release todo in theirs/m);
+	assert.match(theirs.stdout, /^✖ Namespace: theirs was not created by todo-deploy, so it stays\.\n {2}fix: Delete it yourself if nothing else lives there: kubectl delete namespace theirs/m);
+	assert.match(theirs.stdout, /^✖ Cluster: todo-deploy did not start this cluster, so it stays\./m);
+	assert.ok(cluster.get('Namespace', undefined, 'theirs'));
+});

@@ -37,3 +37,39 @@ export async function recordSection(root: string, name: SectionName, section: Om
 	await writeAtomically(report, renderReport(next));
 	return report;
 }
+
+export type CreatedCluster = {readonly type: 'kind' | 'minikube'; readonly name: string; readonly command: string; readonly at: string};
+
+/** Remembers a cluster todo-deploy started, so `down --delete-cluster` removes only what it made. */
+export async function recordCreatedCluster(root: string, cluster: Omit<CreatedCluster, 'at'>): Promise<void> {
+	await mkdir(reportDir(root), {recursive: true});
+	await writeAtomically(path.join(reportDir(root), 'cluster.json'), `${JSON.stringify({...cluster, at: new Date().toISOString()}, null, 2)}\n`);
+}
+
+export async function readCreatedCluster(root: string): Promise<CreatedCluster | undefined> {
+	const text = await readFile(path.join(reportDir(root), 'cluster.json'), 'utf8').catch(() => undefined);
+	try {
+		return text ? JSON.parse(text) as CreatedCluster : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The cluster a start command makes: kind's --name (default "kind"), minikube's -p (default "minikube"). */
+export function clusterFromCommand(command: string): Omit<CreatedCluster, 'at'> | undefined {
+	const words = command.split(/\s+/);
+	const value = (flags: readonly string[]) => {
+		const index = words.findIndex(word => flags.includes(word));
+		return index === -1 ? undefined : words[index + 1];
+	};
+
+	if (words[0] === 'kind' && words[1] === 'create') {
+		return {type: 'kind', name: value(['--name', '-n']) ?? 'kind', command};
+	}
+
+	if (words[0] === 'minikube' && words.includes('start')) {
+		return {type: 'minikube', name: value(['-p', '--profile']) ?? 'minikube', command};
+	}
+
+	return undefined;
+}

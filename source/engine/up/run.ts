@@ -24,6 +24,7 @@ import {createStore, type Store} from '../store.js';
 import type {InstallAction} from '../tools/actions.js';
 import {runInstall} from '../tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from '../tools/reducer.js';
+import {clusterFromCommand, recordCreatedCluster} from '../report/run.js';
 import {runVerify, verifySteps, type VerifyRequest, type VerifyResult} from '../verify/run.js';
 
 import {skippableSteps, type Skippable} from './skips.js';
@@ -220,6 +221,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 			const output = `${started.stderr}\n${started.stdout}`.trim().split('\n');
 			clusterStep.failed(`${command} failed: ${output.at(-1) ?? ''}`, 'todo-deploy doctor explains what the machine lacks; the lines below are the tool\'s own.', output.slice(-8));
 			return stop('cluster', 'no cluster');
+		}
+
+		const created = clusterFromCommand(command);
+		if (created) {
+			await recordCreatedCluster(request.root, created);
 		}
 	}
 

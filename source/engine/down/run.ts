@@ -1,0 +1,99 @@
+// down: the release, todo-deploy's Secret, and (when asked) the namespace and the cluster todo-deploy
+// created; what todo-deploy did not create is named, never deleted.
+import type {Cluster} from '../../adapters/cluster.js';
+import {releaseHistory, runHelm} from '../../adapters/helm.js';
+import type {System} from '../../adapters/system.js';
+import {secretNameOf} from '../deploy/run.js';
+import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowState} from '../flow/reducer.js';
+import type {CreatedCluster} from '../report/run.js';
+import type {Store} from '../store.js';
+
+export const downSteps = [
+	{id: 'release', title: 'Helm release'},
+	{id: 'secret', title: 'Secret'},
+	{id: 'namespace', title: 'Namespace'},
+	{id: 'cluster', title: 'Cluster'},
+] as const;
+
+export type DownRequest = {
+	readonly release: string;
+	readonly namespace: string;
+	readonly context: string | undefined;
+	readonly deleteNamespace: boolean;
+	readonly deleteCluster: boolean;
+	readonly created: CreatedCluster | undefined;
+};
+
+export async function runDown(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, request: DownRequest): Promise<boolean> {
+	const step = (id: string, status: StepStatus) => flow.dispatch({type: 'flow/step', id, status});
+	const timed = async (id: string, detail: string, work: () => Promise<{ok: boolean; text: string; fix?: string}>) => {
+		const startedAt = Date.now();
+		step(id, {type: 'running', detail, startedAt});
+		try {
+			const result = await work();
+			step(id, result.ok ? {type: 'done', summary: result.text, durationMs: Date.now() - startedAt} : {type: 'failed', message: result.text, fix: result.fix, evidence: [], durationMs: Date.now() - startedAt});
+			return result.ok;
+		} catch (error) {
+			step(id, {type: 'failed', message: error instanceof Error ? error.message : String(error), fix: undefined, evidence: [], durationMs: Date.now() - startedAt});
+			return false;
+		}
+	};
+
+	const helm = await system.which('helm');
+	const releaseOk = await timed('release', `helm uninstall ${request.release}`, async () => {
+		if (!helm) {
+			return {ok: false, text: 'Helm is not installed.', fix: 'npx todo-deploy install helm'};
+		}
+
+		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
+		if (!history) {
+			return {ok: true, text: `no release ${request.release} in ${request.namespace}`};
+		}
+
+		const result = await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 180_000);
+		return result.exitCode === 0 ? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`} : {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
+	});
+	const secretOk = await timed('secret', secretNameOf(request.release), async () => ({ok: true, text: await cluster.deleteSecret(secretNameOf(request.release)) ? `deleted ${secretNameOf(request.release)}` : 'there was none'}));
+	let namespaceOk = true;
+	if (request.deleteNamespace) {
+		namespaceOk = await timed('namespace', request.namespace, async () => {
+			const labels = await cluster.namespaceLabels();
+			if (!labels) {
+				return {ok: true, text: `${request.namespace} is already gone`};
+			}
+
+			if (labels['app.kubernetes.io/managed-by'] !== 'todo-deploy') {
+				return {ok: false, text: `${request.namespace} was not created by todo-deploy, so it stays.`, fix: `Delete it yourself if nothing else lives there: kubectl delete namespace ${request.namespace}`};
+			}
+
+			await cluster.deleteNamespace();
+			return {ok: true, text: `deleted ${request.namespace} and what was left in it`};
+		});
+	} else {
+		step('namespace', {type: 'skipped', reason: `kept (--delete-namespace removes ${request.namespace})`});
+	}
+
+	let clusterOk = true;
+	if (request.deleteCluster) {
+		clusterOk = await timed('cluster', 'the cluster todo-deploy started', async () => {
+			const created = request.created;
+			if (!created) {
+				return {ok: false, text: 'todo-deploy did not start this cluster, so it stays.', fix: 'Delete it yourself: kind delete cluster --name NAME, or minikube delete -p PROFILE'};
+			}
+
+			const tool = await system.which(created.type);
+			if (!tool) {
+				return {ok: false, text: `${created.type} is not installed any more.`, fix: `npx todo-deploy install ${created.type}`};
+			}
+
+			const args = created.type === 'kind' ? ['delete', 'cluster', '--name', created.name] : ['delete', '-p', created.name];
+			const result = await system.run(tool, args, {timeoutMs: 10 * 60_000});
+			return result.exitCode === 0 ? {ok: true, text: `${created.type} ${created.type === 'kind' ? 'cluster' : 'profile'} "${created.name}" deleted`} : {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? `${created.type} delete failed`};
+		});
+	} else {
+		step('cluster', {type: 'skipped', reason: request.created ? `kept (--delete-cluster removes the ${request.created.type} cluster "${request.created.name}" todo-deploy started)` : 'kept'});
+	}
+
+	return releaseOk && secretOk && namespaceOk && clusterOk;
+}

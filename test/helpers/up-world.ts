@@ -1,0 +1,98 @@
+// Everything `todo-deploy up` meets on a machine with Docker and kind, made here: the simulated API
+// server behind a kind-named context, a real "kind node" container, the kind and Trivy stand-ins,
+// the real helm and kubectl, and a simulated kubelet that runs the backend pod's image for real on
+// loopback (ready when its /ready answers). Used by the up tests, the benchmark and `npm run demo`.
+import {execFileSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
+import {startController} from '../sim/controller.js';
+import {makeBin, tempDir} from './cli.js';
+import {ensureBaseImage} from './images.js';
+import {realKubeTool} from './kube-tools.js';
+import {kindScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+
+export type UpWorld = {
+	readonly cluster: SimulatedCluster;
+	readonly clusterName: string;
+	readonly appPort: number;
+	readonly appUrl: string;
+	/** PATH, HOME, KUBECONFIG and the Trivy stand-in's reports: the environment to run todo-deploy in. */
+	env(extra?: Record<string, string>): Record<string, string>;
+	stop(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise(resolve => server.close(resolve));
+	return port;
+}
+
+export async function startUpWorld(clusterName = `up${process.pid}`): Promise<UpWorld> {
+	ensureBaseImage();
+	// Something listening where the database would be: the backend's /ready connects to it.
+	const database = net.createServer(socket => socket.end());
+	await new Promise<void>(resolve => {
+		database.listen(0, '127.0.0.1', resolve);
+	});
+	const databasePort = (database.address() as net.AddressInfo).port;
+	const appPort = await freePort();
+	const kubeconfig = path.join(tempDir('sim'), 'kubeconfig');
+	const cluster = await startSimulatedCluster({kubeconfigPath: kubeconfig});
+	writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: kind-${clusterName}`));
+	const node = startKindNode(clusterName);
+	const containers = new Set<string>();
+	const removeContainers = () => {
+		for (const name of containers) {
+			execFileSync('docker', ['rm', '-f', name], {stdio: 'ignore'});
+		}
+
+		containers.clear();
+	};
+
+	const stopController = startController(cluster, async pod => {
+		const image = pod.images[0] ?? '';
+		if (!image.startsWith('todo-backend:')) {
+			return {type: 'ready'};
+		}
+
+		// One backend at a time on the port: a new revision's pod replaces the old container.
+		removeContainers();
+		const name = `todo-deploy-backend-${process.pid}-${Date.now()}`;
+		execFileSync('docker', ['run', '-d', '--rm', '--network', 'host', '--name', name, '-e', `PORT=${appPort}`, '-e', `DATABASE_URL=postgresql://todo:x@127.0.0.1:${databasePort}/todo`, image]);
+		containers.add(name);
+		// As the readiness probe does: ready once /ready answers 200.
+		const deadline = Date.now() + 30_000;
+		while (Date.now() < deadline) {
+			if (await fetch(`http://127.0.0.1:${appPort}/ready`).then(response => response.ok, () => false)) {
+				return {type: 'ready'};
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+
+		return {type: 'not-ready', message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`};
+	});
+	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {kind: kindScript(), trivy: trivyScript}});
+	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
+	const home = tempDir('home');
+	return {
+		cluster,
+		clusterName,
+		appPort,
+		appUrl: `http://127.0.0.1:${appPort}`,
+		env: (extra = {}) => ({PATH: bin, HOME: home, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'), ...extra}),
+		async stop() {
+			stopController();
+			removeContainers();
+			node.stop();
+			await cluster.close();
+			await new Promise(resolve => database.close(resolve));
+		},
+	};
+}
