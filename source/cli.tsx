@@ -851,8 +851,13 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	const interactive = mode === 'interactive';
 	const questions = questioner(flow);
 	flow.dispatch({type: 'flow/planned', title: `deploy ${options.release} → ${options.namespace} in ${cluster.context}`, steps: deploySteps});
+	const chart = await chartFor(options.root, options.chart, project.chart);
+	const [{digestFolder}, {readDeployMemory, writeDeployMemory}, {createHash}] = await Promise.all([import('./adapters/build-context.js'), import('./engine/report/run.js'), import('node:crypto')]);
+	const memoryKey = `${cluster.context}/${options.namespace}/${options.release}`;
 	const request = {
-		chart: await chartFor(options.root, options.chart, project.chart),
+		chart,
+		chartDigest: createHash('sha256').update(JSON.stringify([await digestFolder(chart), await Promise.all(options.valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')))])).digest('hex'),
+		previous: await readDeployMemory(options.root, memoryKey),
 		release: options.release,
 		namespace: options.namespace,
 		context: options.context,
@@ -893,6 +898,10 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		result = await runDeploy(system, cluster, flow, status, request);
 		finish(result);
 		unsubscribe();
+	}
+
+	if (result.ready && result.fingerprint && result.revision !== undefined && !Number.isNaN(result.revision)) {
+		await writeDeployMemory(options.root, memoryKey, {fingerprint: result.fingerprint, revision: result.revision});
 	}
 
 	const state = flow.getState();

@@ -162,3 +162,21 @@ export async function digestFiles(dir: string, names: readonly string[]): Promis
 
 	return hash.digest('hex');
 }
+
+/** sha256 over every file under a folder (a chart: small), names and contents. */
+export async function digestFolder(dir: string): Promise<string> {
+	const names: string[] = [];
+	const walk = async (relative: string): Promise<void> => {
+		for (const entry of await readdir(path.join(dir, relative), {withFileTypes: true})) {
+			const name = relative ? `${relative}/${entry.name}` : entry.name;
+			if (entry.isDirectory()) {
+				await walk(name);
+			} else {
+				names.push(name);
+			}
+		}
+	};
+
+	await walk('');
+	return digestFiles(dir, names);
+}

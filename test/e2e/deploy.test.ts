@@ -71,11 +71,18 @@ test('deploy: secrets through the API, helm upgrade --install with the content t
 		assert.ok(!first.stdout.includes(value) && !first.stderr.includes(value), 'no secret value on screen');
 	}
 
-	// The second deploy keeps the database password the database was started with.
-	const second = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	// Nothing changed: the passwords stay, and helm is not run again.
+	const same = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	assert.equal(same.code, 0, same.stdout + same.stderr);
+	assert.match(same.stdout, /database password kept from the cluster; auth secret kept from the cluster/);
+	assert.match(same.stdout, /^✔ helm upgrade --install: revision 1 already has this chart, these images and values: helm not run/m);
+	assert.match(same.stdout, /^✔ Rollout: 3 pods ready/m);
+
+	// A changed value is an upgrade; the database password the database was started with stays.
+	const second = await runCli(['deploy', root, '-n', 'demo', '--set', 'backend.replicas=1', ...helmArgs], {env: env(), timeoutMs: 120_000});
 	assert.equal(second.code, 0, second.stdout + second.stderr);
-	assert.match(second.stdout, /database password kept from the cluster; auth secret kept from the cluster/);
 	assert.match(second.stdout, /^✔ Helm release: upgrade of todo from revision 1 \(deployed\)/m);
+	assert.match(second.stdout, /^✔ helm upgrade --install: revision 2 deployed/m);
 	assert.equal(secretValues('demo', 'todo-todo-app-app-secrets')['DATABASE_PASSWORD'], secret['DATABASE_PASSWORD']);
 	const history = JSON.parse(await helm('history', 'todo', '-n', 'demo', '-o', 'json')) as Array<{revision: number; status: string}>;
 	assert.deepEqual(history.map(entry => entry.status), ['superseded', 'deployed']);

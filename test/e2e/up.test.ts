@@ -62,7 +62,9 @@ test('up --yes: from the sources to a verified deployment and a truthful report;
 	assert.equal(second.code, 0, second.stdout + second.stderr);
 	assert.match(second.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} up to date, already loaded; todo-frontend:git-[0-9a-f]{12} up to date, already loaded/m);
 	assert.match(second.stdout, /^✔ Secrets: .*database password kept from the cluster/m);
-	assert.match(second.stdout, /^✔ helm upgrade --install: revision 2 deployed/m);
+	assert.match(second.stdout, /^✔ helm upgrade --install: revision 1 already has this chart, these images and values: helm not run/m);
+	assert.match(second.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
+	assert.match(second.stdout, /^✔ Load check: 20 users for 2 s: .*\(measured [^;]*; nothing was deployed since, so not measured again\)/m);
 });
 
 test('up stops before deploying an image that fails the scan gate, and says so in the report', async () => {

@@ -1,5 +1,6 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
+import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
 import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
@@ -41,6 +42,13 @@ export type DeployRequest = {
 	readonly onFailure: FailureChoice | ((question: string) => Promise<FailureChoice>);
 	/** Clear a release stuck in pending-* before deploying. */
 	readonly recover: boolean;
+	/**
+	 * What the last deploy from here installed: when the release is still at that revision, deployed,
+	 * and the chart, values and secrets are the same (the fingerprint), helm is not run again.
+	 */
+	readonly previous?: {readonly fingerprint: string; readonly revision: number} | undefined;
+	/** The same chart, values and secrets give the same fingerprint (computed by the caller from the chart's files). */
+	readonly chartDigest?: string | undefined;
 	readonly signal?: AbortSignal | undefined;
 };
 
@@ -50,6 +58,9 @@ export type DeployResult = {
 	readonly secrets: ReadonlyArray<Omit<ResolvedSecret, 'value'>>;
 	readonly report: StatusReport | undefined;
 	readonly kept: 'kept' | 'rolled-back' | 'uninstalled' | undefined;
+	/** The fingerprint of what is installed, and whether helm ran this time. */
+	readonly fingerprint: string | undefined;
+	readonly unchanged: boolean;
 };
 
 const chartName = 'todo-app';
@@ -145,7 +156,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		}
 	};
 
-	const result = (fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, revision: undefined, secrets: [], report: undefined, kept: undefined, ...fields});
+	const result = (fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, revision: undefined, secrets: [], report: undefined, kept: undefined, fingerprint: undefined, unchanged: false, ...fields});
 	const secretName = secretNameOf(request.release);
 
 	// 1. Secrets: resolved, then sent to the API as a Secret's body.
@@ -231,11 +242,20 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	}
 
 	const firstInstall = state === undefined || state.lastDeployed === undefined;
+	const helmPath = helm;
 	releaseStep.done(firstInstall ? `first install of ${request.release} into ${request.namespace}` : `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'})`);
 
 	// 3. helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
 	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
 	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
+	const fingerprint = request.chartDigest ? createHash('sha256').update(JSON.stringify([request.chartDigest, request.release, request.namespace, sets, request.valuesFiles, request.helmArgs, createHash('sha256').update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? '']))).digest('hex')])).digest('hex') : undefined;
+	const previous = request.previous;
+	if (fingerprint && previous && previous.fingerprint === fingerprint && state?.status === 'deployed' && state.revision === previous.revision) {
+		helmStep.done(`revision ${previous.revision} already has this chart, these images and values: helm not run`);
+		return watchRollout(previous.revision, fingerprint, true);
+	}
+
 	const upgrade = await runHelm(system, helm, [
 		'upgrade', '--install', request.release, request.chart, '--namespace', request.namespace,
 		'--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...sets, ...request.valuesFiles.flatMap(file => ['--values', file]), ...request.helmArgs,
@@ -249,79 +269,82 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 
 	const revision = Number(/^REVISION: (\d+)/m.exec(upgrade.stdout)?.[1] ?? Number.NaN);
 	helmStep.done(`revision ${Number.isNaN(revision) ? '?' : revision} ${/^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1] ?? 'applied'}`);
+	return watchRollout(revision, fingerprint, false);
 
 	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
-	const rolloutStep = running('rollout', 'waiting for the pods');
-	const where = {context: cluster.context, namespace: request.namespace};
-	let report: StatusReport;
-	try {
-		await loadSnapshot(cluster, status);
-		report = statusReport(status.getState(), where);
-	} catch (error) {
-		rolloutStep.failed(`The pods could not be listed: ${error instanceof Error ? error.message : String(error)}`, undefined);
-		return result({secrets: publicSecrets, revision});
-	}
-
-	const stop = followCluster(cluster, status);
-	const started = Date.now();
-	const outcome = await new Promise<'ready' | 'timeout' | 'cancelled'>(resolve => {
-		let settled = false;
-		const finish = (value: 'ready' | 'timeout' | 'cancelled') => {
-			if (!settled) {
-				settled = true;
-				unsubscribe();
-				clearTimeout(timer);
-				clearInterval(ticker);
-				resolve(value);
-			}
-		};
-
-		const check = () => {
+	async function watchRollout(revision: number, fingerprint: string | undefined, unchanged: boolean): Promise<DeployResult> {
+		const rolloutStep = running('rollout', 'waiting for the pods');
+		const where = {context: cluster.context, namespace: request.namespace};
+		let report: StatusReport;
+		try {
+			await loadSnapshot(cluster, status);
 			report = statusReport(status.getState(), where);
-			const readyPods = report.pods.filter(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed').length;
-			const waiting = report.pods.find(row => row.diagnosis.state === 'failing') ?? report.pods.find(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
-			step('rollout', {type: 'running', detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`, startedAt: started});
-			if (ready(report)) {
-				finish('ready');
-			}
-		};
+		} catch (error) {
+			rolloutStep.failed(`The pods could not be listed: ${error instanceof Error ? error.message : String(error)}`, undefined);
+			return result({secrets: publicSecrets, revision});
+		}
 
-		const unsubscribe = status.subscribe(check);
-		const timer = setTimeout(() => finish('timeout'), request.timeoutMs);
-		const ticker = setInterval(check, 1000);
-		request.signal?.addEventListener('abort', () => finish('cancelled'), {once: true});
-		check();
-	});
-	stop();
+		const stop = followCluster(cluster, status);
+		const started = Date.now();
+		const outcome = await new Promise<'ready' | 'timeout' | 'cancelled'>(resolve => {
+			let settled = false;
+			const finish = (value: 'ready' | 'timeout' | 'cancelled') => {
+				if (!settled) {
+					settled = true;
+					unsubscribe();
+					clearTimeout(timer);
+					clearInterval(ticker);
+					resolve(value);
+				}
+			};
 
-	if (outcome === 'ready') {
-		rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
-		return result({ready: true, secrets: publicSecrets, revision, report});
+			const check = () => {
+				report = statusReport(status.getState(), where);
+				const readyPods = report.pods.filter(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed').length;
+				const waiting = report.pods.find(row => row.diagnosis.state === 'failing') ?? report.pods.find(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+				step('rollout', {type: 'running', detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`, startedAt: started});
+				if (ready(report)) {
+					finish('ready');
+				}
+			};
+
+			const unsubscribe = status.subscribe(check);
+			const timer = setTimeout(() => finish('timeout'), request.timeoutMs);
+			const ticker = setInterval(check, 1000);
+			request.signal?.addEventListener('abort', () => finish('cancelled'), {once: true});
+			check();
+		});
+		stop();
+
+		if (outcome === 'ready') {
+			rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
+			return result({ready: true, secrets: publicSecrets, revision, report, fingerprint, unchanged});
+		}
+
+		const evidence = problemLines(report);
+		const failing = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+		rolloutStep.failed(
+			outcome === 'cancelled' ? 'Cancelled while the pods were starting.' : `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
+			failing[0]?.diagnosis.fix,
+			evidence,
+		);
+
+		// The release stays, or goes: a first install is removed, an upgrade rolled back.
+		const question = firstInstall
+			? `Remove the failed first install (helm uninstall ${request.release})? No keeps the pods for troubleshooting.`
+			: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
+		const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
+		if (choice === 'keep') {
+			flow.dispatch({type: 'flow/note', text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`});
+			return result({secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
+		}
+
+		const undo = firstInstall
+			? await runHelm(system, helmPath, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000)
+			: await runHelm(system, helmPath, ['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace], request.context, 5 * 60_000);
+		flow.dispatch({type: 'flow/note', text: undo.exitCode === 0
+			? (firstInstall ? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.` : `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`)
+			: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`});
+		return result({secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
 	}
-
-	const evidence = problemLines(report);
-	const failing = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
-	rolloutStep.failed(
-		outcome === 'cancelled' ? 'Cancelled while the pods were starting.' : `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
-		failing[0]?.diagnosis.fix,
-		evidence,
-	);
-
-	// The release stays, or goes: a first install is removed, an upgrade rolled back.
-	const question = firstInstall
-		? `Remove the failed first install (helm uninstall ${request.release})? No keeps the pods for troubleshooting.`
-		: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
-	const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
-	if (choice === 'keep') {
-		flow.dispatch({type: 'flow/note', text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`});
-		return result({secrets: publicSecrets, revision, report, kept: 'kept'});
-	}
-
-	const undo = firstInstall
-		? await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000)
-		: await runHelm(system, helm, ['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace], request.context, 5 * 60_000);
-	flow.dispatch({type: 'flow/note', text: undo.exitCode === 0
-		? (firstInstall ? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.` : `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`)
-		: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`});
-	return result({secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
 }

@@ -73,3 +73,29 @@ export function clusterFromCommand(command: string): Omit<CreatedCluster, 'at'> 
 
 	return undefined;
 }
+
+export type DeployMemory = {readonly fingerprint: string; readonly revision: number};
+
+/** What the last deploy from this project installed, per context, namespace and release. */
+export async function readDeployMemory(root: string, key: string): Promise<DeployMemory | undefined> {
+	const text = await readFile(path.join(reportDir(root), 'deploys.json'), 'utf8').catch(() => undefined);
+	try {
+		return text ? (JSON.parse(text) as Record<string, DeployMemory>)[key] : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function writeDeployMemory(root: string, key: string, memory: DeployMemory): Promise<void> {
+	await mkdir(reportDir(root), {recursive: true});
+	const file = path.join(reportDir(root), 'deploys.json');
+	const text = await readFile(file, 'utf8').catch(() => '{}');
+	let all: Record<string, DeployMemory> = {};
+	try {
+		all = JSON.parse(text) as Record<string, DeployMemory>;
+	} catch {
+		// Damaged: start over.
+	}
+
+	await writeAtomically(file, `${JSON.stringify({...all, [key]: memory}, null, 2)}\n`);
+}

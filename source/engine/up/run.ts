@@ -2,8 +2,10 @@
 // lint, deploy, verify, report. Each part is the same engine its own command runs; this file only
 // orders them, maps their progress onto the flow's rows, and stops before deploying anything that
 // did not build or did not pass the scan gate.
-import {mkdir, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {digestFolder} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {System} from '../../adapters/system.js';
 import type {DoctorAction} from '../doctor/actions.js';
@@ -24,8 +26,9 @@ import {createStore, type Store} from '../store.js';
 import type {InstallAction} from '../tools/actions.js';
 import {runInstall} from '../tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from '../tools/reducer.js';
-import {clusterFromCommand, recordCreatedCluster} from '../report/run.js';
+import {clusterFromCommand, readDeployMemory, readReportState, recordCreatedCluster, writeDeployMemory} from '../report/run.js';
 import {runVerify, verifySteps, type VerifyRequest, type VerifyResult} from '../verify/run.js';
+import type {LoadSummary} from '../verify/stats.js';
 
 import {skippableSteps, type Skippable} from './skips.js';
 
@@ -326,10 +329,16 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		lint.done(`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`);
 	}
 
-	// 6. deploy
+	// 6. deploy (helm is not run again for the same chart, images, values and secrets)
 	const {sets, ...deployRequest} = request.deploy;
-	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, chart: request.chart, values: {...values, ...sets}, signal: request.signal});
+	const memoryKey = `${cluster.context}/${request.deploy.namespace}/${request.deploy.release}`;
+	const chartDigest = createHash('sha256').update(JSON.stringify([await digestFolder(request.chart), await Promise.all(request.deploy.valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')))])).digest('hex');
+	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal});
 	result.deploy = deployed;
+	if (deployed.ready && deployed.fingerprint && deployed.revision !== undefined && !Number.isNaN(deployed.revision)) {
+		await writeDeployMemory(request.root, memoryKey, {fingerprint: deployed.fingerprint, revision: deployed.revision});
+	}
+
 	await request.record('deploy', deployed.ready ? 'verified' : 'failed', {release: request.deploy.release, namespace: request.deploy.namespace, context: cluster.context, ready: deployed.ready, revision: deployed.revision ?? null, kept: deployed.kept ?? null, secrets: deployed.secrets, pods: deployed.report?.pods.map(row => ({name: row.name, ready: row.ready, status: row.status, probes: row.probes, diagnosis: row.diagnosis})) ?? []});
 	if (!deployed.ready) {
 		const failed = flow.getState().steps.find(step => step.status.type === 'failed');
@@ -343,9 +352,16 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		return finish();
 	}
 
-	const verified = await runVerify(system, flow, {...request.verify, namespace: request.deploy.namespace, release: request.deploy.release, context: request.deploy.context, minikubeProfile: target.type === 'minikube' ? target.profile : undefined, load: !skip.has('load-check'), signal: request.signal});
+	// A passing load check of exactly this deployment is not measured again.
+	const loadSettings = {users: request.verify.users, durationMs: request.verify.durationMs, targetP95Ms: request.verify.targetP95Ms, path: request.verify.loadPath, url: request.verify.url ?? null};
+	const earlier = (await readReportState(request.root)).sections.verify;
+	const earlierData = earlier?.data as {fingerprint?: string; loadSettings?: unknown; load?: LoadSummary; passed?: boolean} | undefined;
+	const reuseLoad = earlier && earlierData?.load && deployed.unchanged && earlier.status === 'verified' && earlierData.fingerprint === deployed.fingerprint && earlierData.load.passed && JSON.stringify(earlierData.loadSettings) === JSON.stringify(loadSettings)
+		? {summary: earlierData.load, at: earlier.at}
+		: undefined;
+	const verified = await runVerify(system, flow, {...request.verify, namespace: request.deploy.namespace, release: request.deploy.release, context: request.deploy.context, minikubeProfile: target.type === 'minikube' ? target.profile : undefined, load: !skip.has('load-check'), reuseLoad, signal: request.signal});
 	result.verify = verified;
-	await request.record('verify', verified.passed ? 'verified' : 'failed', verified);
+	await request.record('verify', verified.passed ? 'verified' : 'failed', {...verified, fingerprint: deployed.fingerprint, loadSettings, loadMeasuredAt: reuseLoad?.at ?? new Date().toISOString()});
 	if (!verified.passed) {
 		result.failedStep = flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'verify';
 	}

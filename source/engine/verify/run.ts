@@ -30,6 +30,8 @@ export type VerifyRequest = {
 	readonly durationMs: number;
 	readonly targetP95Ms: number;
 	readonly load: boolean;
+	/** A passing load check of exactly this deployment, from an earlier run: shown, not run again. */
+	readonly reuseLoad?: {readonly summary: LoadSummary; readonly at: string} | undefined;
 	readonly signal?: AbortSignal | undefined;
 };
 
@@ -113,6 +115,9 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		let load: LoadSummary | undefined;
 		if (!request.load) {
 			step('load', {type: 'skipped', reason: 'not asked for (--no-load)'});
+		} else if (request.reuseLoad) {
+			load = request.reuseLoad.summary;
+			step('load', {type: 'done', summary: `${describeLoad(load)} (measured ${request.reuseLoad.at}; nothing was deployed since, so not measured again)`, durationMs: 0});
 		} else {
 			const loadStep = begin('load', `${request.users} users on GET ${request.loadPath} for ${Math.round(request.durationMs / 1000)} s`);
 			const raw = await loadCheck(base, request.loadPath, {
