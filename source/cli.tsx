@@ -778,9 +778,10 @@ async function chartFor(root: string, given: string | undefined, found: string |
 	return defaultChart();
 }
 
-/** Questions on the flow screen: the screen shows them, the answer comes back here. */
-function questioner(flow: Store<FlowState, FlowAction>) {
+/** Questions on the flow screen: the screen shows them, the answer comes back here; Ctrl-C answers "no". */
+function questioner(flow: Store<FlowState, FlowAction>, signal?: AbortSignal) {
 	let pending: ((answer: boolean | string | readonly string[] | undefined) => void) | undefined;
+	signal?.addEventListener('abort', () => pending?.(undefined), {once: true});
 	return {
 		ask: async (question: FlowQuestion): Promise<boolean | string | readonly string[] | undefined> => new Promise(resolve => {
 			pending = answer => {
@@ -796,7 +797,13 @@ function questioner(flow: Store<FlowState, FlowAction>) {
 }
 
 async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): Promise<number> {
-	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const {openSessionLog} = await import('./adapters/session-log.js');
+	const log = openSessionLog(options.root, 'deploy', process.env);
+	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir()), signal: cancel.signal, onRun: record => log.run(record)});
 	const [{connectCluster, ClusterError}, {resolveProject}, {planImage}, {runDeploy, deploySteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
 		import('./adapters/cluster.js'),
 		import('./engine/project/resolve.js'),
@@ -844,12 +851,8 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	const dotenv = parseDotenv(await readFile(path.join(options.root, '.env'), 'utf8').catch(() => ''));
 	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 	const status = createStore(statusReducer, initialStatusState());
-	const cancel = new AbortController();
-	const onSignal = () => cancel.abort();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
 	const interactive = mode === 'interactive';
-	const questions = questioner(flow);
+	const questions = questioner(flow, cancel.signal);
 	flow.dispatch({type: 'flow/planned', title: `deploy ${options.release} → ${options.namespace} in ${cluster.context}`, steps: deploySteps});
 	const chart = await chartFor(options.root, options.chart, project.chart);
 	const [{digestFolder}, {readDeployMemory, writeDeployMemory}, {createHash}] = await Promise.all([import('./adapters/build-context.js'), import('./engine/report/run.js'), import('node:crypto')]);
@@ -874,6 +877,7 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		timeoutMs: options.timeoutSeconds * 1000,
 		onFailure: options.onFailure ?? (interactive && !options.yes ? async (question: string) => ((await questions.ask({kind: 'confirm', text: question})) === true ? 'rollback' as const : 'keep' as const) : 'keep' as const),
 		recover: options.recover,
+		onSecrets: (values: readonly string[]) => log.addSecrets(values),
 		signal: cancel.signal,
 	};
 	const started = Date.now();
@@ -889,7 +893,7 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	let result;
 	if (interactive) {
 		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
-		const app = render(<FlowApp store={flow} pods={{store: status, context: cluster.context, namespace: options.namespace, during: 'rollout'}} onAnswer={questions.onAnswer}/>, {exitOnCtrlC: false});
+		const app = render(<FlowApp store={flow} pods={{store: status, context: cluster.context, namespace: options.namespace, during: 'rollout'}} onAnswer={questions.onAnswer} onCancel={onSignal}/>, {exitOnCtrlC: false});
 		result = await runDeploy(system, cluster, flow, status, request);
 		finish(result);
 		await app.waitUntilExit();
@@ -957,7 +961,7 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 	let result;
 	if (mode === 'interactive') {
 		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
-		const app = render(<FlowApp store={flow} onAnswer={() => undefined}/>, {exitOnCtrlC: false});
+		const app = render(<FlowApp store={flow} onAnswer={() => undefined} onCancel={onSignal}/>, {exitOnCtrlC: false});
 		result = await runVerify(system, flow, request);
 		finish(result.passed);
 		await app.waitUntilExit();
@@ -988,12 +992,19 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 /** The whole flow: checks, plan, install, cluster, images, lint, deploy, verify, report. */
 async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<number> {
 	const installDir = defaultInstallDir(process.env, os.homedir());
-	const system = createSystem(process.env, {toolsDir: installDir});
 	const ask = mode === 'interactive' && !options.yes;
 	if (mode !== 'interactive' && !options.yes && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION')) {
 		process.stderr.write('todo-deploy: there is no terminal to ask before installing tools, starting a cluster and deploying; run with --yes to go ahead (todo-deploy doctor only checks).\n');
 		return exitCodes.fixFirst;
 	}
+
+	const cancel = new AbortController();
+	const onSignal = () => cancel.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const {openSessionLog} = await import('./adapters/session-log.js');
+	const log = openSessionLog(options.root, 'up', process.env);
+	const system = createSystem(process.env, {toolsDir: installDir, signal: cancel.signal, onRun: record => log.run(record)});
 
 	const [{connectCluster}, {resolveProject}, {runUp, upSteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}, {recordSection}] = await Promise.all([
 		import('./adapters/cluster.js'),
@@ -1020,11 +1031,7 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 
 	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 	const status = createStore(statusReducer, initialStatusState());
-	const questions = questioner(flow);
-	const cancel = new AbortController();
-	const onSignal = () => cancel.abort();
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	const questions = questioner(flow, cancel.signal);
 	const skip = new Set(options.skip);
 	flow.dispatch({type: 'flow/planned', title: `up: ${path.basename(options.root)} → release ${options.deploy.release} in ${options.deploy.namespace}`, steps: upSteps(skip)});
 	const dotenv = parseDotenv(await readFile(path.join(options.root, '.env'), 'utf8').catch(() => ''));
@@ -1050,9 +1057,25 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 			timeoutMs: options.deploy.timeoutSeconds * 1000,
 			onFailure: options.deploy.onFailure ?? (ask ? async (question: string) => ((await questions.ask({kind: 'confirm', text: question})) === true ? 'rollback' as const : 'keep' as const) : 'keep' as const),
 			recover: options.deploy.recover,
+			onSecrets: (values: readonly string[]) => log.addSecrets(values),
 		},
 		verify: {url: options.verify.url, servicePort: options.port, api: options.verify.api, loadPath: options.verify.loadPath ?? options.verify.api, users: options.verify.users, durationMs: options.verify.durationSeconds * 1000, targetP95Ms: options.verify.targetP95Ms},
 		connect: async (context: string | undefined) => connectCluster(system, {context, namespace: options.deploy.namespace, selector: `app.kubernetes.io/instance=${options.deploy.release}`}),
+		describeRelease: async () => {
+			// Read with a system the Ctrl-C did not cancel.
+			const {releaseHistory, releaseState, isPending} = await import('./adapters/helm.js');
+			const fresh = createSystem(process.env, {toolsDir: installDir});
+			const helm = await fresh.which('helm');
+			const history = helm ? await releaseHistory(fresh, helm, options.deploy.release, options.deploy.namespace, options.deploy.context).catch(() => undefined) : undefined;
+			const state = history ? releaseState(history) : undefined;
+			if (!state) {
+				return `Release ${options.deploy.release}: not installed in ${options.deploy.namespace}.`;
+			}
+
+			return isPending(state.status)
+				? `Release ${options.deploy.release}: revision ${state.revision} is ${state.status} (helm was stopped mid-way). todo-deploy deploy --recover rolls it back and deploys again.`
+				: `Release ${options.deploy.release}: revision ${state.revision} is ${state.status}; the pods may still be starting (todo-deploy status -n ${options.deploy.namespace}).`;
+		},
 		record: async (name: 'environment' | 'images' | 'scan' | 'lint' | 'deploy' | 'verify', sectionStatus: 'verified' | 'failed', data: unknown) => recordSection(options.root, name, {status: sectionStatus, data}),
 		confirmPlan: ask ? async (plan: {readonly summary: string; readonly skippable: ReadonlyArray<{readonly id: Skippable; readonly label: string; readonly on: boolean}>}) => {
 			const answer = await questions.ask({kind: 'plan', text: `${plan.summary} Go?`, options: plan.skippable});
@@ -1080,7 +1103,7 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 	let result;
 	if (mode === 'interactive') {
 		const [{render}, {FlowApp}] = await Promise.all([import('ink'), import('./views/flow-app.js')]);
-		const app = render(<FlowApp store={flow} pods={{store: status, context: options.deploy.context ?? '', namespace: options.deploy.namespace, during: 'rollout'}} onAnswer={questions.onAnswer}/>, {exitOnCtrlC: false});
+		const app = render(<FlowApp store={flow} pods={{store: status, context: options.deploy.context ?? '', namespace: options.deploy.namespace, during: 'rollout'}} onAnswer={questions.onAnswer} onCancel={onSignal}/>, {exitOnCtrlC: false});
 		result = await runUp(system, flow, status, request);
 		conclude(result);
 		await app.waitUntilExit();
@@ -1097,6 +1120,11 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
+	log.note(`finished: ${flow.getState().outcome?.message ?? ''}`);
+	if (mode !== 'json') {
+		process.stderr.write(`Session log (secrets masked): ${path.relative(process.cwd(), log.file) || log.file}\n`);
+	}
+
 	if (cancel.signal.aborted) {
 		return exitCodes.cancelled;
 	}

@@ -69,10 +69,18 @@ const loadExeca = async () => {
 	return execaModule;
 };
 
-export async function runCommand(command: string, args: readonly string[], options: RunOptions & {env: Env}): Promise<RunResult> {
+export type RunRecord = {readonly command: string; readonly args: readonly string[]; readonly result: RunResult};
+
+export async function runCommand(command: string, args: readonly string[], options: RunOptions & {env: Env; signal?: AbortSignal | undefined}): Promise<RunResult> {
 	const started = performance.now();
 	const {execa} = await loadExeca();
+	if (options.signal?.aborted) {
+		return {exitCode: undefined, stdout: '', stderr: 'cancelled', timedOut: false, notFound: false, durationMs: 0};
+	}
+
 	const child = execa(command, args, {
+		// Ctrl-C stops the child too (SIGTERM, then SIGKILL after forceKillAfterDelay).
+		...(options.signal ? {cancelSignal: options.signal} : {}),
 		env: options.env as Record<string, string>,
 		extendEnv: false,
 		reject: false,
@@ -114,7 +122,7 @@ export async function runCommand(command: string, args: readonly string[], optio
  * The real machine. `toolsDir` (where todo-deploy installs tools) goes first on PATH for every
  * look-up and child process, while `env` stays what the user has, so advice about PATH is true.
  */
-export function createSystem(env: Env = process.env, options: {toolsDir?: string} = {}): System {
+export function createSystem(env: Env = process.env, options: {toolsDir?: string; signal?: AbortSignal; onRun?: (record: RunRecord) => void} = {}): System {
 	const current = env['PATH'] ?? '';
 	const childEnv: Env = options.toolsDir && !current.split(path.delimiter).includes(options.toolsDir)
 		? {...env, PATH: current ? `${options.toolsDir}${path.delimiter}${current}` : options.toolsDir}
@@ -155,7 +163,9 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 			return whichIn(command, childEnv);
 		},
 		async run(command, args, runOptions) {
-			return runCommand(command, args, {...runOptions, env: runOptions.env ?? childEnv});
+			const result = await runCommand(command, args, {...runOptions, env: runOptions.env ?? childEnv, signal: options.signal});
+			options.onRun?.({command, args, result});
+			return result;
 		},
 	};
 }

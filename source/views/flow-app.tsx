@@ -1,4 +1,4 @@
-import {Box, Text, useApp} from 'ink';
+import {Box, Text, useApp, useInput} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {FlowAction, StepStatus} from '../engine/flow/actions.js';
@@ -117,9 +117,15 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 }
 
 /** The flow's screen; ends when the flow has an outcome. */
-export function FlowApp({store, pods, onAnswer}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void}) {
+export function FlowApp({store, pods, onAnswer, onCancel}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void; readonly onCancel?: (() => void) | undefined}) {
 	const state = useThrottledState(store);
 	const {exit} = useApp();
+	// The terminal is in raw mode, so Ctrl-C arrives as a key: it cancels the run, which then ends the app.
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c') {
+			onCancel?.();
+		}
+	});
 	const done = state.outcome !== undefined;
 	useEffect(() => {
 		if (done) {

@@ -2,10 +2,12 @@
 // "kind" node container, scanned by the Trivy stand-in, the real chart installed by the real helm
 // into the simulated API server, whose simulated kubelet runs the backend pod as a real container.
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {runCli} from '../helpers/cli.js';
+import {cliPath, nodePath} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 import {makeTodoProject, removeImages} from '../helpers/images.js';
 import {trivyReport} from '../helpers/stand-ins.js';
 import {startUpWorld, type UpWorld} from '../helpers/up-world.js';
@@ -91,4 +93,34 @@ test('without a terminal and without --yes, up asks for --yes instead of changin
 	const usage = await runCli(['up', '--skip', 'everything'], {env: world.env()});
 	assert.equal(usage.code, 2);
 	assert.match(usage.stderr, /--skip takes install, scan, lint, verify, load-check/);
+});
+
+test('the session log records each command with its output, never a secret value; Ctrl-C during the load check stops, names the release state and exits 130', async () => {
+	const root = makeTodoProject({git: true, app: true});
+	const terminal = openTerminal(`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color', GEMINI_API_KEY: 'AIzaSyD-session-log-test-key-0123456789'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} up --yes --namespace logged --url ${world.appUrl} --users 10 --duration 60 --helm-arg=--disable-openapi-validation`, {width: 120, height: 60});
+	try {
+		await terminal.waitFor(/⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/, 30_000);
+		await terminal.waitFor(/Load check\s+10 users on GET \/api\/todos: \d+\/60 s/, 120_000);
+		made.push(...[...terminal.screen().matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		terminal.press('C-c');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
+		assert.match(screen, /Release todo: revision 1 is deployed/);
+		assert.match(screen, /\[exit 130\]/);
+	} finally {
+		terminal.close();
+	}
+
+	const logs = readdirSync(path.join(root, '.todo-deploy/logs'));
+	assert.equal(logs.length, 1);
+	const file = path.join(root, '.todo-deploy/logs', logs[0] ?? '');
+	assert.equal(statSync(file).mode & 0o777, 0o600);
+	const log = readFileSync(file, 'utf8');
+	assert.match(log, /\$ helm upgrade --install todo \S+ --namespace logged .*\(exit 0, \d+ ms\)/);
+	assert.match(log, /\$ kind load docker-image todo-backend:git-[0-9a-f]{12} --name /);
+	const secret = world.cluster.get('Secret', 'logged', 'todo-todo-app-app-secrets') as {data: Record<string, string>};
+	for (const value of Object.values(secret.data).map(encoded => Buffer.from(encoded, 'base64').toString())) {
+		assert.ok(!log.includes(value), 'a secret value is in the session log');
+	}
+
+	assert.ok(!log.includes('AIzaSyD-session-log-test-key'), 'the Gemini key from the environment is not in the log');
 });

@@ -47,6 +47,8 @@ export type DeployRequest = {
 	 * and the chart, values and secrets are the same (the fingerprint), helm is not run again.
 	 */
 	readonly previous?: {readonly fingerprint: string; readonly revision: number} | undefined;
+	/** Told the secret values once they are known, so a log can mask them. */
+	readonly onSecrets?: ((values: readonly string[]) => void) | undefined;
 	/** The same chart, values and secrets give the same fingerprint (computed by the caller from the chart's files). */
 	readonly chartDigest?: string | undefined;
 	readonly signal?: AbortSignal | undefined;
@@ -189,6 +191,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		}
 
 		secrets = resolved.secrets;
+		request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
 		const created = await cluster.ensureNamespace();
 		await cluster.applySecret(secretName, secretData(secrets, {host: `${fullnameOf(request.release)}-postgresql`, user: 'todo', name: 'todo'}), {'app.kubernetes.io/managed-by': 'todo-deploy', 'app.kubernetes.io/instance': request.release});
 		secretsStep.done(`Secret ${secretName} in ${request.namespace}${created ? ' (namespace created)' : ''}: ${describeSecrets(secrets)}`);
@@ -328,6 +331,10 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 			failing[0]?.diagnosis.fix,
 			evidence,
 		);
+
+		if (outcome === 'cancelled') {
+			return result({secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
+		}
 
 		// The release stays, or goes: a first install is removed, an upgrade rolled back.
 		const question = firstInstall

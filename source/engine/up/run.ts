@@ -62,6 +62,8 @@ export type UpRequest = {
 	readonly deploy: Omit<DeployRequest, 'chart' | 'values' | 'signal'> & {readonly sets: Readonly<Record<string, string>>};
 	readonly verify: Omit<VerifyRequest, 'namespace' | 'release' | 'context' | 'minikubeProfile' | 'load' | 'signal'>;
 	readonly connect: (context: string | undefined) => Promise<Cluster>;
+	/** After a Ctrl-C: the Helm release's state in words, read without the cancelled signal. */
+	readonly describeRelease?: (() => Promise<string | undefined>) | undefined;
 	/** Shows the plan after the checks; undefined (no terminal, or --yes) goes ahead as planned. */
 	readonly confirmPlan: ((plan: {readonly summary: string; readonly skippable: ReadonlyArray<{readonly id: Skippable; readonly label: string; readonly on: boolean}>}) => Promise<{readonly go: boolean; readonly off: ReadonlySet<Skippable>}>) | undefined;
 	readonly record: (name: 'environment' | 'images' | 'scan' | 'lint' | 'deploy' | 'verify', status: 'verified' | 'failed', data: unknown) => Promise<string>;
@@ -141,6 +143,29 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		return finish();
 	};
 
+	// Ctrl-C: the running step's children were stopped by the signal; nothing after it starts.
+	const cancelledBefore = async (id: string): Promise<UpResult | undefined> => {
+		if (!request.signal?.aborted) {
+			return undefined;
+		}
+
+		const steps = flow.getState().steps;
+		const index = steps.findIndex(step => step.id === id);
+		for (const step of steps.slice(Math.max(0, index))) {
+			if (step.id !== 'report' && (step.status.type === 'pending' || step.status.type === 'running')) {
+				dispatch(step.id, {type: 'skipped', reason: 'cancelled (Ctrl-C)'});
+			}
+		}
+
+		result.failedStep = id;
+		const release = await request.describeRelease?.();
+		if (release) {
+			flow.dispatch({type: 'flow/note', text: release});
+		}
+
+		return finish();
+	};
+
 	// 1. doctor
 	const doctor = begin('doctor', 'Docker, minikube, kind, kubectl, Helm, Trivy, kube contexts');
 	const recommendation = await runDoctor(system, doctorStore);
@@ -183,6 +208,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		}
 	}
 
+	const cancelledAtInstall = await cancelledBefore('install');
+	if (cancelledAtInstall) {
+		return cancelledAtInstall;
+	}
+
 	// 2. install what the recommendation needs
 	const missing = recommendation.install.map(step => step.tool).filter(tool => !(skip.has('scan') && tool === 'trivy'));
 	if (!skip.has('install')) {
@@ -205,6 +235,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		}
 	} else if (missing.some(tool => tool !== 'trivy')) {
 		flow.dispatch({type: 'flow/note', text: `Install is switched off, and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: the steps that need ${missing.length === 1 ? 'it' : 'them'} will say so.`});
+	}
+
+	const cancelledAtCluster = await cancelledBefore('cluster');
+	if (cancelledAtCluster) {
+		return cancelledAtCluster;
 	}
 
 	// 3. the cluster: the one that runs, or the one the doctor recommends, started now
@@ -248,6 +283,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	}
 
 	clusterStep.done(`${target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : target.registry} (context ${cluster.context})`);
+
+	const cancelledAtImages = await cancelledBefore('images');
+	if (cancelledAtImages) {
+		return cancelledAtImages;
+	}
 
 	// 4. build, load and scan at once
 	const images = begin('images', 'reading the sources');
@@ -309,6 +349,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		}
 	}
 
+	const cancelledAtLint = await cancelledBefore('lint');
+	if (cancelledAtLint) {
+		return cancelledAtLint;
+	}
+
 	// 5. lint the chart with those values
 	if (!skip.has('lint')) {
 		const lint = begin('lint', `rendering ${request.chart}`);
@@ -329,6 +374,11 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		lint.done(`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`);
 	}
 
+	const cancelledAtSecrets = await cancelledBefore('secrets');
+	if (cancelledAtSecrets) {
+		return cancelledAtSecrets;
+	}
+
 	// 6. deploy (helm is not run again for the same chart, images, values and secrets)
 	const {sets, ...deployRequest} = request.deploy;
 	const memoryKey = `${cluster.context}/${request.deploy.namespace}/${request.deploy.release}`;
@@ -341,10 +391,20 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 
 	await request.record('deploy', deployed.ready ? 'verified' : 'failed', {release: request.deploy.release, namespace: request.deploy.namespace, context: cluster.context, ready: deployed.ready, revision: deployed.revision ?? null, kept: deployed.kept ?? null, secrets: deployed.secrets, pods: deployed.report?.pods.map(row => ({name: row.name, ready: row.ready, status: row.status, probes: row.probes, diagnosis: row.diagnosis})) ?? []});
 	if (!deployed.ready) {
+		const release = request.signal?.aborted ? await request.describeRelease?.() : undefined;
+		if (release) {
+			flow.dispatch({type: 'flow/note', text: release});
+		}
+
 		const failed = flow.getState().steps.find(step => step.status.type === 'failed');
 		result.failedStep = failed?.id ?? 'rollout';
 		skipAfter('rollout', 'the deploy did not finish');
 		return finish();
+	}
+
+	const cancelledAtReach = await cancelledBefore('reach');
+	if (cancelledAtReach) {
+		return cancelledAtReach;
 	}
 
 	// 7. verify
@@ -366,7 +426,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		result.failedStep = flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'verify';
 	}
 
-	return finish();
+	return (await cancelledBefore('report')) ?? finish();
 }
 
 /** {"backend.image.tag": "x"} -> {backend: {image: {tag: "x"}}}, for a values file. */
