@@ -557,7 +557,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 
 	if (options.type === 'status') {
-		return status(options, mode);
+		return statusScreen(options, mode);
 	}
 
 	if (options.type === 'discover') {
@@ -1107,6 +1107,10 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 		result = await runUp(system, flow, status, request);
 		conclude(result);
 		await app.waitUntilExit();
+		// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
+		if (!cancel.signal.aborted && result.deploy !== undefined) {
+			await statusScreen({type: 'status', json: false, help: false, version: undefined, namespace: options.deploy.namespace, context: options.deploy.context, selector: `app.kubernetes.io/instance=${options.deploy.release}`, once: false}, 'interactive');
+		}
 	} else {
 		const unsubscribe = mode === 'plain' ? renderFlowPlain(flow, text => process.stdout.write(text), text => process.stderr.write(text)) : () => undefined;
 		result = await runUp(system, flow, status, request);
@@ -1178,7 +1182,7 @@ async function down(options: Extract<Command, {type: 'down'}>, mode: Mode): Prom
 	return ok ? exitCodes.ok : exitCodes.fixFirst;
 }
 
-async function status(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
+async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
 	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}] = await Promise.all([
 		import('./adapters/cluster.js'),

@@ -124,3 +124,18 @@ test('the session log records each command with its output, never a secret value
 
 	assert.ok(!log.includes('AIzaSyD-session-log-test-key'), 'the Gemini key from the environment is not in the log');
 });
+
+test('on a terminal, after the deploy the wizard stays open as the live status screen; q quits', async () => {
+	const root = makeTodoProject({git: true, app: true});
+	const terminal = openTerminal(`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} up --yes --namespace live --url ${world.appUrl} --skip load-check --helm-arg=--disable-openapi-validation`, {width: 120, height: 60});
+	try {
+		const screen = await terminal.waitFor(/todo-deploy status live @ kind-\S+\s+● live/, 120_000);
+		made.push(...[...screen.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		assert.match(screen, /The todo app runs in live, verified\./);
+		assert.match(screen, /todo-todo-app-backend-[a-z0-9]+-[a-z]+\s+1\/1\s+Running/);
+		terminal.keys('q');
+		assert.match(await terminal.waitFor(/\[exit \d+\]/, 10_000), /\[exit 0\]/);
+	} finally {
+		terminal.close();
+	}
+});
