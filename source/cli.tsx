@@ -301,8 +301,34 @@ function parseCommand<Options extends ParseArgsOptionsConfig>(argv: readonly str
 	return explainUsage(() => parseArgs({args: [...argv], allowPositionals: true, strict: true, options: {...commonOptions, ...options}}));
 }
 
+// Options that take a value: the word after them is never the command (`todo-deploy --url URL`).
+const valueOptions = new Set(Object.entries({...imagesSpec, ...deploySpec, ...verifySpec}).flatMap(([name, spec]) => (spec.type === 'string' ? [`--${name}`, ...('short' in spec ? [`-${spec.short}`] : [])] : [])));
+for (const name of ['--skip', '--mirror', '--port', '--registry', '--dir', '--target', '--selector', '-l', '--timeout']) {
+	valueOptions.add(name);
+}
+
+/** The first word that is neither an option nor an option's value. */
+function commandWord(argv: readonly string[]): string | undefined {
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index] ?? '';
+		if (argument === '--') {
+			return argv[index + 1];
+		}
+
+		if (!argument.startsWith('-')) {
+			return argument;
+		}
+
+		if (valueOptions.has(argument)) {
+			index++;
+		}
+	}
+
+	return undefined;
+}
+
 function parseCommandLine(argv: readonly string[]): Command {
-	const first = argv.find(argument => !argument.startsWith('-'));
+	const first = commandWord(argv);
 	if (first === 'status') {
 		const parsed = parseCommand(argv, {
 			namespace: {type: 'string', short: 'n'},

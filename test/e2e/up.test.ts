@@ -139,3 +139,11 @@ test('on a terminal, after the deploy the wizard stays open as the live status s
 		terminal.close();
 	}
 });
+
+test('options before the command, and option values that look like words, are not taken for a command', async () => {
+	const usersZero = await runCli(['--url', 'http://127.0.0.1:1', '--users', '0'], {env: world.env()});
+	assert.equal(usersZero.code, 2);
+	assert.match(usersZero.stderr, /--users takes a positive number/);
+	const status = await runCli(['-n', 'todo', 'status', '--once', '--context', 'nope'], {env: world.env()});
+	assert.match(status.stderr, /no context "nope" in the kubeconfig/);
+});
