@@ -1,6 +1,6 @@
 // The Kubernetes API for the status screen, through @kubernetes/client-node: lists, watches that
 // recover, logs and pod deletion. Loaded only when a command talks to a cluster.
-import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {CoreV1Event, KubernetesObject, V1Container, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';
 import {loadKubeconfig} from './kube.js';
 
@@ -82,14 +82,28 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	const server = kc.getCurrentCluster()?.server ?? '';
 	const query = (kind: WatchKind) => (kind !== 'events' && labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '');
 
-	// managedFields is often the largest part of an object and nothing here reads it.
+	// Only what the screen and the diagnosis read is kept: thousands of pods stay small. managedFields
+	// (often the largest part), annotations, env, commands, mounts and security settings are dropped.
 	const slim = <T extends KubernetesObject>(object: T): T => {
-		if (object.metadata && 'managedFields' in object.metadata) {
-			const {managedFields: _dropped, ...metadata} = object.metadata;
+		if (!object.metadata) {
+			return object;
+		}
+
+		const {managedFields: _managed, annotations: _annotations, ...metadata} = object.metadata;
+		if (object.kind !== 'Pod' && !('spec' in object && (object as V1Pod).spec?.containers)) {
 			return {...object, metadata};
 		}
 
-		return object;
+		const pod = object as V1Pod;
+		const container = (entry: V1Container): V1Container => ({name: entry.name, image: entry.image, ports: entry.ports, resources: entry.resources, livenessProbe: entry.livenessProbe, readinessProbe: entry.readinessProbe, startupProbe: entry.startupProbe});
+		const spec = pod.spec ? {
+			containers: pod.spec.containers.map(entry => container(entry)),
+			...(pod.spec.initContainers ? {initContainers: pod.spec.initContainers.map(entry => container(entry))} : {}),
+			nodeName: pod.spec.nodeName,
+			terminationGracePeriodSeconds: pod.spec.terminationGracePeriodSeconds,
+			...(pod.spec.volumes ? {volumes: pod.spec.volumes.filter(volume => volume.persistentVolumeClaim).map(volume => ({name: volume.name, persistentVolumeClaim: volume.persistentVolumeClaim}))} : {}),
+		} : undefined;
+		return {...object, metadata, ...(spec ? {spec} : {})} as T;
 	};
 
 	// Plain JSON, not client-node's typed objects: the screen needs only the fields, and a second,

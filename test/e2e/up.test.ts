@@ -147,3 +147,19 @@ test('options before the command, and option values that look like words, are no
 	const status = await runCli(['-n', 'todo', 'status', '--once', '--context', 'nope'], {env: world.env()});
 	assert.match(status.stderr, /no context "nope" in the kubeconfig/);
 });
+
+test('up with minikube (docker driver): its Docker already has the images, and verify reaches the backend through minikube service --url', async () => {
+	const minikube = await startUpWorld('minikube', 'minikube');
+	try {
+		const root = makeTodoProject({git: true, app: true});
+		const result = await runCli(['up', root, '--yes', '-n', 'mk', '--users', '10', '--duration', '1', '--helm-arg=--disable-openapi-validation'], {env: minikube.env(), timeoutMs: 240_000});
+		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.match(result.stdout, /^✔ Local cluster: minikube profile "minikube" \(context minikube\)/m);
+		assert.match(result.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, already loaded/m);
+		assert.match(result.stdout, /^✔ Reach the backend: http:\/\/127\.0\.0\.1:\d+ \(minikube service todo-todo-app-backend --url\)/m);
+		assert.match(result.stdout, /^✔ Smoke test \(todo API\): create 201/m);
+	} finally {
+		await minikube.stop();
+	}
+});

@@ -46,9 +46,17 @@ log="\${MINIKUBE_LOG:-/dev/null}"; echo "minikube $*" >> "$log"
 profile=minikube
 [ "$1" = "-p" ] && { profile="$2"; shift 2; }
 case "$1" in
+version)
+	echo '{"commit":"f1a2b3c4d5e6","minikubeVersion":"v1.38.1"}'; exit 0;;
+profile)
+	printf '{"invalid":[],"valid":[{"Name":"%s","Status":"Running","Config":{"Name":"%s","Driver":"docker"}}]}' "$MINIKUBE_TEST_PROFILE" "$MINIKUBE_TEST_PROFILE"; exit 0;;
 docker-env)
 	[ "$profile" = "$MINIKUBE_TEST_PROFILE" ] || { echo "🤷  Profile \\"$profile\\" not found. Run \\"minikube profile list\\" to view all profiles." >&2; exit 85; }
 	echo "DOCKER_HOST=$MINIKUBE_TEST_DOCKER_HOST"; echo "MINIKUBE_ACTIVE_DOCKERD=$profile"; exit 0;;
+service)
+	# minikube service NAME --namespace NS --url: the NodePort URL (here, the simulated kubelet's backend).
+	[ -n "$MINIKUBE_TEST_SERVICE_URL" ] && [ "$2" != "" ] || { echo "❌  Exiting due to SVC_NOT_FOUND: Service '$2' was not found" >&2; exit 89; }
+	echo "$MINIKUBE_TEST_SERVICE_URL"; exit 0;;
 esac
 exit 64`;
 

@@ -11,7 +11,7 @@ import {startController} from '../sim/controller.js';
 import {makeBin, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
 import {realKubeTool} from './kube-tools.js';
-import {kindScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 
 export type UpWorld = {
 	readonly cluster: SimulatedCluster;
@@ -33,7 +33,8 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-export async function startUpWorld(clusterName = `up${process.pid}`): Promise<UpWorld> {
+/** A kind cluster (a node container, `kind load`), or minikube with the docker driver (its Docker is this one). */
+export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'kind' | 'minikube' = 'kind'): Promise<UpWorld> {
 	ensureBaseImage();
 	// Something listening where the database would be: the backend's /ready connects to it.
 	const database = net.createServer(socket => socket.end());
@@ -44,8 +45,9 @@ export async function startUpWorld(clusterName = `up${process.pid}`): Promise<Up
 	const appPort = await freePort();
 	const kubeconfig = path.join(tempDir('sim'), 'kubeconfig');
 	const cluster = await startSimulatedCluster({kubeconfigPath: kubeconfig});
-	writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: kind-${clusterName}`));
-	const node = startKindNode(clusterName);
+	const contextName = flavour === 'kind' ? `kind-${clusterName}` : clusterName;
+	writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: ${contextName}`));
+	const node = flavour === 'kind' ? startKindNode(clusterName) : {stop: () => undefined};
 	const containers = new Set<string>();
 	const removeContainers = () => {
 		for (const name of containers) {
@@ -78,7 +80,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`): Promise<Up
 
 		return {type: 'not-ready', message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`};
 	});
-	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {kind: kindScript(), trivy: trivyScript}});
+	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {trivy: trivyScript, ...(flavour === 'kind' ? {kind: kindScript()} : {minikube: minikubeScript})}});
 	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
 	const home = tempDir('home');
 	return {
@@ -86,7 +88,13 @@ export async function startUpWorld(clusterName = `up${process.pid}`): Promise<Up
 		clusterName,
 		appPort,
 		appUrl: `http://127.0.0.1:${appPort}`,
-		env: (extra = {}) => ({PATH: bin, HOME: home, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'), ...extra}),
+		env: (extra = {}) => ({
+			PATH: bin, HOME: home, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8',
+			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
+			// minikube's docker driver: its Docker is the one the images are built in; its service URL is the backend's.
+			...(flavour === 'minikube' ? {MINIKUBE_TEST_PROFILE: clusterName, MINIKUBE_TEST_DOCKER_HOST: 'unix:///var/run/docker.sock', MINIKUBE_TEST_SERVICE_URL: `http://127.0.0.1:${appPort}`} : {}),
+			...extra,
+		}),
 		async stop() {
 			stopController();
 			removeContainers();
