@@ -26,7 +26,7 @@ const fromArrival: number[] = [];
 store.subscribe((_state, action) => {
 	const changes = action.type === 'status/batch' ? action.changes : [];
 	for (const change of changes) {
-		const sentAt = Number(change.object.metadata?.annotations?.['bench/sent-at'] ?? 0);
+		const sentAt = Number(change.object.metadata?.labels?.['bench-sent-at'] ?? 0);
 		if (change.kind === 'pods' && sentAt > 0) {
 			seen++;
 			// Only a pod on screen can show its change: the first rows (50 lines minus the panels) are drawn.

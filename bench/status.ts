@@ -32,7 +32,7 @@ async function streamEvents(cluster: SimulatedCluster, template: Record<string, 
 		// Each event changes what a screen shows (the restart count), as real pod events do.
 		const status = template['status'] as {containerStatuses: Array<Record<string, unknown>>};
 		const statusWithRestarts = {...status, containerStatuses: status.containerStatuses.map(container => ({...container, restartCount: index}))};
-		cluster.put({...template, status: statusWithRestarts, metadata: {name, namespace: 'bench', labels: {app: 'bench'}, annotations: {'bench/sent-at': String(Date.now()), 'bench/n': String(index)}}});
+		cluster.put({...template, status: statusWithRestarts, metadata: {name, namespace: 'bench', labels: {app: 'bench', 'bench-sent-at': String(Date.now()), 'bench-n': String(index)}}});
 		if (index % 20 === 19) {
 			// Let the server write to its watchers, as a real stream arrives over time (at most 2,000 events a second).
 			await new Promise(resolve => setTimeout(resolve, 10));
