@@ -10,7 +10,8 @@ import {gunzipSync, gzipSync} from 'node:zlib';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {cliPath, nodePath, sharedFixture} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController, type PodOutcome} from '../sim/controller.js';
 
@@ -165,4 +166,25 @@ test('down: the release and its Secret go; the namespace only when asked and onl
 	assert.match(theirs.stdout, /^✖ Namespace: theirs was not created by todo-deploy, so it stays\.\n {2}fix: Delete it yourself if nothing else lives there: kubectl delete namespace theirs/m);
 	assert.match(theirs.stdout, /^✖ Cluster: todo-deploy did not start this cluster, so it stays\./m);
 	assert.ok(cluster.get('Namespace', undefined, 'theirs'));
+});
+
+test('on a terminal, the Gemini key nobody gave is asked for, masked; it reaches the Secret and never the screen', async () => {
+	const root = makeTodoProject();
+	const key = 'AIzaSyD-typed-at-the-prompt-0123456789';
+	const variables = Object.entries(env({TERM: 'xterm-256color'})).map(([name, value]) => `${name}='${value}'`).join(' ');
+	const terminal = openTerminal(`cd ${root} && env -i ${variables} ${nodePath} ${cliPath} deploy -n prompted ${helmArgs.join(' ')}`, {width: 120, height: 50});
+	try {
+		await terminal.waitFor(/\? Gemini API key \(the chatbot; without it the chatbot is off\):\s+\(Enter to give, Esc to skip\)/, 30_000);
+		terminal.keys(key);
+		await terminal.waitFor(new RegExp(`•{${key.length}}`));
+		terminal.press('Enter');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 60_000);
+		assert.match(screen, /Gemini API key as typed/);
+		assert.match(screen, /\[exit 0\]/);
+		assert.ok(!screen.includes(key), 'the key is not on the screen');
+	} finally {
+		terminal.close();
+	}
+
+	assert.equal(secretValues('prompted', 'todo-todo-app-app-secrets')['GEMINI_API_KEY'], key);
 });
