@@ -12,6 +12,7 @@ import {doctorReducer, initialDoctorState, type DoctorState} from './engine/doct
 import {runDoctor} from './engine/doctor/run.js';
 import type {ToolName} from './engine/doctor/types.js';
 import type {SecretName} from './engine/deploy/secrets.js';
+import type {ProjectFlags, ResolvedProject} from './engine/project/resolve.js';
 import {exitCodes} from './engine/exit-codes.js';
 import type {FlowAction, FlowQuestion} from './engine/flow/actions.js';
 import type {FlowState} from './engine/flow/reducer.js';
@@ -642,14 +643,22 @@ async function doctor(mode: Mode): Promise<number> {
 	return doctorExitCode(store.getState());
 }
 
-/** Where the backend, the frontend and the chart are: flags, then todo-deploy.json, then discovery. */
-async function discover(options: Extract<Command, {type: 'discover'}>): Promise<number> {
-	const [{writeProjectConfig, configFileName}, {resolveProject}] = await Promise.all([import('./adapters/project.js'), import('./engine/project/resolve.js')]);
-	let project;
+/** The project's backend, frontend and chart; a broken todo-deploy.json is said, and undefined returned. */
+async function projectOrSay(root: string, flags: ProjectFlags): Promise<ResolvedProject | undefined> {
+	const {resolveProject} = await import('./engine/project/resolve.js');
 	try {
-		project = await resolveProject(options.root, options);
+		return await resolveProject(root, flags);
 	} catch (error) {
 		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return undefined;
+	}
+}
+
+/** Where the backend, the frontend and the chart are: flags, then todo-deploy.json, then discovery. */
+async function discover(options: Extract<Command, {type: 'discover'}>): Promise<number> {
+	const {writeProjectConfig, configFileName} = await import('./adapters/project.js');
+	const project = await projectOrSay(options.root, options);
+	if (!project) {
 		return 1;
 	}
 
@@ -694,17 +703,13 @@ async function discover(options: Extract<Command, {type: 'discover'}>): Promise<
 /** build, load and scan: both images at once, each loaded and scanned as soon as it is built. */
 async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): Promise<number> {
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
-	const [{resolveProject}, {runImages}, {resolveLoadTarget}, {describeTarget, imagesJson, renderImagesPlain}] = await Promise.all([
-		import('./engine/project/resolve.js'),
+	const [{runImages}, {resolveLoadTarget}, {describeTarget, imagesJson, renderImagesPlain}] = await Promise.all([
 		import('./engine/images/run.js'),
 		import('./engine/images/target.js'),
 		import('./render/images-report.js'),
 	]);
-	let project;
-	try {
-		project = await resolveProject(options.root, options);
-	} catch (error) {
-		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+	const project = await projectOrSay(options.root, options);
+	if (!project) {
 		return 1;
 	}
 
@@ -830,9 +835,8 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	const {openSessionLog} = await import('./adapters/session-log.js');
 	const log = openSessionLog(options.root, 'deploy', process.env);
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir()), signal: cancel.signal, onRun: record => log.run(record)});
-	const [{connectCluster, ClusterError}, {resolveProject}, {planImage}, {runDeploy, deploySteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
+	const [{connectCluster, ClusterError}, {planImage}, {runDeploy, deploySteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
 		import('./adapters/cluster.js'),
-		import('./engine/project/resolve.js'),
 		import('./engine/images/run.js'),
 		import('./engine/deploy/run.js'),
 		import('./engine/deploy/secrets.js'),
@@ -840,11 +844,8 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		import('./engine/flow/reducer.js'),
 		import('./render/flow-plain.js'),
 	]);
-	let project;
-	try {
-		project = await resolveProject(options.root, {chart: options.chart});
-	} catch (error) {
-		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+	const project = await projectOrSay(options.root, {chart: options.chart});
+	if (!project) {
 		return exitCodes.fixFirst;
 	}
 
@@ -1032,9 +1033,8 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 	const log = openSessionLog(options.root, 'up', process.env);
 	const system = createSystem(process.env, {toolsDir: installDir, signal: cancel.signal, onRun: record => log.run(record)});
 
-	const [{connectCluster}, {resolveProject}, {runUp, upSteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}, {recordSection}] = await Promise.all([
+	const [{connectCluster}, {runUp, upSteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}, {recordSection}] = await Promise.all([
 		import('./adapters/cluster.js'),
-		import('./engine/project/resolve.js'),
 		import('./engine/up/run.js'),
 		import('./engine/deploy/secrets.js'),
 		import('./engine/status/reducer.js'),
@@ -1042,11 +1042,8 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 		import('./render/flow-plain.js'),
 		import('./engine/report/run.js'),
 	]);
-	let project;
-	try {
-		project = await resolveProject(options.root, {backend: options.images.backend, frontend: options.images.frontend, chart: options.deploy.chart});
-	} catch (error) {
-		process.stderr.write(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+	const project = await projectOrSay(options.root, {backend: options.images.backend, frontend: options.images.frontend, chart: options.deploy.chart});
+	if (!project) {
 		return exitCodes.fixFirst;
 	}
 

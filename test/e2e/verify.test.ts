@@ -5,7 +5,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {runCli, tempDir} from '../helpers/cli.js';
+import {freePort, runCli, tempDir} from '../helpers/cli.js';
 import {startTodoApi, type RunningApp} from '../helpers/images.js';
 import {repoRoot} from '../helpers/paths.js';
 
@@ -13,16 +13,6 @@ const env = {PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8'};
 const apps: RunningApp[] = [];
 let database: net.Server;
 let databasePort = 0;
-
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 async function started(app: RunningApp): Promise<RunningApp> {
 	apps.push(app);

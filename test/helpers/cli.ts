@@ -1,6 +1,7 @@
 // Runs the built todo-deploy as a user would, with a PATH and HOME the test controls.
 import {spawn, execFileSync} from 'node:child_process';
 import {chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {cliPath, nodePath} from './paths.js';
@@ -99,4 +100,15 @@ export function checkOf(output: DoctorJsonOutput, id: string) {
 	}
 
 	return check;
+}
+
+/** A loopback port nothing listens on (for a server to start on, or to find closed). */
+export async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise(resolve => server.close(resolve));
+	return port;
 }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController} from '../sim/controller.js';
-import {makeBin, tempDir} from './cli.js';
+import {freePort, makeBin, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
 import {realKubeTool} from './kube-tools.js';
 import {kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
@@ -22,16 +22,6 @@ export type UpWorld = {
 	env(extra?: Record<string, string>): Record<string, string>;
 	stop(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 /** A kind cluster (a node container, `kind load`), or minikube with the docker driver (its Docker is this one). */
 export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'kind' | 'minikube' = 'kind'): Promise<UpWorld> {

@@ -5,7 +5,8 @@ import type {Cluster} from '../../adapters/cluster.js';
 import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
 import type {StatusReport} from '../../render/status-report.js';
-import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowAction} from '../flow/actions.js';
+import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
@@ -142,15 +143,7 @@ const ready = (report: StatusReport) => report.pods.length > 0
 	&& report.rollouts.every(rollout => rollout.done);
 
 export async function runDeploy(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: DeployRequest): Promise<DeployResult> {
-	const step = (id: string, value: StepStatus) => flow.dispatch({type: 'flow/step', id, status: value});
-	const running = (id: string, detail: string) => {
-		const startedAt = Date.now();
-		step(id, {type: 'running', detail, startedAt});
-		return {
-			done: (summary: string) => step(id, {type: 'done', summary, durationMs: Date.now() - startedAt}),
-			failed: (message: string, fix: string | undefined, evidence: readonly string[] = []) => step(id, {type: 'failed', message, fix, evidence, durationMs: Date.now() - startedAt}),
-		};
-	};
+	const {set: step, begin: running} = flowSteps(flow);
 
 	const skipRest = (from: number, reason: string) => {
 		for (const later of deploySteps.slice(from)) {

@@ -4,7 +4,8 @@ import type {Cluster} from '../../adapters/cluster.js';
 import {releaseHistory, runHelm} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {secretNameOf} from '../deploy/run.js';
-import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowAction} from '../flow/actions.js';
+import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {CreatedCluster} from '../report/run.js';
 import type {Store} from '../store.js';
@@ -26,16 +27,20 @@ export type DownRequest = {
 };
 
 export async function runDown(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, request: DownRequest): Promise<boolean> {
-	const step = (id: string, status: StepStatus) => flow.dispatch({type: 'flow/step', id, status});
+	const {set: step, begin} = flowSteps(flow);
 	const timed = async (id: string, detail: string, work: () => Promise<{ok: boolean; text: string; fix?: string}>) => {
-		const startedAt = Date.now();
-		step(id, {type: 'running', detail, startedAt});
+		const running = begin(id, detail);
 		try {
 			const result = await work();
-			step(id, result.ok ? {type: 'done', summary: result.text, durationMs: Date.now() - startedAt} : {type: 'failed', message: result.text, fix: result.fix, evidence: [], durationMs: Date.now() - startedAt});
+			if (result.ok) {
+				running.done(result.text);
+			} else {
+				running.failed(result.text, result.fix);
+			}
+
 			return result.ok;
 		} catch (error) {
-			step(id, {type: 'failed', message: error instanceof Error ? error.message : String(error), fix: undefined, evidence: [], durationMs: Date.now() - startedAt});
+			running.failed(error instanceof Error ? error.message : String(error), undefined);
 			return false;
 		}
 	};

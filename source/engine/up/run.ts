@@ -12,7 +12,8 @@ import type {DoctorAction} from '../doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from '../doctor/reducer.js';
 import {runDoctor} from '../doctor/run.js';
 import {deploySteps, runDeploy, secretNameOf, type DeployRequest, type DeployResult} from '../deploy/run.js';
-import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowAction} from '../flow/actions.js';
+import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {ImagesAction, LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
@@ -101,17 +102,7 @@ const imageLine = (state: ImagesState): string => state.images.map(entry => {
 }).join('; ');
 
 export async function runUp(system: System, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: UpRequest): Promise<UpResult> {
-	const dispatch = (id: string, value: StepStatus) => flow.dispatch({type: 'flow/step', id, status: value});
-	const begin = (id: string, detail: string) => {
-		const startedAt = Date.now();
-		dispatch(id, {type: 'running', detail, startedAt});
-		return {
-			startedAt,
-			detail: (text: string) => dispatch(id, {type: 'running', detail: text, startedAt}),
-			done: (summary: string) => dispatch(id, {type: 'done', summary, durationMs: Date.now() - startedAt}),
-			failed: (message: string, fix: string | undefined, evidence: readonly string[] = []) => dispatch(id, {type: 'failed', message, fix, evidence, durationMs: Date.now() - startedAt}),
-		};
-	};
+	const {set: dispatch, begin} = flowSteps(flow);
 
 	const skipAfter = (id: string, reason: string) => {
 		const steps = flow.getState().steps;

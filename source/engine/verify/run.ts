@@ -4,7 +4,8 @@ import {call, loadCheck, smokeTest, type Answer, type SmokeStep} from '../../ada
 import {minikubeServiceUrl, portForward, type Forward} from '../../adapters/port-forward.js';
 import type {System} from '../../adapters/system.js';
 import {fullnameOf} from '../deploy/run.js';
-import type {FlowAction, StepStatus} from '../flow/actions.js';
+import type {FlowAction} from '../flow/actions.js';
+import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {Store} from '../store.js';
 import {describeLoad, latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
@@ -47,16 +48,7 @@ export type VerifyResult = {
 const answerLine = (answer: Answer) => `${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
 
 export async function runVerify(system: System, flow: Store<FlowState, FlowAction>, request: VerifyRequest): Promise<VerifyResult> {
-	const step = (id: string, status: StepStatus) => flow.dispatch({type: 'flow/step', id, status});
-	const begin = (id: string, detail: string) => {
-		const startedAt = Date.now();
-		step(id, {type: 'running', detail, startedAt});
-		return {
-			startedAt,
-			done: (summary: string) => step(id, {type: 'done', summary, durationMs: Date.now() - startedAt}),
-			failed: (message: string, fix: string | undefined, evidence: readonly string[] = []) => step(id, {type: 'failed', message, fix, evidence, durationMs: Date.now() - startedAt}),
-		};
-	};
+	const {set: step, begin} = flowSteps(flow);
 
 	const skipFrom = (index: number, reason: string) => {
 		for (const later of verifySteps.slice(index)) {

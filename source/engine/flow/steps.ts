@@ -1,0 +1,27 @@
+// The steps of a flow as an engine drives them: set a status, or start one and later end it.
+import type {Store} from '../store.js';
+import type {FlowAction, StepStatus} from './actions.js';
+import type {FlowState} from './reducer.js';
+
+export type RunningStep = {
+	readonly startedAt: number;
+	detail(text: string): void;
+	done(summary: string): void;
+	failed(message: string, fix: string | undefined, evidence?: readonly string[]): void;
+};
+
+export function flowSteps(flow: Store<FlowState, FlowAction>) {
+	const set = (id: string, status: StepStatus) => flow.dispatch({type: 'flow/step', id, status});
+	const begin = (id: string, detail: string): RunningStep => {
+		const startedAt = Date.now();
+		set(id, {type: 'running', detail, startedAt});
+		return {
+			startedAt,
+			detail: text => set(id, {type: 'running', detail: text, startedAt}),
+			done: summary => set(id, {type: 'done', summary, durationMs: Date.now() - startedAt}),
+			failed: (message, fix, evidence = []) => set(id, {type: 'failed', message, fix, evidence, durationMs: Date.now() - startedAt}),
+		};
+	};
+
+	return {set, begin};
+}
