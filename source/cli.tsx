@@ -31,6 +31,7 @@ import {doctorExitCode, doctorJson} from './render/doctor-report.js';
 import {installJson, pathAdvice} from './render/install-report.js';
 import {lintLines} from './render/lint-report.js';
 import {allReady, statusLines} from './render/status-report.js';
+import {displayPath} from './render/format.js';
 import {renderInstallPlain} from './render/install-plain.js';
 import {renderDoctorPlain} from './render/plain.js';
 
@@ -1003,7 +1004,7 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 	if (mode === 'json') {
 		await writeOut(`${JSON.stringify({...result, steps: flow.getState().steps, report}, null, 2)}\n`);
 	} else {
-		process.stdout.write(`Report: ${path.relative(process.cwd(), report) || report}\n`);
+		process.stdout.write(`Report: ${displayPath(report)}\n`);
 	}
 
 	process.off('SIGINT', onSignal);
@@ -1055,7 +1056,8 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 	const status = createStore(statusReducer, initialStatusState());
 	const questions = questioner(flow, cancel.signal);
-	const skip = new Set(options.skip);
+	// --no-load is the same as --skip load-check.
+	const skip = new Set<Skippable>([...options.skip, ...(options.verify.load ? [] : ['load-check' as const])]);
 	flow.dispatch({type: 'flow/planned', title: `up: ${path.basename(options.root)} → release ${options.deploy.release} in ${options.deploy.namespace}`, steps: upSteps(skip)});
 	const dotenv = parseDotenv(await readFile(path.join(options.root, '.env'), 'utf8').catch(() => ''));
 	const chart = await chartFor(options.root, options.deploy.chart, project.chart);
@@ -1118,7 +1120,7 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 		const failed = steps.find(step => step.id === result.failedStep);
 		flow.dispatch({type: 'flow/finished', outcome: {
 			type: cancel.signal.aborted ? 'cancelled' : result.failedStep ? 'failed' : 'succeeded',
-			message: declined && !result.failedStep ? 'Nothing was changed.' : result.failedStep ? `Stopped at "${failed?.title ?? result.failedStep}". The report says what was verified: ${result.report ? path.relative(process.cwd(), result.report) || result.report : '.todo-deploy/report.md'}` : `The todo app runs in ${options.deploy.namespace}, verified. Report: ${result.report ? path.relative(process.cwd(), result.report) || result.report : ''}. Live screen: todo-deploy status -n ${options.deploy.namespace}`,
+			message: declined && !result.failedStep ? 'Nothing was changed.' : result.failedStep ? `Stopped at "${failed?.title ?? result.failedStep}". The report says what was verified: ${result.report ? displayPath(result.report) : '.todo-deploy/report.md'}` : `The todo app runs in ${options.deploy.namespace}, verified. Report: ${result.report ? displayPath(result.report) : ''}. Live screen: todo-deploy status -n ${options.deploy.namespace}`,
 			durationMs: Date.now() - started,
 		}});
 	};
@@ -1149,7 +1151,7 @@ async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<
 	process.off('SIGTERM', onSignal);
 	log.note(`finished: ${flow.getState().outcome?.message ?? ''}`);
 	if (mode !== 'json') {
-		process.stderr.write(`Session log (secrets masked): ${path.relative(process.cwd(), log.file) || log.file}\n`);
+		process.stderr.write(`Session log (secrets masked): ${displayPath(log.file)}\n`);
 	}
 
 	if (cancel.signal.aborted) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 // Words and marks shared by the Ink views and the plain renderer.
 import {checkIds, type CheckId, type CheckStatus, type RecommendationTarget} from '../engine/doctor/types.js';
 
@@ -23,6 +24,12 @@ export const targetNames: Readonly<Record<RecommendationTarget, string>> = {
 	kind: 'kind (Kubernetes in Docker)',
 	'minikube-kvm2': 'minikube with the kvm2 driver',
 };
+
+/** A path under the current folder relative to it, any other as it is. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+	const relative = path.relative(cwd, file);
+	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
 
 export function formatDuration(ms: number): string {
 	return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;

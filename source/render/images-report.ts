@@ -1,19 +1,12 @@
 // Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
-import path from 'node:path';
 import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import type {Store} from '../engine/store.js';
-import {formatBytes, formatDuration} from './format.js';
+import {displayPath, formatBytes, formatDuration} from './format.js';
 
 export function describeTarget(target: LoadTarget): string {
 	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
-}
-
-/** A path under the current folder is shown relative to it. */
-function shortPath(file: string, cwd = process.cwd()): string {
-	const relative = path.relative(cwd, file);
-	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 /** What .dockerignore spared the daemon, when it is worth saying. */
@@ -110,7 +103,7 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 			return [
 				`${name}: ${severityCounts(summary)}${summary.ignored > 0 ? ` (${summary.ignored} ignored by .trivyignore)` : ''}; ${verdict}${status.cached ? ' [cached scan of the same image]' : ''}`,
 				...worst,
-				`  report: ${shortPath(status.reportPath)}`,
+				`  report: ${displayPath(status.reportPath)}`,
 			].join('\n');
 		}
 

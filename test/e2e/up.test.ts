@@ -163,3 +163,24 @@ test('up with minikube (docker driver): its Docker already has the images, and v
 		await minikube.stop();
 	}
 });
+
+test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it, and down --delete-cluster removes only that', async () => {
+	const name = `made${process.pid}`;
+	const bare = await startUpWorld(name, 'bare-kind');
+	try {
+		const root = makeTodoProject({git: true, app: true});
+		const result = await runCli(['up', root, '--yes', '--kind', name, '-n', 'fresh', '--url', bare.appUrl, '--no-load', '--helm-arg=--disable-openapi-validation'], {env: bare.env(), timeoutMs: 240_000});
+		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.match(result.stdout, /^- Install missing tools: skipped \(every tool is there\)/m);
+		assert.match(result.stdout, new RegExp(`^✔ Local cluster: kind cluster "${name}" \\(context kind-${name}\\), started with kind create cluster --name ${name}`, 'm'));
+		assert.match(result.stdout, /^✔ Rollout: 3 pods ready/m);
+		assert.match(readFileSync(path.join(root, '.todo-deploy/cluster.json'), 'utf8'), new RegExp(`"name": "${name}"`));
+
+		const down = await runCli(['down', root, '-n', 'fresh', '--delete-namespace', '--delete-cluster'], {env: bare.env(), timeoutMs: 60_000});
+		assert.equal(down.code, 0, down.stdout + down.stderr);
+		assert.match(down.stdout, new RegExp(`^✔ Cluster: kind cluster "${name}" deleted`, 'm'));
+	} finally {
+		await bare.stop();
+	}
+});

@@ -15,6 +15,9 @@ const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-a
 const loading = readFileSync(sharedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
 const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
 
+// What `kind create cluster` prints (kind-create-cluster-success-multinode.txt), for the stand-in.
+const createdOutput = readFileSync(sharedFixture('kind/kind-create-cluster-success-multinode.txt'), 'utf8').trimEnd();
+
 export function kindScript(): string {
 	const template = (line: string) => fill(line, '__IMAGE__', '__ID__', '__NODE__').replaceAll('"', '\\"');
 	return `
@@ -27,6 +30,20 @@ case "$1 $2" in
 	echo "kind v0.32.0 go1.24.6 linux/amd64"; exit 0;;
 "get clusters")
 	docker ps --format '{{.Names}}' | sed -n 's/-control-plane$//p'; exit 0;;
+"create cluster")
+	# As kind does: a node container, a kubeconfig context kind-NAME (here, the simulated API server), and its words.
+	[ -n "$KIND_TEST_KUBECONFIG_SOURCE" ] || { echo "ERROR: failed to create cluster: the stand-in has no cluster to give" >&2; exit 1; }
+	docker run -d --rm --network none --name "$name-control-plane" ${nodeImage} >/dev/null || exit 1
+	mkdir -p "$(dirname "$KUBECONFIG")"
+	sed 's/: sim$/: kind-'"$name"'/' "$KIND_TEST_KUBECONFIG_SOURCE" > "$KUBECONFIG"
+	sed -e 's/kind-kind/kind-'"$name"'/g' -e 's/"kind"/"'"$name"'"/' <<'CREATED'
+${createdOutput}
+CREATED
+	exit 0;;
+"delete cluster")
+	echo "Deleting cluster \\"$name\\" ..."
+	docker rm -f "$name-control-plane" >/dev/null 2>&1
+	echo "Deleted nodes: [\\"$name-control-plane\\"]"; exit 0;;
 "get nodes")
 	if docker inspect "$name-control-plane" >/dev/null 2>&1; then echo "$name-control-plane"; else echo "No kind nodes found for cluster \\"$name\\"." >&2; fi; exit 0;;
 "load docker-image")
@@ -60,17 +77,20 @@ service)
 esac
 exit 64`;
 
-/** A running "kind node": a real container whose crictl answers from what the kind stand-in loaded. */
-export function startKindNode(cluster: string): {name: string; stop(): void} {
+/** The image of a "kind node": a real container whose crictl answers from what the kind stand-in loaded. */
+export function ensureKindNodeImage(): void {
 	ensureBaseImage();
 	if (!imageExists(nodeImage)) {
-		// A node that answers `crictl inspecti` from what the kind stand-in loaded into it.
 		const context = tempDir('node-image');
 		writeFileSync(path.join(context, 'crictl'), '#!/bin/sh\nkey=$(echo "$4" | tr "/:" "__")\n[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }\necho "{\\"status\\":{\\"id\\":\\"$(cat /images/$key)\\"}}"\n', {mode: 0o755});
 		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
 		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
 	}
+}
 
+/** A running "kind node" of the cluster. */
+export function startKindNode(cluster: string): {name: string; stop(): void} {
+	ensureKindNodeImage();
 	const name = `${cluster}-control-plane`;
 	execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', name, nodeImage]);
 	return {name, stop: () => execFileSync('docker', ['rm', '-f', name], {stdio: 'ignore'})};

@@ -11,7 +11,7 @@ import {startController} from '../sim/controller.js';
 import {freePort, makeBin, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
 import {realKubeTool} from './kube-tools.js';
-import {kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureKindNodeImage, kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 
 export type UpWorld = {
 	readonly cluster: SimulatedCluster;
@@ -24,7 +24,7 @@ export type UpWorld = {
 };
 
 /** A kind cluster (a node container, `kind load`), or minikube with the docker driver (its Docker is this one). */
-export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'kind' | 'minikube' = 'kind'): Promise<UpWorld> {
+export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'kind' | 'minikube' | 'bare-kind' = 'kind'): Promise<UpWorld> {
 	ensureBaseImage();
 	// Something listening where the database would be: the backend's /ready connects to it.
 	const database = net.createServer(socket => socket.end());
@@ -35,9 +35,16 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 	const appPort = await freePort();
 	const kubeconfig = path.join(tempDir('sim'), 'kubeconfig');
 	const cluster = await startSimulatedCluster({kubeconfigPath: kubeconfig});
-	const contextName = flavour === 'kind' ? `kind-${clusterName}` : clusterName;
-	writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: ${contextName}`));
-	const node = flavour === 'kind' ? startKindNode(clusterName) : {stop: () => undefined};
+	// A bare machine has no kubeconfig yet: the kind stand-in writes one when it creates the cluster.
+	const userKubeconfig = flavour === 'bare-kind' ? path.join(tempDir('kube'), 'config') : kubeconfig;
+	const contextName = flavour === 'minikube' ? clusterName : `kind-${clusterName}`;
+	if (flavour !== 'bare-kind') {
+		writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: ${contextName}`));
+	} else {
+		ensureKindNodeImage();
+	}
+
+	const node = flavour === 'kind' ? startKindNode(clusterName) : {stop: () => execFileSync('docker', ['rm', '-f', `${clusterName}-control-plane`], {stdio: 'ignore'})};
 	const containers = new Set<string>();
 	const removeContainers = () => {
 		for (const name of containers) {
@@ -70,7 +77,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 
 		return {type: 'not-ready', message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`};
 	});
-	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {trivy: trivyScript, ...(flavour === 'kind' ? {kind: kindScript()} : {minikube: minikubeScript})}});
+	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp', 'mkdir', 'dirname'], scripts: {trivy: trivyScript, ...(flavour === 'minikube' ? {minikube: minikubeScript} : {kind: kindScript()})}});
 	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
 	const home = tempDir('home');
 	return {
@@ -79,7 +86,8 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		appPort,
 		appUrl: `http://127.0.0.1:${appPort}`,
 		env: (extra = {}) => ({
-			PATH: bin, HOME: home, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8',
+			PATH: bin, HOME: home, KUBECONFIG: userKubeconfig, LANG: 'C.UTF-8',
+			...(flavour === 'bare-kind' ? {KIND_TEST_KUBECONFIG_SOURCE: kubeconfig} : {}),
 			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
 			// minikube's docker driver: its Docker is the one the images are built in; its service URL is the backend's.
 			...(flavour === 'minikube' ? {MINIKUBE_TEST_PROFILE: clusterName, MINIKUBE_TEST_DOCKER_HOST: 'unix:///var/run/docker.sock', MINIKUBE_TEST_SERVICE_URL: `http://127.0.0.1:${appPort}`} : {}),

@@ -19,6 +19,7 @@ import type {ImagesAction, LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages, type ImagesRequest} from '../images/run.js';
 import {resolveLoadTarget} from '../images/target.js';
+import {loadKubeconfig} from '../../adapters/kube.js';
 import {lintFailed, runLint, type LintReport} from '../lint/run.js';
 import type {ImageSource} from '../project/discover.js';
 import type {StatusAction} from '../status/actions.js';
@@ -177,7 +178,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 			'load-check': `load check: ${request.verify.users} users for ${Math.round(request.verify.durationMs / 1000)} s against p95 < ${request.verify.targetP95Ms} ms`,
 		};
 		const answer = await request.confirmPlan({
-			summary: `${recommendation.target === 'existing-context' ? 'Use the cluster that runs now' : `Start a cluster (${recommendation.command ?? ''})`}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}.`,
+			summary: `${request.kind ? `Use the kind cluster "${request.kind}" (created if there is none)` : request.minikube ? `Use the minikube profile "${request.minikube}" (started if there is none)` : recommendation.target === 'existing-context' ? 'Use the cluster that runs now' : `Start a cluster (${recommendation.command ?? ''})`}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}.`,
 			skippable: skippableSteps.map(id => ({id, label: labels[id], on: !skip.has(id)})),
 		});
 		if (!answer.go) {
@@ -205,7 +206,12 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	}
 
 	// 2. install what the recommendation needs
-	const missing = recommendation.install.map(step => step.tool).filter(tool => !(skip.has('scan') && tool === 'trivy'));
+	// --kind or --minikube choose the path: the other cluster tool is not needed, this one is.
+	const chosen = request.kind
+		? {type: 'kind' as const, context: `kind-${request.kind}`, create: `kind create cluster --name ${request.kind}`}
+		: request.minikube ? {type: 'minikube' as const, context: request.minikube, create: `minikube start -p ${request.minikube} --driver=docker`} : undefined;
+	const needed = recommendation.install.map(step => step.tool).filter(tool => !(skip.has('scan') && tool === 'trivy') && !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
+	const missing = chosen && !needed.includes(chosen.type) && !(await system.which(chosen.type)) ? [...needed, chosen.type] : needed;
 	if (!skip.has('install')) {
 		if (missing.length === 0) {
 			dispatch('install', {type: 'skipped', reason: 'every tool is there'});
@@ -233,47 +239,51 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		return cancelledAtCluster;
 	}
 
-	// 3. the cluster: the one that runs, or the one the doctor recommends, started now
-	const clusterStep = begin('cluster', recommendation.target === 'existing-context' ? 'the current kube context' : recommendation.command ?? '');
-	if (recommendation.target !== 'existing-context' && !request.kind && !request.minikube) {
-		const command = recommendation.command ?? '';
-		const [program = '', ...args] = command.split(' ');
+	// 3. the cluster: the one named by --kind/--minikube (made when it does not exist), the one that
+	// runs, or the one the doctor recommends, started now
+	const context = request.deploy.context ?? chosen?.context;
+	const loaded = await loadKubeconfig(system);
+	const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
+	const startCommand = chosen ? (chosenExists ? undefined : chosen.create) : recommendation.target === 'existing-context' ? undefined : recommendation.command ?? undefined;
+	const clusterStep = begin('cluster', startCommand ?? `the context ${context ?? 'in use'}`);
+	if (startCommand) {
+		const [program = '', ...args] = startCommand.split(' ');
 		const tool = await system.which(program);
 		if (!tool) {
 			clusterStep.failed(`${program} is not installed, so the cluster cannot be started.`, `npx todo-deploy install ${program}`);
 			return stop('cluster', 'no cluster');
 		}
 
-		clusterStep.detail(`${command} (a few minutes the first time)`);
+		clusterStep.detail(`${startCommand} (a few minutes the first time)`);
 		const started = await system.run(tool, args, {timeoutMs: 15 * 60_000});
 		if (started.exitCode !== 0) {
 			const output = `${started.stderr}\n${started.stdout}`.trim().split('\n');
-			clusterStep.failed(`${command} failed: ${output.at(-1) ?? ''}`, 'todo-deploy doctor explains what the machine lacks; the lines below are the tool\'s own.', output.slice(-8));
+			clusterStep.failed(`${startCommand} failed: ${output.at(-1) ?? ''}`, 'todo-deploy doctor explains what the machine lacks; the lines below are the tool\'s own.', output.slice(-8));
 			return stop('cluster', 'no cluster');
 		}
 
-		const created = clusterFromCommand(command);
+		const created = clusterFromCommand(startCommand);
 		if (created) {
 			await recordCreatedCluster(request.root, created);
 		}
 	}
 
-	const resolved = await resolveLoadTarget(system, {kind: request.kind, minikube: request.minikube, context: request.deploy.context});
+	const resolved = await resolveLoadTarget(system, {kind: request.kind, minikube: request.minikube, context});
 	const target: LoadTarget | undefined = resolved.target;
 	if (!target) {
-		clusterStep.failed(`No local cluster to deploy to: ${resolved.why}.`, 'Start one: minikube start --driver=docker, or kind create cluster --name todo');
+		clusterStep.failed(`No local cluster to deploy to: ${resolved.why}.`, 'Start one: minikube start --driver=docker, or kind create cluster --name todo (or let todo-deploy: --kind todo)');
 		return stop('cluster', 'no cluster');
 	}
 
 	let cluster: Cluster;
 	try {
-		cluster = await request.connect(request.deploy.context);
+		cluster = await request.connect(context);
 	} catch (error) {
 		clusterStep.failed(`The cluster does not answer: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the kube context.');
 		return stop('cluster', 'no cluster');
 	}
 
-	clusterStep.done(`${target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : target.registry} (context ${cluster.context})`);
+	clusterStep.done(`${target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : target.registry} (context ${cluster.context})${startCommand ? `, started with ${startCommand}` : ''}`);
 
 	const cancelledAtImages = await cancelledBefore('images');
 	if (cancelledAtImages) {
@@ -374,7 +384,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	const {sets, ...deployRequest} = request.deploy;
 	const memoryKey = `${cluster.context}/${request.deploy.namespace}/${request.deploy.release}`;
 	const chartDigest = createHash('sha256').update(JSON.stringify([await digestFolder(request.chart), await Promise.all(request.deploy.valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')))])).digest('hex');
-	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal});
+	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, context, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal});
 	result.deploy = deployed;
 	if (deployed.ready && deployed.fingerprint && deployed.revision !== undefined && !Number.isNaN(deployed.revision)) {
 		await writeDeployMemory(request.root, memoryKey, {fingerprint: deployed.fingerprint, revision: deployed.revision});
@@ -410,7 +420,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	const reuseLoad = earlier && earlierData?.load && deployed.unchanged && earlier.status === 'verified' && earlierData.fingerprint === deployed.fingerprint && earlierData.load.passed && JSON.stringify(earlierData.loadSettings) === JSON.stringify(loadSettings)
 		? {summary: earlierData.load, at: earlier.at}
 		: undefined;
-	const verified = await runVerify(system, flow, {...request.verify, namespace: request.deploy.namespace, release: request.deploy.release, context: request.deploy.context, minikubeProfile: target.type === 'minikube' ? target.profile : undefined, load: !skip.has('load-check'), reuseLoad, signal: request.signal});
+	const verified = await runVerify(system, flow, {...request.verify, namespace: request.deploy.namespace, release: request.deploy.release, context, minikubeProfile: target.type === 'minikube' ? target.profile : undefined, load: !skip.has('load-check'), reuseLoad, signal: request.signal});
 	result.verify = verified;
 	await request.record('verify', verified.passed ? 'verified' : 'failed', {...verified, fingerprint: deployed.fingerprint, loadSettings, loadMeasuredAt: reuseLoad?.at ?? new Date().toISOString()});
 	if (!verified.passed) {
