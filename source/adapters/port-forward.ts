@@ -5,13 +5,14 @@ import type {System} from './system.js';
 
 export type Forward = {readonly url: string; stop(): void};
 
-export async function portForward(system: System, options: {namespace: string; service: string; port: number; context: string | undefined; timeoutMs: number}): Promise<Forward> {
+/** `target` is what kubectl names: service/NAME or pod/NAME. */
+export async function portForward(system: System, options: {namespace: string; target: string; port: number; context: string | undefined; timeoutMs: number}): Promise<Forward> {
 	const kubectl = await system.which('kubectl');
 	if (!kubectl) {
-		throw new Error('kubectl is not installed (npx todo-deploy install kubectl), and no --url was given');
+		throw new Error('kubectl is not installed (npx todo-deploy install kubectl)');
 	}
 
-	const child = spawn(kubectl, ['port-forward', '--namespace', options.namespace, `service/${options.service}`, `:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {env: system.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {env: system.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']});
 	let output = '';
 	return new Promise<Forward>((resolve, reject) => {
 		const timer = setTimeout(() => {

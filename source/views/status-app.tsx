@@ -17,6 +17,8 @@ export type StatusAppProps = {
 	readonly onRestart: (pod: string) => void;
 	/** Follow the container's logs (f); called with undefined when the panel leaves them. */
 	readonly onFollow?: ((pod: string | undefined, container: string) => void) | undefined;
+	/** Port-forward to the pod's first container port (o); pressed again, it stops. */
+	readonly onForward?: ((pod: string, port: number | undefined) => void) | undefined;
 };
 
 const stateColors = {ready: 'green', progressing: 'yellow', failing: 'red', terminating: 'gray', completed: 'gray'} as const;
@@ -123,12 +125,12 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				</Box>
 			) : null}
 			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
-			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · f follow · p previous logs · e events · d detail · r restart · q quit</Text>
+			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · f follow · p previous logs · e events · d detail · o port-forward · r restart · q quit</Text>
 		</Box>
 	);
 }
 
-export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow}: StatusAppProps) {
+export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
@@ -173,6 +175,8 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 			store.dispatch({type: 'status/panel', panel: {type: 'events'}});
 		} else if (input === 'd') {
 			store.dispatch({type: 'status/panel', panel: {type: 'detail'}});
+		} else if (input === 'o' && current && onForward) {
+			onForward(current, state.pods.get(current)?.spec?.containers[0]?.ports?.[0]?.containerPort);
 		} else if (input === 'r' && current) {
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}

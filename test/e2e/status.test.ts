@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {runCli, tempDir} from '../helpers/cli.js';
+import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {realKubeTool} from '../helpers/kube-tools.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
@@ -133,5 +135,31 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 	} finally {
 		delete healthy.faults.compactedBefore;
 		stop();
+	}
+});
+
+test('o port-forwards through the real kubectl and says what came of it, or that the pod declares no port', async () => {
+	const shell = (value: string) => `'${value}'`;
+	const bin = makeBin({});
+	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
+	const environment = Object.entries({...env(failing), PATH: `${bin}:/usr/bin:/bin`, TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
+	// A pod that declares its port, first in the list so it is selected.
+	const healthy = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>; spec: {containers: Array<Record<string, unknown>>}};
+	failing.put({...healthy, metadata: {name: 'todo-aaa-web', namespace: 'todo'}, spec: {...healthy.spec, containers: healthy.spec.containers.map(container => ({...container, ports: [{containerPort: 8000}]}))}});
+	try {
+		await terminal.waitFor(/› todo-aaa-web/);
+		terminal.keys('o');
+		// The simulator does not speak SPDY, so kubectl's tunnel fails; the screen says so, in kubectl's words.
+		const screen = await terminal.waitFor(/port-forward to todo-aaa-web:8000 failed: kubectl port-forward ended \(exit 1\): .+/, 30_000);
+		assert.match(screen, /o port-forward/);
+		terminal.press('Down');
+		terminal.keys('o');
+		await terminal.waitFor(/port-forward to todo-api-5b4c3d2e1-z9y8x: it declares no container port/);
+		terminal.keys('q');
+		await terminal.waitFor(/\[exit \d+\]/);
+	} finally {
+		terminal.close();
+		failing.remove('Pod', 'todo', 'todo-aaa-web');
 	}
 });

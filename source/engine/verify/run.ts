@@ -68,7 +68,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		}
 
 		if (!base) {
-			forward = await portForward(system, {namespace: request.namespace, service, port: request.servicePort, context: request.context, timeoutMs: 20_000});
+			forward = await portForward(system, {namespace: request.namespace, target: `service/${service}`, port: request.servicePort, context: request.context, timeoutMs: 20_000});
 			base = forward.url;
 			via = `kubectl port-forward service/${service}`;
 		}
