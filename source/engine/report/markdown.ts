@@ -87,8 +87,29 @@ function deployLines(data: DeployData): string[] {
 	];
 }
 
-function genericLines(data: unknown): string[] {
-	return ['```json', JSON.stringify(data, null, 2), '```'];
+type EnvironmentData = {recommendation?: {target?: string | null; why?: string} | null; checks?: Record<string, {type: string; outcome?: {status: string; summary: string}}>};
+
+function environmentLines(data: EnvironmentData): string[] {
+	const rows = Object.entries(data.checks ?? {}).map(([id, check]) => [id, check.outcome?.status ?? check.type, check.outcome?.summary ?? '']);
+	return [
+		`Path taken: ${data.recommendation?.target ?? 'none'}${data.recommendation?.why ? `: ${data.recommendation.why}` : ''}`,
+		'',
+		...table(['check', 'result', 'found'], rows),
+	];
+}
+
+type LintData = {chart?: string; objects?: number; renderError?: string; findings?: Array<{severity: string; rule: string; object: string; message: string}>};
+
+function lintLines(data: LintData): string[] {
+	if (data.renderError) {
+		return [`The chart ${data.chart ?? ''} did not render: ${data.renderError}`];
+	}
+
+	const findings = data.findings ?? [];
+	return [
+		`${data.chart ?? 'The chart'}: ${data.objects ?? 0} objects rendered, ${findings.filter(finding => finding.severity === 'error').length} errors, ${findings.filter(finding => finding.severity !== 'error').length} warnings.`,
+		...(findings.length > 0 ? ['', ...table(['severity', 'rule', 'object', 'what happens'], findings.map(finding => [finding.severity, finding.rule, finding.object, finding.message]))] : []),
+	];
 }
 
 export function renderReport(state: ReportState, now = new Date()): string {
@@ -110,7 +131,7 @@ export function renderReport(state: ReportState, now = new Date()): string {
 			continue;
 		}
 
-		const renderers: Record<SectionName, (data: never) => string[]> = {environment: genericLines, images: imagesLines, scan: scanLines, lint: genericLines, deploy: deployLines, verify: verifyLines};
+		const renderers: Record<SectionName, (data: never) => string[]> = {environment: environmentLines, images: imagesLines, scan: scanLines, lint: lintLines, deploy: deployLines, verify: verifyLines};
 		lines.push(...renderers[name](section.data as never));
 	}
 
