@@ -9,6 +9,7 @@ import {bundleOptions} from '../scripts/bundle-options.js';
 import {realKubeTool} from '../test/helpers/kube-tools.js';
 import {benchImages} from './images.js';
 import {benchUp} from './up.js';
+import {benchVerify} from './verify.js';
 import {benchStatus} from './status.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -159,6 +160,9 @@ await benchStatus(root, realKubeTool('kubectl'));
 
 // Build, load and scan against one-after-the-other and against a first run.
 await benchImages(root, runs);
+
+// The load check against wrk.
+await benchVerify(root, runs);
 
 // The whole flow, twice.
 await benchUp(root, runs);
