@@ -17,22 +17,17 @@ import {exitCodes} from './engine/exit-codes.js';
 import type {FlowAction, FlowQuestion} from './engine/flow/actions.js';
 import type {FlowState} from './engine/flow/reducer.js';
 import type {ImagesAction, ImageSteps} from './engine/images/actions.js';
-import {imagesReducer, imagesSucceeded, initialImagesState, type ImagesState} from './engine/images/reducer.js';
+import type {ImagesState} from './engine/images/reducer.js';
+import type {InstallRequest} from './engine/tools/install.js';
+import type {InstallState} from './engine/tools/reducer.js';
 import {defaultGate, parseSeverities, type GateRule} from './engine/images/scan-report.js';
 import type {TargetFlags} from './engine/images/target.js';
 import {skippableSteps as skippable, type Skippable} from './engine/up/skips.js';
 import type {InstallAction} from './engine/tools/actions.js';
 import {defaultInstallDir, isToolName, toolNames} from './engine/tools/catalog.js';
-import {lintFailed, runLint} from './engine/lint/run.js';
-import {runInstall, type InstallRequest} from './engine/tools/install.js';
-import {initialInstallState, installReducer, installSucceeded, type InstallState} from './engine/tools/reducer.js';
 import {createStore, type Store} from './engine/store.js';
 import {doctorExitCode, doctorJson} from './render/doctor-report.js';
-import {installJson, pathAdvice} from './render/install-report.js';
-import {lintLines} from './render/lint-report.js';
-import {allReady, statusLines} from './render/status-report.js';
 import {displayPath} from './render/format.js';
-import {renderInstallPlain} from './render/install-plain.js';
 import {renderDoctorPlain} from './render/plain.js';
 
 const usage = `todo-deploy ${packageJson.version}
@@ -720,6 +715,7 @@ async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): 
 		return exitCodes.environment;
 	}
 
+	const {imagesReducer, imagesSucceeded, initialImagesState} = await import('./engine/images/reducer.js');
 	const store = createStore<ImagesState, ImagesAction>(imagesReducer, initialImagesState());
 	const cancel = new AbortController();
 	const onSignal = () => cancel.abort();
@@ -1209,11 +1205,12 @@ async function down(options: Extract<Command, {type: 'down'}>, mode: Mode): Prom
 
 async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
-	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}] = await Promise.all([
+	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}, {allReady, statusLines}] = await Promise.all([
 		import('./adapters/cluster.js'),
 		import('./engine/status/reducer.js'),
 		import('./engine/status/run.js'),
 		import('./engine/status/select.js'),
+		import('./render/status-report.js'),
 	]);
 	let cluster;
 	try {
@@ -1305,12 +1302,19 @@ async function lint(options: Extract<Command, {type: 'lint'}>): Promise<number> 
 		return 2;
 	}
 
+	const [{lintFailed, runLint}, {lintLines}] = await Promise.all([import('./engine/lint/run.js'), import('./render/lint-report.js')]);
 	const report = await runLint(system, {chart, valuesFiles: options.valuesFiles, target: options.target});
 	await writeOut(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${lintLines(report).join('\n')}\n`);
 	return lintFailed(report) ? 1 : 0;
 }
 
 async function install(settings: InstallSettings, mode: Mode, jsonPrefix?: Record<string, unknown>): Promise<number> {
+	const [{runInstall}, {initialInstallState, installReducer, installSucceeded}, {installJson, pathAdvice}, {renderInstallPlain}] = await Promise.all([
+		import('./engine/tools/install.js'),
+		import('./engine/tools/reducer.js'),
+		import('./render/install-report.js'),
+		import('./render/install-plain.js'),
+	]);
 	const store = createStore<InstallState, InstallAction>(installReducer, initialInstallState());
 	const system = createSystem(process.env, {toolsDir: settings.dir});
 	const cancel = new AbortController();
