@@ -137,6 +137,12 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 	const names = useMemo(() => [...state.pods.keys()].sort(), [state.pods]);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
 	useInput((input, key) => {
+		// The store's latest state, not this render's: keys typed faster than a frame act on where the
+		// previous key left the selection.
+		const latest = store.getState();
+		const names = [...latest.pods.keys()].sort();
+		const current = latest.selected && names.includes(latest.selected) ? latest.selected : names[0];
+		const state = latest;
 		// Any key but f leaves a followed log.
 		if (state.panel.type === 'logs' && state.panel.following && input !== 'f') {
 			onFollow?.(undefined, state.panel.container);
