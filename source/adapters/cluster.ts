@@ -131,14 +131,32 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		return new ClusterError(`${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`);
 	};
 
+	// In pages of 500, as kubectl does: each page's text is parsed and slimmed before the next arrives,
+	// so thousands of pods never sit in memory as one huge response.
 	const list = async (kind: WatchKind): Promise<{items: KubernetesObject[]; resourceVersion: string}> => {
-		const response = await authorisedFetch(`${server}${paths[kind]}${query(kind)}`, AbortSignal.timeout(30_000));
-		if (!response.ok) {
-			throw new ClusterError(`${paths[kind]} answered HTTP ${response.status}`);
-		}
+		const items: KubernetesObject[] = [];
+		let token: string | undefined;
+		let resourceVersion = '';
+		do {
+			const separator = query(kind) ? '&' : '?';
+			const page = `${server}${paths[kind]}${query(kind)}${separator}limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+			const response = await authorisedFetch(page, AbortSignal.timeout(30_000));
+			if (!response.ok) {
+				throw new ClusterError(`${paths[kind]} answered HTTP ${response.status}`);
+			}
 
-		const body = await response.json() as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string}};
-		return {items: (body.items ?? []).map(item => slim(item)), resourceVersion: body.metadata?.resourceVersion ?? ''};
+			const body = await response.json() as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string; continue?: string}};
+			for (const item of body.items ?? []) {
+				items.push(slim(item));
+			}
+
+			// The first page's version: an API server serves every page from that snapshot, so the watch
+			// resumes from it and misses nothing that changed while the later pages were fetched.
+			resourceVersion ||= body.metadata?.resourceVersion ?? '';
+			token = body.metadata?.continue || undefined;
+		} while (token);
+
+		return {items, resourceVersion};
 	};
 
 	const secretPath = (name?: string) => `${server}/api/v1/namespaces/${namespace}/secrets${name ? `/${encodeURIComponent(name)}` : ''}`;

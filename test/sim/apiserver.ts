@@ -494,8 +494,13 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			}
 
 			if (method === 'GET') {
-				const items = listOf(type, namespace).filter(object => matchesLabels(object, url.searchParams.get('labelSelector')) && matchesFields(object, url.searchParams.get('fieldSelector')));
-				send(response, 200, table ? tableOf(type, items, resourceVersion) : {kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata: {resourceVersion: String(resourceVersion)}, items});
+				const all = listOf(type, namespace).filter(object => matchesLabels(object, url.searchParams.get('labelSelector')) && matchesFields(object, url.searchParams.get('fieldSelector')));
+				// Pages, as an API server gives them: ?limit=N, then ?continue=TOKEN (here, the offset).
+				const limit = Number(url.searchParams.get('limit') ?? 0);
+				const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64url').toString() || 0);
+				const items = limit > 0 ? all.slice(offset, offset + limit) : all;
+				const more = limit > 0 && offset + limit < all.length;
+				send(response, 200, table ? tableOf(type, items, resourceVersion) : {kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata: {resourceVersion: String(resourceVersion), ...(more ? {continue: Buffer.from(String(offset + limit)).toString('base64url'), remainingItemCount: all.length - offset - limit} : {})}, items});
 				return;
 			}
 
