@@ -37,10 +37,13 @@ Usage
   npx todo-deploy [command] [options]
 
 Commands
-  (none), up the wizard: checks this machine, shows the plan, then installs,
-             starts a cluster, builds, loads, scans, lints, deploys, verifies
-             and writes .todo-deploy/report.md (--yes: no questions;
-             --skip install,scan,lint,verify,load-check)
+  (none), up [DIR] [--kind CLUSTER | --minikube PROFILE] [--skip LIST]
+             the wizard: checks this machine, shows the plan, then installs,
+             starts (or creates) the cluster, builds, loads, scans, lints,
+             deploys, verifies and writes .todo-deploy/report.md, then stays
+             open as the status screen; it takes the options of build, scan,
+             deploy and verify (--yes: no questions; --skip any of install,
+             scan, lint, verify, load-check)
   doctor     checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your
              kube contexts, and recommends the path that will work here
   discover [DIR] [--backend DIR] [--frontend DIR] [--chart DIR] [--save]
@@ -101,7 +104,7 @@ Install options
 
 Options
   --json     print the result as JSON (for scripts and CI)
-  -y, --yes  answer yes to every question (install what is missing)
+  -y, --yes  go ahead without asking (every answer then comes from a flag)
   -h, --help     show this help
   -v, --version  show the version
 
@@ -109,6 +112,9 @@ Environment
   NO_COLOR     no colours          CI         plain output, no prompts
   KUBECONFIG   kubeconfig files    DOCKER_HOST  the Docker daemon to use
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxies for downloads
+  TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY   the secrets deploy
+             puts into the cluster (also read from .env; never put on a
+             command line)
 
 Exit codes
   0    done: doctor found a path, everything asked for worked
