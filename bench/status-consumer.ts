@@ -79,6 +79,8 @@ const report = statusReport(store.getState(), {context: cluster.context, namespa
 stop();
 const sorted = [...latencies].sort((a, b) => a - b);
 const usage = process.resourceUsage();
+// With --expose-gc (BENCH_NODE_FLAGS), what is still held after a full collection.
+(globalThis as {gc?: () => void}).gc?.();
 const memory = process.memoryUsage();
 process.stdout.write(`${JSON.stringify({afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length})}\n`);
 process.exit(0);
