@@ -1,5 +1,4 @@
-import {Box, Text, useApp} from 'ink';
-import {useEffect} from 'react';
+import {Box, Text} from 'ink';
 import type {DoctorAction} from '../engine/doctor/actions.js';
 import type {DoctorState} from '../engine/doctor/reducer.js';
 import {checkIds} from '../engine/doctor/types.js';
@@ -7,6 +6,7 @@ import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {CheckRow} from './check-row.js';
 import {RecommendationPanel} from './recommendation-panel.js';
+import {useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 
 export type DoctorAppProps = {
@@ -30,15 +30,9 @@ export function DoctorScreen({state, version}: {readonly state: DoctorState; rea
 	);
 }
 
-/** The only caller of exit(): it ends the app once the doctor has drawn its last frame. */
+/** Follows the store and ends the app once the doctor has drawn its last frame. */
 export function DoctorApp({store, version}: DoctorAppProps) {
 	const state = useThrottledState(store);
-	const {exit} = useApp();
-	const done = state.phase.type === 'done';
-	useEffect(() => {
-		if (done) {
-			exit();
-		}
-	}, [done, exit]);
+	useExitWhen(state.phase.type === 'done');
 	return <DoctorScreen state={state} version={version}/>;
 }

@@ -1,4 +1,4 @@
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {FlowAction, StepStatus} from '../engine/flow/actions.js';
@@ -8,6 +8,7 @@ import type {StatusState} from '../engine/status/reducer.js';
 import {statusReport} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
+import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {Confirm} from './confirm.js';
 import {PlanPicker} from './plan-picker.js';
 import {SecretInput} from './secret-input.js';
@@ -119,18 +120,7 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 /** The flow's screen; ends when the flow has an outcome. */
 export function FlowApp({store, pods, onAnswer, onCancel}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void; readonly onCancel?: (() => void) | undefined}) {
 	const state = useThrottledState(store);
-	const {exit} = useApp();
-	// The terminal is in raw mode, so Ctrl-C arrives as a key: it cancels the run, which then ends the app.
-	useInput((input, key) => {
-		if (key.ctrl && input === 'c') {
-			onCancel?.();
-		}
-	});
-	const done = state.outcome !== undefined;
-	useEffect(() => {
-		if (done) {
-			exit();
-		}
-	}, [done, exit]);
+	useCancelKey(onCancel);
+	useExitWhen(state.outcome !== undefined);
 	return <FlowScreen state={state} pods={pods} onAnswer={onAnswer}/>;
 }

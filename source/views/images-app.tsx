@@ -1,11 +1,11 @@
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {useEffect} from 'react';
 import type {ImagesAction} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {buildLine, describeTarget, loadLine, scanLine} from '../render/images-report.js';
+import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 
 type StepState = {readonly type: string};
@@ -83,17 +83,7 @@ export function ImagesScreen({state}: {readonly state: ImagesState}) {
 /** Ends once every image is done; Ctrl-C cancels the builds (the run cleans up and then ends). */
 export function ImagesApp({store, onCancel}: {readonly store: Store<ImagesState, ImagesAction>; readonly onCancel: () => void}) {
 	const state = useThrottledState(store);
-	const {exit} = useApp();
-	const done = state.phase.type === 'done';
-	useInput((input, key) => {
-		if (key.ctrl && input === 'c') {
-			onCancel();
-		}
-	});
-	useEffect(() => {
-		if (done) {
-			exit();
-		}
-	}, [done, exit]);
+	useCancelKey(onCancel);
+	useExitWhen(state.phase.type === 'done');
 	return <ImagesScreen state={state}/>;
 }

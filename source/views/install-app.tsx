@@ -1,11 +1,11 @@
-import {Box, Text, useApp} from 'ink';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {useEffect} from 'react';
 import type {InstallAction, ToolInstallStatus} from '../engine/tools/actions.js';
 import type {InstallState} from '../engine/tools/reducer.js';
 import type {Store} from '../engine/store.js';
 import {describeTransfer, formatDuration} from '../render/format.js';
 import {pathAdvice, statusLine} from '../render/install-report.js';
+import {useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 
 export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
@@ -64,12 +64,6 @@ export function InstallScreen({state, pathEnv}: {readonly state: InstallState; r
 /** Ends the app once every tool is done or failed. */
 export function InstallApp({store, pathEnv}: {readonly store: Store<InstallState, InstallAction>; readonly pathEnv: string | undefined}) {
 	const state = useThrottledState(store);
-	const {exit} = useApp();
-	const done = state.phase.type === 'done';
-	useEffect(() => {
-		if (done) {
-			exit();
-		}
-	}, [done, exit]);
+	useExitWhen(state.phase.type === 'done');
 	return <InstallScreen state={state} pathEnv={pathEnv}/>;
 }
