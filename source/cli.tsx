@@ -705,10 +705,11 @@ async function discover(options: Extract<Command, {type: 'discover'}>): Promise<
 /** build, load and scan: both images at once, each loaded and scanned as soon as it is built. */
 async function images(options: Extract<Command, {type: 'images'}>, mode: Mode): Promise<number> {
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
-	const [{runImages}, {resolveLoadTarget}, {describeTarget, imagesJson, renderImagesPlain}] = await Promise.all([
+	const [{runImages}, {resolveLoadTarget}, {imagesJson, renderImagesPlain}, {describeTarget}] = await Promise.all([
 		import('./engine/images/run.js'),
 		import('./engine/images/target.js'),
 		import('./render/images-report.js'),
+		import('./engine/images/actions.js'),
 	]);
 	const project = await projectOrSay(options.root, options);
 	if (!project) {

@@ -1,13 +1,9 @@
 // Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
-import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
+import type {BuildStatus, ImagesAction, LoadStatus, ScanStatus} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import type {Store} from '../engine/store.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
-
-export function describeTarget(target: LoadTarget): string {
-	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
-}
 
 /** What .dockerignore spared the daemon, when it is worth saying. */
 const kept = (entry: ImageEntry) => (entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '');

@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import type {ImagesAction} from '../engine/images/actions.js';
+import {describeTarget, type ImagesAction} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
-import {buildLine, describeTarget, loadLine, scanLine} from '../render/images-report.js';
+import {buildLine, loadLine, scanLine} from '../render/images-report.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 

@@ -24,6 +24,11 @@ export type LoadTarget =
 	| {readonly type: 'kind'; readonly cluster: string}
 	| {readonly type: 'registry'; readonly registry: string};
 
+/** 'kind cluster "todo"', 'minikube profile "minikube"', 'registry localhost:5000/team'. */
+export function describeTarget(target: LoadTarget): string {
+	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
+}
+
 export type BuildStatus =
 	| {readonly type: 'pending'}
 	| {readonly type: 'preparing'}

@@ -15,7 +15,7 @@ import {deploySteps, runDeploy, secretNameOf, type DeployRequest, type DeployRes
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
-import type {ImagesAction, LoadTarget} from '../images/actions.js';
+import {describeTarget, type ImagesAction, type LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages, type ImagesRequest} from '../images/run.js';
 import {resolveLoadTarget} from '../images/target.js';
@@ -283,7 +283,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		return stop('cluster', 'no cluster');
 	}
 
-	clusterStep.done(`${target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : target.registry} (context ${cluster.context})${startCommand ? `, started with ${startCommand}` : ''}`);
+	clusterStep.done(`${describeTarget(target)} (context ${cluster.context})${startCommand ? `, started with ${startCommand}` : ''}`);
 
 	const cancelledAtImages = await cancelledBefore('images');
 	if (cancelledAtImages) {
