@@ -839,7 +839,7 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	const {openSessionLog} = await import('./adapters/session-log.js');
 	const log = openSessionLog(options.root, 'deploy', process.env);
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir()), signal: cancel.signal, onRun: record => log.run(record)});
-	const [{connectCluster, ClusterError}, {planImage}, {runDeploy, deploySteps}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
+	const [{connectCluster, ClusterError}, {planImage}, {runDeploy, deploySteps, chartDigestOf}, {parseDotenv, secretSpecs}, {initialStatusState, statusReducer}, {flowReducer, initialFlowState}, {renderFlowPlain}] = await Promise.all([
 		import('./adapters/cluster.js'),
 		import('./engine/images/run.js'),
 		import('./engine/deploy/run.js'),
@@ -886,11 +886,11 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 	const questions = questioner(flow, cancel.signal);
 	flow.dispatch({type: 'flow/planned', title: `deploy ${options.release} → ${options.namespace} in ${cluster.context}`, steps: deploySteps});
 	const chart = await chartFor(options.root, options.chart, project.chart);
-	const [{digestFolder}, {readDeployMemory, writeDeployMemory}, {createHash}] = await Promise.all([import('./adapters/build-context.js'), import('./engine/report/run.js'), import('node:crypto')]);
+	const {readDeployMemory, writeDeployMemory} = await import('./engine/report/run.js');
 	const memoryKey = `${cluster.context}/${options.namespace}/${options.release}`;
 	const request = {
 		chart,
-		chartDigest: createHash('sha256').update(JSON.stringify([await digestFolder(chart), await Promise.all(options.valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')))])).digest('hex'),
+		chartDigest: await chartDigestOf(chart, options.valuesFiles),
 		previous: await readDeployMemory(options.root, memoryKey),
 		release: options.release,
 		namespace: options.namespace,

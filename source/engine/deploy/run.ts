@@ -1,6 +1,8 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
 import {createHash} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {digestFolder} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
@@ -67,6 +69,12 @@ export type DeployResult = {
 };
 
 const chartName = 'todo-app';
+
+/** The chart's files and the values files' contents, as one hash: part of a deploy's fingerprint. */
+export async function chartDigestOf(chart: string, valuesFiles: readonly string[]): Promise<string> {
+	const values = await Promise.all(valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')));
+	return createHash('sha256').update(JSON.stringify([await digestFolder(chart), values])).digest('hex');
+}
 
 /** The chart's fullname rule (_helpers.tpl): the release name when it already holds the chart's name. */
 export function fullnameOf(release: string): string {

@@ -2,16 +2,14 @@
 // lint, deploy, verify, report. Each part is the same engine its own command runs; this file only
 // orders them, maps their progress onto the flow's rows, and stops before deploying anything that
 // did not build or did not pass the scan gate.
-import {createHash} from 'node:crypto';
-import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {digestFolder} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {System} from '../../adapters/system.js';
 import type {DoctorAction} from '../doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from '../doctor/reducer.js';
 import {runDoctor} from '../doctor/run.js';
-import {deploySteps, runDeploy, secretNameOf, type DeployRequest, type DeployResult} from '../deploy/run.js';
+import {chartDigestOf, deploySteps, runDeploy, secretNameOf, type DeployRequest, type DeployResult} from '../deploy/run.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
@@ -383,7 +381,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	// 6. deploy (helm is not run again for the same chart, images, values and secrets)
 	const {sets, ...deployRequest} = request.deploy;
 	const memoryKey = `${cluster.context}/${request.deploy.namespace}/${request.deploy.release}`;
-	const chartDigest = createHash('sha256').update(JSON.stringify([await digestFolder(request.chart), await Promise.all(request.deploy.valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')))])).digest('hex');
+	const chartDigest = await chartDigestOf(request.chart, request.deploy.valuesFiles);
 	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, context, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal});
 	result.deploy = deployed;
 	if (deployed.ready && deployed.fingerprint && deployed.revision !== undefined && !Number.isNaN(deployed.revision)) {
