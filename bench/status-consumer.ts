@@ -3,6 +3,7 @@
 // "screen" (Ink drawing into a 120x50 terminal-like stream), which also measures event-to-screen latency.
 import {Readable, Writable} from 'node:stream';
 import {connectCluster} from '../source/adapters/cluster.js';
+import {preferSmallHeap} from '../source/adapters/heap.js';
 import {createSystem} from '../source/adapters/system.js';
 import type {StatusAction} from '../source/engine/status/actions.js';
 import {initialStatusState, statusReducer, type StatusState} from '../source/engine/status/reducer.js';
@@ -10,10 +11,17 @@ import {followCluster, loadSnapshot} from '../source/engine/status/run.js';
 import {statusReport} from '../source/engine/status/select.js';
 import {createStore} from '../source/engine/store.js';
 
-const [mode = 'json', expectedText = '0'] = process.argv.slice(2);
+const [mode = 'json', expectedText = '0', heap = 'small'] = process.argv.slice(2);
 const expected = Number(expectedText);
+// As the status command does; "default" leaves V8's settings alone, for comparison.
+if (heap !== 'default') {
+	preferSmallHeap();
+}
+
+const startMiB = Math.round(process.memoryUsage().rss / 1048576);
 const cluster = await connectCluster(createSystem(process.env), {namespace: 'bench'});
 const store = createStore<StatusState, StatusAction>(statusReducer, initialStatusState());
+const connectedMiB = Math.round(process.memoryUsage().rss / 1048576);
 await loadSnapshot(cluster, store);
 const afterSnapshotMiB = Math.round(process.memoryUsage().rss / 1048576);
 
@@ -23,12 +31,15 @@ const pending: number[] = [];
 const latencies: number[] = [];
 const arrivals: number[] = [];
 const fromArrival: number[] = [];
+// From the simulator sending a change to it landing in the store (every pod, drawn or not).
+const lags: number[] = [];
 store.subscribe((_state, action) => {
 	const changes = action.type === 'status/batch' ? action.changes : [];
 	for (const change of changes) {
 		const sentAt = Number(change.object.metadata?.labels?.['bench-sent-at'] ?? 0);
 		if (change.kind === 'pods' && sentAt > 0) {
 			seen++;
+			lags.push(Date.now() - sentAt);
 			// Only a pod on screen can show its change: the first rows (50 lines minus the panels) are drawn.
 			if ((change.object.metadata?.name ?? '') < visibleBelow) {
 				pending.push(sentAt);
@@ -64,8 +75,17 @@ if (mode === 'screen') {
 	render(createElement(StatusApp, {store, context: cluster.context, namespace: 'bench', onLogs() {}, onRestart() {}}), {stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false, exitOnCtrlC: false, interactive: true});
 }
 
-process.stdout.write('ready\n');
+// Ready once every watch is open: the figures are for a live screen, not for its start.
 const stop = followCluster(cluster, store);
+await new Promise<void>(resolve => {
+	const timer = setInterval(() => {
+		if (store.getState().connection.type === 'live') {
+			clearInterval(timer);
+			resolve();
+		}
+	}, 5);
+});
+process.stdout.write('ready\n');
 await new Promise<void>(resolve => {
 	const timer = setInterval(() => {
 		if (seen >= expected) {
@@ -82,5 +102,5 @@ const usage = process.resourceUsage();
 // With --expose-gc (BENCH_NODE_FLAGS), what is still held after a full collection.
 (globalThis as {gc?: () => void}).gc?.();
 const memory = process.memoryUsage();
-process.stdout.write(`${JSON.stringify({afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length})}\n`);
+process.stdout.write(`${JSON.stringify({startMiB, connectedMiB, afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length, lagP50: [...lags].sort((a, b) => a - b)[Math.floor(lags.length * 0.5)] ?? null, lagP95: [...lags].sort((a, b) => a - b)[Math.floor(lags.length * 0.95)] ?? null})}\n`);
 process.exit(0);

@@ -71,7 +71,7 @@ export async function benchStatus(root: string, kubectl: string): Promise<void> 
 	await build({...bundleOptions, entryPoints: {'status-consumer': path.join(root, 'bench/status-consumer.ts')}, outdir});
 	const template = JSON.parse(readFileSync(path.join(root, '../shared/fixtures/k8s/pods/k8rs-kind-v1.36.1-healthy.json'), 'utf8')) as Record<string, unknown>;
 	const results: Array<[string, Result]> = [];
-	for (const consumer of (process.env['BENCH_CONSUMERS']?.split(',') ?? ['json', 'screen', 'kubectl']) as Array<'kubectl' | 'json' | 'screen'>) {
+	for (const consumer of (process.env['BENCH_CONSUMERS']?.split(',') ?? ['json', 'json-default-heap', 'screen', 'kubectl']) as Array<'kubectl' | 'json' | 'json-default-heap' | 'screen'>) {
 		const cluster = await startSimulatedCluster({kubeconfigPath: path.join(mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-sim-')), 'kubeconfig'), historyLimit: 30_000});
 		seedPods(cluster, template);
 		const env = {PATH: '/usr/bin:/bin', HOME: os.tmpdir(), KUBECONFIG: cluster.kubeconfigPath};
@@ -81,14 +81,14 @@ export async function benchStatus(root: string, kubectl: string): Promise<void> 
 				const run = await runConsumer(kubectl, ['get', 'pods', '-n', 'bench', '-w', '-o', 'name'], env, text => lines(text) >= podCount, text => lines(text) >= podCount + eventCount, cluster, template);
 				results.push(['kubectl get pods -w -o name (baseline)', run.stats]);
 			} else {
-				const run = await runConsumer(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ? process.env['BENCH_NODE_FLAGS'].split(' ') : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), path.join(outdir, 'status-consumer.js'), consumer, String(eventCount)], env, text => text.includes('ready'), text => text.includes('"seen"'), cluster, template);
+				const run = await runConsumer(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ? process.env['BENCH_NODE_FLAGS'].split(' ') : []), ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), path.join(outdir, 'status-consumer.js'), consumer === 'screen' ? 'screen' : 'json', String(eventCount), consumer === 'json-default-heap' ? 'default' : 'small'], env, text => text.includes('ready'), text => text.includes('"seen"'), cluster, template);
 				const line = run.output.split('\n').find(text => text.startsWith('{')) ?? '{}';
 				const reported = JSON.parse(line) as Result;
 				if (process.env['BENCH_DEBUG']) {
 					console.log(line);
 				}
 				// The consumer measures itself (process.resourceUsage) just before it exits.
-				results.push([consumer === 'json' ? 'todo-deploy status engine (--json style)' : 'todo-deploy status screen (Ink)', {cpuSeconds: reported.cpuSeconds, maxRssMiB: reported.maxRssMiB, p50: reported.p50, p95: reported.p95, arrivalP95: reported.arrivalP95}]);
+				results.push([{json: 'todo-deploy status engine (--json style)', 'json-default-heap': '  the same, V8\'s default heap growth', screen: 'todo-deploy status screen (Ink)'}[consumer], {cpuSeconds: reported.cpuSeconds, maxRssMiB: reported.maxRssMiB, p50: reported.p50, p95: reported.p95, arrivalP95: reported.arrivalP95}]);
 			}
 		} finally {
 			await cluster.close();

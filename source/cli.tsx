@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs, type ParseArgsOptionsConfig} from 'node:util';
 import packageJson from '../package.json' with {type: 'json'};
 import {createSystem} from './adapters/system.js';
+import {preferSmallHeap} from './adapters/heap.js';
 import type {DoctorAction} from './engine/doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from './engine/doctor/reducer.js';
 import {runDoctor} from './engine/doctor/run.js';
@@ -832,6 +833,7 @@ function questioner(flow: Store<FlowState, FlowAction>, signal?: AbortSignal) {
 }
 
 async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): Promise<number> {
+	preferSmallHeap();
 	const cancel = new AbortController();
 	const onSignal = () => cancel.abort();
 	process.once('SIGINT', onSignal);
@@ -1022,6 +1024,7 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 
 /** The whole flow: checks, plan, install, cluster, images, lint, deploy, verify, report. */
 async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<number> {
+	preferSmallHeap();
 	const installDir = defaultInstallDir(process.env, os.homedir());
 	const ask = mode === 'interactive' && !options.yes;
 	if (mode !== 'interactive' && !options.yes && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION')) {
@@ -1211,6 +1214,7 @@ async function down(options: Extract<Command, {type: 'down'}>, mode: Mode): Prom
 }
 
 async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
+	preferSmallHeap();
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
 	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}, {allReady, statusLines}] = await Promise.all([
 		import('./adapters/cluster.js'),

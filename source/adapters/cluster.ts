@@ -1,10 +1,20 @@
 // The Kubernetes API for the status screen, through @kubernetes/client-node: lists, watches that
 // recover, logs and pod deletion. Loaded only when a command talks to a cluster.
+import {StringDecoder} from 'node:string_decoder';
 import type {CoreV1Event, KubernetesObject, V1Container, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';
 import {loadKubeconfig} from './kube.js';
 
-const importClient = async () => import('@kubernetes/client-node');
+// Only the kubeconfig and request parts of client-node (about 2.5 MB bundled), not the index with every
+// generated API model (15 MB of code that costs 64 MiB of memory and a third of a second to load).
+const importClient = async () => {
+	const [config, http, undici] = await Promise.all([import('@kubernetes/client-node/dist/config.js'), import('@kubernetes/client-node/dist/gen/http/http.js'), import('undici')]);
+	// undici is CommonJS: bundled, its exports sit on the default export.
+	return {KubeConfig: config.KubeConfig, RequestContext: http.RequestContext, HttpMethod: http.HttpMethod, undici: (undici as unknown as {default?: typeof undici}).default ?? undici};
+};
+
+/** A watch is restarted when nothing (not even a bookmark) has arrived for this long. */
+const watchIdleMs = 90_000;
 
 export type ClusterTarget = {readonly context?: string | undefined; readonly namespace: string; readonly selector?: string | undefined};
 
@@ -29,7 +39,7 @@ export type Cluster = {
 	readonly context: string;
 	readonly server: string;
 	snapshot(): Promise<Snapshot>;
-	/** Starts watching; returns the function that stops every watch. */
+	/** Starts watching (from the last snapshot's versions, when there was one); returns the function that stops every watch. */
 	watch(handlers: WatchHandlers): () => void;
 	logs(pod: string, container: string, options: {previous: boolean; tailLines: number}): Promise<string>;
 	/** Streams new log lines until the returned function is called. */
@@ -48,6 +58,17 @@ export type Cluster = {
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
+
+type WatchEvent = {type: string; object: KubernetesObject & {code?: number}};
+
+/** The message of a Kubernetes Status object, or the text itself when it is not one. */
+function statusMessage(text: string): string {
+	try {
+		return (JSON.parse(text) as {message?: string}).message ?? text;
+	} catch {
+		return text;
+	}
+}
 
 export class ClusterError extends Error {
 	override name = 'ClusterError';
@@ -70,7 +91,6 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		throw new ClusterError(`no context "${target.context}" in the kubeconfig (it has ${kc.getContexts().map(context => context.name).join(', ') || 'none'})`);
 	}
 
-	const core = kc.makeApiClient(client.CoreV1Api);
 	const {namespace} = target;
 	const labelSelector = target.selector;
 	const paths: Record<WatchKind, string> = {
@@ -112,22 +132,13 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 	const authorisedFetch = async (url: string, signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET', body?: unknown) => {
 		const context = new client.RequestContext(url, client.HttpMethod[method]);
 		await kc.applySecurityAuthentication(context);
-		const undici = await import('undici');
-		// undici is CommonJS: bundled, its exports sit on the default export.
-		const {fetch} = (undici as unknown as {default?: typeof undici}).default ?? undici;
+		const {fetch} = client.undici;
 		const headers = body === undefined ? context.getHeaders() : {...context.getHeaders(), 'content-type': 'application/json'};
 		return fetch(context.getUrl(), {method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: context.getDispatcher() as never, signal});
 	};
 
 	const failure = async (response: {status: number; text(): Promise<string>}, what: string) => {
-		const text = await response.text().catch(() => '');
-		let message = text;
-		try {
-			message = (JSON.parse(text) as {message?: string}).message ?? text;
-		} catch {
-			// Not a Status object: the text is the message.
-		}
-
+		const message = statusMessage(await response.text().catch(() => ''));
 		return new ClusterError(`${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`);
 	};
 
@@ -159,6 +170,65 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 		return {items, resourceVersion};
 	};
 
+	// One watch request, its events handed over line by line as they arrive. Resolves with undefined when
+	// the server ends it, or with the reason it failed (an abort by the caller is not a failure).
+	const streamWatch = async (url: string, signal: AbortSignal, onStart: () => void, onEvent: (event: WatchEvent) => void): Promise<string | undefined> => {
+		const context = new client.RequestContext(url, client.HttpMethod.GET);
+		await kc.applySecurityAuthentication(context);
+		const idle = new AbortController();
+		let timer: NodeJS.Timeout | undefined;
+		const touch = () => {
+			clearTimeout(timer);
+			timer = setTimeout(() => idle.abort(), watchIdleMs);
+			timer.unref();
+		};
+
+		try {
+			touch();
+			const response = await client.undici.request(context.getUrl(), {method: 'GET', headers: context.getHeaders(), dispatcher: context.getDispatcher() as never, signal: AbortSignal.any([signal, idle.signal])});
+			if (response.statusCode !== 200) {
+				const text = await response.body.text().catch(() => '');
+				return `HTTP ${response.statusCode}${statusMessage(text) ? `: ${statusMessage(text)}` : ''}`;
+			}
+
+			onStart();
+			const decoder = new StringDecoder('utf8');
+			let partial = '';
+			for await (const chunk of response.body) {
+				touch();
+				const text = partial + decoder.write(chunk as Buffer);
+				let start = 0;
+				for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+					const line = text.slice(start, end);
+					start = end + 1;
+					let event: WatchEvent;
+					try {
+						event = JSON.parse(line) as WatchEvent;
+					} catch {
+						continue;
+					}
+
+					onEvent(event);
+				}
+
+				partial = text.slice(start);
+			}
+
+			return undefined;
+		} catch (error) {
+			if (signal.aborted) {
+				return undefined;
+			}
+
+			return idle.signal.aborted ? `nothing arrived for ${watchIdleMs / 1000} s` : error instanceof Error ? error.message : String(error);
+		} finally {
+			clearTimeout(timer);
+		}
+	};
+
+	// A watch started after a snapshot resumes from the snapshot's versions instead of listing everything again.
+	const resumeFrom = new Map<WatchKind, {resourceVersion: string; names: readonly string[]}>();
+	const podPath = (name: string) => `${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
 	const secretPath = (name?: string) => `${server}/api/v1/namespaces/${namespace}/secrets${name ? `/${encodeURIComponent(name)}` : ''}`;
 	return {
 		context: kc.getCurrentContext(),
@@ -240,17 +310,22 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			}
 		},
 		async snapshot() {
-			const [pods, events, deployments, statefulSets] = await Promise.all((['pods', 'events', 'deployments', 'statefulsets'] as const).map(async kind => (await list(kind)).items));
+			const [pods, events, deployments, statefulSets] = await Promise.all((['pods', 'events', 'deployments', 'statefulsets'] as const).map(async kind => {
+				const listed = await list(kind);
+				resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: listed.items.map(item => item.metadata?.name ?? '')});
+				return listed.items;
+			}));
 			return {pods: pods as V1Pod[], events: events as CoreV1Event[], deployments: deployments as V1Deployment[], statefulSets: statefulSets as V1StatefulSet[]};
 		},
 		watch(handlers) {
-			const watcher = new client.Watch(kc);
 			const stops = (Object.keys(paths) as WatchKind[]).map(kind => {
 				let stopped = false;
-				let resourceVersion = '';
+				const resume = resumeFrom.get(kind);
+				resumeFrom.delete(kind);
+				let resourceVersion = resume?.resourceVersion ?? '';
 				let attempt = 0;
 				let request: AbortController | undefined;
-				const known = new Set<string>();
+				const known = new Set<string>(resume?.names);
 				const nameOf = (object: KubernetesObject) => object.metadata?.name ?? '';
 
 				const retry = (reason: string) => {
@@ -262,6 +337,24 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 					const delayMs = Math.min(30_000, 500 * (2 ** Math.min(attempt - 1, 6)));
 					handlers.reconnecting(kind, reason, delayMs);
 					setTimeout(() => void run(), delayMs).unref();
+				};
+
+				const onEvent = ({type, object}: WatchEvent) => {
+					attempt = 0;
+					if (type === 'ERROR') {
+						// 410 Gone: the history moved on; list again.
+						resourceVersion = '';
+						return;
+					}
+
+					resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+					if (type === 'DELETED') {
+						known.delete(nameOf(object));
+						handlers.remove(kind, object);
+					} else if (type === 'ADDED' || type === 'MODIFIED') {
+						known.add(nameOf(object));
+						handlers.upsert(kind, slim(object));
+					}
 				};
 
 				// List when there is no resourceVersion to resume from (first time, or 410 Gone), then watch from it.
@@ -290,39 +383,23 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 						}
 
 						const started = Date.now();
-						let ended = false;
-						request = await watcher.watch(paths[kind], {resourceVersion, allowWatchBookmarks: true, ...(kind !== 'events' && labelSelector ? {labelSelector} : {})}, (type: string, object: KubernetesObject & {code?: number}) => {
-							attempt = 0;
-							if (type === 'ERROR') {
-								// 410 Gone: the history moved on; list again.
-								resourceVersion = '';
-								return;
-							}
+						// The server ends the watch after 5 to 10 minutes, as kubectl's reflector asks, and it resumes from there.
+						const parameters = new URLSearchParams({watch: 'true', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(300 + Math.floor(Math.random() * 300))});
+						if (kind !== 'events' && labelSelector) {
+							parameters.set('labelSelector', labelSelector);
+						}
 
-							resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
-							if (type === 'DELETED') {
-								known.delete(nameOf(object));
-								handlers.remove(kind, object);
-							} else if (type === 'ADDED' || type === 'MODIFIED') {
-								known.add(nameOf(object));
-								handlers.upsert(kind, slim(object));
-							}
-						}, (error: unknown) => {
-							ended = true;
-							if (stopped) {
-								return;
-							}
+						request = new AbortController();
+						const failed = await streamWatch(`${server}${paths[kind]}?${parameters.toString()}`, request.signal, () => handlers.connected(kind), onEvent);
+						if (stopped) {
+							return;
+						}
 
-							// A normal close (the server's timeout) resumes at once; a failure, or a close right after the start, backs off.
-							if (error || Date.now() - started < 1000) {
-								retry(error instanceof Error ? error.message : 'the watch closed');
-							} else {
-								void run();
-							}
-						});
-						// client-node calls the done callback before it returns when the watch could not start.
-						if (!ended) {
-							handlers.connected(kind);
+						// A normal close (the server's timeout) resumes at once; a failure, or a close right after the start, backs off.
+						if (failed !== undefined || Date.now() - started < 1000) {
+							retry(failed ?? 'the watch closed');
+						} else {
+							void run();
 						}
 					} catch (error) {
 						retry(error instanceof Error ? error.message : String(error));
@@ -342,7 +419,13 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			};
 		},
 		async logs(pod, container, options) {
-			return core.readNamespacedPodLog({name: pod, namespace, container, previous: options.previous, tailLines: options.tailLines});
+			const parameters = new URLSearchParams({container, previous: String(options.previous), tailLines: String(options.tailLines)});
+			const response = await authorisedFetch(`${podPath(pod)}/log?${parameters.toString()}`, AbortSignal.timeout(30_000));
+			if (!response.ok) {
+				throw await failure(response, `reading the logs of ${pod}/${container}`);
+			}
+
+			return response.text();
 		},
 		followLogs(pod, container, onLine, onEnd) {
 			// Our own request (not client-node's Log), so that stopping it is an abort we handle.
@@ -350,7 +433,7 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			void (async () => {
 				let partial = '';
 				try {
-					const url = `${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?container=${encodeURIComponent(container)}&follow=true&tailLines=20`;
+					const url = `${podPath(pod)}/log?container=${encodeURIComponent(container)}&follow=true&tailLines=20`;
 					const response = await authorisedFetch(url, controller.signal);
 					if (!response.ok || !response.body) {
 						onEnd(`HTTP ${response.status}`);
@@ -381,7 +464,10 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			};
 		},
 		async deletePod(pod) {
-			await core.deleteNamespacedPod({name: pod, namespace});
+			const response = await authorisedFetch(podPath(pod), AbortSignal.timeout(30_000), 'DELETE');
+			if (!response.ok) {
+				throw await failure(response, `deleting the pod ${pod}`);
+			}
 		},
 	};
 }

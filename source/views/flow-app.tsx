@@ -5,7 +5,7 @@ import type {FlowAction, StepStatus} from '../engine/flow/actions.js';
 import type {FlowState} from '../engine/flow/reducer.js';
 import type {StatusAction} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
-import {statusReport} from '../engine/status/select.js';
+import {statusWindow} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
@@ -59,15 +59,15 @@ function StepRow({title, status}: {readonly title: string; readonly status: Step
 
 function Pods({store, context, namespace}: {readonly store: Store<StatusState, StatusAction>; readonly context: string; readonly namespace: string}) {
 	const state = useThrottledState(store, 200);
-	const report = statusReport(state, {context, namespace});
-	if (report.pods.length === 0) {
+	const view = statusWindow({...state, selected: undefined}, {context, namespace}, 10);
+	if (view.total === 0) {
 		return null;
 	}
 
-	const width = Math.max(...report.pods.map(row => row.name.length)) + 2;
+	const width = view.longestName + 2;
 	return (
 		<Box flexDirection="column" marginLeft={2} marginTop={1}>
-			{report.pods.slice(0, 10).map(row => (
+			{view.rows.map(row => (
 				<Text key={row.name}>
 					<Text color={row.diagnosis.state === 'ready' ? 'green' : row.diagnosis.state === 'failing' ? 'red' : 'yellow'}>{row.name.padEnd(width)}</Text>
 					<Text>{row.ready.padEnd(6)}{row.status.padEnd(22)}</Text>

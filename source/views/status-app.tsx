@@ -4,7 +4,7 @@ import {useMemo} from 'react';
 import type {ProbeState} from '../diagnose/rows.js';
 import type {StatusAction} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
-import {statusReport} from '../engine/status/select.js';
+import {sortedPodNames, statusWindow} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {useThrottledState} from './use-store.js';
 
@@ -44,15 +44,12 @@ function probeText(state: ProbeState): string {
 }
 
 export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
-	const report = useMemo(() => statusReport(state, {context, namespace}), [state.version, context, namespace]);
-	const selected = report.pods.find(row => row.name === state.selected) ?? report.pods[0];
-	const nameWidth = Math.min(Math.max(8, ...report.pods.map(row => row.name.length)) + 1, Math.max(12, width - 40));
 	const narrow = width < 70;
-	// Only the rows that fit: the selected pod stays in view, the rest are counted.
+	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	const fit = Math.max(3, height - 18);
-	const selectedIndex = Math.max(0, report.pods.findIndex(row => row.name === selected?.name));
-	const first = Math.max(0, Math.min(selectedIndex - Math.floor(fit / 2), report.pods.length - fit));
-	const visible = report.pods.slice(first, first + fit);
+	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
+	const {selected, first, total, rows: visible} = view;
+	const nameWidth = Math.min(Math.max(8, view.longestName) + 1, Math.max(12, width - 40));
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Box>
@@ -71,7 +68,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				{narrow ? null : <Box width={18}><Text dimColor>RESTARTS</Text></Box>}
 				{narrow ? null : <Text dimColor>AGE</Text>}
 			</Box>
-			{report.pods.length === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
+			{total === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
 			{first > 0 ? <Text dimColor>  … {first} more above</Text> : null}
 			{visible.map(row => {
 				const isSelected = row.name === selected?.name;
@@ -86,10 +83,10 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 					</Box>
 				);
 			})}
-			{first + fit < report.pods.length ? <Text dimColor>  … {report.pods.length - first - fit} more below</Text> : null}
-			{report.rollouts.length > 0 ? (
+			{first + fit < total ? <Text dimColor>  … {total - first - fit} more below</Text> : null}
+			{view.rollouts.length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
-					{report.rollouts.slice(0, 6).map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
+					{view.rollouts.slice(0, 6).map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
 				</Box>
 			) : null}
 			{selected ? (
@@ -103,7 +100,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 					) : state.panel.type === 'events' ? (
 						<>
 							<Text bold>Warnings in {namespace}</Text>
-							{report.warnings.length === 0 ? <Text dimColor>none</Text> : report.warnings.slice(0, 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap="wrap">{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
+							{view.warnings.length === 0 ? <Text dimColor>none</Text> : view.warnings.slice(0, 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap="wrap">{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
 						</>
 					) : state.panel.type === 'detail' ? (
 						<>
@@ -134,13 +131,13 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
-	const names = useMemo(() => [...state.pods.keys()].sort(), [state.pods]);
+	const {names} = sortedPodNames(state.pods);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
 	useInput((input, key) => {
 		// The store's latest state, not this render's: keys typed faster than a frame act on where the
 		// previous key left the selection.
 		const latest = store.getState();
-		const names = [...latest.pods.keys()].sort();
+		const {names} = sortedPodNames(latest.pods);
 		const current = latest.selected && names.includes(latest.selected) ? latest.selected : names[0];
 		const state = latest;
 		// Any key but f leaves a followed log.

@@ -2,6 +2,7 @@ import type {V1Pod} from '@kubernetes/client-node';
 import type {PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
 import type {StatusReport} from '../../render/status-report.js';
+import type {RolloutRow, WarningRow} from '../../diagnose/rows.js';
 import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -28,11 +29,63 @@ export function statusReport(state: StatusState, where: {readonly context: strin
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
 	// Pod names are ASCII: a plain comparison is ordered as kubectl orders them, and much cheaper than localeCompare.
-	const pods = [...state.pods.values()].sort((a, b) => byName(a.metadata?.name ?? '', b.metadata?.name ?? ''));
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: pods.map(pod => cachedRow(pod, byPod.get(pod.metadata?.name ?? '') ?? [], now)),
+		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now)),
+		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
+		warnings: warningRows(events),
+	};
+}
+
+// The pod names in kubectl's order. The pod map is copied on every change, but its names change only
+// when a pod comes or goes: the last order is kept while every name in it is still there.
+let ordered: {readonly pods: ReadonlyMap<string, V1Pod>; readonly names: readonly string[]; readonly longest: number} | undefined;
+
+export function sortedPodNames(pods: ReadonlyMap<string, V1Pod>): {readonly names: readonly string[]; readonly longest: number} {
+	if (ordered && (ordered.pods === pods || (ordered.names.length === pods.size && ordered.names.every(name => pods.has(name))))) {
+		ordered = {...ordered, pods};
+		return ordered;
+	}
+
+	const names = [...pods.keys()].sort(byName);
+	ordered = {pods, names, longest: names.reduce((longest, name) => Math.max(longest, name.length), 0)};
+	return ordered;
+}
+
+export type StatusWindow = {
+	readonly context: string;
+	readonly namespace: string;
+	/** How many pods there are, and the index of the first one in rows. */
+	readonly total: number;
+	readonly first: number;
+	readonly rows: readonly PodRow[];
+	/** The selected pod's row (the first pod when none is selected). */
+	readonly selected: PodRow | undefined;
+	readonly longestName: number;
+	readonly rollouts: readonly RolloutRow[];
+	readonly warnings: readonly WarningRow[];
+};
+
+/**
+ * What a screen of `size` pod rows shows: the rows around the selected pod, and only those are
+ * computed, so a namespace of thousands of pods costs a screenful per frame.
+ */
+export function statusWindow(state: StatusState, where: {readonly context: string; readonly namespace: string}, size: number, now = new Date()): StatusWindow {
+	const {names, longest} = sortedPodNames(state.pods);
+	const events = [...state.events.values()];
+	const byPod = eventsByPod(events);
+	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now);
+	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
+	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
+	return {
+		context: where.context,
+		namespace: where.namespace,
+		total: names.length,
+		first,
+		rows: names.slice(first, first + size).map(name => rowOf(name)),
+		selected: names.length > 0 ? rowOf(names[selectedIndex]!) : undefined,
+		longestName: longest,
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 	};
