@@ -138,6 +138,36 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 	}
 });
 
+test('the watch resumes from the snapshot: no second list, and a change made in between still arrives', async () => {
+	const {connectCluster} = await import('../../source/adapters/cluster.js');
+	const {createSystem} = await import('../../source/adapters/system.js');
+	const {createStore} = await import('../../source/engine/store.js');
+	const {initialStatusState, statusReducer} = await import('../../source/engine/status/reducer.js');
+	const {followCluster, loadSnapshot} = await import('../../source/engine/status/run.js');
+	const cluster = await connectCluster(createSystem(env(healthy)), {namespace: 'todo'});
+	const store = createStore(statusReducer, initialStatusState());
+	const podLists = () => healthy.requests.filter(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?(?!.*watch=true)/.test(request)).length;
+	const listsBefore = podLists();
+	await loadSnapshot(cluster, store);
+	assert.equal(podLists(), listsBefore + 1);
+	// Between the snapshot and the watch: a real API server keeps this in its history, and so does the simulator.
+	const pod = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>};
+	healthy.put({...pod, metadata: {name: 'todo-added-in-between', namespace: 'todo'}});
+	const stop = followCluster(cluster, store);
+	try {
+		const deadline = Date.now() + 15_000;
+		while (!store.getState().pods.has('todo-added-in-between')) {
+			assert.ok(Date.now() < deadline, 'the pod added between the snapshot and the watch never arrived');
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+
+		assert.equal(podLists(), listsBefore + 1, 'the pods were listed again instead of resuming from the snapshot');
+	} finally {
+		stop();
+		healthy.remove('Pod', 'todo', 'todo-added-in-between');
+	}
+});
+
 test('o port-forwards through the real kubectl and says what came of it, or that the pod declares no port', async () => {
 	const shell = (value: string) => `'${value}'`;
 	const bin = makeBin({});

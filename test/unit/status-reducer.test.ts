@@ -29,3 +29,29 @@ test('connection: reconnecting names the watches, and is live again once all of 
 	assert.equal(state.connection.type, 'live');
 	assert.equal(statusReducer(state, {type: 'status/connected', kind: 'pods'}), state);
 });
+
+test('the screen window: only the rows that fit, around the selected pod, in kubectl order, and pods that come and go', async () => {
+	const {statusReport, statusWindow} = await import('../../source/engine/status/select.js');
+	const names = Array.from({length: 100}, (_, index) => `todo-${String(index).padStart(3, '0')}`);
+	// Out of order on purpose: the window sorts as kubectl does.
+	let state = statusReducer(initialStatusState(), {type: 'status/batch', changes: [...names].reverse().map(name => ({op: 'upsert' as const, kind: 'pods' as const, object: pod(name)}))});
+	const where = {context: 'kind-todo', namespace: 'todo'};
+	const at = (selected: string | undefined, size = 10) => statusWindow({...state, selected}, where, size);
+
+	const middle = at('todo-050');
+	assert.equal(middle.total, 100);
+	assert.equal(middle.first, 45);
+	assert.deepEqual(middle.rows.map(row => row.name), names.slice(45, 55));
+	assert.equal(middle.selected?.name, 'todo-050');
+	assert.equal(middle.longestName, 'todo-050'.length);
+	assert.equal(at('todo-098').first, 90, 'the window stops at the last pod');
+	assert.equal(at('gone').selected?.name, 'todo-000', 'an unknown selection falls back to the first pod');
+	assert.deepEqual(statusWindow(state, where, 100).rows, statusReport(state, where).pods, 'a window of every pod is the whole report');
+
+	state = statusReducer(state, {type: 'status/batch', changes: [{op: 'upsert', kind: 'pods', object: pod('todo-0505-a-much-longer-name')}, {op: 'remove', kind: 'pods', object: pod('todo-049')}]});
+	const after = at('todo-050', 4);
+	assert.equal(after.total, 100);
+	assert.deepEqual(after.rows.map(row => row.name), ['todo-047', 'todo-048', 'todo-050', 'todo-0505-a-much-longer-name']);
+	assert.equal(after.longestName, 'todo-0505-a-much-longer-name'.length);
+	assert.equal(statusWindow(initialStatusState(), where, 10).selected, undefined);
+});
