@@ -1256,37 +1256,12 @@ async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: M
 	};
 
 	// One port-forward at a time, through kubectl; o on its pod again stops it.
-	const {portForward} = await import('./adapters/port-forward.js');
-	let forward: {pod: string; stop(): void} | undefined;
-	const onForward = (pod: string, port: number | undefined) => {
-		if (forward) {
-			const stopped = forward.pod;
-			forward.stop();
-			forward = undefined;
-			store.dispatch({type: 'status/notice', text: `port-forward to ${stopped} stopped`});
-			if (stopped === pod) {
-				return;
-			}
-		}
+	const [{portForward}, {createPortForwards}] = await Promise.all([import('./adapters/port-forward.js'), import('./engine/status/forward.js')]);
+	const forwards = createPortForwards(store, async (pod, remote, local, events) => portForward(system, {namespace, target: `pod/${pod}`, port: remote, localPort: local, context: options.context, timeoutMs: 20_000, ...events}));
 
-		if (port === undefined) {
-			store.dispatch({type: 'status/notice', text: `port-forward to ${pod}: it declares no container port`});
-			return;
-		}
-
-		store.dispatch({type: 'status/notice', text: `port-forward to ${pod}:${port}: starting kubectl port-forward…`});
-		portForward(system, {namespace, target: `pod/${pod}`, port, context: options.context, timeoutMs: 20_000}).then(
-			started => {
-				forward = {pod, stop: started.stop};
-				store.dispatch({type: 'status/notice', text: `port-forward: ${started.url} → ${pod}:${port} (o stops it)`});
-			},
-			(error: unknown) => store.dispatch({type: 'status/notice', text: `port-forward to ${pod}:${port} failed: ${error instanceof Error ? error.message : String(error)}`}),
-		);
-	};
-
-	const app = render(<StatusApp store={store} context={cluster.context} namespace={namespace} onLogs={(pod, container, previous) => void run.showLogs(connected, store, pod, container, previous)} onRestart={pod => void run.restartPod(connected, store, pod)} onFollow={onFollow} onForward={onForward}/>, {exitOnCtrlC: true});
+	const app = render(<StatusApp store={store} context={cluster.context} namespace={namespace} onLogs={(pod, container, previous) => void run.showLogs(connected, store, pod, container, previous)} onRestart={pod => void run.restartPod(connected, store, pod)} onFollow={onFollow} onForward={forwards.start} onStopForward={forwards.stop}/>, {exitOnCtrlC: true});
 	await app.waitUntilExit();
-	forward?.stop();
+	forwards.stop();
 	stopFollowing?.();
 	stop();
 	return allReady(statusReport(store.getState(), {context: cluster.context, namespace})) ? 0 : 1;

@@ -5,26 +5,75 @@ import type {System} from './system.js';
 
 export type Forward = {readonly url: string; stop(): void};
 
-/** `target` is what kubectl names: service/NAME or pod/NAME. */
-export async function portForward(system: System, options: {namespace: string; target: string; port: number; context: string | undefined; timeoutMs: number}): Promise<Forward> {
+export type ForwardOptions = {
+	readonly namespace: string;
+	/** What kubectl names: service/NAME or pod/NAME. */
+	readonly target: string;
+	readonly port: number;
+	/** The local port; undefined: any free one. */
+	readonly localPort?: number | undefined;
+	readonly context: string | undefined;
+	readonly timeoutMs: number;
+	/** A connection through the tunnel failed (kubectl goes on forwarding): the reason, in kubectl's words. */
+	readonly onTrouble?: (message: string) => void;
+	/** kubectl stopped on its own after it had started (the pod went away, the API server closed the tunnel). */
+	readonly onEnd?: (message: string) => void;
+};
+
+const lastLine = (output: string) => output.trim().split('\n').at(-1) ?? '';
+
+/** kubectl's reason for not starting, as something to do. */
+function startFailure(output: string, options: ForwardOptions, code: number | null): string {
+	const local = options.localPort === undefined ? 'the local port' : `local port ${options.localPort}`;
+	if (/address already in use/.test(output)) {
+		return `${local} is already in use on this machine: choose another, or leave it empty for any free port`;
+	}
+
+	if (/bind: permission denied/.test(output)) {
+		return `${local} needs root (ports below 1024 do): choose 1024 or above`;
+	}
+
+	return `kubectl port-forward ended (exit ${String(code)}): ${lastLine(output)}`;
+}
+
+export async function portForward(system: System, options: ForwardOptions): Promise<Forward> {
 	const kubectl = await system.which('kubectl');
 	if (!kubectl) {
 		throw new Error('kubectl is not installed (npx todo-deploy install kubectl)');
 	}
 
-	const child = spawn(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {env: system.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `${options.localPort ?? ''}:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {env: system.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']});
 	let output = '';
+	let started = false;
+	let stopped = false;
 	return new Promise<Forward>((resolve, reject) => {
 		const timer = setTimeout(() => {
 			child.kill();
-			reject(new Error(`kubectl port-forward did not start within ${options.timeoutMs / 1000} s${output ? `: ${output.trim().split('\n').at(-1) ?? ''}` : ''}`));
+			reject(new Error(`kubectl port-forward did not start within ${options.timeoutMs / 1000} s${output ? `: ${lastLine(output)}` : ''}`));
 		}, options.timeoutMs);
 		const onData = (chunk: Buffer) => {
-			output += chunk.toString();
-			const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-			if (port) {
-				clearTimeout(timer);
-				resolve({url: `http://127.0.0.1:${port}`, stop: () => child.kill()});
+			const text = chunk.toString();
+			output += text;
+			if (!started) {
+				const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+				if (port) {
+					started = true;
+					clearTimeout(timer);
+					resolve({url: `http://127.0.0.1:${port}`, stop() {
+						stopped = true;
+						child.kill();
+					}});
+				}
+
+				return;
+			}
+
+			// "E1126 ... portforward.go:424] "Unhandled Error" err="an error occurred forwarding 8000 -> 8000: error forwarding port 8000 to pod ..."
+			for (const line of text.split('\n')) {
+				const trouble = /an error occurred forwarding [^:]+: (.*?)"?$/.exec(line)?.[1];
+				if (trouble) {
+					options.onTrouble?.(trouble.replaceAll(String.raw`\"`, '"'));
+				}
 			}
 		};
 
@@ -32,7 +81,11 @@ export async function portForward(system: System, options: {namespace: string; t
 		child.stderr.on('data', onData);
 		child.on('exit', code => {
 			clearTimeout(timer);
-			reject(new Error(`kubectl port-forward ended (exit ${String(code)}): ${output.trim().split('\n').at(-1) ?? ''}`));
+			if (!started) {
+				reject(new Error(startFailure(output, options, code)));
+			} else if (!stopped) {
+				options.onEnd?.(`kubectl port-forward ended (exit ${String(code)}): ${lastLine(output)}`);
+			}
 		});
 	});
 }

@@ -1,8 +1,8 @@
-import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import {Box, Text, useApp, useInput, useStdout, type Key} from 'ink';
 import Spinner from 'ink-spinner';
 import {useMemo} from 'react';
 import type {ProbeState} from '../diagnose/rows.js';
-import type {StatusAction} from '../engine/status/actions.js';
+import type {ForwardState, StatusAction, StatusPanel} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
 import {sortedPodNames, statusWindow} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
@@ -17,9 +17,14 @@ export type StatusAppProps = {
 	readonly onRestart: (pod: string) => void;
 	/** Follow the container's logs (f); called with undefined when the panel leaves them. */
 	readonly onFollow?: ((pod: string | undefined, container: string) => void) | undefined;
-	/** Port-forward to the pod's first container port (o); pressed again, it stops. */
-	readonly onForward?: ((pod: string, port: number | undefined) => void) | undefined;
+	/** Port-forward (o, then the ports): a local port (undefined: any free one) to the pod's port. */
+	readonly onForward?: ((pod: string, remote: number, local: number | undefined) => void) | undefined;
+	/** Stops the running port-forward (o on its pod again). */
+	readonly onStopForward?: (() => void) | undefined;
 };
+
+/** The same local port as the pod's, unless that needs root (below 1024): then any free one. */
+const defaultLocal = (remote: number) => (remote >= 1024 ? String(remote) : '');
 
 const stateColors = {ready: 'green', progressing: 'yellow', failing: 'red', terminating: 'gray', completed: 'gray'} as const;
 
@@ -43,6 +48,28 @@ function probeText(state: ProbeState): string {
 	}
 }
 
+function ForwardLine({forward}: {readonly forward: ForwardState}) {
+	switch (forward.state) {
+		case 'starting': {
+			return <Text color="yellow"><Spinner type="dots"/> port-forward to {forward.pod}:{forward.remote} starting…</Text>;
+		}
+
+		case 'running': {
+			return (
+				<Text wrap="wrap">
+					<Text color="green">⇄ {forward.url} → {forward.pod}:{forward.remote}</Text>
+					<Text dimColor> (o on {forward.pod} stops it)</Text>
+					{forward.trouble ? <Text color="yellow"> ⚠ {forward.trouble}</Text> : null}
+				</Text>
+			);
+		}
+
+		case 'failed': {
+			return <Text color="red" wrap="wrap">✖ port-forward to {forward.pod}:{forward.remote}: {forward.message}</Text>;
+		}
+	}
+}
+
 export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
 	const narrow = width < 70;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
@@ -60,6 +87,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				{state.connection.type === 'reconnecting' ? <Text color="yellow"><Spinner type="dots"/> reconnecting ({state.connection.kinds.join(', ')}): {state.connection.reason}</Text> : null}
 				{state.connection.type === 'failed' ? <Text color="red">✖ {state.connection.message}</Text> : null}
 			</Box>
+			{state.forward ? <ForwardLine forward={state.forward}/> : null}
 			<Box marginTop={1}>
 				<Box width={2}/>
 				<Box width={nameWidth}><Text dimColor>NAME</Text></Box>
@@ -108,6 +136,13 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 							<Text>node {selected.node || '(not scheduled)'} · images {selected.images.join(', ')}</Text>
 							{selected.probes.map(probe => <Text key={probe.container} wrap="wrap">{probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}</Text>)}
 						</>
+					) : state.panel.type === 'forward' ? (
+						<>
+							<Text bold>Port-forward to {state.panel.pod}</Text>
+							<Text>pod port   <Text color="cyan">{state.panel.remote}</Text>{state.panel.ports.length > 1 ? <Text dimColor>  ←/→ for another: {state.panel.ports.join(', ')}</Text> : null}</Text>
+							<Text>local port <Text color="cyan">{state.panel.local}</Text><Text inverse> </Text><Text dimColor>  type a port; empty: any free port</Text></Text>
+							<Text dimColor>enter starts · esc cancels</Text>
+						</>
 					) : state.panel.type === 'confirm-restart' ? (
 						<Text color="yellow">Delete pod {state.panel.pod} so its controller starts a new one? (y/n)</Text>
 					) : (
@@ -127,12 +162,39 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 	);
 }
 
-export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward}: StatusAppProps) {
+export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const {names} = sortedPodNames(state.pods);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
+	// The port-forward panel: digits type the local port, ←/→ choose the pod's port, enter starts, esc cancels.
+	const choosePorts = (panel: Extract<StatusPanel, {type: 'forward'}>, input: string, key: Key) => {
+		const set = (changes: Partial<typeof panel>) => store.dispatch({type: 'status/panel', panel: {...panel, ...changes}});
+		if (key.return) {
+			const local = panel.local === '' ? undefined : Number(panel.local);
+			if (local !== undefined && (local < 1 || local > 65_535)) {
+				store.dispatch({type: 'status/notice', text: 'A local port is 1 to 65535 (or empty: any free port).'});
+				return;
+			}
+
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+			store.dispatch({type: 'status/notice', text: undefined});
+			onForward?.(panel.pod, panel.remote, local);
+		} else if (key.escape || input === 'q') {
+			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
+		} else if (key.backspace || key.delete) {
+			set({local: panel.local.slice(0, -1)});
+		} else if (key.leftArrow || key.rightArrow || key.tab) {
+			const step = key.leftArrow ? -1 : 1;
+			const remote = panel.ports[(panel.ports.indexOf(panel.remote) + step + panel.ports.length) % panel.ports.length] ?? panel.remote;
+			// The local port follows the pod's port until one is typed.
+			set({remote, local: panel.local === defaultLocal(panel.remote) ? defaultLocal(remote) : panel.local});
+		} else if (/^\d+$/.test(input)) {
+			set({local: (panel.local + input).slice(0, 5)});
+		}
+	};
+
 	useInput((input, key) => {
 		// The store's latest state, not this render's: keys typed faster than a frame act on where the
 		// previous key left the selection.
@@ -143,6 +205,11 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 		// Any key but f leaves a followed log.
 		if (state.panel.type === 'logs' && state.panel.following && input !== 'f') {
 			onFollow?.(undefined, state.panel.container);
+		}
+
+		if (state.panel.type === 'forward') {
+			choosePorts(state.panel, input, key);
+			return;
 		}
 
 		if (state.panel.type === 'confirm-restart') {
@@ -179,7 +246,19 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 		} else if (input === 'd') {
 			store.dispatch({type: 'status/panel', panel: {type: 'detail'}});
 		} else if (input === 'o' && current && onForward) {
-			onForward(current, state.pods.get(current)?.spec?.containers[0]?.ports?.[0]?.containerPort);
+			const {forward} = state;
+			if (forward && forward.state !== 'failed' && forward.pod === current) {
+				onStopForward?.();
+				return;
+			}
+
+			const ports = [...new Set(state.pods.get(current)?.spec?.containers.flatMap(container => (container.ports ?? []).map(port => port.containerPort)) ?? [])];
+			const [remote] = ports;
+			if (remote === undefined) {
+				store.dispatch({type: 'status/notice', text: `port-forward to ${current}: it declares no container port`});
+			} else {
+				store.dispatch({type: 'status/panel', panel: {type: 'forward', pod: current, ports, remote, local: defaultLocal(remote)}});
+			}
 		} else if (input === 'r' && current) {
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}

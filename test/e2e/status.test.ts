@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {freePort, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
@@ -168,21 +170,72 @@ test('the watch resumes from the snapshot: no second list, and a change made in 
 	}
 });
 
-test('o port-forwards through the real kubectl and says what came of it, or that the pod declares no port', async () => {
+test('o port-forwards through the real kubectl to the chosen ports, says what went wrong in plain words, and o again stops it', async () => {
 	const shell = (value: string) => `'${value}'`;
 	const bin = makeBin({});
 	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
+	// What listens on the pod's port 8000 (its port 9090 has nothing).
+	const app = http.createServer((request, response) => response.end(`todo-api answered ${request.url ?? ''}`));
+	await new Promise<void>(resolve => app.listen(0, '127.0.0.1', resolve));
+	const appPort = (app.address() as AddressInfo).port;
 	const environment = Object.entries({...env(failing), PATH: `${bin}:/usr/bin:/bin`, TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
-	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
-	// A pod that declares its port, first in the list so it is selected.
+	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 150, height: 50});
+	// A pod that declares two ports, first in the list so it is selected.
 	const healthy = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>; spec: {containers: Array<Record<string, unknown>>}};
-	failing.put({...healthy, metadata: {name: 'todo-aaa-web', namespace: 'todo'}, spec: {...healthy.spec, containers: healthy.spec.containers.map(container => ({...container, ports: [{containerPort: 8000}]}))}});
+	failing.put({...healthy, metadata: {name: 'todo-aaa-web', namespace: 'todo'}, spec: {...healthy.spec, containers: healthy.spec.containers.map(container => ({...container, ports: [{containerPort: 8000}, {containerPort: 9090}]}))}});
+	failing.servePort('todo', 'todo-aaa-web', 8000, appPort);
+	// A message as it may wrap on the screen: any space can be a line break and indentation.
+	const wrapped = (text: string) => new RegExp(text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`\s+`));
+	const get = async (url: string) => fetch(`${url}/health`).then(async response => response.text(), (error: unknown) => `failed: ${String((error as {cause?: unknown}).cause ?? error)}`);
 	try {
 		await terminal.waitFor(/› todo-aaa-web/);
 		terminal.keys('o');
-		// The simulator does not speak SPDY, so kubectl's tunnel fails; the screen says so, in kubectl's words.
-		const screen = await terminal.waitFor(/port-forward to todo-aaa-web:8000 failed: kubectl port-forward ended \(exit 1\): .+/, 30_000);
-		assert.match(screen, /o port-forward/);
+		await terminal.waitFor(/Port-forward to todo-aaa-web[\s\S]*pod port\s+8000\s+←\/→ for another: 8000, 9090[\s\S]*local port 8000/);
+		// A chosen local port: the default erased, another typed.
+		const local = await freePort();
+		for (let index = 0; index < 4; index++) {
+			terminal.press('BSpace');
+		}
+
+		terminal.keys(String(local));
+		await terminal.waitFor(new RegExp(`local port ${local}`));
+		terminal.press('Enter');
+		await terminal.waitFor(new RegExp(`⇄ http://127\\.0\\.0\\.1:${local} → todo-aaa-web:8000`), 30_000);
+		assert.equal(await get(`http://127.0.0.1:${local}`), 'todo-api answered /health', 'the request went through the real kubectl and the simulated API server to the pod\'s port');
+		assert.ok(failing.requests.some(request => request.startsWith('POST /api/v1/namespaces/todo/pods/todo-aaa-web/portforward (upgrade: SPDY/3.1)')));
+
+		// o on the same pod stops it; the port is closed again.
+		terminal.keys('o');
+		await terminal.waitFor(/port-forward to todo-aaa-web:8000 stopped/);
+		assert.match(await get(`http://127.0.0.1:${local}`), /^failed: .*ECONNREFUSED/);
+
+		// The other port, on any free local port: nothing listens there, and the screen says so.
+		terminal.keys('o');
+		await terminal.waitFor(/local port 8000/);
+		terminal.press('Right');
+		await terminal.waitFor(/pod port\s+9090/);
+		terminal.press('Enter');
+		const running = await terminal.waitFor(/⇄ http:\/\/127\.0\.0\.1:\d+ → todo-aaa-web:9090/, 30_000);
+		const url = /⇄ (http:\/\/127\.0\.0\.1:\d+)/.exec(running)?.[1] ?? '';
+		assert.match(await get(url), /^failed: /);
+		await terminal.waitFor(wrapped('✖ port-forward to todo-aaa-web:9090: nothing listens on port 9090 in todo-aaa-web (connection refused): check the container\'s port, and that the app has started; kubectl stopped forwarding'), 30_000);
+
+		// A local port that is taken.
+		terminal.keys('o');
+		await terminal.waitFor(/local port 8000/);
+		for (let index = 0; index < 4; index++) {
+			terminal.press('BSpace');
+		}
+
+		terminal.keys(String(appPort));
+		terminal.press('Enter');
+		await terminal.waitFor(wrapped(`✖ port-forward to todo-aaa-web:8000: local port ${appPort} is already in use on this machine: choose another, or leave it empty for any free port`), 30_000);
+
+		// Esc leaves the panel without quitting; a pod without ports says so.
+		terminal.keys('o');
+		await terminal.waitFor(/Port-forward to todo-aaa-web/);
+		terminal.press('Escape');
+		await terminal.waitFor(/todo-aaa-web: /);
 		terminal.press('Down');
 		terminal.keys('o');
 		await terminal.waitFor(/port-forward to todo-api-5b4c3d2e1-z9y8x: it declares no container port/);
@@ -190,6 +243,8 @@ test('o port-forwards through the real kubectl and says what came of it, or that
 		await terminal.waitFor(/\[exit \d+\]/);
 	} finally {
 		terminal.close();
+		app.close();
+		failing.servePort('todo', 'todo-aaa-web', 8000, undefined);
 		failing.remove('Pod', 'todo', 'todo-aaa-web');
 	}
 });

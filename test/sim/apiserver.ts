@@ -7,6 +7,7 @@ import http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
 import {load} from 'js-yaml';
 import {decodeProtobufObject} from './protobuf.js';
+import {upgradeToPortForward} from './portforward.js';
 
 type Json = Record<string, unknown>;
 
@@ -70,6 +71,8 @@ export type SimulatedCluster = {
 	get(kind: string, namespace: string | undefined, name: string): Json | undefined;
 	list(kind: string, namespace?: string): Json[];
 	setLogs(namespace: string, pod: string, container: string, lines: readonly string[]): void;
+	/** What answers a port-forward to the pod's port: a server on this loopback port (undefined: refused, as a port nothing listens on). */
+	servePort(namespace: string, pod: string, port: number, localPort: number | undefined): void;
 	/** Drop every open watch now, as an API server restart would. */
 	dropWatches(): void;
 	/** Every change, as it is stored (for a simulated controller). */
@@ -709,6 +712,38 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			}
 		});
 	});
+	// kubectl port-forward: an upgraded connection, not a request (see portforward.ts).
+	const portTargets = new Map<string, number>();
+	server.on('upgrade', (request: http.IncomingMessage, socket: Socket, head: Buffer) => {
+		const url = new URL(request.url ?? '/', 'http://simulator');
+		requests.push(`${request.method ?? 'GET'} ${url.pathname}${url.search} (upgrade: ${request.headers.upgrade ?? ''})`);
+		const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
+		const refuse = (code: number, reason: string, message: string) => {
+			const body = JSON.stringify(status(code, reason, message));
+			socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+		};
+
+		if (!match) {
+			refuse(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`);
+			return;
+		}
+
+		const [, namespace = '', pod = ''] = match.map(part => decodeURIComponent(part));
+		if (!objects.get(keyOf(typeOfKind('Pod'), namespace, pod))) {
+			refuse(404, 'NotFound', `pods "${pod}" not found`);
+			return;
+		}
+
+		if (!/^spdy\/3\.1$/i.test(String(request.headers.upgrade ?? '')) || request.method !== 'POST') {
+			// As an API server without WebSocket port-forwarding answers kubectl's first try.
+			refuse(400, 'BadRequest', 'unable to upgrade connection: this server port-forwards over SPDY/3.1 only');
+			return;
+		}
+
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		upgradeToPortForward(socket, head, {namespace, pod}, (inNamespace, name, port) => portTargets.get(`${inNamespace}/${name}:${port}`));
+	});
 	server.on('connection', socket => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -757,6 +792,13 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		},
 		list(kind, namespace) {
 			return listOf(typeOfKind(kind), namespace);
+		},
+		servePort(namespace, pod, port, localPort) {
+			if (localPort === undefined) {
+				portTargets.delete(`${namespace}/${pod}:${port}`);
+			} else {
+				portTargets.set(`${namespace}/${pod}:${port}`, localPort);
+			}
 		},
 		setLogs(namespace, pod, container, lines) {
 			const key = `${namespace}/${pod}/${container}`;

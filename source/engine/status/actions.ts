@@ -11,11 +11,20 @@ export type StatusAction =
 	| {readonly type: 'status/select'; readonly pod: string | undefined}
 	| {readonly type: 'status/panel'; readonly panel: StatusPanel}
 	| {readonly type: 'status/notice'; readonly text: string | undefined}
-	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string};
+	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string}
+	| {readonly type: 'status/forward'; readonly forward: ForwardState | undefined};
+
+/** The port-forward started from the screen (one at a time). */
+export type ForwardState =
+	| {readonly state: 'starting'; readonly pod: string; readonly remote: number; readonly local: number | undefined}
+	| {readonly state: 'running'; readonly pod: string; readonly remote: number; readonly url: string; readonly trouble?: string}
+	| {readonly state: 'failed'; readonly pod: string; readonly remote: number; readonly message: string};
 
 export type StatusPanel =
 	| {readonly type: 'diagnosis'}
 	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string; readonly following?: boolean}
 	| {readonly type: 'events'}
 	| {readonly type: 'detail'}
-	| {readonly type: 'confirm-restart'; readonly pod: string};
+	| {readonly type: 'confirm-restart'; readonly pod: string}
+	/** Choosing the ports of a port-forward: one of the pod's declared ports, and the local port being typed (empty: any free one). */
+	| {readonly type: 'forward'; readonly pod: string; readonly ports: readonly number[]; readonly remote: number; readonly local: string};

@@ -1,6 +1,6 @@
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {WatchKind} from '../../adapters/cluster.js';
-import type {StatusAction, StatusPanel} from './actions.js';
+import type {ForwardState, StatusAction, StatusPanel} from './actions.js';
 
 export type Connection =
 	| {readonly type: 'connecting'}
@@ -17,12 +17,13 @@ export type StatusState = {
 	readonly selected: string | undefined;
 	readonly panel: StatusPanel;
 	readonly notice: string | undefined;
+	readonly forward: ForwardState | undefined;
 	/** How many objects changed since the start; the screen uses it to know when to redraw. */
 	readonly version: number;
 };
 
 export function initialStatusState(): StatusState {
-	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, panel: {type: 'diagnosis'}, notice: undefined, version: 0};
+	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, version: 0};
 }
 
 const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {pods: 'pods', events: 'events', deployments: 'deployments', statefulsets: 'statefulSets'};
@@ -96,6 +97,10 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			}
 
 			return {...state, panel: {...panel, lines: [...(panel.lines ?? []), action.line].slice(-20)}};
+		}
+
+		case 'status/forward': {
+			return {...state, forward: action.forward};
 		}
 
 		case 'status/notice': {
