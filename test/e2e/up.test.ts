@@ -67,6 +67,13 @@ test('up --yes: from the sources to a verified deployment and a truthful report;
 	assert.match(second.stdout, /^✔ helm upgrade --install: revision 1 already has this chart, these images and values: helm not run/m);
 	assert.match(second.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
 	assert.match(second.stdout, /^✔ Load check: 20 users for 2 s: .*\(measured [^;]*; nothing was deployed since, so not measured again\)/m);
+	// verify's own way in on kind: the real kubectl port-forward to the backend Service, through the
+	// simulated API server (its SPDY tunnel) to the pod's container.
+	const verified = await runCli(['verify', root, '--no-load'], {env, timeoutMs: 120_000});
+	assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+	assert.match(verified.stdout, /^✔ Reach the backend: http:\/\/127\.0\.0\.1:\d+ \(kubectl port-forward service\/todo-todo-app-backend\)/m);
+	assert.match(verified.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
+	assert.match(verified.stdout, /^✔ Smoke test \(todo API\): create 201/m);
 });
 
 test('up stops before deploying an image that fails the scan gate, and says so in the report', async () => {

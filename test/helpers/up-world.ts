@@ -69,6 +69,12 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		const deadline = Date.now() + 30_000;
 		while (Date.now() < deadline) {
 			if (await fetch(`http://127.0.0.1:${appPort}/ready`).then(response => response.ok, () => false)) {
+				// kubectl port-forward to the pod's declared port reaches the container (as the kubelet's would).
+				const declared = cluster.get('Pod', pod.namespace, pod.name) as {spec?: {containers?: Array<{ports?: Array<{containerPort: number}>}>}} | undefined;
+				for (const port of declared?.spec?.containers?.flatMap(container => container.ports ?? []) ?? []) {
+					cluster.servePort(pod.namespace, pod.name, port.containerPort, appPort);
+				}
+
 				return {type: 'ready'};
 			}
 

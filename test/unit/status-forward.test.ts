@@ -28,7 +28,8 @@ test('a port-forward goes from starting to running; a failed connection and kube
 	await settle();
 	assert.deepEqual(store.getState().forward, {state: 'running', pod: 'web', remote: 8000, url: 'http://127.0.0.1:18000'});
 	calls[0]!.events.onTrouble('error forwarding port 8000 to pod web, uid : failed to connect to localhost:8000 inside the pod\'s network namespace: connect: connection refused');
-	assert.match(store.getState().forward?.state === 'running' ? store.getState().forward!.trouble ?? '' : '', /^nothing listens on port 8000 in web \(connection refused\)/);
+	const running = store.getState().forward;
+	assert.match(running?.state === 'running' ? running.trouble ?? '' : '', /^nothing listens on port 8000 in web \(connection refused\)/);
 	calls[0]!.events.onEnd('kubectl port-forward ended (exit 1): error: lost connection to pod');
 	const {forward} = store.getState();
 	assert.equal(forward?.state, 'failed');
