@@ -5,6 +5,7 @@ import type {ProbeState} from '../diagnose/rows.js';
 import type {ForwardState, StatusAction, StatusPanel} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
 import {sortedPodNames, statusWindow} from '../engine/status/select.js';
+import {podDetail, podEventRows} from '../diagnose/detail.js';
 import type {Store} from '../engine/store.js';
 import {useThrottledState} from './use-store.js';
 
@@ -21,6 +22,28 @@ export type StatusAppProps = {
 	readonly onForward?: ((pod: string, remote: number, local: number | undefined) => void) | undefined;
 	/** Stops the running port-forward (o on its pod again). */
 	readonly onStopForward?: (() => void) | undefined;
+};
+
+const hasWarnings = (state: StatusState) => {
+	for (const event of state.events.values()) {
+		if (event.type === 'Warning') {
+			return true;
+		}
+	}
+
+	return false;
+};
+
+/** The pod's containers, then its init containers (whose logs explain a pod stuck initialising). */
+const containerNames = (state: StatusState, pod: string) => {
+	const spec = state.pods.get(pod)?.spec;
+	return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map(container => container.name);
+};
+
+/** The container l, f and p show: the one chosen with c, or the pod's first. */
+const containerOf = (state: StatusState, pod: string) => {
+	const names = containerNames(state, pod);
+	return state.container && names.includes(state.container) ? state.container : names[0] ?? '';
 };
 
 /** The same local port as the pod's, unless that needs root (below 1024): then any free one. */
@@ -70,10 +93,45 @@ function ForwardLine({forward}: {readonly forward: ForwardState}) {
 	}
 }
 
+const toneColor = {good: 'green', bad: 'red', dim: undefined} as const;
+
+function PodDescription({state, pod}: {readonly state: StatusState; readonly pod: string}) {
+	const object = state.pods.get(pod);
+	// The first lines: where it runs, its conditions, and the containers (init containers first, as they run).
+	const lines = object ? podDetail(object, new Date()).slice(0, 12) : [];
+	return (
+		<>
+			<Text bold>{pod}</Text>
+			{lines.map((line, index) => (
+				// Lines of one description in a fixed order: the index is their identity.
+				<Text key={index} color={line.tone ? toneColor[line.tone] : undefined} dimColor={line.tone === 'dim'} wrap="truncate-end">{line.text}</Text>
+			))}
+		</>
+	);
+}
+
+function PodEvents({state, pod}: {readonly state: StatusState; readonly pod: string}) {
+	const events = [...state.events.values()].filter(event => event.involvedObject.kind === 'Pod' && event.involvedObject.name === pod);
+	const rows = podEventRows(events, new Date());
+	return (
+		<>
+			<Text bold>Events of {pod}, newest first</Text>
+			{rows.length === 0 ? <Text dimColor>none (Kubernetes keeps events for about an hour)</Text> : rows.slice(0, 10).map(row => (
+				<Text key={`${row.type}${row.reason}${row.message}`} wrap="truncate-end">
+					<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{row.type.padEnd(8)}</Text>
+					{row.reason.padEnd(18)} <Text dimColor>{(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last).padEnd(18)}</Text> {row.message}
+				</Text>
+			))}
+		</>
+	);
+}
+
 export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
 	const narrow = width < 70;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
-	const fit = Math.max(3, height - 18);
+	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
+	const extra = (state.forward ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 145 ? 1 : 0);
+	const fit = Math.max(3, height - 18 - extra);
 	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
 	const {selected, first, total, rows: visible} = view;
 	const nameWidth = Math.min(Math.max(8, view.longestName) + 1, Math.max(12, width - 40));
@@ -117,6 +175,9 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 					{view.rollouts.slice(0, 6).map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
 				</Box>
 			) : null}
+			{view.warnings.length > 0 ? (
+				<Text color="yellow" wrap="truncate-end">⚠ {view.warnings.length} warning{view.warnings.length === 1 ? '' : 's'} in {namespace}, newest: {view.warnings[0]?.reason} on {view.warnings[0]?.object}<Text dimColor> · w lists them</Text></Text>
+			) : null}
 			{selected ? (
 				<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
 					{state.panel.type === 'logs' ? (
@@ -126,16 +187,14 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
 						</>
 					) : state.panel.type === 'events' ? (
+						<PodEvents state={state} pod={selected.name}/>
+					) : state.panel.type === 'warnings' ? (
 						<>
-							<Text bold>Warnings in {namespace}</Text>
+							<Text bold>Warnings in {namespace}, newest first</Text>
 							{view.warnings.length === 0 ? <Text dimColor>none</Text> : view.warnings.slice(0, 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap="wrap">{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
 						</>
 					) : state.panel.type === 'detail' ? (
-						<>
-							<Text bold>{selected.name}</Text>
-							<Text>node {selected.node || '(not scheduled)'} · images {selected.images.join(', ')}</Text>
-							{selected.probes.map(probe => <Text key={probe.container} wrap="wrap">{probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}</Text>)}
-						</>
+						<PodDescription state={state} pod={selected.name}/>
 					) : state.panel.type === 'forward' ? (
 						<>
 							<Text bold>Port-forward to {state.panel.pod}</Text>
@@ -157,7 +216,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				</Box>
 			) : null}
 			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
-			<Text dimColor wrap="truncate-end">↑/↓ pod · enter diagnosis · l logs · f follow · p previous logs · e events · d detail · o port-forward · r restart · q quit</Text>
+			<Text dimColor wrap="wrap">↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit</Text>
 		</Box>
 	);
 }
@@ -236,13 +295,21 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 		} else if (key.return) {
 			store.dispatch({type: 'status/panel', panel: {type: 'diagnosis'}});
 		} else if ((input === 'l' || input === 'p') && current) {
-			const pod = state.pods.get(current);
-			const container = pod?.spec?.containers[0]?.name ?? '';
-			onLogs(current, container, input === 'p');
+			onLogs(current, containerOf(state, current), input === 'p');
 		} else if (input === 'f' && current && onFollow) {
-			onFollow(current, state.pods.get(current)?.spec?.containers[0]?.name ?? '');
+			onFollow(current, containerOf(state, current));
+		} else if (input === 'c' && current) {
+			// The next container (init containers last), and its logs at once.
+			const names = containerNames(state, current);
+			const next = names[(names.indexOf(containerOf(state, current)) + 1) % Math.max(1, names.length)];
+			store.dispatch({type: 'status/container', container: next});
+			if (next) {
+				onLogs(current, next, false);
+			}
 		} else if (input === 'e') {
 			store.dispatch({type: 'status/panel', panel: {type: 'events'}});
+		} else if (input === 'w') {
+			store.dispatch({type: 'status/panel', panel: {type: 'warnings'}});
 		} else if (input === 'd') {
 			store.dispatch({type: 'status/panel', panel: {type: 'detail'}});
 		} else if (input === 'o' && current && onForward) {

@@ -94,6 +94,19 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		await terminal.waitFor(/Logs of quitter in todo-backend-6c9f7d5b8-x2x7q \(following\)/);
 		failing.setLogs('todo', 'todo-backend-6c9f7d5b8-x2x7q', 'quitter', ['starting', 'panic: dial tcp: lookup todo-postgresql: no such host', 'retrying in 5s']);
 		await terminal.waitFor(/\(following\)[\s\S]*retrying in 5s/);
+		// e: the pod's own events, folded and newest first (captured ones, from kubectl events).
+		terminal.keys('e');
+		await terminal.waitFor(/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m \(x256 over 58m\)\s+Back-off restarting failed container quitter/);
+		// w: the namespace's warnings; the main screen counts them.
+		terminal.keys('w');
+		await terminal.waitFor(/Warnings in todo, newest first[\s\S]*FailedScheduling Pod\/todo-postgresql-0 \(x3\): 0\/1 nodes are available: 1 Insufficient memory\./);
+		assert.match(await terminal.waitFor(/⚠ 2 warnings in todo, newest: FailedScheduling on Pod\/todo-postgresql-0 · w lists them/), /w warnings/);
+		// d: describe-like.
+		terminal.keys('d');
+		await terminal.waitFor(/conditions PodReadyToStartContainers ✔ · Initialized ✔ · Ready ✖ · ContainersReady ✖ · PodScheduled ✔[\s\S]*container quitter: busybox[\s\S]*Waiting \(CrashLoopBackOff\) · ready ✖ · restarts 10 · last Terminated \(Error, exit 1/);
+		// p: the previous container's logs (the simulator keeps one log per container, as for a pod that restarted).
+		terminal.keys('p');
+		await terminal.waitFor(/Logs of quitter \(previous container\) in todo-backend-6c9f7d5b8-x2x7q/);
 		terminal.keys('r');
 		await terminal.waitFor(/Delete pod todo-backend-6c9f7d5b8-x2x7q so its controller starts a new one\? \(y\/n\)/);
 		terminal.keys('y');

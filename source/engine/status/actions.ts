@@ -9,6 +9,8 @@ export type StatusAction =
 	| {readonly type: 'status/reconnecting'; readonly kind: WatchKind; readonly reason: string; readonly delayMs: number}
 	| {readonly type: 'status/failed'; readonly message: string}
 	| {readonly type: 'status/select'; readonly pod: string | undefined}
+	/** The container whose logs l, f and p show (c moves on); undefined: the pod's first. */
+	| {readonly type: 'status/container'; readonly container: string | undefined}
 	| {readonly type: 'status/panel'; readonly panel: StatusPanel}
 	| {readonly type: 'status/notice'; readonly text: string | undefined}
 	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string}
@@ -23,7 +25,11 @@ export type ForwardState =
 export type StatusPanel =
 	| {readonly type: 'diagnosis'}
 	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string; readonly following?: boolean}
+	/** The selected pod's events. */
 	| {readonly type: 'events'}
+	/** The namespace's Warning events. */
+	| {readonly type: 'warnings'}
+	/** The selected pod, describe-like. */
 	| {readonly type: 'detail'}
 	| {readonly type: 'confirm-restart'; readonly pod: string}
 	/** Choosing the ports of a port-forward: one of the pod's declared ports, and the local port being typed (empty: any free one). */

@@ -15,6 +15,7 @@ export type StatusState = {
 	readonly deployments: ReadonlyMap<string, V1Deployment>;
 	readonly statefulSets: ReadonlyMap<string, V1StatefulSet>;
 	readonly selected: string | undefined;
+	readonly container: string | undefined;
 	readonly panel: StatusPanel;
 	readonly notice: string | undefined;
 	readonly forward: ForwardState | undefined;
@@ -23,7 +24,7 @@ export type StatusState = {
 };
 
 export function initialStatusState(): StatusState {
-	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, version: 0};
+	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, container: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, version: 0};
 }
 
 const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {pods: 'pods', events: 'events', deployments: 'deployments', statefulsets: 'statefulSets'};
@@ -83,7 +84,11 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 		}
 
 		case 'status/select': {
-			return state.selected === action.pod ? state : {...state, selected: action.pod};
+			return state.selected === action.pod ? state : {...state, selected: action.pod, container: undefined};
+		}
+
+		case 'status/container': {
+			return state.container === action.container ? state : {...state, container: action.container};
 		}
 
 		case 'status/panel': {
