@@ -1,4 +1,4 @@
-import {Box, Text, useApp, useInput, useStdout, type Key} from 'ink';
+import {Box, Text, useApp, useInput, type Key} from 'ink';
 import Spinner from 'ink-spinner';
 import {useMemo} from 'react';
 import type {ProbeState} from '../diagnose/rows.js';
@@ -7,6 +7,7 @@ import type {StatusState} from '../engine/status/reducer.js';
 import {sortedPodNames, statusWindow} from '../engine/status/select.js';
 import {podDetail, podEventRows} from '../diagnose/detail.js';
 import type {Store} from '../engine/store.js';
+import {useTerminalSize} from './terminal-size.js';
 import {useThrottledState} from './use-store.js';
 
 export type StatusAppProps = {
@@ -224,7 +225,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
-	const {stdout} = useStdout();
+	const size = useTerminalSize();
 	const {names} = sortedPodNames(state.pods);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
 	// The port-forward panel: digits type the local port, ←/→ choose the pod's port, enter starts, esc cancels.
@@ -330,5 +331,5 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}
 	});
-	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={(stdout as NodeJS.WriteStream).columns || 80} height={(stdout as NodeJS.WriteStream).rows || 40}/>;
+	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={size.rows}/>;
 }

@@ -119,6 +119,25 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 	}
 });
 
+test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short', async () => {
+	const shell = (value: string) => `'${value}'`;
+	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
+	try {
+		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
+		terminal.resize(64, 22);
+		const small = await terminal.waitFor(/NAME\s+READY\s+STATUS\s*\n[\s\S]*more below/, 15_000, {visible: true});
+		assert.doesNotMatch(small, /RESTARTS/);
+		assert.match(small, /› todo-api-5b4c3d2e1-z9y8x/);
+		terminal.resize(140, 45);
+		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
+		terminal.keys('q');
+		await terminal.waitFor(/\[exit 1\]/);
+	} finally {
+		terminal.close();
+	}
+});
+
 test('after 410 Gone (history compacted) the watch lists again and misses nothing', async () => {
 	const {connectCluster} = await import('../../source/adapters/cluster.js');
 	const {createSystem} = await import('../../source/adapters/system.js');
