@@ -129,6 +129,8 @@ function PodEvents({state, pod}: {readonly state: StatusState; readonly pod: str
 
 export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
 	const narrow = width < 70;
+	// As kubectl get pods -o wide: the node and the images, when there is room.
+	const wide = width >= 150;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
 	const extra = (state.forward ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 145 ? 1 : 0);
@@ -153,7 +155,9 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				<Box width={7}><Text dimColor>READY</Text></Box>
 				<Box width={28}><Text dimColor>STATUS</Text></Box>
 				{narrow ? null : <Box width={18}><Text dimColor>RESTARTS</Text></Box>}
-				{narrow ? null : <Text dimColor>AGE</Text>}
+				{narrow ? null : <Box width={6}><Text dimColor>AGE</Text></Box>}
+				{wide ? <Box width={20}><Text dimColor>NODE</Text></Box> : null}
+				{wide ? <Text dimColor>IMAGE</Text> : null}
 			</Box>
 			{total === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
 			{first > 0 ? <Text dimColor>  … {first} more above</Text> : null}
@@ -166,7 +170,9 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 						<Box width={7}><Text>{row.ready}</Text></Box>
 						<Box width={28}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
 						{narrow ? null : <Box width={18}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
-						{narrow ? null : <Text>{row.age}</Text>}
+						{narrow ? null : <Box width={6}><Text>{row.age}</Text></Box>}
+						{wide ? <Box width={20}><Text wrap="truncate-end">{row.node || '—'}</Text></Box> : null}
+						{wide ? <Box flexShrink={1}><Text wrap="truncate-end">{row.images.join(', ')}</Text></Box> : null}
 					</Box>
 				);
 			})}
