@@ -912,6 +912,10 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		recover: options.recover,
 		onSecrets: (values: readonly string[]) => log.addSecrets(values),
 		signal: cancel.signal,
+		clusterImages: await (async () => {
+			const [{resolveLoadTarget}, {clusterImages}] = await Promise.all([import('./engine/images/target.js'), import('./engine/status/cluster-images.js')]);
+			return clusterImages(system, (await resolveLoadTarget(system, {context: options.context})).target);
+		})(),
 	};
 	const started = Date.now();
 	const finish = (result: {ready: boolean}) => {
@@ -1240,7 +1244,14 @@ async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: M
 		return 1;
 	}
 
+	// A kind cluster's or minikube profile's images, for pods that cannot get theirs.
+	const [{resolveLoadTarget}, {clusterImages}] = await Promise.all([import('./engine/images/target.js'), import('./engine/status/cluster-images.js')]);
+	const lookup = clusterImages(system, (await resolveLoadTarget(system, {context: options.context})).target);
 	if (options.once || mode !== 'interactive') {
+		if (lookup) {
+			await run.lookUpImagesOnce(store, lookup);
+		}
+
 		const report = statusReport(store.getState(), {context: cluster.context, namespace});
 		await writeOut(mode === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${statusLines(report).join('\n')}\n`);
 		return allReady(report) ? 0 : 1;
@@ -1248,6 +1259,7 @@ async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: M
 
 	const [{render}, {StatusApp}] = await Promise.all([import('ink'), import('./views/status-app.js')]);
 	const stop = run.followCluster(cluster, store);
+	const stopImages = lookup ? run.followClusterImages(store, lookup) : undefined;
 	const connected = cluster;
 	let stopFollowing: (() => void) | undefined;
 	const onFollow = (pod: string | undefined, container: string) => {
@@ -1263,6 +1275,7 @@ async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: M
 	await app.waitUntilExit();
 	forwards.stop();
 	stopFollowing?.();
+	stopImages?.();
 	stop();
 	return allReady(statusReport(store.getState(), {context: cluster.context, namespace})) ? 0 : 1;
 }

@@ -35,6 +35,16 @@ export async function kindNodes(system: System, kind: string, cluster: string, t
 	return {nodes: parseKindClusters(result.stdout), error: undefined};
 }
 
+/** `crictl images -o json` on a node: {"images":[{"id":…,"repoTags":["docker.io/library/todo-backend:git-…"]}]}. */
+export function parseCrictlImages(output: string): string[] | undefined {
+	try {
+		const images = (JSON.parse(output) as {images?: Array<{repoTags?: unknown}>}).images;
+		return Array.isArray(images) ? images.flatMap(image => (Array.isArray(image.repoTags) ? image.repoTags.filter((tag): tag is string => typeof tag === 'string') : [])) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** `crictl inspecti -o json IMAGE` on a node: {"status":{"id":"sha256:…"}}. */
 export function parseCrictlImageId(output: string): string | undefined {
 	try {

@@ -115,14 +115,26 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 	const image = /image "([^"]+)"/.exec(message)?.[1] ?? status.image;
 	const loaded = local?.images.has(image);
 	const repository = image.replace(/:[^:/]+$/, '');
-	const otherTag = local ? [...local.images].find(candidate => candidate !== image && candidate.replace(/:[^:/]+$/, '') === repository) : undefined;
+	// Other tags of the same repository, in the short form a chart names them (the set holds every form).
+	const otherTags = local ? [...local.images].filter(candidate => candidate !== image && candidate.replace(/:[^:/]+$/, '') === repository).sort() : [];
+	const otherTag = otherTags.length === 0 ? undefined : otherTags.length === 1 ? otherTags[0] : `other tags of ${repository} (${otherTags.map(candidate => candidate.slice(repository.length + 1)).join(', ')})`;
+	if (reason === 'ErrImageNeverPull' && local && loaded) {
+		return {
+			reason,
+			container: status.name,
+			title: `${status.name}: image ${image} is loaded now`,
+			explanation: `The pull policy is Never, and ${image} was not on the node when the container was created; ${local.cluster} has it now, and the kubelet tries again on its next back-off.`,
+			fix: 'Wait a moment; to start at once, restart the pod (r).',
+		};
+	}
+
 	if (reason === 'ErrImageNeverPull') {
 		return {
 			reason,
 			container: status.name,
 			title: `${status.name}: image ${image} is not in the cluster`,
-			explanation: `The pull policy is Never, so the node uses only images already on it, and ${image} is not there${otherTag ? `: it has ${otherTag}, a different tag` : local ? ` (${local.cluster} does not have it)` : ': it was not loaded, was loaded into another minikube profile or kind cluster, or its tag differs'}.`,
-			fix: otherTag ? `Deploy the tag that was loaded (${otherTag}), or load ${image}.` : `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replace('IMAGE', image)}.`,
+			explanation: `The pull policy is Never, so the node uses only images already on it, and ${image} is not there${otherTag ? `: it has ${otherTag}${otherTags.length === 1 ? ', a different tag' : ''}` : local ? ` (${local.cluster} does not have it)` : ': it was not loaded, was loaded into another minikube profile or kind cluster, or its tag differs'}.`,
+			fix: otherTag ? `Deploy ${otherTags.length === 1 ? `the tag that was loaded (${otherTag})` : 'a tag that was loaded'}, or load ${image}.` : `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replace('IMAGE', image)}.`,
 		};
 	}
 

@@ -2,13 +2,14 @@
 // "kind" node container, scanned by the Trivy stand-in, the real chart installed by the real helm
 // into the simulated API server, whose simulated kubelet runs the backend pod as a real container.
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {runCli} from '../helpers/cli.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
-import {makeTodoProject, removeImages} from '../helpers/images.js';
+import {baseImage, makeTodoProject, removeImages} from '../helpers/images.js';
 import {trivyReport} from '../helpers/stand-ins.js';
 import {startUpWorld, type UpWorld} from '../helpers/up-world.js';
 
@@ -190,4 +191,41 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 	} finally {
 		await bare.stop();
 	}
+});
+
+test('status says whether the kind cluster has the image a pod may not pull: another tag loaded, then this one', async () => {
+	const env = world.env();
+	const [loadedTag, wantedTag] = [`todo-backend:never-${process.pid}-a`, `todo-backend:never-${process.pid}-b`];
+	execFileSync('docker', ['tag', baseImage, loadedTag]);
+	made.push(loadedTag, wantedTag);
+	const kind = (tag: string) => execFileSync('kind', ['load', 'docker-image', tag, '--name', world.clusterName], {env: {...process.env, ...env}, encoding: 'utf8'});
+	kind(loadedTag);
+	world.cluster.put({kind: 'Namespace', metadata: {name: 'never'}, status: {phase: 'Active'}});
+	// As the kubelet reports it (the message is the real one, from a captured event), with the pull policy Never.
+	const message = `Container image "${wantedTag}" is not present with pull policy of Never`;
+	world.cluster.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'todo-backend-never', namespace: 'never', creationTimestamp: new Date().toISOString()}, spec: {nodeName: `${world.clusterName}-control-plane`, containers: [{name: 'backend', image: wantedTag, imagePullPolicy: 'Never'}]}, status: {phase: 'Pending', containerStatuses: [{name: 'backend', image: wantedTag, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message}}}]}});
+	const first = await runCli(['status', '-n', 'never', '--once'], {env});
+	assert.equal(first.code, 1, first.stdout + first.stderr);
+	assert.match(first.stdout, new RegExp(`backend: image ${wantedTag} is not in the cluster`));
+	// After the earlier tests the cluster has other tags of todo-backend too: then all of them are named.
+	const tag = loadedTag.split(':')[1] ?? '';
+	assert.match(first.stdout, new RegExp(`it has (${loadedTag}, a different tag|other tags of todo-backend \\([^)]*\\b${tag}\\b[^)]*\\))`));
+	assert.match(first.stdout, new RegExp(`fix: Deploy (the tag that was loaded \\(${loadedTag}\\)|a tag that was loaded), or load ${wantedTag}\\.`));
+	// The live screen looks again while the pod waits: a kind load in another terminal shows within seconds.
+	const terminal = openTerminal(`env -i ${Object.entries(world.env({TERM: 'xterm-256color', LANG: 'C.UTF-8'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} status -n never`, {width: 120, height: 40});
+	try {
+		await terminal.waitFor(new RegExp(`image ${wantedTag} is not in the cluster`));
+		execFileSync('docker', ['tag', baseImage, wantedTag]);
+		kind(wantedTag);
+		await terminal.waitFor(new RegExp(`image ${wantedTag} is loaded now`), 20_000);
+		terminal.keys('q');
+		await terminal.waitFor(/\[exit 1\]/);
+	} finally {
+		terminal.close();
+	}
+
+	const second = await runCli(['status', '-n', 'never', '--once'], {env});
+	assert.match(second.stdout, new RegExp(`backend: image ${wantedTag} is loaded now`));
+	assert.match(second.stdout, new RegExp(`kind cluster "${world.clusterName}" has it now`));
+	world.cluster.remove('Namespace', undefined, 'never');
 });

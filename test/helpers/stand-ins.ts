@@ -8,7 +8,7 @@ import {tempDir} from './cli.js';
 import {baseImage, ensureBaseImage, imageExists} from './images.js';
 import {sharedFixture} from './paths.js';
 
-export const nodeImage = 'todo-deploy-test/kind-node:1';
+export const nodeImage = 'todo-deploy-test/kind-node:2';
 
 // The real lines kind prints, with the image and ID put in.
 const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
@@ -52,7 +52,7 @@ CREATED
 	have=$(docker exec "$node" crictl inspecti -o json "docker.io/library/$image" 2>/dev/null)
 	case "$have" in *"$id"*) echo "${template(alreadyPresent)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|"; exit 0;; esac
 	echo "${template(loading)}" | sed -e "s|__IMAGE__|$image|" -e "s|__ID__|$id|" -e "s|__NODE__|$node|"
-	docker save "$image" | docker exec -i "$node" sh -c "cat > /dev/null && mkdir -p /images && echo $id > /images/\\$(echo docker.io/library/$image | tr '/:' '__')"
+	docker save "$image" | docker exec -i "$node" sh -c "cat > /dev/null && mkdir -p /images && printf '%s\\n%s\\n' $id docker.io/library/$image > /images/\\$(echo docker.io/library/$image | tr '/:' '__')"
 	exit 0;;
 esac
 echo "ERROR: unknown command \\"$1\\" for \\"kind\\"" >&2; exit 1`;
@@ -82,7 +82,19 @@ export function ensureKindNodeImage(): void {
 	ensureBaseImage();
 	if (!imageExists(nodeImage)) {
 		const context = tempDir('node-image');
-		writeFileSync(path.join(context, 'crictl'), '#!/bin/sh\nkey=$(echo "$4" | tr "/:" "__")\n[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }\necho "{\\"status\\":{\\"id\\":\\"$(cat /images/$key)\\"}}"\n', {mode: 0o755});
+		// crictl inspecti -o json IMAGE, and crictl images -o json, in containerd's JSON shapes (id and repoTags).
+		writeFileSync(path.join(context, 'crictl'), [
+			'#!/bin/sh',
+			'if [ "$1" = images ]; then',
+			'\tprintf \'{"images":[\'; sep=',
+			'\tfor file in /images/*; do [ -f "$file" ] || continue; printf \'%s{"id":"%s","repoTags":["%s"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false}\' "$sep" "$(sed -n 1p "$file")" "$(sed -n 2p "$file")"; sep=,; done',
+			'\tprintf \']}\\n\'; exit 0',
+			'fi',
+			'key=$(echo "$4" | tr "/:" "__")',
+			'[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }',
+			'echo "{\\"status\\":{\\"id\\":\\"$(sed -n 1p /images/$key)\\"}}"',
+			'',
+		].join('\n'), {mode: 0o755});
 		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
 		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
 	}

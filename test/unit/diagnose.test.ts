@@ -55,6 +55,23 @@ test('ErrImageNeverPull: not loaded, or loaded with another tag', () => {
 	assert.equal(notLoaded.fix, `Load it: kind load docker-image ${image} --name todo.`);
 	const otherTag = diagnosePod({pod, now, localImages: {cluster: 'kind cluster todo', images: new Set(['docker-registry.services.stellar-ops.com/dev/anchor-platform:0d9f1c2']), loadCommand: 'kind load docker-image IMAGE --name todo'}});
 	assert.match(otherTag.explanation, /it has docker-registry\.services\.stellar-ops\.com\/dev\/anchor-platform:0d9f1c2, a different tag/);
+	const loadedSince = diagnosePod({pod, now, localImages: {cluster: 'kind cluster todo', images: new Set([image]), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	assert.equal(loadedSince.title, `platform: image ${image} is loaded now`);
+	assert.match(loadedSince.explanation, /kind cluster todo has it now, and the kubelet tries again/);
+});
+
+test('the local cluster\'s images by every name a pod may use for them', async () => {
+	const {imageNames} = await import('../../source/engine/status/cluster-images.js');
+	const {parseCrictlImages} = await import('../../source/adapters/kind.js');
+	// containerd's crictl names Docker Hub images in full.
+	const listed = parseCrictlImages('{"images":[{"id":"sha256:1f2e","repoTags":["docker.io/library/todo-backend:git-1a2b3c4d5e6f","docker.io/bitnami/postgresql:16"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false},{"id":"sha256:9a8b","repoTags":[],"repoDigests":["registry.k8s.io/pause@sha256:7031"]}]}');
+	assert.deepEqual(listed, ['docker.io/library/todo-backend:git-1a2b3c4d5e6f', 'docker.io/bitnami/postgresql:16']);
+	const names = imageNames(listed ?? []);
+	for (const name of ['todo-backend:git-1a2b3c4d5e6f', 'docker.io/library/todo-backend:git-1a2b3c4d5e6f', 'bitnami/postgresql:16', 'docker.io/bitnami/postgresql:16']) {
+		assert.ok(names.has(name), name);
+	}
+
+	assert.equal(parseCrictlImages('FATA[0000] connect: connection refused'), undefined);
 });
 
 test('CreateContainerConfigError names the missing ConfigMap', () => {

@@ -12,7 +12,8 @@ import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
-import {followCluster, loadSnapshot} from '../status/run.js';
+import type {ClusterImages} from '../status/cluster-images.js';
+import {followCluster, loadSnapshot, lookUpImagesOnce} from '../status/run.js';
 import {statusReport} from '../status/select.js';
 import type {Store} from '../store.js';
 import {maskSecrets, resolveSecrets, secretData, secretSpecs, type ResolvedSecret, type SecretName} from './secrets.js';
@@ -55,6 +56,8 @@ export type DeployRequest = {
 	/** The same chart, values and secrets give the same fingerprint (computed by the caller from the chart's files). */
 	readonly chartDigest?: string | undefined;
 	readonly signal?: AbortSignal | undefined;
+	/** The local cluster's images (kind, minikube): a pod that cannot get its image is diagnosed against them. */
+	readonly clusterImages?: ClusterImages | undefined;
 };
 
 export type DeployResult = {
@@ -319,6 +322,10 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 			check();
 		});
 		stop();
+		if (outcome !== 'ready' && request.clusterImages) {
+			await lookUpImagesOnce(status, request.clusterImages);
+			report = statusReport(status.getState(), where);
+		}
 
 		if (outcome === 'ready') {
 			rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);

@@ -1,5 +1,6 @@
 import type {KubernetesObject} from '@kubernetes/client-node';
 import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
+import type {LocalImages} from '../../diagnose/pod.js';
 
 export type StatusAction =
 	| {readonly type: 'status/snapshot'; readonly snapshot: Snapshot}
@@ -14,7 +15,9 @@ export type StatusAction =
 	| {readonly type: 'status/panel'; readonly panel: StatusPanel}
 	| {readonly type: 'status/notice'; readonly text: string | undefined}
 	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string}
-	| {readonly type: 'status/forward'; readonly forward: ForwardState | undefined};
+	| {readonly type: 'status/forward'; readonly forward: ForwardState | undefined}
+	/** What the local cluster (kind, minikube) has loaded, for image diagnoses. */
+	| {readonly type: 'status/local-images'; readonly images: LocalImages};
 
 /** The port-forward started from the screen (one at a time). */
 export type ForwardState =

@@ -1,5 +1,6 @@
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {WatchKind} from '../../adapters/cluster.js';
+import type {LocalImages} from '../../diagnose/pod.js';
 import type {ForwardState, StatusAction, StatusPanel} from './actions.js';
 
 export type Connection =
@@ -19,12 +20,14 @@ export type StatusState = {
 	readonly panel: StatusPanel;
 	readonly notice: string | undefined;
 	readonly forward: ForwardState | undefined;
+	/** The local cluster's images, once looked up (a pod could not get its image). */
+	readonly localImages: LocalImages | undefined;
 	/** How many objects changed since the start; the screen uses it to know when to redraw. */
 	readonly version: number;
 };
 
 export function initialStatusState(): StatusState {
-	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, container: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, version: 0};
+	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, container: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, localImages: undefined, version: 0};
 }
 
 const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {pods: 'pods', events: 'events', deployments: 'deployments', statefulsets: 'statefulSets'};
@@ -102,6 +105,10 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			}
 
 			return {...state, panel: {...panel, lines: [...(panel.lines ?? []), action.line].slice(-20)}};
+		}
+
+		case 'status/local-images': {
+			return {...state, localImages: action.images, version: state.version + 1};
 		}
 
 		case 'status/forward': {

@@ -1,7 +1,8 @@
 // Feeds the status store: one snapshot, then watches; every change lands at once, the screen throttles drawing.
-import type {KubernetesObject} from '@kubernetes/client-node';
+import type {KubernetesObject, V1Pod} from '@kubernetes/client-node';
 import type {Cluster, WatchKind} from '../../adapters/cluster.js';
 import type {Store} from '../store.js';
+import type {ClusterImages} from './cluster-images.js';
 import type {StatusAction} from './actions.js';
 import type {StatusState} from './reducer.js';
 
@@ -64,4 +65,70 @@ export function followLogs(cluster: Cluster, store: Store<StatusState, StatusAct
 			store.dispatch({type: 'status/panel', panel: {...panel, following: false, ...(error ? {error: `The log stream ended: ${error.split('\n')[0] ?? error}`} : {})}});
 		}
 	});
+}
+
+const imageProblems = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull']);
+
+/** A container of the pod waits for an image it cannot pull, or may not pull. */
+export function waitsForImage(pod: V1Pod): boolean {
+	return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].some(status => imageProblems.has(status.state?.waiting?.reason ?? ''));
+}
+
+/** Looks the local cluster's images up once, when a pod waits for an image. */
+export async function lookUpImagesOnce(store: Store<StatusState, StatusAction>, lookup: ClusterImages): Promise<void> {
+	if ([...store.getState().pods.values()].some(pod => waitsForImage(pod))) {
+		const images = await lookup().catch(() => undefined);
+		if (images) {
+			store.dispatch({type: 'status/local-images', images});
+		}
+	}
+}
+
+/**
+ * Keeps the local cluster's images known while a pod waits for an image (a `kind load` in another
+ * terminal shows up within seconds): looked up when such a pod appears or changes, at most every 5 s.
+ */
+export function followClusterImages(store: Store<StatusState, StatusAction>, lookup: ClusterImages, intervalMs = 5000): () => void {
+	let stopped = false;
+	let running = false;
+	let wanted = false;
+	let last = 0;
+	const check = () => {
+		if (stopped || running || !wanted || Date.now() - last < intervalMs) {
+			return;
+		}
+
+		running = true;
+		wanted = false;
+		last = Date.now();
+		void lookup().then(images => {
+			if (!stopped && images) {
+				store.dispatch({type: 'status/local-images', images});
+			}
+		}, () => undefined).finally(() => {
+			running = false;
+		});
+	};
+
+	const unsubscribe = store.subscribe((_state, action) => {
+		const pods = action.type === 'status/batch' ? action.changes.filter(change => change.kind === 'pods' && change.op === 'upsert').map(change => change.object as V1Pod)
+			: action.type === 'status/snapshot' ? action.snapshot.pods : [];
+		if (pods.some(pod => waitsForImage(pod))) {
+			wanted = true;
+			check();
+		}
+	});
+	// A pod that keeps waiting changes only on the kubelet's back-off: look again on a timer while any does.
+	const timer = setInterval(() => {
+		wanted ||= [...store.getState().pods.values()].some(pod => waitsForImage(pod));
+		check();
+	}, intervalMs);
+	timer.unref();
+	wanted = [...store.getState().pods.values()].some(pod => waitsForImage(pod));
+	check();
+	return () => {
+		stopped = true;
+		unsubscribe();
+		clearInterval(timer);
+	};
 }

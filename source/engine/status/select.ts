@@ -1,5 +1,5 @@
 import type {V1Pod} from '@kubernetes/client-node';
-import type {PodEvent} from '../../diagnose/pod.js';
+import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
 import type {StatusReport} from '../../render/status-report.js';
 import type {RolloutRow, WarningRow} from '../../diagnose/rows.js';
@@ -7,21 +7,21 @@ import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type CachedRow = {readonly events: readonly unknown[]; readonly row: PodRow};
+type CachedRow = {readonly events: readonly unknown[]; readonly local: LocalImages | undefined; readonly row: PodRow};
 // A pod object is replaced on every change, so a row computed for it stays right until the pod or
 // its events change; only the ages move with the clock, and they are cheap. A redraw of 2,000 pods
 // recomputes only the ones that changed.
 const rows = new WeakMap<V1Pod, CachedRow>();
 
-function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date): PodRow {
+function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date, local: LocalImages | undefined): PodRow {
 	const cached = rows.get(pod);
-	if (cached && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
+	if (cached && cached.local === local && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
 		const {age, lastRestart} = podAges(pod, now);
 		return cached.row.age === age && cached.row.lastRestart === lastRestart ? cached.row : {...cached.row, age, lastRestart};
 	}
 
-	const row = podRow(pod, events, now);
-	rows.set(pod, {events, row});
+	const row = podRow(pod, events, now, local);
+	rows.set(pod, {events, local, row});
 	return row;
 }
 
@@ -32,7 +32,7 @@ export function statusReport(state: StatusState, where: {readonly context: strin
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now)),
+		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages)),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 	};
@@ -75,7 +75,7 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const {names, longest} = sortedPodNames(state.pods);
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
-	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now);
+	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages);
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {

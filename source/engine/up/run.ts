@@ -17,6 +17,7 @@ import {describeTarget, type ImagesAction, type LoadTarget} from '../images/acti
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages, type ImagesRequest} from '../images/run.js';
 import {resolveLoadTarget} from '../images/target.js';
+import {clusterImages} from '../status/cluster-images.js';
 import {loadKubeconfig} from '../../adapters/kube.js';
 import {lintFailed, runLint, type LintReport} from '../lint/run.js';
 import type {ImageSource} from '../project/discover.js';
@@ -382,7 +383,7 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 	const {sets, ...deployRequest} = request.deploy;
 	const memoryKey = `${cluster.context}/${request.deploy.namespace}/${request.deploy.release}`;
 	const chartDigest = await chartDigestOf(request.chart, request.deploy.valuesFiles);
-	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, context, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal});
+	const deployed = await runDeploy(system, cluster, flow, status, {...deployRequest, context, chart: request.chart, values: {...values, ...sets}, chartDigest, previous: await readDeployMemory(request.root, memoryKey), signal: request.signal, clusterImages: clusterImages(system, target)});
 	result.deploy = deployed;
 	if (deployed.ready && deployed.fingerprint && deployed.revision !== undefined && !Number.isNaN(deployed.revision)) {
 		await writeDeployMemory(request.root, memoryKey, {fingerprint: deployed.fingerprint, revision: deployed.revision});
