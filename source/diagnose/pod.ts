@@ -134,7 +134,7 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 			container: status.name,
 			title: `${status.name}: image ${image} is not in the cluster`,
 			explanation: `The pull policy is Never, so the node uses only images already on it, and ${image} is not there${otherTag ? `: it has ${otherTag}${otherTags.length === 1 ? ', a different tag' : ''}` : local ? ` (${local.cluster} does not have it)` : ': it was not loaded, was loaded into another minikube profile or kind cluster, or its tag differs'}.`,
-			fix: otherTag ? `Deploy ${otherTags.length === 1 ? `the tag that was loaded (${otherTag})` : 'a tag that was loaded'}, or load ${image}.` : `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replace('IMAGE', image)}.`,
+			fix: otherTag ? `Deploy ${otherTags.length === 1 ? `the tag that was loaded (${otherTag})` : 'a tag that was loaded'}, or load ${image}.` : `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replaceAll('IMAGE', image)}.`,
 		};
 	}
 
@@ -152,7 +152,7 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 	if (local) {
 		fix = loaded
 			? `${image} is in ${local.cluster}, but the pull policy makes the node pull it anyway: use imagePullPolicy IfNotPresent.`
-			: `A local image is in no registry: load it into ${local.cluster} with ${local.loadCommand.replace('IMAGE', image)}, and use imagePullPolicy IfNotPresent.`;
+			: `A local image is in no registry: load it into ${local.cluster} with ${local.loadCommand.replaceAll('IMAGE', image)}, and use imagePullPolicy IfNotPresent.`;
 	}
 
 	return {
@@ -242,7 +242,7 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 			state: 'terminating',
 			reason: 'Terminating',
 			container: undefined,
-			title: stuck ? `${name} is stuck terminating` : `${name} is shutting down`,
+			title: stuck ? 'the pod is stuck terminating' : 'the pod is shutting down',
 			explanation: stuck
 				? `The pod was deleted at ${deletedAt.toISOString()} and is still there after its grace period: a finalizer holds it, or its node is unreachable.`
 				: 'The pod was deleted and is stopping its containers (a rollout or a scale-down replaces it).',
@@ -252,18 +252,18 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 	}
 
 	if (pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') {
-		return {state: 'failing', reason: 'Evicted', container: undefined, title: `${name} was evicted`, explanation: `The node evicted the pod: ${pod.status.message ?? 'it ran short of a resource'}.`, fix: 'Free disk or memory on the node (minikube ssh, docker system prune in the node), or lower the pod\'s usage; the Deployment creates a replacement.', evidence: []};
+		return {state: 'failing', reason: 'Evicted', container: undefined, title: 'the pod was evicted', explanation: `The node evicted the pod: ${(pod.status.message ?? 'it ran short of a resource').replace(/\.+$/, '')}.`, fix: 'Free disk or memory on the node (minikube ssh, docker system prune in the node), or lower the pod\'s usage; the Deployment creates a replacement.', evidence: []};
 	}
 
 	if (pod.status?.phase === 'Succeeded') {
-		return {state: 'completed', reason: 'Completed', container: undefined, title: `${name} ran to completion`, explanation: 'All its containers finished with exit code 0.', fix: 'Nothing to do.', evidence: []};
+		return {state: 'completed', reason: 'Completed', container: undefined, title: 'the pod ran to completion', explanation: 'All its containers finished with exit code 0.', fix: 'Nothing to do.', evidence: []};
 	}
 
 	const schedulingMessage = conditionMessage(pod, 'PodScheduled');
 	if (schedulingMessage !== undefined || (pod.status?.phase === 'Pending' && warnings.some(event => event.reason === 'FailedScheduling') && !pod.spec?.nodeName)) {
 		const message = schedulingMessage ?? warnings.filter(event => event.reason === 'FailedScheduling').at(-1)?.message ?? '';
 		const {explanation, fix} = unschedulable(message);
-		return {state: 'failing', reason: 'Unschedulable', container: undefined, title: `${name} cannot be scheduled`, explanation, fix, evidence: warnings.filter(event => event.reason === 'FailedScheduling').map(eventLine)};
+		return {state: 'failing', reason: 'Unschedulable', container: undefined, title: 'the pod cannot be scheduled', explanation, fix, evidence: warnings.filter(event => event.reason === 'FailedScheduling').map(eventLine)};
 	}
 
 	// Init containers run first; one that fails holds the whole pod.
@@ -300,7 +300,7 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 	}
 
 	if (pod.status?.phase === 'Failed') {
-		return {state: 'failing', reason: pod.status.reason ?? 'Failed', container: undefined, title: `${name} failed`, explanation: pod.status.message ?? 'All its containers stopped and will not restart.', fix: `kubectl describe pod ${name} shows the last state of each container.`, evidence: []};
+		return {state: 'failing', reason: pod.status.reason ?? 'Failed', container: undefined, title: 'the pod failed', explanation: pod.status.message ?? 'All its containers stopped and will not restart.', fix: `kubectl describe pod ${name} shows the last state of each container.`, evidence: []};
 	}
 
 	const creating = statuses.find(status => status.state?.waiting?.reason === 'ContainerCreating');
@@ -312,14 +312,14 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 				state: 'failing',
 				reason: mountFailure.reason ?? 'FailedMount',
 				container: creating?.name,
-				title: `${name}: ${mountFailure.reason === 'FailedCreatePodSandBox' ? 'the pod network could not be set up' : 'a volume cannot be mounted'}`,
+				title: mountFailure.reason === 'FailedCreatePodSandBox' ? 'the pod network could not be set up' : 'a volume cannot be mounted',
 				explanation: `The containers cannot start: ${mountFailure.message ?? ''}`,
 				fix: missing ? `Create the ${missing[1] ?? ''} "${missing[2] ?? ''}" the volume reads, or fix its name in the chart.` : mountFailure.reason === 'FailedCreatePodSandBox' ? 'The cluster\'s network plugin is not ready: wait for kube-system pods, or restart the cluster (minikube stop && minikube start).' : 'Check the PersistentVolumeClaim and the StorageClass (kubectl get pvc).',
 				evidence: [eventLine(mountFailure)],
 			};
 		}
 
-		return {state: 'progressing', reason: 'ContainerCreating', container: creating?.name, title: `${name}: containers are being created`, explanation: 'The node is pulling images and setting up the pod.', fix: 'Wait; if it lasts minutes, the events say what it is waiting for.', evidence: []};
+		return {state: 'progressing', reason: 'ContainerCreating', container: creating?.name, title: 'containers are being created', explanation: 'The node is pulling images and setting up the pod.', fix: 'Wait; if it lasts minutes, the events say what it is waiting for.', evidence: []};
 	}
 
 	for (const status of statuses) {
@@ -373,7 +373,7 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 		};
 	}
 
-	return {state: 'progressing', reason: pod.status?.phase ?? 'Pending', container: undefined, title: `${name} is ${(pod.status?.phase ?? 'pending').toLowerCase()}`, explanation: 'Kubernetes is still setting the pod up.', fix: 'Wait; the events say what it is waiting for.', evidence: events.slice(-3).map(eventLine)};
+	return {state: 'progressing', reason: pod.status?.phase ?? 'Pending', container: undefined, title: `the pod is ${(pod.status?.phase ?? 'pending').toLowerCase()}`, explanation: 'Kubernetes is still setting the pod up.', fix: 'Wait; the events say what it is waiting for.', evidence: events.slice(-3).map(eventLine)};
 }
 
 function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, reason: string, message: string, init: boolean): Diagnosis {

@@ -128,16 +128,20 @@ function PodEvents({state, pod}: {readonly state: StatusState; readonly pod: str
 }
 
 export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
-	const narrow = width < 70;
+	// Columns of fixed width never shrink (a long image name would squash them); the name column takes
+	// what is left, and narrow terminals drop RESTARTS and AGE.
+	const inner = width - 2;
+	const narrow = inner < 72;
 	// As kubectl get pods -o wide: the node and the images, when there is room.
-	const wide = width >= 150;
+	const wide = inner >= 148;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
 	const extra = (state.forward ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 145 ? 1 : 0);
 	const fit = Math.max(3, height - 18 - extra);
 	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
 	const {selected, first, total, rows: visible} = view;
-	const nameWidth = Math.min(Math.max(8, view.longestName) + 1, Math.max(12, width - 40));
+	const columns = 2 + 7 + 27 + (narrow ? 0 : 16 + 6) + (wide ? 20 + 16 : 0);
+	const nameWidth = Math.max(8, Math.min(Math.max(8, view.longestName) + 1, inner - columns));
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Box>
@@ -150,13 +154,13 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 			</Box>
 			{state.forward ? <ForwardLine forward={state.forward}/> : null}
 			<Box marginTop={1}>
-				<Box width={2}/>
-				<Box width={nameWidth}><Text dimColor>NAME</Text></Box>
-				<Box width={7}><Text dimColor>READY</Text></Box>
-				<Box width={28}><Text dimColor>STATUS</Text></Box>
-				{narrow ? null : <Box width={18}><Text dimColor>RESTARTS</Text></Box>}
-				{narrow ? null : <Box width={6}><Text dimColor>AGE</Text></Box>}
-				{wide ? <Box width={20}><Text dimColor>NODE</Text></Box> : null}
+				<Box width={2} flexShrink={0}/>
+				<Box width={nameWidth} flexShrink={0}><Text dimColor>NAME</Text></Box>
+				<Box width={7} flexShrink={0}><Text dimColor>READY</Text></Box>
+				<Box width={27} flexShrink={0}><Text dimColor>STATUS</Text></Box>
+				{narrow ? null : <Box width={16} flexShrink={0}><Text dimColor>RESTARTS</Text></Box>}
+				{narrow ? null : <Box width={6} flexShrink={0}><Text dimColor>AGE</Text></Box>}
+				{wide ? <Box width={20} flexShrink={0}><Text dimColor>NODE</Text></Box> : null}
 				{wide ? <Text dimColor>IMAGE</Text> : null}
 			</Box>
 			{total === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
@@ -165,13 +169,13 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				const isSelected = row.name === selected?.name;
 				return (
 					<Box key={row.name}>
-						<Box width={2}><Text color="cyan">{isSelected ? '›' : ' '}</Text></Box>
-						<Box width={nameWidth}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
-						<Box width={7}><Text>{row.ready}</Text></Box>
-						<Box width={28}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
-						{narrow ? null : <Box width={18}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
-						{narrow ? null : <Box width={6}><Text>{row.age}</Text></Box>}
-						{wide ? <Box width={20}><Text wrap="truncate-end">{row.node || '—'}</Text></Box> : null}
+						<Box width={2} flexShrink={0}><Text color="cyan">{isSelected ? '›' : ' '}</Text></Box>
+						<Box width={nameWidth} flexShrink={0}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
+						<Box width={7} flexShrink={0}><Text>{row.ready}</Text></Box>
+						<Box width={27} flexShrink={0}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
+						{narrow ? null : <Box width={16} flexShrink={0}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
+						{narrow ? null : <Box width={6} flexShrink={0}><Text>{row.age}</Text></Box>}
+						{wide ? <Box width={20} flexShrink={0}><Text wrap="truncate-end">{row.node || '—'}</Text></Box> : null}
 						{wide ? <Box flexShrink={1}><Text wrap="truncate-end">{row.images.join(', ')}</Text></Box> : null}
 					</Box>
 				);

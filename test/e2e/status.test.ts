@@ -36,7 +36,7 @@ test('status --once: every pod with its diagnosis and fix; exit 1 while any pod 
 	assert.match(result.stdout, /^todo-backend-6c9f7d5b8-x2x7q\s+0\/1\s+CrashLoopBackOff\s+10 \(\d+d ago\)/m);
 	assert.match(result.stdout, /todo-chatbot-8e7d6c5b4-q1w2e: hog keeps running out of memory \(exit 137, 10 restarts\)\n.*Its memory limit is 64Mi/);
 	assert.match(result.stdout, /todo-worker-7f6d5c4b3-m2n3b: app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist/);
-	assert.match(result.stdout, /todo-postgresql-0 cannot be scheduled/);
+	assert.match(result.stdout, /todo-postgresql-0: the pod cannot be scheduled/);
 	const ok = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
 	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });
@@ -99,7 +99,7 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		await terminal.waitFor(/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m \(x256 over 58m\)\s+Back-off restarting failed container quitter/);
 		// w: the namespace's warnings; the main screen counts them.
 		terminal.keys('w');
-		await terminal.waitFor(/Warnings in todo, newest first[\s\S]*FailedScheduling Pod\/todo-postgresql-0 \(x3\): 0\/1 nodes are available: 1 Insufficient memory\./);
+		await terminal.waitFor(/Warnings in todo, newest first[\s\S]*FailedScheduling Pod\/todo-postgresql-0 \(x3\): 0\/4 nodes are available: 1 node\(s\) had untolerated taint\(s\)/);
 		assert.match(await terminal.waitFor(/⚠ 2 warnings in todo, newest: FailedScheduling on Pod\/todo-postgresql-0 · w lists them/), /w warnings/);
 		// d: describe-like.
 		terminal.keys('d');
@@ -135,6 +135,55 @@ test('resizing the window draws the screen again for the new size: columns dropp
 		await terminal.waitFor(/\[exit 1\]/);
 	} finally {
 		terminal.close();
+	}
+});
+
+test('every failure, one pod each, in a real terminal: ↓ through them shows the right diagnosis and fix', async () => {
+	const every = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('every'), 'kubeconfig')});
+	scenarios['every-failure']?.(every);
+	// Each pod (in the screen's order) with its diagnosis title and the start of its fix.
+	const expected: Array<[string, string, string]> = [
+		['todo-api-5b4c3d2e1-z9y8x', 'app is running, not ready yet', 'Wait a few probe periods'],
+		['todo-backend-6c9f7d5b8-x2x7q', 'quitter keeps crashing (exit 1, 10 restarts)', 'Read the last lines below, fix the cause'],
+		['todo-big-6f7a8b9c0-y5z6a', 'the pod cannot be scheduled', 'Lower resources.requests.memory in the values'],
+		['todo-chatbot-8e7d6c5b4-q1w2e', 'hog keeps running out of memory (exit 137, 10 restarts)', 'Raise the memory limit above 64Mi'],
+		['todo-evicted-4d5e6f7a8-u1v2w', 'the pod was evicted', 'Free disk or memory on the node'],
+		['todo-flaky-0f1a2b3c4-m3n4o', 'ready, after 3 restarts of flaky', 'kubectl logs todo-flaky-0f1a2b3c4-m3n4o -c flaky --previous shows the last crash'],
+		['todo-frontend-5d8c9b7f6-k4l9p', 'nope: cannot pull registry.invalid/does-not-exist:v9', 'Check the image name and tag'],
+		['todo-job-8d9e0f1a2-i9j0k', 'app: its state was lost', 'Delete the pod so its controller makes a new one'],
+		['todo-migrate-4f5e6d7c8-a1b2c', 'init container migrate keeps crashing (exit 1, 10 restarts)', 'Read the last lines (kubectl logs todo-migrate-4f5e6d7c8-a1b2c -c migrate --previous)'],
+		['todo-never-5e6f7a8b9-w3x4y', 'platform: image docker-registry.services.stellar-ops.com/dev/anchor-platform:e6ca4be8 is not in the cluster', 'Load it: minikube image load'],
+		['todo-notfound-5a6b7c8d9-c3d4e', 'app keeps crashing (exit 127, 9 restarts)', 'Check the image\'s command and entrypoint'],
+		['todo-old-3c4d5e6f7-s9t0u', 'the pod is stuck terminating', 'Check the finalizers and the node'],
+		['todo-postgresql-0', 'the pod cannot be scheduled', 'Remove the nodeSelector, affinity'],
+		['todo-ready503-2b3c4d5e6-q7r8s', 'app is not ready: HTTP probe failed with statuscode: 503', 'Check what the endpoint depends on'],
+		['todo-sigterm-6b7c8d9e0-e5f6g', 'app keeps crashing (exit 143, 15 restarts)', 'Look at the liveness probe events'],
+		['todo-slow-9e0f1a2b3-k1l2m', 'slowboot is starting (startup probe not passed yet)', 'Wait; if it never passes'],
+		['todo-web-1a2b3c4d5-o5p6q', 'ready', 'Nothing to do'],
+		['todo-wedged-7c8d9e0f1-g7h8i', 'containers are being created', 'Wait; if it lasts minutes'],
+		['todo-worker-7f6d5c4b3-m2n3b', 'app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist', 'Create ConfigMap this-configmap-does-not-exist'],
+	];
+	// Text in the panel may wrap: between two words there may be the box's edge and a new line.
+	const boxed = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`[\s│]+`);
+	const shell = (value: string) => `'${value}'`;
+	const environment = Object.entries({...env(every), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 160, height: 50});
+	try {
+		// Columns stay aligned when one image name is long (they used to shrink around it).
+		assert.match(await terminal.waitFor(/todo-never/, 15_000, {visible: true}), /\n {3}todo-never-5e6f7a8b9-w3x4y {4}0\/1 {4}ErrImageNeverPull {10}0 {15}60m {3}k8rs-worker {9}docker-registry/);
+		for (const [index, [pod, title, fix]] of expected.entries()) {
+			if (index > 0) {
+				terminal.press('Down');
+			}
+
+			await terminal.waitFor(new RegExp(`› ${pod}[\\s\\S]*│ ${boxed(`${pod}: ${title}`)}[\\s\\S]*→ ${boxed(fix)}`), 15_000, {visible: true});
+		}
+
+		terminal.keys('q');
+		await terminal.waitFor(/\[exit 1\]/);
+	} finally {
+		terminal.close();
+		await every.close();
 	}
 });
 

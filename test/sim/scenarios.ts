@@ -42,7 +42,43 @@ function capturedEvents(file: string, namespace: string, pod: string, rename: Re
 	});
 }
 
+/** The failures scenario's pods and one pod for each other failure the screen diagnoses. */
+function everyFailure(cluster: SimulatedCluster): void {
+	scenarios['failures']?.(cluster);
+	for (const [fixture, name] of [['init', 'todo-migrate-4f5e6d7c8-a1b2c'], ['notfound', 'todo-notfound-5a6b7c8d9-c3d4e'], ['sigterm', 'todo-sigterm-6b7c8d9e0-e5f6g'], ['wedged', 'todo-wedged-7c8d9e0f1-g7h8i'], ['failed', 'todo-job-8d9e0f1a2-i9j0k'], ['startup', 'todo-slow-9e0f1a2b3-k1l2m'], ['restarts', 'todo-flaky-0f1a2b3c4-m3n4o'], ['healthy', 'todo-web-1a2b3c4d5-o5p6q'], ['readiness', 'todo-ready503-2b3c4d5e6-q7r8s']] as const) {
+		cluster.put(captured(fixture, 'todo', name));
+	}
+
+	// A readiness endpoint that answers 503, as a captured describe shows (the probe made an HTTP one to match).
+	const ready503 = cluster.get('Pod', 'todo', 'todo-ready503-2b3c4d5e6-q7r8s') as {spec: {containers: Json[]}};
+	cluster.put({...ready503, spec: {...ready503.spec, containers: ready503.spec.containers.map(container => ({...container, readinessProbe: {httpGet: {path: '/ready', port: 8000, scheme: 'HTTP'}, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 1, successThreshold: 1}}))}});
+	for (const event of capturedEvents('describe-events-readiness-503-gravity.txt', 'todo', 'todo-ready503-2b3c4d5e6-q7r8s')) {
+		cluster.put(event);
+	}
+
+	// Not enough memory on any node: the captured scheduler events, and the condition that goes with them.
+	const big = captured('pending', 'todo', 'todo-big-6f7a8b9c0-y5z6a');
+	const bigStatus = big['status'] as {conditions?: Json[]};
+	cluster.put({...big, status: {...bigStatus, conditions: (bigStatus.conditions ?? []).map(condition => (condition['type'] === 'PodScheduled' ? {...condition, message: '0/1 nodes are available: 1 Insufficient memory.'} : condition))}});
+	for (const event of capturedEvents('describe-events-FailedScheduling-insufficient-memory.txt', 'todo', 'todo-big-6f7a8b9c0-y5z6a')) {
+		cluster.put(event);
+	}
+
+	// Terminating: a healthy pod whose deletion has waited far past its grace period.
+	const terminating = captured('healthy', 'todo', 'todo-old-3c4d5e6f7-s9t0u');
+	cluster.put({...terminating, metadata: {...(terminating['metadata'] as Json), deletionTimestamp: new Date(Date.now() - 600_000).toISOString(), deletionGracePeriodSeconds: 30}});
+	// Evicted, with the kubelet's message; and ErrImageNeverPull with the captured event's message.
+	cluster.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'todo-evicted-4d5e6f7a8-u1v2w', namespace: 'todo', creationTimestamp: new Date(Date.now() - 3_600_000).toISOString()}, spec: {containers: [{name: 'app', image: 'busybox'}]}, status: {phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi. Container app was using 1843Mi, request is 0, has larger consumption of memory.'}});
+	const neverPulled = capturedEvents('describe-events-ErrImageNeverPull.txt', 'todo', 'todo-never-5e6f7a8b9-w3x4y');
+	const image = /image "([^"]+)"/.exec(String(neverPulled[0]?.['message'] ?? ''))?.[1] ?? '';
+	cluster.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'todo-never-5e6f7a8b9-w3x4y', namespace: 'todo', creationTimestamp: new Date(Date.now() - 3_600_000).toISOString()}, spec: {nodeName: 'k8rs-worker', containers: [{name: 'platform', image, imagePullPolicy: 'Never'}]}, status: {phase: 'Pending', containerStatuses: [{name: 'platform', image, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message: neverPulled[0]?.['message']}}}]}});
+	for (const event of neverPulled) {
+		cluster.put(event);
+	}
+}
+
 export const scenarios: Record<string, (cluster: SimulatedCluster) => void> = {
+	'every-failure': everyFailure,
 	healthy(cluster) {
 		cluster.put({kind: 'Namespace', metadata: {name: 'todo'}, status: {phase: 'Active'}});
 		cluster.put(captured('healthy', 'todo', 'todo-backend-6c9f7d5b8-x2x7q'));
@@ -57,9 +93,13 @@ export const scenarios: Record<string, (cluster: SimulatedCluster) => void> = {
 		cluster.setLogs('todo', 'todo-backend-6c9f7d5b8-x2x7q', 'quitter', ['starting', 'panic: dial tcp: lookup todo-postgresql: no such host']);
 		for (const event of [
 			...capturedEvents('holmesgpt-kubectl-events-for-pod-BackOff.txt', 'todo', 'todo-backend-6c9f7d5b8-x2x7q', {'giant-narwhal-6958c5bdd8-69gtn': 'todo-backend-6c9f7d5b8-x2x7q', 'app-02': 'todo', 'container main': 'container quitter', 'busybox:1.35': 'busybox'}),
-			...capturedEvents('describe-events-FailedScheduling-insufficient-memory.txt', 'todo', 'todo-postgresql-0'),
 		]) {
 			cluster.put(event);
 		}
+
+		// The scheduler says it as an event too, in the words of the pod's PodScheduled condition.
+		const postgresql = cluster.get('Pod', 'todo', 'todo-postgresql-0') as {status?: {conditions?: Array<{type: string; message?: string; lastTransitionTime?: string}>}};
+		const unscheduled = postgresql.status?.conditions?.find(condition => condition.type === 'PodScheduled');
+		cluster.put({apiVersion: 'v1', kind: 'Event', metadata: {name: 'todo-postgresql-0.scheduling', namespace: 'todo'}, involvedObject: {kind: 'Pod', name: 'todo-postgresql-0', namespace: 'todo'}, type: 'Warning', reason: 'FailedScheduling', message: unscheduled?.message ?? '', count: 3, firstTimestamp: new Date(Date.now() - 780_000).toISOString(), lastTimestamp: new Date(Date.now() - 12_000).toISOString()});
 	},
 };
