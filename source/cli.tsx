@@ -833,7 +833,6 @@ function questioner(flow: Store<FlowState, FlowAction>, signal?: AbortSignal) {
 }
 
 async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): Promise<number> {
-	preferSmallHeap();
 	const cancel = new AbortController();
 	const onSignal = () => cancel.abort();
 	process.once('SIGINT', onSignal);
@@ -1028,7 +1027,6 @@ async function verify(options: Extract<Command, {type: 'verify'}>, mode: Mode): 
 
 /** The whole flow: checks, plan, install, cluster, images, lint, deploy, verify, report. */
 async function up(options: Extract<Command, {type: 'up'}>, mode: Mode): Promise<number> {
-	preferSmallHeap();
 	const installDir = defaultInstallDir(process.env, os.homedir());
 	const ask = mode === 'interactive' && !options.yes;
 	if (mode !== 'interactive' && !options.yes && !isSet('CI') && !isSet('CONTINUOUS_INTEGRATION')) {
@@ -1218,6 +1216,8 @@ async function down(options: Extract<Command, {type: 'down'}>, mode: Mode): Prom
 }
 
 async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: Mode): Promise<number> {
+	// Only the long-lived screen: deploy's rollout watch is short, and up's load check should not
+	// measure a collector working harder than usual.
 	preferSmallHeap();
 	const system = createSystem(process.env, {toolsDir: defaultInstallDir(process.env, os.homedir())});
 	const [{connectCluster, ClusterError}, {initialStatusState, statusReducer}, run, {statusReport}, {allReady, statusLines}] = await Promise.all([

@@ -177,6 +177,13 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 			}
 
 			await terminal.waitFor(new RegExp(`› ${pod}[\\s\\S]*│ ${boxed(`${pod}: ${title}`)}[\\s\\S]*→ ${boxed(fix)}`), 15_000, {visible: true});
+			if (pod.startsWith('todo-migrate-')) {
+				// c: the next container, here the init container that holds the pod, and its logs.
+				every.setLogs('todo', pod, 'migrate', ['running migrations', 'FATAL: password authentication failed for user "todo"']);
+				terminal.keys('c');
+				await terminal.waitFor(/Logs of migrate in todo-migrate-4f5e6d7c8-a1b2c[\s\S]*FATAL: password authentication failed for user "todo"/, 15_000, {visible: true});
+				terminal.press('Enter');
+			}
 		}
 
 		terminal.keys('q');

@@ -55,3 +55,25 @@ test('the screen window: only the rows that fit, around the selected pod, in kub
 	assert.equal(after.longestName, 'todo-0505-a-much-longer-name'.length);
 	assert.equal(statusWindow(initialStatusState(), where, 10).selected, undefined);
 });
+
+test('logs that answer after another key was pressed do not take the panel back', async () => {
+	const {showLogs} = await import('../../source/engine/status/run.js');
+	const {createStore} = await import('../../source/engine/store.js');
+	const store = createStore(statusReducer, initialStatusState());
+	let answer: (text: string) => void = () => undefined;
+	// Only logs() is asked for; the rest of the cluster is not reached.
+	const cluster = {logs: async () => new Promise<string>(resolve => {
+		answer = resolve;
+	})} as unknown as Parameters<typeof showLogs>[0];
+	const shown = showLogs(cluster, store, 'todo-backend', 'api', true);
+	assert.equal(store.getState().panel.type, 'logs');
+	store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: 'todo-backend'}});
+	answer('starting\npanic: no database\n');
+	await shown;
+	assert.deepEqual(store.getState().panel, {type: 'confirm-restart', pod: 'todo-backend'});
+	// Left alone, the answer fills the panel.
+	const again = showLogs(cluster, store, 'todo-backend', 'api', false);
+	answer('ready\n');
+	await again;
+	assert.deepEqual(store.getState().panel, {type: 'logs', pod: 'todo-backend', container: 'api', previous: false, lines: ['ready']});
+});

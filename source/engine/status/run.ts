@@ -37,13 +37,21 @@ export function followCluster(cluster: Cluster, store: Store<StatusState, Status
 }
 
 export async function showLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string, container: string, previous: boolean): Promise<void> {
-	store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: undefined}});
+	const asked = {type: 'logs', pod, container, previous, lines: undefined} as const;
+	store.dispatch({type: 'status/panel', panel: asked});
+	// The answer goes to the panel only while it still waits for it: a key pressed meanwhile (r, e, d…) wins.
+	const answer = (panel: Extract<StatusState['panel'], {type: 'logs'}>) => {
+		if (store.getState().panel === asked) {
+			store.dispatch({type: 'status/panel', panel});
+		}
+	};
+
 	try {
 		const text = await cluster.logs(pod, container, {previous, tailLines: 20});
-		store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: text.split('\n').filter(Boolean).slice(-20)}});
+		answer({...asked, lines: text.split('\n').filter(Boolean).slice(-20)});
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous, lines: [], error: previous && /previous terminated container|not found/i.test(message) ? 'There is no previous container: it has not restarted.' : `The logs could not be read: ${message.split('\n')[0] ?? message}`}});
+		answer({...asked, lines: [], error: previous && /previous terminated container|not found/i.test(message) ? 'There is no previous container: it has not restarted.' : `The logs could not be read: ${message.split('\n')[0] ?? message}`});
 	}
 }
 
