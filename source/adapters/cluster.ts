@@ -1,5 +1,6 @@
-// The Kubernetes API for the status screen, through @kubernetes/client-node: lists, watches that
-// recover, logs and pod deletion. Loaded only when a command talks to a cluster.
+// The Kubernetes API for the status screen: lists, watches that recover, logs, pod deletion, Secrets
+// and the namespace. The kubeconfig, credentials and TLS are client-node's (KubeConfig and its request
+// context); the requests are undici's, on plain JSON. Loaded only when a command talks to a cluster.
 import {StringDecoder} from 'node:string_decoder';
 import type {CoreV1Event, KubernetesObject, V1Container, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';
