@@ -96,10 +96,10 @@ function ForwardLine({forward}: {readonly forward: ForwardState}) {
 
 const toneColor = {good: 'green', bad: 'red', dim: undefined} as const;
 
-function PodDescription({state, pod}: {readonly state: StatusState; readonly pod: string}) {
+function PodDescription({state, pod, maxLines}: {readonly state: StatusState; readonly pod: string; readonly maxLines: number}) {
 	const object = state.pods.get(pod);
 	// The first lines: where it runs, its conditions, and the containers (init containers first, as they run).
-	const lines = object ? podDetail(object, new Date()).slice(0, 12) : [];
+	const lines = object ? podDetail(object, new Date()).slice(0, maxLines) : [];
 	return (
 		<>
 			<Text bold>{pod}</Text>
@@ -111,13 +111,13 @@ function PodDescription({state, pod}: {readonly state: StatusState; readonly pod
 	);
 }
 
-function PodEvents({state, pod}: {readonly state: StatusState; readonly pod: string}) {
+function PodEvents({state, pod, maxLines}: {readonly state: StatusState; readonly pod: string; readonly maxLines: number}) {
 	const events = [...state.events.values()].filter(event => event.involvedObject.kind === 'Pod' && event.involvedObject.name === pod);
 	const rows = podEventRows(events, new Date());
 	return (
 		<>
 			<Text bold>Events of {pod}, newest first</Text>
-			{rows.length === 0 ? <Text dimColor>none (Kubernetes keeps events for about an hour)</Text> : rows.slice(0, 10).map(row => (
+			{rows.length === 0 ? <Text dimColor>none (Kubernetes keeps events for about an hour)</Text> : rows.slice(0, maxLines).map(row => (
 				<Text key={`${row.type}${row.reason}${row.message}`} wrap="truncate-end">
 					<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{row.type.padEnd(8)}</Text>
 					{row.reason.padEnd(18)} <Text dimColor>{(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last).padEnd(18)}</Text> {row.message}
@@ -137,10 +137,16 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
 	const extra = (state.forward ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 145 ? 1 : 0);
-	const fit = Math.max(3, height - 18 - extra);
+	// A short terminal (under 20 lines) gets a compact screen: the panel without its border, a few lines
+	// of it, and one help line, so that the pods stay on screen instead of scrolling off the top.
+	const compact = height < 20;
+	const panelLines = compact ? 3 : 10;
+	const fit = compact ? Math.max(1, height - 10 - (state.forward ? 1 : 0) - (hasWarnings(state) ? 1 : 0)) : Math.max(3, height - 18 - extra);
 	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
 	const {selected, first, total, rows: visible} = view;
-	const columns = 2 + 7 + 27 + (narrow ? 0 : 16 + 6) + (wide ? 20 + 16 : 0);
+	// STATUS is as wide as the longest one on screen (CreateContainerConfigError is 26), RESTARTS as "10 (97d ago)".
+	const statusWidth = Math.min(27, Math.max(7, ...visible.map(row => row.status.length)) + 1);
+	const columns = 2 + 7 + statusWidth + (narrow ? 0 : 15 + 6) + (wide ? 20 + 16 : 0);
 	const nameWidth = Math.max(8, Math.min(Math.max(8, view.longestName) + 1, inner - columns));
 	return (
 		<Box flexDirection="column" paddingX={1}>
@@ -157,8 +163,8 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				<Box width={2} flexShrink={0}/>
 				<Box width={nameWidth} flexShrink={0}><Text dimColor>NAME</Text></Box>
 				<Box width={7} flexShrink={0}><Text dimColor>READY</Text></Box>
-				<Box width={27} flexShrink={0}><Text dimColor>STATUS</Text></Box>
-				{narrow ? null : <Box width={16} flexShrink={0}><Text dimColor>RESTARTS</Text></Box>}
+				<Box width={statusWidth} flexShrink={0}><Text dimColor>STATUS</Text></Box>
+				{narrow ? null : <Box width={15} flexShrink={0}><Text dimColor>RESTARTS</Text></Box>}
 				{narrow ? null : <Box width={6} flexShrink={0}><Text dimColor>AGE</Text></Box>}
 				{wide ? <Box width={20} flexShrink={0}><Text dimColor>NODE</Text></Box> : null}
 				{wide ? <Text dimColor>IMAGE</Text> : null}
@@ -170,10 +176,10 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				return (
 					<Box key={row.name}>
 						<Box width={2} flexShrink={0}><Text color="cyan">{isSelected ? '›' : ' '}</Text></Box>
-						<Box width={nameWidth} flexShrink={0}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
+						<Box width={nameWidth} flexShrink={0} paddingRight={1}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
 						<Box width={7} flexShrink={0}><Text>{row.ready}</Text></Box>
-						<Box width={27} flexShrink={0}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
-						{narrow ? null : <Box width={16} flexShrink={0}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
+						<Box width={statusWidth} flexShrink={0}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
+						{narrow ? null : <Box width={15} flexShrink={0}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
 						{narrow ? null : <Box width={6} flexShrink={0}><Text>{row.age}</Text></Box>}
 						{wide ? <Box width={20} flexShrink={0}><Text wrap="truncate-end">{row.node || '—'}</Text></Box> : null}
 						{wide ? <Box flexShrink={1}><Text wrap="truncate-end">{row.images.join(', ')}</Text></Box> : null}
@@ -190,22 +196,22 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				<Text color="yellow" wrap="truncate-end">⚠ {view.warnings.length} warning{view.warnings.length === 1 ? '' : 's'} in {namespace}, newest: {view.warnings[0]?.reason} on {view.warnings[0]?.object}<Text dimColor> · w lists them</Text></Text>
 			) : null}
 			{selected ? (
-				<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
+				<Box flexDirection="column" marginTop={compact ? 0 : 1} borderStyle={compact ? undefined : 'round'} borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
 					{state.panel.type === 'logs' ? (
 						<>
 							<Text bold>Logs of {state.panel.container}{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}{state.panel.following ? <Text color="green"> (following)</Text> : null}</Text>
 							{state.panel.error ? <Text color="red">{state.panel.error}</Text> : null}
-							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
+							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.slice(-panelLines).map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
 						</>
 					) : state.panel.type === 'events' ? (
-						<PodEvents state={state} pod={selected.name}/>
+						<PodEvents state={state} pod={selected.name} maxLines={panelLines}/>
 					) : state.panel.type === 'warnings' ? (
 						<>
 							<Text bold>Warnings in {namespace}, newest first</Text>
-							{view.warnings.length === 0 ? <Text dimColor>none</Text> : view.warnings.slice(0, 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap="wrap">{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
+							{view.warnings.length === 0 ? <Text dimColor>none</Text> : view.warnings.slice(0, compact ? panelLines : 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap={compact ? 'truncate-end' : 'wrap'}>{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
 						</>
 					) : state.panel.type === 'detail' ? (
-						<PodDescription state={state} pod={selected.name}/>
+						<PodDescription state={state} pod={selected.name} maxLines={compact ? panelLines : 12}/>
 					) : state.panel.type === 'forward' ? (
 						<>
 							<Text bold>Port-forward to {state.panel.pod}</Text>
@@ -215,6 +221,11 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 						</>
 					) : state.panel.type === 'confirm-restart' ? (
 						<Text color="yellow">Delete pod {state.panel.pod} so its controller starts a new one? (y/n)</Text>
+					) : compact ? (
+						<>
+							<Text bold color={stateColors[selected.diagnosis.state]} wrap="truncate-end">{selected.name}: {selected.diagnosis.title}</Text>
+							<Text color="cyan" wrap="truncate-end">→ {selected.diagnosis.fix}</Text>
+						</>
 					) : (
 						<>
 							<Text bold color={stateColors[selected.diagnosis.state]} wrap="wrap">{selected.name}: {selected.diagnosis.title}</Text>
@@ -227,7 +238,8 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 				</Box>
 			) : null}
 			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
-			<Text dimColor wrap="wrap">↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit</Text>
+			{compact ? <Text dimColor wrap="truncate-end">↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · r restart · f follow · p previous · c container · w warnings</Text>
+				: <Text dimColor wrap="wrap">↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit</Text>}
 		</Box>
 	);
 }

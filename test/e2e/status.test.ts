@@ -119,7 +119,7 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 	}
 });
 
-test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short', async () => {
+test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny', async () => {
 	const shell = (value: string) => `'${value}'`;
 	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
@@ -129,8 +129,12 @@ test('resizing the window draws the screen again for the new size: columns dropp
 		const small = await terminal.waitFor(/NAME\s+READY\s+STATUS\s*\n[\s\S]*more below/, 15_000, {visible: true});
 		assert.doesNotMatch(small, /RESTARTS/);
 		assert.match(small, /› todo-api-5b4c3d2e1-z9y8x/);
+		// A tiny window: the screen goes compact, so that the header and the selected pod stay in view.
+		terminal.resize(40, 14);
+		const tiny = await terminal.waitFor(/^ todo-deploy status[\s\S]*› todo-api[\s\S]*todo-api-5b4c3d2e1-z9y8x: app is[\s\S]*q quit/, 15_000, {visible: true});
+		assert.doesNotMatch(tiny, /╭/, 'no border in a compact screen');
 		terminal.resize(140, 45);
-		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
+		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b[\s\S]*╭/, 15_000, {visible: true});
 		terminal.keys('q');
 		await terminal.waitFor(/\[exit 1\]/);
 	} finally {
@@ -170,7 +174,7 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 160, height: 50});
 	try {
 		// Columns stay aligned when one image name is long (they used to shrink around it).
-		assert.match(await terminal.waitFor(/todo-never/, 15_000, {visible: true}), /\n {3}todo-never-5e6f7a8b9-w3x4y {4}0\/1 {4}ErrImageNeverPull {10}0 {15}60m {3}k8rs-worker {9}docker-registry/);
+		assert.match(await terminal.waitFor(/todo-never/, 15_000, {visible: true}), /\n {3}todo-never-5e6f7a8b9-w3x4y {4}0\/1 {4}ErrImageNeverPull {10}0 {14}60m {3}k8rs-worker {9}docker-registry/);
 		for (const [index, [pod, title, fix]] of expected.entries()) {
 			if (index > 0) {
 				terminal.press('Down');
