@@ -119,12 +119,14 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 	}
 });
 
-test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny', async () => {
+test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny; NO_COLOR has no colour', async () => {
 	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
 	try {
 		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
+		// tmux writes a colour as an SGR code (ESC [ 3x or 9x m); bold and dim are not colours.
+		assert.doesNotMatch(terminal.screen({colors: true, visible: true}), /\u001B\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]/);
 		terminal.resize(64, 22);
 		const small = await terminal.waitFor(/NAME\s+READY\s+STATUS\s*\n[\s\S]*more below/, 15_000, {visible: true});
 		assert.doesNotMatch(small, /RESTARTS/);
