@@ -126,7 +126,8 @@ test('resizing the window draws the screen again for the new size: columns dropp
 	try {
 		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
 		// tmux writes a colour as an SGR code (ESC [ 3x or 9x m); bold and dim are not colours.
-		assert.doesNotMatch(terminal.screen({colors: true, visible: true}), /\u001B\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]/);
+		const colour = new RegExp(String.raw`${String.fromCodePoint(27)}\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]`);
+		assert.doesNotMatch(terminal.screen({colors: true, visible: true}), colour);
 		terminal.resize(64, 22);
 		const small = await terminal.waitFor(/NAME\s+READY\s+STATUS\s*\n[\s\S]*more below/, 15_000, {visible: true});
 		assert.doesNotMatch(small, /RESTARTS/);
