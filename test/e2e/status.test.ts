@@ -29,6 +29,29 @@ after(async () => {
 
 const env = (cluster: SimulatedCluster) => ({PATH: '/usr/bin:/bin', HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath});
 
+/** The status engine against a simulated cluster, without a screen: its store, the snapshot, and the watches. */
+async function statusEngine(cluster: SimulatedCluster) {
+	const [{connectCluster}, {createSystem}, {createStore}, {initialStatusState, statusReducer}, run] = await Promise.all([
+		import('../../source/adapters/cluster.js'),
+		import('../../source/adapters/system.js'),
+		import('../../source/engine/store.js'),
+		import('../../source/engine/status/reducer.js'),
+		import('../../source/engine/status/run.js'),
+	]);
+	const connected = await connectCluster(createSystem(env(cluster)), {namespace: 'todo'});
+	const store = createStore(statusReducer, initialStatusState());
+	return {store, loadSnapshot: async () => run.loadSnapshot(connected, store), followCluster: () => run.followCluster(connected, store)};
+}
+
+/** Waits until the test holds, for at most 15 s. */
+async function eventually(holds: () => boolean, what: string): Promise<void> {
+	const deadline = Date.now() + 15_000;
+	while (!holds()) {
+		assert.ok(Date.now() < deadline, `never: ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
+}
+
 test('status --once: every pod with its diagnosis and fix; exit 1 while any pod is not ready', async () => {
 	const result = await runCli(['status', '-n', 'todo', '--once'], {env: env(failing)});
 	assert.equal(result.code, 1, result.stderr);
@@ -202,32 +225,18 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 });
 
 test('after 410 Gone (history compacted) the watch lists again and misses nothing', async () => {
-	const {connectCluster} = await import('../../source/adapters/cluster.js');
-	const {createSystem} = await import('../../source/adapters/system.js');
-	const {createStore} = await import('../../source/engine/store.js');
-	const {initialStatusState, statusReducer} = await import('../../source/engine/status/reducer.js');
-	const {followCluster, loadSnapshot} = await import('../../source/engine/status/run.js');
-	const cluster = await connectCluster(createSystem(env(healthy)), {namespace: 'todo'});
-	const store = createStore(statusReducer, initialStatusState());
-	await loadSnapshot(cluster, store);
-	const stop = followCluster(cluster, store);
-	const waitFor = async (test: () => boolean, what: string) => {
-		const deadline = Date.now() + 15_000;
-		while (!test()) {
-			assert.ok(Date.now() < deadline, `never: ${what}`);
-			await new Promise(resolve => setTimeout(resolve, 20));
-		}
-	};
-
+	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
+	await loadSnapshot();
+	const stop = followCluster();
 	try {
-		await waitFor(() => store.getState().connection.type === 'live', 'live');
+		await eventually(() => store.getState().connection.type === 'live', 'live');
 		// Everything so far is compacted away; the dropped watches come back with a too-old resourceVersion.
 		healthy.faults.compactedBefore = healthy.resourceVersion + 1;
 		const pod = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>};
 		healthy.put({...pod, metadata: {name: 'todo-added-while-gone', namespace: 'todo'}});
 		healthy.remove('Pod', 'todo', 'todo-frontend-5d8c9b7f6-k4l9p');
 		healthy.dropWatches();
-		await waitFor(() => store.getState().pods.has('todo-added-while-gone') && !store.getState().pods.has('todo-frontend-5d8c9b7f6-k4l9p'), 'the re-list to bring the change');
+		await eventually(() => store.getState().pods.has('todo-added-while-gone') && !store.getState().pods.has('todo-frontend-5d8c9b7f6-k4l9p'), 'the re-list to bring the change');
 		assert.ok(healthy.requests.some(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?watch=true&resourceVersion=\d+/.test(request)));
 	} finally {
 		delete healthy.faults.compactedBefore;
@@ -236,28 +245,17 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 });
 
 test('the watch resumes from the snapshot: no second list, and a change made in between still arrives', async () => {
-	const {connectCluster} = await import('../../source/adapters/cluster.js');
-	const {createSystem} = await import('../../source/adapters/system.js');
-	const {createStore} = await import('../../source/engine/store.js');
-	const {initialStatusState, statusReducer} = await import('../../source/engine/status/reducer.js');
-	const {followCluster, loadSnapshot} = await import('../../source/engine/status/run.js');
-	const cluster = await connectCluster(createSystem(env(healthy)), {namespace: 'todo'});
-	const store = createStore(statusReducer, initialStatusState());
+	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
 	const podLists = () => healthy.requests.filter(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?(?!.*watch=true)/.test(request)).length;
 	const listsBefore = podLists();
-	await loadSnapshot(cluster, store);
+	await loadSnapshot();
 	assert.equal(podLists(), listsBefore + 1);
 	// Between the snapshot and the watch: a real API server keeps this in its history, and so does the simulator.
 	const pod = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>};
 	healthy.put({...pod, metadata: {name: 'todo-added-in-between', namespace: 'todo'}});
-	const stop = followCluster(cluster, store);
+	const stop = followCluster();
 	try {
-		const deadline = Date.now() + 15_000;
-		while (!store.getState().pods.has('todo-added-in-between')) {
-			assert.ok(Date.now() < deadline, 'the pod added between the snapshot and the watch never arrived');
-			await new Promise(resolve => setTimeout(resolve, 20));
-		}
-
+		await eventually(() => store.getState().pods.has('todo-added-in-between'), 'the pod added between the snapshot and the watch to arrive');
 		assert.equal(podLists(), listsBefore + 1, 'the pods were listed again instead of resuming from the snapshot');
 	} finally {
 		stop();
