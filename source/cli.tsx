@@ -911,10 +911,7 @@ async function deploy(options: Extract<Command, {type: 'deploy'}>, mode: Mode): 
 		recover: options.recover,
 		onSecrets: (values: readonly string[]) => log.addSecrets(values),
 		signal: cancel.signal,
-		clusterImages: await (async () => {
-			const [{resolveLoadTarget}, {clusterImages}] = await Promise.all([import('./engine/images/target.js'), import('./engine/status/cluster-images.js')]);
-			return clusterImages(system, (await resolveLoadTarget(system, {context: options.context})).target);
-		})(),
+		clusterImages: await (await import('./engine/status/cluster-images.js')).clusterImagesOfContext(system, options.context),
 	};
 	const started = Date.now();
 	const finish = (result: {ready: boolean}) => {
@@ -1245,8 +1242,7 @@ async function statusScreen(options: Extract<Command, {type: 'status'}>, mode: M
 	}
 
 	// A kind cluster's or minikube profile's images, for pods that cannot get theirs.
-	const [{resolveLoadTarget}, {clusterImages}] = await Promise.all([import('./engine/images/target.js'), import('./engine/status/cluster-images.js')]);
-	const lookup = clusterImages(system, (await resolveLoadTarget(system, {context: options.context})).target);
+	const lookup = await (await import('./engine/status/cluster-images.js')).clusterImagesOfContext(system, options.context);
 	if (options.once || mode !== 'interactive') {
 		if (lookup) {
 			await run.lookUpImagesOnce(store, lookup);

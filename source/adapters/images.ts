@@ -24,6 +24,11 @@ export type ImageInfo = {
 	readonly repoDigests: readonly string[];
 };
 
+/** Every tag the daemon has ("todo-backend:git-…", "postgres:16"). */
+export async function imageTags(docker: DockerClient): Promise<string[]> {
+	return (await docker.listImages()).flatMap(image => image.RepoTags ?? []);
+}
+
 /** undefined when the daemon has no such image. */
 export async function inspectImage(docker: DockerClient, reference: string): Promise<ImageInfo | undefined> {
 	try {

@@ -6,6 +6,7 @@ import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
 import type {LocalImages} from '../../diagnose/pod.js';
 import type {LoadTarget} from '../images/actions.js';
+import {resolveLoadTarget} from '../images/target.js';
 
 /** Every name a pod may use for the same image: docker.io/library/x:1 is also docker.io/x:1 and x:1. */
 export function imageNames(references: readonly string[]): Set<string> {
@@ -21,6 +22,11 @@ export function imageNames(references: readonly string[]): Set<string> {
 }
 
 export type ClusterImages = () => Promise<LocalImages | undefined>;
+
+/** The same, for the cluster of a kube context (the current one when undefined), as `load` finds it. */
+export async function clusterImagesOfContext(system: System, context: string | undefined): Promise<ClusterImages | undefined> {
+	return clusterImages(system, (await resolveLoadTarget(system, {context})).target);
+}
 
 /** How to list a kind cluster's or minikube profile's images; undefined for other clusters (they pull from registries). */
 export function clusterImages(system: System, target: LoadTarget | undefined): ClusterImages | undefined {
@@ -67,10 +73,8 @@ export function clusterImages(system: System, target: LoadTarget | undefined): C
 			const environment = await system.run(minikube, ['-p', profile, 'docker-env', '--shell', 'none'], {timeoutMs: 30_000});
 			const dockerEnv = environment.exitCode === 0 ? parseDockerEnv(environment.stdout) : undefined;
 			if (dockerEnv) {
-				const {dockerClient} = await import('../../adapters/images.js');
-				const docker = await dockerClient(dockerEnv, 15_000);
-				const images = await docker.listImages();
-				return {cluster: `minikube profile "${profile}"`, images: imageNames(images.flatMap(image => image.RepoTags ?? [])), loadCommand};
+				const {dockerClient, imageTags} = await import('../../adapters/images.js');
+				return {cluster: `minikube profile "${profile}"`, images: imageNames(await imageTags(await dockerClient(dockerEnv, 15_000))), loadCommand};
 			}
 
 			const listed = await system.run(minikube, ['-p', profile, 'image', 'ls'], {timeoutMs: 60_000});
