@@ -82,13 +82,20 @@ export function waitsForImage(pod: V1Pod): boolean {
 	return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].some(status => imageProblems.has(status.state?.waiting?.reason ?? ''));
 }
 
+const anyWaitsForImage = (state: StatusState) => [...state.pods.values()].some(pod => waitsForImage(pod));
+
+/** Asks the cluster for its images and puts the answer in the store; a cluster that does not answer changes nothing. */
+async function lookUpImages(store: Store<StatusState, StatusAction>, lookup: ClusterImages, still: () => boolean = () => true): Promise<void> {
+	const images = await lookup().catch(() => undefined);
+	if (images && still()) {
+		store.dispatch({type: 'status/local-images', images});
+	}
+}
+
 /** Looks the local cluster's images up once, when a pod waits for an image. */
 export async function lookUpImagesOnce(store: Store<StatusState, StatusAction>, lookup: ClusterImages): Promise<void> {
-	if ([...store.getState().pods.values()].some(pod => waitsForImage(pod))) {
-		const images = await lookup().catch(() => undefined);
-		if (images) {
-			store.dispatch({type: 'status/local-images', images});
-		}
+	if (anyWaitsForImage(store.getState())) {
+		await lookUpImages(store, lookup);
 	}
 }
 
@@ -109,11 +116,7 @@ export function followClusterImages(store: Store<StatusState, StatusAction>, loo
 		running = true;
 		wanted = false;
 		last = Date.now();
-		void lookup().then(images => {
-			if (!stopped && images) {
-				store.dispatch({type: 'status/local-images', images});
-			}
-		}, () => undefined).finally(() => {
+		void lookUpImages(store, lookup, () => !stopped).finally(() => {
 			running = false;
 		});
 	};
@@ -128,11 +131,11 @@ export function followClusterImages(store: Store<StatusState, StatusAction>, loo
 	});
 	// A pod that keeps waiting changes only on the kubelet's back-off: look again on a timer while any does.
 	const timer = setInterval(() => {
-		wanted ||= [...store.getState().pods.values()].some(pod => waitsForImage(pod));
+		wanted ||= anyWaitsForImage(store.getState());
 		check();
 	}, intervalMs);
 	timer.unref();
-	wanted = [...store.getState().pods.values()].some(pod => waitsForImage(pod));
+	wanted = anyWaitsForImage(store.getState());
 	check();
 	return () => {
 		stopped = true;
