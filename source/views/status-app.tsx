@@ -6,6 +6,7 @@ import type {ForwardState, StatusAction, StatusPanel} from '../engine/status/act
 import type {StatusState} from '../engine/status/reducer.js';
 import {sortedPodNames, statusWindow} from '../engine/status/select.js';
 import {podDetail, podEventRows} from '../diagnose/detail.js';
+import type {PodEvent} from '../diagnose/pod.js';
 import type {Store} from '../engine/store.js';
 import {useTerminalSize} from './terminal-size.js';
 import {useThrottledState} from './use-store.js';
@@ -111,8 +112,7 @@ function PodDescription({state, pod, maxLines}: {readonly state: StatusState; re
 	);
 }
 
-function PodEvents({state, pod, maxLines}: {readonly state: StatusState; readonly pod: string; readonly maxLines: number}) {
-	const events = [...state.events.values()].filter(event => event.involvedObject.kind === 'Pod' && event.involvedObject.name === pod);
+function PodEvents({events, pod, maxLines}: {readonly events: readonly PodEvent[]; readonly pod: string; readonly maxLines: number}) {
 	const rows = podEventRows(events, new Date());
 	return (
 		<>
@@ -204,7 +204,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.slice(-panelLines).map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
 						</>
 					) : state.panel.type === 'events' ? (
-						<PodEvents state={state} pod={selected.name} maxLines={panelLines}/>
+						<PodEvents events={view.selectedEvents} pod={selected.name} maxLines={panelLines}/>
 					) : state.panel.type === 'warnings' ? (
 						<>
 							<Text bold>Warnings in {namespace}, newest first</Text>

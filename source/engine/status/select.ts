@@ -1,8 +1,7 @@
 import type {V1Pod} from '@kubernetes/client-node';
 import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
-import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow} from '../../diagnose/rows.js';
+import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow, type RolloutRow, type WarningRow} from '../../diagnose/rows.js';
 import type {StatusReport} from '../../render/status-report.js';
-import type {RolloutRow, WarningRow} from '../../diagnose/rows.js';
 import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -60,8 +59,9 @@ export type StatusWindow = {
 	readonly total: number;
 	readonly first: number;
 	readonly rows: readonly PodRow[];
-	/** The selected pod's row (the first pod when none is selected). */
+	/** The selected pod's row (the first pod when none is selected), and its events. */
 	readonly selected: PodRow | undefined;
+	readonly selectedEvents: readonly PodEvent[];
 	readonly longestName: number;
 	readonly rollouts: readonly RolloutRow[];
 	readonly warnings: readonly WarningRow[];
@@ -85,6 +85,7 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 		first,
 		rows: names.slice(first, first + size).map(name => rowOf(name)),
 		selected: names.length > 0 ? rowOf(names[selectedIndex]!) : undefined,
+		selectedEvents: byPod.get(names[selectedIndex] ?? '') ?? [],
 		longestName: longest,
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
