@@ -71,6 +71,26 @@ function statusMessage(text: string): string {
 	}
 }
 
+/**
+ * Hands over the complete lines of a byte stream as they arrive: a line (or a character) split across
+ * chunks waits for its end. onChunk hears of every chunk, lines or not.
+ */
+async function eachLine(chunks: AsyncIterable<Uint8Array>, onLine: (line: string) => void, onChunk: () => void = () => undefined): Promise<void> {
+	const decoder = new StringDecoder('utf8');
+	let partial = '';
+	for await (const chunk of chunks) {
+		onChunk();
+		const text = partial + decoder.write(chunk);
+		let start = 0;
+		for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+			onLine(text.slice(start, end));
+			start = end + 1;
+		}
+
+		partial = text.slice(start);
+	}
+}
+
 export class ClusterError extends Error {
 	override name = 'ClusterError';
 }
@@ -193,28 +213,16 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			}
 
 			onStart();
-			const decoder = new StringDecoder('utf8');
-			let partial = '';
-			for await (const chunk of response.body) {
-				touch();
-				const text = partial + decoder.write(chunk as Buffer);
-				let start = 0;
-				for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-					const line = text.slice(start, end);
-					start = end + 1;
-					let event: WatchEvent;
-					try {
-						event = JSON.parse(line) as WatchEvent;
-					} catch {
-						continue;
-					}
-
-					onEvent(event);
+			await eachLine(response.body, line => {
+				let event: WatchEvent;
+				try {
+					event = JSON.parse(line) as WatchEvent;
+				} catch {
+					return;
 				}
 
-				partial = text.slice(start);
-			}
-
+				onEvent(event);
+			}, touch);
 			return undefined;
 		} catch (error) {
 			if (signal.aborted) {
@@ -432,7 +440,6 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 			// Our own request (not client-node's Log), so that stopping it is an abort we handle.
 			const controller = new AbortController();
 			void (async () => {
-				let partial = '';
 				try {
 					const url = `${podPath(pod)}/log?container=${encodeURIComponent(container)}&follow=true&tailLines=20`;
 					const response = await authorisedFetch(url, controller.signal);
@@ -441,20 +448,7 @@ export async function connectCluster(system: System, target: ClusterTarget): Pro
 						return;
 					}
 
-					const reader = response.body.getReader();
-					for (;;) {
-						const {done, value} = await reader.read();
-						if (done) {
-							break;
-						}
-
-						const lines = (partial + Buffer.from(value).toString('utf8')).split('\n');
-						partial = lines.pop() ?? '';
-						for (const line of lines) {
-							onLine(line);
-						}
-					}
-
+					await eachLine(response.body, onLine);
 					onEnd(undefined);
 				} catch (error) {
 					onEnd(controller.signal.aborted ? undefined : error instanceof Error ? error.message : String(error));
