@@ -97,10 +97,11 @@ await new Promise<void>(resolve => {
 // --json-style: the whole report once at the end.
 const report = statusReport(store.getState(), {context: cluster.context, namespace: 'bench'});
 stop();
-const sorted = [...latencies].sort((a, b) => a - b);
+// The value at a share of the sorted values (null when there are none).
+const at = (values: readonly number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(values.length * share)] ?? null;
 const usage = process.resourceUsage();
 // With --expose-gc (BENCH_NODE_FLAGS), what is still held after a full collection.
 (globalThis as {gc?: () => void}).gc?.();
 const memory = process.memoryUsage();
-process.stdout.write(`${JSON.stringify({startMiB, connectedMiB, afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: sorted[Math.floor(sorted.length * 0.5)] ?? null, p95: sorted[Math.floor(sorted.length * 0.95)] ?? null, arrivalP95: [...fromArrival].sort((a, b) => a - b)[Math.floor(fromArrival.length * 0.95)] ?? null, frames: latencies.length, lagP50: [...lags].sort((a, b) => a - b)[Math.floor(lags.length * 0.5)] ?? null, lagP95: [...lags].sort((a, b) => a - b)[Math.floor(lags.length * 0.95)] ?? null})}\n`);
+process.stdout.write(`${JSON.stringify({startMiB, connectedMiB, afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: at(latencies, 0.5), p95: at(latencies, 0.95), arrivalP95: at(fromArrival, 0.95), frames: latencies.length, lagP50: at(lags, 0.5), lagP95: at(lags, 0.95)})}\n`);
 process.exit(0);
