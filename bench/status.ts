@@ -69,7 +69,7 @@ async function runConsumer(command: string, args: string[], env: NodeJS.ProcessE
 export async function benchStatus(root: string, kubectl: string): Promise<void> {
 	const outdir = path.join(root, '.cache/bench');
 	await build({...bundleOptions, entryPoints: {'status-consumer': path.join(root, 'bench/status-consumer.ts')}, outdir});
-	const template = JSON.parse(readFileSync(path.join(root, '../shared/fixtures/k8s/pods/k8rs-kind-v1.36.1-healthy.json'), 'utf8')) as Record<string, unknown>;
+	const template = JSON.parse(readFileSync(path.join(root, 'test/fixtures/captured/k8s/pods/k8rs-kind-v1.36.1-healthy.json'), 'utf8')) as Record<string, unknown>;
 	const results: Array<[string, Result]> = [];
 	for (const consumer of (process.env['BENCH_CONSUMERS']?.split(',') ?? ['json', 'json-default-heap', 'screen', 'kubectl']) as Array<'kubectl' | 'json' | 'json-default-heap' | 'screen'>) {
 		const cluster = await startSimulatedCluster({kubeconfigPath: path.join(mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-sim-')), 'kubeconfig'), historyLimit: 30_000});

@@ -10,7 +10,7 @@ import {gunzipSync, gzipSync} from 'node:zlib';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {cliPath, nodePath, sharedFixture} from '../helpers/paths.js';
+import {cliPath, nodePath, capturedFixture} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController, type PodOutcome} from '../sim/controller.js';
@@ -23,7 +23,7 @@ let helmLog: string;
 let bin: string;
 
 // What a real kubelet writes for a local image that is not on the node (describe-events-ErrImageNeverPull.txt).
-const neverPull = /Container image "[^"]+" is not present with pull policy of Never/.exec(readFileSync(sharedFixture('k8s/events/describe-events-ErrImageNeverPull.txt'), 'utf8'))?.[0] ?? '';
+const neverPull = /Container image "[^"]+" is not present with pull policy of Never/.exec(readFileSync(capturedFixture('k8s/events/describe-events-ErrImageNeverPull.txt'), 'utf8'))?.[0] ?? '';
 
 before(async () => {
 	cluster = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});

@@ -8,7 +8,7 @@ import {checkOf, doctorEnv, emptyHome, makeBin, parseDoctor, runCli} from '../he
 import {sharedDockerAnswers, startPrivateDockerd} from '../helpers/dockerd.js';
 import {kubeconfigFor, startVersionServer, type FakeApiServer} from '../helpers/fake-apiserver.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {localFixtures, sharedFixture} from '../helpers/paths.js';
+import {localFixtures, capturedFixture} from '../helpers/paths.js';
 
 const deadSocket = 'unix:///nonexistent/todo-deploy-e2e/docker.sock';
 const noStackTrace = (text: string) => assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, `a stack trace was printed:\n${text}`);
@@ -121,7 +121,7 @@ test('the same daemon is reachable while it runs and "not running" once it is st
 });
 
 test("Docker Desktop's stub in a WSL distro is named as the cause of DRV_NOT_DETECTED", async () => {
-	const message = sharedFixture('docker', 'docker-desktop-wsl2-integration-disabled-message-2023.txt');
+	const message = capturedFixture('docker', 'docker-desktop-wsl2-integration-disabled-message-2023.txt');
 	const bin = makeBin({scripts: {docker: `/bin/cat '${message}'\nexit 1`}});
 	const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket, WSL_DISTRO_NAME: 'Ubuntu', WSL_INTEROP: '/run/WSL/8_interop'})}));
 	assert.equal(output.platform.wsl, 2);
@@ -134,7 +134,7 @@ test("Docker Desktop's stub in a WSL distro is named as the cause of DRV_NOT_DET
 
 test('stand-in minikube and kind print real outputs; a hung helm and a crashing trivy do not stop the doctor', async () => {
 	const profileList = path.join(localFixtures, 'minikube/profile-list-stopped-docker.json');
-	const kindClusters = sharedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt');
+	const kindClusters = capturedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt');
 	const bin = makeBin({
 		real: ['docker'],
 		scripts: {

@@ -1,5 +1,5 @@
 // scan: a Trivy stand-in that checks its arguments and writes the real reports Trivy produced
-// (../shared/fixtures/trivy) for real images built in the test.
+// (test/fixtures/captured/trivy) for real images built in the test.
 import assert from 'node:assert/strict';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';

@@ -1,16 +1,16 @@
-// Real captured pods and events from ../shared/fixtures/k8s, as the objects the code reads.
+// Real captured pods and events from test/fixtures/captured/k8s, as the objects the code reads.
 import {readFileSync} from 'node:fs';
 import type {V1Pod} from '@kubernetes/client-node';
 import {load} from 'js-yaml';
 import type {PodEvent} from '../../source/diagnose/pod.js';
-import {sharedFixture} from './paths.js';
+import {capturedFixture} from './paths.js';
 
 export function capturedPod(name: string): V1Pod {
 	if (name.endsWith('.yaml')) {
-		return load(readFileSync(sharedFixture('k8s', 'pods-yaml', name), 'utf8')) as V1Pod;
+		return load(readFileSync(capturedFixture('k8s', 'pods-yaml', name), 'utf8')) as V1Pod;
 	}
 
-	return JSON.parse(readFileSync(sharedFixture('k8s', 'pods', `k8rs-kind-v1.36.1-${name}.json`), 'utf8')) as V1Pod;
+	return JSON.parse(readFileSync(capturedFixture('k8s', 'pods', `k8rs-kind-v1.36.1-${name}.json`), 'utf8')) as V1Pod;
 }
 
 /**
@@ -19,7 +19,7 @@ export function capturedPod(name: string): V1Pod {
  * or "default-scheduler") and two spaces.
  */
 export function describedEvents(file: string): PodEvent[] {
-	return readFileSync(sharedFixture('k8s', 'events', file), 'utf8').split('\n').flatMap(line => {
+	return readFileSync(capturedFixture('k8s', 'events', file), 'utf8').split('\n').flatMap(line => {
 		const match = /^\s*(Normal|Warning)\s+(\S+)\s+(.*?)\s{2,}(kubelet(?:, \S+)?|default-scheduler|[\w-]+-controller)\s{2,}(.*)$/.exec(line);
 		if (!match) {
 			return [];

@@ -1,22 +1,22 @@
 // Stand-ins for kind, minikube and Trivy, which cannot be installed here: shell scripts that check
-// their arguments and print what the real tools print (../shared/fixtures), doing the real work
+// their arguments and print what the real tools print (test/fixtures/captured), doing the real work
 // (docker save, docker exec) where the real tool would.
 import {execFileSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {tempDir} from './cli.js';
 import {baseImage, ensureBaseImage, imageExists} from './images.js';
-import {sharedFixture} from './paths.js';
+import {capturedFixture} from './paths.js';
 
 export const nodeImage = 'todo-deploy-test/kind-node:2';
 
 // The real lines kind prints, with the image and ID put in.
-const alreadyPresent = readFileSync(sharedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
-const loading = readFileSync(sharedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
+const alreadyPresent = readFileSync(capturedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
+const loading = readFileSync(capturedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
 const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
 
 // What `kind create cluster` prints (kind-create-cluster-success-multinode.txt), for the stand-in.
-const createdOutput = readFileSync(sharedFixture('kind/kind-create-cluster-success-multinode.txt'), 'utf8').trimEnd();
+const createdOutput = readFileSync(capturedFixture('kind/kind-create-cluster-success-multinode.txt'), 'utf8').trimEnd();
 
 export function kindScript(): string {
 	const template = (line: string) => fill(line, '__IMAGE__', '__ID__', '__NODE__').replaceAll('"', '\\"');
@@ -109,7 +109,7 @@ export function startKindNode(cluster: string): {name: string; stop(): void} {
 }
 
 // The real line Trivy prints when it cannot reach its database (aquasecurity/trivy#1174, trivy-offline#7).
-export const trivyReport = (name: string) => sharedFixture('trivy', name);
+export const trivyReport = (name: string) => capturedFixture('trivy', name);
 
 export const offlineLine = '2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
 

@@ -1,12 +1,12 @@
-// Pod lifecycles for the simulator, from real captured pods (../shared/fixtures/k8s/pods).
+// Pod lifecycles for the simulator, from real captured pods (test/fixtures/captured/k8s/pods).
 import {readFileSync} from 'node:fs';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 import type {SimulatedCluster} from './apiserver.js';
 
 type Json = Record<string, unknown>;
 
 function captured(name: string, namespace: string, podName: string): Json {
-	const pod = JSON.parse(readFileSync(sharedFixture('k8s', 'pods', `k8rs-kind-v1.36.1-${name}.json`), 'utf8')) as Json;
+	const pod = JSON.parse(readFileSync(capturedFixture('k8s', 'pods', `k8rs-kind-v1.36.1-${name}.json`), 'utf8')) as Json;
 	const metadata: Json = {...(pod['metadata'] as Json), name: podName, namespace, labels: {'app.kubernetes.io/instance': 'todo', 'app.kubernetes.io/component': podName.split('-')[1] ?? 'app'}};
 	delete metadata['resourceVersion'];
 	delete metadata['uid'];
@@ -26,7 +26,7 @@ function ageMs(age: string): number {
  */
 function capturedEvents(file: string, namespace: string, pod: string, rename: Readonly<Record<string, string>> = {}): Json[] {
 	const now = Date.now();
-	return readFileSync(sharedFixture('k8s', 'events', file), 'utf8').split('\n').flatMap((line, index) => {
+	return readFileSync(capturedFixture('k8s', 'events', file), 'utf8').split('\n').flatMap((line, index) => {
 		// kubectl events: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE. describe: Type, Reason, Age, From, Message.
 		const table = /^(\S+)(?: \(x(\d+) over (\S+)\))?\s+(Normal|Warning)\s+(\S+)\s+Pod\/\S+\s+(.*)$/.exec(line);
 		const described = /^\s*(Normal|Warning)\s+(\S+)\s+(\S+)(?: \(x(\d+) over (\S+)\))?\s+\S.*?\s{2,}(.*)$/.exec(line);

@@ -3,9 +3,9 @@ import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {detectDockerCli, dockerEndpoint, parseDesktopStub, parseDockerCliVersion} from '../../source/adapters/docker.js';
 import {createFakeSystem} from '../helpers/fake-system.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 
-const docker = (name: string) => readFileSync(sharedFixture('docker', name), 'utf8');
+const docker = (name: string) => readFileSync(capturedFixture('docker', name), 'utf8');
 
 test("Docker Desktop's WSL stub is recognised in every captured wording", () => {
 	assert.deepEqual(parseDesktopStub(docker('docker-desktop-wsl2-integration-disabled-message-2023.txt')), {wsl: 2});

@@ -7,9 +7,9 @@ import {doctorReducer, initialDoctorState, type DoctorState} from '../../source/
 import {runCheck, runDoctor} from '../../source/engine/doctor/run.js';
 import {createStore} from '../../source/engine/store.js';
 import {createFakeSystem} from '../helpers/fake-system.js';
-import {localFixtures, sharedFixture} from '../helpers/paths.js';
+import {localFixtures, capturedFixture} from '../helpers/paths.js';
 
-const fixture = (...parts: string[]) => readFileSync(sharedFixture(...parts), 'utf8');
+const fixture = (...parts: string[]) => readFileSync(capturedFixture(...parts), 'utf8');
 const deadSocket = 'unix:///nonexistent/todo-deploy-test/docker.sock';
 
 function doctorStore() {

@@ -13,10 +13,10 @@ import {imagesReducer, imagesSucceeded, initialImagesState} from '../../source/e
 import {defaultGate, parseSeverities, parseTrivyignore, summarizeScan} from '../../source/engine/images/scan-report.js';
 import {buildArgsDigest, imageTag, isValidTag} from '../../source/engine/images/tag.js';
 import {tempDir} from '../helpers/cli.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 
-const trivyReport = (name: string) => readFileSync(sharedFixture('trivy', name), 'utf8');
-const kindOutput = (name: string) => readFileSync(sharedFixture('kind', name), 'utf8');
+const trivyReport = (name: string) => readFileSync(capturedFixture('trivy', name), 'utf8');
+const kindOutput = (name: string) => readFileSync(capturedFixture('kind', name), 'utf8');
 
 test('tags come from the commit, the changes and the build arguments, and are valid Docker tags', () => {
 	const commit = '3f2c1a9b7d4e5f60718293a4b5c6d7e8f9012345';

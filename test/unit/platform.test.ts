@@ -3,9 +3,9 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {detectPlatform, detectWsl} from '../../source/engine/doctor/platform.js';
 import {createFakeSystem} from '../helpers/fake-system.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 
-const wslDirectory = sharedFixture('wsl');
+const wslDirectory = capturedFixture('wsl');
 const read = (name: string) => readFileSync(`${wslDirectory}/${name}`, 'utf8').trim();
 
 test('every captured WSL 1 kernel string is WSL 1 and every WSL 2 one is WSL 2', () => {

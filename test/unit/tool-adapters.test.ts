@@ -8,7 +8,7 @@ import {parseMinikubeProfiles, parseMinikubeVersion, probeMinikube} from '../../
 import {firstSemver} from '../../source/adapters/system.js';
 import {parseTrivyVersion} from '../../source/adapters/trivy.js';
 import {createFakeSystem} from '../helpers/fake-system.js';
-import {localFixtures, sharedFixture} from '../helpers/paths.js';
+import {localFixtures, capturedFixture} from '../helpers/paths.js';
 
 const profileList = readFileSync(`${localFixtures}/minikube/profile-list-stopped-docker.json`, 'utf8');
 
@@ -17,7 +17,7 @@ test('minikube profile list JSON gives each profile with status and driver', () 
 	assert.deepEqual(parseMinikubeProfiles('{"invalid":[{"Name":"old","Status":"","Config":null}],"valid":[]}'), [{name: 'old', status: 'Invalid', driver: undefined}]);
 	assert.deepEqual(parseMinikubeProfiles('{"error":{"Op":"open","Path":"/home/dev/.minikube/profiles","Err":2}}'), []);
 	// The truncated capture is not JSON: it must not be taken for "no profiles".
-	assert.equal(parseMinikubeProfiles(readFileSync(sharedFixture('minikube', 'minikube-profile-list-json-EXCERPT-truncated.txt'), 'utf8')), undefined);
+	assert.equal(parseMinikubeProfiles(readFileSync(capturedFixture('minikube', 'minikube-profile-list-json-EXCERPT-truncated.txt'), 'utf8')), undefined);
 });
 
 test('minikube versions in JSON and text form', () => {
@@ -40,7 +40,7 @@ test('probeMinikube lists the profiles, and says when it could not', async () =>
 
 test('kind: version, clusters on stdout, "No kind clusters found." on stderr', async () => {
 	assert.equal(parseKindVersion('kind v0.32.0 go1.25.5 linux/amd64'), 'v0.32.0');
-	const captured = readFileSync(sharedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt'), 'utf8').split('\n').slice(1).join('\n');
+	const captured = readFileSync(capturedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt'), 'utf8').split('\n').slice(1).join('\n');
 	assert.deepEqual(parseKindClusters(captured), ['halkyon']);
 	const none = createFakeSystem({commands: {kind: args => (args[0] === 'version' ? {stdout: 'kind v0.32.0 go1.25.5 linux/amd64'} : {stderr: 'No kind clusters found.'})}});
 	assert.deepEqual((await probeKind(none, 1000)).clusters, []);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {applyMirror, checksumFor, defaultInstallDir, releasePlatform, sameVersion, toolRelease} from '../../source/engine/tools/catalog.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 
 test('release platforms: linux and darwin, amd64 and arm64; everything else is refused with a reason', () => {
 	assert.deepEqual(releasePlatform('linux', 'x64'), {os: 'linux', arch: 'amd64'});
@@ -31,10 +31,10 @@ test('--mirror rewrites https://HOST/PATH to MIRROR/HOST/PATH, checksum files in
 
 test('checksum files in each real format', () => {
 	// minikube's .sha256: the bare hash and a newline (a real published file).
-	const minikube = readFileSync(sharedFixture('release', 'minikube-linux-amd64.sha256'), 'utf8');
+	const minikube = readFileSync(capturedFixture('release', 'minikube-linux-amd64.sha256'), 'utf8');
 	assert.equal(checksumFor(minikube, 'minikube-linux-amd64'), minikube.trim());
 	// kind's .sha256sum line, as a release script logged it.
-	const kindLine = readFileSync(sharedFixture('release', 'kind-published-sha256sum-line-as-logged.txt'), 'utf8').replace(/^published kind sha:\s+/, '');
+	const kindLine = readFileSync(capturedFixture('release', 'kind-published-sha256sum-line-as-logged.txt'), 'utf8').replace(/^published kind sha:\s+/, '');
 	assert.equal(checksumFor(kindLine, 'kind-linux-amd64'), 'aee6151561422756b764a4ae28e7f44cda5af5a9eead3cc9985112b1de8d8e0d');
 	// goreleaser's checksums.txt: one line a file; the right one is picked, a missing one is undefined.
 	const list = `${'a'.repeat(64)}  trivy_0.74.0_Linux-ARM64.tar.gz\n${'b'.repeat(64)}  trivy_0.74.0_Linux-64bit.tar.gz\n`;

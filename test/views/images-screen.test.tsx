@@ -7,7 +7,7 @@ import {applyBuildMessage, initialBuildProgress} from '../../source/engine/image
 import {imagesReducer, initialImagesState} from '../../source/engine/images/reducer.js';
 import {defaultGate, summarizeScan} from '../../source/engine/images/scan-report.js';
 import {ImagesScreen} from '../../source/views/images-app.js';
-import {sharedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 
 const plan = (name: 'backend' | 'frontend'): ImagePlan => ({name, ref: `todo-${name}:git-3f2c1a9b7d4e`, repository: `todo-${name}`, tag: 'git-3f2c1a9b7d4e', context: `/p/${name}`, dockerfile: 'Dockerfile', commit: '3f2c1a9b7d4e', contextBytes: 2048, ignoredFiles: 0, ignoredBytes: 0});
 
@@ -21,7 +21,7 @@ function screen(...actions: ImagesAction[]): string {
 
 test('a running build shows its step, cache hits and current line; a failed gate shows the worst findings', () => {
 	const progress = [{stream: 'Step 1/6 : FROM base'}, {stream: ' ---> Using cache\n'}, {stream: 'Step 4/6 : RUN npm run build'}, {stream: 'Creating an optimized production build...\n'}].reduce(applyBuildMessage, initialBuildProgress);
-	const summary = summarizeScan(readFileSync(sharedFixture('trivy', 'trivy-golden-alpine-39.json'), 'utf8'), defaultGate);
+	const summary = summarizeScan(readFileSync(capturedFixture('trivy', 'trivy-golden-alpine-39.json'), 'utf8'), defaultGate);
 	const frame = screen(
 		{type: 'images/started', names: ['backend', 'frontend'], steps: {build: true, load: true, scan: true}, target: {type: 'kind', cluster: 'todo'}},
 		{type: 'images/planned', plan: plan('backend')},
