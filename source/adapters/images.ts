@@ -80,8 +80,21 @@ export type BuildRequest = {
 	readonly dockerfile: string;
 	readonly buildArgs: Readonly<Record<string, string>>;
 	readonly labels: Readonly<Record<string, string>>;
+	/** Earlier builds of the same repository: the cache follows their chain of layers (--cache-from). */
+	readonly cacheFrom: readonly string[];
 	readonly signal?: AbortSignal | undefined;
 };
+
+/**
+ * The newest tags of a repository (todo-backend:…), newest first. Given as --cache-from, they keep
+ * the classic builder on this image's own chain of layers: without them it takes the newest image
+ * with the same parent and instruction, which after two builds at once on an empty engine may be
+ * the other image's (both start FROM the same base with WORKDIR /app), and every later step misses.
+ */
+export async function earlierBuilds(docker: DockerClient, repository: string, limit = 10): Promise<string[]> {
+	const images = await docker.listImages({filters: {reference: [repository]}});
+	return images.sort((a, b) => b.Created - a.Created).flatMap(image => (image.RepoTags ?? []).filter(tag => tag.startsWith(`${repository}:`)).slice(0, 1)).slice(0, limit);
+}
 
 /** Starts a classic-builder build; the daemon's messages come back as objects. */
 export async function startBuild(docker: DockerClient, request: BuildRequest): Promise<AsyncGenerator<Record<string, unknown>>> {
@@ -92,7 +105,9 @@ export async function startBuild(docker: DockerClient, request: BuildRequest): P
 		labels: {...request.labels},
 		rm: true,
 		forcerm: true,
-	});
+		// The API takes a JSON list; dockerode would repeat the key for an array.
+		...(request.cacheFrom.length > 0 ? {cachefrom: JSON.stringify(request.cacheFrom)} : {}),
+	} as Parameters<DockerClient['buildImage']>[1]);
 	request.signal?.addEventListener('abort', () => {
 		// Closing the connection makes the daemon cancel the build.
 		(stream as unknown as {destroy?: () => void}).destroy?.();

@@ -67,12 +67,16 @@ export function makeTodoProject(options: ProjectOptions = {}): string {
 		writeFileSync(path.join(root, file), text);
 	};
 
+	// A first instruction of this project's own: its layers are new on any engine, as on a first run, so
+	// no test leans on cache entries an earlier test or run left behind.
+	const fresh = `ENV TODO_TEST_PROJECT=${path.basename(root)}`;
 	write('backend/requirements.txt', 'fastapi==0.115.0\n');
 	write('backend/main.py', 'print("todo backend")\n');
 	write('backend/.dockerignore', 'node_modules\n*.log\n');
 	write('backend/debug.log', 'not for the image\n');
 	write('backend/Dockerfile', [
 		`FROM ${baseImage}`,
+		fresh,
 		'WORKDIR /app',
 		'COPY requirements.txt /app/',
 		'RUN echo "installing $(wc -l < /app/requirements.txt) requirement" && echo ok > /app/installed',
@@ -86,6 +90,7 @@ export function makeTodoProject(options: ProjectOptions = {}): string {
 	write('frontend/package.json', '{"name": "todo-frontend"}\n');
 	write('frontend/Dockerfile', [
 		`FROM ${baseImage}`,
+		fresh,
 		'WORKDIR /app',
 		'COPY . /app',
 		'RUN echo "building the frontend" && ls /app > /app/files.txt',

@@ -5,7 +5,7 @@ import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {digestFiles, listBuildContext, packBuildContext, readDockerignore, type BuildContext} from '../../adapters/build-context.js';
 import {folderRevision} from '../../adapters/git.js';
-import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, startBuild, type DockerClient} from '../../adapters/images.js';
+import {copyImage, dockerClient, earlierBuilds, execIn, inspectImage, pushImage, registryAuth, startBuild, type DockerClient} from '../../adapters/images.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
 import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
@@ -97,7 +97,9 @@ async function buildImage(docker: DockerClient, dispatch: Dispatch, plan: ImageP
 	const building = () => dispatch({type: 'images/build', name, status: {type: 'building', progress, contextBytes: context.bytes, ignoredFiles: context.ignored.files}});
 	building();
 	try {
+		const cacheFrom = await earlierBuilds(docker, plan.repository);
 		const messages = await startBuild(docker, {
+			cacheFrom,
 			context: packBuildContext(context),
 			tag: plan.ref,
 			dockerfile: plan.dockerfile,
