@@ -750,7 +750,7 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 	});
 	await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	// client-node refuses plain HTTP unless told to skip TLS verification; kubectl and helm accept it.
+	// Plain HTTP with no TLS settings, as kubectl reads it (and as `kubectl proxy` serves): every command must take it.
 	writeFileSync(options.kubeconfigPath, [
 		'apiVersion: v1',
 		'kind: Config',
@@ -758,7 +758,6 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		'- name: sim',
 		'  cluster:',
 		`    server: ${url}`,
-		'    insecure-skip-tls-verify: true',
 		'users:',
 		'- name: sim',
 		'  user:',
