@@ -19,10 +19,6 @@ export type DoctorJson = {
 	readonly durationMs: number | null;
 };
 
-export function doctorExitCode(state: DoctorState): 0 | 1 {
-	return state.recommendation?.target ? 0 : 1;
-}
-
 export function doctorJson(state: DoctorState): DoctorJson {
 	const platformCheck = state.checks.platform;
 	const platform = platformCheck.type === 'done' ? (platformCheck.outcome.facts as PlatformFacts | undefined) ?? null : null;

@@ -1,13 +1,5 @@
-// One snapshot of the status screen as lines (--once) or data (--json).
-import type {PodRow, RolloutRow, WarningRow} from '../diagnose/rows.js';
-
-export type StatusReport = {
-	readonly context: string;
-	readonly namespace: string;
-	readonly pods: readonly PodRow[];
-	readonly rollouts: readonly RolloutRow[];
-	readonly warnings: readonly WarningRow[];
-};
+// One snapshot of the status screen as lines (--once).
+import {notReady, type StatusReport} from '../engine/status/report.js';
 
 const pad = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width));
 
@@ -30,8 +22,7 @@ export function statusLines(report: StatusReport): string[] {
 		}
 	}
 
-	const problems = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
-	for (const row of problems) {
+	for (const row of notReady(report)) {
 		lines.push('', `${row.name}: ${row.diagnosis.title}`, `  ${row.diagnosis.explanation}`, `  fix: ${row.diagnosis.fix}`, ...row.diagnosis.evidence.map(line => `  | ${line}`));
 	}
 
@@ -43,8 +34,4 @@ export function statusLines(report: StatusReport): string[] {
 	}
 
 	return lines;
-}
-
-export function allReady(report: StatusReport): boolean {
-	return report.pods.length > 0 && report.pods.every(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed');
 }

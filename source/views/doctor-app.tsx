@@ -6,12 +6,15 @@ import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
 import {CheckRow} from './check-row.js';
 import {RecommendationPanel} from './recommendation-panel.js';
-import {useExitWhen} from './app-lifetime.js';
+import {useState} from 'react';
+import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 
 export type DoctorAppProps = {
 	readonly store: Store<DoctorState, DoctorAction>;
 	readonly version: string;
+	/** Ctrl-C: the checks are stopped and the screen ends at once. */
+	readonly onCancel?: (() => void) | undefined;
 };
 
 export function DoctorScreen({state, version}: {readonly state: DoctorState; readonly version: string}) {
@@ -31,8 +34,13 @@ export function DoctorScreen({state, version}: {readonly state: DoctorState; rea
 }
 
 /** Follows the store and ends the app once the doctor has drawn its last frame. */
-export function DoctorApp({store, version}: DoctorAppProps) {
+export function DoctorApp({store, version, onCancel}: DoctorAppProps) {
 	const state = useThrottledState(store);
-	useExitWhen(state.phase.type === 'done');
+	const [cancelled, setCancelled] = useState(false);
+	useCancelKey(() => {
+		onCancel?.();
+		setCancelled(true);
+	});
+	useExitWhen(state.phase.type === 'done' || cancelled);
 	return <DoctorScreen state={state} version={version}/>;
 }

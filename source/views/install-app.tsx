@@ -5,7 +5,7 @@ import type {InstallState} from '../engine/tools/reducer.js';
 import type {Store} from '../engine/store.js';
 import {describeTransfer, formatDuration} from '../render/format.js';
 import {pathAdvice, statusLine} from '../render/install-report.js';
-import {useExitWhen} from './app-lifetime.js';
+import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 
 export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
@@ -61,9 +61,10 @@ export function InstallScreen({state, pathEnv}: {readonly state: InstallState; r
 	);
 }
 
-/** Ends the app once every tool is done or failed. */
-export function InstallApp({store, pathEnv}: {readonly store: Store<InstallState, InstallAction>; readonly pathEnv: string | undefined}) {
+/** Ends the app once every tool is done or failed; Ctrl-C cancels the downloads (the run then ends). */
+export function InstallApp({store, pathEnv, onCancel}: {readonly store: Store<InstallState, InstallAction>; readonly pathEnv: string | undefined; readonly onCancel?: (() => void) | undefined}) {
 	const state = useThrottledState(store);
+	useCancelKey(onCancel);
 	useExitWhen(state.phase.type === 'done');
 	return <InstallScreen state={state} pathEnv={pathEnv}/>;
 }

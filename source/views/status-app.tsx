@@ -24,6 +24,8 @@ export type StatusAppProps = {
 	readonly onForward?: ((pod: string, remote: number, local: number | undefined) => void) | undefined;
 	/** Stops the running port-forward (o on its pod again). */
 	readonly onStopForward?: (() => void) | undefined;
+	/** q, Esc or Ctrl-C: the screen ends. */
+	readonly onQuit?: (() => void) | undefined;
 };
 
 const hasWarnings = (state: StatusState) => {
@@ -244,7 +246,7 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 	);
 }
 
-export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward}: StatusAppProps) {
+export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward, onQuit}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const size = useTerminalSize();
@@ -284,6 +286,12 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 		const {names} = sortedPodNames(latest.pods);
 		const current = latest.selected && names.includes(latest.selected) ? latest.selected : names[0];
 		const state = latest;
+		if (key.ctrl && input === 'c') {
+			onQuit?.();
+			exit();
+			return;
+		}
+
 		// Any key but f leaves a followed log.
 		if (state.panel.type === 'logs' && state.panel.following && input !== 'f') {
 			onFollow?.(undefined, state.panel.container);
@@ -304,6 +312,7 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 		}
 
 		if (input === 'q' || key.escape) {
+			onQuit?.();
 			exit();
 			return;
 		}

@@ -23,7 +23,7 @@ test('--version, --help, and usage errors exit 2 with a message that says what t
 	assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version);
 	const help = await runCli(['--help']);
 	assert.equal(help.code, 0);
-	assert.match(help.stdout, /doctor\s+checks Docker/);
+	assert.match(help.stdout, /doctor\s+checks this machine/);
 	assert.match(help.stdout, /Exit codes/);
 	const unknown = await runCli(['deploi']);
 	assert.equal(unknown.code, 2);

@@ -81,10 +81,11 @@ test('status --json: pods with rows, probes and diagnoses, for scripts', async (
 
 test('a context that does not exist, or no kubeconfig, is a clear message', async () => {
 	const wrong = await runCli(['status', '--context', 'prod', '--once'], {env: env(failing)});
-	assert.equal(wrong.code, 1);
+	// The README's exit codes: a cluster that cannot be reached is 3.
+	assert.equal(wrong.code, 3);
 	assert.match(wrong.stderr, /^todo-deploy: no context "prod" in the kubeconfig \(it has sim\)$/m);
 	const none = await runCli(['status', '--once'], {env: {PATH: '/usr/bin:/bin', HOME: tempDir('home')}});
-	assert.equal(none.code, 1);
+	assert.equal(none.code, 3);
 	assert.match(none.stderr, /no kubeconfig \(looked in .*\.kube\/config\): start a cluster first/);
 });
 

@@ -151,7 +151,7 @@ test('on a terminal, after the deploy the wizard stays open as the live status s
 test('options before the command, and option values that look like words, are not taken for a command', async () => {
 	const usersZero = await runCli(['--url', 'http://127.0.0.1:1', '--users', '0'], {env: world.env()});
 	assert.equal(usersZero.code, 2);
-	assert.match(usersZero.stderr, /--users takes a positive number/);
+	assert.match(usersZero.stderr, /--users takes a whole number from 1 to 10000, like --users 100 \(got "0"\)/);
 	const status = await runCli(['-n', 'todo', 'status', '--once', '--context', 'nope'], {env: world.env()});
 	assert.match(status.stderr, /no context "nope" in the kubeconfig/);
 });

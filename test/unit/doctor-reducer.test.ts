@@ -28,7 +28,7 @@ test('the reducer returns the same object when nothing changes', () => {
 });
 
 test('finishing records the recommendation and the total time', () => {
-	const recommendation = {target: null, command: null, why: 'x', install: [], installCommand: null, pathSetup: null, rejected: [], fixes: ['y']};
+	const recommendation = {target: null, command: null, start: null, why: 'x', install: [], installCommand: null, pathSetup: null, rejected: [], fixes: ['y']};
 	const state = doctorReducer(initialDoctorState(), {type: 'doctor/finished', recommendation, durationMs: 420});
 	assert.deepEqual(state.phase, {type: 'done', durationMs: 420});
 	assert.equal(state.recommendation, recommendation);

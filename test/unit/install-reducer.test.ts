@@ -26,7 +26,7 @@ test('plain output: results on stdout once; download progress on stderr at most 
 		store.dispatch({type: 'install/status', tool: 'helm', status: {type: 'downloading', received: received * 1_000_000, total: 50_000_000, bytesPerSecond: 10_000_000, attempt: 1}});
 	}
 
-	store.dispatch({type: 'install/status', tool: 'helm', status: {type: 'failed', message: 'checksum mismatch', fix: 'Try again.'}});
+	store.dispatch({type: 'install/status', tool: 'helm', status: {type: 'failed', message: 'checksum mismatch', fix: 'Try again.', failure: 'fix-first'}});
 	unsubscribe();
 	assert.deepEqual(progress, ['helm 4.2.4: downloading, 1.0 MB of 50.0 MB, 10.0 MB/s, 5 s left\n']);
 	assert.deepEqual(out, ['helm 4.2.4 not installed: checksum mismatch\n  fix: Try again.\n']);

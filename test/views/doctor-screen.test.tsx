@@ -14,6 +14,7 @@ function stateWith(...actions: DoctorAction[]): DoctorState {
 const minikubeRecommendation: Recommendation = {
 	target: 'minikube-docker',
 	command: 'minikube start --driver=docker --cpus=2 --memory=4096mb',
+	start: {program: 'minikube', args: ['start', '--driver=docker', '--cpus=2', '--memory=4096mb'], creates: {type: 'minikube', name: 'minikube'}},
 	why: 'Docker Engine 28.2.2 answers with 2 CPUs and 7.8 GiB.',
 	install: [{tool: 'helm', version: '4.2.4', why: 'renders and installs the todo-app chart', command: 'npx todo-deploy install helm'}, {tool: 'minikube', version: '1.38.1', why: 'runs the local cluster', command: 'npx todo-deploy install minikube'}],
 	installCommand: 'npx todo-deploy install helm minikube',

@@ -45,7 +45,7 @@ test('a failed build shows the step, its output and the fix; a run-wide failure 
 		{type: 'images/started', names: ['backend'], steps: {build: true, load: false, scan: false}, target: undefined},
 		{type: 'images/planned', plan: plan('backend')},
 		{type: 'images/build', name: 'backend', status: {type: 'failed', message: 'The command \'/bin/sh -c pip install\' returned a non-zero code: 1', step: 'Step 3/6 : RUN pip install', output: ['ERROR: No matching distribution found for fastapi==99'], fix: 'Fix "RUN pip install" in /p/backend/Dockerfile; the lines above are its output.'}},
-		{type: 'images/failed', message: 'Docker does not answer: connect ENOENT /var/run/docker.sock', fix: 'todo-deploy doctor says why and how to fix it'},
+		{type: 'images/failed', message: 'Docker does not answer: connect ENOENT /var/run/docker.sock', fix: 'todo-deploy doctor says why and how to fix it', kind: 'environment'},
 		{type: 'images/finished', durationMs: 1200, cancelled: false},
 	);
 	assert.match(frame, /✖ build {2}build failed: The command/);

@@ -6,8 +6,10 @@ import {digestFolder} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
-import type {StatusReport} from '../../render/status-report.js';
 import type {FlowAction} from '../flow/actions.js';
+import type {Questions} from '../flow/questions.js';
+import type {FailureClass} from '../outcome.js';
+import {readDeployMemory, writeDeployMemory} from '../report/run.js';
 import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
@@ -15,6 +17,7 @@ import type {StatusState} from '../status/reducer.js';
 import type {ClusterImages} from '../status/cluster-images.js';
 import {followCluster, loadSnapshot, lookUpImagesOnce} from '../status/run.js';
 import {statusReport} from '../status/select.js';
+import {notReady, podSummary, rolledOut, type StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
 import {maskSecrets, resolveSecrets, secretData, secretSpecs, type ResolvedSecret, type SecretName} from './secrets.js';
 
@@ -28,6 +31,8 @@ export const deploySteps = [
 export type FailureChoice = 'keep' | 'rollback';
 
 export type DeployRequest = {
+	/** The project: its .todo-deploy/ remembers what the last deploy from here installed. */
+	readonly root: string;
 	readonly chart: string;
 	readonly release: string;
 	readonly namespace: string;
@@ -46,15 +51,8 @@ export type DeployRequest = {
 	readonly onFailure: FailureChoice | ((question: string) => Promise<FailureChoice>);
 	/** Clear a release stuck in pending-* before deploying. */
 	readonly recover: boolean;
-	/**
-	 * What the last deploy from here installed: when the release is still at that revision, deployed,
-	 * and the chart, values and secrets are the same (the fingerprint), helm is not run again.
-	 */
-	readonly previous?: {readonly fingerprint: string; readonly revision: number} | undefined;
 	/** Told the secret values once they are known, so a log can mask them. */
 	readonly onSecrets?: ((values: readonly string[]) => void) | undefined;
-	/** The same chart, values and secrets give the same fingerprint (computed by the caller from the chart's files). */
-	readonly chartDigest?: string | undefined;
 	readonly signal?: AbortSignal | undefined;
 	/** The local cluster's images (kind, minikube): a pod that cannot get its image is diagnosed against them. */
 	readonly clusterImages?: ClusterImages | undefined;
@@ -62,6 +60,8 @@ export type DeployRequest = {
 
 export type DeployResult = {
 	readonly ready: boolean;
+	/** Why it did not get there, as an outcome class; undefined when every pod is ready. */
+	readonly failure: FailureClass | undefined;
 	readonly revision: number | undefined;
 	readonly secrets: ReadonlyArray<Omit<ResolvedSecret, 'value'>>;
 	readonly report: StatusReport | undefined;
@@ -141,17 +141,13 @@ function describeSecrets(secrets: readonly ResolvedSecret[]): string {
 
 /** Failing pods as evidence lines: name, what is wrong, the fix. */
 function problemLines(report: StatusReport): string[] {
-	return report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed').flatMap(row => [
+	return notReady(report).flatMap(row => [
 		`${row.name}: ${row.diagnosis.title}`,
 		`  ${row.diagnosis.explanation}`,
 		`  fix: ${row.diagnosis.fix}`,
 		...row.diagnosis.evidence.slice(0, 2).map(line => `  | ${line}`),
 	]);
 }
-
-const ready = (report: StatusReport) => report.pods.length > 0
-	&& report.pods.every(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed')
-	&& report.rollouts.every(rollout => rollout.done);
 
 export async function runDeploy(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: DeployRequest): Promise<DeployResult> {
 	const {set: step, begin: running} = flowSteps(flow);
@@ -162,7 +158,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		}
 	};
 
-	const result = (fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, revision: undefined, secrets: [], report: undefined, kept: undefined, fingerprint: undefined, unchanged: false, ...fields});
+	const result = (failure: FailureClass | undefined, fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, failure: request.signal?.aborted ? 'cancelled' : failure, revision: undefined, secrets: [], report: undefined, kept: undefined, fingerprint: undefined, unchanged: false, ...fields});
 	const secretName = secretNameOf(request.release);
 
 	// 1. Secrets: resolved, then sent to the API as a Secret's body.
@@ -191,7 +187,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		if (problem) {
 			secretsStep.failed(problem.message, problem.fix, resolved.problems.slice(1).map(other => other.message));
 			skipRest(1, 'the secrets are not right');
-			return result();
+			return result('fix-first');
 		}
 
 		secrets = resolved.secrets;
@@ -202,7 +198,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	} catch (error) {
 		secretsStep.failed(`The Secret could not be written: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the cluster and your access to it.');
 		skipRest(1, 'no Secret');
-		return result();
+		return result('environment');
 	}
 
 	const secretValues = secrets.map(secret => secret.value);
@@ -215,7 +211,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	if (!helm) {
 		releaseStep.failed('Helm is not installed.', 'npx todo-deploy install helm');
 		skipRest(2, 'no Helm');
-		return result({secrets: publicSecrets});
+		return result('environment', {secrets: publicSecrets});
 	}
 
 	let state: ReleaseState | undefined;
@@ -225,14 +221,14 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	} catch (error) {
 		releaseStep.failed(mask(error instanceof Error ? error.message : String(error)), 'todo-deploy doctor checks the cluster.');
 		skipRest(2, 'Helm could not read the release');
-		return result({secrets: publicSecrets});
+		return result('deploy', {secrets: publicSecrets});
 	}
 
 	if (state && isPending(state.status)) {
 		if (!request.recover) {
 			releaseStep.failed(`The release "${request.release}" is stuck in ${state.status} (revision ${state.revision}): an earlier helm run was interrupted, and helm refuses with "another operation (install/upgrade/rollback) is in progress".`, `todo-deploy deploy --recover ${state.lastDeployed ? `rolls back to revision ${state.lastDeployed}` : 'removes the unfinished first install'}, then deploys.`);
 			skipRest(2, 'the release is stuck');
-			return result({secrets: publicSecrets});
+			return result('deploy', {secrets: publicSecrets});
 		}
 
 		const recovery = state.lastDeployed
@@ -241,7 +237,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		if (recovery.exitCode !== 0) {
 			releaseStep.failed(`Recovering the release failed: ${mask((recovery.stderr || recovery.stdout).trim())}`, undefined);
 			skipRest(2, 'the release is stuck');
-			return result({secrets: publicSecrets});
+			return result('deploy', {secrets: publicSecrets});
 		}
 
 		flow.dispatch({type: 'flow/note', text: state.lastDeployed ? `The release was stuck in ${state.status}; rolled back to revision ${state.lastDeployed} first.` : `The first install was stuck in ${state.status}; removed it first.`});
@@ -256,8 +252,12 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
 	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
 	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
-	const fingerprint = request.chartDigest ? createHash('sha256').update(JSON.stringify([request.chartDigest, request.release, request.namespace, sets, request.valuesFiles, request.helmArgs, createHash('sha256').update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? '']))).digest('hex')])).digest('hex') : undefined;
-	const previous = request.previous;
+	const chartDigest = await chartDigestOf(request.chart, request.valuesFiles);
+	const fingerprint = createHash('sha256').update(JSON.stringify([chartDigest, request.release, request.namespace, sets, request.valuesFiles, request.helmArgs, createHash('sha256').update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? '']))).digest('hex')])).digest('hex');
+	// What the last deploy from here installed: when the release is still at that revision, deployed,
+	// and the chart, values and secrets are the same (the fingerprint), helm is not run again.
+	const memoryKey = `${cluster.context}/${request.namespace}/${request.release}`;
+	const previous = await readDeployMemory(request.root, memoryKey);
 	if (fingerprint && previous && previous.fingerprint === fingerprint && state?.status === 'deployed' && state.revision === previous.revision) {
 		helmStep.done(`revision ${previous.revision} already has this chart, these images and values: helm not run`);
 		return watchRollout(previous.revision, fingerprint, true);
@@ -271,7 +271,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.namespace);
 		helmStep.failed(upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message, explained.fix, mask(upgrade.stderr).trim().split('\n').slice(-4));
 		skipRest(3, 'helm failed');
-		return result({secrets: publicSecrets});
+		return result('deploy', {secrets: publicSecrets});
 	}
 
 	const revision = Number(/^REVISION: (\d+)/m.exec(upgrade.stdout)?.[1] ?? Number.NaN);
@@ -279,7 +279,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 	return watchRollout(revision, fingerprint, false);
 
 	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
-	async function watchRollout(revision: number, fingerprint: string | undefined, unchanged: boolean): Promise<DeployResult> {
+	async function watchRollout(revision: number, fingerprint: string, unchanged: boolean): Promise<DeployResult> {
 		const rolloutStep = running('rollout', 'waiting for the pods');
 		const where = {context: cluster.context, namespace: request.namespace};
 		let report: StatusReport;
@@ -288,7 +288,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 			report = statusReport(status.getState(), where);
 		} catch (error) {
 			rolloutStep.failed(`The pods could not be listed: ${error instanceof Error ? error.message : String(error)}`, undefined);
-			return result({secrets: publicSecrets, revision});
+			return result('environment', {secrets: publicSecrets, revision});
 		}
 
 		const stop = followCluster(cluster, status);
@@ -307,10 +307,11 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 
 			const check = () => {
 				report = statusReport(status.getState(), where);
-				const readyPods = report.pods.filter(row => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed').length;
-				const waiting = report.pods.find(row => row.diagnosis.state === 'failing') ?? report.pods.find(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+				const waitingFor = notReady(report);
+				const readyPods = report.pods.length - waitingFor.length;
+				const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
 				step('rollout', {type: 'running', detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`, startedAt: started});
-				if (ready(report)) {
+				if (rolledOut(report)) {
 					finish('ready');
 				}
 			};
@@ -329,11 +330,15 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 
 		if (outcome === 'ready') {
 			rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
-			return result({ready: true, secrets: publicSecrets, revision, report, fingerprint, unchanged});
+			if (fingerprint && !Number.isNaN(revision)) {
+				await writeDeployMemory(request.root, memoryKey, {fingerprint, revision});
+			}
+
+			return result(undefined, {ready: true, secrets: publicSecrets, revision, report, fingerprint, unchanged});
 		}
 
 		const evidence = problemLines(report);
-		const failing = report.pods.filter(row => row.diagnosis.state !== 'ready' && row.diagnosis.state !== 'completed');
+		const failing = notReady(report);
 		rolloutStep.failed(
 			outcome === 'cancelled' ? 'Cancelled while the pods were starting.' : `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
 			failing[0]?.diagnosis.fix,
@@ -341,7 +346,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		);
 
 		if (outcome === 'cancelled') {
-			return result({secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
+			return result('cancelled', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
 		}
 
 		// The release stays, or goes: a first install is removed, an upgrade rolled back.
@@ -351,7 +356,7 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
 		if (choice === 'keep') {
 			flow.dispatch({type: 'flow/note', text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`});
-			return result({secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
+			return result('rollout', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
 		}
 
 		const undo = firstInstall
@@ -360,6 +365,19 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		flow.dispatch({type: 'flow/note', text: undo.exitCode === 0
 			? (firstInstall ? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.` : `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`)
 			: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`});
-		return result({secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
+		return result('rollout', {secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
 	}
+}
+
+/** The deploy as the report and --json keep it (never a secret value). */
+export function deployRecord(where: {readonly release: string; readonly namespace: string; readonly context: string}, result: DeployResult) {
+	return {...where, ready: result.ready, revision: result.revision ?? null, kept: result.kept ?? null, secrets: result.secrets, pods: podSummary(result.report)};
+}
+
+/** How deploy asks, on a terminal where it may: the missing secrets (masked), and what a failed rollout leaves. */
+export function deployAnswers(questions: Questions | undefined, onFailure: FailureChoice | undefined): Pick<DeployRequest, 'prompt' | 'onFailure'> {
+	return {
+		prompt: questions ? async name => questions.askSecret(`${secretSpecs[name].label} (${secretSpecs[name].why}):`) : undefined,
+		onFailure: onFailure ?? (questions ? async question => ((await questions.confirm(question)) ? 'rollback' : 'keep') : 'keep'),
+	};
 }

@@ -1,6 +1,9 @@
-// Pure: where each secret comes from. The environment, then .env, then what the person typed, then
+// Where each secret comes from. The environment, then .env, then what the person typed, then
 // what the cluster already has (a database keeps its first password), then a generated value.
 // Placeholders are refused. Values never leave this module except into the Secret's body.
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {parseEnv} from 'node:util';
 import {placeholderReason} from '../lint/checks.js';
 
 export const secretNames = ['databasePassword', 'authSecret', 'geminiApiKey'] as const;
@@ -45,27 +48,14 @@ export type SecretInputs = {
 	readonly random: () => string;
 };
 
-/** KEY=VALUE lines, "export " and quotes allowed, # comments; later lines win, like most loaders. */
+/** KEY=VALUE lines as Node reads them (`export`, quotes, # comments; later lines win). */
 export function parseDotenv(text: string): Record<string, string> {
-	const values: Record<string, string> = {};
-	for (const raw of text.split(/\r?\n/)) {
-		const match = /^\s*(?:export\s+)?(?<key>[A-Za-z_]\w*)\s*=\s*(?<value>.*?)\s*$/.exec(raw);
-		if (!match?.groups || raw.trimStart().startsWith('#')) {
-			continue;
-		}
+	return parseEnv(text) as Record<string, string>;
+}
 
-		let value = match.groups['value'] ?? '';
-		const quoted = /^(?<quote>["'])(?<inner>.*)\k<quote>$/.exec(value);
-		if (quoted?.groups) {
-			value = quoted.groups['quote'] === '"' ? (quoted.groups['inner'] ?? '').replaceAll('\\n', '\n') : quoted.groups['inner'] ?? '';
-		} else {
-			value = value.replace(/\s+#.*$/, '');
-		}
-
-		values[match.groups['key'] ?? ''] = value;
-	}
-
-	return values;
+/** The project's .env, parsed; none is an empty one. */
+export async function readDotenv(root: string): Promise<Record<string, string>> {
+	return parseDotenv(await readFile(path.join(root, '.env'), 'utf8').catch(() => ''));
 }
 
 export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]; problems: SecretProblem[]; notes: string[]} {

@@ -1,6 +1,6 @@
 // Pure: the checks' outcomes -> the path that will work here, why, and why not the others.
 import {pinnedTool} from '../tools/catalog.js';
-import {minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type InstallStep, type Recommendation, type RecommendationTarget, type ToolName} from './types.js';
+import {commandText, minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type InstallStep, type Recommendation, type RecommendationTarget, type StartCommand, type ToolName} from './types.js';
 
 export type Outcomes = Partial<{[Id in CheckId]: CheckOutcome<Id>}>;
 
@@ -8,7 +8,7 @@ type Candidate = {
 	readonly target: RecommendationTarget;
 	readonly viable: boolean;
 	readonly why: string;
-	readonly command: string;
+	readonly start: StartCommand | undefined;
 	readonly needs: readonly ToolName[];
 };
 
@@ -49,7 +49,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 			target: 'existing-context',
 			viable: true,
 			why: `${existing.name} is a ${existing.local ?? 'local'} cluster that answers (Kubernetes ${existing.serverVersion ?? '?'}); nothing needs to be created.`,
-			command: `kubectl config use-context ${existing.name}`,
+			start: {program: 'kubectl', args: ['config', 'use-context', existing.name], creates: undefined},
 			needs: [],
 		}
 		: {
@@ -58,7 +58,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 			why: unreachableLocal.length > 0
 				? `no local cluster answers: ${unreachableLocal.map(context => `${context.name} (${context.error ?? 'no answer'})`).join('; ')}`
 				: cluster?.error ? `the kubeconfig cannot be read: ${cluster.error}` : 'no local cluster (minikube, kind, docker-desktop, k3d) is set up yet',
-			command: '',
+			start: undefined,
 			needs: [],
 		};
 
@@ -81,9 +81,9 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		target: 'minikube-docker',
 		viable: minikubeWhyNot === '',
 		why: minikubeWhyNot || `Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}.`,
-		command: dockerProfile
-			? `minikube start -p ${dockerProfile.name}`
-			: `minikube start --driver=docker --cpus=${cpus} --memory=${memory}mb`,
+		start: dockerProfile
+			? {program: 'minikube', args: ['start', '-p', dockerProfile.name], creates: undefined}
+			: {program: 'minikube', args: ['start', '--driver=docker', `--cpus=${cpus}`, `--memory=${memory}mb`], creates: {type: 'minikube', name: 'minikube'}},
 		needs: minikube?.path ? [] : ['minikube'],
 	};
 
@@ -95,7 +95,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		why: dockerUsable
 			? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${platform?.wsl === 2 ? ' (in WSL 2 it needs cgroup v2; see kind\'s WSL 2 notes if create fails)' : ''}.`
 			: dockerWhy,
-		command: kindCluster ? `docker start ${kindCluster}-control-plane` : 'kind create cluster --name todo',
+		start: kindCluster ? {program: 'docker', args: ['start', `${kindCluster}-control-plane`], creates: undefined} : {program: 'kind', args: ['create', 'cluster', '--name', 'todo'], creates: {type: 'kind', name: 'todo'}},
 		needs: kind?.path ? [] : ['kind'],
 	};
 
@@ -107,7 +107,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		why: kvmUsable
 			? 'KVM and libvirt are usable; minikube runs the cluster in a virtual machine.'
 			: wsl1 ? 'WSL 1 has no KVM' : why(outcomes.kvm2, 'KVM2'),
-		command: 'minikube start --driver=kvm2',
+		start: {program: 'minikube', args: ['start', '--driver=kvm2'], creates: {type: 'minikube', name: 'minikube'}},
 		needs: minikube?.path ? [] : ['minikube'],
 	};
 
@@ -143,7 +143,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		? `export PATH="${platform.userBinForShell}:$PATH" && echo 'export PATH="${platform.userBinForShell}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
 		: null;
 	if (chosen) {
-		return {target: chosen.target, command: chosen.command, why: chosen.why, install, installCommand, pathSetup, rejected, fixes: []};
+		return {target: chosen.target, command: chosen.start ? commandText(chosen.start) : null, start: chosen.start ?? null, why: chosen.why, install, installCommand, pathSetup, rejected, fixes: []};
 	}
 
 	// Nothing works: the smallest set of fixes, in the order they unblock each other.
@@ -167,6 +167,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	return {
 		target: null,
 		command: null,
+		start: null,
 		why: `No cluster can be started here yet: ${[wsl1 ? 'this is WSL 1' : '', dockerWhy].filter(Boolean).join('; ')}.`,
 		install,
 		installCommand,

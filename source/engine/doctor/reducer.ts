@@ -1,3 +1,4 @@
+import type {Outcome} from '../outcome.js';
 import type {DoctorAction} from './actions.js';
 import {checkIds, type CheckId, type CheckState, type Recommendation} from './types.js';
 
@@ -38,4 +39,9 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
 			return {...state, phase: {type: 'done', durationMs: action.durationMs}, recommendation: action.recommendation};
 		}
 	}
+}
+
+/** The doctor succeeds when it found a path to a cluster; otherwise something must be fixed first. */
+export function doctorOutcome(state: DoctorState): Outcome {
+	return {failure: state.recommendation?.target ? undefined : 'fix-first'};
 }

@@ -121,10 +121,22 @@ export type InstallStep = {
 
 export type ToolName = 'helm' | 'kubectl' | 'minikube' | 'kind' | 'trivy';
 
+/** A command that starts (or creates) a cluster, as data: what runs, and what it creates. */
+export type StartCommand = {
+	readonly program: 'minikube' | 'kind' | 'docker' | 'kubectl';
+	readonly args: readonly string[];
+	/** The cluster it creates, which `down --delete-cluster` may then remove; undefined when it only starts or picks one. */
+	readonly creates: {readonly type: 'kind' | 'minikube'; readonly name: string} | undefined;
+};
+
+export const commandText = (start: StartCommand) => [start.program, ...start.args].join(' ');
+
 export type Recommendation = {
 	readonly target: RecommendationTarget | null;
-	/** The exact next command, or null when the user must fix something first. */
+	/** The exact next command (as shown), or null when the user must fix something first. */
 	readonly command: string | null;
+	/** The same command as data, for the wizard to run. */
+	readonly start: StartCommand | null;
 	readonly why: string;
 	/** Tools to install before going on, each with the exact command. */
 	readonly install: readonly InstallStep[];

@@ -7,6 +7,7 @@ import {secretNameOf} from '../deploy/run.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
+import type {FailureClass, Outcome} from '../outcome.js';
 import type {CreatedCluster} from '../report/run.js';
 import type {Store} from '../store.js';
 
@@ -26,9 +27,13 @@ export type DownRequest = {
 	readonly created: CreatedCluster | undefined;
 };
 
-export async function runDown(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, request: DownRequest): Promise<boolean> {
+type StepResult = {ok: boolean; text: string; fix?: string; failure?: FailureClass};
+
+/** Removes what was asked; a step that could not is said, and the worst failure class returned. */
+export async function runDown(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, request: DownRequest): Promise<Outcome> {
 	const {set: step, begin} = flowSteps(flow);
-	const timed = async (id: string, detail: string, work: () => Promise<{ok: boolean; text: string; fix?: string}>) => {
+	const failures: FailureClass[] = [];
+	const timed = async (id: string, detail: string, work: () => Promise<StepResult>) => {
 		const running = begin(id, detail);
 		try {
 			const result = await work();
@@ -36,19 +41,22 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 				running.done(result.text);
 			} else {
 				running.failed(result.text, result.fix);
+				failures.push(result.failure ?? 'fix-first');
 			}
 
 			return result.ok;
 		} catch (error) {
+			// The API server or a tool did not answer.
 			running.failed(error instanceof Error ? error.message : String(error), undefined);
+			failures.push('environment');
 			return false;
 		}
 	};
 
 	const helm = await system.which('helm');
-	const releaseOk = await timed('release', `helm uninstall ${request.release}`, async () => {
+	await timed('release', `helm uninstall ${request.release}`, async () => {
 		if (!helm) {
-			return {ok: false, text: 'Helm is not installed.', fix: 'npx todo-deploy install helm'};
+			return {ok: false, text: 'Helm is not installed.', fix: 'npx todo-deploy install helm', failure: 'environment'};
 		}
 
 		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
@@ -59,10 +67,9 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		const result = await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 180_000);
 		return result.exitCode === 0 ? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`} : {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
 	});
-	const secretOk = await timed('secret', secretNameOf(request.release), async () => ({ok: true, text: await cluster.deleteSecret(secretNameOf(request.release)) ? `deleted ${secretNameOf(request.release)}` : 'there was none'}));
-	let namespaceOk = true;
+	await timed('secret', secretNameOf(request.release), async () => ({ok: true, text: await cluster.deleteSecret(secretNameOf(request.release)) ? `deleted ${secretNameOf(request.release)}` : 'there was none'}));
 	if (request.deleteNamespace) {
-		namespaceOk = await timed('namespace', request.namespace, async () => {
+		await timed('namespace', request.namespace, async () => {
 			const labels = await cluster.namespaceLabels();
 			if (!labels) {
 				return {ok: true, text: `${request.namespace} is already gone`};
@@ -79,9 +86,8 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		step('namespace', {type: 'skipped', reason: `kept (--delete-namespace removes ${request.namespace})`});
 	}
 
-	let clusterOk = true;
 	if (request.deleteCluster) {
-		clusterOk = await timed('cluster', 'the cluster todo-deploy started', async () => {
+		await timed('cluster', 'the cluster todo-deploy started', async () => {
 			const created = request.created;
 			if (!created) {
 				return {ok: false, text: 'todo-deploy did not start this cluster, so it stays.', fix: 'Delete it yourself: kind delete cluster --name NAME, or minikube delete -p PROFILE'};
@@ -89,7 +95,7 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 
 			const tool = await system.which(created.type);
 			if (!tool) {
-				return {ok: false, text: `${created.type} is not installed any more.`, fix: `npx todo-deploy install ${created.type}`};
+				return {ok: false, text: `${created.type} is not installed any more.`, fix: `npx todo-deploy install ${created.type}`, failure: 'environment'};
 			}
 
 			const args = created.type === 'kind' ? ['delete', 'cluster', '--name', created.name] : ['delete', '-p', created.name];
@@ -100,5 +106,5 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		step('cluster', {type: 'skipped', reason: request.created ? `kept (--delete-cluster removes the ${request.created.type} cluster "${request.created.name}" todo-deploy started)` : 'kept'});
 	}
 
-	return releaseOk && secretOk && namespaceOk && clusterOk;
+	return {failure: failures.includes('environment') ? 'environment' : failures[0]};
 }

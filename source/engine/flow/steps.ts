@@ -25,3 +25,13 @@ export function flowSteps(flow: Store<FlowState, FlowAction>) {
 
 	return {set, begin};
 }
+
+/** The flow's last line: what happened, how long it took; the screen ends once it is set. */
+export function finishFlow(flow: Store<FlowState, FlowAction>, outcome: {readonly startedAt: number; readonly cancelled: boolean; readonly succeeded: boolean; readonly message: string}): void {
+	flow.dispatch({type: 'flow/finished', outcome: {type: outcome.cancelled ? 'cancelled' : outcome.succeeded ? 'succeeded' : 'failed', message: outcome.message, durationMs: Date.now() - outcome.startedAt}});
+}
+
+/** The first step that failed, by its id and title. */
+export function failedStep(flow: Store<FlowState, FlowAction>) {
+	return flow.getState().steps.find(step => step.status.type === 'failed');
+}

@@ -59,5 +59,5 @@ export type ImagesAction =
 	| {readonly type: 'images/build'; readonly name: ImageName; readonly status: BuildStatus}
 	| {readonly type: 'images/load'; readonly name: ImageName; readonly status: LoadStatus}
 	| {readonly type: 'images/scan'; readonly name: ImageName; readonly status: ScanStatus}
-	| {readonly type: 'images/failed'; readonly message: string; readonly fix: string | undefined}
+	| {readonly type: 'images/failed'; readonly message: string; readonly fix: string | undefined; readonly kind: 'input' | 'environment'}
 	| {readonly type: 'images/finished'; readonly durationMs: number; readonly cancelled: boolean};

@@ -1,3 +1,4 @@
+import type {Outcome} from '../outcome.js';
 import type {BuildStatus, ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget, ScanStatus} from './actions.js';
 
 export type ImageEntry = {
@@ -13,7 +14,8 @@ export type ImagesState = {
 	readonly target: LoadTarget | undefined;
 	readonly images: readonly ImageEntry[];
 	/** A failure before any image could start (no Docker, no project). */
-	readonly error: {readonly message: string; readonly fix: string | undefined} | undefined;
+	/** The run could not start: bad input (no Dockerfile), or Docker or the cluster is not there. */
+	readonly error: {readonly message: string; readonly fix: string | undefined; readonly kind: 'input' | 'environment'} | undefined;
 	readonly phase: {readonly type: 'idle'} | {readonly type: 'running'} | {readonly type: 'done'; readonly durationMs: number; readonly cancelled: boolean};
 };
 
@@ -70,7 +72,7 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 		}
 
 		case 'images/failed': {
-			return {...state, error: {message: action.message, fix: action.fix}};
+			return {...state, error: {message: action.message, fix: action.fix, kind: action.kind}};
 		}
 
 		case 'images/finished': {
@@ -85,4 +87,47 @@ export function imagesSucceeded(state: ImagesState): boolean {
 		entry.build.type === 'done'
 		&& (entry.load.type === 'done' || entry.load.type === 'skipped')
 		&& (entry.scan.type === 'skipped' || (entry.scan.type === 'done' && entry.scan.summary.gate.passed)));
+}
+
+/** How build, load and scan ended, as an outcome class. */
+export function imagesOutcome(state: ImagesState, cancelled: boolean): Outcome {
+	if (cancelled) {
+		return {failure: 'cancelled'};
+	}
+
+	if (imagesSucceeded(state)) {
+		return {failure: undefined};
+	}
+
+	if (state.error) {
+		return {failure: state.error.kind === 'input' ? 'fix-first' : 'environment'};
+	}
+
+	if (state.images.some(entry => entry.build.type === 'failed')) {
+		return {failure: 'build'};
+	}
+
+	// A cluster, a registry, Trivy or its database that is not there or does not answer.
+	if (state.images.some(entry => entry.load.type === 'failed' || entry.scan.type === 'failed')) {
+		return {failure: 'environment'};
+	}
+
+	return {failure: state.images.some(entry => entry.scan.type === 'done' && !entry.scan.summary.gate.passed) ? 'scan-gate' : 'fix-first'};
+}
+
+/** The run as data: for --json and for the report. */
+export function imagesData(state: ImagesState) {
+	return {
+		target: state.target ?? null,
+		error: state.error ?? null,
+		durationMs: state.phase.type === 'done' ? Math.round(state.phase.durationMs) : null,
+		images: state.images.map(entry => ({
+			name: entry.name,
+			ref: entry.plan?.ref ?? null,
+			commit: entry.plan?.commit ?? null,
+			build: entry.build.type === 'building' ? {type: 'building'} : entry.build,
+			load: entry.load,
+			scan: entry.scan,
+		})),
+	};
 }

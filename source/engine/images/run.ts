@@ -360,13 +360,13 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 	const names = (['backend', 'frontend'] as const).filter(name => request.sources[name] !== undefined);
 	store.dispatch({type: 'images/started', names, steps: request.steps, target: request.steps.load ? request.target : undefined});
 	if (names.length === 0) {
-		store.dispatch({type: 'images/failed', message: 'No backend or frontend Dockerfile was found in this project.', fix: 'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)'});
+		store.dispatch({type: 'images/failed', message: 'No backend or frontend Dockerfile was found in this project.', fix: 'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)', kind: 'input'});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}
 
 	if (request.steps.load && !request.target) {
-		store.dispatch({type: 'images/failed', message: 'There is no cluster to load the images into.', fix: 'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)'});
+		store.dispatch({type: 'images/failed', message: 'There is no cluster to load the images into.', fix: 'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)', kind: 'environment'});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}
@@ -376,7 +376,7 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 		docker = await dockerClient(system.env);
 		await docker.ping();
 	} catch (error) {
-		store.dispatch({type: 'images/failed', message: `Docker does not answer: ${messageOf(error)}`, fix: 'todo-deploy doctor says why and how to fix it'});
+		store.dispatch({type: 'images/failed', message: `Docker does not answer: ${messageOf(error)}`, fix: 'todo-deploy doctor says why and how to fix it', kind: 'environment'});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}

@@ -40,3 +40,11 @@ export async function resolveProject(root: string, flags: ProjectFlags): Promise
 		sources: {backend: source(flags.backend, saved?.backend), frontend: source(flags.frontend, saved?.frontend), chart: source(flags.chart, saved?.chart)},
 	};
 }
+
+export {configFileName} from '../../adapters/project.js';
+
+/** Keeps what was found (or given) in todo-deploy.json; returns the file's path. */
+export async function saveProject(root: string, project: Pick<ResolvedProject, 'backend' | 'frontend' | 'chart'>): Promise<string> {
+	const {writeProjectConfig} = await import('../../adapters/project.js');
+	return writeProjectConfig(root, Object.fromEntries(Object.entries({backend: project.backend, frontend: project.frontend, chart: project.chart}).filter(([, value]) => value !== undefined)));
+}

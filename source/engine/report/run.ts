@@ -55,25 +55,6 @@ export async function readCreatedCluster(root: string): Promise<CreatedCluster |
 	}
 }
 
-/** The cluster a start command makes: kind's --name (default "kind"), minikube's -p (default "minikube"). */
-export function clusterFromCommand(command: string): Omit<CreatedCluster, 'at'> | undefined {
-	const words = command.split(/\s+/);
-	const value = (flags: readonly string[]) => {
-		const index = words.findIndex(word => flags.includes(word));
-		return index === -1 ? undefined : words[index + 1];
-	};
-
-	if (words[0] === 'kind' && words[1] === 'create') {
-		return {type: 'kind', name: value(['--name', '-n']) ?? 'kind', command};
-	}
-
-	if (words[0] === 'minikube' && words.includes('start')) {
-		return {type: 'minikube', name: value(['-p', '--profile']) ?? 'minikube', command};
-	}
-
-	return undefined;
-}
-
 export type DeployMemory = {readonly fingerprint: string; readonly revision: number};
 
 /** What the last deploy from this project installed, per context, namespace and release. */

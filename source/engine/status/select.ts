@@ -1,7 +1,7 @@
 import type {V1Pod} from '@kubernetes/client-node';
 import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow, type RolloutRow, type WarningRow} from '../../diagnose/rows.js';
-import type {StatusReport} from '../../render/status-report.js';
+import type {StatusReport} from './report.js';
 import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

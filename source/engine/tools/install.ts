@@ -40,10 +40,13 @@ export type InstallRequest = {
 
 class InstallFailure extends Error {
 	readonly fix: string | undefined;
+	/** The release server (or the network to it) failed, rather than the file or the request. */
+	readonly unreachable: boolean;
 
-	constructor(message: string, fix?: string) {
+	constructor(message: string, fix?: string, unreachable = false) {
 		super(message);
 		this.fix = fix;
+		this.unreachable = unreachable;
 	}
 }
 
@@ -81,7 +84,7 @@ function describeDownloadError(error: DownloadError, what: string, release: Tool
 		}
 
 		case 'timeout': {
-			return new InstallFailure(`${error.url} stopped answering`, 'Check the network or proxy (HTTPS_PROXY), or use a mirror: --mirror URL. A slow link may need --timeout SECONDS.');
+			return new InstallFailure(`${error.url} stopped answering`, 'Check the network or proxy (HTTPS_PROXY), or use a mirror: --mirror URL. A slow link may need --timeout SECONDS.', true);
 		}
 
 		case 'aborted': {
@@ -89,7 +92,7 @@ function describeDownloadError(error: DownloadError, what: string, release: Tool
 		}
 
 		default: {
-			return new InstallFailure(error.message, error.fault === 'http' ? undefined : 'Try again; behind a proxy set HTTPS_PROXY, offline use --mirror URL.');
+			return new InstallFailure(error.message, error.fault === 'http' ? undefined : 'Try again; behind a proxy set HTTPS_PROXY, offline use --mirror URL.', error.fault !== 'http' || (error.status ?? 0) >= 500);
 		}
 	}
 }
@@ -211,7 +214,7 @@ export async function runInstall(system: System, store: Store<InstallState, Inst
 		const report = (status: ToolInstallStatus) => store.dispatch({type: 'install/status', tool, status});
 		const release = releases?.[index];
 		if (!release) {
-			report({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined});
+			report({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined, failure: 'fix-first'});
 			return;
 		}
 
@@ -220,7 +223,7 @@ export async function runInstall(system: System, store: Store<InstallState, Inst
 		} catch (error) {
 			const failure = error instanceof InstallFailure ? error : new InstallFailure(error instanceof Error ? error.message : String(error));
 			const hint = tool === 'trivy' && failure.message !== 'cancelled' ? await trivyImageHint(system) : undefined;
-			report({type: 'failed', message: failure.message, fix: [failure.fix, hint].filter(Boolean).join(' ') || undefined});
+			report({type: 'failed', message: failure.message, fix: [failure.fix, hint].filter(Boolean).join(' ') || undefined, failure: failure.unreachable ? 'environment' : 'fix-first'});
 		}
 	}));
 	store.dispatch({type: 'install/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});

@@ -1,4 +1,5 @@
 import type {ToolName} from '../doctor/types.js';
+import type {Outcome} from '../outcome.js';
 import type {InstallAction, ToolInstallStatus} from './actions.js';
 
 export type InstallState = {
@@ -40,4 +41,18 @@ export function installReducer(state: InstallState, action: InstallAction): Inst
 
 export function installSucceeded(state: InstallState): boolean {
 	return state.tools.length > 0 && state.tools.every(entry => entry.status.type === 'done');
+}
+
+/** Every tool installed; else the release server did not answer (environment), or the file or request was wrong. */
+export function installOutcome(state: InstallState): Outcome {
+	if (state.phase.type === 'done' && state.phase.cancelled) {
+		return {failure: 'cancelled'};
+	}
+
+	if (installSucceeded(state)) {
+		return {failure: undefined};
+	}
+
+	const failures = state.tools.flatMap(entry => (entry.status.type === 'failed' ? [entry.status.failure] : []));
+	return {failure: failures.includes('environment') ? 'environment' : 'fix-first'};
 }

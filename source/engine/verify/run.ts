@@ -7,6 +7,7 @@ import {fullnameOf} from '../deploy/run.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
+import type {FailureClass} from '../outcome.js';
 import type {Store} from '../store.js';
 import {describeLoad, latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
 
@@ -43,6 +44,8 @@ export type VerifyResult = {
 	readonly smoke: readonly SmokeStep[];
 	readonly load: LoadSummary | undefined;
 	readonly passed: boolean;
+	/** Not reached is the cluster's or the tools' fault; reached but wrong is the app's. */
+	readonly failure: FailureClass | undefined;
 };
 
 const answerLine = (answer: Answer) => `${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
@@ -75,7 +78,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 	} catch (error) {
 		reach.failed(`The backend could not be reached: ${error instanceof Error ? error.message : String(error)}`, `Is it deployed? todo-deploy status -n ${request.namespace}. Or give its address: todo-deploy verify --url http://HOST:PORT`);
 		skipFrom(1, 'the backend was not reached');
-		return {url: undefined, via: undefined, health: [], smoke: [], load: undefined, passed: false};
+		return {url: undefined, via: undefined, health: [], smoke: [], load: undefined, passed: false, failure: request.signal?.aborted ? 'cancelled' : 'environment'};
 	}
 
 	try {
@@ -129,7 +132,8 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			}
 		}
 
-		return {url: base, via, health: answers, smoke: steps, load, passed: healthy && smokeOk && (load?.passed ?? !request.load)};
+		const passed = healthy && smokeOk && (load?.passed ?? !request.load);
+		return {url: base, via, health: answers, smoke: steps, load, passed, failure: request.signal?.aborted ? 'cancelled' : passed ? undefined : 'verify'};
 	} finally {
 		forward?.stop();
 	}

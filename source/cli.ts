@@ -1,0 +1,81 @@
+// Chooses the command, runs it, and sets the exit code; the commands live in commands/, one a file.
+import {statSync} from 'node:fs';
+import packageJson from '../package.json' with {type: 'json'};
+import {commandHelp, type Command} from './commands/command.js';
+import {parseFlags, UsageError, valueOptions} from './commands/flags.js';
+import {commonFlags} from './commands/groups.js';
+import {globalHelp} from './commands/help.js';
+import {commands} from './commands/index.js';
+import {modeOf, writeErr, writeOut} from './commands/io.js';
+import {exitCodeOf, type Outcome} from './engine/outcome.js';
+
+const named = new Map(commands.flatMap(command => [command.name, ...(command.aliases ?? [])].map(name => [name, command] as const)));
+const takesValue = valueOptions(commands.map(command => command.flags));
+const isFolder = (word: string) => statSync(word, {throwIfNoEntry: false})?.isDirectory() ?? false;
+
+/** The command the words name (none: the wizard; a folder: the wizard in it), and the words left for it. */
+function pick(argv: readonly string[]): {command: Command; rest: readonly string[]; named: boolean} {
+	for (let index = 0; index < argv.length; index++) {
+		const word = argv[index] ?? '';
+		if (word === '--' || !word.startsWith('-')) {
+			const at = word === '--' ? index + 1 : index;
+			const chosen = named.get(argv[at] ?? '');
+			if (chosen) {
+				return {command: chosen, rest: [...argv.slice(0, at), ...argv.slice(at + 1)], named: true};
+			}
+
+			if (at < argv.length && !isFolder(argv[at] ?? '')) {
+				throw new UsageError(`Unknown command "${argv[at] ?? ''}".`);
+			}
+
+			break;
+		}
+
+		if (takesValue.has(word)) {
+			index++;
+		}
+	}
+
+	return {command: named.get('up') as Command, rest: argv, named: false};
+}
+
+async function main(argv: readonly string[]): Promise<Outcome> {
+	const {command, rest, named: explicit} = pick(argv);
+	const {values, positionals} = parseFlags({...commonFlags, ...command.flags}, rest, process.env);
+	const flags = values as typeof values & {readonly help: boolean; readonly version: unknown; readonly json: boolean};
+	if (flags.help) {
+		await writeOut(`${explicit ? commandHelp(command, packageJson.version) : globalHelp(commands, packageJson.version)}\n`);
+		return {failure: undefined};
+	}
+
+	if (flags.version === true) {
+		await writeOut(`${packageJson.version}\n`);
+		return {failure: undefined};
+	}
+
+	if (positionals.length > command.maxArgs) {
+		const extra = positionals.slice(command.maxArgs).join(' ');
+		throw new UsageError(command.maxArgs === 0 ? `${command.name} takes no arguments; got ${extra}.` : `${command.name} takes ${command.synopsis}; got ${positionals.join(' ')}.`);
+	}
+
+	const input = {flags, args: positionals, mode: modeOf(flags.json), env: process.env};
+	command.check?.(input);
+	return command.run(input);
+}
+
+let outcome: Outcome;
+try {
+	outcome = await main(process.argv.slice(2));
+} catch (error) {
+	if (!(error instanceof UsageError)) {
+		writeErr(`todo-deploy: unexpected error: ${error instanceof Error ? error.message : String(error)}\nPlease report it with the output of: todo-deploy doctor --json\n`);
+		process.exit(1);
+	}
+
+	writeErr(`todo-deploy: ${error.message}\nRun todo-deploy --help for the commands and options.\n`);
+	outcome = {failure: 'usage'};
+}
+
+// Probes that hung were killed, but their sockets may linger; the result is out, so leave now.
+await writeOut('');
+process.exit(exitCodeOf(outcome));

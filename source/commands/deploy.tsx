@@ -1,0 +1,95 @@
+import path from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {writeJson, writeErr} from './io.js';
+import type {FlowAction} from '../engine/flow/actions.js';
+import {flowQuestions} from '../engine/flow/questions.js';
+import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
+import {failedStep, finishFlow} from '../engine/flow/steps.js';
+import {machine, sessionLog} from '../engine/machine.js';
+import {createStore} from '../engine/store.js';
+import {defineCommand} from './command.js';
+import {deployFlags} from './groups.js';
+import {flowScreens} from './flow-screens.js';
+import {runWithScreens} from './runner.js';
+import {clusterOrSay, projectOrSay} from './shared.js';
+
+export const deployCommand = defineCommand({
+	name: 'deploy',
+	synopsis: '[DIR]',
+	maxArgs: 1,
+	summary: 'the Secret, helm upgrade --install, the rollout watched pod by pod',
+	description: 'Puts the secrets into a Kubernetes Secret through the API (from the environment, .env, a masked prompt, or generated), runs helm upgrade --install with the images\' content tags, and watches every pod until it is ready; a failure names the pods and why.',
+	examples: ['npx todo-deploy deploy -n todo', 'npx todo-deploy deploy --set backend.replicas=2 -f my-values.yaml', 'npx todo-deploy deploy --recover'],
+	flags: deployFlags,
+	async run({flags, args, mode, env}) {
+		const root = path.resolve(args[0] ?? '.');
+		const log = sessionLog(root, 'deploy', env);
+		const project = await projectOrSay(root, {chart: flags.chart});
+		if (!project) {
+			return {failure: 'fix-first'};
+		}
+
+		const [{runDeploy, deploySteps, deployRecord, deployAnswers}, {readDotenv}, {plannedImageValues}, {chartToDeploy}, {clusterImagesOfContext}, {initialStatusState, statusReducer}, {recordSection}] = await Promise.all([
+			import('../engine/deploy/run.js'),
+			import('../engine/deploy/secrets.js'),
+			import('../engine/images/values.js'),
+			import('../engine/project/chart.js'),
+			import('../engine/status/cluster-images.js'),
+			import('../engine/status/reducer.js'),
+			import('../engine/report/run.js'),
+		]);
+		let values: Record<string, string>;
+		try {
+			values = await plannedImageValues(machine(env), root, project, flags.registry);
+		} catch (error) {
+			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+			return {failure: 'fix-first'};
+		}
+
+		const cluster = await clusterOrSay(machine(env), {context: flags.context, namespace: flags.namespace, selector: `app.kubernetes.io/instance=${flags.release}`});
+		if (!cluster) {
+			return {failure: 'environment'};
+		}
+
+		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+		const status = createStore(statusReducer, initialStatusState());
+		const asking = mode === 'interactive' && !flags.yes;
+		const questions = flowQuestions(flow);
+		flow.dispatch({type: 'flow/planned', title: `deploy ${flags.release} → ${flags.namespace} in ${cluster.context}`, steps: deploySteps});
+		const startedAt = Date.now();
+		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow, {pods: {store: status, context: cluster.context, namespace: flags.namespace, during: 'rollout'}, questions}), async signal => {
+			questions.cancelWith(signal);
+			const system = machine(env, {signal, log});
+			const deployed = await runDeploy(system, cluster, flow, status, {
+				root,
+				chart: await chartToDeploy(root, flags.chart, project.chart),
+				release: flags.release,
+				namespace: flags.namespace,
+				context: flags.context,
+				values: {...values, ...flags.set},
+				valuesFiles: flags.values,
+				helmArgs: flags['helm-arg'],
+				env,
+				dotenv: await readDotenv(root),
+				...deployAnswers(asking ? questions : undefined, flags['on-failure']),
+				random: () => randomBytes(24).toString('base64url'),
+				timeoutMs: flags.timeout * 1000,
+				recover: flags.recover,
+				onSecrets: secrets => log.addSecrets(secrets),
+				signal,
+				clusterImages: await clusterImagesOfContext(system, flags.context),
+			});
+			const failed = failedStep(flow);
+			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: deployed.ready, message: deployed.ready ? `Deployed: every pod of ${flags.release} is ready. Watch it: todo-deploy status -n ${flags.namespace}` : `Not deployed${failed ? `: ${failed.title} failed` : ''}.`});
+			return deployed;
+		});
+		const record = deployRecord({release: flags.release, namespace: flags.namespace, context: cluster.context}, result);
+		await recordSection(root, 'deploy', {status: result.ready ? 'verified' : 'failed', data: record});
+		if (mode === 'json') {
+			const state = flow.getState();
+			await writeJson({...record, steps: state.steps, notes: state.notes});
+		}
+
+		return {failure: cancelled ? 'cancelled' : result.failure};
+	},
+});

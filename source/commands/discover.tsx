@@ -1,0 +1,55 @@
+import path from 'node:path';
+import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
+import {defineCommand} from './command.js';
+import {booleanFlag, pathFlag} from './flags.js';
+import {projectFlags} from './groups.js';
+import {isInteractive, writeJson, writeOut} from './io.js';
+import {askYesNo, projectOrSay} from './shared.js';
+
+const where = (image: ResolvedProject['backend']) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
+
+export const discoverCommand = defineCommand({
+	name: 'discover',
+	synopsis: '[DIR]',
+	maxArgs: 1,
+	summary: 'finds the backend, the frontend and the chart in your project',
+	description: 'Finds the backend and frontend Dockerfiles and the chart in your project (also under phase folders such as Phase-II/); --save keeps the answer in todo-deploy.json, which later runs use (flags still override it).',
+	examples: ['npx todo-deploy discover', 'npx todo-deploy discover ~/code/todo --save'],
+	flags: {
+		...projectFlags,
+		chart: pathFlag({value: 'DIR', description: 'the Helm chart folder'}),
+		save: booleanFlag({description: 'keep the answer in todo-deploy.json'}),
+	},
+	async run({flags, args, env}) {
+		const root = path.resolve(args[0] ?? '.');
+		const project = await projectOrSay(root, flags);
+		if (!project) {
+			return {failure: 'fix-first'};
+		}
+
+		const both = project.backend !== undefined && project.frontend !== undefined;
+		const lines = [
+			`backend   ${where(project.backend)}  (${project.sources.backend})`,
+			`frontend  ${where(project.frontend)}  (${project.sources.frontend})`,
+			`chart     ${project.chart ?? 'not found: the chart todo-deploy ships will be used'}  (${project.sources.chart})`,
+			...project.found.notes.map(note => `note: ${note}`),
+		];
+		// On a terminal, a first discovery that found both images is offered for keeping.
+		const offer = !flags.save && !flags.json && both && project.saved === undefined && isInteractive(env);
+		if (offer) {
+			await writeOut(`backend   ${where(project.backend)}\nfrontend  ${where(project.frontend)}\nchart     ${project.chart ?? 'the chart todo-deploy ships'}\n${project.found.notes.map(note => `note: ${note}\n`).join('')}`);
+			const kept = await askYesNo(`Use these and save them to ${configFileName}?`) ? await saveProject(root, project) : undefined;
+			await writeOut(kept ? `Saved to ${kept}; flags --backend, --frontend and --chart still override it.\n` : 'Not saved. Name other folders with --backend, --frontend and --chart, then run todo-deploy discover --save.\n');
+			return {failure: undefined};
+		}
+
+		const savedTo = flags.save ? await saveProject(root, project) : undefined;
+		if (flags.json) {
+			await writeJson({root, backend: project.backend, frontend: project.frontend, chart: project.chart, candidates: project.found.candidates, notes: project.found.notes, saved: savedTo ?? null});
+		} else {
+			await writeOut(`${[...lines, savedTo ? `Saved to ${savedTo}; flags still override it.` : `Run todo-deploy discover --save to keep this answer in ${configFileName} (flags --backend, --frontend, --chart override).`].join('\n')}\n`);
+		}
+
+		return {failure: both ? undefined : 'fix-first'};
+	},
+});

@@ -1,0 +1,40 @@
+import packageJson from '../../package.json' with {type: 'json'};
+import type {DoctorAction} from '../engine/doctor/actions.js';
+import {doctorOutcome, doctorReducer, initialDoctorState, type DoctorState} from '../engine/doctor/reducer.js';
+import {runDoctor} from '../engine/doctor/run.js';
+import {machine} from '../engine/machine.js';
+import {createStore} from '../engine/store.js';
+import {doctorJson} from '../render/doctor-report.js';
+import {renderDoctorPlain} from '../render/plain.js';
+import {defineCommand} from './command.js';
+import {writeErr, writeJson} from './io.js';
+import {runWithScreens} from './runner.js';
+
+export const doctorCommand = defineCommand({
+	name: 'doctor',
+	synopsis: '',
+	maxArgs: 0,
+	summary: 'checks this machine and recommends the path that will work here',
+	description: 'Checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your kube contexts, and recommends the path that will work here, with the exact commands.',
+	examples: ['npx todo-deploy doctor', 'npx todo-deploy doctor --json'],
+	flags: {},
+	async run({mode, env}) {
+		const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
+		if (mode === 'plain') {
+			writeErr(`todo-deploy ${packageJson.version}: checking this machine…\n`);
+		}
+
+		const {cancelled} = await runWithScreens(mode, {
+			async interactive({onCancel}) {
+				const {DoctorApp} = await import('../views/doctor-app.js');
+				return <DoctorApp store={store} version={packageJson.version} onCancel={onCancel}/>;
+			},
+			plain: out => renderDoctorPlain(store, out),
+		}, async signal => runDoctor(machine(env, {signal}), store));
+		if (mode === 'json') {
+			await writeJson(doctorJson(store.getState()));
+		}
+
+		return cancelled ? {failure: 'cancelled'} : doctorOutcome(store.getState());
+	},
+});

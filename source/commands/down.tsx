@@ -1,0 +1,50 @@
+import path from 'node:path';
+import type {FlowAction} from '../engine/flow/actions.js';
+import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
+import {finishFlow} from '../engine/flow/steps.js';
+import {machine} from '../engine/machine.js';
+import {createStore} from '../engine/store.js';
+import {defineCommand} from './command.js';
+import {booleanFlag} from './flags.js';
+import {clusterFlags} from './groups.js';
+import {flowScreens} from './flow-screens.js';
+import {writeJson} from './io.js';
+import {runWithScreens} from './runner.js';
+import {clusterOrSay} from './shared.js';
+
+export const downCommand = defineCommand({
+	name: 'down',
+	synopsis: '[DIR]',
+	maxArgs: 1,
+	summary: 'uninstalls the release, and what todo-deploy created',
+	description: 'Uninstalls the release and its Secret; the namespace and the cluster go too when asked, and only if todo-deploy created them (what it did not create is named, with the command to delete it yourself).',
+	examples: ['npx todo-deploy down -n todo', 'npx todo-deploy down --delete-namespace --delete-cluster'],
+	flags: {
+		...clusterFlags,
+		'delete-namespace': booleanFlag({description: 'also delete the namespace, if todo-deploy created it'}),
+		'delete-cluster': booleanFlag({description: 'also delete the kind cluster or minikube profile, if up started it'}),
+	},
+	async run({flags, args, mode, env}) {
+		const root = path.resolve(args[0] ?? '.');
+		const [{runDown, downSteps}, {readCreatedCluster}] = await Promise.all([import('../engine/down/run.js'), import('../engine/report/run.js')]);
+		const cluster = await clusterOrSay(machine(env), {context: flags.context, namespace: flags.namespace});
+		if (!cluster) {
+			return {failure: 'environment'};
+		}
+
+		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+		flow.dispatch({type: 'flow/planned', title: `down ${flags.release} in ${flags.namespace} (${cluster.context})`, steps: downSteps});
+		const startedAt = Date.now();
+		const created = await readCreatedCluster(root);
+		const {value: outcome, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
+			const removed = await runDown(machine(env, {signal}), cluster, flow, {release: flags.release, namespace: flags.namespace, context: flags.context, deleteNamespace: flags['delete-namespace'], deleteCluster: flags['delete-cluster'], created});
+			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: removed.failure === undefined, message: removed.failure === undefined ? `${flags.release} is gone from ${flags.namespace}.` : 'Not everything was removed; the failed step says what is left.'});
+			return removed;
+		});
+		if (mode === 'json') {
+			await writeJson({removed: outcome.failure === undefined, steps: flow.getState().steps});
+		}
+
+		return cancelled ? {failure: 'cancelled'} : outcome;
+	},
+});

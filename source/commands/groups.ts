@@ -1,0 +1,79 @@
+// Flags several commands share, declared once and spread into each command's own.
+import {parseSeverities} from '../engine/images/scan-report.js';
+import {booleanFlag, choiceFlag, listFlag, numberFlag, pairsFlag, pathFlag, pathListFlag, stringFlag} from './flags.js';
+
+/** Every command takes these; a command that asks nothing accepts --yes and says nothing about it. */
+export const commonFlags = {
+	json: booleanFlag({description: 'print the result as JSON (for scripts and CI)'}),
+	yes: booleanFlag({short: 'y', description: 'go ahead without asking (every answer then comes from a flag)'}),
+	help: booleanFlag({short: 'h', description: 'show the usage of this command'}),
+	version: booleanFlag({short: 'v', description: 'show the version'}),
+};
+
+const releaseName = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+const namespaceName = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const checkNamespace = (value: string) => (namespaceName.test(value) ? undefined : 'is not a namespace name (lower-case letters, digits and -)');
+const httpUrl = (value: string) => (/^https?:\/\/[^/\s]+/.test(value) ? undefined : 'is not an http:// or https:// address');
+const urlPath = (value: string) => (value.startsWith('/') ? undefined : 'is not a path starting with /, like /api/todos');
+
+export const clusterFlags = {
+	namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'todo', description: 'the namespace', check: checkNamespace}),
+	release: stringFlag({value: 'NAME', default: 'todo', description: 'the Helm release', check: value => (releaseName.test(value) ? undefined : 'is not a Helm release name (lower-case letters, digits and -, at most 53)')}),
+	context: stringFlag({value: 'CONTEXT', description: 'the kube context (default: the current one)'}),
+};
+
+export const projectFlags = {
+	backend: pathFlag({value: 'DIR', description: 'the backend folder (its Dockerfile)'}),
+	frontend: pathFlag({value: 'DIR', description: 'the frontend folder (its Dockerfile)'}),
+};
+
+export const buildFlags = {
+	...projectFlags,
+	'build-arg': pairsFlag({value: 'NAME=VALUE', example: 'PYTHON_VERSION=3.12', description: 'a build argument for both images'}),
+	rebuild: booleanFlag({description: 'build even when Docker already has the tag'}),
+	only: choiceFlag({choices: ['backend', 'frontend'], description: 'build one image only'}),
+};
+
+export const scanFlags = {
+	severity: stringFlag({value: 'LIST', description: 'fail the gate on every finding at these levels (CRITICAL,HIGH,…); default: CRITICAL with a fix', check: value => (parseSeverities(value) ? undefined : 'takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH')}),
+	'ignore-unfixed': booleanFlag({description: 'with --severity: count only findings that have a fix'}),
+	'skip-db-update': booleanFlag({description: 'scan with the Trivy database already here (offline)'}),
+	rescan: booleanFlag({description: 'scan even when a report for the same image is fresh'}),
+};
+
+const registryPattern = /^[\w.-]+(:\d+)?(\/[\w.-]+)*$/;
+
+const checkRegistry = (value: string) => (registryPattern.test(value) ? undefined : 'is not a registry like localhost:5000/team or ghcr.io/you');
+
+export const targetFlags = {
+	kind: stringFlag({value: 'CLUSTER', description: 'load into this kind cluster'}),
+	minikube: stringFlag({value: 'PROFILE', description: 'load into this minikube profile'}),
+	registry: stringFlag({value: 'HOST/NS', description: 'push to this registry (for a remote cluster)', check: checkRegistry}),
+};
+
+export const deployFlags = {
+	...clusterFlags,
+	chart: pathFlag({value: 'DIR', description: 'the chart to deploy (default: the project\'s, else the one todo-deploy ships)'}),
+	timeout: numberFlag({value: 'S', default: 300, min: 1, max: 86_400, unit: 's', description: 'how long the pods may take to become ready'}),
+	set: pairsFlag({value: 'KEY=VALUE', example: 'backend.replicas=2', description: 'a chart value (never a secret)', refuse: key => (key.startsWith('secrets.') ? 'Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).' : undefined)}),
+	values: pathListFlag({short: 'f', value: 'FILE', description: 'a values file'}),
+	'helm-arg': listFlag({value: 'ARG', description: 'an argument passed on to helm upgrade'}),
+	'on-failure': choiceFlag({choices: ['keep', 'rollback'], description: 'what a failed rollout leaves: keep the pods for troubleshooting, or roll back (default: ask; without a terminal, keep)'}),
+	recover: booleanFlag({description: 'clear a release stuck in pending-install or pending-upgrade first'}),
+	registry: stringFlag({value: 'HOST/NS', description: 'the pods pull the images from this registry (todo-deploy load --registry pushed them)', check: checkRegistry}),
+};
+
+export const verifyFlags = {
+	url: stringFlag({value: 'URL', description: 'the backend\'s address (default: minikube\'s service URL, else kubectl port-forward)', check: httpUrl}),
+	api: stringFlag({value: 'PATH', default: '/api/todos', description: 'the todo collection the smoke test uses', check: urlPath}),
+	'load-path': stringFlag({value: 'PATH', description: 'what the load check requests (default: --api)', check: urlPath}),
+	users: numberFlag({value: 'N', default: 100, min: 1, max: 10_000, integer: true, description: 'concurrent users in the load check'}),
+	duration: numberFlag({value: 'S', default: 30, min: 1, max: 3600, unit: 's', description: 'how long the load check runs'}),
+	'target-p95': numberFlag({value: 'MS', default: 500, min: 1, max: 600_000, unit: 'ms', description: 'the p95 latency the load check must stay under'}),
+	'no-load': booleanFlag({description: 'no load check'}),
+	port: numberFlag({value: 'PORT', default: 8000, min: 1, max: 65_535, integer: true, description: 'the backend Service\'s port'}),
+};
+
+export const mirrorFlag = {
+	mirror: stringFlag({value: 'URL', env: 'TODO_DEPLOY_MIRROR', description: 'fetch https://HOST/PATH from URL/HOST/PATH', check: httpUrl}),
+};

@@ -1,0 +1,14 @@
+// Every command, in the order --help lists them.
+import type {Command} from './command.js';
+import {deployCommand} from './deploy.js';
+import {discoverCommand} from './discover.js';
+import {doctorCommand} from './doctor.js';
+import {downCommand} from './down.js';
+import {buildCommand, loadCommand, scanCommand} from './images.js';
+import {installCommand} from './install.js';
+import {lintCommand} from './lint.js';
+import {statusCommand} from './status.js';
+import {upCommand} from './up.js';
+import {verifyCommand} from './verify.js';
+
+export const commands = [upCommand, doctorCommand, discoverCommand, buildCommand, loadCommand, scanCommand, deployCommand, verifyCommand, downCommand, lintCommand, statusCommand, installCommand] as unknown as readonly Command[];

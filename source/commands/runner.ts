@@ -1,0 +1,64 @@
+// One runner for every command's three modes: the live screen on a terminal (Ink, loaded only then),
+// plain lines elsewhere, or nothing while it runs (JSON is printed by the command at the end).
+// It owns the signals: Ctrl-C on the screen, SIGINT and SIGTERM anywhere, all abort the same run.
+import type {ReactElement} from 'react';
+import type {Mode} from './io.js';
+
+export type Screens = {
+	/** The live screen, built only when there is a terminal; onCancel is what Ctrl-C on it calls. */
+	readonly interactive?: ((controls: {readonly onCancel: () => void}) => Promise<ReactElement>) | undefined;
+	/** Plain lines: subscribes to the run's store, and returns what stops it. */
+	readonly plain?: ((out: (text: string) => void, progress: (text: string) => void) => () => void) | undefined;
+};
+
+export type Finished<T> = {readonly value: T; readonly cancelled: boolean};
+
+/**
+ * Runs the engine with the mode's screen. The screen ends itself when the state it shows has ended
+ * (a view's own rule); the runner waits for that, so the last frame is drawn before anything else.
+ */
+export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (signal: AbortSignal) => Promise<T>): Promise<Finished<T>> {
+	const controller = new AbortController();
+	const cancel = () => {
+		controller.abort();
+	};
+
+	process.on('SIGINT', cancel);
+	process.on('SIGTERM', cancel);
+	try {
+		if (mode === 'interactive' && screens.interactive) {
+			const [{render}, element] = await Promise.all([import('ink'), screens.interactive({onCancel: cancel})]);
+			const app = render(element, {exitOnCtrlC: false});
+			let value: T;
+			try {
+				value = await run(controller.signal);
+			} catch (error) {
+				app.unmount();
+				throw error;
+			}
+
+			const exited = app.waitUntilExit();
+			if (controller.signal.aborted) {
+				// A screen that does not end itself on a cancel (SIGTERM while it waits for keys) is ended here,
+				// after a moment for its last frame.
+				await Promise.race([exited, new Promise(resolve => {
+					setTimeout(resolve, 300).unref();
+				})]);
+				app.unmount();
+			}
+
+			await exited;
+			return {value, cancelled: controller.signal.aborted};
+		}
+
+		const stop = mode === 'plain' ? screens.plain?.(text => process.stdout.write(text), text => process.stderr.write(text)) : undefined;
+		try {
+			return {value: await run(controller.signal), cancelled: controller.signal.aborted};
+		} finally {
+			stop?.();
+		}
+	} finally {
+		process.off('SIGINT', cancel);
+		process.off('SIGTERM', cancel);
+	}
+}

@@ -1,0 +1,38 @@
+// What several commands do the same way: read the project, reach the cluster, ask one question.
+import type {Cluster, ClusterTarget} from '../engine/cluster.js';
+import type {System} from '../engine/machine.js';
+import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
+import {writeErr} from './io.js';
+
+/** The project's backend, frontend and chart; a broken todo-deploy.json is said, and undefined returned. */
+export async function projectOrSay(root: string, flags: ProjectFlags): Promise<ResolvedProject | undefined> {
+	const {resolveProject} = await import('../engine/project/resolve.js');
+	try {
+		return await resolveProject(root, flags);
+	} catch (error) {
+		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return undefined;
+	}
+}
+
+/** The cluster of the context, or undefined after saying why it cannot be reached. */
+export async function clusterOrSay(system: System, target: ClusterTarget): Promise<Cluster | undefined> {
+	const {connect} = await import('../engine/cluster.js');
+	try {
+		return await connect(system, target);
+	} catch (error) {
+		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return undefined;
+	}
+}
+
+/** A yes/no question on the terminal (the caller knows there is one). */
+export async function askYesNo(question: string): Promise<boolean> {
+	const [{render}, {Question}] = await Promise.all([import('ink'), import('../views/question.js')]);
+	let answer = false;
+	const app = render(<Question question={question} onAnswer={yes => {
+		answer = yes;
+	}}/>, {exitOnCtrlC: true});
+	await app.waitUntilExit();
+	return answer;
+}

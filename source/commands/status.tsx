@@ -1,0 +1,75 @@
+import {machine, type Env} from '../engine/machine.js';
+import {statusOutcome} from '../engine/status/report.js';
+import type {StatusSession} from '../engine/status/session.js';
+import {statusLines} from '../render/status-report.js';
+import {defineCommand} from './command.js';
+import {booleanFlag, stringFlag} from './flags.js';
+import {checkNamespace, clusterFlags} from './groups.js';
+import {writeErr, writeJson, writeOut, type Mode} from './io.js';
+import {runWithScreens} from './runner.js';
+
+export type StatusWhere = {readonly namespace: string; readonly context: string | undefined; readonly selector: string | undefined};
+
+/** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
+async function liveScreen(session: StatusSession, mode: Mode) {
+	session.follow();
+	let quit: () => void = () => undefined;
+	const {cancelled} = await runWithScreens(mode, {
+		async interactive() {
+			const {StatusApp} = await import('../views/status-app.js');
+			return (
+				<StatusApp
+					store={session.store} context={session.context} namespace={session.namespace}
+					onLogs={(pod, container, previous) => session.showLogs(pod, container, previous)} onRestart={pod => session.restart(pod)}
+					onFollow={(pod, container) => session.followLogs(pod, container)} onForward={session.forwards.start} onStopForward={session.forwards.stop}
+					onQuit={() => quit()}
+				/>
+			);
+		},
+	}, async signal => new Promise<void>(resolve => {
+		quit = resolve;
+		signal.addEventListener('abort', () => resolve(), {once: true});
+	}));
+	session.close();
+	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
+}
+
+/** Opens the namespace's status: one snapshot (--once, --json, no terminal) or the live screen. */
+export async function showStatus(env: Env, where: StatusWhere, options: {readonly mode: Mode; readonly once: boolean}) {
+	const {openStatus} = await import('../engine/status/session.js');
+	const live = options.mode === 'interactive' && !options.once;
+	let session: StatusSession;
+	try {
+		session = await openStatus(machine(env), where, {live});
+	} catch (error) {
+		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return {failure: 'environment' as const};
+	}
+
+	if (live) {
+		return liveScreen(session, options.mode);
+	}
+
+	const report = await session.snapshot();
+	session.close();
+	await (options.mode === 'json' ? writeJson(report) : writeOut(`${statusLines(report).join('\n')}\n`));
+	return statusOutcome(report);
+}
+
+export const statusCommand = defineCommand({
+	name: 'status',
+	synopsis: '',
+	maxArgs: 0,
+	summary: 'the live screen of pods, with a diagnosis and fix for each',
+	description: 'The live screen of pods, probes, rollouts and warnings, with a diagnosis and fix for each failing pod, logs, events, describe, restart and port-forward. --once (or any run without a terminal) prints one snapshot and exits 0 when every pod is ready.',
+	examples: ['npx todo-deploy status -n todo', 'npx todo-deploy status -n todo --once', 'npx todo-deploy status -n todo --json'],
+	flags: {
+		namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'default', description: 'the namespace', check: checkNamespace}),
+		context: clusterFlags.context,
+		selector: stringFlag({short: 'l', value: 'SELECTOR', description: 'only the pods with these labels (app=todo,tier=api)'}),
+		once: booleanFlag({description: 'one snapshot, then exit'}),
+	},
+	async run({flags, mode, env}) {
+		return showStatus(env, {namespace: flags.namespace, context: flags.context, selector: flags.selector}, {mode, once: flags.once});
+	},
+});

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type {FlowAction} from '../engine/flow/actions.js';
+import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
+import {finishFlow} from '../engine/flow/steps.js';
+import {machine} from '../engine/machine.js';
+import {createStore} from '../engine/store.js';
+import {displayPath} from '../render/format.js';
+import {defineCommand} from './command.js';
+import {clusterFlags, verifyFlags} from './groups.js';
+import {flowScreens} from './flow-screens.js';
+import {writeJson, writeOut} from './io.js';
+import {runWithScreens} from './runner.js';
+
+export const verifyCommand = defineCommand({
+	name: 'verify',
+	synopsis: '[DIR]',
+	maxArgs: 1,
+	summary: 'health endpoints, a smoke test of the todo API, the load check',
+	description: 'Reaches the backend (--url, minikube\'s service URL, or kubectl port-forward), calls /health and /ready, runs a smoke test of the todo API (create, list, update, delete) and a load check (by default 100 users for 30 s against p95 < 500 ms), and writes .todo-deploy/report.md.',
+	examples: ['npx todo-deploy verify -n todo', 'npx todo-deploy verify --url http://127.0.0.1:30080 --users 50 --duration 10', 'npx todo-deploy verify --no-load'],
+	flags: {...clusterFlags, ...verifyFlags},
+	async run({flags, args, mode, env}) {
+		const root = path.resolve(args[0] ?? '.');
+		const [{runVerify, verifySteps}, {resolveLoadTarget}, {recordSection}] = await Promise.all([
+			import('../engine/verify/run.js'),
+			import('../engine/images/target.js'),
+			import('../engine/report/run.js'),
+		]);
+		const target = flags.url ? undefined : (await resolveLoadTarget(machine(env), {context: flags.context})).target;
+		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+		flow.dispatch({type: 'flow/planned', title: `verify ${flags.release} in ${flags.namespace}`, steps: verifySteps});
+		const startedAt = Date.now();
+		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
+			const verified = await runVerify(machine(env, {signal}), flow, {
+				url: flags.url, namespace: flags.namespace, release: flags.release, context: flags.context,
+				minikubeProfile: target?.type === 'minikube' ? target.profile : undefined, servicePort: flags.port,
+				api: flags.api, loadPath: flags['load-path'] ?? flags.api, users: flags.users, durationMs: flags.duration * 1000,
+				targetP95Ms: flags['target-p95'], load: !flags['no-load'], signal,
+			});
+			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: verified.passed, message: verified.passed ? 'Verified: healthy, the todo API works, and the load target is met.' : 'Not verified: see the failed step above.'});
+			return verified;
+		});
+		const report = await recordSection(root, 'verify', {status: result.passed ? 'verified' : 'failed', data: result});
+		if (mode === 'json') {
+			await writeJson({...result, steps: flow.getState().steps, report});
+		} else {
+			await writeOut(`Report: ${displayPath(report)}\n`);
+		}
+
+		return {failure: cancelled ? 'cancelled' : result.failure};
+	},
+});

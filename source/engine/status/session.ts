@@ -1,0 +1,92 @@
+// The live status screen's engine: one snapshot, then watches, the local cluster's images, logs,
+// restarts and one port-forward; what it learns lands in the store, the screen only draws it.
+import {preferSmallHeap} from '../../adapters/heap.js';
+import {portForward} from '../../adapters/port-forward.js';
+import type {System} from '../../adapters/system.js';
+import {connect, type ClusterTarget} from '../cluster.js';
+import {createStore, type Store} from '../store.js';
+import type {StatusAction} from './actions.js';
+import {clusterImagesOfContext, type ClusterImages} from './cluster-images.js';
+import {createPortForwards, type PortForwards} from './forward.js';
+import {initialStatusState, statusReducer, type StatusState} from './reducer.js';
+import type {StatusReport} from './report.js';
+import {followCluster, followClusterImages, followLogs, loadSnapshot, lookUpImagesOnce, restartPod, showLogs} from './run.js';
+import {statusReport} from './select.js';
+
+export type StatusSession = {
+	readonly store: Store<StatusState, StatusAction>;
+	readonly context: string;
+	readonly namespace: string;
+	/** What the namespace looks like now (images looked up once for pods that wait for one). */
+	snapshot(): Promise<StatusReport>;
+	/** What the store holds now, without asking anything. */
+	current(): StatusReport;
+	/** Watches the cluster (and its images) until close(). */
+	follow(): void;
+	showLogs(pod: string, container: string, previous: boolean): void;
+	/** Follows a container's logs in the panel; undefined stops following. */
+	followLogs(pod: string | undefined, container: string): void;
+	restart(pod: string): void;
+	readonly forwards: PortForwards;
+	close(): void;
+};
+
+/** Connects and lists once; throws with a message for the person when the cluster cannot be reached. */
+export async function openStatus(system: System, target: ClusterTarget & {readonly namespace: string}, options: {readonly live: boolean}): Promise<StatusSession> {
+	// The long-lived screen keeps its heap near what is live (deploy's short watch and the load check do not).
+	if (options.live) {
+		preferSmallHeap();
+	}
+
+	const cluster = await connect(system, target);
+	const store = createStore(statusReducer, initialStatusState());
+	try {
+		await loadSnapshot(cluster, store);
+	} catch (error) {
+		throw new Error(`${cluster.context} (${cluster.server}) did not answer: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`, {cause: error});
+	}
+
+	// A kind cluster's or minikube profile's images, for pods that cannot get theirs.
+	const lookup: ClusterImages | undefined = await clusterImagesOfContext(system, target.context);
+	const stops: Array<() => void> = [];
+	let stopFollowing: (() => void) | undefined;
+	const forwards = createPortForwards(store, async (pod, remote, local, events) => portForward(system, {namespace: target.namespace, target: `pod/${pod}`, port: remote, localPort: local, context: target.context, timeoutMs: 20_000, ...events}));
+	const where = {context: cluster.context, namespace: target.namespace};
+	return {
+		store,
+		context: cluster.context,
+		namespace: target.namespace,
+		async snapshot() {
+			if (lookup) {
+				await lookUpImagesOnce(store, lookup);
+			}
+
+			return statusReport(store.getState(), where);
+		},
+		current: () => statusReport(store.getState(), where),
+		follow() {
+			stops.push(followCluster(cluster, store));
+			if (lookup) {
+				stops.push(followClusterImages(store, lookup));
+			}
+		},
+		showLogs(pod, container, previous) {
+			void showLogs(cluster, store, pod, container, previous);
+		},
+		followLogs(pod, container) {
+			stopFollowing?.();
+			stopFollowing = pod ? followLogs(cluster, store, pod, container) : undefined;
+		},
+		restart(pod) {
+			void restartPod(cluster, store, pod);
+		},
+		forwards,
+		close() {
+			forwards.stop();
+			stopFollowing?.();
+			for (const stop of stops) {
+				stop();
+			}
+		},
+	};
+}

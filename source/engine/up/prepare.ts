@@ -1,0 +1,166 @@
+// The wizard's first stages: check the machine and agree on the plan, install what the path needs,
+// and have a cluster (the one named, the one that runs, or the one the doctor recommends, started now).
+import {loadKubeconfig} from '../../adapters/kube.js';
+import {connect} from '../cluster.js';
+import {runDoctor} from '../doctor/run.js';
+import {commandText, type StartCommand} from '../doctor/types.js';
+import {describeTarget} from '../images/actions.js';
+import {resolveLoadTarget} from '../images/target.js';
+import {recordCreatedCluster} from '../report/run.js';
+import {createStore} from '../store.js';
+import type {InstallAction} from '../tools/actions.js';
+import {runInstall} from '../tools/install.js';
+import {initialInstallState, installReducer, installSucceeded, type InstallState} from '../tools/reducer.js';
+import {skippableSteps, type Skippable} from './skips.js';
+import {next, stop, type ChosenCluster, type UpContext, type UpStage} from './stage.js';
+
+/** --kind or --minikube choose the cluster, created when it does not exist yet. */
+export function chosenCluster(kind: string | undefined, minikube: string | undefined): ChosenCluster | undefined {
+	if (kind) {
+		return {type: 'kind', context: `kind-${kind}`, create: {program: 'kind', args: ['create', 'cluster', '--name', kind], creates: {type: 'kind', name: kind}}};
+	}
+
+	return minikube ? {type: 'minikube', context: minikube, create: {program: 'minikube', args: ['start', '-p', minikube, '--driver=docker'], creates: {type: 'minikube', name: minikube}}} : undefined;
+}
+
+async function confirmPlan(context: UpContext): Promise<boolean> {
+	const {request, recommendation} = context;
+	const {questions} = request;
+	if (!questions || !recommendation) {
+		return true;
+	}
+
+	const tools = recommendation.install.map(step => `${step.tool} ${step.version}`);
+	const labels: Readonly<Record<Skippable, string>> = {
+		install: tools.length > 0 ? `install ${tools.join(', ')} (no sudo, checksum-verified)` : 'install missing tools (none missing)',
+		scan: 'scan the images with Trivy and stop on fixable CRITICAL findings',
+		lint: 'lint the chart before deploying',
+		verify: 'verify: health endpoints and a smoke test of the todo API',
+		'load-check': `load check: ${request.verify.users} users for ${Math.round(request.verify.durationMs / 1000)} s against p95 < ${request.verify.targetP95Ms} ms`,
+	};
+	const cluster = request.kind ? `Use the kind cluster "${request.kind}" (created if there is none)`
+		: request.minikube ? `Use the minikube profile "${request.minikube}" (started if there is none)`
+			: recommendation.target === 'existing-context' ? 'Use the cluster that runs now' : `Start a cluster (${recommendation.command ?? ''})`;
+	const answer = await questions.ask({kind: 'plan', text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. Go?`, options: skippableSteps.map(id => ({id, label: labels[id], on: !context.skip.has(id)}))});
+	if (!Array.isArray(answer)) {
+		return false;
+	}
+
+	const on = new Set(answer as readonly string[]);
+	context.skip = new Set(skippableSteps.filter(id => !on.has(id)));
+	return true;
+}
+
+export const doctorStage: UpStage = {
+	id: 'doctor',
+	rows: [{id: 'doctor', title: 'Check this machine'}],
+	async run(context) {
+		const doctor = context.rows.begin('doctor', 'Docker, minikube, kind, kubectl, Helm, Trivy, kube contexts');
+		const recommendation = await runDoctor(context.system, context.doctor);
+		context.recommendation = recommendation;
+		if (!recommendation.target) {
+			doctor.failed(`No path to a cluster from here yet: ${recommendation.why}`, recommendation.fixes[0], recommendation.fixes.slice(1));
+			return stop('doctor', 'fix-first', 'the machine needs a fix first');
+		}
+
+		doctor.done(recommendation.why);
+		if (!(await confirmPlan(context))) {
+			return {type: 'declined'};
+		}
+
+		// --kind or --minikube choose the path: the other cluster tool is not needed, this one is.
+		const {chosen} = context;
+		const needed = recommendation.install.map(step => step.tool).filter(tool => !(context.skip.has('scan') && tool === 'trivy') && !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
+		context.missing = chosen && !needed.includes(chosen.type) && !(await context.system.which(chosen.type)) ? [...needed, chosen.type] : needed;
+		return next;
+	},
+};
+
+export const installStage: UpStage = {
+	id: 'install',
+	rows: [{id: 'install', title: 'Install missing tools', off: ['install']}],
+	skip(context) {
+		if (context.skip.has('install') && context.missing.some(tool => tool !== 'trivy')) {
+			context.flow.dispatch({type: 'flow/note', text: `Install is switched off, and ${context.missing.join(', ')} ${context.missing.length === 1 ? 'is' : 'are'} missing: the steps that need ${context.missing.length === 1 ? 'it' : 'them'} will say so.`});
+		}
+
+		return context.skip.has('install') ? 'switched off' : context.missing.length === 0 ? 'every tool is there' : undefined;
+	},
+	async run(context) {
+		const {request, missing} = context;
+		const install = context.rows.begin('install', `${missing.join(', ')} into ${request.installDir}`);
+		const store = createStore<InstallState, InstallAction>(installReducer, initialInstallState());
+		store.subscribe(state => {
+			install.detail(state.tools.map(entry => `${entry.tool} ${entry.status.type === 'downloading' && entry.status.total ? `${Math.round((entry.status.received / entry.status.total) * 100)}%` : entry.status.type}`).join(', '));
+		});
+		await runInstall(context.system, store, {tools: missing, dir: request.installDir, mirror: request.mirror, force: false, idleTimeoutMs: 30_000, attempts: 3, signal: request.signal});
+		if (!installSucceeded(store.getState())) {
+			const failed = store.getState().tools.find(entry => entry.status.type === 'failed');
+			const status = failed?.status.type === 'failed' ? failed.status : undefined;
+			install.failed(`${failed?.tool ?? 'a tool'} could not be installed${status ? `: ${status.message}` : ''}`, status?.fix);
+			return stop('install', 'environment', 'a tool is missing');
+		}
+
+		install.done(`${missing.join(', ')} installed (checksums verified)`);
+		return next;
+	},
+};
+
+/** Runs a start command the doctor (or --kind/--minikube) gave as data; undefined when it worked, else why not. */
+async function start(context: UpContext, command: StartCommand, onDetail: (text: string) => void): Promise<{message: string; fix: string; evidence: string[]} | undefined> {
+	const shown = commandText(command);
+	const tool = await context.system.which(command.program);
+	if (!tool) {
+		return {message: `${command.program} is not installed, so the cluster cannot be started.`, fix: `npx todo-deploy install ${command.program}`, evidence: []};
+	}
+
+	onDetail(`${shown} (a few minutes the first time)`);
+	const started = await context.system.run(tool, command.args, {timeoutMs: 15 * 60_000});
+	if (started.exitCode !== 0) {
+		const output = `${started.stderr}\n${started.stdout}`.trim().split('\n');
+		return {message: `${shown} failed: ${output.at(-1) ?? ''}`, fix: 'todo-deploy doctor explains what the machine lacks; the lines below are the tool\'s own.', evidence: output.slice(-8)};
+	}
+
+	if (command.creates) {
+		await recordCreatedCluster(context.request.root, {...command.creates, command: shown});
+	}
+
+	return undefined;
+}
+
+export const clusterStage: UpStage = {
+	id: 'cluster',
+	rows: [{id: 'cluster', title: 'Local cluster'}],
+	async run(context) {
+		const {request, chosen, recommendation} = context;
+		context.context = request.deploy.context ?? chosen?.context;
+		const loaded = await loadKubeconfig(context.system);
+		const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
+		const startCommand = chosen ? (chosenExists ? undefined : chosen.create) : recommendation?.target === 'existing-context' ? undefined : recommendation?.start ?? undefined;
+		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${context.context ?? 'in use'}`);
+		if (startCommand) {
+			const failure = await start(context, startCommand, text => step.detail(text));
+			if (failure) {
+				step.failed(failure.message, failure.fix, failure.evidence);
+				return stop('cluster', 'environment', 'no cluster');
+			}
+		}
+
+		const resolved = await resolveLoadTarget(context.system, {kind: request.kind, minikube: request.minikube, registry: request.registry, context: context.context});
+		context.target = resolved.target;
+		if (!resolved.target) {
+			step.failed(`No local cluster to deploy to: ${resolved.why}.`, 'Start one: minikube start --driver=docker, or kind create cluster --name todo (or let todo-deploy: --kind todo)');
+			return stop('cluster', 'environment', 'no cluster');
+		}
+
+		try {
+			context.cluster = await connect(context.system, {context: context.context, namespace: request.deploy.namespace, selector: `app.kubernetes.io/instance=${request.deploy.release}`});
+		} catch (error) {
+			step.failed(`The cluster does not answer: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the kube context.');
+			return stop('cluster', 'environment', 'no cluster');
+		}
+
+		step.done(`${describeTarget(resolved.target)} (context ${context.cluster.context})${startCommand ? `, started with ${commandText(startCommand)}` : ''}`);
+		return next;
+	},
+};
