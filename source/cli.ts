@@ -10,7 +10,7 @@ import {modeOf, writeErr, writeOut} from './commands/io.js';
 import {exitCodeOf, type Outcome} from './engine/outcome.js';
 
 const named = new Map(commands.flatMap(command => [command.name, ...(command.aliases ?? [])].map(name => [name, command] as const)));
-const takesValue = valueOptions(commands.map(command => command.flags));
+const takesValue = valueOptions([commonFlags, ...commands.map(command => command.flags)]);
 const isFolder = (word: string) => statSync(word, {throwIfNoEntry: false})?.isDirectory() ?? false;
 
 /** The command the words name (none: the wizard; a folder: the wizard in it), and the words left for it. */

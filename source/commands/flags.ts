@@ -29,8 +29,13 @@ export type FlagValues<F extends Flags> = {readonly [K in keyof F]: F[K] extends
 
 type Common = {readonly short?: string; readonly description: string};
 
+/** The parts every declaration has; `parse` is what makes each kind of flag its own. */
+function declare<T>(kind: Flag<T>['kind'], options: Common & {readonly value?: string}, note: string | undefined, parse: Flag<T>['parse']): Flag<T> {
+	return {kind, short: options.short, value: options.value, description: options.description, note, parse};
+}
+
 export function booleanFlag(options: Common): Flag<boolean> {
-	return {kind: 'boolean', short: options.short, description: options.description, parse: raw => raw === true};
+	return declare('boolean', options, undefined, raw => raw === true);
 }
 
 type StringOptions = Common & {
@@ -60,19 +65,13 @@ const envNote = (env: string | undefined) => (env ? `also $${env}` : undefined);
 export function stringFlag(options: StringOptions & {readonly default: string}): Flag<string>;
 export function stringFlag(options: StringOptions): Flag<string | undefined>;
 export function stringFlag(options: StringOptions & {readonly default?: string}): Flag<string | undefined> {
-	return {
-		kind: 'string',
-		short: options.short,
-		value: options.value,
-		description: options.description,
-		note: [options.default === undefined ? undefined : `default ${options.default}`, envNote(options.env)].filter(Boolean).join(', ') || undefined,
-		parse: (raw, name, env) => readString(options, raw, name, env) ?? options.default,
-	};
+	const note = [options.default === undefined ? undefined : `default ${options.default}`, envNote(options.env)].filter(Boolean).join(', ') || undefined;
+	return declare('string', options, note, (raw, name, env) => readString(options, raw, name, env) ?? options.default);
 }
 
 /** A folder or file, resolved against the current folder. */
 export function pathFlag(options: Common & {readonly value: string}): Flag<string | undefined> {
-	return {kind: 'string', short: options.short, value: options.value, description: options.description, parse: raw => (typeof raw === 'string' ? path.resolve(raw) : undefined)};
+	return declare('string', options, undefined, raw => (typeof raw === 'string' ? path.resolve(raw) : undefined));
 }
 
 type NumberOptions = Common & {
@@ -87,107 +86,82 @@ type NumberOptions = Common & {
 /** A number in a range, checked before anything runs; the range is in the message. */
 export function numberFlag(options: NumberOptions): Flag<number> {
 	const unit = options.unit ? ` ${options.unit}` : '';
-	return {
-		kind: 'string',
-		short: options.short,
-		value: options.value,
-		description: options.description,
-		note: `default ${options.default}${unit}`,
-		parse(raw, name) {
-			if (typeof raw !== 'string') {
-				return options.default;
-			}
+	const whole = options.integer ?? false;
+	return declare('string', options, `default ${options.default}${unit}`, (raw, name) => {
+		if (typeof raw !== 'string') {
+			return options.default;
+		}
 
-			const value = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
-			const whole = options.integer ?? false;
-			if (!Number.isFinite(value) || value < options.min || value > options.max || (whole && !Number.isInteger(value))) {
-				throw new UsageError(`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default} (got "${raw}").`);
-			}
+		const value = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
+		if (!Number.isFinite(value) || value < options.min || value > options.max || (whole && !Number.isInteger(value))) {
+			throw new UsageError(`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default} (got "${raw}").`);
+		}
 
-			return value;
-		},
-	};
+		return value;
+	});
 }
 
-export function choiceFlag<const C extends string>(options: Common & {readonly choices: readonly C[]; readonly default: C; readonly why?: string}): Flag<C>;
-export function choiceFlag<const C extends string>(options: Common & {readonly choices: readonly C[]; readonly why?: string}): Flag<C | undefined>;
-export function choiceFlag<const C extends string>(options: Common & {readonly choices: readonly C[]; readonly default?: C; readonly why?: string}): Flag<C | undefined> {
-	const list = options.choices.join('|');
-	return {
-		kind: 'string',
-		short: options.short,
-		value: list,
-		description: options.description,
-		note: options.default === undefined ? undefined : `default ${options.default}`,
-		parse(raw, name) {
-			if (typeof raw !== 'string') {
-				return options.default;
-			}
+type ChoiceOptions<C extends string> = Common & {readonly choices: readonly C[]; readonly default?: C; readonly why?: string};
 
-			if (!(options.choices as readonly string[]).includes(raw)) {
-				throw new UsageError(`--${name} takes ${options.choices.join(' or ')}${options.why ? ` (${options.why})` : ''}, not "${raw}".`);
-			}
+export function choiceFlag<const C extends string>(options: ChoiceOptions<C> & {readonly default: C}): Flag<C>;
+export function choiceFlag<const C extends string>(options: ChoiceOptions<C>): Flag<C | undefined>;
+export function choiceFlag<const C extends string>(options: ChoiceOptions<C>): Flag<C | undefined> {
+	return declare('string', {...options, value: options.choices.join('|')}, options.default === undefined ? undefined : `default ${options.default}`, (raw, name) => {
+		if (typeof raw !== 'string') {
+			return options.default;
+		}
 
-			return raw as C;
-		},
-	};
+		if (!(options.choices as readonly string[]).includes(raw)) {
+			throw new UsageError(`--${name} takes ${options.choices.join(' or ')}${options.why ? ` (${options.why})` : ''}, not "${raw}".`);
+		}
+
+		return raw as C;
+	});
 }
+
+const given = (raw: Raw) => (Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : []);
 
 /** A flag given again and again (--set a=1 --set b=2); comma-separated lists are split when asked. */
 export function listFlag(options: Common & {readonly value: string; readonly commas?: boolean; readonly check?: (value: string) => string | undefined}): Flag<readonly string[]> {
-	return {
-		kind: 'list',
-		short: options.short,
-		value: options.value,
-		description: options.description,
-		note: 'repeatable',
-		parse(raw, name) {
-			const items = (Array.isArray(raw) ? raw : []).flatMap(item => (options.commas ? item.split(',') : [item])).map(item => (options.commas ? item.trim() : item)).filter(item => item !== '');
-			for (const item of items) {
-				const problem = options.check?.(item);
-				if (problem) {
-					throw new UsageError(`--${name} ${problem} (got "${item}").`);
-				}
+	return declare('list', options, 'repeatable', (raw, name) => {
+		const items = given(raw).flatMap(item => (options.commas ? item.split(',').map(part => part.trim()) : [item])).filter(item => item !== '');
+		for (const item of items) {
+			const problem = options.check?.(item);
+			if (problem) {
+				throw new UsageError(`--${name} ${problem} (got "${item}").`);
 			}
+		}
 
-			return items;
-		},
-	};
+		return items;
+	});
 }
 
 /** NAME=VALUE pairs from a repeated flag; `refuse` turns a key away with its own message (the value is never echoed). */
 export function pairsFlag(options: Common & {readonly value: string; readonly example: string; readonly refuse?: (key: string) => string | undefined}): Flag<Readonly<Record<string, string>>> {
-	return {
-		kind: 'list',
-		short: options.short,
-		value: options.value,
-		description: options.description,
-		note: 'repeatable',
-		parse(raw, name) {
-			const values: Record<string, string> = {};
-			for (const pair of Array.isArray(raw) ? raw : []) {
-				const equals = pair.indexOf('=');
-				if (equals <= 0) {
-					throw new UsageError(`--${name} takes ${options.value}, like --${name} ${options.example} (got "${pair}").`);
-				}
-
-				const key = pair.slice(0, equals);
-				const refused = options.refuse?.(key);
-				if (refused) {
-					throw new UsageError(refused);
-				}
-
-				values[key] = pair.slice(equals + 1);
+	return declare('list', options, 'repeatable', (raw, name) => {
+		const values: Record<string, string> = {};
+		for (const pair of given(raw)) {
+			const equals = pair.indexOf('=');
+			if (equals <= 0) {
+				throw new UsageError(`--${name} takes ${options.value}, like --${name} ${options.example} (got "${pair}").`);
 			}
 
-			return values;
-		},
-	};
+			const key = pair.slice(0, equals);
+			const refused = options.refuse?.(key);
+			if (refused) {
+				throw new UsageError(refused);
+			}
+
+			values[key] = pair.slice(equals + 1);
+		}
+
+		return values;
+	});
 }
 
 /** Files given again and again (-f a.yaml -f b.yaml), resolved against the current folder. */
 export function pathListFlag(options: Common & {readonly value: string}): Flag<readonly string[]> {
-	return {kind: 'list', short: options.short, value: options.value, description: options.description, note: 'repeatable', parse: raw => (Array.isArray(raw) ? raw.map(file => path.resolve(file)) : [])};
+	return declare('list', options, 'repeatable', raw => given(raw).map(file => path.resolve(file)));
 }
 
 function descriptor(flag: Flag<unknown>): ParseArgsOptionDescriptor {

@@ -151,19 +151,3 @@ export function renderImagesPlain(store: Store<ImagesState, ImagesAction>, out: 
 		}
 	});
 }
-
-export function imagesJson(state: ImagesState) {
-	return {
-		target: state.target ?? null,
-		error: state.error ?? null,
-		durationMs: state.phase.type === 'done' ? Math.round(state.phase.durationMs) : null,
-		images: state.images.map(entry => ({
-			name: entry.name,
-			ref: entry.plan?.ref ?? null,
-			commit: entry.plan?.commit ?? null,
-			build: entry.build.type === 'building' ? {type: 'building'} : entry.build,
-			load: entry.load,
-			scan: entry.scan,
-		})),
-	};
-}
