@@ -1,10 +1,10 @@
 // The Kubernetes API for the status screen: lists, watches that recover, logs, pod deletion, Secrets
 // and the namespace. The kubeconfig, credentials and TLS are client-node's (KubeConfig and its request
 // context); the requests are undici's, on plain JSON. Loaded only when a command talks to a cluster.
-import {StringDecoder} from 'node:string_decoder';
 import type {CoreV1Event, KubernetesObject, V1Container, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import type {System} from './system.js';
 import {loadKubeconfig} from './kube.js';
+import {eachLine} from './lines.js';
 
 // Only the kubeconfig and request parts of client-node (about 2.5 MB bundled), not the index with every
 // generated API model (15 MB of code that costs 64 MiB of memory and a third of a second to load).
@@ -68,26 +68,6 @@ function statusMessage(text: string): string {
 		return (JSON.parse(text) as {message?: string}).message ?? text;
 	} catch {
 		return text;
-	}
-}
-
-/**
- * Hands over the complete lines of a byte stream as they arrive: a line (or a character) split across
- * chunks waits for its end. onChunk hears of every chunk, lines or not.
- */
-async function eachLine(chunks: AsyncIterable<Uint8Array>, onLine: (line: string) => void, onChunk: () => void = () => undefined): Promise<void> {
-	const decoder = new StringDecoder('utf8');
-	let partial = '';
-	for await (const chunk of chunks) {
-		onChunk();
-		const text = partial + decoder.write(chunk);
-		let start = 0;
-		for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-			onLine(text.slice(start, end));
-			start = end + 1;
-		}
-
-		partial = text.slice(start);
 	}
 }
 

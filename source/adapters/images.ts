@@ -4,6 +4,7 @@ import path from 'node:path';
 import {PassThrough, type Readable} from 'node:stream';
 import type Dockerode from 'dockerode';
 import {connectDocker, dockerEndpoint} from './docker.js';
+import {lines} from './lines.js';
 import type {Env} from './system.js';
 
 export type DockerClient = Dockerode;
@@ -45,23 +46,10 @@ export async function inspectImage(docker: DockerClient, reference: string): Pro
 
 /** The JSON lines of a build, push or load stream, as objects; a broken line is passed on as text. */
 export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerator<Record<string, unknown>> {
-	let pending = '';
-	for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-		pending += chunk.toString();
-		let newline = pending.indexOf('\n');
-		while (newline !== -1) {
-			const line = pending.slice(0, newline).trim();
-			pending = pending.slice(newline + 1);
-			if (line) {
-				yield parseLine(line);
-			}
-
-			newline = pending.indexOf('\n');
+	for await (const line of lines(stream as AsyncIterable<Uint8Array | string>)) {
+		if (line.trim()) {
+			yield parseLine(line.trim());
 		}
-	}
-
-	if (pending.trim()) {
-		yield parseLine(pending.trim());
 	}
 }
 

@@ -1,6 +1,5 @@
 // `kubectl port-forward`: a Service reached from this machine through the API server, on a free
 // local port, for as long as verify needs it.
-import {spawn} from 'node:child_process';
 import type {System} from './system.js';
 
 export type Forward = {readonly url: string; stop(): void};
@@ -42,49 +41,44 @@ export async function portForward(system: System, options: ForwardOptions): Prom
 		throw new Error('kubectl is not installed (npx todo-deploy install kubectl)');
 	}
 
-	const child = spawn(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `${options.localPort ?? ''}:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {env: system.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']});
 	let output = '';
 	let started = false;
 	let stopped = false;
 	return new Promise<Forward>((resolve, reject) => {
-		const timer = setTimeout(() => {
-			child.kill();
-			reject(new Error(`kubectl port-forward did not start within ${options.timeoutMs / 1000} s${output ? `: ${lastLine(output)}` : ''}`));
-		}, options.timeoutMs);
-		const onData = (chunk: Buffer) => {
-			const text = chunk.toString();
-			output += text;
-			if (!started) {
-				const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-				if (port) {
-					started = true;
-					clearTimeout(timer);
-					resolve({url: `http://127.0.0.1:${port}`, stop() {
-						stopped = true;
-						child.kill();
-					}});
+		const child = system.start(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `${options.localPort ?? ''}:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {
+			onLine(line) {
+				output += `${line}\n`;
+				if (!started) {
+					const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(line)?.[1];
+					if (port) {
+						started = true;
+						clearTimeout(timer);
+						resolve({url: `http://127.0.0.1:${port}`, stop() {
+							stopped = true;
+							child.stop();
+						}});
+					}
+
+					return;
 				}
 
-				return;
-			}
-
-			// "E1126 ... portforward.go:424] "Unhandled Error" err="an error occurred forwarding 8000 -> 8000: error forwarding port 8000 to pod ..."
-			for (const line of text.split('\n')) {
+				// "E1126 ... portforward.go:424] "Unhandled Error" err="an error occurred forwarding 8000 -> 8000: error forwarding port 8000 to pod ..."
 				const trouble = /an error occurred forwarding [^:]+: (.*?)"?$/.exec(line)?.[1];
 				if (trouble) {
 					options.onTrouble?.(trouble.replaceAll(String.raw`\"`, '"'));
 				}
-			}
-		};
-
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		child.on('exit', code => {
+			},
+		});
+		const timer = setTimeout(() => {
+			child.stop();
+			reject(new Error(`kubectl port-forward did not start within ${options.timeoutMs / 1000} s${output ? `: ${lastLine(output)}` : ''}`));
+		}, options.timeoutMs);
+		void child.exited.then(result => {
 			clearTimeout(timer);
 			if (!started) {
-				reject(new Error(startFailure(output, options, code)));
+				reject(new Error(startFailure(output, options, result.exitCode ?? null)));
 			} else if (!stopped) {
-				options.onEnd?.(`kubectl port-forward ended (exit ${String(code)}): ${lastLine(output)}`);
+				options.onEnd?.(`kubectl port-forward ended (exit ${String(result.exitCode ?? null)}): ${lastLine(output)}`);
 			}
 		});
 	});

@@ -2,8 +2,10 @@
 // Detectors take a System so tests can hand them real captured outputs.
 import {constants as fsConstants} from 'node:fs';
 import {access, readFile, stat} from 'node:fs/promises';
+import {spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import {eachLine} from './lines.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,6 +25,19 @@ export type RunOptions = {
 	readonly env?: Env;
 };
 
+/** A child that runs until it is stopped (kubectl port-forward): its lines as they come, and its end. */
+export type Started = {
+	stop(): void;
+	/** Settles when it exits, with what it printed (the last lines of each stream). */
+	readonly exited: Promise<RunResult>;
+};
+
+export type StartOptions = {
+	/** Each line of stdout and stderr, as it arrives. */
+	readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void;
+	readonly env?: Env;
+};
+
 export type System = {
 	readonly env: Env;
 	readonly platform: NodeJS.Platform;
@@ -38,6 +53,8 @@ export type System = {
 	canReadWrite(file: string): Promise<'yes' | 'no' | 'absent'>;
 	which(command: string): Promise<string | undefined>;
 	run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
+	/** Starts a long-running child; it is recorded like a run when it exits, and stopped with the system's signal. */
+	start(command: string, args: readonly string[], options: StartOptions): Started;
 };
 
 export async function whichIn(command: string, env: Env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
@@ -167,6 +184,45 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 			options.onRun?.({command, args, result});
 			return result;
 		},
+		start(command, args, startOptions) {
+			const started = startCommand(command, args, {...startOptions, env: startOptions.env ?? childEnv, signal: options.signal});
+			void started.exited.then(result => options.onRun?.({command, args, result}));
+			return started;
+		},
+	};
+}
+
+const keptOutput = 40;
+
+export function startCommand(command: string, args: readonly string[], options: StartOptions & {readonly env: Env; readonly signal?: AbortSignal | undefined}): Started {
+	const began = performance.now();
+	const child = spawn(command, [...args], {env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(options.signal ? {signal: options.signal} : {})});
+	const kept = {stdout: [] as string[], stderr: [] as string[]};
+	const follow = (stream: 'stdout' | 'stderr') => eachLine(child[stream], line => {
+		kept[stream].push(line);
+		kept[stream].splice(0, kept[stream].length - keptOutput);
+		options.onLine(line, stream);
+	});
+	const reading = Promise.all([follow('stdout'), follow('stderr')]).catch(() => undefined);
+	const exited = new Promise<RunResult>(resolve => {
+		const done = (exitCode: number | undefined, notFound: boolean) => {
+			void reading.then(() => {
+				resolve({exitCode, stdout: kept.stdout.join('\n'), stderr: kept.stderr.join('\n'), timedOut: false, notFound, durationMs: performance.now() - began});
+			});
+		};
+
+		child.once('error', error => {
+			done(undefined, (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES');
+		});
+		child.once('close', code => {
+			done(code ?? undefined, false);
+		});
+	});
+	return {
+		stop() {
+			child.kill();
+		},
+		exited,
 	};
 }
 

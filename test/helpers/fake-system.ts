@@ -42,6 +42,17 @@ export function createFakeSystem(options: FakeSystemOptions = {}): System & {rea
 		async which(command) {
 			return command in commands ? `/usr/bin/${command}` : undefined;
 		},
+		start(command, args, startOptions) {
+			// A fake long-running child prints its given output, then exits.
+			const exited = this.run(command, args, {timeoutMs: 0}).then(result => {
+				for (const line of result.stdout.split('\n').filter(Boolean)) {
+					startOptions.onLine(line, 'stdout');
+				}
+
+				return result;
+			});
+			return {stop: () => undefined, exited};
+		},
 		async run(command, args) {
 			const name = command.split('/').at(-1) ?? command;
 			runs.push([name, ...args].join(' '));
