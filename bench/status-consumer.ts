@@ -2,9 +2,9 @@
 // and the rows of every pod, fed by the same watch stream kubectl gets. Modes: "json" (no screen) and
 // "screen" (Ink drawing into a 120x50 terminal-like stream), which also measures event-to-screen latency.
 import {Readable, Writable} from 'node:stream';
-import {connectCluster} from '../source/adapters/cluster.js';
 import {preferSmallHeap} from '../source/adapters/heap.js';
 import {createSystem} from '../source/adapters/system.js';
+import {connect} from '../source/engine/cluster.js';
 import type {StatusAction} from '../source/engine/status/actions.js';
 import {initialStatusState, statusReducer, type StatusState} from '../source/engine/status/reducer.js';
 import {followCluster, loadSnapshot} from '../source/engine/status/run.js';
@@ -19,7 +19,7 @@ if (heap !== 'default') {
 }
 
 const startMiB = Math.round(process.memoryUsage().rss / 1048576);
-const cluster = await connectCluster(createSystem(process.env), {namespace: 'bench'});
+const cluster = await connect(createSystem(process.env), {namespace: 'bench'});
 const store = createStore<StatusState, StatusAction>(statusReducer, initialStatusState());
 const connectedMiB = Math.round(process.memoryUsage().rss / 1048576);
 await loadSnapshot(cluster, store);

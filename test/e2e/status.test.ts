@@ -31,14 +31,14 @@ const env = (cluster: SimulatedCluster) => ({PATH: '/usr/bin:/bin', HOME: tempDi
 
 /** The status engine against a simulated cluster, without a screen: its store, the snapshot, and the watches. */
 async function statusEngine(cluster: SimulatedCluster) {
-	const [{connectCluster}, {createSystem}, {createStore}, {initialStatusState, statusReducer}, run] = await Promise.all([
-		import('../../source/adapters/cluster.js'),
+	const [{connect}, {createSystem}, {createStore}, {initialStatusState, statusReducer}, run] = await Promise.all([
+		import('../../source/engine/cluster.js'),
 		import('../../source/adapters/system.js'),
 		import('../../source/engine/store.js'),
 		import('../../source/engine/status/reducer.js'),
 		import('../../source/engine/status/run.js'),
 	]);
-	const connected = await connectCluster(createSystem(env(cluster)), {namespace: 'todo'});
+	const connected = await connect(createSystem(env(cluster)), {namespace: 'todo'});
 	const store = createStore(statusReducer, initialStatusState());
 	return {store, loadSnapshot: async () => run.loadSnapshot(connected, store), followCluster: () => run.followCluster(connected, store)};
 }
