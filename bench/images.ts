@@ -28,10 +28,19 @@ export async function benchImages(root: string, runs: number): Promise<void> {
 	// Work for the builder: each image writes and hashes a few tens of megabytes in a RUN step.
 	const project = makeTodoProject({git: false});
 	for (const name of ['backend', 'frontend']) {
-		appendFileSync(path.join(project, name, 'Dockerfile'), 'RUN dd if=/dev/urandom of=/app/blob bs=1M count=48 2>/dev/null && sha256sum /app/blob > /app/blob.sum && rm /app/blob\n');
+		appendFileSync(
+			path.join(project, name, 'Dockerfile'),
+			'RUN dd if=/dev/urandom of=/app/blob bs=1M count=48 2>/dev/null && sha256sum /app/blob > /app/blob.sum && rm /app/blob\n',
+		);
 	}
 
-	const env = {PATH: makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {kind: kindScript(), trivy: trivyScript}}), HOME: tempDir('home'), LANG: 'C.UTF-8', TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json')};
+	const env = {
+		PATH: makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp'], scripts: {kind: kindScript(), trivy: trivyScript}}),
+		HOME: tempDir('home'),
+		LANG: 'C.UTF-8',
+		TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'),
+		TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'),
+	};
 	const made = new Set<string>();
 	const remember = (stdout: string) => {
 		for (const match of stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)) {
@@ -54,7 +63,7 @@ export async function benchImages(root: string, runs: number): Promise<void> {
 		const both = timed(node, cli, ['build', project], env);
 		remember(both.stdout);
 		together.push(both.ms);
-		freshSources((run * 2) + 1);
+		freshSources(run * 2 + 1);
 		// One after the other: each image alone, through the same command.
 		const backend = timed(node, cli, ['build', project, '--only', 'backend'], env);
 		remember(backend.stdout);

@@ -20,7 +20,7 @@ const runs = Number(process.env['BENCH_RUNS'] ?? 15);
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+	return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
 const mostCommon = (values: string[]) => [...values].sort((a, b) => values.filter(x => x === b).length - values.filter(x => x === a).length)[0] ?? '';
@@ -30,7 +30,18 @@ const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
 
 // The pty helper runs with the caller's PATH; the command it starts gets the environment under test.
 function firstFrame(pattern: string, command: string[], env: NodeJS.ProcessEnv = process.env): number {
-	const output = execFileSync('python3', [path.join(root, 'bench/first-frame.py'), pattern, 'env', '-i', ...Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`])), ...command], {encoding: 'utf8'});
+	const output = execFileSync(
+		'python3',
+		[
+			path.join(root, 'bench/first-frame.py'),
+			pattern,
+			'env',
+			'-i',
+			...Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`])),
+			...command,
+		],
+		{encoding: 'utf8'},
+	);
 	return Number(output.trim());
 }
 
@@ -47,14 +58,25 @@ const benchDir = path.join(root, '.cache/bench');
 mkdirSync(benchDir, {recursive: true});
 // Bundled exactly as todo-deploy itself is.
 await build({...bundleOptions, entryPoints: {'hello-ink.bundled': path.join(root, 'bench/hello-ink.tsx')}, outdir: benchDir});
-await build({entryPoints: [path.join(root, 'bench/hello-ink.tsx')], outfile: path.join(root, 'bench/.hello-ink.unbundled.js'), bundle: false, format: 'esm', platform: 'node', jsx: 'automatic', logLevel: 'warning'});
+await build({
+	entryPoints: [path.join(root, 'bench/hello-ink.tsx')],
+	outfile: path.join(root, 'bench/.hello-ink.unbundled.js'),
+	bundle: false,
+	format: 'esm',
+	platform: 'node',
+	jsx: 'automatic',
+	logLevel: 'warning',
+});
 
 const emptyBin = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-bin-'));
 const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-home-'));
 const kubeHome = mkdtempSync(path.join(os.tmpdir(), 'todo-deploy-bench-kube-'));
 mkdirSync(path.join(kubeHome, '.kube'));
 // A local context whose API server is down: the doctor loads the kubeconfig and probes it.
-writeFileSync(path.join(kubeHome, '.kube/config'), 'apiVersion: v1\nkind: Config\nclusters:\n- name: kind-todo\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: kind-todo\n  context:\n    cluster: kind-todo\n    user: dev\nusers:\n- name: dev\n  user:\n    token: bench\ncurrent-context: kind-todo\n');
+writeFileSync(
+	path.join(kubeHome, '.kube/config'),
+	'apiVersion: v1\nkind: Config\nclusters:\n- name: kind-todo\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: kind-todo\n  context:\n    cluster: kind-todo\n    user: dev\nusers:\n- name: dev\n  user:\n    token: bench\ncurrent-context: kind-todo\n',
+);
 const nothingEnv = {PATH: emptyBin, HOME: emptyHome, DOCKER_HOST: 'unix:///nonexistent/docker.sock', TERM: 'xterm-256color', LANG: 'C.UTF-8'};
 
 // As a person runs it: not in CI (Ink draws only the last frame there).
@@ -73,12 +95,16 @@ for (let index = 0; index < runs; index++) {
 }
 
 console.log(`todo-deploy benchmarks on ${os.cpus().length} CPUs, Node.js ${process.version}, ${runs} runs each`);
-table('Time from process start to the first frame, in a pseudo-terminal (aim: within 1.5x of the bundled Ink app)', [
-	['Ink hello world, bundled (baseline)', hello],
-	['Ink hello world, unbundled', helloUnbundled],
-	['todo-deploy doctor, this machine', doctorFrame],
-	['todo-deploy doctor, every tool missing', doctorFrameNothing],
-], hello);
+table(
+	'Time from process start to the first frame, in a pseudo-terminal (aim: within 1.5x of the bundled Ink app)',
+	[
+		['Ink hello world, bundled (baseline)', hello],
+		['Ink hello world, unbundled', helloUnbundled],
+		['todo-deploy doctor, this machine', doctorFrame],
+		['todo-deploy doctor, every tool missing', doctorFrameNothing],
+	],
+	hello,
+);
 
 // Doctor's total against its slowest single check, from --json, and wall time with every tool missing.
 type Output = {durationMs: number; checks: Array<{id: string; durationMs: number}>};
@@ -105,15 +131,23 @@ for (let index = 0; index < runs; index++) {
 	wallKube.push(performance.now() - startedKube);
 }
 
-table('Doctor on this machine (aim: total within 1.2x of its slowest check)', [
-	[`slowest single check (most often: ${mostCommon(slowestIds)}) (baseline)`, slowest],
-	['all nine checks at once, total', totals],
-], slowest);
-table('Whole process, start to exit, doctor --json (aim: under 1 s with every tool missing)', [
-	['every tool missing (baseline)', wallNothing],
-	['this machine', wallHere],
-	['this machine with a kubeconfig (client-node loaded)', wallKube],
-], wallNothing);
+table(
+	'Doctor on this machine (aim: total within 1.2x of its slowest check)',
+	[
+		[`slowest single check (most often: ${mostCommon(slowestIds)}) (baseline)`, slowest],
+		['all nine checks at once, total', totals],
+	],
+	slowest,
+);
+table(
+	'Whole process, start to exit, doctor --json (aim: under 1 s with every tool missing)',
+	[
+		['every tool missing (baseline)', wallNothing],
+		['this machine', wallHere],
+		['this machine with a kubeconfig (client-node loaded)', wallKube],
+	],
+	wallNothing,
+);
 
 // Download throughput on loopback: todo-deploy's downloader (fetch, hashing, writing) against curl writing the same file.
 const bigFile = path.join(benchDir, 'download-256MiB.bin');
@@ -139,9 +173,11 @@ try {
 		// What the official install scripts do: download, then hash the file (get-helm-3 runs openssl sha256).
 		const sumStarted = performance.now();
 		execFileSync('sha256sum', [target], {stdio: 'ignore'});
-		curlThenSumRates.push(megabytesOf / (curlSeconds + ((performance.now() - sumStarted) / 1000)));
+		curlThenSumRates.push(megabytesOf / (curlSeconds + (performance.now() - sumStarted) / 1000));
 		rmSync(target, {force: true});
-		const [ourSeconds = '0'] = execFileSync(node, [path.join(benchDir, 'download-once.js'), fileUrl, target], {encoding: 'utf8'}).trim().split(' ');
+		const [ourSeconds = '0'] = execFileSync(node, [path.join(benchDir, 'download-once.js'), fileUrl, target], {encoding: 'utf8'})
+			.trim()
+			.split(' ');
 		ourRates.push(megabytesOf / Number(ourSeconds));
 	}
 } finally {
@@ -152,8 +188,12 @@ try {
 console.log('\nDownload of a 256 MiB file on loopback, written to disk (aim: todo-deploy at least 80% of curl)');
 console.log(`  ${'what'.padEnd(46)} ${'median'.padStart(12)}  vs baseline`);
 console.log(`  ${'curl (baseline)'.padEnd(46)} ${`${median(curlRates).toFixed(0)} MB/s`.padStart(12)}  1.00x`);
-console.log(`  ${'curl, then sha256sum of the file'.padEnd(46)} ${`${median(curlThenSumRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(curlThenSumRates) / median(curlRates)).toFixed(2)}x`);
-console.log(`  ${'todo-deploy download (fetch + SHA-256 + write)'.padEnd(46)} ${`${median(ourRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(ourRates) / median(curlRates)).toFixed(2)}x`);
+console.log(
+	`  ${'curl, then sha256sum of the file'.padEnd(46)} ${`${median(curlThenSumRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(curlThenSumRates) / median(curlRates)).toFixed(2)}x`,
+);
+console.log(
+	`  ${'todo-deploy download (fetch + SHA-256 + write)'.padEnd(46)} ${`${median(ourRates).toFixed(0)} MB/s`.padStart(12)}  ${(median(ourRates) / median(curlRates)).toFixed(2)}x`,
+);
 
 // The status screen against kubectl on a simulated stream.
 await benchStatus(root, realKubeTool('kubectl'));

@@ -56,23 +56,32 @@ if (mode === 'screen') {
 	const {createElement} = (react as unknown as {default?: typeof react}).default ?? react;
 	const {StatusApp} = await import('../source/views/status-app.js');
 	// A terminal-like stream: every write is a frame reaching the screen.
-	const screen = Object.assign(new Writable({
-		write(_chunk, _encoding, callback) {
-			const now = Date.now();
-			for (const sentAt of pending.splice(0)) {
-				latencies.push(now - sentAt);
-			}
+	const screen = Object.assign(
+		new Writable({
+			write(_chunk, _encoding, callback) {
+				const now = Date.now();
+				for (const sentAt of pending.splice(0)) {
+					latencies.push(now - sentAt);
+				}
 
-			for (const arrivedAt of arrivals.splice(0)) {
-				fromArrival.push(now - arrivedAt);
-			}
+				for (const arrivedAt of arrivals.splice(0)) {
+					fromArrival.push(now - arrivedAt);
+				}
 
-			callback();
-		},
-	}), {columns: 120, rows: 50, isTTY: true});
+				callback();
+			},
+		}),
+		{columns: 120, rows: 50, isTTY: true},
+	);
 	// The keys need a terminal-like stdin in raw mode; nobody types here.
 	const keyboard = Object.assign(new Readable({read() {}}), {isTTY: true, setRawMode: () => keyboard, ref: () => keyboard, unref: () => keyboard});
-	render(createElement(StatusApp, {store, context: cluster.context, namespace: 'bench', onLogs() {}, onRestart() {}}), {stdout: screen as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, patchConsole: false, exitOnCtrlC: false, interactive: true});
+	render(createElement(StatusApp, {store, context: cluster.context, namespace: 'bench', onLogs() {}, onRestart() {}}), {
+		stdout: screen as unknown as NodeJS.WriteStream,
+		stdin: keyboard as unknown as NodeJS.ReadStream,
+		patchConsole: false,
+		exitOnCtrlC: false,
+		interactive: true,
+	});
 }
 
 // Ready once every watch is open: the figures are for a live screen, not for its start.
@@ -103,5 +112,7 @@ const usage = process.resourceUsage();
 // With --expose-gc (BENCH_NODE_FLAGS), what is still held after a full collection.
 (globalThis as {gc?: () => void}).gc?.();
 const memory = process.memoryUsage();
-process.stdout.write(`${JSON.stringify({startMiB, connectedMiB, afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: at(latencies, 0.5), p95: at(latencies, 0.95), arrivalP95: at(fromArrival, 0.95), frames: latencies.length, lagP50: at(lags, 0.5), lagP95: at(lags, 0.95)})}\n`);
+process.stdout.write(
+	`${JSON.stringify({startMiB, connectedMiB, afterSnapshotMiB, heapUsedMiB: Math.round(memory.heapUsed / 1048576), heapTotalMiB: Math.round(memory.heapTotal / 1048576), externalMiB: Math.round(memory.external / 1048576), arrayBuffersMiB: Math.round(memory.arrayBuffers / 1048576), pods: report.pods.length, seen, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMiB: usage.maxRSS / 1024, p50: at(latencies, 0.5), p95: at(latencies, 0.95), arrivalP95: at(fromArrival, 0.95), frames: latencies.length, lagP50: at(lags, 0.5), lagP95: at(lags, 0.95)})}\n`,
+);
 process.exit(0);

@@ -21,7 +21,10 @@ export async function benchUp(_root: string, runs: number): Promise<void> {
 			const project = makeTodoProject({git: true, app: true});
 			// Not spawnSync: the simulated API server lives in this process and must keep answering.
 			const once = async () => {
-				const result = await runCli(['up', project, '--yes', '--json', '-n', `bench${run}`, '--url', world.appUrl, '--helm-arg=--disable-openapi-validation'], {env: world.env(), timeoutMs: 300_000});
+				const result = await runCli(['up', project, '--yes', '--json', '-n', `bench${run}`, '--url', world.appUrl, '--helm-arg=--disable-openapi-validation'], {
+					env: world.env(),
+					timeoutMs: 300_000,
+				});
 				const ms = result.ms;
 				const output = JSON.parse(result.stdout) as UpJson;
 				if (output.failedStep) {
@@ -33,7 +36,9 @@ export async function benchUp(_root: string, runs: number): Promise<void> {
 				}
 
 				// Steps whose time belongs to other programs: Docker, Trivy, helm, the cluster, the app.
-				const others = output.steps.filter(step => ['images', 'scan', 'helm', 'rollout', 'load'].includes(step.id)).reduce((total, step) => total + (step.status.durationMs ?? 0), 0);
+				const others = output.steps
+					.filter(step => ['images', 'scan', 'helm', 'rollout', 'load'].includes(step.id))
+					.reduce((total, step) => total + (step.status.durationMs ?? 0), 0);
 				return {ms, overhead: ms - others};
 			};
 
@@ -47,9 +52,13 @@ export async function benchUp(_root: string, runs: number): Promise<void> {
 		removeImages([...made]);
 	}
 
-	console.log('\ntodo-deploy up --yes in the demo world, default load check (100 users, 30 s) (aim: an unchanged second run under 10% of the first and under 10 s)');
+	console.log(
+		'\ntodo-deploy up --yes in the demo world, default load check (100 users, 30 s) (aim: an unchanged second run under 10% of the first and under 10 s)',
+	);
 	console.log(`  ${'what'.padEnd(46)} ${'median'.padStart(8)}  vs baseline`);
 	console.log(`  ${'first run (baseline)'.padEnd(46)} ${seconds(median(firsts))}  1.00x`);
 	console.log(`  ${'second run, nothing changed'.padEnd(46)} ${seconds(median(seconds2))}  ${(median(seconds2) / median(firsts)).toFixed(2)}x`);
-	console.log(`  ${"todo-deploy's own time in the second run".padEnd(46)} ${seconds(median(overheads))}  (aim: under 1 s; all but images, scan, helm, rollout, load check)`);
+	console.log(
+		`  ${"todo-deploy's own time in the second run".padEnd(46)} ${seconds(median(overheads))}  (aim: under 1 s; all but images, scan, helm, rollout, load check)`,
+	);
 }

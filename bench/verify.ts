@@ -5,7 +5,10 @@ import path from 'node:path';
 import {runCli, tempDir} from '../test/helpers/cli.js';
 
 export async function benchVerify(root: string, runs: number): Promise<void> {
-	const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/delay-server.ts')], {env: {...process.env, DELAY_MS: '50'}, stdio: ['ignore', 'pipe', 'inherit']});
+	const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/delay-server.ts')], {
+		env: {...process.env, DELAY_MS: '50'},
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const port = await new Promise<string>(resolve => {
 		server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
 	});
@@ -17,7 +20,10 @@ export async function benchVerify(root: string, runs: number): Promise<void> {
 	try {
 		for (let index = 0; index < Math.max(1, Math.min(runs, 3)); index++) {
 			wrk.push(Number(/p95_us=(\d+)/.exec(execFileSync('wrk', ['-t2', '-c100', '-d5s', '-s', script, `${url}/api/todos`], {encoding: 'utf8'}))?.[1]) / 1000);
-			const result = await runCli(['verify', tempDir('verify'), '--url', url, '--users', '100', '--duration', '5', '--json'], {env: {PATH: '/usr/bin:/bin', HOME: tempDir('home')}, timeoutMs: 60_000});
+			const result = await runCli(['verify', tempDir('verify'), '--url', url, '--users', '100', '--duration', '5', '--json'], {
+				env: {PATH: '/usr/bin:/bin', HOME: tempDir('home')},
+				timeoutMs: 60_000,
+			});
 			ours.push((JSON.parse(result.stdout) as {load: {p95: number}}).load.p95);
 		}
 	} finally {

@@ -5,4 +5,9 @@ import {build} from 'esbuild';
 import {bundleOptions} from './bundle-options.js';
 
 await rm(new URL('../dist', import.meta.url), {recursive: true, force: true});
-await build({...bundleOptions, entryPoints: {cli: 'source/cli.ts', 'download-worker': 'source/adapters/download-worker.ts'}, outdir: 'dist', sourcemap: 'linked'});
+await build({
+	...bundleOptions,
+	entryPoints: {cli: 'source/cli.ts', 'download-worker': 'source/adapters/download-worker.ts'},
+	outdir: 'dist',
+	sourcemap: 'linked',
+});

@@ -55,7 +55,9 @@ async function main(argv: readonly string[]): Promise<Outcome> {
 
 	if (positionals.length > command.maxArgs) {
 		const extra = positionals.slice(command.maxArgs).join(' ');
-		throw new UsageError(command.maxArgs === 0 ? `${command.name} takes no arguments; got ${extra}.` : `${command.name} takes ${command.synopsis}; got ${positionals.join(' ')}.`);
+		throw new UsageError(
+			command.maxArgs === 0 ? `${command.name} takes no arguments; got ${extra}.` : `${command.name} takes ${command.synopsis}; got ${positionals.join(' ')}.`,
+		);
 	}
 
 	const input = {flags, args: positionals, mode: modeOf(flags.json), env: process.env};
@@ -68,7 +70,9 @@ try {
 	outcome = await main(process.argv.slice(2));
 } catch (error) {
 	if (!(error instanceof UsageError)) {
-		writeErr(`todo-deploy: unexpected error: ${error instanceof Error ? error.message : String(error)}\nPlease report it with the output of: todo-deploy doctor --json\n`);
+		writeErr(
+			`todo-deploy: unexpected error: ${error instanceof Error ? error.message : String(error)}\nPlease report it with the output of: todo-deploy doctor --json\n`,
+		);
 		process.exit(1);
 	}
 

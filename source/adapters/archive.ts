@@ -17,7 +17,10 @@ export async function extractTarGzMember(archive: string, member: string, destin
 	let found = false;
 	const entries = extract();
 	// Settles to the stream's error, if any: the loop below sees the same failure first.
-	const reading = pipeline(createReadStream(archive), createGunzip(), entries).then(() => undefined, (error: unknown) => error);
+	const reading = pipeline(createReadStream(archive), createGunzip(), entries).then(
+		() => undefined,
+		(error: unknown) => error,
+	);
 	try {
 		for await (const entry of entries) {
 			const name = normalise(entry.header.name);

@@ -31,8 +31,13 @@ type Matcher = {ignores(name: string): boolean; readonly hasExceptions: boolean}
 
 /** The .dockerignore rules (Docker reads <Dockerfile>.dockerignore first, then .dockerignore). */
 export async function readDockerignore(dir: string, dockerfile: string): Promise<Matcher> {
-	const text = await readFile(path.join(dir, `${dockerfile}.dockerignore`), 'utf8').catch(async () => readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => ''));
-	const lines = text.split('\n').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#'));
+	const text = await readFile(path.join(dir, `${dockerfile}.dockerignore`), 'utf8').catch(async () =>
+		readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => ''),
+	);
+	const lines = text
+		.split('\n')
+		.map(line => line.trim())
+		.filter(line => line !== '' && !line.startsWith('#'));
 	// CommonJS: bundled or not, the factory may sit on the default export.
 	const module = dockerignoreModule as unknown as {default?: typeof dockerignoreModule} & typeof dockerignoreModule;
 	const factory = module.default ?? module;

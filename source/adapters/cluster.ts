@@ -71,7 +71,7 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 			throw await rest.failure(response, what);
 		}
 
-		return await response.json() as T;
+		return (await response.json()) as T;
 	};
 
 	const remove = async (path: string, what: string): Promise<boolean> => {
@@ -89,7 +89,10 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 				return false;
 			}
 
-			const created = await rest.fetch('/api/v1/namespaces', {method: 'POST', body: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace, labels: {'app.kubernetes.io/managed-by': 'todo-deploy'}}}});
+			const created = await rest.fetch('/api/v1/namespaces', {
+				method: 'POST',
+				body: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace, labels: {'app.kubernetes.io/managed-by': 'todo-deploy'}}},
+			});
 			if (!created.ok && created.status !== 409) {
 				throw await rest.failure(created, `creating the namespace ${namespace}`);
 			}
@@ -98,20 +101,28 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 		},
 		async namespaceLabels() {
 			const found = await read<{metadata?: {labels?: Record<string, string>}}>(namespacePath, `reading the namespace ${namespace}`);
-			return found ? found.metadata?.labels ?? {} : undefined;
+			return found ? (found.metadata?.labels ?? {}) : undefined;
 		},
 		async deleteNamespace() {
 			await remove(namespacePath, `deleting the namespace ${namespace}`);
 		},
 		async readSecret(name: string) {
 			const secret = await read<{data?: Record<string, string>}>(secretPath(name), `reading the Secret ${name}`);
-			return secret ? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')])) : undefined;
+			return secret
+				? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]))
+				: undefined;
 		},
 		async deleteSecret(name: string) {
 			return remove(secretPath(name), `deleting the Secret ${name}`);
 		},
 		async applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
-			const body = {apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: {name, namespace, labels}, data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]))};
+			const body = {
+				apiVersion: 'v1',
+				kind: 'Secret',
+				type: 'Opaque',
+				metadata: {name, namespace, labels},
+				data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')])),
+			};
 			const created = await rest.fetch(secretPath(), {method: 'POST', body});
 			if (created.ok) {
 				return;
@@ -146,7 +157,10 @@ function podObjects(rest: KubeRest, namespace: string) {
 			const controller = new AbortController();
 			void (async () => {
 				try {
-					const response = await rest.stream(`${podPath(pod)}/log?${new URLSearchParams({container, follow: 'true', tailLines: '20'}).toString()}`, controller.signal);
+					const response = await rest.stream(
+						`${podPath(pod)}/log?${new URLSearchParams({container, follow: 'true', tailLines: '20'}).toString()}`,
+						controller.signal,
+					);
 					if (response.statusCode !== 200) {
 						onEnd(`HTTP ${response.statusCode}`);
 						return;
@@ -191,23 +205,35 @@ export async function connectCluster(system: System, target: ClusterTarget, opti
 		...namespaceObjects(rest, namespace),
 		...podObjects(rest, namespace),
 		async snapshot() {
-			const [pods, events, deployments, statefulSets] = await Promise.all((Object.keys(paths) as WatchKind[]).map(async kind => {
-				const listed = await listAll(rest, paths[kind], selectorOf(kind), keep);
-				resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: listed.items.map(item => item.metadata?.name ?? '')});
-				return listed.items;
-			}));
-			return {pods: pods as V1Pod[], events: events as CoreV1Event[], deployments: deployments as V1Deployment[], statefulSets: statefulSets as V1StatefulSet[]};
+			const [pods, events, deployments, statefulSets] = await Promise.all(
+				(Object.keys(paths) as WatchKind[]).map(async kind => {
+					const listed = await listAll(rest, paths[kind], selectorOf(kind), keep);
+					resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: listed.items.map(item => item.metadata?.name ?? '')});
+					return listed.items;
+				}),
+			);
+			return {
+				pods: pods as V1Pod[],
+				events: events as CoreV1Event[],
+				deployments: deployments as V1Deployment[],
+				statefulSets: statefulSets as V1StatefulSet[],
+			};
 		},
 		watch(handlers) {
 			const stops = (Object.keys(paths) as WatchKind[]).map(kind => {
 				const resume = resumeFrom.get(kind);
 				resumeFrom.delete(kind);
-				return listWatch(rest, paths[kind], {labelSelector: selectorOf(kind), keep, resume}, {
-					upsert: object => handlers.upsert(kind, object),
-					remove: object => handlers.remove(kind, object),
-					reconnecting: (reason, delayMs) => handlers.reconnecting(kind, reason, delayMs),
-					connected: () => handlers.connected(kind),
-				});
+				return listWatch(
+					rest,
+					paths[kind],
+					{labelSelector: selectorOf(kind), keep, resume},
+					{
+						upsert: object => handlers.upsert(kind, object),
+						remove: object => handlers.remove(kind, object),
+						reconnecting: (reason, delayMs) => handlers.reconnecting(kind, reason, delayMs),
+						connected: () => handlers.connected(kind),
+					},
+				);
 			});
 			return () => {
 				for (const stop of stops) {

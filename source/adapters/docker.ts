@@ -8,7 +8,14 @@ export const defaultDockerSocket = '/var/run/docker.sock';
 
 export type DockerEndpoint =
 	| {readonly type: 'socket'; readonly host: string; readonly socketPath: string}
-	| {readonly type: 'tcp'; readonly host: string; readonly hostname: string; readonly port: number; readonly tls: boolean; readonly certPath: string | undefined}
+	| {
+			readonly type: 'tcp';
+			readonly host: string;
+			readonly hostname: string;
+			readonly port: number;
+			readonly tls: boolean;
+			readonly certPath: string | undefined;
+	  }
 	| {readonly type: 'unsupported'; readonly host: string; readonly why: string};
 
 /** Where the daemon is, as the docker CLI would resolve it from DOCKER_HOST. */
@@ -31,12 +38,16 @@ export function dockerEndpoint(env: Env): DockerEndpoint {
 		}
 
 		const tls = host.startsWith('https://') || (env['DOCKER_TLS_VERIFY'] ?? '') !== '';
-		const port = url.port ? Number(url.port) : (tls ? 2376 : 2375);
+		const port = url.port ? Number(url.port) : tls ? 2376 : 2375;
 		return {type: 'tcp', host, hostname: url.hostname, port, tls, certPath: env['DOCKER_CERT_PATH']};
 	}
 
 	if (host.startsWith('ssh://')) {
-		return {type: 'unsupported', host, why: 'DOCKER_HOST uses ssh://, which todo-deploy does not reach directly; forward the socket (ssh -L) or use a docker context with unix:// or tcp://.'};
+		return {
+			type: 'unsupported',
+			host,
+			why: 'DOCKER_HOST uses ssh://, which todo-deploy does not reach directly; forward the socket (ssh -L) or use a docker context with unix:// or tcp://.',
+		};
 	}
 
 	return {type: 'unsupported', host, why: `DOCKER_HOST=${host} has a scheme todo-deploy does not know (expected unix://, tcp:// or ssh://).`};

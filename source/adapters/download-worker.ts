@@ -5,13 +5,20 @@ import {closeSync, openSync, writeSync} from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
 
 export type SinkMessage = {readonly type: 'chunk'; readonly chunk: Uint8Array} | {readonly type: 'end'};
-export type SinkReply = {readonly type: 'ack'; readonly bytes: number} | {readonly type: 'done'; readonly sha256: string} | {readonly type: 'error'; readonly message: string; readonly code?: string | undefined};
+export type SinkReply =
+	| {readonly type: 'ack'; readonly bytes: number}
+	| {readonly type: 'done'; readonly sha256: string}
+	| {readonly type: 'error'; readonly message: string; readonly code?: string | undefined};
 
 const port = parentPort;
 const {file} = workerData as {file: string};
 const hash = createHash('sha256');
 const reply = (message: SinkReply) => port?.postMessage(message);
-const failure = (error: unknown): SinkReply => ({type: 'error', message: error instanceof Error ? error.message : String(error), code: (error as NodeJS.ErrnoException).code});
+const failure = (error: unknown): SinkReply => ({
+	type: 'error',
+	message: error instanceof Error ? error.message : String(error),
+	code: (error as NodeJS.ErrnoException).code,
+});
 
 let fd: number | undefined;
 try {

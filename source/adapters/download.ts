@@ -21,8 +21,12 @@ export class DownloadError extends Error {
 	}
 
 	get transient(): boolean {
-		return this.fault === 'timeout' || this.fault === 'connection' || this.fault === 'truncated'
-			|| (this.fault === 'http' && (this.status === 429 || (this.status ?? 0) >= 500));
+		return (
+			this.fault === 'timeout' ||
+			this.fault === 'connection' ||
+			this.fault === 'truncated' ||
+			(this.fault === 'http' && (this.status === 429 || (this.status ?? 0) >= 500))
+		);
 	}
 }
 
@@ -192,18 +196,26 @@ function fileSink(file: string): Sink {
 	};
 }
 
-async function attemptDownload(url: string, file: string | undefined, options: DownloadOptions, attempt: number): Promise<{bytes: number; sha256: string; text: string | undefined}> {
+async function attemptDownload(
+	url: string,
+	file: string | undefined,
+	options: DownloadOptions,
+	attempt: number,
+): Promise<{bytes: number; sha256: string; text: string | undefined}> {
 	const fetchImpl = await fetchFor(options.env);
 	const controller = new AbortController();
 	let timedOut = false;
 	// One watchdog timer instead of re-arming a timeout for every 64 kB chunk.
 	let lastActivity = performance.now();
-	const timer = setInterval(() => {
-		if (performance.now() - lastActivity > options.idleTimeoutMs) {
-			timedOut = true;
-			controller.abort();
-		}
-	}, Math.max(10, Math.min(1000, options.idleTimeoutMs / 4)));
+	const timer = setInterval(
+		() => {
+			if (performance.now() - lastActivity > options.idleTimeoutMs) {
+				timedOut = true;
+				controller.abort();
+			}
+		},
+		Math.max(10, Math.min(1000, options.idleTimeoutMs / 4)),
+	);
 	const arm = () => {
 		lastActivity = performance.now();
 	};
@@ -288,7 +300,7 @@ async function withRetries<T>(options: DownloadOptions, run: (attempt: number) =
 			const failure = error;
 
 			const base = options.backoffBaseMs ?? 500;
-			const delayMs = Math.round(base * (2 ** (attempt - 1)) * (0.75 + (Math.random() / 2)));
+			const delayMs = Math.round(base * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
 			options.onRetry?.(failure, attempt, delayMs);
 			await new Promise(resolve => setTimeout(resolve, delayMs));
 		}

@@ -58,6 +58,8 @@ export async function folderRevision(system: System, dir: string, timeoutMs = 10
 	const root = top.stdout.trim();
 	const relativeDir = path.relative(root, path.resolve(dir)).split(path.sep).join('/');
 	const prefix = relativeDir ? `${relativeDir}/` : '';
-	const changed = parsePorcelainZ(status.stdout).filter(file => file.startsWith(prefix)).map(file => file.slice(prefix.length));
+	const changed = parsePorcelainZ(status.stdout)
+		.filter(file => file.startsWith(prefix))
+		.map(file => file.slice(prefix.length));
 	return {commit, changed};
 }

@@ -18,9 +18,7 @@ export type RenderRequest = {
 	readonly timeoutMs: number;
 };
 
-export type RenderResult =
-	| {readonly ok: true; readonly manifest: string}
-	| {readonly ok: false; readonly error: string};
+export type RenderResult = {readonly ok: true; readonly manifest: string} | {readonly ok: false; readonly error: string};
 
 /** `helm template`: the chart rendered locally, as Helm would install it (hooks and tests included). */
 export async function renderChart(system: System, request: RenderRequest): Promise<RenderResult> {
@@ -36,14 +34,27 @@ export async function renderChart(system: System, request: RenderRequest): Promi
 	}
 
 	const message = (result.stderr || result.stdout).replace(/\n*Use --debug flag to render out invalid YAML\s*$/, '').trim();
-	return {ok: false, error: result.timedOut ? `helm template did not finish within ${request.timeoutMs / 1000} s` : message || describeRunFailure('helm template', result)};
+	return {
+		ok: false,
+		error: result.timedOut ? `helm template did not finish within ${request.timeoutMs / 1000} s` : message || describeRunFailure('helm template', result),
+	};
 }
 
 export type ReleaseState = {readonly status: string; readonly revision: number; readonly lastDeployed: number | undefined};
 
 /** `helm history -o json`: the release's revisions; undefined when there is no such release. */
-export async function releaseHistory(system: System, helm: string, release: string, namespace: string, context: string | undefined): Promise<Array<{revision: number; status: string}> | undefined> {
-	const result = await system.run(helm, ['history', release, '--namespace', namespace, '--output', 'json', '--max', '20', ...(context ? ['--kube-context', context] : [])], {timeoutMs: 60_000});
+export async function releaseHistory(
+	system: System,
+	helm: string,
+	release: string,
+	namespace: string,
+	context: string | undefined,
+): Promise<Array<{revision: number; status: string}> | undefined> {
+	const result = await system.run(
+		helm,
+		['history', release, '--namespace', namespace, '--output', 'json', '--max', '20', ...(context ? ['--kube-context', context] : [])],
+		{timeoutMs: 60_000},
+	);
 	if (result.exitCode !== 0) {
 		if (/release: not found/i.test(result.stderr)) {
 			return undefined;
@@ -53,7 +64,10 @@ export async function releaseHistory(system: System, helm: string, release: stri
 	}
 
 	try {
-		return (JSON.parse(result.stdout) as Array<{revision: number; status: string}>).map(entry => ({revision: Number(entry.revision), status: String(entry.status)}));
+		return (JSON.parse(result.stdout) as Array<{revision: number; status: string}>).map(entry => ({
+			revision: Number(entry.revision),
+			status: String(entry.status),
+		}));
 	} catch {
 		throw new Error(`helm history printed something other than JSON: ${result.stdout.slice(0, 200)}`);
 	}
@@ -67,7 +81,11 @@ export function releaseState(history: ReadonlyArray<{revision: number; status: s
 		return undefined;
 	}
 
-	return {status: newest.status, revision: newest.revision, lastDeployed: sorted.find(entry => entry.status === 'deployed' || entry.status === 'superseded')?.revision};
+	return {
+		status: newest.status,
+		revision: newest.revision,
+		lastDeployed: sorted.find(entry => entry.status === 'deployed' || entry.status === 'superseded')?.revision,
+	};
 }
 
 export function isPending(status: string): boolean {

@@ -56,7 +56,7 @@ export async function* jsonMessages(stream: NodeJS.ReadableStream): AsyncGenerat
 function parseLine(line: string): Record<string, unknown> {
 	try {
 		const value = JSON.parse(line) as unknown;
-		return typeof value === 'object' && value !== null ? value as Record<string, unknown> : {stream: line};
+		return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {stream: line};
 	} catch {
 		return {stream: `${line}\n`};
 	}
@@ -81,26 +81,36 @@ export type BuildRequest = {
  */
 export async function earlierBuilds(docker: DockerClient, repository: string, limit = 10): Promise<string[]> {
 	const images = await docker.listImages({filters: {reference: [repository]}});
-	return images.sort((a, b) => b.Created - a.Created).flatMap(image => (image.RepoTags ?? []).filter(tag => tag.startsWith(`${repository}:`)).slice(0, 1)).slice(0, limit);
+	return images
+		.sort((a, b) => b.Created - a.Created)
+		.flatMap(image => (image.RepoTags ?? []).filter(tag => tag.startsWith(`${repository}:`)).slice(0, 1))
+		.slice(0, limit);
 }
 
 /** Starts a classic-builder build; the daemon's messages come back as objects. */
 export async function startBuild(docker: DockerClient, request: BuildRequest): Promise<AsyncGenerator<Record<string, unknown>>> {
-	const stream = await docker.buildImage(request.context as unknown as NodeJS.ReadableStream, {
-		t: request.tag,
-		dockerfile: request.dockerfile,
-		buildargs: {...request.buildArgs},
-		labels: {...request.labels},
-		rm: true,
-		forcerm: true,
-		// The API takes a JSON list; dockerode would repeat the key for an array.
-		...(request.cacheFrom.length > 0 ? {cachefrom: JSON.stringify(request.cacheFrom)} : {}),
-	} as Parameters<DockerClient['buildImage']>[1]);
-	request.signal?.addEventListener('abort', () => {
-		// Closing the connection makes the daemon cancel the build.
-		(stream as unknown as {destroy?: () => void}).destroy?.();
-		request.context.destroy();
-	}, {once: true});
+	const stream = await docker.buildImage(
+		request.context as unknown as NodeJS.ReadableStream,
+		{
+			t: request.tag,
+			dockerfile: request.dockerfile,
+			buildargs: {...request.buildArgs},
+			labels: {...request.labels},
+			rm: true,
+			forcerm: true,
+			// The API takes a JSON list; dockerode would repeat the key for an array.
+			...(request.cacheFrom.length > 0 ? {cachefrom: JSON.stringify(request.cacheFrom)} : {}),
+		} as Parameters<DockerClient['buildImage']>[1],
+	);
+	request.signal?.addEventListener(
+		'abort',
+		() => {
+			// Closing the connection makes the daemon cancel the build.
+			(stream as unknown as {destroy?: () => void}).destroy?.();
+			request.context.destroy();
+		},
+		{once: true},
+	);
 	return jsonMessages(stream);
 }
 
@@ -118,7 +128,11 @@ export async function copyImage(from: DockerClient, to: DockerClient, reference:
 }
 
 /** Runs a command in a container; stdout and stderr come back as text. */
-export async function execIn(docker: DockerClient, container: string, command: readonly string[]): Promise<{exitCode: number | undefined; stdout: string; stderr: string}> {
+export async function execIn(
+	docker: DockerClient,
+	container: string,
+	command: readonly string[],
+): Promise<{exitCode: number | undefined; stdout: string; stderr: string}> {
 	const exec = await docker.getContainer(container).exec({Cmd: [...command], AttachStdout: true, AttachStderr: true});
 	const stream = await exec.start({hijack: true, stdin: false});
 	const stdout = new PassThrough();
@@ -177,7 +191,13 @@ export async function registryAuth(env: Env, homedir: string, registry: string):
 }
 
 /** Tags and pushes; a daemon error inside the stream is thrown. */
-export async function pushImage(docker: DockerClient, source: string, target: string, auth: RegistryAuth | undefined, onProgress: (line: string) => void): Promise<string | undefined> {
+export async function pushImage(
+	docker: DockerClient,
+	source: string,
+	target: string,
+	auth: RegistryAuth | undefined,
+	onProgress: (line: string) => void,
+): Promise<string | undefined> {
 	const colon = target.lastIndexOf(':');
 	const repo = target.slice(0, colon);
 	const tag = target.slice(colon + 1);

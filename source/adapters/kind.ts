@@ -8,7 +8,10 @@ export function parseKindVersion(output: string): string | undefined {
 
 /** `kind get clusters` prints one name a line on stdout; "No kind clusters found." goes to stderr. */
 export function parseKindClusters(stdout: string): string[] {
-	return stdout.split('\n').map(line => line.trim()).filter(line => /^[a-z0-9][a-z0-9.-]*$/.test(line));
+	return stdout
+		.split('\n')
+		.map(line => line.trim())
+		.filter(line => /^[a-z0-9][a-z0-9.-]*$/.test(line));
 }
 
 export async function probeKind(system: System, timeoutMs: number): Promise<ToolProbe & {clusters: string[] | undefined; clusterError: string | undefined}> {
@@ -39,7 +42,9 @@ export async function kindNodes(system: System, kind: string, cluster: string, t
 export function parseCrictlImages(output: string): string[] | undefined {
 	try {
 		const images = (JSON.parse(output) as {images?: Array<{repoTags?: unknown}>}).images;
-		return Array.isArray(images) ? images.flatMap(image => (Array.isArray(image.repoTags) ? image.repoTags.filter((tag): tag is string => typeof tag === 'string') : [])) : undefined;
+		return Array.isArray(images)
+			? images.flatMap(image => (Array.isArray(image.repoTags) ? image.repoTags.filter((tag): tag is string => typeof tag === 'string') : []))
+			: undefined;
 	} catch {
 		return undefined;
 	}

@@ -6,9 +6,18 @@ import type {System} from './system.js';
 import {loadKubeconfig} from './kube.js';
 
 const importClient = async () => {
-	const [config, http, undici] = await Promise.all([import('@kubernetes/client-node/dist/config.js'), import('@kubernetes/client-node/dist/gen/http/http.js'), import('undici')]);
+	const [config, http, undici] = await Promise.all([
+		import('@kubernetes/client-node/dist/config.js'),
+		import('@kubernetes/client-node/dist/gen/http/http.js'),
+		import('undici'),
+	]);
 	// undici is CommonJS: bundled, its exports sit on the default export.
-	return {KubeConfig: config.KubeConfig, RequestContext: http.RequestContext, HttpMethod: http.HttpMethod, undici: (undici as unknown as {default?: typeof undici}).default ?? undici};
+	return {
+		KubeConfig: config.KubeConfig,
+		RequestContext: http.RequestContext,
+		HttpMethod: http.HttpMethod,
+		undici: (undici as unknown as {default?: typeof undici}).default ?? undici,
+	};
 };
 
 export class ClusterError extends Error {
@@ -55,9 +64,21 @@ export async function openKubeRest(system: System, contextName: string | undefin
 	// kubectl talks plain HTTP to an http:// server (kubectl proxy serves one); client-node refuses it unless
 	// skipTLSVerify is set, which changes nothing else when there is no TLS.
 	const clusters = loaded.config.getClusters().map(entry => (entry.server.startsWith('http:') ? {...entry, skipTLSVerify: true} : entry));
-	kc.loadFromOptions({clusters, users: loaded.config.getUsers(), contexts: loaded.config.getContexts(), currentContext: contextName ?? loaded.config.getCurrentContext()});
+	kc.loadFromOptions({
+		clusters,
+		users: loaded.config.getUsers(),
+		contexts: loaded.config.getContexts(),
+		currentContext: contextName ?? loaded.config.getCurrentContext(),
+	});
 	if (contextName && !kc.getContextObject(contextName)) {
-		throw new ClusterError(`no context "${contextName}" in the kubeconfig (it has ${kc.getContexts().map(context => context.name).join(', ') || 'none'})`);
+		throw new ClusterError(
+			`no context "${contextName}" in the kubeconfig (it has ${
+				kc
+					.getContexts()
+					.map(context => context.name)
+					.join(', ') || 'none'
+			})`,
+		);
 	}
 
 	const server = kc.getCurrentCluster()?.server ?? '';
@@ -73,7 +94,13 @@ export async function openKubeRest(system: System, contextName: string | undefin
 		async fetch(path, {method = 'GET', body, signal = AbortSignal.timeout(requestTimeoutMs)} = {}) {
 			const context = await authorised(path, method);
 			const headers = body === undefined ? context.getHeaders() : {...context.getHeaders(), 'content-type': 'application/json'};
-			return client.undici.fetch(context.getUrl(), {method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: context.getDispatcher() as never, signal}) as unknown as Promise<Response>;
+			return client.undici.fetch(context.getUrl(), {
+				method,
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body),
+				dispatcher: context.getDispatcher() as never,
+				signal,
+			}) as unknown as Promise<Response>;
 		},
 		async stream(path, signal) {
 			const context = await authorised(path, 'GET');

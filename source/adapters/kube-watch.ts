@@ -35,7 +35,7 @@ export async function listAll(rest: KubeRest, path: string, labelSelector: strin
 			throw new ClusterError(`${path} answered HTTP ${response.status}`);
 		}
 
-		const body = await response.json() as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string; continue?: string}};
+		const body = (await response.json()) as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string; continue?: string}};
 		for (const item of body.items ?? []) {
 			items.push(keep(item));
 		}
@@ -58,7 +58,13 @@ export function watchError(object: WatchEvent['object']): {readonly gone: boolea
 
 // One watch request, its events handed over line by line. Resolves with undefined when the server ends
 // it, or with the reason it failed (an abort by the caller is not a failure).
-async function streamWatch(rest: KubeRest, url: string, signal: AbortSignal, onStart: () => void, onEvent: (event: WatchEvent) => void): Promise<string | undefined> {
+async function streamWatch(
+	rest: KubeRest,
+	url: string,
+	signal: AbortSignal,
+	onStart: () => void,
+	onEvent: (event: WatchEvent) => void,
+): Promise<string | undefined> {
 	const idle = new AbortController();
 	let timer: NodeJS.Timeout | undefined;
 	const touch = () => {
@@ -76,16 +82,20 @@ async function streamWatch(rest: KubeRest, url: string, signal: AbortSignal, onS
 		}
 
 		onStart();
-		await eachLine(response.body, line => {
-			let event: WatchEvent;
-			try {
-				event = JSON.parse(line) as WatchEvent;
-			} catch {
-				return;
-			}
+		await eachLine(
+			response.body,
+			line => {
+				let event: WatchEvent;
+				try {
+					event = JSON.parse(line) as WatchEvent;
+				} catch {
+					return;
+				}
 
-			onEvent(event);
-		}, touch);
+				onEvent(event);
+			},
+			touch,
+		);
 		return undefined;
 	} catch (error) {
 		if (signal.aborted) {
@@ -99,7 +109,16 @@ async function streamWatch(rest: KubeRest, url: string, signal: AbortSignal, onS
 }
 
 /** Watches one kind from `resume` (a snapshot's version and names), or lists first; returns what stops it. */
-export function listWatch(rest: KubeRest, path: string, options: {readonly labelSelector: string | undefined; readonly keep: Keep; readonly resume: {readonly resourceVersion: string; readonly names: readonly string[]} | undefined}, handlers: ListWatchHandlers): () => void {
+export function listWatch(
+	rest: KubeRest,
+	path: string,
+	options: {
+		readonly labelSelector: string | undefined;
+		readonly keep: Keep;
+		readonly resume: {readonly resourceVersion: string; readonly names: readonly string[]} | undefined;
+	},
+	handlers: ListWatchHandlers,
+): () => void {
 	let stopped = false;
 	let resourceVersion = options.resume?.resourceVersion ?? '';
 	let attempt = 0;
@@ -115,7 +134,7 @@ export function listWatch(rest: KubeRest, path: string, options: {readonly label
 		}
 
 		attempt++;
-		const delayMs = Math.min(30_000, 500 * (2 ** Math.min(attempt - 1, 6)));
+		const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
 		handlers.reconnecting(reason, delayMs);
 		setTimeout(() => void run(), delayMs).unref();
 	};
@@ -172,7 +191,13 @@ export function listWatch(rest: KubeRest, path: string, options: {readonly label
 			const started = Date.now();
 			ended = undefined;
 			// The server ends the watch after 5 to 10 minutes, as kubectl's reflector asks, and it resumes from there.
-			const parameters = new URLSearchParams({watch: 'true', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(300 + Math.floor(Math.random() * 300)), ...(options.labelSelector ? {labelSelector: options.labelSelector} : {})});
+			const parameters = new URLSearchParams({
+				watch: 'true',
+				resourceVersion,
+				allowWatchBookmarks: 'true',
+				timeoutSeconds: String(300 + Math.floor(Math.random() * 300)),
+				...(options.labelSelector ? {labelSelector: options.labelSelector} : {}),
+			});
 			request = new AbortController();
 			const failed = await streamWatch(rest, `${path}?${parameters.toString()}`, request.signal, () => handlers.connected(), onEvent);
 			if (stopped) {

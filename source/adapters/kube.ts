@@ -107,9 +107,7 @@ export async function loadKubeconfig(system: System): Promise<LoadedKubeconfig> 
 	return {type: 'loaded', files: present, config: merged};
 }
 
-export type VersionProbe =
-	| {readonly reachable: true; readonly gitVersion: string}
-	| {readonly reachable: false; readonly error: string};
+export type VersionProbe = {readonly reachable: true; readonly gitVersion: string} | {readonly reachable: false; readonly error: string};
 
 function describeNetworkError(error: unknown, server: string): string {
 	const code = (error as {code?: string}).code;
@@ -205,7 +203,10 @@ export async function probeContextVersion(config: KubeConfig, contextName: strin
 		});
 		request.on('error', error => {
 			const timedOut = deadline.aborted || error.message === 'timeout';
-			resolve({reachable: false, error: timedOut ? `${cluster.server} did not answer within ${(timeoutMs / 1000).toFixed(1)} s` : describeNetworkError(error, cluster.server)});
+			resolve({
+				reachable: false,
+				error: timedOut ? `${cluster.server} did not answer within ${(timeoutMs / 1000).toFixed(1)} s` : describeNetworkError(error, cluster.server),
+			});
 		});
 	});
 }

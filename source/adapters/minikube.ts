@@ -36,20 +36,24 @@ export function parseMinikubeProfiles(output: string): MinikubeProfile[] | undef
 		return [];
 	}
 
-	const toProfiles = (list: unknown, invalid: boolean): MinikubeProfile[] => Array.isArray(list)
-		? (list as ProfileJson[]).map(profile => {
-			const driver = profile.Config?.Driver ?? profile.Config?.VMDriver;
-			return {
-				name: String(profile.Name ?? '?'),
-				status: invalid ? 'Invalid' : String(profile.Status ?? 'Unknown'),
-				driver: typeof driver === 'string' && driver !== '' ? driver : undefined,
-			};
-		})
-		: [];
+	const toProfiles = (list: unknown, invalid: boolean): MinikubeProfile[] =>
+		Array.isArray(list)
+			? (list as ProfileJson[]).map(profile => {
+					const driver = profile.Config?.Driver ?? profile.Config?.VMDriver;
+					return {
+						name: String(profile.Name ?? '?'),
+						status: invalid ? 'Invalid' : String(profile.Status ?? 'Unknown'),
+						driver: typeof driver === 'string' && driver !== '' ? driver : undefined,
+					};
+				})
+			: [];
 	return [...toProfiles(record.valid, false), ...toProfiles(record.invalid, true)];
 }
 
-export async function probeMinikube(system: System, timeoutMs: number): Promise<ToolProbe & {profiles: MinikubeProfile[] | undefined; profileError: string | undefined}> {
+export async function probeMinikube(
+	system: System,
+	timeoutMs: number,
+): Promise<ToolProbe & {profiles: MinikubeProfile[] | undefined; profileError: string | undefined}> {
 	const probe = await probeTool(system, 'minikube', ['version', '--output=json'], parseMinikubeVersion, timeoutMs);
 	if (!probe.path) {
 		return {...probe, profiles: undefined, profileError: undefined};

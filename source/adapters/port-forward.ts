@@ -45,30 +45,46 @@ export async function portForward(system: System, options: ForwardOptions): Prom
 	let started = false;
 	let stopped = false;
 	return new Promise<Forward>((resolve, reject) => {
-		const child = system.start(kubectl, ['port-forward', '--namespace', options.namespace, options.target, `${options.localPort ?? ''}:${options.port}`, '--address', '127.0.0.1', ...(options.context ? ['--context', options.context] : [])], {
-			onLine(line) {
-				output += `${line}\n`;
-				if (!started) {
-					const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(line)?.[1];
-					if (port) {
-						started = true;
-						clearTimeout(timer);
-						resolve({url: `http://127.0.0.1:${port}`, stop() {
-							stopped = true;
-							child.stop();
-						}});
+		const child = system.start(
+			kubectl,
+			[
+				'port-forward',
+				'--namespace',
+				options.namespace,
+				options.target,
+				`${options.localPort ?? ''}:${options.port}`,
+				'--address',
+				'127.0.0.1',
+				...(options.context ? ['--context', options.context] : []),
+			],
+			{
+				onLine(line) {
+					output += `${line}\n`;
+					if (!started) {
+						const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(line)?.[1];
+						if (port) {
+							started = true;
+							clearTimeout(timer);
+							resolve({
+								url: `http://127.0.0.1:${port}`,
+								stop() {
+									stopped = true;
+									child.stop();
+								},
+							});
+						}
+
+						return;
 					}
 
-					return;
-				}
-
-				// "E1126 ... portforward.go:424] "Unhandled Error" err="an error occurred forwarding 8000 -> 8000: error forwarding port 8000 to pod ..."
-				const trouble = /an error occurred forwarding [^:]+: (.*?)"?$/.exec(line)?.[1];
-				if (trouble) {
-					options.onTrouble?.(trouble.replaceAll(String.raw`\"`, '"'));
-				}
+					// "E1126 ... portforward.go:424] "Unhandled Error" err="an error occurred forwarding 8000 -> 8000: error forwarding port 8000 to pod ..."
+					const trouble = /an error occurred forwarding [^:]+: (.*?)"?$/.exec(line)?.[1];
+					if (trouble) {
+						options.onTrouble?.(trouble.replaceAll(String.raw`\"`, '"'));
+					}
+				},
 			},
-		});
+		);
 		const timer = setTimeout(() => {
 			child.stop();
 			reject(new Error(`kubectl port-forward did not start within ${options.timeoutMs / 1000} s${output ? `: ${lastLine(output)}` : ''}`));
@@ -91,6 +107,8 @@ export async function minikubeServiceUrl(system: System, options: {profile: stri
 		return undefined;
 	}
 
-	const result = await system.run(minikube, ['-p', options.profile, 'service', options.service, '--namespace', options.namespace, '--url'], {timeoutMs: 60_000});
+	const result = await system.run(minikube, ['-p', options.profile, 'service', options.service, '--namespace', options.namespace, '--url'], {
+		timeoutMs: 60_000,
+	});
 	return result.exitCode === 0 ? /https?:\/\/\S+/.exec(result.stdout)?.[0] : undefined;
 }

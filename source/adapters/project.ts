@@ -45,7 +45,10 @@ export async function readProjectConfig(root: string): Promise<ProjectConfig | u
 	try {
 		return JSON.parse(text) as ProjectConfig;
 	} catch (error) {
-		throw new Error(`${configFileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or delete it and run todo-deploy discover --save`, {cause: error});
+		throw new Error(
+			`${configFileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or delete it and run todo-deploy discover --save`,
+			{cause: error},
+		);
 	}
 }
 

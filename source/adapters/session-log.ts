@@ -19,7 +19,13 @@ const keptLines = 40;
 export function openSessionLog(root: string, command: string, env: Readonly<Record<string, string | undefined>>, now = new Date()): SessionLog {
 	const dir = path.join(root, '.todo-deploy', 'logs');
 	mkdirSync(dir, {recursive: true});
-	const file = path.join(dir, `${now.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}-${command}.log`);
+	const file = path.join(
+		dir,
+		`${now
+			.toISOString()
+			.replaceAll(':', '-')
+			.replace(/\.\d+Z$/, 'Z')}-${command}.log`,
+	);
 	const secrets = new Set<string>();
 	const addSecrets = (values: Iterable<string | undefined>) => {
 		for (const value of values) {
@@ -31,7 +37,11 @@ export function openSessionLog(root: string, command: string, env: Readonly<Reco
 		}
 	};
 
-	addSecrets(Object.entries(env).filter(([key]) => secretVariables.test(key)).map(([, value]) => value));
+	addSecrets(
+		Object.entries(env)
+			.filter(([key]) => secretVariables.test(key))
+			.map(([, value]) => value),
+	);
 	const mask = (text: string) => {
 		let masked = text;
 		for (const secret of secrets) {
@@ -47,7 +57,9 @@ export function openSessionLog(root: string, command: string, env: Readonly<Reco
 
 	const tail = (text: string) => {
 		const lines = text.split('\n');
-		return (lines.length > keptLines ? [`… ${lines.length - keptLines} earlier lines`, ...lines.slice(-keptLines)] : lines).map(line => `    ${line}`).join('\n');
+		return (lines.length > keptLines ? [`… ${lines.length - keptLines} earlier lines`, ...lines.slice(-keptLines)] : lines)
+			.map(line => `    ${line}`)
+			.join('\n');
 	};
 
 	const stamp = () => new Date().toISOString().slice(11, 23);
@@ -57,7 +69,9 @@ export function openSessionLog(root: string, command: string, env: Readonly<Reco
 		run({command: program, args, result}) {
 			const quoted = args.map(arg => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
 			const outcome = result.timedOut ? 'timed out' : result.notFound ? 'not found' : `exit ${String(result.exitCode)}`;
-			write(`[${stamp()}] $ ${path.basename(program)} ${quoted}  (${outcome}, ${Math.round(result.durationMs)} ms)\n${result.stdout ? `  stdout:\n${tail(result.stdout)}\n` : ''}${result.stderr ? `  stderr:\n${tail(result.stderr)}\n` : ''}`);
+			write(
+				`[${stamp()}] $ ${path.basename(program)} ${quoted}  (${outcome}, ${Math.round(result.durationMs)} ms)\n${result.stdout ? `  stdout:\n${tail(result.stdout)}\n` : ''}${result.stderr ? `  stderr:\n${tail(result.stderr)}\n` : ''}`,
+			);
 		},
 		note(text) {
 			write(`[${stamp()}] ${text}\n`);

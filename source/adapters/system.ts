@@ -88,7 +88,11 @@ const loadExeca = async () => {
 
 export type RunRecord = {readonly command: string; readonly args: readonly string[]; readonly result: RunResult};
 
-export async function runCommand(command: string, args: readonly string[], options: RunOptions & {env: Env; signal?: AbortSignal | undefined}): Promise<RunResult> {
+export async function runCommand(
+	command: string,
+	args: readonly string[],
+	options: RunOptions & {env: Env; signal?: AbortSignal | undefined},
+): Promise<RunResult> {
 	const started = performance.now();
 	const {execa} = await loadExeca();
 	if (options.signal?.aborted) {
@@ -141,9 +145,10 @@ export async function runCommand(command: string, args: readonly string[], optio
  */
 export function createSystem(env: Env = process.env, options: {toolsDir?: string; signal?: AbortSignal; onRun?: (record: RunRecord) => void} = {}): System {
 	const current = env['PATH'] ?? '';
-	const childEnv: Env = options.toolsDir && !current.split(path.delimiter).includes(options.toolsDir)
-		? {...env, PATH: current ? `${options.toolsDir}${path.delimiter}${current}` : options.toolsDir}
-		: env;
+	const childEnv: Env =
+		options.toolsDir && !current.split(path.delimiter).includes(options.toolsDir)
+			? {...env, PATH: current ? `${options.toolsDir}${path.delimiter}${current}` : options.toolsDir}
+			: env;
 	return {
 		env,
 		platform: process.platform,
@@ -194,15 +199,25 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 
 const keptOutput = 40;
 
-export function startCommand(command: string, args: readonly string[], options: StartOptions & {readonly env: Env; readonly signal?: AbortSignal | undefined}): Started {
+export function startCommand(
+	command: string,
+	args: readonly string[],
+	options: StartOptions & {readonly env: Env; readonly signal?: AbortSignal | undefined},
+): Started {
 	const began = performance.now();
-	const child = spawn(command, [...args], {env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(options.signal ? {signal: options.signal} : {})});
-	const kept = {stdout: [] as string[], stderr: [] as string[]};
-	const follow = (stream: 'stdout' | 'stderr') => eachLine(child[stream], line => {
-		kept[stream].push(line);
-		kept[stream].splice(0, kept[stream].length - keptOutput);
-		options.onLine(line, stream);
+	const child = spawn(command, [...args], {
+		env: options.env as NodeJS.ProcessEnv,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		windowsHide: true,
+		...(options.signal ? {signal: options.signal} : {}),
 	});
+	const kept = {stdout: [] as string[], stderr: [] as string[]};
+	const follow = (stream: 'stdout' | 'stderr') =>
+		eachLine(child[stream], line => {
+			kept[stream].push(line);
+			kept[stream].splice(0, kept[stream].length - keptOutput);
+			options.onLine(line, stream);
+		});
 	const reading = Promise.all([follow('stdout'), follow('stderr')]).catch(() => undefined);
 	const exited = new Promise<RunResult>(resolve => {
 		const done = (exitCode: number | undefined, notFound: boolean) => {
@@ -233,7 +248,13 @@ export type ToolProbe = {
 };
 
 /** Finds a tool on PATH and asks it its version; the parser reads stdout and stderr together. */
-export async function probeTool(system: System, command: string, args: readonly string[], parse: (output: string) => string | undefined, timeoutMs: number): Promise<ToolProbe> {
+export async function probeTool(
+	system: System,
+	command: string,
+	args: readonly string[],
+	parse: (output: string) => string | undefined,
+	timeoutMs: number,
+): Promise<ToolProbe> {
 	const toolPath = await system.which(command);
 	if (!toolPath) {
 		return {path: undefined, version: undefined, result: undefined};

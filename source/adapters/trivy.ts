@@ -21,11 +21,19 @@ export type TrivyScanOptions = {
 /** Why a scan failed, in words, from what Trivy printed. */
 export function explainTrivyFailure(output: string): {message: string; fix: string | undefined; dbUnavailable: boolean} {
 	if (/first run cannot skip downloading DB|cannot be specified on the first run/i.test(output)) {
-		return {message: 'Trivy has no vulnerability database yet, and --skip-db-update forbids downloading one.', fix: 'Run once with internet access (todo-deploy scan), or copy a database into ~/.cache/trivy/db (Trivy\'s air-gap guide).', dbUnavailable: true};
+		return {
+			message: 'Trivy has no vulnerability database yet, and --skip-db-update forbids downloading one.',
+			fix: "Run once with internet access (todo-deploy scan), or copy a database into ~/.cache/trivy/db (Trivy's air-gap guide).",
+			dbUnavailable: true,
+		};
 	}
 
 	if (/failed to download vulnerability DB|DB error|failed to download .*db/i.test(output)) {
-		return {message: 'Trivy could not download its vulnerability database (offline, or the registry is blocked).', fix: 'Continue with the database Trivy already has: todo-deploy scan --skip-db-update', dbUnavailable: true};
+		return {
+			message: 'Trivy could not download its vulnerability database (offline, or the registry is blocked).',
+			fix: 'Continue with the database Trivy already has: todo-deploy scan --skip-db-update',
+			dbUnavailable: true,
+		};
 	}
 
 	if (/No such image|unable to find the specified image|image not found/i.test(output)) {
@@ -39,7 +47,16 @@ export function explainTrivyFailure(output: string): {message: string; fix: stri
 /** `trivy image` arguments: the whole JSON report, every severity; the gate is applied afterwards. */
 export function trivyImageArgs(image: string, options: TrivyScanOptions): string[] {
 	return [
-		'image', '--format', 'json', '--output', options.output, '--quiet', '--scanners', 'vuln', '--image-src', 'docker',
+		'image',
+		'--format',
+		'json',
+		'--output',
+		options.output,
+		'--quiet',
+		'--scanners',
+		'vuln',
+		'--image-src',
+		'docker',
 		...(options.skipDbUpdate ? ['--skip-db-update'] : []),
 		...(options.ignoreFile ? ['--ignorefile', options.ignoreFile] : []),
 		image,

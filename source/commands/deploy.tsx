@@ -18,7 +18,8 @@ export const deployCommand = defineCommand({
 	synopsis: '[DIR]',
 	maxArgs: 1,
 	summary: 'the Secret, helm upgrade --install, the rollout watched pod by pod',
-	description: 'Puts the secrets into a Kubernetes Secret through the API (from the environment, .env, a masked prompt, or generated), runs helm upgrade --install with the images\' content tags, and watches every pod until it is ready; a failure names the pods and why.',
+	description:
+		"Puts the secrets into a Kubernetes Secret through the API (from the environment, .env, a masked prompt, or generated), runs helm upgrade --install with the images' content tags, and watches every pod until it is ready; a failure names the pods and why.",
 	examples: ['npx todo-deploy deploy -n todo', 'npx todo-deploy deploy --set backend.replicas=2 -f my-values.yaml', 'npx todo-deploy deploy --recover'],
 	flags: deployFlags,
 	async run({flags, args, mode, env}) {
@@ -29,7 +30,15 @@ export const deployCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const [{runDeploy, deploySteps, deployRecord, deployAnswers}, {readDotenv}, {plannedImageValues}, {chartToDeploy}, {clusterImagesOfContext}, {initialStatusState, statusReducer}, {recordSection}] = await Promise.all([
+		const [
+			{runDeploy, deploySteps, deployRecord, deployAnswers},
+			{readDotenv},
+			{plannedImageValues},
+			{chartToDeploy},
+			{clusterImagesOfContext},
+			{initialStatusState, statusReducer},
+			{recordSection},
+		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
 			import('../engine/images/values.js'),
@@ -46,7 +55,11 @@ export const deployCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const cluster = await clusterOrSay(machine(env), {context: flags.context, namespace: flags.namespace, selector: `app.kubernetes.io/instance=${flags.release}`});
+		const cluster = await clusterOrSay(machine(env), {
+			context: flags.context,
+			namespace: flags.namespace,
+			selector: `app.kubernetes.io/instance=${flags.release}`,
+		});
 		if (!cluster) {
 			return {failure: 'environment'};
 		}
@@ -57,32 +70,43 @@ export const deployCommand = defineCommand({
 		const questions = flowQuestions(flow);
 		flow.dispatch({type: 'flow/planned', title: `deploy ${flags.release} → ${flags.namespace} in ${cluster.context}`, steps: deploySteps});
 		const startedAt = Date.now();
-		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow, {pods: {store: status, context: cluster.context, namespace: flags.namespace, during: 'rollout'}, questions}), async signal => {
-			questions.cancelWith(signal);
-			const system = machine(env, {signal, log});
-			const deployed = await runDeploy(system, cluster, flow, status, {
-				root,
-				chart: await chartToDeploy(root, flags.chart, project.chart),
-				release: flags.release,
-				namespace: flags.namespace,
-				context: flags.context,
-				values: {...values, ...flags.set},
-				valuesFiles: flags.values,
-				helmArgs: flags['helm-arg'],
-				env,
-				dotenv: await readDotenv(root),
-				...deployAnswers(asking ? questions : undefined, flags['on-failure']),
-				random: () => randomBytes(24).toString('base64url'),
-				timeoutMs: flags.timeout * 1000,
-				recover: flags.recover,
-				onSecrets: secrets => log.addSecrets(secrets),
-				signal,
-				clusterImages: await clusterImagesOfContext(system, flags.context),
-			});
-			const failed = failedStep(flow);
-			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: deployed.ready, message: deployed.ready ? `Deployed: every pod of ${flags.release} is ready. Watch it: todo-deploy status -n ${flags.namespace}` : `Not deployed${failed ? `: ${failed.title} failed` : ''}.`});
-			return deployed;
-		});
+		const {value: result, cancelled} = await runWithScreens(
+			mode,
+			flowScreens(flow, {pods: {store: status, context: cluster.context, namespace: flags.namespace, during: 'rollout'}, questions}),
+			async signal => {
+				questions.cancelWith(signal);
+				const system = machine(env, {signal, log});
+				const deployed = await runDeploy(system, cluster, flow, status, {
+					root,
+					chart: await chartToDeploy(root, flags.chart, project.chart),
+					release: flags.release,
+					namespace: flags.namespace,
+					context: flags.context,
+					values: {...values, ...flags.set},
+					valuesFiles: flags.values,
+					helmArgs: flags['helm-arg'],
+					env,
+					dotenv: await readDotenv(root),
+					...deployAnswers(asking ? questions : undefined, flags['on-failure']),
+					random: () => randomBytes(24).toString('base64url'),
+					timeoutMs: flags.timeout * 1000,
+					recover: flags.recover,
+					onSecrets: secrets => log.addSecrets(secrets),
+					signal,
+					clusterImages: await clusterImagesOfContext(system, flags.context),
+				});
+				const failed = failedStep(flow);
+				finishFlow(flow, {
+					startedAt,
+					cancelled: signal.aborted,
+					succeeded: deployed.ready,
+					message: deployed.ready
+						? `Deployed: every pod of ${flags.release} is ready. Watch it: todo-deploy status -n ${flags.namespace}`
+						: `Not deployed${failed ? `: ${failed.title} failed` : ''}.`,
+				});
+				return deployed;
+			},
+		);
 		const record = deployRecord({release: flags.release, namespace: flags.namespace, context: cluster.context}, result);
 		await recordSection(root, 'deploy', {status: result.ready ? 'verified' : 'failed', data: record});
 		if (mode === 'json') {

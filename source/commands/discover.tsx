@@ -13,7 +13,8 @@ export const discoverCommand = defineCommand({
 	synopsis: '[DIR]',
 	maxArgs: 1,
 	summary: 'finds the backend, the frontend and the chart in your project',
-	description: 'Finds the backend and frontend Dockerfiles and the chart in your project (also under phase folders such as Phase-II/); --save keeps the answer in todo-deploy.json, which later runs use (flags still override it).',
+	description:
+		'Finds the backend and frontend Dockerfiles and the chart in your project (also under phase folders such as Phase-II/); --save keeps the answer in todo-deploy.json, which later runs use (flags still override it).',
 	examples: ['npx todo-deploy discover', 'npx todo-deploy discover ~/code/todo --save'],
 	flags: {
 		...projectFlags,
@@ -37,17 +38,33 @@ export const discoverCommand = defineCommand({
 		// On a terminal, a first discovery that found both images is offered for keeping.
 		const offer = !flags.save && !flags.json && both && project.saved === undefined && isInteractive(env);
 		if (offer) {
-			await writeOut(`backend   ${where(project.backend)}\nfrontend  ${where(project.frontend)}\nchart     ${project.chart ?? 'the chart todo-deploy ships'}\n${project.found.notes.map(note => `note: ${note}\n`).join('')}`);
-			const kept = await askYesNo(`Use these and save them to ${configFileName}?`) ? await saveProject(root, project) : undefined;
-			await writeOut(kept ? `Saved to ${kept}; flags --backend, --frontend and --chart still override it.\n` : 'Not saved. Name other folders with --backend, --frontend and --chart, then run todo-deploy discover --save.\n');
+			await writeOut(
+				`backend   ${where(project.backend)}\nfrontend  ${where(project.frontend)}\nchart     ${project.chart ?? 'the chart todo-deploy ships'}\n${project.found.notes.map(note => `note: ${note}\n`).join('')}`,
+			);
+			const kept = (await askYesNo(`Use these and save them to ${configFileName}?`)) ? await saveProject(root, project) : undefined;
+			await writeOut(
+				kept
+					? `Saved to ${kept}; flags --backend, --frontend and --chart still override it.\n`
+					: 'Not saved. Name other folders with --backend, --frontend and --chart, then run todo-deploy discover --save.\n',
+			);
 			return {failure: undefined};
 		}
 
 		const savedTo = flags.save ? await saveProject(root, project) : undefined;
 		if (flags.json) {
-			await writeJson({root, backend: project.backend, frontend: project.frontend, chart: project.chart, candidates: project.found.candidates, notes: project.found.notes, saved: savedTo ?? null});
+			await writeJson({
+				root,
+				backend: project.backend,
+				frontend: project.frontend,
+				chart: project.chart,
+				candidates: project.found.candidates,
+				notes: project.found.notes,
+				saved: savedTo ?? null,
+			});
 		} else {
-			await writeOut(`${[...lines, savedTo ? `Saved to ${savedTo}; flags still override it.` : `Run todo-deploy discover --save to keep this answer in ${configFileName} (flags --backend, --frontend, --chart override).`].join('\n')}\n`);
+			await writeOut(
+				`${[...lines, savedTo ? `Saved to ${savedTo}; flags still override it.` : `Run todo-deploy discover --save to keep this answer in ${configFileName} (flags --backend, --frontend, --chart override).`].join('\n')}\n`,
+			);
 		}
 
 		return {failure: both ? undefined : 'fix-first'};

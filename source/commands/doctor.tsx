@@ -15,7 +15,8 @@ export const doctorCommand = defineCommand({
 	synopsis: '',
 	maxArgs: 0,
 	summary: 'checks this machine and recommends the path that will work here',
-	description: 'Checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your kube contexts, and recommends the path that will work here, with the exact commands.',
+	description:
+		'Checks Docker, KVM2, minikube, kind, kubectl, Helm, Trivy and your kube contexts, and recommends the path that will work here, with the exact commands.',
 	examples: ['npx todo-deploy doctor', 'npx todo-deploy doctor --json'],
 	flags: {},
 	async run({mode, env}) {
@@ -24,13 +25,17 @@ export const doctorCommand = defineCommand({
 			writeErr(`todo-deploy ${packageJson.version}: checking this machine…\n`);
 		}
 
-		const {cancelled} = await runWithScreens(mode, {
-			async interactive({onCancel}) {
-				const {DoctorApp} = await import('../views/doctor-app.js');
-				return <DoctorApp store={store} version={packageJson.version} onCancel={onCancel}/>;
+		const {cancelled} = await runWithScreens(
+			mode,
+			{
+				async interactive({onCancel}) {
+					const {DoctorApp} = await import('../views/doctor-app.js');
+					return <DoctorApp store={store} version={packageJson.version} onCancel={onCancel} />;
+				},
+				plain: out => renderDoctorPlain(store, out),
 			},
-			plain: out => renderDoctorPlain(store, out),
-		}, async signal => runDoctor(machine(env, {signal}), store));
+			async signal => runDoctor(machine(env, {signal}), store),
+		);
 		if (mode === 'json') {
 			await writeJson(doctorJson(store.getState()));
 		}

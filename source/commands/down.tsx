@@ -17,7 +17,8 @@ export const downCommand = defineCommand({
 	synopsis: '[DIR]',
 	maxArgs: 1,
 	summary: 'uninstalls the release, and what todo-deploy created',
-	description: 'Uninstalls the release and its Secret; the namespace and the cluster go too when asked, and only if todo-deploy created them (what it did not create is named, with the command to delete it yourself).',
+	description:
+		'Uninstalls the release and its Secret; the namespace and the cluster go too when asked, and only if todo-deploy created them (what it did not create is named, with the command to delete it yourself).',
 	examples: ['npx todo-deploy down -n todo', 'npx todo-deploy down --delete-namespace --delete-cluster'],
 	flags: {
 		...clusterFlags,
@@ -37,8 +38,23 @@ export const downCommand = defineCommand({
 		const startedAt = Date.now();
 		const created = await readCreatedCluster(root);
 		const {value: outcome, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
-			const removed = await runDown(machine(env, {signal}), cluster, flow, {release: flags.release, namespace: flags.namespace, context: flags.context, deleteNamespace: flags['delete-namespace'], deleteCluster: flags['delete-cluster'], created});
-			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: removed.failure === undefined, message: removed.failure === undefined ? `${flags.release} is gone from ${flags.namespace}.` : 'Not everything was removed; the failed step says what is left.'});
+			const removed = await runDown(machine(env, {signal}), cluster, flow, {
+				release: flags.release,
+				namespace: flags.namespace,
+				context: flags.context,
+				deleteNamespace: flags['delete-namespace'],
+				deleteCluster: flags['delete-cluster'],
+				created,
+			});
+			finishFlow(flow, {
+				startedAt,
+				cancelled: signal.aborted,
+				succeeded: removed.failure === undefined,
+				message:
+					removed.failure === undefined
+						? `${flags.release} is gone from ${flags.namespace}.`
+						: 'Not everything was removed; the failed step says what is left.',
+			});
 			return removed;
 		});
 		if (mode === 'json') {

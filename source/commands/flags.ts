@@ -94,7 +94,9 @@ export function numberFlag(options: NumberOptions): Flag<number> {
 
 		const value = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
 		if (!Number.isFinite(value) || value < options.min || value > options.max || (whole && !Number.isInteger(value))) {
-			throw new UsageError(`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default} (got "${raw}").`);
+			throw new UsageError(
+				`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default} (got "${raw}").`,
+			);
 		}
 
 		return value;
@@ -106,25 +108,34 @@ type ChoiceOptions<C extends string> = Common & {readonly choices: readonly C[];
 export function choiceFlag<const C extends string>(options: ChoiceOptions<C> & {readonly default: C}): Flag<C>;
 export function choiceFlag<const C extends string>(options: ChoiceOptions<C>): Flag<C | undefined>;
 export function choiceFlag<const C extends string>(options: ChoiceOptions<C>): Flag<C | undefined> {
-	return declare('string', {...options, value: options.choices.join('|')}, options.default === undefined ? undefined : `default ${options.default}`, (raw, name) => {
-		if (typeof raw !== 'string') {
-			return options.default;
-		}
+	return declare(
+		'string',
+		{...options, value: options.choices.join('|')},
+		options.default === undefined ? undefined : `default ${options.default}`,
+		(raw, name) => {
+			if (typeof raw !== 'string') {
+				return options.default;
+			}
 
-		if (!(options.choices as readonly string[]).includes(raw)) {
-			throw new UsageError(`--${name} takes ${options.choices.join(' or ')}${options.why ? ` (${options.why})` : ''}, not "${raw}".`);
-		}
+			if (!(options.choices as readonly string[]).includes(raw)) {
+				throw new UsageError(`--${name} takes ${options.choices.join(' or ')}${options.why ? ` (${options.why})` : ''}, not "${raw}".`);
+			}
 
-		return raw as C;
-	});
+			return raw as C;
+		},
+	);
 }
 
 const given = (raw: Raw) => (Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : []);
 
 /** A flag given again and again (--set a=1 --set b=2); comma-separated lists are split when asked. */
-export function listFlag(options: Common & {readonly value: string; readonly commas?: boolean; readonly check?: (value: string) => string | undefined}): Flag<readonly string[]> {
+export function listFlag(
+	options: Common & {readonly value: string; readonly commas?: boolean; readonly check?: (value: string) => string | undefined},
+): Flag<readonly string[]> {
 	return declare('list', options, 'repeatable', (raw, name) => {
-		const items = given(raw).flatMap(item => (options.commas ? item.split(',').map(part => part.trim()) : [item])).filter(item => item !== '');
+		const items = given(raw)
+			.flatMap(item => (options.commas ? item.split(',').map(part => part.trim()) : [item]))
+			.filter(item => item !== '');
 		for (const item of items) {
 			const problem = options.check?.(item);
 			if (problem) {
@@ -137,7 +148,9 @@ export function listFlag(options: Common & {readonly value: string; readonly com
 }
 
 /** NAME=VALUE pairs from a repeated flag; `refuse` turns a key away with its own message (the value is never echoed). */
-export function pairsFlag(options: Common & {readonly value: string; readonly example: string; readonly refuse?: (key: string) => string | undefined}): Flag<Readonly<Record<string, string>>> {
+export function pairsFlag(
+	options: Common & {readonly value: string; readonly example: string; readonly refuse?: (key: string) => string | undefined},
+): Flag<Readonly<Record<string, string>>> {
 	return declare('list', options, 'repeatable', (raw, name) => {
 		const values: Record<string, string> = {};
 		for (const pair of given(raw)) {
@@ -165,15 +178,24 @@ export function pathListFlag(options: Common & {readonly value: string}): Flag<r
 }
 
 function descriptor(flag: Flag<unknown>): ParseArgsOptionDescriptor {
-	const type = flag.kind === 'boolean' ? 'boolean' as const : 'string' as const;
+	const type = flag.kind === 'boolean' ? ('boolean' as const) : ('string' as const);
 	return {type, multiple: flag.kind === 'list', ...(flag.short ? {short: flag.short} : {})};
 }
 
 /** The command line's words for these flags: values checked and defaulted, positionals kept in order. */
-export function parseFlags<F extends Flags>(flags: F, argv: readonly string[], env: Env): {readonly values: FlagValues<F>; readonly positionals: readonly string[]} {
+export function parseFlags<F extends Flags>(
+	flags: F,
+	argv: readonly string[],
+	env: Env,
+): {readonly values: FlagValues<F>; readonly positionals: readonly string[]} {
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
-		parsed = parseArgs({args: [...argv], allowPositionals: true, strict: true, options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, descriptor(flag)]))});
+		parsed = parseArgs({
+			args: [...argv],
+			allowPositionals: true,
+			strict: true,
+			options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, descriptor(flag)])),
+		});
 	} catch (error) {
 		// parseArgs' own words, without its advice about positionals that start with a dash.
 		throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.').replace(/\.\.$/, '.') : String(error));

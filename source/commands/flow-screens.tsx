@@ -11,11 +11,14 @@ import type {Screens} from './runner.js';
 
 export type PodsUnder = {readonly store: Store<StatusState, StatusAction>; readonly context: string; readonly namespace: string; readonly during: string};
 
-export function flowScreens(flow: Store<FlowState, FlowAction>, options: {readonly pods?: PodsUnder | undefined; readonly questions?: Questions | undefined} = {}): Screens {
+export function flowScreens(
+	flow: Store<FlowState, FlowAction>,
+	options: {readonly pods?: PodsUnder | undefined; readonly questions?: Questions | undefined} = {},
+): Screens {
 	return {
 		async interactive({onCancel}) {
 			const {FlowApp} = await import('../views/flow-app.js');
-			return <FlowApp store={flow} pods={options.pods} onAnswer={options.questions?.onAnswer ?? (() => undefined)} onCancel={onCancel}/>;
+			return <FlowApp store={flow} pods={options.pods} onAnswer={options.questions?.onAnswer ?? (() => undefined)} onCancel={onCancel} />;
 		},
 		plain: (out, progress) => renderFlowPlain(flow, out, progress),
 	};

@@ -18,7 +18,12 @@ const urlPath = (value: string) => (value.startsWith('/') ? undefined : 'is not 
 
 export const clusterFlags = {
 	namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'todo', description: 'the namespace', check: checkNamespace}),
-	release: stringFlag({value: 'NAME', default: 'todo', description: 'the Helm release', check: value => (releaseName.test(value) ? undefined : 'is not a Helm release name (lower-case letters, digits and -, at most 53)')}),
+	release: stringFlag({
+		value: 'NAME',
+		default: 'todo',
+		description: 'the Helm release',
+		check: value => (releaseName.test(value) ? undefined : 'is not a Helm release name (lower-case letters, digits and -, at most 53)'),
+	}),
 	context: stringFlag({value: 'CONTEXT', description: 'the kube context (default: the current one)'}),
 };
 
@@ -35,7 +40,11 @@ export const buildFlags = {
 };
 
 export const scanFlags = {
-	severity: stringFlag({value: 'LIST', description: 'fail the gate on every finding at these levels (CRITICAL,HIGH,…); default: CRITICAL with a fix', check: value => (parseSeverities(value) ? undefined : 'takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH')}),
+	severity: stringFlag({
+		value: 'LIST',
+		description: 'fail the gate on every finding at these levels (CRITICAL,HIGH,…); default: CRITICAL with a fix',
+		check: value => (parseSeverities(value) ? undefined : 'takes a list of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, like --severity CRITICAL,HIGH'),
+	}),
 	'ignore-unfixed': booleanFlag({description: 'with --severity: count only findings that have a fix'}),
 	'skip-db-update': booleanFlag({description: 'scan with the Trivy database already here (offline)'}),
 	rescan: booleanFlag({description: 'scan even when a report for the same image is fresh'}),
@@ -53,25 +62,40 @@ export const targetFlags = {
 
 export const deployFlags = {
 	...clusterFlags,
-	chart: pathFlag({value: 'DIR', description: 'the chart to deploy (default: the project\'s, else the one todo-deploy ships)'}),
+	chart: pathFlag({value: 'DIR', description: "the chart to deploy (default: the project's, else the one todo-deploy ships)"}),
 	timeout: numberFlag({value: 'S', default: 300, min: 1, max: 86_400, unit: 's', description: 'how long the pods may take to become ready'}),
-	set: pairsFlag({value: 'KEY=VALUE', example: 'backend.replicas=2', description: 'a chart value (never a secret)', refuse: key => (key.startsWith('secrets.') ? 'Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).' : undefined)}),
+	set: pairsFlag({
+		value: 'KEY=VALUE',
+		example: 'backend.replicas=2',
+		description: 'a chart value (never a secret)',
+		refuse: key =>
+			key.startsWith('secrets.')
+				? 'Secrets never go on the command line (other users can read it): set them in the environment or .env (TODO_DATABASE_PASSWORD, TODO_AUTH_SECRET, GEMINI_API_KEY).'
+				: undefined,
+	}),
 	values: pathListFlag({short: 'f', value: 'FILE', description: 'a values file'}),
 	'helm-arg': listFlag({value: 'ARG', description: 'an argument passed on to helm upgrade'}),
-	'on-failure': choiceFlag({choices: ['keep', 'rollback'], description: 'what a failed rollout leaves: keep the pods for troubleshooting, or roll back (default: ask; without a terminal, keep)'}),
+	'on-failure': choiceFlag({
+		choices: ['keep', 'rollback'],
+		description: 'what a failed rollout leaves: keep the pods for troubleshooting, or roll back (default: ask; without a terminal, keep)',
+	}),
 	recover: booleanFlag({description: 'clear a release stuck in pending-install or pending-upgrade first'}),
-	registry: stringFlag({value: 'HOST/NS', description: 'the pods pull the images from this registry (todo-deploy load --registry pushed them)', check: checkRegistry}),
+	registry: stringFlag({
+		value: 'HOST/NS',
+		description: 'the pods pull the images from this registry (todo-deploy load --registry pushed them)',
+		check: checkRegistry,
+	}),
 };
 
 export const verifyFlags = {
-	url: stringFlag({value: 'URL', description: 'the backend\'s address (default: minikube\'s service URL, else kubectl port-forward)', check: httpUrl}),
+	url: stringFlag({value: 'URL', description: "the backend's address (default: minikube's service URL, else kubectl port-forward)", check: httpUrl}),
 	api: stringFlag({value: 'PATH', default: '/api/todos', description: 'the todo collection the smoke test uses', check: urlPath}),
 	'load-path': stringFlag({value: 'PATH', description: 'what the load check requests (default: --api)', check: urlPath}),
 	users: numberFlag({value: 'N', default: 100, min: 1, max: 10_000, integer: true, description: 'concurrent users in the load check'}),
 	duration: numberFlag({value: 'S', default: 30, min: 1, max: 3600, unit: 's', description: 'how long the load check runs'}),
 	'target-p95': numberFlag({value: 'MS', default: 500, min: 1, max: 600_000, unit: 'ms', description: 'the p95 latency the load check must stay under'}),
 	'no-load': booleanFlag({description: 'no load check'}),
-	port: numberFlag({value: 'PORT', default: 8000, min: 1, max: 65_535, integer: true, description: 'the backend Service\'s port'}),
+	port: numberFlag({value: 'PORT', default: 8000, min: 1, max: 65_535, integer: true, description: "the backend Service's port"}),
 };
 
 export const mirrorFlag = {

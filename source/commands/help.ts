@@ -19,7 +19,9 @@ export function globalHelp(commands: readonly Command[], version: string, width 
 	const indent = 22;
 	const row = (head: string, text: string) => {
 		const lines = wrap(text, width - indent);
-		return head.length + 2 < indent ? [`  ${head.padEnd(indent - 2)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `${' '.repeat(indent)}${line}`)] : [`  ${head}`, ...lines.map(line => `${' '.repeat(indent)}${line}`)];
+		return head.length + 2 < indent
+			? [`  ${head.padEnd(indent - 2)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `${' '.repeat(indent)}${line}`)]
+			: [`  ${head}`, ...lines.map(line => `${' '.repeat(indent)}${line}`)];
 	};
 
 	const entries = commands.flatMap(command => row(`${command.name}${command.synopsis ? ` ${command.synopsis}` : ''}`, command.summary));
@@ -29,7 +31,7 @@ export function globalHelp(commands: readonly Command[], version: string, width 
 		'',
 		'Usage',
 		'  npx todo-deploy [command] [options]     (no command: the wizard, up)',
-		'  npx todo-deploy COMMAND --help          that command\'s options',
+		"  npx todo-deploy COMMAND --help          that command's options",
 		'',
 		'Commands',
 		...entries,

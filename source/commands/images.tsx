@@ -30,7 +30,11 @@ export function gateOf(values: {readonly severity: string | undefined; readonly 
 	return list ? {severities: list, fixableOnly: values['ignore-unfixed'], ignored: []} : defaultGate;
 }
 
-export function checkOneTarget(values: {readonly kind?: string | undefined; readonly minikube?: string | undefined; readonly registry?: string | undefined}): void {
+export function checkOneTarget(values: {
+	readonly kind?: string | undefined;
+	readonly minikube?: string | undefined;
+	readonly registry?: string | undefined;
+}): void {
 	if ([values.kind, values.minikube, values.registry].filter(value => value !== undefined).length > 1) {
 		throw new UsageError('Name one place to load into: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE.');
 	}
@@ -46,16 +50,19 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	}
 
 	const system = machine(env);
-	const [{runImages}, {resolveLoadTarget}, {imagesReducer, imagesOutcome, imagesData, initialImagesState}, {renderImagesPlain}, {recordImages}] = await Promise.all([
-		import('../engine/images/run.js'),
-		import('../engine/images/target.js'),
-		import('../engine/images/reducer.js'),
-		import('../render/images-report.js'),
-		import('../engine/images/record.js'),
-	]);
+	const [{runImages}, {resolveLoadTarget}, {imagesReducer, imagesOutcome, imagesData, initialImagesState}, {renderImagesPlain}, {recordImages}] =
+		await Promise.all([
+			import('../engine/images/run.js'),
+			import('../engine/images/target.js'),
+			import('../engine/images/reducer.js'),
+			import('../render/images-report.js'),
+			import('../engine/images/record.js'),
+		]);
 	const resolved = steps.load ? await resolveLoadTarget(system, values) : {target: undefined, why: ''};
 	if (steps.load && !resolved.target) {
-		writeErr(`todo-deploy: no cluster to load into: ${resolved.why}.\nName one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there).\n`);
+		writeErr(
+			`todo-deploy: no cluster to load into: ${resolved.why}.\nName one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there).\n`,
+		);
 		return {failure: 'environment' as const};
 	}
 
@@ -64,28 +71,33 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	}
 
 	const store = createStore<ReturnType<typeof initialImagesState>, ImagesAction>(imagesReducer, initialImagesState());
-	const {cancelled} = await runWithScreens(mode, {
-		async interactive({onCancel}) {
-			const {ImagesApp} = await import('../views/images-app.js');
-			return <ImagesApp store={store} onCancel={onCancel}/>;
+	const {cancelled} = await runWithScreens(
+		mode,
+		{
+			async interactive({onCancel}) {
+				const {ImagesApp} = await import('../views/images-app.js');
+				return <ImagesApp store={store} onCancel={onCancel} />;
+			},
+			plain: (out, progress) => renderImagesPlain(store, out, progress),
 		},
-		plain: (out, progress) => renderImagesPlain(store, out, progress),
-	}, async signal => runImages(machine(env, {signal}), store, {
-		root,
-		sources: {
-			...(project.backend && values.only !== 'frontend' ? {backend: project.backend} : {}),
-			...(project.frontend && values.only !== 'backend' ? {frontend: project.frontend} : {}),
-		},
-		steps,
-		target: resolved.target,
-		buildArgs: values['build-arg'],
-		rebuild: values.rebuild,
-		gate: gateOf(values),
-		skipDbUpdate: values['skip-db-update'],
-		rescan: values.rescan,
-		reportsDir: path.join(root, '.todo-deploy', 'reports'),
-		signal,
-	}));
+		async signal =>
+			runImages(machine(env, {signal}), store, {
+				root,
+				sources: {
+					...(project.backend && values.only !== 'frontend' ? {backend: project.backend} : {}),
+					...(project.frontend && values.only !== 'backend' ? {frontend: project.frontend} : {}),
+				},
+				steps,
+				target: resolved.target,
+				buildArgs: values['build-arg'],
+				rebuild: values.rebuild,
+				gate: gateOf(values),
+				skipDbUpdate: values['skip-db-update'],
+				rescan: values.rescan,
+				reportsDir: path.join(root, '.todo-deploy', 'reports'),
+				signal,
+			}),
+	);
 	if (mode === 'json') {
 		await writeJson(imagesData(store.getState()));
 	}
@@ -100,8 +112,13 @@ export const buildCommand = defineCommand({
 	...shared,
 	name: 'build',
 	summary: 'builds both images at once, tagged from git, never latest',
-	description: 'Builds both images at once, tagged from git (the commit plus a hash of uncommitted changes), never latest; a tag Docker already has is not built again. --load and --scan do the next steps too.',
-	examples: ['npx todo-deploy build', 'npx todo-deploy build --only backend --build-arg PYTHON_VERSION=3.12', 'npx todo-deploy build --load --scan --kind todo'],
+	description:
+		'Builds both images at once, tagged from git (the commit plus a hash of uncommitted changes), never latest; a tag Docker already has is not built again. --load and --scan do the next steps too.',
+	examples: [
+		'npx todo-deploy build',
+		'npx todo-deploy build --only backend --build-arg PYTHON_VERSION=3.12',
+		'npx todo-deploy build --load --scan --kind todo',
+	],
 	async run(input) {
 		return runImagesCommand(input, values => ({build: true, load: values.load, scan: values.scan}));
 	},
@@ -111,7 +128,8 @@ export const loadCommand = defineCommand({
 	...shared,
 	name: 'load',
 	summary: 'puts the images where the cluster finds them',
-	description: 'Builds if needed, then puts the images where the cluster finds them (default: the current kube context\'s minikube or kind; --registry pushes for a remote cluster); images the nodes already have are not sent again.',
+	description:
+		"Builds if needed, then puts the images where the cluster finds them (default: the current kube context's minikube or kind; --registry pushes for a remote cluster); images the nodes already have are not sent again.",
 	examples: ['npx todo-deploy load', 'npx todo-deploy load --kind todo', 'npx todo-deploy load --registry localhost:5000/team'],
 	async run(input) {
 		return runImagesCommand(input, values => ({build: true, load: true, scan: values.scan}));
@@ -122,7 +140,8 @@ export const scanCommand = defineCommand({
 	...shared,
 	name: 'scan',
 	summary: 'scans the images with Trivy and gates on the findings',
-	description: 'Builds if needed, scans every image with Trivy and gates: by default it fails on CRITICAL findings that have a fix; with --severity, on every finding at those levels (--ignore-unfixed: only those with a fix). .trivyignore is honoured; reports go to .todo-deploy/reports/.',
+	description:
+		'Builds if needed, scans every image with Trivy and gates: by default it fails on CRITICAL findings that have a fix; with --severity, on every finding at those levels (--ignore-unfixed: only those with a fix). .trivyignore is honoured; reports go to .todo-deploy/reports/.',
 	examples: ['npx todo-deploy scan', 'npx todo-deploy scan --severity CRITICAL,HIGH --ignore-unfixed'],
 	async run(input) {
 		return runImagesCommand(input, values => ({build: true, load: values.load, scan: true}));

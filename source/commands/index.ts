@@ -11,4 +11,17 @@ import {statusCommand} from './status.js';
 import {upCommand} from './up.js';
 import {verifyCommand} from './verify.js';
 
-export const commands = [upCommand, doctorCommand, discoverCommand, buildCommand, loadCommand, scanCommand, deployCommand, verifyCommand, downCommand, lintCommand, statusCommand, installCommand] as unknown as readonly Command[];
+export const commands = [
+	upCommand,
+	doctorCommand,
+	discoverCommand,
+	buildCommand,
+	loadCommand,
+	scanCommand,
+	deployCommand,
+	verifyCommand,
+	downCommand,
+	lintCommand,
+	statusCommand,
+	installCommand,
+] as unknown as readonly Command[];

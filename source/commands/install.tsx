@@ -16,9 +16,17 @@ export const installCommand = defineCommand({
 	maxArgs: Number.POSITIVE_INFINITY,
 	summary: 'installs helm, kubectl, minikube, kind, trivy without sudo',
 	description: `Installs ${toolNames.join(', ')} without sudo, each checked against its published SHA-256, into ~/.local/share/todo-deploy/bin (or --dir). A tool already installed there at the wanted version is skipped; one elsewhere on PATH is used as it is, unless --force.`,
-	examples: ['npx todo-deploy install helm trivy', 'npx todo-deploy install helm --version 3.19.0', 'npx todo-deploy install kind --mirror https://mirror.corp/tools'],
+	examples: [
+		'npx todo-deploy install helm trivy',
+		'npx todo-deploy install helm --version 3.19.0',
+		'npx todo-deploy install kind --mirror https://mirror.corp/tools',
+	],
 	flags: {
-		version: stringFlag({value: 'V', description: 'a version other than the pinned, tested one (one tool at a time)', check: value => (/^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(value) ? undefined : 'is not a version like 4.2.4')}),
+		version: stringFlag({
+			value: 'V',
+			description: 'a version other than the pinned, tested one (one tool at a time)',
+			check: value => (/^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(value) ? undefined : 'is not a version like 4.2.4'),
+		}),
 		dir: pathFlag({value: 'DIR', description: 'install there instead (default $XDG_DATA_HOME/todo-deploy/bin)'}),
 		...mirrorFlag,
 		force: booleanFlag({description: 'install even when the tool is already on PATH'}),
@@ -46,13 +54,27 @@ export const installCommand = defineCommand({
 		]);
 		const dir = flags.dir ?? toolsDir(env);
 		const store = createStore<ReturnType<typeof initialInstallState>, InstallAction>(installReducer, initialInstallState());
-		await runWithScreens(mode, {
-			async interactive({onCancel}) {
-				const {InstallApp} = await import('../views/install-app.js');
-				return <InstallApp store={store} pathEnv={env['PATH']} onCancel={onCancel}/>;
+		await runWithScreens(
+			mode,
+			{
+				async interactive({onCancel}) {
+					const {InstallApp} = await import('../views/install-app.js');
+					return <InstallApp store={store} pathEnv={env['PATH']} onCancel={onCancel} />;
+				},
+				plain: (out, progress) => renderInstallPlain(store, out, progress),
 			},
-			plain: (out, progress) => renderInstallPlain(store, out, progress),
-		}, async signal => runInstall(machine(env, {toolsDir: dir}), store, {tools: [...new Set(args)] as ToolName[], version: flags.version, dir, mirror: flags.mirror, force: flags.force, idleTimeoutMs: flags.timeout * 1000, attempts: 3, signal}));
+			async signal =>
+				runInstall(machine(env, {toolsDir: dir}), store, {
+					tools: [...new Set(args)] as ToolName[],
+					version: flags.version,
+					dir,
+					mirror: flags.mirror,
+					force: flags.force,
+					idleTimeoutMs: flags.timeout * 1000,
+					attempts: 3,
+					signal,
+				}),
+		);
 		const advice = pathAdvice(store.getState(), env['PATH']);
 		if (mode === 'json') {
 			await writeJson(installJson(store.getState()));

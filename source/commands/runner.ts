@@ -41,9 +41,12 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 			if (controller.signal.aborted) {
 				// A screen that does not end itself on a cancel (SIGTERM while it waits for keys) is ended here,
 				// after a moment for its last frame.
-				await Promise.race([exited, new Promise(resolve => {
-					setTimeout(resolve, 300).unref();
-				})]);
+				await Promise.race([
+					exited,
+					new Promise(resolve => {
+						setTimeout(resolve, 300).unref();
+					}),
+				]);
 				app.unmount();
 			}
 
@@ -51,7 +54,13 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 			return {value, cancelled: controller.signal.aborted};
 		}
 
-		const stop = mode === 'plain' ? screens.plain?.(text => process.stdout.write(text), text => process.stderr.write(text)) : undefined;
+		const stop =
+			mode === 'plain'
+				? screens.plain?.(
+						text => process.stdout.write(text),
+						text => process.stderr.write(text),
+					)
+				: undefined;
 		try {
 			return {value: await run(controller.signal), cancelled: controller.signal.aborted};
 		} finally {

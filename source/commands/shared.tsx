@@ -30,9 +30,15 @@ export async function clusterOrSay(system: System, target: ClusterTarget): Promi
 export async function askYesNo(question: string): Promise<boolean> {
 	const [{render}, {Question}] = await Promise.all([import('ink'), import('../views/question.js')]);
 	let answer = false;
-	const app = render(<Question question={question} onAnswer={yes => {
-		answer = yes;
-	}}/>, {exitOnCtrlC: true});
+	const app = render(
+		<Question
+			question={question}
+			onAnswer={yes => {
+				answer = yes;
+			}}
+		/>,
+		{exitOnCtrlC: true},
+	);
 	await app.waitUntilExit();
 	return answer;
 }

@@ -14,22 +14,32 @@ export type StatusWhere = {readonly namespace: string; readonly context: string 
 async function liveScreen(session: StatusSession, mode: Mode) {
 	session.follow();
 	let quit: () => void = () => undefined;
-	const {cancelled} = await runWithScreens(mode, {
-		async interactive() {
-			const {StatusApp} = await import('../views/status-app.js');
-			return (
-				<StatusApp
-					store={session.store} context={session.context} namespace={session.namespace}
-					onLogs={(pod, container, previous) => session.showLogs(pod, container, previous)} onRestart={pod => session.restart(pod)}
-					onFollow={(pod, container) => session.followLogs(pod, container)} onForward={session.forwards.start} onStopForward={session.forwards.stop}
-					onQuit={() => quit()}
-				/>
-			);
+	const {cancelled} = await runWithScreens(
+		mode,
+		{
+			async interactive() {
+				const {StatusApp} = await import('../views/status-app.js');
+				return (
+					<StatusApp
+						store={session.store}
+						context={session.context}
+						namespace={session.namespace}
+						onLogs={(pod, container, previous) => session.showLogs(pod, container, previous)}
+						onRestart={pod => session.restart(pod)}
+						onFollow={(pod, container) => session.followLogs(pod, container)}
+						onForward={session.forwards.start}
+						onStopForward={session.forwards.stop}
+						onQuit={() => quit()}
+					/>
+				);
+			},
 		},
-	}, async signal => new Promise<void>(resolve => {
-		quit = resolve;
-		signal.addEventListener('abort', () => resolve(), {once: true});
-	}));
+		async signal =>
+			new Promise<void>(resolve => {
+				quit = resolve;
+				signal.addEventListener('abort', () => resolve(), {once: true});
+			}),
+	);
 	session.close();
 	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
 }
@@ -61,7 +71,8 @@ export const statusCommand = defineCommand({
 	synopsis: '',
 	maxArgs: 0,
 	summary: 'the live screen of pods, with a diagnosis and fix for each',
-	description: 'The live screen of pods, probes, rollouts and warnings, with a diagnosis and fix for each failing pod, logs, events, describe, restart and port-forward. --once (or any run without a terminal) prints one snapshot and exits 0 when every pod is ready.',
+	description:
+		'The live screen of pods, probes, rollouts and warnings, with a diagnosis and fix for each failing pod, logs, events, describe, restart and port-forward. --once (or any run without a terminal) prints one snapshot and exits 0 when every pod is ready.',
 	examples: ['npx todo-deploy status -n todo', 'npx todo-deploy status -n todo --once', 'npx todo-deploy status -n todo --json'],
 	flags: {
 		namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'default', description: 'the namespace', check: checkNamespace}),

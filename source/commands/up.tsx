@@ -24,8 +24,14 @@ export const upCommand = defineCommand({
 	synopsis: '[DIR]',
 	maxArgs: 1,
 	summary: 'the wizard: checks, plan, tools, cluster, images, deploy, verify, then status',
-	description: 'The wizard (also todo-deploy with no command): checks this machine, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
-	examples: ['npx todo-deploy', 'npx todo-deploy --yes', 'npx todo-deploy up --kind todo --skip load-check', 'npx todo-deploy up ~/code/todo --users 50 --duration 10'],
+	description:
+		'The wizard (also todo-deploy with no command): checks this machine, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
+	examples: [
+		'npx todo-deploy',
+		'npx todo-deploy --yes',
+		'npx todo-deploy up --kind todo --skip load-check',
+		'npx todo-deploy up ~/code/todo --users 50 --duration 10',
+	],
 	flags: {
 		...buildFlags,
 		...scanFlags,
@@ -33,7 +39,12 @@ export const upCommand = defineCommand({
 		minikube: stringFlag({value: 'PROFILE', description: 'use (or start) this minikube profile'}),
 		...deployFlags,
 		...verifyFlags,
-		skip: listFlag({value: 'LIST', commas: true, description: `steps to switch off: ${skippableSteps.join(', ')}`, check: item => ((skippableSteps as readonly string[]).includes(item) ? undefined : `takes ${skippableSteps.join(', ')} (comma-separated)`)}),
+		skip: listFlag({
+			value: 'LIST',
+			commas: true,
+			description: `steps to switch off: ${skippableSteps.join(', ')}`,
+			check: item => ((skippableSteps as readonly string[]).includes(item) ? undefined : `takes ${skippableSteps.join(', ')} (comma-separated)`),
+		}),
 		...mirrorFlag,
 	},
 	check: ({flags}) => checkOneTarget(flags),
@@ -41,7 +52,9 @@ export const upCommand = defineCommand({
 		const root = path.resolve(args[0] ?? '.');
 		const asking = mode === 'interactive' && !flags.yes;
 		if (mode !== 'interactive' && !flags.yes && !inCi(env)) {
-			writeErr('todo-deploy: there is no terminal to ask before installing tools, starting a cluster and deploying; run with --yes to go ahead (todo-deploy doctor only checks).\n');
+			writeErr(
+				'todo-deploy: there is no terminal to ask before installing tools, starting a cluster and deploying; run with --yes to go ahead (todo-deploy doctor only checks).\n',
+			);
 			return {failure: 'fix-first'};
 		}
 
@@ -52,7 +65,9 @@ export const upCommand = defineCommand({
 
 		if (!project.backend || !project.frontend) {
 			const missing = [project.backend ? '' : 'no backend Dockerfile', project.frontend ? '' : 'no frontend Dockerfile'].filter(Boolean).join(' and ');
-			writeErr(`todo-deploy: ${missing} found in ${root}.\n${project.found.notes.map(note => `  ${note}\n`).join('')}Name them: --backend DIR --frontend DIR (todo-deploy discover shows what was found).\n`);
+			writeErr(
+				`todo-deploy: ${missing} found in ${root}.\n${project.found.notes.map(note => `  ${note}\n`).join('')}Name them: --backend DIR --frontend DIR (todo-deploy discover shows what was found).\n`,
+			);
 			return {failure: 'fix-first'};
 		}
 
@@ -68,34 +83,78 @@ export const upCommand = defineCommand({
 		const status = createStore(statusReducer, initialStatusState());
 		const questions = flowQuestions(flow);
 		// --no-load is the same as --skip load-check.
-		const skip = new Set<Skippable>([...flags.skip as Skippable[], ...(flags['no-load'] ? ['load-check' as const] : [])]);
+		const skip = new Set<Skippable>([...(flags.skip as Skippable[]), ...(flags['no-load'] ? ['load-check' as const] : [])]);
 		flow.dispatch({type: 'flow/planned', title: `up: ${path.basename(root)} → release ${flags.release} in ${flags.namespace}`, steps: upSteps(skip)});
 		const installDir = toolsDir(env);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		const dotenv = await readDotenv(root);
 		const startedAt = Date.now();
-		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow, {pods: {store: status, context: flags.context ?? '', namespace: flags.namespace, during: 'rollout'}, questions}), async signal => {
-			questions.cancelWith(signal);
-			const done = await runUp(machine(env, {signal, log, toolsDir: installDir}), flow, status, {
-				root, env, sources: {backend: project.backend, frontend: project.frontend}, chart, skip, installDir, mirror: flags.mirror, kind: flags.kind, minikube: flags.minikube, registry: flags.registry,
-				images: {buildArgs: flags['build-arg'], rebuild: flags.rebuild, gate: gateOf(flags), skipDbUpdate: flags['skip-db-update'], rescan: flags.rescan, reportsDir: path.join(root, '.todo-deploy', 'reports')},
-				deploy: {
-					release: flags.release, namespace: flags.namespace, context: flags.context, sets: flags.set, valuesFiles: flags.values, helmArgs: flags['helm-arg'], env, dotenv,
-					...deployAnswers(asking ? questions : undefined, flags['on-failure']),
-					random: () => randomBytes(24).toString('base64url'), timeoutMs: flags.timeout * 1000, recover: flags.recover, onSecrets: secrets => log.addSecrets(secrets),
-				},
-				verify: {url: flags.url, servicePort: flags.port, api: flags.api, loadPath: flags['load-path'] ?? flags.api, users: flags.users, durationMs: flags.duration * 1000, targetP95Ms: flags['target-p95']},
-				questions: asking ? questions : undefined,
-				signal,
-			});
-			const failed = flow.getState().steps.find(step => step.id === done.failedStep);
-			const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
-			finishFlow(flow, {
-				startedAt, cancelled: signal.aborted, succeeded: done.failure === undefined,
-				message: done.declined ? 'Nothing was changed.' : done.failure ? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}` : `The todo app runs in ${flags.namespace}, verified. Report: ${report}. Live screen: todo-deploy status -n ${flags.namespace}`,
-			});
-			return done;
-		});
+		const {value: result, cancelled} = await runWithScreens(
+			mode,
+			flowScreens(flow, {pods: {store: status, context: flags.context ?? '', namespace: flags.namespace, during: 'rollout'}, questions}),
+			async signal => {
+				questions.cancelWith(signal);
+				const done = await runUp(machine(env, {signal, log, toolsDir: installDir}), flow, status, {
+					root,
+					env,
+					sources: {backend: project.backend, frontend: project.frontend},
+					chart,
+					skip,
+					installDir,
+					mirror: flags.mirror,
+					kind: flags.kind,
+					minikube: flags.minikube,
+					registry: flags.registry,
+					images: {
+						buildArgs: flags['build-arg'],
+						rebuild: flags.rebuild,
+						gate: gateOf(flags),
+						skipDbUpdate: flags['skip-db-update'],
+						rescan: flags.rescan,
+						reportsDir: path.join(root, '.todo-deploy', 'reports'),
+					},
+					deploy: {
+						release: flags.release,
+						namespace: flags.namespace,
+						context: flags.context,
+						sets: flags.set,
+						valuesFiles: flags.values,
+						helmArgs: flags['helm-arg'],
+						env,
+						dotenv,
+						...deployAnswers(asking ? questions : undefined, flags['on-failure']),
+						random: () => randomBytes(24).toString('base64url'),
+						timeoutMs: flags.timeout * 1000,
+						recover: flags.recover,
+						onSecrets: secrets => log.addSecrets(secrets),
+					},
+					verify: {
+						url: flags.url,
+						servicePort: flags.port,
+						api: flags.api,
+						loadPath: flags['load-path'] ?? flags.api,
+						users: flags.users,
+						durationMs: flags.duration * 1000,
+						targetP95Ms: flags['target-p95'],
+					},
+					questions: asking ? questions : undefined,
+					signal,
+				});
+				const failed = flow.getState().steps.find(step => step.id === done.failedStep);
+				const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
+				finishFlow(flow, {
+					startedAt,
+					cancelled: signal.aborted,
+					succeeded: done.failure === undefined,
+					message: done.declined
+						? 'Nothing was changed.'
+						: done.failure
+							? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}`
+							: `The todo app runs in ${flags.namespace}, verified. Report: ${report}. Live screen: todo-deploy status -n ${flags.namespace}`,
+				});
+				return done;
+			},
+		);
 		log.note(`finished: ${flow.getState().outcome?.message ?? ''}`);
 		if (mode === 'json') {
 			const state = flow.getState();

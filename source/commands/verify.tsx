@@ -16,8 +16,13 @@ export const verifyCommand = defineCommand({
 	synopsis: '[DIR]',
 	maxArgs: 1,
 	summary: 'health endpoints, a smoke test of the todo API, the load check',
-	description: 'Reaches the backend (--url, minikube\'s service URL, or kubectl port-forward), calls /health and /ready, runs a smoke test of the todo API (create, list, update, delete) and a load check (by default 100 users for 30 s against p95 < 500 ms), and writes .todo-deploy/report.md.',
-	examples: ['npx todo-deploy verify -n todo', 'npx todo-deploy verify --url http://127.0.0.1:30080 --users 50 --duration 10', 'npx todo-deploy verify --no-load'],
+	description:
+		"Reaches the backend (--url, minikube's service URL, or kubectl port-forward), calls /health and /ready, runs a smoke test of the todo API (create, list, update, delete) and a load check (by default 100 users for 30 s against p95 < 500 ms), and writes .todo-deploy/report.md.",
+	examples: [
+		'npx todo-deploy verify -n todo',
+		'npx todo-deploy verify --url http://127.0.0.1:30080 --users 50 --duration 10',
+		'npx todo-deploy verify --no-load',
+	],
 	flags: {...clusterFlags, ...verifyFlags},
 	async run({flags, args, mode, env}) {
 		const root = path.resolve(args[0] ?? '.');
@@ -32,12 +37,26 @@ export const verifyCommand = defineCommand({
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
 			const verified = await runVerify(machine(env, {signal}), flow, {
-				url: flags.url, namespace: flags.namespace, release: flags.release, context: flags.context,
-				minikubeProfile: target?.type === 'minikube' ? target.profile : undefined, servicePort: flags.port,
-				api: flags.api, loadPath: flags['load-path'] ?? flags.api, users: flags.users, durationMs: flags.duration * 1000,
-				targetP95Ms: flags['target-p95'], load: !flags['no-load'], signal,
+				url: flags.url,
+				namespace: flags.namespace,
+				release: flags.release,
+				context: flags.context,
+				minikubeProfile: target?.type === 'minikube' ? target.profile : undefined,
+				servicePort: flags.port,
+				api: flags.api,
+				loadPath: flags['load-path'] ?? flags.api,
+				users: flags.users,
+				durationMs: flags.duration * 1000,
+				targetP95Ms: flags['target-p95'],
+				load: !flags['no-load'],
+				signal,
 			});
-			finishFlow(flow, {startedAt, cancelled: signal.aborted, succeeded: verified.passed, message: verified.passed ? 'Verified: healthy, the todo API works, and the load target is met.' : 'Not verified: see the failed step above.'});
+			finishFlow(flow, {
+				startedAt,
+				cancelled: signal.aborted,
+				succeeded: verified.passed,
+				message: verified.passed ? 'Verified: healthy, the todo API works, and the load target is met.' : 'Not verified: see the failed step above.',
+			});
 			return verified;
 		});
 		const report = await recordSection(root, 'verify', {status: result.passed ? 'verified' : 'failed', data: result});

@@ -11,10 +11,15 @@ function probeText(kind: string, probe: V1Probe | undefined): string | undefined
 		return undefined;
 	}
 
-	const target = probe.httpGet ? `${probe.httpGet.scheme === 'HTTPS' ? 'HTTPS ' : ''}GET :${String(probe.httpGet.port)}${probe.httpGet.path ?? '/'}`
-		: probe.tcpSocket ? `TCP :${String(probe.tcpSocket.port)}`
-			: probe.grpc ? `gRPC :${probe.grpc.port}`
-				: probe.exec ? `exec ${(probe.exec.command ?? []).join(' ')}` : '?';
+	const target = probe.httpGet
+		? `${probe.httpGet.scheme === 'HTTPS' ? 'HTTPS ' : ''}GET :${String(probe.httpGet.port)}${probe.httpGet.path ?? '/'}`
+		: probe.tcpSocket
+			? `TCP :${String(probe.tcpSocket.port)}`
+			: probe.grpc
+				? `gRPC :${probe.grpc.port}`
+				: probe.exec
+					? `exec ${(probe.exec.command ?? []).join(' ')}`
+					: '?';
 	return `${kind} ${target} every ${probe.periodSeconds ?? 10}s (fails after ${probe.failureThreshold ?? 3}${probe.initialDelaySeconds ? `, first after ${probe.initialDelaySeconds}s` : ''})`;
 }
 
@@ -36,7 +41,10 @@ function stateText(state: V1ContainerState | undefined, now: Date): string {
 }
 
 function resourcesText(container: V1Container): string | undefined {
-	const list = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).map(([name, value]) => `${name} ${value}`).join(', ');
+	const list = (values: Record<string, string> | undefined) =>
+		Object.entries(values ?? {})
+			.map(([name, value]) => `${name} ${value}`)
+			.join(', ');
 	const requests = list(container.resources?.requests);
 	const limits = list(container.resources?.limits);
 	const parts = [requests ? `requests ${requests}` : '', limits ? `limits ${limits}` : ''].filter(Boolean);
@@ -45,7 +53,9 @@ function resourcesText(container: V1Container): string | undefined {
 
 function containerLines(container: V1Container, status: V1ContainerStatus | undefined, init: boolean, now: Date): DetailLine[] {
 	const ports = (container.ports ?? []).map(port => `${port.containerPort}/${port.protocol ?? 'TCP'}`).join(', ');
-	const lines: DetailLine[] = [{text: `${init ? 'init container' : 'container'} ${container.name}: ${container.image ?? '?'}${ports ? ` · ports ${ports}` : ''}`}];
+	const lines: DetailLine[] = [
+		{text: `${init ? 'init container' : 'container'} ${container.name}: ${container.image ?? '?'}${ports ? ` · ports ${ports}` : ''}`},
+	];
 	const last = status?.lastState?.terminated ? ` · last ${stateText(status.lastState, now)}` : '';
 	lines.push({
 		text: `  ${stateText(status?.state, now)} · ready ${status?.ready ? '✔' : '✖'} · restarts ${status?.restartCount ?? 0}${last}`,
@@ -56,7 +66,11 @@ function containerLines(container: V1Container, status: V1ContainerStatus | unde
 		lines.push({text: `  ${resources}`, tone: 'dim'});
 	}
 
-	const probes = [probeText('liveness', container.livenessProbe), probeText('readiness', container.readinessProbe), probeText('startup', container.startupProbe)].filter(Boolean);
+	const probes = [
+		probeText('liveness', container.livenessProbe),
+		probeText('readiness', container.readinessProbe),
+		probeText('startup', container.startupProbe),
+	].filter(Boolean);
 	for (const probe of probes) {
 		lines.push({text: `  ${probe ?? ''}`, tone: 'dim'});
 	}
@@ -76,14 +90,19 @@ export function podDetail(pod: V1Pod, now: Date): DetailLine[] {
 	].filter(Boolean);
 	lines.push({text: where.join(' · ')});
 	const owner = metadata?.ownerReferences?.find(reference => reference.controller) ?? metadata?.ownerReferences?.[0];
-	const labels = Object.entries(metadata?.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(', ');
+	const labels = Object.entries(metadata?.labels ?? {})
+		.map(([key, value]) => `${key}=${value}`)
+		.join(', ');
 	if (owner || labels) {
 		lines.push({text: [owner ? `controlled by ${owner.kind}/${owner.name}` : '', labels ? `labels ${labels}` : ''].filter(Boolean).join(' · '), tone: 'dim'});
 	}
 
 	const conditions = status?.conditions ?? [];
 	if (conditions.length > 0) {
-		lines.push({text: `conditions ${conditions.map(condition => `${condition.type} ${condition.status === 'True' ? '✔' : '✖'}`).join(' · ')}`, tone: conditions.every(condition => condition.status === 'True') ? 'good' : 'bad'});
+		lines.push({
+			text: `conditions ${conditions.map(condition => `${condition.type} ${condition.status === 'True' ? '✔' : '✖'}`).join(' · ')}`,
+			tone: conditions.every(condition => condition.status === 'True') ? 'good' : 'bad',
+		});
 	}
 
 	if (status?.reason || status?.message) {
@@ -99,7 +118,9 @@ export function podDetail(pod: V1Pod, now: Date): DetailLine[] {
 		lines.push(...containerLines(container, statusOf(status?.containerStatuses, container.name), false, now));
 	}
 
-	const claims = (spec?.volumes ?? []).filter(volume => volume.persistentVolumeClaim).map(volume => `${volume.name} → PVC ${volume.persistentVolumeClaim?.claimName ?? '?'}`);
+	const claims = (spec?.volumes ?? [])
+		.filter(volume => volume.persistentVolumeClaim)
+		.map(volume => `${volume.name} → PVC ${volume.persistentVolumeClaim?.claimName ?? '?'}`);
 	if (claims.length > 0) {
 		lines.push({text: `volumes ${claims.join(', ')}`, tone: 'dim'});
 	}
@@ -107,7 +128,14 @@ export function podDetail(pod: V1Pod, now: Date): DetailLine[] {
 	return lines;
 }
 
-export type EventRow = {readonly type: string; readonly reason: string; readonly count: number; readonly last: string; readonly first: string; readonly message: string};
+export type EventRow = {
+	readonly type: string;
+	readonly reason: string;
+	readonly count: number;
+	readonly last: string;
+	readonly first: string;
+	readonly message: string;
+};
 
 /** The pod's events as describe lists them, newest first: the same reason and message folded into one row with a count. */
 export function podEventRows(events: readonly PodEvent[], now: Date): EventRow[] {
@@ -117,19 +145,28 @@ export function podEventRows(events: readonly PodEvent[], now: Date): EventRow[]
 		const seen = event.lastTimestamp ?? event.eventTime ?? (event as {metadata?: {creationTimestamp?: Date | string}}).metadata?.creationTimestamp;
 		const first = (event as {firstTimestamp?: Date | string}).firstTimestamp ?? seen;
 		const key = `${event.type ?? ''}|${event.reason ?? ''}|${event.message ?? ''}`;
-		const entry = folded.get(key) ?? {type: event.type ?? 'Normal', reason: event.reason ?? '', message: event.message ?? '', count: 0, first: Number.POSITIVE_INFINITY, last: 0};
+		const entry = folded.get(key) ?? {
+			type: event.type ?? 'Normal',
+			reason: event.reason ?? '',
+			message: event.message ?? '',
+			count: 0,
+			first: Number.POSITIVE_INFINITY,
+			last: 0,
+		};
 		entry.count += event.count ?? 1;
 		entry.first = Math.min(entry.first, first ? new Date(first).getTime() : Number.POSITIVE_INFINITY);
 		entry.last = Math.max(entry.last, seen ? new Date(seen).getTime() : 0);
 		folded.set(key, entry);
 	}
 
-	return [...folded.values()].sort((a, b) => b.last - a.last).map(entry => ({
-		type: entry.type,
-		reason: entry.reason,
-		count: entry.count,
-		last: entry.last > 0 ? formatAge(new Date(entry.last), now) : '?',
-		first: Number.isFinite(entry.first) ? formatAge(new Date(entry.first), now) : '?',
-		message: entry.message,
-	}));
+	return [...folded.values()]
+		.sort((a, b) => b.last - a.last)
+		.map(entry => ({
+			type: entry.type,
+			reason: entry.reason,
+			count: entry.count,
+			last: entry.last > 0 ? formatAge(new Date(entry.last), now) : '?',
+			first: Number.isFinite(entry.first) ? formatAge(new Date(entry.first), now) : '?',
+			message: entry.message,
+		}));
 }

@@ -38,7 +38,7 @@ export type DiagnoseInput = {
 };
 
 const exitCodeMeanings: Readonly<Record<number, string>> = {
-	0: 'it exited with code 0: the main process finished, but a Deployment\'s container must keep running (a command that returns, or a server started in the background)',
+	0: "it exited with code 0: the main process finished, but a Deployment's container must keep running (a command that returns, or a server started in the background)",
 	1: 'it exited with code 1: the app failed while starting (an unhandled error; the last lines below say which)',
 	2: 'it exited with code 2: the command was given wrong arguments',
 	126: 'it exited with code 126: the command is not executable (permissions, or a file that is not a program)',
@@ -53,10 +53,15 @@ function describeExit(exitCode: number | undefined, reason: string | undefined):
 		return 'it was killed for using more memory than its limit (OOMKilled, exit 137)';
 	}
 
-	return exitCode === undefined ? 'it stopped' : exitCodeMeanings[exitCode] ?? `it exited with code ${exitCode}${reason ? ` (${reason})` : ''}`;
+	return exitCode === undefined ? 'it stopped' : (exitCodeMeanings[exitCode] ?? `it exited with code ${exitCode}${reason ? ` (${reason})` : ''}`);
 }
 
-const lastLines = (text: string | undefined, count = 5) => (text ?? '').split('\n').map(line => line.trimEnd()).filter(Boolean).slice(-count);
+const lastLines = (text: string | undefined, count = 5) =>
+	(text ?? '')
+		.split('\n')
+		.map(line => line.trimEnd())
+		.filter(Boolean)
+		.slice(-count);
 
 function eventsFor(events: readonly PodEvent[], container?: string): PodEvent[] {
 	return events.filter(event => !container || !event.involvedObject?.fieldPath || event.involvedObject.fieldPath.includes(`{${container}}`));
@@ -92,19 +97,28 @@ function probeFailure(message: string, probe: V1Probe | undefined): {meaning: st
 	if (status) {
 		return {
 			meaning: `the app answers ${probeTarget(probe)} with HTTP ${status}${status === '503' ? ', which a readiness endpoint returns while a dependency such as the database is not reachable' : ''}`,
-			fix: status === '503' ? 'Check what the endpoint depends on (the database URL and password, the database pod); its logs say which.' : `Make ${probe?.httpGet?.path ?? 'the endpoint'} answer 200 when the app is healthy.`,
+			fix:
+				status === '503'
+					? 'Check what the endpoint depends on (the database URL and password, the database pod); its logs say which.'
+					: `Make ${probe?.httpGet?.path ?? 'the endpoint'} answer 200 when the app is healthy.`,
 		};
 	}
 
 	if (/connection refused/.test(message)) {
-		return {meaning: `nothing listens for ${probeTarget(probe)}: the app is not up yet, listens on another port, or only on 127.0.0.1`, fix: 'Make the app listen on 0.0.0.0 and the probe port match the containerPort; give slow starts a startupProbe.'};
+		return {
+			meaning: `nothing listens for ${probeTarget(probe)}: the app is not up yet, listens on another port, or only on 127.0.0.1`,
+			fix: 'Make the app listen on 0.0.0.0 and the probe port match the containerPort; give slow starts a startupProbe.',
+		};
 	}
 
 	if (/deadline exceeded|Client\.Timeout|timeout/i.test(message)) {
-		return {meaning: `${probeTarget(probe)} answers more slowly than timeoutSeconds (${probe?.timeoutSeconds ?? 1} s)`, fix: 'Raise the probe\'s timeoutSeconds, or make the health endpoint cheap.'};
+		return {
+			meaning: `${probeTarget(probe)} answers more slowly than timeoutSeconds (${probe?.timeoutSeconds ?? 1} s)`,
+			fix: "Raise the probe's timeoutSeconds, or make the health endpoint cheap.",
+		};
 	}
 
-	return {meaning: `${probeTarget(probe)} fails: ${message}`, fix: 'Run the probe\'s check by hand in the container (kubectl exec) to see why it fails.'};
+	return {meaning: `${probeTarget(probe)} fails: ${message}`, fix: "Run the probe's check by hand in the container (kubectl exec) to see why it fails."};
 }
 
 function specOf(pod: V1Pod, name: string, init: boolean): V1Container | undefined {
@@ -117,7 +131,12 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 	const repository = image.replace(/:[^:/]+$/, '');
 	// Other tags of the same repository, in the short form a chart names them (the set holds every form).
 	const otherTags = local ? [...local.images].filter(candidate => candidate !== image && candidate.replace(/:[^:/]+$/, '') === repository).sort() : [];
-	const otherTag = otherTags.length === 0 ? undefined : otherTags.length === 1 ? otherTags[0] : `other tags of ${repository} (${otherTags.map(candidate => candidate.slice(repository.length + 1)).join(', ')})`;
+	const otherTag =
+		otherTags.length === 0
+			? undefined
+			: otherTags.length === 1
+				? otherTags[0]
+				: `other tags of ${repository} (${otherTags.map(candidate => candidate.slice(repository.length + 1)).join(', ')})`;
 	if (reason === 'ErrImageNeverPull' && local && loaded) {
 		return {
 			reason,
@@ -134,7 +153,9 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 			container: status.name,
 			title: `${status.name}: image ${image} is not in the cluster`,
 			explanation: `The pull policy is Never, so the node uses only images already on it, and ${image} is not there${otherTag ? `: it has ${otherTag}${otherTags.length === 1 ? ', a different tag' : ''}` : local ? ` (${local.cluster} does not have it)` : ': it was not loaded, was loaded into another minikube profile or kind cluster, or its tag differs'}.`,
-			fix: otherTag ? `Deploy ${otherTags.length === 1 ? `the tag that was loaded (${otherTag})` : 'a tag that was loaded'}, or load ${image}.` : `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replaceAll('IMAGE', image)}.`,
+			fix: otherTag
+				? `Deploy ${otherTags.length === 1 ? `the tag that was loaded (${otherTag})` : 'a tag that was loaded'}, or load ${image}.`
+				: `Load it: ${(local?.loadCommand ?? 'minikube image load IMAGE (or kind load docker-image IMAGE)').replaceAll('IMAGE', image)}.`,
 		};
 	}
 
@@ -145,7 +166,7 @@ function imageProblem(status: V1ContainerStatus, message: string, local: LocalIm
 	} else if (/not found|manifest unknown|does not exist/i.test(message)) {
 		cause = 'the registry has no such image or tag';
 	} else if (/unauthorized|denied|authentication required|forbidden/i.test(message)) {
-		cause = 'the registry refused the node\'s credentials';
+		cause = "the registry refused the node's credentials";
 		fix = 'Add an imagePullSecret with credentials for the registry.';
 	}
 
@@ -178,7 +199,13 @@ function configProblem(status: V1ContainerStatus, message: string): Omit<Diagnos
 		fix = `Add the key ${missingKey[1] ?? ''} to ${missingKey[2] ?? ''} ${missingKey[4] ?? ''}, or refer to a key it has.`;
 	}
 
-	return {reason: 'CreateContainerConfigError', container: status.name, title: `${status.name}: ${what}`, explanation: `The container cannot be created because ${what}; the pod waits until it appears.`, fix};
+	return {
+		reason: 'CreateContainerConfigError',
+		container: status.name,
+		title: `${status.name}: ${what}`,
+		explanation: `The container cannot be created because ${what}; the pod waits until it appears.`,
+		fix,
+	};
 }
 
 function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolean, logs: readonly string[] | undefined): Omit<Diagnosis, 'state'> {
@@ -191,11 +218,11 @@ function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolean, logs
 		reason: oom ? 'OOMKilled' : 'CrashLoopBackOff',
 		container: status.name,
 		title: `${init ? 'init container ' : ''}${status.name} keeps ${oom ? 'running out of memory' : 'crashing'} (${terminated?.exitCode === undefined ? '' : `exit ${terminated.exitCode}, `}${status.restartCount} restart${status.restartCount === 1 ? '' : 's'})`,
-		explanation: `${init ? `The init container ${status.name} must finish before the app starts, but ` : 'Kubernetes keeps restarting the container, waiting longer each time, because '}${exit}.${oom ? ` Its memory limit is ${String(limit ?? 'not set (the node\'s memory ran out)')}.` : ''}`,
+		explanation: `${init ? `The init container ${status.name} must finish before the app starts, but ` : 'Kubernetes keeps restarting the container, waiting longer each time, because '}${exit}.${oom ? ` Its memory limit is ${String(limit ?? "not set (the node's memory ran out)")}.` : ''}`,
 		fix: oom
 			? `Raise the memory limit${limit ? ` above ${String(limit)}` : ''} (resources.limits.memory in the chart's values), or find what uses the memory.`
 			: terminated?.exitCode === 127 || terminated?.exitCode === 126
-				? 'Check the image\'s command and entrypoint (docker run IMAGE by hand shows the same error).'
+				? "Check the image's command and entrypoint (docker run IMAGE by hand shows the same error)."
 				: terminated?.exitCode === 143
 					? 'Look at the liveness probe events: a probe that fails while the app is busy or slow to start restarts it; add a startupProbe or loosen the liveness probe.'
 					: `Read the last lines${evidence.length > 0 ? ' below' : ` (kubectl logs ${pod.metadata?.name ?? 'POD'} -c ${status.name} --previous)`}, fix the cause (often a missing setting, a wrong DATABASE_URL, or a database that is not ready), and the next restart picks it up.`,
@@ -213,14 +240,23 @@ function unschedulable(message: string): {explanation: string; fix: string} {
 	}
 
 	if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim .* not found/i.test(message)) {
-		return {explanation: `The pod's PersistentVolumeClaim is not bound to a volume: ${message}`, fix: 'The cluster needs a default StorageClass that provisions volumes (minikube addons enable default-storageclass storage-provisioner; kind has one), or set persistence.storageClass.'};
+		return {
+			explanation: `The pod's PersistentVolumeClaim is not bound to a volume: ${message}`,
+			fix: 'The cluster needs a default StorageClass that provisions volumes (minikube addons enable default-storageclass storage-provisioner; kind has one), or set persistence.storageClass.',
+		};
 	}
 
 	if (/untolerated taint|didn't match Pod's node affinity|node\(s\) didn't match/i.test(message)) {
-		return {explanation: `No node accepts the pod: ${message}`, fix: 'Remove the nodeSelector, affinity or the need for a tainted node from the values, or label and untaint a node to match.'};
+		return {
+			explanation: `No node accepts the pod: ${message}`,
+			fix: 'Remove the nodeSelector, affinity or the need for a tainted node from the values, or label and untaint a node to match.',
+		};
 	}
 
-	return {explanation: `The scheduler cannot place the pod: ${message}`, fix: 'Read the scheduler\'s message above: it lists, per node, why it was turned down.'};
+	return {
+		explanation: `The scheduler cannot place the pod: ${message}`,
+		fix: "Read the scheduler's message above: it lists, per node, why it was turned down.",
+	};
 }
 
 function conditionMessage(pod: V1Pod, type: string): string | undefined {
@@ -246,24 +282,53 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 			explanation: stuck
 				? `The pod was deleted at ${deletedAt.toISOString()} and is still there after its grace period: a finalizer holds it, or its node is unreachable.`
 				: 'The pod was deleted and is stopping its containers (a rollout or a scale-down replaces it).',
-			fix: stuck ? `Check the finalizers and the node (kubectl get pod ${name} -o yaml); as a last resort: kubectl delete pod ${name} --grace-period=0 --force.` : 'Nothing to do: a new pod takes its place.',
+			fix: stuck
+				? `Check the finalizers and the node (kubectl get pod ${name} -o yaml); as a last resort: kubectl delete pod ${name} --grace-period=0 --force.`
+				: 'Nothing to do: a new pod takes its place.',
 			evidence: [],
 		};
 	}
 
 	if (pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') {
-		return {state: 'failing', reason: 'Evicted', container: undefined, title: 'the pod was evicted', explanation: `The node evicted the pod: ${(pod.status.message ?? 'it ran short of a resource').replace(/\.+$/, '')}.`, fix: 'Free disk or memory on the node (minikube ssh, docker system prune in the node), or lower the pod\'s usage; the Deployment creates a replacement.', evidence: []};
+		return {
+			state: 'failing',
+			reason: 'Evicted',
+			container: undefined,
+			title: 'the pod was evicted',
+			explanation: `The node evicted the pod: ${(pod.status.message ?? 'it ran short of a resource').replace(/\.+$/, '')}.`,
+			fix: "Free disk or memory on the node (minikube ssh, docker system prune in the node), or lower the pod's usage; the Deployment creates a replacement.",
+			evidence: [],
+		};
 	}
 
 	if (pod.status?.phase === 'Succeeded') {
-		return {state: 'completed', reason: 'Completed', container: undefined, title: 'the pod ran to completion', explanation: 'All its containers finished with exit code 0.', fix: 'Nothing to do.', evidence: []};
+		return {
+			state: 'completed',
+			reason: 'Completed',
+			container: undefined,
+			title: 'the pod ran to completion',
+			explanation: 'All its containers finished with exit code 0.',
+			fix: 'Nothing to do.',
+			evidence: [],
+		};
 	}
 
 	const schedulingMessage = conditionMessage(pod, 'PodScheduled');
-	if (schedulingMessage !== undefined || (pod.status?.phase === 'Pending' && warnings.some(event => event.reason === 'FailedScheduling') && !pod.spec?.nodeName)) {
+	if (
+		schedulingMessage !== undefined ||
+		(pod.status?.phase === 'Pending' && warnings.some(event => event.reason === 'FailedScheduling') && !pod.spec?.nodeName)
+	) {
 		const message = schedulingMessage ?? warnings.filter(event => event.reason === 'FailedScheduling').at(-1)?.message ?? '';
 		const {explanation, fix} = unschedulable(message);
-		return {state: 'failing', reason: 'Unschedulable', container: undefined, title: 'the pod cannot be scheduled', explanation, fix, evidence: warnings.filter(event => event.reason === 'FailedScheduling').map(eventLine)};
+		return {
+			state: 'failing',
+			reason: 'Unschedulable',
+			container: undefined,
+			title: 'the pod cannot be scheduled',
+			explanation,
+			fix,
+			evidence: warnings.filter(event => event.reason === 'FailedScheduling').map(eventLine),
+		};
 	}
 
 	// Init containers run first; one that fails holds the whole pod.
@@ -279,7 +344,15 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 		}
 
 		if (status.state?.running) {
-			return {state: 'progressing', reason: 'PodInitializing', container: status.name, title: `init container ${status.name} is running`, explanation: 'The app starts when its init containers finish.', fix: `If it takes long: kubectl logs ${name} -c ${status.name}.`, evidence: []};
+			return {
+				state: 'progressing',
+				reason: 'PodInitializing',
+				container: status.name,
+				title: `init container ${status.name} is running`,
+				explanation: 'The app starts when its init containers finish.',
+				fix: `If it takes long: kubectl logs ${name} -c ${status.name}.`,
+				evidence: [],
+			};
 		}
 	}
 
@@ -292,7 +365,15 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 
 		if (status.state?.terminated && (status.state.terminated.exitCode !== 0 || status.state.terminated.reason === 'OOMKilled')) {
 			if (status.state.terminated.reason === 'ContainerStatusUnknown') {
-				return {state: 'failing', reason: 'ContainerStatusUnknown', container: status.name, title: `${status.name}: its state was lost`, explanation: `${status.state.terminated.message ?? 'The container could not be found'}; the node lost track of it (often after the node or the cluster restarted).`, fix: `Delete the pod so its controller makes a new one: kubectl delete pod ${name}.`, evidence: []};
+				return {
+					state: 'failing',
+					reason: 'ContainerStatusUnknown',
+					container: status.name,
+					title: `${status.name}: its state was lost`,
+					explanation: `${status.state.terminated.message ?? 'The container could not be found'}; the node lost track of it (often after the node or the cluster restarted).`,
+					fix: `Delete the pod so its controller makes a new one: kubectl delete pod ${name}.`,
+					evidence: [],
+				};
 			}
 
 			return {state: 'failing', ...crashProblem(pod, status, false, input.logs?.[status.name])};
@@ -300,7 +381,15 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 	}
 
 	if (pod.status?.phase === 'Failed') {
-		return {state: 'failing', reason: pod.status.reason ?? 'Failed', container: undefined, title: 'the pod failed', explanation: pod.status.message ?? 'All its containers stopped and will not restart.', fix: `kubectl describe pod ${name} shows the last state of each container.`, evidence: []};
+		return {
+			state: 'failing',
+			reason: pod.status.reason ?? 'Failed',
+			container: undefined,
+			title: 'the pod failed',
+			explanation: pod.status.message ?? 'All its containers stopped and will not restart.',
+			fix: `kubectl describe pod ${name} shows the last state of each container.`,
+			evidence: [],
+		};
 	}
 
 	const creating = statuses.find(status => status.state?.waiting?.reason === 'ContainerCreating');
@@ -314,12 +403,24 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 				container: creating?.name,
 				title: mountFailure.reason === 'FailedCreatePodSandBox' ? 'the pod network could not be set up' : 'a volume cannot be mounted',
 				explanation: `The containers cannot start: ${mountFailure.message ?? ''}`,
-				fix: missing ? `Create the ${missing[1] ?? ''} "${missing[2] ?? ''}" the volume reads, or fix its name in the chart.` : mountFailure.reason === 'FailedCreatePodSandBox' ? 'The cluster\'s network plugin is not ready: wait for kube-system pods, or restart the cluster (minikube stop && minikube start).' : 'Check the PersistentVolumeClaim and the StorageClass (kubectl get pvc).',
+				fix: missing
+					? `Create the ${missing[1] ?? ''} "${missing[2] ?? ''}" the volume reads, or fix its name in the chart.`
+					: mountFailure.reason === 'FailedCreatePodSandBox'
+						? "The cluster's network plugin is not ready: wait for kube-system pods, or restart the cluster (minikube stop && minikube start)."
+						: 'Check the PersistentVolumeClaim and the StorageClass (kubectl get pvc).',
 				evidence: [eventLine(mountFailure)],
 			};
 		}
 
-		return {state: 'progressing', reason: 'ContainerCreating', container: creating?.name, title: 'containers are being created', explanation: 'The node is pulling images and setting up the pod.', fix: 'Wait; if it lasts minutes, the events say what it is waiting for.', evidence: []};
+		return {
+			state: 'progressing',
+			reason: 'ContainerCreating',
+			container: creating?.name,
+			title: 'containers are being created',
+			explanation: 'The node is pulling images and setting up the pod.',
+			fix: 'Wait; if it lasts minutes, the events say what it is waiting for.',
+			evidence: [],
+		};
 	}
 
 	for (const status of statuses) {
@@ -351,7 +452,9 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 				reason: readiness ? 'ReadinessProbeFailed' : 'NotReady',
 				container: status.name,
 				title: readiness ? `${status.name} is not ready: ${message}` : `${status.name} is running, not ready yet`,
-				explanation: failure ? `The readiness probe fails: ${failure.meaning}. No traffic reaches the pod until it passes.` : `Kubernetes waits for ${probeTarget(spec?.readinessProbe)} to pass before sending traffic.`,
+				explanation: failure
+					? `The readiness probe fails: ${failure.meaning}. No traffic reaches the pod until it passes.`
+					: `Kubernetes waits for ${probeTarget(spec?.readinessProbe)} to pass before sending traffic.`,
 				fix: failure?.fix ?? 'Wait a few probe periods; if it stays not ready, the events show the probe failures.',
 				evidence: readiness ? [eventLine(readiness)] : [],
 			};
@@ -360,20 +463,36 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 
 	if (statuses.length > 0 && statuses.every(status => status.ready)) {
 		const restarted = statuses.find(status => status.restartCount > 0 && status.lastState?.terminated);
-		const liveness = eventsFor(warnings).filter(event => /^Liveness probe failed/.test(event.message ?? '')).at(-1);
+		const liveness = eventsFor(warnings)
+			.filter(event => /^Liveness probe failed/.test(event.message ?? ''))
+			.at(-1);
 		const last = restarted?.lastState?.terminated;
 		return {
 			state: 'ready',
 			reason: 'Ready',
 			container: restarted?.name,
 			title: restarted ? `ready, after ${restarted.restartCount} restart${restarted.restartCount === 1 ? '' : 's'} of ${restarted.name}` : 'ready',
-			explanation: restarted ? `All containers are ready. ${restarted.name} restarted before: ${describeExit(last?.exitCode, last?.reason)}.` : 'All containers are running and ready.',
-			fix: restarted ? (last?.reason === 'OOMKilled' ? 'Give it more memory before it happens again (resources.limits.memory).' : `kubectl logs ${name} -c ${restarted.name} --previous shows the last crash.`) : 'Nothing to do.',
+			explanation: restarted
+				? `All containers are ready. ${restarted.name} restarted before: ${describeExit(last?.exitCode, last?.reason)}.`
+				: 'All containers are running and ready.',
+			fix: restarted
+				? last?.reason === 'OOMKilled'
+					? 'Give it more memory before it happens again (resources.limits.memory).'
+					: `kubectl logs ${name} -c ${restarted.name} --previous shows the last crash.`
+				: 'Nothing to do.',
 			evidence: liveness ? [eventLine(liveness)] : [],
 		};
 	}
 
-	return {state: 'progressing', reason: pod.status?.phase ?? 'Pending', container: undefined, title: `the pod is ${(pod.status?.phase ?? 'pending').toLowerCase()}`, explanation: 'Kubernetes is still setting the pod up.', fix: 'Wait; the events say what it is waiting for.', evidence: events.slice(-3).map(eventLine)};
+	return {
+		state: 'progressing',
+		reason: pod.status?.phase ?? 'Pending',
+		container: undefined,
+		title: `the pod is ${(pod.status?.phase ?? 'pending').toLowerCase()}`,
+		explanation: 'Kubernetes is still setting the pod up.',
+		fix: 'Wait; the events say what it is waiting for.',
+		evidence: events.slice(-3).map(eventLine),
+	};
 }
 
 function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, reason: string, message: string, init: boolean): Diagnosis {
@@ -387,7 +506,11 @@ function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, reason
 		case 'ErrImagePull':
 		case 'ErrImageNeverPull':
 		case 'InvalidImageName': {
-			return {state: 'failing', ...imageProblem(status, message, input.localImages, reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason), evidence};
+			return {
+				state: 'failing',
+				...imageProblem(status, message, input.localImages, reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason),
+				evidence,
+			};
 		}
 
 		case 'CreateContainerConfigError': {
@@ -395,7 +518,15 @@ function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, reason
 		}
 
 		default: {
-			return {state: 'failing', reason, container: status.name, title: `${status.name}: ${reason}`, explanation: `The container cannot start: ${message || reason}.`, fix: `kubectl describe pod ${input.pod.metadata?.name ?? ''} shows the details.`, evidence};
+			return {
+				state: 'failing',
+				reason,
+				container: status.name,
+				title: `${status.name}: ${reason}`,
+				explanation: `The container cannot start: ${message || reason}.`,
+				fix: `kubectl describe pod ${input.pod.metadata?.name ?? ''} shows the details.`,
+				evidence,
+			};
 		}
 	}
 }

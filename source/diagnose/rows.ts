@@ -2,7 +2,8 @@
 import type {CoreV1Event, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
 import {diagnosePod, type Diagnosis, type LocalImages, type PodEvent} from './pod.js';
 
-export type ProbeState = {readonly type: 'none'} | {readonly type: 'passing'} | {readonly type: 'waiting'} | {readonly type: 'failing'; readonly message: string};
+export type ProbeState =
+	{readonly type: 'none'} | {readonly type: 'passing'} | {readonly type: 'waiting'} | {readonly type: 'failing'; readonly message: string};
 
 export type ContainerProbes = {
 	readonly container: string;
@@ -71,17 +72,41 @@ export function podStatusWord(pod: V1Pod): string {
 function probeStates(pod: V1Pod, events: readonly PodEvent[]): ContainerProbes[] {
 	return (pod.spec?.containers ?? []).map(container => {
 		const status = pod.status?.containerStatuses?.find(entry => entry.name === container.name);
-		const mine = events.filter(event => event.type === 'Warning' && (!event.involvedObject?.fieldPath || event.involvedObject.fieldPath.includes(`{${container.name}}`)));
-		const lastFailure = (kind: string) => mine.filter(event => (event.message ?? '').startsWith(`${kind} probe failed`)).at(-1)?.message?.replace(`${kind} probe failed: `, '');
+		const mine = events.filter(
+			event => event.type === 'Warning' && (!event.involvedObject?.fieldPath || event.involvedObject.fieldPath.includes(`{${container.name}}`)),
+		);
+		const lastFailure = (kind: string) =>
+			mine
+				.filter(event => (event.message ?? '').startsWith(`${kind} probe failed`))
+				.at(-1)
+				?.message?.replace(`${kind} probe failed: `, '');
 		const running = Boolean(status?.state?.running);
 		const readinessFailure = lastFailure('Readiness');
 		const livenessFailure = lastFailure('Liveness');
 		const startupFailure = lastFailure('Startup');
 		return {
 			container: container.name,
-			readiness: !container.readinessProbe ? {type: 'none'} : status?.ready ? {type: 'passing'} : readinessFailure && running ? {type: 'failing', message: readinessFailure} : {type: 'waiting'},
-			liveness: !container.livenessProbe ? {type: 'none'} : livenessFailure && (status?.restartCount ?? 0) > 0 && !status?.ready ? {type: 'failing', message: livenessFailure} : running ? {type: 'passing'} : {type: 'waiting'},
-			startup: !container.startupProbe ? {type: 'none'} : status?.started ? {type: 'passing'} : startupFailure ? {type: 'failing', message: startupFailure} : {type: 'waiting'},
+			readiness: !container.readinessProbe
+				? {type: 'none'}
+				: status?.ready
+					? {type: 'passing'}
+					: readinessFailure && running
+						? {type: 'failing', message: readinessFailure}
+						: {type: 'waiting'},
+			liveness: !container.livenessProbe
+				? {type: 'none'}
+				: livenessFailure && (status?.restartCount ?? 0) > 0 && !status?.ready
+					? {type: 'failing', message: livenessFailure}
+					: running
+						? {type: 'passing'}
+						: {type: 'waiting'},
+			startup: !container.startupProbe
+				? {type: 'none'}
+				: status?.started
+					? {type: 'passing'}
+					: startupFailure
+						? {type: 'failing', message: startupFailure}
+						: {type: 'waiting'},
 		};
 	});
 }
@@ -107,7 +132,11 @@ export function eventsByPod(events: readonly CoreV1Event[]): Map<string, PodEven
 export function podAges(pod: V1Pod, now: Date): {readonly age: string; readonly lastRestart: string | undefined} {
 	const statuses = pod.status?.containerStatuses ?? [];
 	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
-	const lastFinished = statuses.map(status => status.lastState?.terminated?.finishedAt).filter(Boolean).map(value => new Date(value as Date | string)).sort((a, b) => b.getTime() - a.getTime())[0];
+	const lastFinished = statuses
+		.map(status => status.lastState?.terminated?.finishedAt)
+		.filter(Boolean)
+		.map(value => new Date(value as Date | string))
+		.sort((a, b) => b.getTime() - a.getTime())[0];
 	return {age: formatAge(pod.metadata?.creationTimestamp, now), lastRestart: restarts > 0 && lastFinished ? `${formatAge(lastFinished, now)} ago` : undefined};
 }
 
@@ -129,24 +158,52 @@ export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, local
 	};
 }
 
-export type RolloutRow = {readonly kind: 'Deployment' | 'StatefulSet'; readonly name: string; readonly desired: number; readonly updated: number; readonly ready: number; readonly available: number; readonly done: boolean};
+export type RolloutRow = {
+	readonly kind: 'Deployment' | 'StatefulSet';
+	readonly name: string;
+	readonly desired: number;
+	readonly updated: number;
+	readonly ready: number;
+	readonly available: number;
+	readonly done: boolean;
+};
 
 export function rolloutRows(deployments: readonly V1Deployment[], statefulSets: readonly V1StatefulSet[]): RolloutRow[] {
 	return [
 		...deployments.map(item => {
 			const desired = item.spec?.replicas ?? 1;
-			const row = {kind: 'Deployment' as const, name: item.metadata?.name ?? '?', desired, updated: item.status?.updatedReplicas ?? 0, ready: item.status?.readyReplicas ?? 0, available: item.status?.availableReplicas ?? 0};
+			const row = {
+				kind: 'Deployment' as const,
+				name: item.metadata?.name ?? '?',
+				desired,
+				updated: item.status?.updatedReplicas ?? 0,
+				ready: item.status?.readyReplicas ?? 0,
+				available: item.status?.availableReplicas ?? 0,
+			};
 			return {...row, done: row.updated === desired && row.available === desired && row.ready === desired};
 		}),
 		...statefulSets.map(item => {
 			const desired = item.spec?.replicas ?? 1;
-			const row = {kind: 'StatefulSet' as const, name: item.metadata?.name ?? '?', desired, updated: item.status?.updatedReplicas ?? 0, ready: item.status?.readyReplicas ?? 0, available: item.status?.availableReplicas ?? 0};
+			const row = {
+				kind: 'StatefulSet' as const,
+				name: item.metadata?.name ?? '?',
+				desired,
+				updated: item.status?.updatedReplicas ?? 0,
+				ready: item.status?.readyReplicas ?? 0,
+				available: item.status?.availableReplicas ?? 0,
+			};
 			return {...row, done: row.ready === desired && row.updated === desired};
 		}),
 	].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export type WarningRow = {readonly reason: string; readonly object: string; readonly count: number; readonly lastSeen: Date | undefined; readonly message: string};
+export type WarningRow = {
+	readonly reason: string;
+	readonly object: string;
+	readonly count: number;
+	readonly lastSeen: Date | undefined;
+	readonly message: string;
+};
 
 /** Warning events folded by reason and object, newest first. */
 export function warningRows(events: readonly CoreV1Event[]): WarningRow[] {
@@ -167,7 +224,7 @@ export function warningRows(events: readonly CoreV1Event[]): WarningRow[] {
 			object,
 			count: (previous?.count ?? 0) + (event.count ?? 1),
 			lastSeen: newer ? lastSeen : previous.lastSeen,
-			message: newer ? event.message ?? '' : previous.message,
+			message: newer ? (event.message ?? '') : previous.message,
 		});
 	}
 

@@ -11,6 +11,9 @@ export async function connect(system: System, target: ClusterTarget): Promise<Cl
 		// The status engine's trimming: deploy's rollout and the status screen read only what it keeps.
 		return await connectCluster(system, target, {keep: slimObject});
 	} catch (error) {
-		throw new Error(error instanceof ClusterError ? error.message : `the cluster could not be reached: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
+		throw new Error(
+			error instanceof ClusterError ? error.message : `the cluster could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+			{cause: error},
+		);
 	}
 }

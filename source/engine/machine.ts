@@ -11,9 +11,16 @@ export type {SessionLog} from '../adapters/session-log.js';
 export const toolsDir = (env: Env = process.env) => defaultInstallDir(env, os.homedir());
 
 /** The real machine; a signal stops every child process it started, a log records each. */
-export function machine(env: Env, options: {readonly signal?: AbortSignal | undefined; readonly log?: SessionLog | undefined; readonly toolsDir?: string | undefined} = {}): System {
+export function machine(
+	env: Env,
+	options: {readonly signal?: AbortSignal | undefined; readonly log?: SessionLog | undefined; readonly toolsDir?: string | undefined} = {},
+): System {
 	const log = options.log;
-	return createSystem(env, {toolsDir: options.toolsDir ?? toolsDir(env), ...(options.signal ? {signal: options.signal} : {}), ...(log ? {onRun: record => log.run(record)} : {})});
+	return createSystem(env, {
+		toolsDir: options.toolsDir ?? toolsDir(env),
+		...(options.signal ? {signal: options.signal} : {}),
+		...(log ? {onRun: record => log.run(record)} : {}),
+	});
 }
 
 export function sessionLog(root: string, command: string, env: Env): SessionLog {

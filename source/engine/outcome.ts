@@ -2,7 +2,10 @@
 // which a test reads back). The engine says which class; nothing else picks a number.
 export const outcomeClasses = {
 	ok: {code: 0, meaning: 'done: doctor found a path; everything asked for worked'},
-	'fix-first': {code: 1, meaning: 'something must be fixed first: bad input, a placeholder secret, a chart error, a failed check (the output says what, in order)'},
+	'fix-first': {
+		code: 1,
+		meaning: 'something must be fixed first: bad input, a placeholder secret, a chart error, a failed check (the output says what, in order)',
+	},
 	usage: {code: 2, meaning: 'the command line was wrong'},
 	environment: {code: 3, meaning: 'Docker, the cluster, a registry or a tool is missing or does not answer'},
 	build: {code: 4, meaning: 'an image did not build'},

@@ -21,7 +21,7 @@ export type DoctorJson = {
 
 export function doctorJson(state: DoctorState): DoctorJson {
 	const platformCheck = state.checks.platform;
-	const platform = platformCheck.type === 'done' ? (platformCheck.outcome.facts as PlatformFacts | undefined) ?? null : null;
+	const platform = platformCheck.type === 'done' ? ((platformCheck.outcome.facts as PlatformFacts | undefined) ?? null) : null;
 	return {
 		platform,
 		checks: checkIds.flatMap(id => {
@@ -31,16 +31,18 @@ export function doctorJson(state: DoctorState): DoctorJson {
 			}
 
 			const {outcome} = check;
-			return [{
-				id,
-				status: outcome.status,
-				summary: outcome.summary,
-				detail: outcome.detail ?? null,
-				fix: outcome.fix ?? null,
-				incomplete: outcome.incomplete ?? false,
-				durationMs: Math.round(check.durationMs),
-				facts: outcome.facts ?? null,
-			}];
+			return [
+				{
+					id,
+					status: outcome.status,
+					summary: outcome.summary,
+					detail: outcome.detail ?? null,
+					fix: outcome.fix ?? null,
+					incomplete: outcome.incomplete ?? false,
+					durationMs: Math.round(check.durationMs),
+					facts: outcome.facts ?? null,
+				},
+			];
 		}),
 		recommendation: state.recommendation ?? null,
 		durationMs: state.phase.type === 'done' ? Math.round(state.phase.durationMs) : null,
@@ -49,7 +51,11 @@ export function doctorJson(state: DoctorState): DoctorJson {
 
 const plainTags: Readonly<Record<CheckStatus, string>> = {ok: 'ok', warn: 'warn', fail: 'FAIL', missing: 'missing'};
 
-const indent = (text: string, prefix: string) => text.split('\n').map(line => `${prefix}${line}`).join('\n');
+const indent = (text: string, prefix: string) =>
+	text
+		.split('\n')
+		.map(line => `${prefix}${line}`)
+		.join('\n');
 
 export function checkLines(id: CheckId, outcome: CheckOutcome): string[] {
 	const lines = [`${plainTags[outcome.status].padEnd(7)} ${checkTitles[id].padEnd(titleWidth)}  ${outcome.summary}`];
@@ -70,16 +76,21 @@ export function recommendationLines(recommendation: Recommendation, durationMs: 
 	if (recommendation.target && recommendation.command) {
 		lines.push(`Recommended: ${targetNames[recommendation.target]}`, `  why: ${recommendation.why}`);
 		if (recommendation.install.length > 0) {
-			lines.push(`  1. install ${recommendation.install.map(step => `${step.tool} ${step.version}`).join(', ')} (no sudo, checksum-verified):`, `       ${recommendation.installCommand ?? ''}`);
+			lines.push(
+				`  1. install ${recommendation.install.map(step => `${step.tool} ${step.version}`).join(', ')} (no sudo, checksum-verified):`,
+				`       ${recommendation.installCommand ?? ''}`,
+			);
 			if (recommendation.pathSetup) {
-				lines.push('     and put the tools folder on PATH (now and for new shells):', ...commandLines([recommendation.pathSetup]).map(line => `       ${line}`));
+				lines.push(
+					'     and put the tools folder on PATH (now and for new shells):',
+					...commandLines([recommendation.pathSetup]).map(line => `       ${line}`),
+				);
 			}
 
 			lines.push(`  2. then run: ${recommendation.command}`);
 		} else {
 			lines.push(`  run: ${recommendation.command}`);
 		}
-
 	} else {
 		lines.push('Nothing can run a cluster here yet.', `  ${recommendation.why}`, '  Fix, in this order:');
 		for (const [index, fix] of recommendation.fixes.entries()) {

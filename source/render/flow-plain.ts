@@ -29,7 +29,12 @@ export function stepLines(title: string, status: StepStatus): string[] {
 	}
 }
 
-export function renderFlowPlain(store: Store<FlowState, FlowAction>, out: (text: string) => void, progress: (text: string) => void, intervalMs = 3000): () => void {
+export function renderFlowPlain(
+	store: Store<FlowState, FlowAction>,
+	out: (text: string) => void,
+	progress: (text: string) => void,
+	intervalMs = 3000,
+): () => void {
 	const lastProgress = new Map<string, number>();
 	return store.subscribe((state, action) => {
 		if (action.type === 'flow/note') {

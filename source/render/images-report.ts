@@ -6,7 +6,8 @@ import type {Store} from '../engine/store.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
 
 /** What .dockerignore spared the daemon, when it is worth saying. */
-const kept = (entry: ImageEntry) => (entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '');
+const kept = (entry: ImageEntry) =>
+	entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '';
 
 const label = (entry: ImageEntry) => entry.plan?.ref ?? (entry.name === 'backend' ? 'todo-backend' : 'todo-frontend');
 
@@ -94,8 +95,15 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 
 		case 'done': {
 			const {summary} = status;
-			const verdict = summary.gate.passed ? 'passes the gate' : `FAILS the gate (${summary.gate.blocking} finding${summary.gate.blocking === 1 ? '' : 's'}: ${summary.gate.rule})`;
-			const worst = summary.worst.slice(0, summary.gate.passed ? 3 : 5).map(finding => `  ${finding.severity.padEnd(8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`);
+			const verdict = summary.gate.passed
+				? 'passes the gate'
+				: `FAILS the gate (${summary.gate.blocking} finding${summary.gate.blocking === 1 ? '' : 's'}: ${summary.gate.rule})`;
+			const worst = summary.worst
+				.slice(0, summary.gate.passed ? 3 : 5)
+				.map(
+					finding =>
+						`  ${finding.severity.padEnd(8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`,
+				);
 			return [
 				`${name}: ${severityCounts(summary)}${summary.ignored > 0 ? ` (${summary.ignored} ignored by .trivyignore)` : ''}; ${verdict}${status.cached ? ' [cached scan of the same image]' : ''}`,
 				...worst,
@@ -116,7 +124,12 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 const ended = (status: {readonly type: string}) => ['done', 'failed', 'skipped'].includes(status.type);
 
 /** Plain output: each step's end once on stdout, progress on stderr every few seconds. */
-export function renderImagesPlain(store: Store<ImagesState, ImagesAction>, out: (text: string) => void, progress: (text: string) => void, intervalMs = 3000): () => void {
+export function renderImagesPlain(
+	store: Store<ImagesState, ImagesAction>,
+	out: (text: string) => void,
+	progress: (text: string) => void,
+	intervalMs = 3000,
+): () => void {
 	const lastProgress = new Map<string, number>();
 	return store.subscribe((state, action) => {
 		if (action.type === 'images/failed') {
@@ -136,7 +149,7 @@ export function renderImagesPlain(store: Store<ImagesState, ImagesAction>, out: 
 
 		const line = step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry);
 		if (ended(action.status)) {
-			if (action.status.type !== 'skipped' || (action.status.reason !== 'not asked for')) {
+			if (action.status.type !== 'skipped' || action.status.reason !== 'not asked for') {
 				out(`${step.padEnd(5)} ${line}\n`);
 			}
 

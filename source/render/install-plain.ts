@@ -4,7 +4,12 @@ import type {InstallState} from '../engine/tools/reducer.js';
 import type {Store} from '../engine/store.js';
 import {statusLine} from './install-report.js';
 
-export function renderInstallPlain(store: Store<InstallState, InstallAction>, out: (text: string) => void, progress: (text: string) => void, intervalMs = 3000): () => void {
+export function renderInstallPlain(
+	store: Store<InstallState, InstallAction>,
+	out: (text: string) => void,
+	progress: (text: string) => void,
+	intervalMs = 3000,
+): () => void {
 	const lastProgress = new Map<string, number>();
 	return store.subscribe((state, action) => {
 		if (action.type !== 'install/status') {

@@ -3,7 +3,12 @@ import type {LintReport} from '../engine/lint/run.js';
 
 export function lintLines(report: LintReport): string[] {
 	if (report.renderError) {
-		return [`${report.chart} does not render:`, ...report.renderError.split('\n').map(line => `  ${line}`), '', 'Fix the values or the template above; nothing else could be checked.'];
+		return [
+			`${report.chart} does not render:`,
+			...report.renderError.split('\n').map(line => `  ${line}`),
+			'',
+			'Fix the values or the template above; nothing else could be checked.',
+		];
 	}
 
 	const errors = report.findings.filter(finding => finding.severity === 'error');
@@ -21,6 +26,8 @@ export function lintLines(report: LintReport): string[] {
 		lines.push(`note: values with no effect were not checked: ${report.sentinelSkipped}`);
 	}
 
-	lines.push(`${report.chart}: ${report.objects} objects rendered, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}.`);
+	lines.push(
+		`${report.chart}: ${report.objects} objects rendered, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}.`,
+	);
 	return lines;
 }

@@ -11,19 +11,29 @@ export function statusLines(report: StatusReport): string[] {
 		const width = Math.max(4, ...report.pods.map(row => row.name.length)) + 2;
 		lines.push(`${pad('NAME', width)}${pad('READY', 7)}${pad('STATUS', 28)}${pad('RESTARTS', 18)}AGE`);
 		for (const row of report.pods) {
-			lines.push(`${pad(row.name, width)}${pad(row.ready, 7)}${pad(row.status, 28)}${pad(`${row.restarts}${row.lastRestart ? ` (${row.lastRestart})` : ''}`, 18)}${row.age}`);
+			lines.push(
+				`${pad(row.name, width)}${pad(row.ready, 7)}${pad(row.status, 28)}${pad(`${row.restarts}${row.lastRestart ? ` (${row.lastRestart})` : ''}`, 18)}${row.age}`,
+			);
 		}
 	}
 
 	if (report.rollouts.length > 0) {
 		lines.push('', 'Rollouts:');
 		for (const rollout of report.rollouts) {
-			lines.push(`  ${rollout.kind}/${rollout.name}: ${rollout.ready}/${rollout.desired} ready, ${rollout.updated} updated, ${rollout.available} available${rollout.done ? '' : ' (rolling out)'}`);
+			lines.push(
+				`  ${rollout.kind}/${rollout.name}: ${rollout.ready}/${rollout.desired} ready, ${rollout.updated} updated, ${rollout.available} available${rollout.done ? '' : ' (rolling out)'}`,
+			);
 		}
 	}
 
 	for (const row of notReady(report)) {
-		lines.push('', `${row.name}: ${row.diagnosis.title}`, `  ${row.diagnosis.explanation}`, `  fix: ${row.diagnosis.fix}`, ...row.diagnosis.evidence.map(line => `  | ${line}`));
+		lines.push(
+			'',
+			`${row.name}: ${row.diagnosis.title}`,
+			`  ${row.diagnosis.explanation}`,
+			`  fix: ${row.diagnosis.fix}`,
+			...row.diagnosis.evidence.map(line => `  | ${line}`),
+		);
 	}
 
 	if (report.warnings.length > 0) {

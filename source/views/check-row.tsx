@@ -10,8 +10,12 @@ export function CheckRow({id, check}: {readonly id: CheckId; readonly check: Che
 	if (check.type !== 'done') {
 		return (
 			<Box>
-				<Box flexShrink={0}><Text color="cyan">{check.type === 'running' ? <Spinner type="dots"/> : '·'}</Text></Box>
-				<Box flexShrink={0}><Text> {title}  </Text></Box>
+				<Box flexShrink={0}>
+					<Text color="cyan">{check.type === 'running' ? <Spinner type="dots" /> : '·'}</Text>
+				</Box>
+				<Box flexShrink={0}>
+					<Text> {title} </Text>
+				</Box>
 				<Text dimColor>{check.type === 'running' ? 'checking…' : 'waiting'}</Text>
 			</Box>
 		);
@@ -22,13 +26,33 @@ export function CheckRow({id, check}: {readonly id: CheckId; readonly check: Che
 	return (
 		<Box flexDirection="column">
 			<Box>
-				<Box flexShrink={0}><Text color={statusColors[outcome.status]}>{statusMarks[outcome.status]}</Text></Box>
-				<Box flexShrink={0}><Text bold> {title}  </Text></Box>
-				<Box flexGrow={1} flexShrink={1}><Text wrap="wrap">{outcome.summary}</Text></Box>
-				<Box flexShrink={0}><Text dimColor> {formatDuration(check.durationMs)}</Text></Box>
+				<Box flexShrink={0}>
+					<Text color={statusColors[outcome.status]}>{statusMarks[outcome.status]}</Text>
+				</Box>
+				<Box flexShrink={0}>
+					<Text bold> {title} </Text>
+				</Box>
+				<Box flexGrow={1} flexShrink={1}>
+					<Text wrap="wrap">{outcome.summary}</Text>
+				</Box>
+				<Box flexShrink={0}>
+					<Text dimColor> {formatDuration(check.durationMs)}</Text>
+				</Box>
 			</Box>
-			{showDetail ? <Box marginLeft={titleWidth + 4}><Text dimColor wrap="wrap">{outcome.detail}</Text></Box> : null}
-			{outcome.fix ? <Box marginLeft={titleWidth + 4}><Text color="cyan" wrap="wrap">→ {outcome.fix}</Text></Box> : null}
+			{showDetail ? (
+				<Box marginLeft={titleWidth + 4}>
+					<Text dimColor wrap="wrap">
+						{outcome.detail}
+					</Text>
+				</Box>
+			) : null}
+			{outcome.fix ? (
+				<Box marginLeft={titleWidth + 4}>
+					<Text color="cyan" wrap="wrap">
+						→ {outcome.fix}
+					</Text>
+				</Box>
+			) : null}
 		</Box>
 	);
 }

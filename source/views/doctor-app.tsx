@@ -21,14 +21,22 @@ export function DoctorScreen({state, version}: {readonly state: DoctorState; rea
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Text>
-				<Text bold color="magenta">todo-deploy</Text>
+				<Text bold color="magenta">
+					todo-deploy
+				</Text>
 				<Text dimColor> {version} · doctor</Text>
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
-				{checkIds.map(id => <CheckRow key={id} id={id} check={state.checks[id]}/>)}
+				{checkIds.map(id => (
+					<CheckRow key={id} id={id} check={state.checks[id]} />
+				))}
 			</Box>
-			{state.recommendation ? <RecommendationPanel recommendation={state.recommendation}/> : null}
-			{state.phase.type === 'done' ? <Text dimColor>{'\n'}Finished in {formatDuration(state.phase.durationMs)}. {state.recommendation?.target ? 'npx todo-deploy does all of it for you.' : ''}</Text> : null}
+			{state.recommendation ? <RecommendationPanel recommendation={state.recommendation} /> : null}
+			{state.phase.type === 'done' ? (
+				<Text dimColor>
+					{'\n'}Finished in {formatDuration(state.phase.durationMs)}. {state.recommendation?.target ? 'npx todo-deploy does all of it for you.' : ''}
+				</Text>
+			) : null}
 		</Box>
 	);
 }
@@ -42,5 +50,5 @@ export function DoctorApp({store, version, onCancel}: DoctorAppProps) {
 		setCancelled(true);
 	});
 	useExitWhen(state.phase.type === 'done' || cancelled);
-	return <DoctorScreen state={state} version={version}/>;
+	return <DoctorScreen state={state} version={version} />;
 }

@@ -24,32 +24,63 @@ function Elapsed({since}: {readonly since: number}) {
 }
 
 function StepRow({title, status}: {readonly title: string; readonly status: StepStatus}) {
-	const mark = status.type === 'done' ? <Text color="green">✔</Text>
-		: status.type === 'failed' ? <Text color="red">✖</Text>
-			: status.type === 'skipped' ? <Text dimColor>-</Text>
-				: status.type === 'pending' ? <Text dimColor>·</Text>
-					: <Text color="cyan"><Spinner type="dots"/></Text>;
-	const text = status.type === 'done' ? status.summary
-		: status.type === 'failed' ? status.message
-			: status.type === 'skipped' ? status.reason
-				: status.type === 'running' ? status.detail : '';
+	const mark =
+		status.type === 'done' ? (
+			<Text color="green">✔</Text>
+		) : status.type === 'failed' ? (
+			<Text color="red">✖</Text>
+		) : status.type === 'skipped' ? (
+			<Text dimColor>-</Text>
+		) : status.type === 'pending' ? (
+			<Text dimColor>·</Text>
+		) : (
+			<Text color="cyan">
+				<Spinner type="dots" />
+			</Text>
+		);
+	const text =
+		status.type === 'done'
+			? status.summary
+			: status.type === 'failed'
+				? status.message
+				: status.type === 'skipped'
+					? status.reason
+					: status.type === 'running'
+						? status.detail
+						: '';
 	return (
 		<Box flexDirection="column">
 			<Box>
-				<Box flexShrink={0} width={2}>{mark}</Box>
-				<Box flexShrink={0} width={24}><Text bold={status.type === 'running'} dimColor={status.type === 'pending' || status.type === 'skipped'}>{title}</Text></Box>
-				<Box flexGrow={1} flexShrink={1}><Text wrap={status.type === 'running' ? 'truncate-end' : 'wrap'} dimColor={status.type !== 'failed' && status.type !== 'running'}>{text}</Text></Box>
+				<Box flexShrink={0} width={2}>
+					{mark}
+				</Box>
+				<Box flexShrink={0} width={24}>
+					<Text bold={status.type === 'running'} dimColor={status.type === 'pending' || status.type === 'skipped'}>
+						{title}
+					</Text>
+				</Box>
+				<Box flexGrow={1} flexShrink={1}>
+					<Text wrap={status.type === 'running' ? 'truncate-end' : 'wrap'} dimColor={status.type !== 'failed' && status.type !== 'running'}>
+						{text}
+					</Text>
+				</Box>
 				<Box flexShrink={0} marginLeft={1}>
-					{status.type === 'running' ? <Elapsed since={status.startedAt}/> : null}
+					{status.type === 'running' ? <Elapsed since={status.startedAt} /> : null}
 					{status.type === 'done' || status.type === 'failed' ? <Text dimColor>{formatDuration(status.durationMs)}</Text> : null}
 				</Box>
 			</Box>
 			{status.type === 'failed' ? (
 				<Box flexDirection="column" marginLeft={2}>
-					{status.fix ? <Text color="cyan" wrap="wrap">→ {status.fix}</Text> : null}
+					{status.fix ? (
+						<Text color="cyan" wrap="wrap">
+							→ {status.fix}
+						</Text>
+					) : null}
 					{status.evidence.slice(0, 16).map((line, index) => (
 						// Lines of one failure in a fixed order: the index is their identity.
-						<Text key={index} dimColor={line.startsWith('  ')} wrap="truncate-end">{line}</Text>
+						<Text key={index} dimColor={line.startsWith('  ')} wrap="truncate-end">
+							{line}
+						</Text>
 					))}
 				</Box>
 			) : null}
@@ -70,7 +101,10 @@ function Pods({store, context, namespace}: {readonly store: Store<StatusState, S
 			{view.rows.map(row => (
 				<Text key={row.name}>
 					<Text color={row.diagnosis.state === 'ready' ? 'green' : row.diagnosis.state === 'failing' ? 'red' : 'yellow'}>{row.name.padEnd(width)}</Text>
-					<Text>{row.ready.padEnd(6)}{row.status.padEnd(22)}</Text>
+					<Text>
+						{row.ready.padEnd(6)}
+						{row.status.padEnd(22)}
+					</Text>
 					<Text dimColor>{row.diagnosis.state === 'ready' ? '' : row.diagnosis.title}</Text>
 				</Text>
 			))}
@@ -89,38 +123,65 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 	const showPods = pods && podsStep && (podsStep.status.type === 'running' || podsStep.status.type === 'failed');
 	return (
 		<Box flexDirection="column" paddingX={1}>
-			<Text><Text bold color="magenta">todo-deploy</Text><Text dimColor> {state.title}</Text></Text>
+			<Text>
+				<Text bold color="magenta">
+					todo-deploy
+				</Text>
+				<Text dimColor> {state.title}</Text>
+			</Text>
 			<Box flexDirection="column" marginTop={1}>
 				{state.steps.map(step => (
 					<Box key={step.id} flexDirection="column">
-						<StepRow title={step.title} status={step.status}/>
-						{showPods && step.id === pods.during ? <Pods store={pods.store} context={pods.context} namespace={pods.namespace}/> : null}
+						<StepRow title={step.title} status={step.status} />
+						{showPods && step.id === pods.during ? <Pods store={pods.store} context={pods.context} namespace={pods.namespace} /> : null}
 					</Box>
 				))}
 			</Box>
 			{state.notes.length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
-					{state.notes.map(note => <Text key={note} color="yellow" wrap="wrap">! {note}</Text>)}
+					{state.notes.map(note => (
+						<Text key={note} color="yellow" wrap="wrap">
+							! {note}
+						</Text>
+					))}
 				</Box>
 			) : null}
 			{state.question && onAnswer ? (
 				<Box marginTop={1}>
-					{state.question.kind === 'confirm'
-						? <Confirm key={state.question.text} question={state.question.text} onAnswer={onAnswer}/>
-						: state.question.kind === 'plan'
-							? <PlanPicker key={state.question.text} question={state.question.text} options={state.question.options} onAnswer={onAnswer}/>
-							: <SecretInput key={state.question.text} question={state.question.text} onAnswer={onAnswer}/>}
+					{state.question.kind === 'confirm' ? (
+						<Confirm key={state.question.text} question={state.question.text} onAnswer={onAnswer} />
+					) : state.question.kind === 'plan' ? (
+						<PlanPicker key={state.question.text} question={state.question.text} options={state.question.options} onAnswer={onAnswer} />
+					) : (
+						<SecretInput key={state.question.text} question={state.question.text} onAnswer={onAnswer} />
+					)}
 				</Box>
 			) : null}
-			{state.outcome ? <Box marginTop={1}><Text color={state.outcome.type === 'succeeded' ? 'green' : 'red'} wrap="wrap">{state.outcome.message} ({formatDuration(state.outcome.durationMs)})</Text></Box> : null}
+			{state.outcome ? (
+				<Box marginTop={1}>
+					<Text color={state.outcome.type === 'succeeded' ? 'green' : 'red'} wrap="wrap">
+						{state.outcome.message} ({formatDuration(state.outcome.durationMs)})
+					</Text>
+				</Box>
+			) : null}
 		</Box>
 	);
 }
 
 /** The flow's screen; ends when the flow has an outcome. */
-export function FlowApp({store, pods, onAnswer, onCancel}: {readonly store: Store<FlowState, FlowAction>; readonly pods?: FlowScreenProps['pods']; readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void; readonly onCancel?: (() => void) | undefined}) {
+export function FlowApp({
+	store,
+	pods,
+	onAnswer,
+	onCancel,
+}: {
+	readonly store: Store<FlowState, FlowAction>;
+	readonly pods?: FlowScreenProps['pods'];
+	readonly onAnswer: (answer: boolean | string | readonly string[] | undefined) => void;
+	readonly onCancel?: (() => void) | undefined;
+}) {
 	const state = useThrottledState(store);
 	useCancelKey(onCancel);
 	useExitWhen(state.outcome !== undefined);
-	return <FlowScreen state={state} pods={pods} onAnswer={onAnswer}/>;
+	return <FlowScreen state={state} pods={pods} onAnswer={onAnswer} />;
 }

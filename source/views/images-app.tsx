@@ -27,10 +27,26 @@ function mark(status: StepState, good: boolean) {
 		return <Text dimColor>-</Text>;
 	}
 
-	return <Text color="cyan"><Spinner type="dots"/></Text>;
+	return (
+		<Text color="cyan">
+			<Spinner type="dots" />
+		</Text>
+	);
 }
 
-function StepRow({step, status, text, name, good = true}: {readonly step: string; readonly status: StepState; readonly text: string; readonly name: string; readonly good?: boolean}) {
+function StepRow({
+	step,
+	status,
+	text,
+	name,
+	good = true,
+}: {
+	readonly step: string;
+	readonly status: StepState;
+	readonly text: string;
+	readonly name: string;
+	readonly good?: boolean;
+}) {
 	// The image's name is the block's title, so each row starts after it.
 	const [line = '', ...rest] = text.split('\n');
 	const first = line.startsWith(`${name}: `) ? line.slice(name.length + 2) : line;
@@ -38,13 +54,25 @@ function StepRow({step, status, text, name, good = true}: {readonly step: string
 	return (
 		<Box flexDirection="column">
 			<Box>
-				<Box flexShrink={0} width={2}>{mark(status, good)}</Box>
-				<Box flexShrink={0} width={7}><Text dimColor>{step}</Text></Box>
-				<Box flexShrink={1}><Text wrap={running ? 'truncate-end' : 'wrap'} dimColor={status.type === 'skipped' || status.type === 'pending'}>{status.type === 'pending' ? 'waiting for the build' : first}</Text></Box>
+				<Box flexShrink={0} width={2}>
+					{mark(status, good)}
+				</Box>
+				<Box flexShrink={0} width={7}>
+					<Text dimColor>{step}</Text>
+				</Box>
+				<Box flexShrink={1}>
+					<Text wrap={running ? 'truncate-end' : 'wrap'} dimColor={status.type === 'skipped' || status.type === 'pending'}>
+						{status.type === 'pending' ? 'waiting for the build' : first}
+					</Text>
+				</Box>
 			</Box>
 			{rest.map((line, index) => (
 				// Lines of one message in a fixed order: the index is their identity.
-				<Box key={index} marginLeft={9}><Text wrap="truncate-end" color={line.trimStart().startsWith('fix:') ? 'cyan' : undefined} dimColor={line.trimStart().startsWith('|')}>{line.trim()}</Text></Box>
+				<Box key={index} marginLeft={9}>
+					<Text wrap="truncate-end" color={line.trimStart().startsWith('fix:') ? 'cyan' : undefined} dimColor={line.trimStart().startsWith('|')}>
+						{line.trim()}
+					</Text>
+				</Box>
 			))}
 		</Box>
 	);
@@ -56,9 +84,9 @@ function ImageBlock({entry, steps}: {readonly entry: ImageEntry; readonly steps:
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold>{name}</Text>
-			<StepRow step="build" status={entry.build} text={buildLine(entry)} name={name}/>
-			{steps.load ? <StepRow step="load" status={entry.load} text={loadLine(entry)} name={name}/> : null}
-			{steps.scan ? <StepRow step="scan" status={entry.scan} text={scanLine(entry)} name={name} good={gatePassed}/> : null}
+			<StepRow step="build" status={entry.build} text={buildLine(entry)} name={name} />
+			{steps.load ? <StepRow step="load" status={entry.load} text={loadLine(entry)} name={name} /> : null}
+			{steps.scan ? <StepRow step="scan" status={entry.scan} text={scanLine(entry)} name={name} good={gatePassed} /> : null}
 		</Box>
 	);
 }
@@ -68,14 +96,35 @@ export function ImagesScreen({state}: {readonly state: ImagesState}) {
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Text>
-				<Text bold color="magenta">todo-deploy</Text>
-				<Text dimColor> {[state.steps.build ? 'build' : '', state.steps.load ? 'load' : '', state.steps.scan ? 'scan' : ''].filter(Boolean).join(' · ')}{state.target ? ` → ${describeTarget(state.target)}` : ''}</Text>
+				<Text bold color="magenta">
+					todo-deploy
+				</Text>
+				<Text dimColor>
+					{' '}
+					{[state.steps.build ? 'build' : '', state.steps.load ? 'load' : '', state.steps.scan ? 'scan' : ''].filter(Boolean).join(' · ')}
+					{state.target ? ` → ${describeTarget(state.target)}` : ''}
+				</Text>
 			</Text>
-			{state.images.map(entry => <ImageBlock key={entry.name} entry={entry} steps={state.steps}/>)}
-			{state.error ? <Box marginTop={1} flexDirection="column"><Text color="red">✖ {state.error.message}</Text>{state.error.fix ? <Text color="cyan">→ {state.error.fix}</Text> : null}</Box> : null}
-			{state.phase.type === 'done'
-				? <Text dimColor>{'\n'}{state.phase.cancelled ? 'Cancelled' : 'Finished'} in {formatDuration(state.phase.durationMs)}.</Text>
-				: <Text dimColor>{'\n'}{done ? '' : 'Ctrl-C stops the builds.'}</Text>}
+			{state.images.map(entry => (
+				<ImageBlock key={entry.name} entry={entry} steps={state.steps} />
+			))}
+			{state.error ? (
+				<Box marginTop={1} flexDirection="column">
+					<Text color="red">✖ {state.error.message}</Text>
+					{state.error.fix ? <Text color="cyan">→ {state.error.fix}</Text> : null}
+				</Box>
+			) : null}
+			{state.phase.type === 'done' ? (
+				<Text dimColor>
+					{'\n'}
+					{state.phase.cancelled ? 'Cancelled' : 'Finished'} in {formatDuration(state.phase.durationMs)}.
+				</Text>
+			) : (
+				<Text dimColor>
+					{'\n'}
+					{done ? '' : 'Ctrl-C stops the builds.'}
+				</Text>
+			)}
 		</Box>
 	);
 }
@@ -85,5 +134,5 @@ export function ImagesApp({store, onCancel}: {readonly store: Store<ImagesState,
 	const state = useThrottledState(store);
 	useCancelKey(onCancel);
 	useExitWhen(state.phase.type === 'done');
-	return <ImagesScreen state={state}/>;
+	return <ImagesScreen state={state} />;
 }

@@ -10,7 +10,12 @@ import {useThrottledState} from './use-store.js';
 
 export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
 	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
-	return <Text><Text color="cyan">{'█'.repeat(filled)}</Text><Text dimColor>{'░'.repeat(width - filled)}</Text></Text>;
+	return (
+		<Text>
+			<Text color="cyan">{'█'.repeat(filled)}</Text>
+			<Text dimColor>{'░'.repeat(width - filled)}</Text>
+		</Text>
+	);
 }
 
 function ToolRow({tool, version, status}: {readonly tool: string; readonly version: string | undefined; readonly status: ToolInstallStatus}) {
@@ -18,8 +23,15 @@ function ToolRow({tool, version, status}: {readonly tool: string; readonly versi
 	if (status.type === 'downloading') {
 		return (
 			<Box>
-				<Box flexShrink={0}><Text color="cyan"><Spinner type="dots"/></Text><Text> {name} </Text></Box>
-				<Box flexShrink={0}><ProgressBar fraction={status.total ? status.received / status.total : 0}/></Box>
+				<Box flexShrink={0}>
+					<Text color="cyan">
+						<Spinner type="dots" />
+					</Text>
+					<Text> {name} </Text>
+				</Box>
+				<Box flexShrink={0}>
+					<ProgressBar fraction={status.total ? status.received / status.total : 0} />
+				</Box>
 				<Text dimColor> {describeTransfer(status.received, status.total, status.bytesPerSecond)}</Text>
 			</Box>
 		);
@@ -31,18 +43,34 @@ function ToolRow({tool, version, status}: {readonly tool: string; readonly versi
 		return (
 			<Box flexDirection="column">
 				<Box>
-					<Box flexShrink={0} width={2}><Text color={ok ? 'green' : 'red'}>{ok ? '✔' : '✖'}</Text></Box>
-					<Box flexShrink={1}><Text wrap="wrap">{line}</Text></Box>
+					<Box flexShrink={0} width={2}>
+						<Text color={ok ? 'green' : 'red'}>{ok ? '✔' : '✖'}</Text>
+					</Box>
+					<Box flexShrink={1}>
+						<Text wrap="wrap">{line}</Text>
+					</Box>
 				</Box>
-				{fix ? <Box marginLeft={2}><Text color="cyan" wrap="wrap">→ {fix.replace(/^\s*fix: /, '')}</Text></Box> : null}
+				{fix ? (
+					<Box marginLeft={2}>
+						<Text color="cyan" wrap="wrap">
+							→ {fix.replace(/^\s*fix: /, '')}
+						</Text>
+					</Box>
+				) : null}
 			</Box>
 		);
 	}
 
 	return (
 		<Box>
-			<Box flexShrink={0} width={2}><Text color="cyan">{status.type === 'pending' ? '·' : <Spinner type="dots"/>}</Text></Box>
-			<Box flexShrink={1}><Text dimColor wrap="wrap">{statusLine(tool, version, status)}</Text></Box>
+			<Box flexShrink={0} width={2}>
+				<Text color="cyan">{status.type === 'pending' ? '·' : <Spinner type="dots" />}</Text>
+			</Box>
+			<Box flexShrink={1}>
+				<Text dimColor wrap="wrap">
+					{statusLine(tool, version, status)}
+				</Text>
+			</Box>
 		</Box>
 	);
 }
@@ -51,20 +79,44 @@ export function InstallScreen({state, pathEnv}: {readonly state: InstallState; r
 	const advice = state.phase.type === 'done' ? pathAdvice(state, pathEnv) : undefined;
 	return (
 		<Box flexDirection="column" paddingX={1}>
-			<Text><Text bold color="magenta">todo-deploy</Text><Text dimColor> install → {state.dir ?? ''}</Text></Text>
+			<Text>
+				<Text bold color="magenta">
+					todo-deploy
+				</Text>
+				<Text dimColor> install → {state.dir ?? ''}</Text>
+			</Text>
 			<Box flexDirection="column" marginTop={1}>
-				{state.tools.map(entry => <ToolRow key={entry.tool} tool={entry.tool} version={entry.version} status={entry.status}/>)}
+				{state.tools.map(entry => (
+					<ToolRow key={entry.tool} tool={entry.tool} version={entry.version} status={entry.status} />
+				))}
 			</Box>
-			{advice ? <Box marginTop={1}><Text>{advice}</Text></Box> : null}
-			{state.phase.type === 'done' ? <Text dimColor>{'\n'}{state.phase.cancelled ? 'Cancelled; nothing half-installed was left behind' : 'Finished'} in {formatDuration(state.phase.durationMs)}.</Text> : null}
+			{advice ? (
+				<Box marginTop={1}>
+					<Text>{advice}</Text>
+				</Box>
+			) : null}
+			{state.phase.type === 'done' ? (
+				<Text dimColor>
+					{'\n'}
+					{state.phase.cancelled ? 'Cancelled; nothing half-installed was left behind' : 'Finished'} in {formatDuration(state.phase.durationMs)}.
+				</Text>
+			) : null}
 		</Box>
 	);
 }
 
 /** Ends the app once every tool is done or failed; Ctrl-C cancels the downloads (the run then ends). */
-export function InstallApp({store, pathEnv, onCancel}: {readonly store: Store<InstallState, InstallAction>; readonly pathEnv: string | undefined; readonly onCancel?: (() => void) | undefined}) {
+export function InstallApp({
+	store,
+	pathEnv,
+	onCancel,
+}: {
+	readonly store: Store<InstallState, InstallAction>;
+	readonly pathEnv: string | undefined;
+	readonly onCancel?: (() => void) | undefined;
+}) {
 	const state = useThrottledState(store);
 	useCancelKey(onCancel);
 	useExitWhen(state.phase.type === 'done');
-	return <InstallScreen state={state} pathEnv={pathEnv}/>;
+	return <InstallScreen state={state} pathEnv={pathEnv} />;
 }

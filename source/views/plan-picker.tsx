@@ -4,9 +4,21 @@ import {useRef, useState} from 'react';
 export type PlanOption = {readonly id: string; readonly label: string; readonly on: boolean};
 
 /** The plan's switchable steps: ↑/↓ to move, space to switch, Enter to go, Esc to stop. */
-export function PlanPicker({question, options, onAnswer}: {readonly question: string; readonly options: readonly PlanOption[]; readonly onAnswer: (on: readonly string[] | undefined) => void}) {
+export function PlanPicker({
+	question,
+	options,
+	onAnswer,
+}: {
+	readonly question: string;
+	readonly options: readonly PlanOption[];
+	readonly onAnswer: (on: readonly string[] | undefined) => void;
+}) {
 	// The latest choice lives in a ref: keys typed faster than a frame is drawn all count.
-	const picker = useRef({cursor: 0, on: new Set(options.filter(option => option.on).map(option => option.id)), answered: undefined as 'go' | 'stop' | undefined});
+	const picker = useRef({
+		cursor: 0,
+		on: new Set(options.filter(option => option.on).map(option => option.id)),
+		answered: undefined as 'go' | 'stop' | undefined,
+	});
 	const [view, setView] = useState({...picker.current});
 	const redraw = () => setView({...picker.current, on: new Set(picker.current.on)});
 	useInput((input, key) => {
@@ -38,14 +50,26 @@ export function PlanPicker({question, options, onAnswer}: {readonly question: st
 	});
 	return (
 		<Box flexDirection="column">
-			<Text><Text color="cyan">? </Text><Text bold>{question}</Text></Text>
+			<Text>
+				<Text color="cyan">? </Text>
+				<Text bold>{question}</Text>
+			</Text>
 			{options.map((option, index) => (
 				<Text key={option.id}>
 					<Text color="cyan">{!view.answered && index === view.cursor ? '›' : ' '}</Text>
-					<Text color={view.on.has(option.id) ? 'green' : undefined} dimColor={!view.on.has(option.id)}> [{view.on.has(option.id) ? 'x' : ' '}] {option.label}</Text>
+					<Text color={view.on.has(option.id) ? 'green' : undefined} dimColor={!view.on.has(option.id)}>
+						{' '}
+						[{view.on.has(option.id) ? 'x' : ' '}] {option.label}
+					</Text>
 				</Text>
 			))}
-			<Text dimColor>{view.answered === 'go' ? '  going ahead' : view.answered === 'stop' ? '  stopped; nothing was changed' : '  ↑/↓ move · space switches a step · Enter goes · Esc stops'}</Text>
+			<Text dimColor>
+				{view.answered === 'go'
+					? '  going ahead'
+					: view.answered === 'stop'
+						? '  stopped; nothing was changed'
+						: '  ↑/↓ move · space switches a step · Enter goes · Esc stops'}
+			</Text>
 		</Box>
 	);
 }

@@ -47,7 +47,7 @@ const containerNames = (state: StatusState, pod: string) => {
 /** The container l, f and p show: the one chosen with c, or the pod's first. */
 const containerOf = (state: StatusState, pod: string) => {
 	const names = containerNames(state, pod);
-	return state.container && names.includes(state.container) ? state.container : names[0] ?? '';
+	return state.container && names.includes(state.container) ? state.container : (names[0] ?? '');
 };
 
 /** The same local port as the pod's, unless that needs root (below 1024): then any free one. */
@@ -78,13 +78,19 @@ function probeText(state: ProbeState): string {
 function ForwardLine({forward}: {readonly forward: ForwardState}) {
 	switch (forward.state) {
 		case 'starting': {
-			return <Text color="yellow"><Spinner type="dots"/> port-forward to {forward.pod}:{forward.remote} starting…</Text>;
+			return (
+				<Text color="yellow">
+					<Spinner type="dots" /> port-forward to {forward.pod}:{forward.remote} starting…
+				</Text>
+			);
 		}
 
 		case 'running': {
 			return (
 				<Text wrap="wrap">
-					<Text color="green">⇄ {forward.url} → {forward.pod}:{forward.remote}</Text>
+					<Text color="green">
+						⇄ {forward.url} → {forward.pod}:{forward.remote}
+					</Text>
 					<Text dimColor> (o on {forward.pod} stops it)</Text>
 					{forward.trouble ? <Text color="yellow"> ⚠ {forward.trouble}</Text> : null}
 				</Text>
@@ -92,7 +98,11 @@ function ForwardLine({forward}: {readonly forward: ForwardState}) {
 		}
 
 		case 'failed': {
-			return <Text color="red" wrap="wrap">✖ port-forward to {forward.pod}:{forward.remote}: {forward.message}</Text>;
+			return (
+				<Text color="red" wrap="wrap">
+					✖ port-forward to {forward.pod}:{forward.remote}: {forward.message}
+				</Text>
+			);
 		}
 	}
 }
@@ -108,7 +118,9 @@ function PodDescription({state, pod, maxLines}: {readonly state: StatusState; re
 			<Text bold>{pod}</Text>
 			{lines.map((line, index) => (
 				// Lines of one description in a fixed order: the index is their identity.
-				<Text key={index} color={line.tone ? toneColor[line.tone] : undefined} dimColor={line.tone === 'dim'} wrap="truncate-end">{line.text}</Text>
+				<Text key={index} color={line.tone ? toneColor[line.tone] : undefined} dimColor={line.tone === 'dim'} wrap="truncate-end">
+					{line.text}
+				</Text>
 			))}
 		</>
 	);
@@ -119,17 +131,34 @@ function PodEvents({events, pod, maxLines}: {readonly events: readonly PodEvent[
 	return (
 		<>
 			<Text bold>Events of {pod}, newest first</Text>
-			{rows.length === 0 ? <Text dimColor>none (Kubernetes keeps events for about an hour)</Text> : rows.slice(0, maxLines).map(row => (
-				<Text key={`${row.type}${row.reason}${row.message}`} wrap="truncate-end">
-					<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{row.type.padEnd(8)}</Text>
-					{row.reason.padEnd(18)} <Text dimColor>{(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last).padEnd(18)}</Text> {row.message}
-				</Text>
-			))}
+			{rows.length === 0 ? (
+				<Text dimColor>none (Kubernetes keeps events for about an hour)</Text>
+			) : (
+				rows.slice(0, maxLines).map(row => (
+					<Text key={`${row.type}${row.reason}${row.message}`} wrap="truncate-end">
+						<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{row.type.padEnd(8)}</Text>
+						{row.reason.padEnd(18)} <Text dimColor>{(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last).padEnd(18)}</Text>{' '}
+						{row.message}
+					</Text>
+				))
+			)}
 		</>
 	);
 }
 
-export function StatusScreen({state, context, namespace, width, height = 40}: {readonly state: StatusState; readonly context: string; readonly namespace: string; readonly width: number; readonly height?: number}) {
+export function StatusScreen({
+	state,
+	context,
+	namespace,
+	width,
+	height = 40,
+}: {
+	readonly state: StatusState;
+	readonly context: string;
+	readonly namespace: string;
+	readonly width: number;
+	readonly height?: number;
+}) {
 	// Columns of fixed width never shrink (a long image name would squash them); the name column takes
 	// what is left, and narrow terminals drop RESTARTS and AGE.
 	const inner = width - 2;
@@ -153,95 +182,228 @@ export function StatusScreen({state, context, namespace, width, height = 40}: {r
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Box>
-				<Text bold color="magenta">todo-deploy status</Text>
-				<Text dimColor> {namespace} @ {context} </Text>
+				<Text bold color="magenta">
+					todo-deploy status
+				</Text>
+				<Text dimColor>
+					{' '}
+					{namespace} @ {context}{' '}
+				</Text>
 				{state.connection.type === 'live' ? <Text color="green">● live</Text> : null}
-				{state.connection.type === 'connecting' ? <Text color="yellow"><Spinner type="dots"/> connecting</Text> : null}
-				{state.connection.type === 'reconnecting' ? <Text color="yellow"><Spinner type="dots"/> reconnecting ({state.connection.kinds.join(', ')}): {state.connection.reason}</Text> : null}
+				{state.connection.type === 'connecting' ? (
+					<Text color="yellow">
+						<Spinner type="dots" /> connecting
+					</Text>
+				) : null}
+				{state.connection.type === 'reconnecting' ? (
+					<Text color="yellow">
+						<Spinner type="dots" /> reconnecting ({state.connection.kinds.join(', ')}): {state.connection.reason}
+					</Text>
+				) : null}
 				{state.connection.type === 'failed' ? <Text color="red">✖ {state.connection.message}</Text> : null}
 			</Box>
-			{state.forward ? <ForwardLine forward={state.forward}/> : null}
+			{state.forward ? <ForwardLine forward={state.forward} /> : null}
 			<Box marginTop={1}>
-				<Box width={2} flexShrink={0}/>
-				<Box width={nameWidth} flexShrink={0}><Text dimColor>NAME</Text></Box>
-				<Box width={7} flexShrink={0}><Text dimColor>READY</Text></Box>
-				<Box width={statusWidth} flexShrink={0}><Text dimColor>STATUS</Text></Box>
-				{narrow ? null : <Box width={15} flexShrink={0}><Text dimColor>RESTARTS</Text></Box>}
-				{narrow ? null : <Box width={6} flexShrink={0}><Text dimColor>AGE</Text></Box>}
-				{wide ? <Box width={20} flexShrink={0}><Text dimColor>NODE</Text></Box> : null}
+				<Box width={2} flexShrink={0} />
+				<Box width={nameWidth} flexShrink={0}>
+					<Text dimColor>NAME</Text>
+				</Box>
+				<Box width={7} flexShrink={0}>
+					<Text dimColor>READY</Text>
+				</Box>
+				<Box width={statusWidth} flexShrink={0}>
+					<Text dimColor>STATUS</Text>
+				</Box>
+				{narrow ? null : (
+					<Box width={15} flexShrink={0}>
+						<Text dimColor>RESTARTS</Text>
+					</Box>
+				)}
+				{narrow ? null : (
+					<Box width={6} flexShrink={0}>
+						<Text dimColor>AGE</Text>
+					</Box>
+				)}
+				{wide ? (
+					<Box width={20} flexShrink={0}>
+						<Text dimColor>NODE</Text>
+					</Box>
+				) : null}
 				{wide ? <Text dimColor>IMAGE</Text> : null}
 			</Box>
-			{total === 0 ? <Text dimColor>  No pods in {namespace} yet.</Text> : null}
-			{first > 0 ? <Text dimColor>  … {first} more above</Text> : null}
+			{total === 0 ? <Text dimColor> No pods in {namespace} yet.</Text> : null}
+			{first > 0 ? <Text dimColor> … {first} more above</Text> : null}
 			{visible.map(row => {
 				const isSelected = row.name === selected?.name;
 				return (
 					<Box key={row.name}>
-						<Box width={2} flexShrink={0}><Text color="cyan">{isSelected ? '›' : ' '}</Text></Box>
-						<Box width={nameWidth} flexShrink={0} paddingRight={1}><Text bold={isSelected} wrap="truncate-end">{row.name}</Text></Box>
-						<Box width={7} flexShrink={0}><Text>{row.ready}</Text></Box>
-						<Box width={statusWidth} flexShrink={0}><Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">{row.status}</Text></Box>
-						{narrow ? null : <Box width={15} flexShrink={0}><Text>{row.restarts}{row.lastRestart ? ` (${row.lastRestart})` : ''}</Text></Box>}
-						{narrow ? null : <Box width={6} flexShrink={0}><Text>{row.age}</Text></Box>}
-						{wide ? <Box width={20} flexShrink={0}><Text wrap="truncate-end">{row.node || '—'}</Text></Box> : null}
-						{wide ? <Box flexShrink={1}><Text wrap="truncate-end">{row.images.join(', ')}</Text></Box> : null}
+						<Box width={2} flexShrink={0}>
+							<Text color="cyan">{isSelected ? '›' : ' '}</Text>
+						</Box>
+						<Box width={nameWidth} flexShrink={0} paddingRight={1}>
+							<Text bold={isSelected} wrap="truncate-end">
+								{row.name}
+							</Text>
+						</Box>
+						<Box width={7} flexShrink={0}>
+							<Text>{row.ready}</Text>
+						</Box>
+						<Box width={statusWidth} flexShrink={0}>
+							<Text color={stateColors[row.diagnosis.state]} wrap="truncate-end">
+								{row.status}
+							</Text>
+						</Box>
+						{narrow ? null : (
+							<Box width={15} flexShrink={0}>
+								<Text>
+									{row.restarts}
+									{row.lastRestart ? ` (${row.lastRestart})` : ''}
+								</Text>
+							</Box>
+						)}
+						{narrow ? null : (
+							<Box width={6} flexShrink={0}>
+								<Text>{row.age}</Text>
+							</Box>
+						)}
+						{wide ? (
+							<Box width={20} flexShrink={0}>
+								<Text wrap="truncate-end">{row.node || '—'}</Text>
+							</Box>
+						) : null}
+						{wide ? (
+							<Box flexShrink={1}>
+								<Text wrap="truncate-end">{row.images.join(', ')}</Text>
+							</Box>
+						) : null}
 					</Box>
 				);
 			})}
-			{first + fit < total ? <Text dimColor>  … {total - first - fit} more below</Text> : null}
+			{first + fit < total ? <Text dimColor> … {total - first - fit} more below</Text> : null}
 			{view.rollouts.length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
-					{view.rollouts.slice(0, 6).map(rollout => <Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available{rollout.done ? '' : ' (rolling out)'}</Text>)}
+					{view.rollouts.slice(0, 6).map(rollout => (
+						<Text key={`${rollout.kind}/${rollout.name}`} dimColor={rollout.done}>
+							{rollout.kind}/{rollout.name}: {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated, {rollout.available} available
+							{rollout.done ? '' : ' (rolling out)'}
+						</Text>
+					))}
 				</Box>
 			) : null}
 			{view.warnings.length > 0 ? (
-				<Text color="yellow" wrap="truncate-end">⚠ {view.warnings.length} warning{view.warnings.length === 1 ? '' : 's'} in {namespace}, newest: {view.warnings[0]?.reason} on {view.warnings[0]?.object}<Text dimColor> · w lists them</Text></Text>
+				<Text color="yellow" wrap="truncate-end">
+					⚠ {view.warnings.length} warning{view.warnings.length === 1 ? '' : 's'} in {namespace}, newest: {view.warnings[0]?.reason} on{' '}
+					{view.warnings[0]?.object}
+					<Text dimColor> · w lists them</Text>
+				</Text>
 			) : null}
 			{selected ? (
-				<Box flexDirection="column" marginTop={compact ? 0 : 1} borderStyle={compact ? undefined : 'round'} borderColor={stateColors[selected.diagnosis.state]} paddingX={1}>
+				<Box
+					flexDirection="column"
+					marginTop={compact ? 0 : 1}
+					borderStyle={compact ? undefined : 'round'}
+					borderColor={stateColors[selected.diagnosis.state]}
+					paddingX={1}>
 					{state.panel.type === 'logs' ? (
 						<>
-							<Text bold>Logs of {state.panel.container}{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}{state.panel.following ? <Text color="green"> (following)</Text> : null}</Text>
+							<Text bold>
+								Logs of {state.panel.container}
+								{state.panel.previous ? ' (previous container)' : ''} in {state.panel.pod}
+								{state.panel.following ? <Text color="green"> (following)</Text> : null}
+							</Text>
 							{state.panel.error ? <Text color="red">{state.panel.error}</Text> : null}
-							{state.panel.lines === undefined ? <Text dimColor><Spinner type="dots"/> reading</Text> : state.panel.lines.length === 0 ? <Text dimColor>(no output)</Text> : state.panel.lines.slice(-panelLines).map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
+							{state.panel.lines === undefined ? (
+								<Text dimColor>
+									<Spinner type="dots" /> reading
+								</Text>
+							) : state.panel.lines.length === 0 ? (
+								<Text dimColor>(no output)</Text>
+							) : (
+								state.panel.lines.slice(-panelLines).map((line, index) => (
+									<Text key={index} wrap="truncate-end">
+										{line}
+									</Text>
+								))
+							)}
 						</>
 					) : state.panel.type === 'events' ? (
-						<PodEvents events={view.selectedEvents} pod={selected.name} maxLines={panelLines}/>
+						<PodEvents events={view.selectedEvents} pod={selected.name} maxLines={panelLines} />
 					) : state.panel.type === 'warnings' ? (
 						<>
 							<Text bold>Warnings in {namespace}, newest first</Text>
-							{view.warnings.length === 0 ? <Text dimColor>none</Text> : view.warnings.slice(0, compact ? panelLines : 8).map(warning => <Text key={`${warning.reason}${warning.object}`} wrap={compact ? 'truncate-end' : 'wrap'}>{warning.reason} {warning.object}{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}</Text>)}
+							{view.warnings.length === 0 ? (
+								<Text dimColor>none</Text>
+							) : (
+								view.warnings.slice(0, compact ? panelLines : 8).map(warning => (
+									<Text key={`${warning.reason}${warning.object}`} wrap={compact ? 'truncate-end' : 'wrap'}>
+										{warning.reason} {warning.object}
+										{warning.count > 1 ? ` (x${warning.count})` : ''}: {warning.message}
+									</Text>
+								))
+							)}
 						</>
 					) : state.panel.type === 'detail' ? (
-						<PodDescription state={state} pod={selected.name} maxLines={compact ? panelLines : 12}/>
+						<PodDescription state={state} pod={selected.name} maxLines={compact ? panelLines : 12} />
 					) : state.panel.type === 'forward' ? (
 						<>
 							<Text bold>Port-forward to {state.panel.pod}</Text>
-							<Text>pod port   <Text color="cyan">{state.panel.remote}</Text>{state.panel.ports.length > 1 ? <Text dimColor>  ←/→ for another: {state.panel.ports.join(', ')}</Text> : null}</Text>
-							<Text>local port <Text color="cyan">{state.panel.local}</Text><Text inverse> </Text><Text dimColor>  type a port; empty: any free port</Text></Text>
+							<Text>
+								pod port <Text color="cyan">{state.panel.remote}</Text>
+								{state.panel.ports.length > 1 ? <Text dimColor> ←/→ for another: {state.panel.ports.join(', ')}</Text> : null}
+							</Text>
+							<Text>
+								local port <Text color="cyan">{state.panel.local}</Text>
+								<Text inverse> </Text>
+								<Text dimColor> type a port; empty: any free port</Text>
+							</Text>
 							<Text dimColor>enter starts · esc cancels</Text>
 						</>
 					) : state.panel.type === 'confirm-restart' ? (
 						<Text color="yellow">Delete pod {state.panel.pod} so its controller starts a new one? (y/n)</Text>
 					) : compact ? (
 						<>
-							<Text bold color={stateColors[selected.diagnosis.state]} wrap="truncate-end">{selected.name}: {selected.diagnosis.title}</Text>
-							<Text color="cyan" wrap="truncate-end">→ {selected.diagnosis.fix}</Text>
+							<Text bold color={stateColors[selected.diagnosis.state]} wrap="truncate-end">
+								{selected.name}: {selected.diagnosis.title}
+							</Text>
+							<Text color="cyan" wrap="truncate-end">
+								→ {selected.diagnosis.fix}
+							</Text>
 						</>
 					) : (
 						<>
-							<Text bold color={stateColors[selected.diagnosis.state]} wrap="wrap">{selected.name}: {selected.diagnosis.title}</Text>
+							<Text bold color={stateColors[selected.diagnosis.state]} wrap="wrap">
+								{selected.name}: {selected.diagnosis.title}
+							</Text>
 							<Text wrap="wrap">{selected.diagnosis.explanation}</Text>
-							<Text color="cyan" wrap="wrap">→ {selected.diagnosis.fix}</Text>
-							{selected.diagnosis.evidence.slice(-4).map((line, index) => <Text key={index} dimColor wrap="truncate-end">| {line}</Text>)}
-							{selected.probes.filter(probe => [probe.liveness, probe.readiness, probe.startup].some(state => state.type !== 'none')).map(probe => <Text key={probe.container} dimColor wrap="truncate-end">probes {probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}</Text>)}
+							<Text color="cyan" wrap="wrap">
+								→ {selected.diagnosis.fix}
+							</Text>
+							{selected.diagnosis.evidence.slice(-4).map((line, index) => (
+								<Text key={index} dimColor wrap="truncate-end">
+									| {line}
+								</Text>
+							))}
+							{selected.probes
+								.filter(probe => [probe.liveness, probe.readiness, probe.startup].some(state => state.type !== 'none'))
+								.map(probe => (
+									<Text key={probe.container} dimColor wrap="truncate-end">
+										probes {probe.container}: liveness {probeText(probe.liveness)} · readiness {probeText(probe.readiness)} · startup {probeText(probe.startup)}
+									</Text>
+								))}
 						</>
 					)}
 				</Box>
 			) : null}
 			{state.notice ? <Text color="yellow">{state.notice}</Text> : null}
-			{compact ? <Text dimColor wrap="truncate-end">↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · r restart · f follow · p previous · c container · w warnings</Text>
-				: <Text dimColor wrap="wrap">↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit</Text>}
+			{compact ? (
+				<Text dimColor wrap="truncate-end">
+					↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · r restart · f follow · p previous · c container · w warnings
+				</Text>
+			) : (
+				<Text dimColor wrap="wrap">
+					↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit
+				</Text>
+			)}
 		</Box>
 	);
 }
@@ -362,5 +524,5 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}
 	});
-	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={size.rows}/>;
+	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={size.rows} />;
 }

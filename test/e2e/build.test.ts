@@ -14,12 +14,17 @@ const made: string[] = [];
 
 type BuildJson = {
 	error: {message: string} | null;
-	images: Array<{name: string; ref: string; commit: string | null; build: {type: string; outcome?: string; message?: string; step?: string; output?: string[]; fix?: string; cached?: number; steps?: number}}>;
+	images: Array<{
+		name: string;
+		ref: string;
+		commit: string | null;
+		build: {type: string; outcome?: string; message?: string; step?: string; output?: string[]; fix?: string; cached?: number; steps?: number};
+	}>;
 };
 
 async function build(args: string[]) {
 	const result = await runCli(['build', ...args], {env, timeoutMs: 180_000});
-	const output = args.includes('--json') ? JSON.parse(result.stdout) as BuildJson : undefined;
+	const output = args.includes('--json') ? (JSON.parse(result.stdout) as BuildJson) : undefined;
 	for (const image of output?.images ?? []) {
 		if (image.ref) {
 			made.push(image.ref);
@@ -30,7 +35,8 @@ async function build(args: string[]) {
 }
 
 const run = (reference: string) => execFileSync('docker', ['run', '--rm', '--network', 'none', reference], {encoding: 'utf8'});
-const label = (reference: string, key: string) => execFileSync('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${key}"}}`, reference], {encoding: 'utf8'}).trim();
+const label = (reference: string, key: string) =>
+	execFileSync('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${key}"}}`, reference], {encoding: 'utf8'}).trim();
 
 before(() => {
 	ensureBaseImage();
@@ -104,7 +110,10 @@ test('a failing RUN step shows the step, its last output lines and the fix; the 
 	const root = makeTodoProject({failingStep: 'pip could not find fastapi==0.115.0'});
 	const result = await build([root]);
 	assert.equal(result.code, 4);
-	assert.match(result.stdout, /^build todo-backend:src-[0-9a-f]{12}: build failed: The command '\/bin\/sh -c echo "pip could not find fastapi==0\.115\.0" && exit 3' returned a non-zero code: 3$/m);
+	assert.match(
+		result.stdout,
+		/^build todo-backend:src-[0-9a-f]{12}: build failed: The command '\/bin\/sh -c echo "pip could not find fastapi==0\.115\.0" && exit 3' returned a non-zero code: 3$/m,
+	);
 	assert.match(result.stdout, /^ {2}at Step \d+\/\d+ : RUN echo "pip could not find/m);
 	assert.match(result.stdout, /^ {2}\| pip could not find fastapi==0\.115\.0$/m);
 	assert.match(result.stdout, /^ {2}fix: Fix "RUN echo .*" in .*backend\/Dockerfile; the lines above are its output\.$/m);
@@ -117,7 +126,10 @@ test('a missing Dockerfile, a missing base image and no Docker are clear message
 	rmSync(path.join(root, 'frontend/Dockerfile'));
 	const missing = await build([root, '--frontend', path.join(root, 'frontend')]);
 	assert.equal(missing.code, 4);
-	assert.match(missing.stdout, /build todo-frontend: build failed: There is no Dockerfile in .*\/frontend\.\n {2}fix: Point todo-deploy at the frontend: --frontend DIR/);
+	assert.match(
+		missing.stdout,
+		/build todo-frontend: build failed: There is no Dockerfile in .*\/frontend\.\n {2}fix: Point todo-deploy at the frontend: --frontend DIR/,
+	);
 
 	const noBase = makeTodoProject();
 	// A registry on a closed loopback port: the daemon's pull fails without leaving the machine.
@@ -147,7 +159,9 @@ test('bad build flags are usage errors', async () => {
 test('Ctrl-C on the build screen stops the builds, tags nothing and exits 130', async () => {
 	const root = makeTodoProject();
 	appendFileSync(path.join(root, 'backend/Dockerfile'), 'RUN echo "long step started" && sleep 60\n');
-	const terminal = openTerminal(`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} build --only backend`);
+	const terminal = openTerminal(
+		`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} build --only backend`,
+	);
 	try {
 		await terminal.waitFor(/long step started/, 60_000);
 		const ref = /todo-backend:src-[0-9a-f]{12}/.exec(terminal.screen())?.[0] ?? '';

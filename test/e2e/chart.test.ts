@@ -30,7 +30,10 @@ test('every rendered object of every variant is valid against the Kubernetes Ope
 		const objects = await renderObjects(chart, sets);
 		assert.ok(objects.length >= 10, name);
 		for (const object of objects) {
-			const module = await import(`kubernetes-models/${object.apiVersion ?? ''}/${object.kind ?? ''}`) as Record<string, new (data: unknown) => {validate(): void}>;
+			const module = (await import(`kubernetes-models/${object.apiVersion ?? ''}/${object.kind ?? ''}`)) as Record<
+				string,
+				new (data: unknown) => {validate(): void}
+			>;
 			const Model = module[object.kind ?? ''];
 			assert.ok(Model, `no model for ${object.apiVersion ?? ''}/${object.kind ?? ''}`);
 			assert.doesNotThrow(() => new Model(object).validate(), `${name}: ${object.kind ?? ''}/${object.metadata?.name ?? ''}`);
@@ -41,7 +44,8 @@ test('every rendered object of every variant is valid against the Kubernetes Ope
 test('todo-deploy lint finds nothing in our own chart, in any variant', async () => {
 	for (const [name, sets] of Object.entries(variants)) {
 		const findings = lintObjects(await renderObjects(chart, sets), {target: 'local', external: new Set(['todo-credentials'])});
-		const unexpected = name === 'existingSecret' ? findings.filter(finding => !/must exist in the namespace before the deploy/.test(finding.message)) : findings;
+		const unexpected =
+			name === 'existingSecret' ? findings.filter(finding => !/must exist in the namespace before the deploy/.test(finding.message)) : findings;
 		assert.deepEqual(unexpected, [], name);
 	}
 });
@@ -49,7 +53,11 @@ test('todo-deploy lint finds nothing in our own chart, in any variant', async ()
 test('the pods pass the restricted Pod Security Standard and have probes, limits and writable scratch space', async () => {
 	const objects = await renderObjects(chart);
 	const workloads = workloadsOf(objects).filter(workload => !workload.hook);
-	assert.deepEqual(workloads.map(workload => workload.ref).sort(), ['Deployment/demo-todo-app-backend', 'Deployment/demo-todo-app-frontend', 'StatefulSet/demo-todo-app-postgresql']);
+	assert.deepEqual(workloads.map(workload => workload.ref).sort(), [
+		'Deployment/demo-todo-app-backend',
+		'Deployment/demo-todo-app-frontend',
+		'StatefulSet/demo-todo-app-postgresql',
+	]);
 	for (const workload of workloads) {
 		assert.equal(workload.spec.securityContext?.runAsNonRoot, true, workload.ref);
 		assert.equal(workload.spec.securityContext?.seccompProfile?.type, 'RuntimeDefault', workload.ref);
@@ -71,7 +79,11 @@ test('the pods pass the restricted Pod Security Standard and have probes, limits
 });
 
 test('secrets come from values or are generated, never from the templates, and one password feeds both sides', async () => {
-	const given = await renderObjects(chart, ['secrets.databasePassword=p@ss w0rd+1', 'secrets.authSecret=auth-given', 'secrets.geminiApiKey=AIzaSyDexampleexampleexampleexample12']);
+	const given = await renderObjects(chart, [
+		'secrets.databasePassword=p@ss w0rd+1',
+		'secrets.authSecret=auth-given',
+		'secrets.geminiApiKey=AIzaSyDexampleexampleexampleexample12',
+	]);
 	const values = secretValues(named(given, 'Secret', 'demo-todo-app-secrets') as K8sObject);
 	assert.equal(values.get('DATABASE_PASSWORD'), 'p@ss w0rd+1');
 	assert.equal(values.get('DATABASE_URL'), 'postgresql://todo:p%40ss%20w0rd%2B1@demo-todo-app-postgresql:5432/todo');
@@ -82,7 +94,9 @@ test('secrets come from values or are generated, never from the templates, and o
 	assert.match(generated.get('DATABASE_PASSWORD') ?? '', /^[A-Za-z\d]{32}$/);
 	assert.equal(generated.has('GEMINI_API_KEY'), false);
 	// A changed secret rolls the pods through the checksum annotation.
-	const annotation = (objects: K8sObject[]) => ((named(objects, 'Deployment', 'demo-todo-app-backend')?.['spec'] as {template: {metadata: {annotations: Record<string, string>}}}).template.metadata.annotations['checksum/secret']);
+	const annotation = (objects: K8sObject[]) =>
+		(named(objects, 'Deployment', 'demo-todo-app-backend')?.['spec'] as {template: {metadata: {annotations: Record<string, string>}}}).template.metadata
+			.annotations['checksum/secret'];
 	assert.notEqual(annotation(given), annotation(await renderObjects(chart, ['secrets.databasePassword=other', 'secrets.authSecret=auth-given'])));
 });
 
@@ -96,8 +110,17 @@ test('existingSecret: no Secret is rendered and every reference points at the na
 
 test('network policies: default deny, then only the paths the app needs', async () => {
 	const names = (await renderObjects(chart)).filter(object => object.kind === 'NetworkPolicy').map(object => object.metadata?.name);
-	assert.deepEqual(names, ['demo-todo-app-default-deny', 'demo-todo-app-allow-dns', 'demo-todo-app-frontend', 'demo-todo-app-backend', 'demo-todo-app-postgresql', 'demo-todo-app-test']);
-	const external = (await renderObjects(chart, variants['external database'] ?? [])).filter(object => object.kind === 'NetworkPolicy').map(object => object.metadata?.name);
+	assert.deepEqual(names, [
+		'demo-todo-app-default-deny',
+		'demo-todo-app-allow-dns',
+		'demo-todo-app-frontend',
+		'demo-todo-app-backend',
+		'demo-todo-app-postgresql',
+		'demo-todo-app-test',
+	]);
+	const external = (await renderObjects(chart, variants['external database'] ?? []))
+		.filter(object => object.kind === 'NetworkPolicy')
+		.map(object => object.metadata?.name);
 	assert.ok(!external.includes('demo-todo-app-postgresql'));
 });
 

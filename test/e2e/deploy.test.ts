@@ -23,7 +23,10 @@ let helmLog: string;
 let bin: string;
 
 // What a real kubelet writes for a local image that is not on the node (describe-events-ErrImageNeverPull.txt).
-const neverPull = /Container image "[^"]+" is not present with pull policy of Never/.exec(readFileSync(capturedFixture('k8s/events/describe-events-ErrImageNeverPull.txt'), 'utf8'))?.[0] ?? '';
+const neverPull =
+	/Container image "[^"]+" is not present with pull policy of Never/.exec(
+		readFileSync(capturedFixture('k8s/events/describe-events-ErrImageNeverPull.txt'), 'utf8'),
+	)?.[0] ?? '';
 
 before(async () => {
 	cluster = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
@@ -42,17 +45,32 @@ beforeEach(() => {
 	outcome = () => ({type: 'ready'});
 });
 
-const env = (extra: Record<string, string> = {}) => ({PATH: `${bin}:/usr/bin:/bin`, HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath, LANG: 'C.UTF-8', ...extra});
+const env = (extra: Record<string, string> = {}) => ({
+	PATH: `${bin}:/usr/bin:/bin`,
+	HOME: tempDir('home'),
+	KUBECONFIG: cluster.kubeconfigPath,
+	LANG: 'C.UTF-8',
+	...extra,
+});
 const helmArgs = ['--helm-arg=--disable-openapi-validation'];
 const helm = async (...args: string[]) => (await run(realKubeTool('helm'), args, {env: env(), encoding: 'utf8'})).stdout;
-const secretValues = (namespace: string, name: string) => Object.fromEntries(Object.entries((cluster.get('Secret', namespace, name)?.['data'] ?? {}) as Record<string, string>).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
+const secretValues = (namespace: string, name: string) =>
+	Object.fromEntries(
+		Object.entries((cluster.get('Secret', namespace, name)?.['data'] ?? {}) as Record<string, string>).map(([key, value]) => [
+			key,
+			Buffer.from(value, 'base64').toString(),
+		]),
+	);
 
 test('deploy: secrets through the API, helm upgrade --install with the content tags, every pod watched until ready', async () => {
 	const root = makeTodoProject({git: true});
 	writeFileSync(path.join(root, '.env'), '# the chatbot\nGEMINI_API_KEY="AIzaSyD-real-looking-key-0123456789abcdef"\n');
 	const first = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
 	assert.equal(first.code, 0, first.stdout + first.stderr);
-	assert.match(first.stdout, /^✔ Secrets: Secret todo-todo-app-app-secrets in demo \(namespace created\): database password generated; auth secret generated; Gemini API key from GEMINI_API_KEY in \.env/m);
+	assert.match(
+		first.stdout,
+		/^✔ Secrets: Secret todo-todo-app-app-secrets in demo \(namespace created\): database password generated; auth secret generated; Gemini API key from GEMINI_API_KEY in \.env/m,
+	);
 	assert.match(first.stdout, /^✔ Helm release: first install of todo into demo/m);
 	assert.match(first.stdout, /^✔ helm upgrade --install: revision 1 deployed/m);
 	assert.match(first.stdout, /^✔ Rollout: 3 pods ready in [\d.]+ s/m);
@@ -68,7 +86,7 @@ test('deploy: secrets through the API, helm upgrade --install with the content t
 	const argv = readFileSync(helmLog, 'utf8');
 	assert.match(argv, /--set secrets\.existingSecret=todo-todo-app-app-secrets/);
 	for (const value of Object.values(secret)) {
-		assert.ok(!argv.includes(value), 'no secret value in helm\'s arguments');
+		assert.ok(!argv.includes(value), "no secret value in helm's arguments");
 		assert.ok(!first.stdout.includes(value) && !first.stderr.includes(value), 'no secret value on screen');
 	}
 
@@ -86,7 +104,10 @@ test('deploy: secrets through the API, helm upgrade --install with the content t
 	assert.match(second.stdout, /^✔ helm upgrade --install: revision 2 deployed/m);
 	assert.equal(secretValues('demo', 'todo-todo-app-app-secrets')['DATABASE_PASSWORD'], secret['DATABASE_PASSWORD']);
 	const history = JSON.parse(await helm('history', 'todo', '-n', 'demo', '-o', 'json')) as Array<{revision: number; status: string}>;
-	assert.deepEqual(history.map(entry => entry.status), ['superseded', 'deployed']);
+	assert.deepEqual(
+		history.map(entry => entry.status),
+		['superseded', 'deployed'],
+	);
 });
 
 test('a placeholder secret is refused before anything is deployed; secrets on --set are a usage error', async () => {
@@ -94,7 +115,10 @@ test('a placeholder secret is refused before anything is deployed; secrets on --
 	writeFileSync(path.join(root, '.env'), 'GEMINI_API_KEY=your-api-key-here\n');
 	const result = await runCli(['deploy', root, '-n', 'placeholder', ...helmArgs], {env: env(), timeoutMs: 60_000});
 	assert.equal(result.code, 1);
-	assert.match(result.stdout, /^✖ Secrets: The Gemini API key from GEMINI_API_KEY in \.env is a "your-…-here" placeholder, not a real value\.\n {2}fix: Set GEMINI_API_KEY to your real key, or leave it empty/m);
+	assert.match(
+		result.stdout,
+		/^✖ Secrets: The Gemini API key from GEMINI_API_KEY in \.env is a "your-…-here" placeholder, not a real value\.\n {2}fix: Set GEMINI_API_KEY to your real key, or leave it empty/m,
+	);
 	assert.match(result.stdout, /^- helm upgrade --install: skipped \(the secrets are not right\)/m);
 	assert.equal(cluster.get('Secret', 'placeholder', 'todo-todo-app-app-secrets'), undefined);
 	const usage = await runCli(['deploy', '--set', 'secrets.databasePassword=hunter2'], {env: env()});
@@ -103,7 +127,10 @@ test('a placeholder secret is refused before anything is deployed; secrets on --
 });
 
 test('pods that cannot start: the rollout names them and why, exits 7, and --on-failure rollback removes a first install', async () => {
-	outcome = images => (images.some(image => image.startsWith('todo-backend:')) ? {type: 'waiting', reason: 'ErrImageNeverPull', message: neverPull.replace(/"[^"]+"/, `"${images[0] ?? ''}"`)} : {type: 'ready'});
+	outcome = images =>
+		images.some(image => image.startsWith('todo-backend:'))
+			? {type: 'waiting', reason: 'ErrImageNeverPull', message: neverPull.replace(/"[^"]+"/, `"${images[0] ?? ''}"`)}
+			: {type: 'ready'};
 	const root = makeTodoProject({git: true});
 	const kept = await runCli(['deploy', root, '-n', 'broken', '--timeout', '3', ...helmArgs], {env: env(), timeoutMs: 60_000});
 	assert.equal(kept.code, 7, kept.stdout);
@@ -113,7 +140,10 @@ test('pods that cannot start: the rollout names them and why, exits 7, and --on-
 	assert.match(kept.stdout, /^! Kept: release todo revision 1 stays deployed in broken with pods that are not ready\./m);
 	assert.match(await helm('status', 'todo', '-n', 'broken'), /STATUS: deployed/);
 
-	const rolledBack = await runCli(['deploy', root, '-n', 'broken2', '--timeout', '2', '--on-failure', 'rollback', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	const rolledBack = await runCli(['deploy', root, '-n', 'broken2', '--timeout', '2', '--on-failure', 'rollback', ...helmArgs], {
+		env: env(),
+		timeoutMs: 60_000,
+	});
 	assert.equal(rolledBack.code, 7);
 	assert.match(rolledBack.stdout, /^! Removed the failed first install of todo; the Secret todo-todo-app-app-secrets stays for the next try\./m);
 	await assert.rejects(helm('status', 'todo', '-n', 'broken2'), /release: not found/);
@@ -124,15 +154,25 @@ test('a release stuck in pending-upgrade is explained; --recover rolls it back a
 	assert.equal((await runCli(['deploy', root, '-n', 'stuck', ...helmArgs], {env: env(), timeoutMs: 60_000})).code, 0);
 	// What an interrupted `helm upgrade` leaves: revision 2 in pending-upgrade (helm's release Secret, gzip+base64).
 	const first = cluster.get('Secret', 'stuck', 'sh.helm.release.v1.todo.v1') as {data: {release: string}; metadata: {labels: Record<string, string>}};
-	const release = JSON.parse(gunzipSync(Buffer.from(Buffer.from(first.data.release, 'base64').toString(), 'base64')).toString()) as {version: number; info: {status: string}};
+	const release = JSON.parse(gunzipSync(Buffer.from(Buffer.from(first.data.release, 'base64').toString(), 'base64')).toString()) as {
+		version: number;
+		info: {status: string};
+	};
 	release.version = 2;
 	release.info.status = 'pending-upgrade';
 	const encoded = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64');
-	cluster.put({...first, metadata: {name: 'sh.helm.release.v1.todo.v2', namespace: 'stuck', labels: {...first.metadata.labels, version: '2', status: 'pending-upgrade'}}, data: {release: encoded}});
+	cluster.put({
+		...first,
+		metadata: {name: 'sh.helm.release.v1.todo.v2', namespace: 'stuck', labels: {...first.metadata.labels, version: '2', status: 'pending-upgrade'}},
+		data: {release: encoded},
+	});
 
 	const blocked = await runCli(['deploy', root, '-n', 'stuck', ...helmArgs], {env: env(), timeoutMs: 60_000});
 	assert.equal(blocked.code, 6, blocked.stdout);
-	assert.match(blocked.stdout, /^✖ Helm release: The release "todo" is stuck in pending-upgrade \(revision 2\): an earlier helm run was interrupted, and helm refuses with "another operation \(install\/upgrade\/rollback\) is in progress"\.\n {2}fix: todo-deploy deploy --recover rolls back to revision 1, then deploys\./m);
+	assert.match(
+		blocked.stdout,
+		/^✖ Helm release: The release "todo" is stuck in pending-upgrade \(revision 2\): an earlier helm run was interrupted, and helm refuses with "another operation \(install\/upgrade\/rollback\) is in progress"\.\n {2}fix: todo-deploy deploy --recover rolls back to revision 1, then deploys\./m,
+	);
 	const recovered = await runCli(['deploy', root, '-n', 'stuck', '--recover', ...helmArgs], {env: env(), timeoutMs: 60_000});
 	assert.equal(recovered.code, 0, recovered.stdout);
 	assert.match(recovered.stdout, /^! The release was stuck in pending-upgrade; rolled back to revision 1 first\./m);
@@ -163,7 +203,10 @@ test('down: the release and its Secret go; the namespace only when asked and onl
 	const theirs = await runCli(['down', root, '-n', 'theirs', '--delete-namespace', '--delete-cluster'], {env: env(), timeoutMs: 60_000});
 	assert.equal(theirs.code, 1);
 	assert.match(theirs.stdout, /^✔ Helm release: no release todo in theirs/m);
-	assert.match(theirs.stdout, /^✖ Namespace: theirs was not created by todo-deploy, so it stays\.\n {2}fix: Delete it yourself if nothing else lives there: kubectl delete namespace theirs/m);
+	assert.match(
+		theirs.stdout,
+		/^✖ Namespace: theirs was not created by todo-deploy, so it stays\.\n {2}fix: Delete it yourself if nothing else lives there: kubectl delete namespace theirs/m,
+	);
 	assert.match(theirs.stdout, /^✖ Cluster: todo-deploy did not start this cluster, so it stays\./m);
 	assert.ok(cluster.get('Namespace', undefined, 'theirs'));
 });
@@ -171,7 +214,9 @@ test('down: the release and its Secret go; the namespace only when asked and onl
 test('on a terminal, the Gemini key nobody gave is asked for, masked; it reaches the Secret and never the screen', async () => {
 	const root = makeTodoProject();
 	const key = 'AIzaSyD-typed-at-the-prompt-0123456789';
-	const variables = Object.entries(env({TERM: 'xterm-256color'})).map(([name, value]) => `${name}='${value}'`).join(' ');
+	const variables = Object.entries(env({TERM: 'xterm-256color'}))
+		.map(([name, value]) => `${name}='${value}'`)
+		.join(' ');
 	const terminal = openTerminal(`cd ${root} && env -i ${variables} ${nodePath} ${cliPath} deploy -n prompted ${helmArgs.join(' ')}`, {width: 120, height: 50});
 	try {
 		await terminal.waitFor(/\? Gemini API key \(the chatbot; without it the chatbot is off\):\s+\(Enter to give, Esc to skip\)/, 30_000);

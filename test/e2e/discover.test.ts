@@ -19,8 +19,14 @@ function project(files: string[]): string {
 
 const env = {PATH: '/usr/bin:/bin', HOME: '/tmp'};
 
-test('discover finds the team\'s Phase-II layout, saves it, and flags override the saved answer', async () => {
-	const root = project(['Phase-II/backend/Dockerfile', 'Phase-II/backend/requirements.txt', 'Phase-II/frontend/Dockerfile', 'Phase-II/frontend/next.config.js', 'Phase-II/charts/todo-app/Chart.yaml']);
+test("discover finds the team's Phase-II layout, saves it, and flags override the saved answer", async () => {
+	const root = project([
+		'Phase-II/backend/Dockerfile',
+		'Phase-II/backend/requirements.txt',
+		'Phase-II/frontend/Dockerfile',
+		'Phase-II/frontend/next.config.js',
+		'Phase-II/charts/todo-app/Chart.yaml',
+	]);
 	const first = await runCli(['discover', root, '--save'], {env});
 	assert.equal(first.code, 0, first.stderr);
 	assert.match(first.stdout, /^backend {3}Phase-II\/backend\/Dockerfile {2}\(discovered\)$/m);
@@ -29,7 +35,11 @@ test('discover finds the team\'s Phase-II layout, saves it, and flags override t
 	const schema = JSON.parse(readFileSync(path.join(repoRoot, 'assets/config.schema.json'), 'utf8')) as object;
 	const validate = new Ajv().compile(schema);
 	assert.ok(validate(saved), JSON.stringify(validate.errors));
-	assert.deepEqual(saved, {backend: {context: 'Phase-II/backend', dockerfile: 'Dockerfile'}, frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile'}, chart: 'Phase-II/charts/todo-app'});
+	assert.deepEqual(saved, {
+		backend: {context: 'Phase-II/backend', dockerfile: 'Dockerfile'},
+		frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile'},
+		chart: 'Phase-II/charts/todo-app',
+	});
 
 	mkdirSync(path.join(root, 'other-api'));
 	const overridden = await runCli(['discover', root, '--backend', path.join(root, 'other-api'), '--json'], {env});
@@ -51,7 +61,10 @@ test('a broken todo-deploy.json is a clear error; a project without Dockerfiles 
 });
 
 test('on a terminal, a first discovery asks to keep the answer; y saves it, n does not', async () => {
-	for (const [key, saved] of [['y', true], ['n', false]] as const) {
+	for (const [key, saved] of [
+		['y', true],
+		['n', false],
+	] as const) {
 		const root = project(['backend/Dockerfile', 'backend/requirements.txt', 'frontend/Dockerfile', 'frontend/next.config.js']);
 		const terminal = openTerminal(`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} discover`);
 		try {

@@ -52,7 +52,10 @@ test('the launcher refuses an old Node.js with a clear message, not a stack trac
 
 	const result = await runCli(['doctor'], {node: systemNode});
 	assert.equal(result.code, 1);
-	assert.equal(result.stderr, `todo-deploy needs Node.js 22.19 or newer; this is Node.js ${version.slice(1)}.\nInstall a current Node.js (https://nodejs.org/, or: nvm install 24) and run it again.\n`);
+	assert.equal(
+		result.stderr,
+		`todo-deploy needs Node.js 22.19 or newer; this is Node.js ${version.slice(1)}.\nInstall a current Node.js (https://nodejs.org/, or: nvm install 24) and run it again.\n`,
+	);
 });
 
 test('a running Docker engine is found and minikube with the docker driver is recommended', async () => {
@@ -67,7 +70,10 @@ test('a running Docker engine is found and minikube with the docker driver is re
 	assert.match(docker.detail ?? '', /^Linux containers, \d+ CPUs and [\d.]+ GiB for the engine\.$/);
 	assert.equal(output.recommendation.target, 'minikube-docker');
 	assert.match(output.recommendation.command ?? '', /^minikube start --driver=docker --cpus=\d --memory=\d+mb$/);
-	assert.deepEqual(output.recommendation.install.map(step => step.tool), ['minikube', 'helm', 'trivy', 'kubectl']);
+	assert.deepEqual(
+		output.recommendation.install.map(step => step.tool),
+		['minikube', 'helm', 'trivy', 'kubectl'],
+	);
 	assert.equal(result.code, 0);
 	for (const id of ['platform', 'docker', 'kvm2', 'minikube', 'kind', 'kubectl', 'cluster', 'helm', 'trivy']) {
 		checkOf(output, id);
@@ -123,7 +129,11 @@ test('the same daemon is reachable while it runs and "not running" once it is st
 test("Docker Desktop's stub in a WSL distro is named as the cause of DRV_NOT_DETECTED", async () => {
 	const message = capturedFixture('docker', 'docker-desktop-wsl2-integration-disabled-message-2023.txt');
 	const bin = makeBin({scripts: {docker: `/bin/cat '${message}'\nexit 1`}});
-	const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket, WSL_DISTRO_NAME: 'Ubuntu', WSL_INTEROP: '/run/WSL/8_interop'})}));
+	const output = parseDoctor(
+		await runCli(['doctor', '--json'], {
+			env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket, WSL_DISTRO_NAME: 'Ubuntu', WSL_INTEROP: '/run/WSL/8_interop'}),
+		}),
+	);
 	assert.equal(output.platform.wsl, 2);
 	const docker = checkOf(output, 'docker');
 	assert.equal(docker.summary, "Docker Desktop's WSL integration is off for this distro");
@@ -165,7 +175,16 @@ test('kube contexts: a local kind cluster that answers is used as it is, and the
 		server = await startVersionServer('v1.36.1');
 		const home = emptyHome();
 		const kubeconfig = path.join(home, '.kube/config');
-		writeFileSync(kubeconfig, kubeconfigFor([{name: 'kind-todo', server: server.url}, {name: 'prod', server: 'https://127.0.0.2:1'}], 'prod'));
+		writeFileSync(
+			kubeconfig,
+			kubeconfigFor(
+				[
+					{name: 'kind-todo', server: server.url},
+					{name: 'prod', server: 'https://127.0.0.2:1'},
+				],
+				'prod',
+			),
+		);
 		const bin = makeBin({real: ['docker']});
 		const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)}));
 		const cluster = checkOf(output, 'cluster');
@@ -174,7 +193,9 @@ test('kube contexts: a local kind cluster that answers is used as it is, and the
 		assert.equal(output.recommendation.target, 'existing-context');
 		assert.equal(output.recommendation.command, 'kubectl config use-context kind-todo');
 		// Asynchronously: the API server answers from this very process.
-		const {stdout} = await promisify(execFile)(realKubeTool('kubectl'), ['--kubeconfig', kubeconfig, '--context', 'kind-todo', 'version', '-o', 'json'], {encoding: 'utf8'});
+		const {stdout} = await promisify(execFile)(realKubeTool('kubectl'), ['--kubeconfig', kubeconfig, '--context', 'kind-todo', 'version', '-o', 'json'], {
+			encoding: 'utf8',
+		});
 		const kubectl = JSON.parse(stdout) as {serverVersion: {gitVersion: string}};
 		assert.equal(kubectl.serverVersion.gitVersion, 'v1.36.1');
 		assert.match(cluster.detail ?? '', /kind-todo \(kind\): answers, Kubernetes v1\.36\.1/);
@@ -189,7 +210,16 @@ test('an HTTPS API server trusted through certificate-authority-data answers; an
 	try {
 		server = await startVersionServer('v1.35.0', {tls: true});
 		const home = emptyHome();
-		writeFileSync(path.join(home, '.kube/config'), kubeconfigFor([{name: 'minikube', server: server.url, caData: server.caData}, {name: 'kind-untrusted', server: server.url}], 'minikube'));
+		writeFileSync(
+			path.join(home, '.kube/config'),
+			kubeconfigFor(
+				[
+					{name: 'minikube', server: server.url, caData: server.caData},
+					{name: 'kind-untrusted', server: server.url},
+				],
+				'minikube',
+			),
+		);
 		const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(makeBin({}), home)}));
 		const cluster = checkOf(output, 'cluster');
 		assert.equal(cluster.summary, 'Current context minikube (minikube) answers: Kubernetes v1.35.0');
@@ -216,7 +246,10 @@ test('plain output (no TTY) prints every check once, in order, then the recommen
 	const bin = makeBin({real: ['docker']});
 	const result = await runCli(['doctor'], {env: doctorEnv(bin, emptyHome(), {DOCKER_HOST: deadSocket})});
 	assert.equal(result.code, 1);
-	const titles = result.stdout.split('\n').filter(line => /^(ok|warn|FAIL|missing)\s/.test(line)).map(line => line.split(/\s+/)[1]);
+	const titles = result.stdout
+		.split('\n')
+		.filter(line => /^(ok|warn|FAIL|missing)\s/.test(line))
+		.map(line => line.split(/\s+/)[1]);
 	assert.deepEqual(titles, ['Platform', 'Docker', 'KVM2', 'minikube', 'kind', 'kubectl', 'Kubernetes', 'Helm', 'Trivy']);
 	assert.match(result.stdout, /Nothing can run a cluster here yet\.\n.*\n {2}Fix, in this order:\n {4}1\. /);
 	assert.match(result.stderr, /checking this machine/);

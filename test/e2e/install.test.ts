@@ -9,7 +9,11 @@ import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 
-type InstallJson = {dir: string; tools: Array<{tool: string; wanted: string | null; type: string; outcome?: string; version?: string; path?: string; message?: string; fix?: string}>; cancelled: boolean};
+type InstallJson = {
+	dir: string;
+	tools: Array<{tool: string; wanted: string | null; type: string; outcome?: string; version?: string; path?: string; message?: string; fix?: string}>;
+	cancelled: boolean;
+};
 
 const helmArchive = '/get.helm.sh/helm-v4.1.4-linux-amd64.tar.gz';
 const kindBinary = '/github.com/kubernetes-sigs/kind/releases/download/v0.32.0/kind-linux-amd64';
@@ -25,7 +29,12 @@ after(async () => {
 
 function install(args: string[], options: {env?: Record<string, string>; uid?: number; gid?: number} = {}): Promise<CliResult> {
 	const home = emptyHome();
-	return runCli(['install', ...args, '--mirror', server.url, '--json'], {env: {PATH: makeBin({}), HOME: home, ...options.env}, uid: options.uid, gid: options.gid, timeoutMs: 60_000});
+	return runCli(['install', ...args, '--mirror', server.url, '--json'], {
+		env: {PATH: makeBin({}), HOME: home, ...options.env},
+		uid: options.uid,
+		gid: options.gid,
+		timeoutMs: 60_000,
+	});
 }
 
 function parse(result: CliResult): InstallJson {
@@ -47,7 +56,10 @@ test('the real helm archive is downloaded through --mirror, verified, installed,
 	const result = await install(['helm', '--version', '4.1.4', '--dir', dir]);
 	const output = parse(result);
 	assert.equal(result.code, 0, result.stderr);
-	assert.deepEqual(output.tools.map(tool => [tool.tool, tool.type, tool.outcome, tool.path]), [['helm', 'done', 'installed', path.join(dir, 'helm')]]);
+	assert.deepEqual(
+		output.tools.map(tool => [tool.tool, tool.type, tool.outcome, tool.path]),
+		[['helm', 'done', 'installed', path.join(dir, 'helm')]],
+	);
 	assert.equal(execFileSync(path.join(dir, 'helm'), ['version', '--short'], {encoding: 'utf8'}).trim(), 'v4.1.4+g05fa379');
 	assert.equal(statSync(path.join(dir, 'helm')).mode & 0o777, 0o755);
 	assert.deepEqual(readdirSync(dir), ['helm']);
@@ -57,17 +69,23 @@ test('the real helm archive is downloaded through --mirror, verified, installed,
 test('every tool in its own release layout at once; a second run downloads nothing', async () => {
 	const dir = path.join(tempDir('tools'), 'bin');
 	const first = parse(await install(['kubectl', 'minikube', 'kind', 'trivy', '--dir', dir]));
-	assert.deepEqual(first.tools.map(tool => [tool.tool, tool.outcome, tool.version]), [
-		['kubectl', 'installed', 'v1.35.2'],
-		['minikube', 'installed', 'v1.38.1'],
-		['kind', 'installed', 'v0.32.0'],
-		['trivy', 'installed', 'v0.74.0'],
-	]);
+	assert.deepEqual(
+		first.tools.map(tool => [tool.tool, tool.outcome, tool.version]),
+		[
+			['kubectl', 'installed', 'v1.35.2'],
+			['minikube', 'installed', 'v1.38.1'],
+			['kind', 'installed', 'v0.32.0'],
+			['trivy', 'installed', 'v0.74.0'],
+		],
+	);
 	assert.deepEqual(readdirSync(dir).sort(), ['kind', 'kubectl', 'minikube', 'trivy']);
 	const before = server.requests.length;
 	const second = await install(['kubectl', 'minikube', 'kind', 'trivy', '--dir', dir]);
 	assert.equal(second.code, 0);
-	assert.deepEqual(parse(second).tools.map(tool => tool.outcome), ['already-installed', 'already-installed', 'already-installed', 'already-installed']);
+	assert.deepEqual(
+		parse(second).tools.map(tool => tool.outcome),
+		['already-installed', 'already-installed', 'already-installed', 'already-installed'],
+	);
 	assert.equal(server.requests.length, before, 'the second run fetched something');
 });
 
@@ -88,12 +106,46 @@ test('faults each stop with a clear message and leave nothing installed', async 
 	// A file that is wrong, or a request for what does not exist, is something to fix (1); a server or a
 	// network that fails is the environment (3), as the README's exit codes say.
 	const cases: Array<{name: string; args: string[]; fault?: [string, Parameters<ReleaseServer['fault']>[1]]; message: RegExp; code?: number}> = [
-		{name: 'checksum mismatch', args: ['kind'], fault: [kindBinary, {type: 'replace', body: Buffer.from('#!/bin/sh\necho pwned\n')}], message: /^checksum mismatch for kind-linux-amd64 \(0\.0 MB\): expected [\da-f]{64}, got [\da-f]{64}; the file was corrupted or altered on the way, so it was deleted$/},
-		{name: 'checksum file missing', args: ['kind'], fault: [`${kindBinary}.sha256sum`, {type: 'status', status: 404}], message: /^no checksum is published at http:\/\/127\.0\.0\.1:\d+\/github\.com\/.*kind-linux-amd64\.sha256sum; todo-deploy does not install a binary it cannot verify$/},
-		{name: '404 for an unknown version', args: ['kind', '--version', '9.9.9'], message: /^The checksum file .*\/v9\.9\.9\/kind-linux-amd64\.sha256sum does not exist \(HTTP 404\)$|^no checksum is published at .*v9\.9\.9/},
-		{name: 'truncated body', args: ['helm', '--version', '4.1.4'], fault: [helmArchive, {type: 'truncate', bytes: 100_000}], message: /was cut off before the end|stopped after 100000 of \d+ bytes/, code: 3},
-		{name: 'connection dropped mid-download', args: ['helm', '--version', '4.1.4'], fault: [helmArchive, {type: 'drop', bytes: 1_000_000}], message: /cut off before the end|connection to 127\.0\.0\.1:\d+ failed|stopped after/, code: 3},
-		{name: 'server that never answers', args: ['helm', '--version', '4.1.4', '--timeout', '1'], fault: [helmArchive, {type: 'hang'}], message: /^http:\/\/127\.0\.0\.1:\d+\/get\.helm\.sh\/helm-v4\.1\.4-linux-amd64\.tar\.gz stopped answering$/, code: 3},
+		{
+			name: 'checksum mismatch',
+			args: ['kind'],
+			fault: [kindBinary, {type: 'replace', body: Buffer.from('#!/bin/sh\necho pwned\n')}],
+			message:
+				/^checksum mismatch for kind-linux-amd64 \(0\.0 MB\): expected [\da-f]{64}, got [\da-f]{64}; the file was corrupted or altered on the way, so it was deleted$/,
+		},
+		{
+			name: 'checksum file missing',
+			args: ['kind'],
+			fault: [`${kindBinary}.sha256sum`, {type: 'status', status: 404}],
+			message:
+				/^no checksum is published at http:\/\/127\.0\.0\.1:\d+\/github\.com\/.*kind-linux-amd64\.sha256sum; todo-deploy does not install a binary it cannot verify$/,
+		},
+		{
+			name: '404 for an unknown version',
+			args: ['kind', '--version', '9.9.9'],
+			message: /^The checksum file .*\/v9\.9\.9\/kind-linux-amd64\.sha256sum does not exist \(HTTP 404\)$|^no checksum is published at .*v9\.9\.9/,
+		},
+		{
+			name: 'truncated body',
+			args: ['helm', '--version', '4.1.4'],
+			fault: [helmArchive, {type: 'truncate', bytes: 100_000}],
+			message: /was cut off before the end|stopped after 100000 of \d+ bytes/,
+			code: 3,
+		},
+		{
+			name: 'connection dropped mid-download',
+			args: ['helm', '--version', '4.1.4'],
+			fault: [helmArchive, {type: 'drop', bytes: 1_000_000}],
+			message: /cut off before the end|connection to 127\.0\.0\.1:\d+ failed|stopped after/,
+			code: 3,
+		},
+		{
+			name: 'server that never answers',
+			args: ['helm', '--version', '4.1.4', '--timeout', '1'],
+			fault: [helmArchive, {type: 'hang'}],
+			message: /^http:\/\/127\.0\.0\.1:\d+\/get\.helm\.sh\/helm-v4\.1\.4-linux-amd64\.tar\.gz stopped answering$/,
+			code: 3,
+		},
 	];
 	for (const item of cases) {
 		await t.test(item.name, async () => {
@@ -123,7 +175,10 @@ test('a connection dropped once is retried and the install succeeds', async () =
 	const dir = path.join(tempDir('tools'), 'bin');
 	server.fault(helmArchive, {type: 'drop', bytes: 500_000, times: 1});
 	try {
-		const result = await runCli(['install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {env: {PATH: makeBin({}), HOME: emptyHome()}, timeoutMs: 60_000});
+		const result = await runCli(['install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {
+			env: {PATH: makeBin({}), HOME: emptyHome()},
+			timeoutMs: 60_000,
+		});
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.match(result.stderr, /helm 4\.1\.4: .*trying again in [\d.]+ m?s \(attempt 2\)/);
 		assert.match(result.stdout, /helm 4\.1\.4 installed at .* \(checksum verified, runs: v4\.1\.4\+g05fa379\)/);
@@ -168,7 +223,10 @@ test('an install killed half-way leaves no file at the final path, and the next 
 	const dir = path.join(tempDir('tools'), 'bin');
 	server.fault(helmArchive, {type: 'slow', bytesPerSecond: 2_000_000});
 	try {
-		const child = spawn(nodePath, [cliPath, 'install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {env: {PATH: makeBin({}), HOME: emptyHome()}, stdio: 'ignore'});
+		const child = spawn(nodePath, [cliPath, 'install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {
+			env: {PATH: makeBin({}), HOME: emptyHome()},
+			stdio: 'ignore',
+		});
 		const deadline = Date.now() + 20_000;
 		// Wait until the download is under way, then kill it without warning.
 		while (!(existsSync(dir) && readdirSync(dir).some(name => name.endsWith('-download') && statSync(path.join(dir, name)).size > 1_000_000))) {
@@ -192,7 +250,10 @@ test('Ctrl-C (SIGINT) cancels, removes the partial download, and exits 130', asy
 	const dir = path.join(tempDir('tools'), 'bin');
 	server.fault(helmArchive, {type: 'slow', bytesPerSecond: 2_000_000});
 	try {
-		const child = spawn(nodePath, [cliPath, 'install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {env: {PATH: makeBin({}), HOME: emptyHome()}, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(nodePath, [cliPath, 'install', 'helm', '--version', '4.1.4', '--mirror', server.url, '--dir', dir], {
+			env: {PATH: makeBin({}), HOME: emptyHome()},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			stdout += chunk;
@@ -232,7 +293,9 @@ test('HTTPS_PROXY/HTTP_PROXY carry the downloads; NO_PROXY bypasses the proxy', 
 test('when Trivy cannot be installed but a local aquasec/trivy image exists, it is offered', async () => {
 	const rootfs = tempDir('trivy-rootfs');
 	mkdirSync(path.join(rootfs, 'etc'));
-	execFileSync('/bin/sh', ['-c', `echo trivy-test > '${rootfs}/etc/hostname' && tar -C '${rootfs}' -c etc | docker import - aquasec/trivy:0.58.1`], {stdio: 'ignore'});
+	execFileSync('/bin/sh', ['-c', `echo trivy-test > '${rootfs}/etc/hostname' && tar -C '${rootfs}' -c etc | docker import - aquasec/trivy:0.58.1`], {
+		stdio: 'ignore',
+	});
 	const checksums = '/github.com/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_checksums.txt';
 	server.fault(checksums, {type: 'status', status: 503});
 	try {
@@ -262,7 +325,10 @@ test('the wizard with --yes installs exactly what the doctor found missing, then
 
 	// Now the doctor finds them itself, in the folder it installed to, though the user's PATH lacks it.
 	const again = await runCli(['doctor', '--json'], {env: {PATH: bin, HOME: home}});
-	const output = JSON.parse(again.stdout) as {checks: Array<{id: string; status: string; summary: string}>; recommendation: {install: unknown[]; pathSetup: string | null}};
+	const output = JSON.parse(again.stdout) as {
+		checks: Array<{id: string; status: string; summary: string}>;
+		recommendation: {install: unknown[]; pathSetup: string | null};
+	};
 	assert.match(output.checks.find(check => check.id === 'minikube')?.summary ?? '', /^minikube v1\.38\.1/);
 	assert.deepEqual(output.recommendation.install, []);
 });

@@ -35,7 +35,9 @@ before(async () => {
 	});
 	// What a person writes for kubectl proxy: a server, no credentials, no TLS settings.
 	kubeconfig = path.join(tempDir('proxy-kube'), 'config');
-	writeFileSync(kubeconfig, `apiVersion: v1
+	writeFileSync(
+		kubeconfig,
+		`apiVersion: v1
 kind: Config
 clusters:
 - name: proxy
@@ -50,7 +52,8 @@ contexts:
     cluster: proxy
     user: proxy
 current-context: proxy
-`);
+`,
+	);
 	bin = makeBin({real: ['git']});
 	const helm = realKubeTool('helm');
 	writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\nexec ${helm} "$@"\n`, {mode: 0o755});
@@ -62,7 +65,13 @@ after(async () => {
 	await cluster.close();
 });
 
-const env = () => ({PATH: `${bin}:/usr/bin:/bin`, HOME: tempDir('home'), KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', DOCKER_HOST: 'unix:///nonexistent/docker.sock'});
+const env = () => ({
+	PATH: `${bin}:/usr/bin:/bin`,
+	HOME: tempDir('home'),
+	KUBECONFIG: kubeconfig,
+	LANG: 'C.UTF-8',
+	DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+});
 
 test('an http:// kubeconfig (kubectl proxy) works for doctor, deploy, status and down', async () => {
 	const doctor = parseDoctor(await runCli(['doctor', '--json'], {env: env()}));

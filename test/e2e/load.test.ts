@@ -34,7 +34,10 @@ function tools() {
 	return makeBin({real: ['git', 'docker', 'sed', 'tr', 'cat'], scripts: {kind: kindScript(), minikube: minikubeScript}});
 }
 
-type LoadJson = {target: unknown; images: Array<{name: string; ref: string; load: {type: string; outcome?: string; where?: string; message?: string; fix?: string}}>};
+type LoadJson = {
+	target: unknown;
+	images: Array<{name: string; ref: string; load: {type: string; outcome?: string; where?: string; message?: string; fix?: string}}>;
+};
 
 test('load into kind: sends each image once, then sees the node has it and does not call kind again', async () => {
 	const root = makeTodoProject({git: true});
@@ -52,7 +55,10 @@ test('load into kind: sends each image once, then sees the node has it and does 
 		assert.equal((JSON.parse(answer) as {status: {id: string}}).status.id, imageId(image.ref));
 	}
 
-	const loads = () => readFileSync(log, 'utf8').split('\n').filter(line => line.startsWith('kind load')).length;
+	const loads = () =>
+		readFileSync(log, 'utf8')
+			.split('\n')
+			.filter(line => line.startsWith('kind load')).length;
 	assert.equal(loads(), 2);
 	const second = await runCli(['load', root, '--kind', cluster], {env, timeoutMs: 60_000});
 	assert.equal(second.code, 0, second.stderr);
@@ -64,7 +70,8 @@ test('load into kind takes the cluster from the current context; a missing clust
 	const root = makeTodoProject();
 	const home = tempDir('home');
 	const kubeconfig = path.join(home, 'config');
-	const config = (name: string) => `apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\nclusters:\n- name: kind-${name}\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: kind-${name}\n  context: {cluster: kind-${name}, user: kind-${name}}\nusers:\n- name: kind-${name}\n  user: {}\n`;
+	const config = (name: string) =>
+		`apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\nclusters:\n- name: kind-${name}\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: kind-${name}\n  context: {cluster: kind-${name}, user: kind-${name}}\nusers:\n- name: kind-${name}\n  user: {}\n`;
 	writeFileSync(kubeconfig, config(cluster));
 	const env = {PATH: tools(), HOME: home, KUBECONFIG: kubeconfig};
 	const fromContext = await runCli(['load', root], {env, timeoutMs: 120_000});
@@ -85,7 +92,7 @@ test('load into kind takes the cluster from the current context; a missing clust
 	assert.match(noTarget.stderr, /no cluster to load into: the context "prod" is neither minikube nor kind.*--registry HOST\/NAMESPACE/s);
 });
 
-test('load into minikube: copies into minikube\'s own Docker, compares image IDs the next time', async () => {
+test("load into minikube: copies into minikube's own Docker, compares image IDs the next time", async () => {
 	const root = makeTodoProject({git: true});
 	const log = path.join(tempDir('log'), 'minikube.log');
 	const env = {PATH: tools(), HOME: tempDir('home'), MINIKUBE_LOG: log, MINIKUBE_TEST_PROFILE: 'todo', MINIKUBE_TEST_DOCKER_HOST: minikubeDocker?.host};
@@ -116,7 +123,11 @@ test('load --registry pushes with the credentials in ~/.docker/config.json; wron
 		const root = makeTodoProject({git: true});
 		const home = tempDir('home');
 		mkdirSync(path.join(home, '.docker'));
-		const config = (password: string) => writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({auths: {[registry.host]: {auth: Buffer.from(`dev:${password}`).toString('base64')}}}));
+		const config = (password: string) =>
+			writeFileSync(
+				path.join(home, '.docker/config.json'),
+				JSON.stringify({auths: {[registry.host]: {auth: Buffer.from(`dev:${password}`).toString('base64')}}}),
+			);
 		config('pa55word');
 		const env = {PATH: tools(), HOME: home};
 		const pushed = await runCli(['load', root, '--registry', `${registry.host}/team`, '--json'], {env, timeoutMs: 120_000});
@@ -137,7 +148,12 @@ test('load --registry pushes with the credentials in ~/.docker/config.json; wron
 		config('wrong');
 		const denied = await runCli(['load', root, '--registry', `${registry.host}/team`], {env, timeoutMs: 60_000});
 		assert.equal(denied.code, 3);
-		assert.match(denied.stdout, new RegExp(`not loaded: Pushing ${registry.host.replace('.', '\\.')}/team/todo-backend:git-[0-9a-f]{12} failed: .*(unauthorized|authentication required)`));
+		assert.match(
+			denied.stdout,
+			new RegExp(
+				`not loaded: Pushing ${registry.host.replace('.', '\\.')}/team/todo-backend:git-[0-9a-f]{12} failed: .*(unauthorized|authentication required)`,
+			),
+		);
 		assert.match(denied.stdout, new RegExp(`fix: docker login ${registry.host.replace(/\./g, '\\.')}`));
 	} finally {
 		await registry.close();

@@ -21,19 +21,40 @@ after(() => {
 function setup(extra: Record<string, string> = {}) {
 	const root = makeTodoProject();
 	const log = path.join(tempDir('log'), 'trivy.log');
-	const env = {PATH: makeBin({real: ['docker', 'cp', 'cat'], scripts: {trivy: trivyScript}}), HOME: tempDir('home'), TRIVY_LOG: log, TRIVY_TEST_BACKEND: report('trivy-golden-alpine-39.json'), TRIVY_TEST_FRONTEND: report('trivy-golden-sl-micro-rancher5.4.json'), ...extra};
-	const scans = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(line => line.startsWith('trivy image')).length : 0);
+	const env = {
+		PATH: makeBin({real: ['docker', 'cp', 'cat'], scripts: {trivy: trivyScript}}),
+		HOME: tempDir('home'),
+		TRIVY_LOG: log,
+		TRIVY_TEST_BACKEND: report('trivy-golden-alpine-39.json'),
+		TRIVY_TEST_FRONTEND: report('trivy-golden-sl-micro-rancher5.4.json'),
+		...extra,
+	};
+	const scans = () =>
+		existsSync(log)
+			? readFileSync(log, 'utf8')
+					.split('\n')
+					.filter(line => line.startsWith('trivy image')).length
+			: 0;
 	return {root, env, scans};
 }
 
-type ScanJson = {images: Array<{name: string; ref: string; scan: {type: string; cached?: boolean; reportPath?: string; summary?: {counts: Record<string, number>; gate: {passed: boolean; blocking: number}}}}>};
+type ScanJson = {
+	images: Array<{
+		name: string;
+		ref: string;
+		scan: {type: string; cached?: boolean; reportPath?: string; summary?: {counts: Record<string, number>; gate: {passed: boolean; blocking: number}}};
+	}>;
+};
 
 test('scan gates on fixable CRITICAL findings, scans every image, saves the reports and reuses them for the same image', async () => {
 	const {root, env, scans} = setup();
 	const first = await runCli(['scan', root], {env, timeoutMs: 120_000});
 	made.push(...[...first.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
 	assert.equal(first.code, 5, first.stderr + first.stdout);
-	assert.match(first.stdout, /^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available\)$/m);
+	assert.match(
+		first.stdout,
+		/^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available\)$/m,
+	);
 	assert.match(first.stdout, /^ {2}CRITICAL CVE-2019-14697 {2}musl 1\.1\.20-r4 -> fixed in 1\.1\.20-r5$/m);
 	// The first image's findings did not stop the second from being scanned.
 	assert.match(first.stdout, /^scan {2}todo-frontend:src-[0-9a-f]{12}: no known vulnerabilities; passes the gate$/m);
@@ -69,7 +90,10 @@ test('Trivy offline: a clear message, and --skip-db-update continues with the ca
 	const offline = await runCli(['scan', root], {env, timeoutMs: 120_000});
 	made.push(...[...offline.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
 	assert.equal(offline.code, 3);
-	assert.match(offline.stdout, /not scanned: Trivy could not download its vulnerability database \(offline, or the registry is blocked\)\.\n {2}fix: Continue with the database Trivy already has: todo-deploy scan --skip-db-update/);
+	assert.match(
+		offline.stdout,
+		/not scanned: Trivy could not download its vulnerability database \(offline, or the registry is blocked\)\.\n {2}fix: Continue with the database Trivy already has: todo-deploy scan --skip-db-update/,
+	);
 	const cached = await runCli(['scan', root, '--skip-db-update'], {env, timeoutMs: 60_000});
 	assert.equal(cached.code, 0, cached.stdout);
 

@@ -37,12 +37,25 @@ test('the real kubectl lists pods with server-side columns, as from a real clust
 	assert.match(table, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
 	assert.match(table, /^todo-backend-1\s+0\/1\s+CrashLoopBackOff\s+10\s+\d+d$/m);
 	assert.match(table, /^todo-frontend-1\s+1\/1\s+Running\s+0\s+\d+d$/m);
-	const json = JSON.parse(await kubectl('get', 'pod', 'todo-backend-1', '-n', 'todo', '-o', 'json')) as {status: {containerStatuses: Array<{state: {waiting: {reason: string}}}>}};
+	const json = JSON.parse(await kubectl('get', 'pod', 'todo-backend-1', '-n', 'todo', '-o', 'json')) as {
+		status: {containerStatuses: Array<{state: {waiting: {reason: string}}}>};
+	};
 	assert.equal(json.status.containerStatuses[0]?.state.waiting.reason, 'CrashLoopBackOff');
 });
 
 test('kubectl get events shows what the cluster recorded', async () => {
-	cluster.put({kind: 'Event', metadata: {name: 'todo-backend-1.1', namespace: 'todo'}, involvedObject: {kind: 'Pod', name: 'todo-backend-1', namespace: 'todo', fieldPath: 'spec.containers{quitter}'}, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container quitter in pod todo-backend-1_todo', count: 7, firstTimestamp: '2026-11-26T09:00:00Z', lastTimestamp: '2026-11-26T09:50:00Z', source: {component: 'kubelet'}});
+	cluster.put({
+		kind: 'Event',
+		metadata: {name: 'todo-backend-1.1', namespace: 'todo'},
+		involvedObject: {kind: 'Pod', name: 'todo-backend-1', namespace: 'todo', fieldPath: 'spec.containers{quitter}'},
+		type: 'Warning',
+		reason: 'BackOff',
+		message: 'Back-off restarting failed container quitter in pod todo-backend-1_todo',
+		count: 7,
+		firstTimestamp: '2026-11-26T09:00:00Z',
+		lastTimestamp: '2026-11-26T09:50:00Z',
+		source: {component: 'kubelet'},
+	});
 	const events = await kubectl('get', 'events', '-n', 'todo', '-o', 'json');
 	assert.match(events, /Back-off restarting failed container quitter/);
 	assert.match(await kubectl('get', 'events', '-n', 'todo'), /todo-backend-1\.1/);
@@ -90,12 +103,21 @@ test('watch: resume from a resourceVersion, bookmarks, and 410 Gone once history
 	}
 
 	await reader?.cancel();
-	const events = text.trim().split('\n').map(line => JSON.parse(line) as {type: string; object: {metadata: {name?: string; resourceVersion: string}}});
-	assert.deepEqual(events.filter(event => event.type !== 'BOOKMARK').map(event => [event.type, event.object.metadata.name]), [['ADDED', 'todo-api-1']]);
+	const events = text
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line) as {type: string; object: {metadata: {name?: string; resourceVersion: string}}});
+	assert.deepEqual(
+		events.filter(event => event.type !== 'BOOKMARK').map(event => [event.type, event.object.metadata.name]),
+		[['ADDED', 'todo-api-1']],
+	);
 	assert.ok(events.some(event => event.type === 'BOOKMARK'));
 	cluster.faults.compactedBefore = cluster.resourceVersion;
 	try {
-		const gone = JSON.parse((await (await fetch(`${cluster.url}/api/v1/namespaces/todo/pods?watch=true&resourceVersion=${before}`)).text()).trim()) as {type: string; object: {kind: string; code: number; reason: string; message: string}};
+		const gone = JSON.parse((await (await fetch(`${cluster.url}/api/v1/namespaces/todo/pods?watch=true&resourceVersion=${before}`)).text()).trim()) as {
+			type: string;
+			object: {kind: string; code: number; reason: string; message: string};
+		};
 		assert.equal(gone.type, 'ERROR');
 		assert.deepEqual([gone.object.kind, gone.object.code, gone.object.reason], ['Status', 410, 'Expired']);
 		assert.match(gone.object.message, new RegExp(`^too old resource version: ${before} `));
@@ -124,7 +146,13 @@ test('the real helm installs, upgrades and uninstalls the chart in the simulator
 	const deployment = cluster.get('Deployment', 'todo', 'todo-todo-app-backend') as {spec: {replicas: number}};
 	assert.equal(deployment.spec.replicas, 2);
 	const history = JSON.parse((await helm('history', 'todo', '-n', 'todo', '-o', 'json')).stdout) as Array<{revision: number; status: string}>;
-	assert.deepEqual(history.map(entry => [entry.revision, entry.status]), [[1, 'superseded'], [2, 'deployed']]);
+	assert.deepEqual(
+		history.map(entry => [entry.revision, entry.status]),
+		[
+			[1, 'superseded'],
+			[2, 'deployed'],
+		],
+	);
 	await helm('uninstall', 'todo', '-n', 'todo');
 	assert.equal(cluster.get('Deployment', 'todo', 'todo-todo-app-backend'), undefined);
 	assert.equal(cluster.list('Secret', 'todo').length, 0);

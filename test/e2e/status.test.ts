@@ -66,16 +66,23 @@ test('status --once: every pod with its diagnosis and fix; exit 1 while any pod 
 
 test('status --json: pods with rows, probes and diagnoses, for scripts', async () => {
 	const result = await runCli(['status', '-n', 'todo', '--json'], {env: env(failing)});
-	const report = JSON.parse(result.stdout) as {context: string; namespace: string; pods: Array<{name: string; status: string; diagnosis: {state: string; reason: string; fix: string}}>};
+	const report = JSON.parse(result.stdout) as {
+		context: string;
+		namespace: string;
+		pods: Array<{name: string; status: string; diagnosis: {state: string; reason: string; fix: string}}>;
+	};
 	assert.equal(report.context, 'sim');
-	assert.deepEqual(report.pods.map(pod => [pod.name.split('-')[1], pod.diagnosis.reason]), [
-		['api', 'NotReady'],
-		['backend', 'CrashLoopBackOff'],
-		['chatbot', 'OOMKilled'],
-		['frontend', 'ImagePullBackOff'],
-		['postgresql', 'Unschedulable'],
-		['worker', 'CreateContainerConfigError'],
-	]);
+	assert.deepEqual(
+		report.pods.map(pod => [pod.name.split('-')[1], pod.diagnosis.reason]),
+		[
+			['api', 'NotReady'],
+			['backend', 'CrashLoopBackOff'],
+			['chatbot', 'OOMKilled'],
+			['frontend', 'ImagePullBackOff'],
+			['postgresql', 'Unschedulable'],
+			['worker', 'CreateContainerConfigError'],
+		],
+	);
 	assert.ok(report.pods.every(pod => pod.diagnosis.fix.length > 10));
 });
 
@@ -91,7 +98,9 @@ test('a context that does not exist, or no kubeconfig, is a clear message', asyn
 
 test('the live screen follows the cluster, shows a dropped watch reconnecting, and its keys work', async () => {
 	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'})
+		.map(([key, value]) => `${key}=${shell(value)}`)
+		.join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 120, height: 45});
 	try {
 		await terminal.waitFor(/● live/);
@@ -120,14 +129,20 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		await terminal.waitFor(/\(following\)[\s\S]*retrying in 5s/);
 		// e: the pod's own events, folded and newest first (captured ones, from kubectl events).
 		terminal.keys('e');
-		await terminal.waitFor(/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m \(x256 over 58m\)\s+Back-off restarting failed container quitter/);
+		await terminal.waitFor(
+			/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m \(x256 over 58m\)\s+Back-off restarting failed container quitter/,
+		);
 		// w: the namespace's warnings; the main screen counts them.
 		terminal.keys('w');
-		await terminal.waitFor(/Warnings in todo, newest first[\s\S]*FailedScheduling Pod\/todo-postgresql-0 \(x3\): 0\/4 nodes are available: 1 node\(s\) had untolerated taint\(s\)/);
+		await terminal.waitFor(
+			/Warnings in todo, newest first[\s\S]*FailedScheduling Pod\/todo-postgresql-0 \(x3\): 0\/4 nodes are available: 1 node\(s\) had untolerated taint\(s\)/,
+		);
 		assert.match(await terminal.waitFor(/⚠ 2 warnings in todo, newest: FailedScheduling on Pod\/todo-postgresql-0 · w lists them/), /w warnings/);
 		// d: describe-like.
 		terminal.keys('d');
-		await terminal.waitFor(/conditions PodReadyToStartContainers ✔ · Initialized ✔ · Ready ✖ · ContainersReady ✖ · PodScheduled ✔[\s\S]*container quitter: busybox[\s\S]*Waiting \(CrashLoopBackOff\) · ready ✖ · restarts 10 · last Terminated \(Error, exit 1/);
+		await terminal.waitFor(
+			/conditions PodReadyToStartContainers ✔ · Initialized ✔ · Ready ✖ · ContainersReady ✖ · PodScheduled ✔[\s\S]*container quitter: busybox[\s\S]*Waiting \(CrashLoopBackOff\) · ready ✖ · restarts 10 · last Terminated \(Error, exit 1/,
+		);
 		// p: the previous container's logs (the simulator keeps one log per container, as for a pod that restarted).
 		terminal.keys('p');
 		await terminal.waitFor(/Logs of quitter \(previous container\) in todo-backend-6c9f7d5b8-x2x7q/);
@@ -145,7 +160,9 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 
 test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny; NO_COLOR has no colour', async () => {
 	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1'})
+		.map(([key, value]) => `${key}=${shell(value)}`)
+		.join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
 	try {
 		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
@@ -182,9 +199,17 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 		['todo-flaky-0f1a2b3c4-m3n4o', 'ready, after 3 restarts of flaky', 'kubectl logs todo-flaky-0f1a2b3c4-m3n4o -c flaky --previous shows the last crash'],
 		['todo-frontend-5d8c9b7f6-k4l9p', 'nope: cannot pull registry.invalid/does-not-exist:v9', 'Check the image name and tag'],
 		['todo-job-8d9e0f1a2-i9j0k', 'app: its state was lost', 'Delete the pod so its controller makes a new one'],
-		['todo-migrate-4f5e6d7c8-a1b2c', 'init container migrate keeps crashing (exit 1, 10 restarts)', 'Read the last lines (kubectl logs todo-migrate-4f5e6d7c8-a1b2c -c migrate --previous)'],
-		['todo-never-5e6f7a8b9-w3x4y', 'platform: image docker-registry.services.stellar-ops.com/dev/anchor-platform:e6ca4be8 is not in the cluster', 'Load it: minikube image load'],
-		['todo-notfound-5a6b7c8d9-c3d4e', 'app keeps crashing (exit 127, 9 restarts)', 'Check the image\'s command and entrypoint'],
+		[
+			'todo-migrate-4f5e6d7c8-a1b2c',
+			'init container migrate keeps crashing (exit 1, 10 restarts)',
+			'Read the last lines (kubectl logs todo-migrate-4f5e6d7c8-a1b2c -c migrate --previous)',
+		],
+		[
+			'todo-never-5e6f7a8b9-w3x4y',
+			'platform: image docker-registry.services.stellar-ops.com/dev/anchor-platform:e6ca4be8 is not in the cluster',
+			'Load it: minikube image load',
+		],
+		['todo-notfound-5a6b7c8d9-c3d4e', 'app keeps crashing (exit 127, 9 restarts)', "Check the image's command and entrypoint"],
 		['todo-old-3c4d5e6f7-s9t0u', 'the pod is stuck terminating', 'Check the finalizers and the node'],
 		['todo-postgresql-0', 'the pod cannot be scheduled', 'Remove the nodeSelector, affinity'],
 		['todo-ready503-2b3c4d5e6-q7r8s', 'app is not ready: HTTP probe failed with statuscode: 503', 'Check what the endpoint depends on'],
@@ -192,16 +217,25 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 		['todo-slow-9e0f1a2b3-k1l2m', 'slowboot is starting (startup probe not passed yet)', 'Wait; if it never passes'],
 		['todo-web-1a2b3c4d5-o5p6q', 'ready', 'Nothing to do'],
 		['todo-wedged-7c8d9e0f1-g7h8i', 'containers are being created', 'Wait; if it lasts minutes'],
-		['todo-worker-7f6d5c4b3-m2n3b', 'app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist', 'Create ConfigMap this-configmap-does-not-exist'],
+		[
+			'todo-worker-7f6d5c4b3-m2n3b',
+			'app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist',
+			'Create ConfigMap this-configmap-does-not-exist',
+		],
 	];
 	// Text in the panel may wrap: between two words there may be the box's edge and a new line.
 	const boxed = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`[\s│]+`);
 	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(every), TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const environment = Object.entries({...env(every), TERM: 'xterm-256color', LANG: 'C.UTF-8'})
+		.map(([key, value]) => `${key}=${shell(value)}`)
+		.join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 160, height: 50});
 	try {
 		// Columns stay aligned when one image name is long (they used to shrink around it).
-		assert.match(await terminal.waitFor(/todo-never/, 15_000, {visible: true}), /\n {3}todo-never-5e6f7a8b9-w3x4y {4}0\/1 {4}ErrImageNeverPull {10}0 {14}60m {3}k8rs-worker {9}docker-registry/);
+		assert.match(
+			await terminal.waitFor(/todo-never/, 15_000, {visible: true}),
+			/\n {3}todo-never-5e6f7a8b9-w3x4y {4}0\/1 {4}ErrImageNeverPull {10}0 {14}60m {3}k8rs-worker {9}docker-registry/,
+		);
 		for (const [index, [pod, title, fix]] of expected.entries()) {
 			if (index > 0) {
 				terminal.press('Down');
@@ -212,7 +246,9 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 				// c: the next container, here the init container that holds the pod, and its logs.
 				every.setLogs('todo', pod, 'migrate', ['running migrations', 'FATAL: password authentication failed for user "todo"']);
 				terminal.keys('c');
-				await terminal.waitFor(/Logs of migrate in todo-migrate-4f5e6d7c8-a1b2c[\s\S]*FATAL: password authentication failed for user "todo"/, 15_000, {visible: true});
+				await terminal.waitFor(/Logs of migrate in todo-migrate-4f5e6d7c8-a1b2c[\s\S]*FATAL: password authentication failed for user "todo"/, 15_000, {
+					visible: true,
+				});
 				terminal.press('Enter');
 			}
 		}
@@ -237,7 +273,10 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 		healthy.put({...pod, metadata: {name: 'todo-added-while-gone', namespace: 'todo'}});
 		healthy.remove('Pod', 'todo', 'todo-frontend-5d8c9b7f6-k4l9p');
 		healthy.dropWatches();
-		await eventually(() => store.getState().pods.has('todo-added-while-gone') && !store.getState().pods.has('todo-frontend-5d8c9b7f6-k4l9p'), 'the re-list to bring the change');
+		await eventually(
+			() => store.getState().pods.has('todo-added-while-gone') && !store.getState().pods.has('todo-frontend-5d8c9b7f6-k4l9p'),
+			'the re-list to bring the change',
+		);
 		assert.ok(healthy.requests.some(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?watch=true&resourceVersion=\d+/.test(request)));
 	} finally {
 		delete healthy.faults.compactedBefore;
@@ -272,15 +311,25 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 	const app = http.createServer((request, response) => response.end(`todo-api answered ${request.url ?? ''}`));
 	await new Promise<void>(resolve => app.listen(0, '127.0.0.1', resolve));
 	const appPort = (app.address() as AddressInfo).port;
-	const environment = Object.entries({...env(failing), PATH: `${bin}:/usr/bin:/bin`, TERM: 'xterm-256color', LANG: 'C.UTF-8'}).map(([key, value]) => `${key}=${shell(value)}`).join(' ');
+	const environment = Object.entries({...env(failing), PATH: `${bin}:/usr/bin:/bin`, TERM: 'xterm-256color', LANG: 'C.UTF-8'})
+		.map(([key, value]) => `${key}=${shell(value)}`)
+		.join(' ');
 	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 150, height: 50});
 	// A pod that declares two ports, first in the list so it is selected.
 	const healthy = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>; spec: {containers: Array<Record<string, unknown>>}};
-	failing.put({...healthy, metadata: {name: 'todo-aaa-web', namespace: 'todo'}, spec: {...healthy.spec, containers: healthy.spec.containers.map(container => ({...container, ports: [{containerPort: 8000}, {containerPort: 9090}]}))}});
+	failing.put({
+		...healthy,
+		metadata: {name: 'todo-aaa-web', namespace: 'todo'},
+		spec: {...healthy.spec, containers: healthy.spec.containers.map(container => ({...container, ports: [{containerPort: 8000}, {containerPort: 9090}]}))},
+	});
 	failing.servePort('todo', 'todo-aaa-web', 8000, appPort);
 	// A message as it may wrap on the screen: any space can be a line break and indentation.
 	const wrapped = (text: string) => new RegExp(text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`\s+`));
-	const get = async (url: string) => fetch(`${url}/health`).then(async response => response.text(), (error: unknown) => `failed: ${String((error as {cause?: unknown}).cause ?? error)}`);
+	const get = async (url: string) =>
+		fetch(`${url}/health`).then(
+			async response => response.text(),
+			(error: unknown) => `failed: ${String((error as {cause?: unknown}).cause ?? error)}`,
+		);
 	try {
 		await terminal.waitFor(/› todo-aaa-web/);
 		terminal.keys('o');
@@ -295,7 +344,11 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 		await terminal.waitFor(new RegExp(`local port ${local}`));
 		terminal.press('Enter');
 		await terminal.waitFor(new RegExp(`⇄ http://127\\.0\\.0\\.1:${local} → todo-aaa-web:8000`), 30_000);
-		assert.equal(await get(`http://127.0.0.1:${local}`), 'todo-api answered /health', 'the request went through the real kubectl and the simulated API server to the pod\'s port');
+		assert.equal(
+			await get(`http://127.0.0.1:${local}`),
+			'todo-api answered /health',
+			"the request went through the real kubectl and the simulated API server to the pod's port",
+		);
 		assert.ok(failing.requests.some(request => request.startsWith('POST /api/v1/namespaces/todo/pods/todo-aaa-web/portforward (upgrade: SPDY/3.1)')));
 
 		// o on the same pod stops it; the port is closed again.
@@ -312,7 +365,12 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 		const running = await terminal.waitFor(/⇄ http:\/\/127\.0\.0\.1:\d+ → todo-aaa-web:9090/, 30_000);
 		const url = /⇄ (http:\/\/127\.0\.0\.1:\d+)/.exec(running)?.[1] ?? '';
 		assert.match(await get(url), /^failed: /);
-		await terminal.waitFor(wrapped('✖ port-forward to todo-aaa-web:9090: nothing listens on port 9090 in todo-aaa-web (connection refused): check the container\'s port, and that the app has started; kubectl stopped forwarding'), 30_000);
+		await terminal.waitFor(
+			wrapped(
+				"✖ port-forward to todo-aaa-web:9090: nothing listens on port 9090 in todo-aaa-web (connection refused): check the container's port, and that the app has started; kubectl stopped forwarding",
+			),
+			30_000,
+		);
 
 		// A local port that is taken.
 		terminal.keys('o');
@@ -323,7 +381,12 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 
 		terminal.keys(String(appPort));
 		terminal.press('Enter');
-		await terminal.waitFor(wrapped(`✖ port-forward to todo-aaa-web:8000: local port ${appPort} is already in use on this machine: choose another, or leave it empty for any free port`), 30_000);
+		await terminal.waitFor(
+			wrapped(
+				`✖ port-forward to todo-aaa-web:8000: local port ${appPort} is already in use on this machine: choose another, or leave it empty for any free port`,
+			),
+			30_000,
+		);
 
 		// Esc leaves the panel without quitting; a pod without ports says so.
 		terminal.keys('o');

@@ -14,7 +14,9 @@ const sgrColour = new RegExp(`${String.fromCodePoint(27)}\\[(?:3\\d|9\\d|38;5;\\
 const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
 function doctorCommand(args: string, env: Record<string, string>): string {
-	const assignments = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`).join(' ');
+	const assignments = Object.entries(env)
+		.map(([key, value]) => `${key}=${shellQuote(value)}`)
+		.join(' ');
 	return `env -i ${assignments} ${shellQuote(nodePath)} ${shellQuote(cliPath)} ${args}`;
 }
 
@@ -24,7 +26,13 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 	try {
 		const screen = await terminal.waitFor(/\[exit \d+\]/);
 		assert.match(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
-		for (const row of [/✔ Platform/, /✔ Docker\s+Docker Engine [^\n]* answers at unix:\/\/\/var\/run\/docker\.sock/, /○ minikube\s+minikube is not installed/, /○ Helm\s+Helm is not installed/, /○ Kubernetes\s+No kubeconfig yet/]) {
+		for (const row of [
+			/✔ Platform/,
+			/✔ Docker\s+Docker Engine [^\n]* answers at unix:\/\/\/var\/run\/docker\.sock/,
+			/○ minikube\s+minikube is not installed/,
+			/○ Helm\s+Helm is not installed/,
+			/○ Kubernetes\s+No kubeconfig yet/,
+		]) {
 			assert.match(screen, row);
 		}
 
@@ -40,14 +48,27 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 });
 
 test('NO_COLOR removes colour; a narrow terminal wraps without losing the recommendation', async () => {
-	const terminal = openTerminal(doctorCommand('doctor', {PATH: makeBin({}), HOME: emptyHome(), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock'}), {width: 60, height: 80});
+	const terminal = openTerminal(
+		doctorCommand('doctor', {
+			PATH: makeBin({}),
+			HOME: emptyHome(),
+			TERM: 'xterm-256color',
+			LANG: 'C.UTF-8',
+			NO_COLOR: '1',
+			DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+		}),
+		{width: 60, height: 80},
+	);
 	try {
 		const screen = await terminal.waitFor(/\[exit \d+\]/);
 		assert.match(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
 		assert.match(screen, /Nothing can run a cluster here yet/);
 		assert.match(screen, /1\. /);
 		assert.match(screen, /\[exit 1\]/);
-		assert.ok(screen.split('\n').every(line => line.length <= 60), 'a line is wider than the terminal');
+		assert.ok(
+			screen.split('\n').every(line => line.length <= 60),
+			'a line is wider than the terminal',
+		);
 		assert.doesNotMatch(terminal.screen({colors: true}), sgrColour);
 	} finally {
 		terminal.close();
@@ -59,9 +80,14 @@ test('the wizard shows its plan after the checks; a step can be switched off; En
 	const home = emptyHome();
 	const bin = makeBin({real: ['docker', 'kubectl']});
 	const root = makeTodoProject();
-	const terminal = openTerminal(`cd ${root} && ${doctorCommand('', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url})}`, {width: 120, height: 80});
+	const terminal = openTerminal(
+		`cd ${root} && ${doctorCommand('', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url})}`,
+		{width: 120, height: 80},
+	);
 	try {
-		await terminal.waitFor(/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\. Go\?/);
+		await terminal.waitFor(
+			/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\. Go\?/,
+		);
 		assert.match(terminal.screen(), /› \[x\] install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 \(no sudo, checksum-verified\)/);
 		// Down to the load check, switched off.
 		for (let index = 0; index < 4; index++) {

@@ -63,7 +63,10 @@ test('up --yes: from the sources to a verified deployment and a truthful report;
 
 	const second = await runCli(args, {env, timeoutMs: 240_000});
 	assert.equal(second.code, 0, second.stdout + second.stderr);
-	assert.match(second.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} up to date, already loaded; todo-frontend:git-[0-9a-f]{12} up to date, already loaded/m);
+	assert.match(
+		second.stdout,
+		/^✔ Build and load images: todo-backend:git-[0-9a-f]{12} up to date, already loaded; todo-frontend:git-[0-9a-f]{12} up to date, already loaded/m,
+	);
 	assert.match(second.stdout, /^✔ Secrets: .*database password kept from the cluster/m);
 	assert.match(second.stdout, /^✔ helm upgrade --install: revision 1 already has this chart, these images and values: helm not run/m);
 	assert.match(second.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
@@ -105,7 +108,12 @@ test('without a terminal and without --yes, up asks for --yes instead of changin
 
 test('the session log records each command with its output, never a secret value; Ctrl-C during the load check stops, names the release state and exits 130', async () => {
 	const root = makeTodoProject({git: true, app: true});
-	const terminal = openTerminal(`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color', GEMINI_API_KEY: 'AIzaSyD-session-log-test-key-0123456789'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} up --yes --namespace logged --url ${world.appUrl} --users 10 --duration 60 --helm-arg=--disable-openapi-validation`, {width: 120, height: 60});
+	const terminal = openTerminal(
+		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color', GEMINI_API_KEY: 'AIzaSyD-session-log-test-key-0123456789'}))
+			.map(([key, value]) => `${key}='${value}'`)
+			.join(' ')} ${nodePath} ${cliPath} up --yes --namespace logged --url ${world.appUrl} --users 10 --duration 60 --helm-arg=--disable-openapi-validation`,
+		{width: 120, height: 60},
+	);
 	try {
 		await terminal.waitFor(/⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/, 30_000);
 		await terminal.waitFor(/Load check\s+10 users on GET \/api\/todos: \d+\/60 s/, 120_000);
@@ -135,7 +143,12 @@ test('the session log records each command with its output, never a secret value
 
 test('on a terminal, after the deploy the wizard stays open as the live status screen; q quits', async () => {
 	const root = makeTodoProject({git: true, app: true});
-	const terminal = openTerminal(`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} up --yes --namespace live --url ${world.appUrl} --skip load-check --helm-arg=--disable-openapi-validation`, {width: 120, height: 60});
+	const terminal = openTerminal(
+		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'}))
+			.map(([key, value]) => `${key}='${value}'`)
+			.join(' ')} ${nodePath} ${cliPath} up --yes --namespace live --url ${world.appUrl} --skip load-check --helm-arg=--disable-openapi-validation`,
+		{width: 120, height: 60},
+	);
 	try {
 		const screen = await terminal.waitFor(/todo-deploy status live @ kind-\S+\s+● live/, 120_000);
 		made.push(...[...screen.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
@@ -160,7 +173,10 @@ test('up with minikube (docker driver): its Docker already has the images, and v
 	const minikube = await startUpWorld('minikube', 'minikube');
 	try {
 		const root = makeTodoProject({git: true, app: true});
-		const result = await runCli(['up', root, '--yes', '-n', 'mk', '--users', '10', '--duration', '1', '--helm-arg=--disable-openapi-validation'], {env: minikube.env(), timeoutMs: 240_000});
+		const result = await runCli(['up', root, '--yes', '-n', 'mk', '--users', '10', '--duration', '1', '--helm-arg=--disable-openapi-validation'], {
+			env: minikube.env(),
+			timeoutMs: 240_000,
+		});
 		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.match(result.stdout, /^✔ Local cluster: minikube profile "minikube" \(context minikube\)/m);
@@ -177,11 +193,17 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 	const bare = await startUpWorld(name, 'bare-kind');
 	try {
 		const root = makeTodoProject({git: true, app: true});
-		const result = await runCli(['up', root, '--yes', '--kind', name, '-n', 'fresh', '--url', bare.appUrl, '--no-load', '--helm-arg=--disable-openapi-validation'], {env: bare.env(), timeoutMs: 240_000});
+		const result = await runCli(
+			['up', root, '--yes', '--kind', name, '-n', 'fresh', '--url', bare.appUrl, '--no-load', '--helm-arg=--disable-openapi-validation'],
+			{env: bare.env(), timeoutMs: 240_000},
+		);
 		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.match(result.stdout, /^- Install missing tools: skipped \(every tool is there\)/m);
-		assert.match(result.stdout, new RegExp(`^✔ Local cluster: kind cluster "${name}" \\(context kind-${name}\\), started with kind create cluster --name ${name}`, 'm'));
+		assert.match(
+			result.stdout,
+			new RegExp(`^✔ Local cluster: kind cluster "${name}" \\(context kind-${name}\\), started with kind create cluster --name ${name}`, 'm'),
+		);
 		assert.match(result.stdout, /^✔ Rollout: 3 pods ready/m);
 		assert.match(readFileSync(path.join(root, '.todo-deploy/cluster.json'), 'utf8'), new RegExp(`"name": "${name}"`));
 
@@ -198,12 +220,24 @@ test('status says whether the kind cluster has the image a pod may not pull: ano
 	const [loadedTag, wantedTag] = [`todo-backend:never-${process.pid}-a`, `todo-backend:never-${process.pid}-b`];
 	execFileSync('docker', ['tag', baseImage, loadedTag]);
 	made.push(loadedTag, wantedTag);
-	const kind = (tag: string) => execFileSync('kind', ['load', 'docker-image', tag, '--name', world.clusterName], {env: {...process.env, ...env}, encoding: 'utf8'});
+	const kind = (tag: string) =>
+		execFileSync('kind', ['load', 'docker-image', tag, '--name', world.clusterName], {env: {...process.env, ...env}, encoding: 'utf8'});
 	kind(loadedTag);
 	world.cluster.put({kind: 'Namespace', metadata: {name: 'never'}, status: {phase: 'Active'}});
 	// As the kubelet reports it (the message is the real one, from a captured event), with the pull policy Never.
 	const message = `Container image "${wantedTag}" is not present with pull policy of Never`;
-	world.cluster.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'todo-backend-never', namespace: 'never', creationTimestamp: new Date().toISOString()}, spec: {nodeName: `${world.clusterName}-control-plane`, containers: [{name: 'backend', image: wantedTag, imagePullPolicy: 'Never'}]}, status: {phase: 'Pending', containerStatuses: [{name: 'backend', image: wantedTag, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message}}}]}});
+	world.cluster.put({
+		apiVersion: 'v1',
+		kind: 'Pod',
+		metadata: {name: 'todo-backend-never', namespace: 'never', creationTimestamp: new Date().toISOString()},
+		spec: {nodeName: `${world.clusterName}-control-plane`, containers: [{name: 'backend', image: wantedTag, imagePullPolicy: 'Never'}]},
+		status: {
+			phase: 'Pending',
+			containerStatuses: [
+				{name: 'backend', image: wantedTag, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message}}},
+			],
+		},
+	});
 	const first = await runCli(['status', '-n', 'never', '--once'], {env});
 	assert.equal(first.code, 1, first.stdout + first.stderr);
 	assert.match(first.stdout, new RegExp(`backend: image ${wantedTag} is not in the cluster`));
@@ -212,7 +246,12 @@ test('status says whether the kind cluster has the image a pod may not pull: ano
 	assert.match(first.stdout, new RegExp(`it has (${loadedTag}, a different tag|other tags of todo-backend \\([^)]*\\b${tag}\\b[^)]*\\))`));
 	assert.match(first.stdout, new RegExp(`fix: Deploy (the tag that was loaded \\(${loadedTag}\\)|a tag that was loaded), or load ${wantedTag}\\.`));
 	// The live screen looks again while the pod waits: a kind load in another terminal shows within seconds.
-	const terminal = openTerminal(`env -i ${Object.entries(world.env({TERM: 'xterm-256color', LANG: 'C.UTF-8'})).map(([key, value]) => `${key}='${value}'`).join(' ')} ${nodePath} ${cliPath} status -n never`, {width: 120, height: 40});
+	const terminal = openTerminal(
+		`env -i ${Object.entries(world.env({TERM: 'xterm-256color', LANG: 'C.UTF-8'}))
+			.map(([key, value]) => `${key}='${value}'`)
+			.join(' ')} ${nodePath} ${cliPath} status -n never`,
+		{width: 120, height: 40},
+	);
 	try {
 		await terminal.waitFor(new RegExp(`image ${wantedTag} is not in the cluster`));
 		execFileSync('docker', ['tag', baseImage, wantedTag]);

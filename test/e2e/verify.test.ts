@@ -18,7 +18,10 @@ async function started(app: RunningApp): Promise<RunningApp> {
 	apps.push(app);
 	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline) {
-		const up = await fetch(`${app.url}/health`).then(response => response.ok, () => false);
+		const up = await fetch(`${app.url}/health`).then(
+			response => response.ok,
+			() => false,
+		);
 		if (up) {
 			return app;
 		}
@@ -46,7 +49,12 @@ after(async () => {
 	await new Promise(resolve => database.close(resolve));
 });
 
-type VerifyJson = {passed: boolean; health: Array<{path: string; status: number}>; smoke: Array<{name: string; ok: boolean}>; load: {p95: number; requests: number; errors: number; passed: boolean} | null};
+type VerifyJson = {
+	passed: boolean;
+	health: Array<{path: string; status: number}>;
+	smoke: Array<{name: string; ok: boolean}>;
+	load: {p95: number; requests: number; errors: number; passed: boolean} | null;
+};
 
 test('verify: health, the todo API smoke test and a load check against a real container; the report says what was verified', async () => {
 	const app = await started(startTodoApi({port: await freePort(), env: {DATABASE_URL: `postgresql://todo:x@127.0.0.1:${databasePort}/todo`}}));
@@ -54,8 +62,14 @@ test('verify: health, the todo API smoke test and a load check against a real co
 	const result = await runCli(['verify', root, '--url', app.url, '--users', '20', '--duration', '2'], {env, timeoutMs: 60_000});
 	assert.equal(result.code, 0, result.stdout + result.stderr);
 	assert.match(result.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
-	assert.match(result.stdout, /^✔ Smoke test \(todo API\): create 201 \(\d+ ms\), list 200 \(\d+ ms\), update 200 \(\d+ ms\), delete 204 \(\d+ ms\), gone 404 \(\d+ ms\)/m);
-	assert.match(result.stdout, /^✔ Load check: 20 users for 2 s: \d+ requests, \d+\/s, p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, 0 errors; p95 under the 500 ms target/m);
+	assert.match(
+		result.stdout,
+		/^✔ Smoke test \(todo API\): create 201 \(\d+ ms\), list 200 \(\d+ ms\), update 200 \(\d+ ms\), delete 204 \(\d+ ms\), gone 404 \(\d+ ms\)/m,
+	);
+	assert.match(
+		result.stdout,
+		/^✔ Load check: 20 users for 2 s: \d+ requests, \d+\/s, p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, 0 errors; p95 under the 500 ms target/m,
+	);
 	assert.match(result.stdout, /◀ p95/);
 	const report = readFileSync(path.join(root, '.todo-deploy/report.md'), 'utf8');
 	assert.match(report, /\| Verification \| ✅ verified \|/);
@@ -72,8 +86,15 @@ test('a /ready 503 shows the database error it returned; the exit code says veri
 	const output = JSON.parse(result.stdout) as VerifyJson & {steps: Array<{id: string; status: {type: string; message?: string}}>};
 	assert.equal(output.health[1]?.status, 503);
 	const health = output.steps.find(step => step.id === 'health');
-	assert.match(health?.status.message ?? '', /^\/ready answered 503: \{"status": "not ready", "database": "could not connect to server: Connection refused \(host 127\.0\.0\.1, port \d+\)"\}$/);
-	assert.equal(output.smoke.every(step => step.ok), true, 'the API itself works');
+	assert.match(
+		health?.status.message ?? '',
+		/^\/ready answered 503: \{"status": "not ready", "database": "could not connect to server: Connection refused \(host 127\.0\.0\.1, port \d+\)"\}$/,
+	);
+	assert.equal(
+		output.smoke.every(step => step.ok),
+		true,
+		'the API itself works',
+	);
 });
 
 test('nothing listening: the health step shows the refused connection; a wrong API path fails the smoke test with what came back', async () => {
@@ -86,15 +107,21 @@ test('nothing listening: the health step shows the refused connection; a wrong A
 	assert.match(wrongApi.stdout, /✖ Smoke test \(todo API\): create failed: expected 201 with the new todo and its id, got 404: \{"detail": "Not Found"\}/);
 });
 
-test('the load check\'s p95 is within 10% of wrk\'s on the same endpoint with a known delay', async () => {
-	const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/helpers/delay-server.ts')], {env: {...process.env, DELAY_MS: '50'}, stdio: ['ignore', 'pipe', 'inherit']});
+test("the load check's p95 is within 10% of wrk's on the same endpoint with a known delay", async () => {
+	const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/helpers/delay-server.ts')], {
+		env: {...process.env, DELAY_MS: '50'},
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	try {
 		const port = await new Promise<string>(resolve => {
 			server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
 		});
 		const url = `http://127.0.0.1:${port}`;
 		const script = path.join(tempDir('wrk'), 'p95.lua');
-		writeFileSync(script, 'done = function(summary, latency, requests)\n  io.write(string.format("p95_us=%d requests=%d\\n", latency:percentile(95), summary.requests))\nend\n');
+		writeFileSync(
+			script,
+			'done = function(summary, latency, requests)\n  io.write(string.format("p95_us=%d requests=%d\\n", latency:percentile(95), summary.requests))\nend\n',
+		);
 		const wrk = execFileSync('wrk', ['-t2', '-c100', '-d5s', '-s', script, `${url}/api/todos`], {encoding: 'utf8'});
 		const wrkP95 = Number(/p95_us=(\d+)/.exec(wrk)?.[1]) / 1000;
 		const ours = await runCli(['verify', tempDir('verify-project'), '--url', url, '--users', '100', '--duration', '5', '--json'], {env, timeoutMs: 60_000});

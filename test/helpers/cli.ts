@@ -80,8 +80,24 @@ export function doctorEnv(bin: string, home: string, extra: Record<string, strin
 
 export type DoctorJsonOutput = {
 	platform: {os: string; wsl: number | null};
-	checks: Array<{id: string; status: string; summary: string; detail: string | null; fix: string | null; incomplete: boolean; durationMs: number; facts: Record<string, unknown> | null}>;
-	recommendation: {target: string | null; command: string | null; why: string; rejected: Array<{target: string; why: string}>; fixes: string[]; install: Array<{tool: string}>};
+	checks: Array<{
+		id: string;
+		status: string;
+		summary: string;
+		detail: string | null;
+		fix: string | null;
+		incomplete: boolean;
+		durationMs: number;
+		facts: Record<string, unknown> | null;
+	}>;
+	recommendation: {
+		target: string | null;
+		command: string | null;
+		why: string;
+		rejected: Array<{target: string; why: string}>;
+		fixes: string[];
+		install: Array<{tool: string}>;
+	};
 	durationMs: number;
 };
 

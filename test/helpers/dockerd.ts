@@ -29,15 +29,25 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
 	}
 
 	// Sockets have a short path limit; the exec root holds containerd's socket.
-	const child: ChildProcess = spawn('dockerd', [
-		'--host', `unix://${socket}`,
-		'--data-root', path.join(root, 'data'),
-		'--exec-root', path.join(root, 'exec'),
-		'--pidfile', path.join(root, 'dockerd.pid'),
-		'--bridge=none', '--iptables=false', '--ip6tables=false',
-	], {stdio: 'ignore'});
+	const child: ChildProcess = spawn(
+		'dockerd',
+		[
+			'--host',
+			`unix://${socket}`,
+			'--data-root',
+			path.join(root, 'data'),
+			'--exec-root',
+			path.join(root, 'exec'),
+			'--pidfile',
+			path.join(root, 'dockerd.pid'),
+			'--bridge=none',
+			'--iptables=false',
+			'--ip6tables=false',
+		],
+		{stdio: 'ignore'},
+	);
 	const deadline = Date.now() + 30_000;
-	while (!(existsSync(socket) && await pingSocket(socket))) {
+	while (!(existsSync(socket) && (await pingSocket(socket)))) {
 		if (Date.now() > deadline || child.exitCode !== null) {
 			child.kill('SIGKILL');
 			throw new Error('the private dockerd did not start within 30 s');

@@ -17,7 +17,23 @@ function makeCertificates() {
 	openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=kubernetes');
 	openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=kube-apiserver');
 	execFileSync('/bin/sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > '${file('ext')}'`]);
-	openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '1', '-extfile', file('ext'));
+	openssl(
+		'x509',
+		'-req',
+		'-in',
+		file('server.csr'),
+		'-CA',
+		file('ca.crt'),
+		'-CAkey',
+		file('ca.key'),
+		'-CAcreateserial',
+		'-out',
+		file('server.crt'),
+		'-days',
+		'1',
+		'-extfile',
+		file('ext'),
+	);
 	return {ca: readFileSync(file('ca.crt')), cert: readFileSync(file('server.crt')), key: readFileSync(file('server.key'))};
 }
 
@@ -28,12 +44,33 @@ export async function startVersionServer(gitVersion = 'v1.36.1', options: {tls?:
 		requests.push(`${request.method ?? ''} ${request.url ?? ''}`);
 		if (request.url?.startsWith('/version')) {
 			response.writeHead(200, {'content-type': 'application/json'});
-			response.end(JSON.stringify({major: '1', minor: gitVersion.split('.')[1], gitVersion, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-05-14T10:00:00Z', goVersion: 'go1.25.9', compiler: 'gc', platform: 'linux/amd64'}));
+			response.end(
+				JSON.stringify({
+					major: '1',
+					minor: gitVersion.split('.')[1],
+					gitVersion,
+					gitCommit: '0000000000000000000000000000000000000000',
+					gitTreeState: 'clean',
+					buildDate: '2026-05-14T10:00:00Z',
+					goVersion: 'go1.25.9',
+					compiler: 'gc',
+					platform: 'linux/amd64',
+				}),
+			);
 			return;
 		}
 
 		response.writeHead(404, {'content-type': 'application/json'});
-		response.end(JSON.stringify({kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404}));
+		response.end(
+			JSON.stringify({
+				kind: 'Status',
+				apiVersion: 'v1',
+				status: 'Failure',
+				message: 'the server could not find the requested resource',
+				reason: 'NotFound',
+				code: 404,
+			}),
+		);
 	};
 	const server = certificates ? https.createServer({cert: certificates.cert, key: certificates.key}, handler) : http.createServer(handler);
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -42,10 +79,11 @@ export async function startVersionServer(gitVersion = 'v1.36.1', options: {tls?:
 		url: `${certificates ? 'https' : 'http'}://127.0.0.1:${port}`,
 		requests,
 		caData: certificates?.ca.toString('base64'),
-		close: async () => new Promise(resolve => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
+		close: async () =>
+			new Promise(resolve => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }
 

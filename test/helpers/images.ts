@@ -8,7 +8,13 @@ import {tempDir} from './cli.js';
 export const baseImage = 'todo-deploy-test/busybox:1';
 
 function docker(args: string[], options: {input?: Buffer; env?: NodeJS.ProcessEnv} = {}): string {
-	return execFileSync('docker', args, {encoding: 'utf8', input: options.input, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024});
+	return execFileSync('docker', args, {
+		encoding: 'utf8',
+		input: options.input,
+		env: options.env ?? process.env,
+		stdio: ['pipe', 'pipe', 'pipe'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
 }
 
 export function imageExists(reference: string, env?: NodeJS.ProcessEnv): boolean {
@@ -37,7 +43,9 @@ export function ensureBaseImage(env?: NodeJS.ProcessEnv): string {
 
 	copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
 	chmodSync(path.join(root, 'bin/busybox'), 0o755);
-	for (const applet of execFileSync('/bin/busybox', ['--list'], {encoding: 'utf8'}).split('\n').filter(name => name && name !== 'busybox')) {
+	for (const applet of execFileSync('/bin/busybox', ['--list'], {encoding: 'utf8'})
+		.split('\n')
+		.filter(name => name && name !== 'busybox')) {
 		symlinkSync('busybox', path.join(root, 'bin', applet));
 	}
 
@@ -74,33 +82,42 @@ export function makeTodoProject(options: ProjectOptions = {}): string {
 	write('backend/main.py', 'print("todo backend")\n');
 	write('backend/.dockerignore', 'node_modules\n*.log\n');
 	write('backend/debug.log', 'not for the image\n');
-	write('backend/Dockerfile', [
-		`FROM ${baseImage}`,
-		fresh,
-		'WORKDIR /app',
-		'COPY requirements.txt /app/',
-		'RUN echo "installing $(wc -l < /app/requirements.txt) requirement" && echo ok > /app/installed',
-		'COPY . /app',
-		...(options.failingStep ? [`RUN echo "${options.failingStep}" && exit 3`] : []),
-		'RUN ls -a /app > /app/files.txt',
-		'CMD ["cat", "/app/files.txt"]',
-		'',
-	].join('\n'));
+	write(
+		'backend/Dockerfile',
+		[
+			`FROM ${baseImage}`,
+			fresh,
+			'WORKDIR /app',
+			'COPY requirements.txt /app/',
+			'RUN echo "installing $(wc -l < /app/requirements.txt) requirement" && echo ok > /app/installed',
+			'COPY . /app',
+			...(options.failingStep ? [`RUN echo "${options.failingStep}" && exit 3`] : []),
+			'RUN ls -a /app > /app/files.txt',
+			'CMD ["cat", "/app/files.txt"]',
+			'',
+		].join('\n'),
+	);
 	write('frontend/next.config.js', 'module.exports = {};\n');
 	write('frontend/package.json', '{"name": "todo-frontend"}\n');
-	write('frontend/Dockerfile', [
-		`FROM ${baseImage}`,
-		fresh,
-		'WORKDIR /app',
-		'COPY . /app',
-		'RUN echo "building the frontend" && ls /app > /app/files.txt',
-		'CMD ["cat", "/app/files.txt"]',
-		'',
-	].join('\n'));
+	write(
+		'frontend/Dockerfile',
+		[
+			`FROM ${baseImage}`,
+			fresh,
+			'WORKDIR /app',
+			'COPY . /app',
+			'RUN echo "building the frontend" && ls /app > /app/files.txt',
+			'CMD ["cat", "/app/files.txt"]',
+			'',
+		].join('\n'),
+	);
 	if (options.app) {
 		ensurePythonImage();
 		write('backend/app.py', readFileSync(todoApiSource, 'utf8'));
-		write('backend/Dockerfile', [`FROM ${pythonImage}`, 'WORKDIR /app', 'COPY requirements.txt /app/', 'COPY app.py /app/app.py', 'CMD ["python3", "/app/app.py"]', ''].join('\n'));
+		write(
+			'backend/Dockerfile',
+			[`FROM ${pythonImage}`, 'WORKDIR /app', 'COPY requirements.txt /app/', 'COPY app.py /app/app.py', 'CMD ["python3", "/app/app.py"]', ''].join('\n'),
+		);
 	}
 
 	if (options.ignoredMegabytes) {
@@ -117,7 +134,13 @@ export function makeTodoProject(options: ProjectOptions = {}): string {
 	return root;
 }
 
-const gitEnv = {...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid'};
+const gitEnv = {
+	...process.env,
+	GIT_AUTHOR_NAME: 'Test',
+	GIT_AUTHOR_EMAIL: 'test@example.invalid',
+	GIT_COMMITTER_NAME: 'Test',
+	GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
 
 export function gitCommitAll(root: string, message: string): string {
 	if (!readdirSync(root).includes('.git')) {
@@ -170,11 +193,29 @@ export function ensurePythonImage(env?: NodeJS.ProcessEnv): string {
 		copyFileSync(library, path.join(root, library));
 	}
 
-	const tar = execFileSync('tar', [
-		'-c', '-C', root, '.',
-		'-C', '/', '--exclude=__pycache__', '--exclude=test', '--exclude=idlelib', '--exclude=tkinter', '--exclude=ensurepip', '--exclude=lib2to3', '--exclude=turtledemo', '--exclude=site-packages', '--exclude=dist-packages', '--exclude=config-*',
-		`usr/lib/python${version}`,
-	], {maxBuffer: 256 * 1024 * 1024});
+	const tar = execFileSync(
+		'tar',
+		[
+			'-c',
+			'-C',
+			root,
+			'.',
+			'-C',
+			'/',
+			'--exclude=__pycache__',
+			'--exclude=test',
+			'--exclude=idlelib',
+			'--exclude=tkinter',
+			'--exclude=ensurepip',
+			'--exclude=lib2to3',
+			'--exclude=turtledemo',
+			'--exclude=site-packages',
+			'--exclude=dist-packages',
+			'--exclude=config-*',
+			`usr/lib/python${version}`,
+		],
+		{maxBuffer: 256 * 1024 * 1024},
+	);
 	docker(['import', '-', pythonImage], {input: tar, env});
 	return pythonImage;
 }
@@ -197,11 +238,16 @@ export function startTodoApi(options: {port: number; env?: Record<string, string
 	const container = options.name ?? `todo-api-${process.pid}-${options.port}`;
 	const variables = Object.entries({PORT: String(options.port), ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 	docker(['run', '-d', '--rm', '--network', 'host', '--name', container, ...variables, image]);
-	return {url: `http://127.0.0.1:${options.port}`, port: options.port, container, stop: () => {
-		try {
-			docker(['rm', '-f', container]);
-		} catch {
-			// Already gone.
-		}
-	}};
+	return {
+		url: `http://127.0.0.1:${options.port}`,
+		port: options.port,
+		container,
+		stop: () => {
+			try {
+				docker(['rm', '-f', container]);
+			} catch {
+				// Already gone.
+			}
+		},
+	};
 }

@@ -19,13 +19,15 @@ export function capturedPod(name: string): V1Pod {
  * or "default-scheduler") and two spaces.
  */
 export function describedEvents(file: string): PodEvent[] {
-	return readFileSync(capturedFixture('k8s', 'events', file), 'utf8').split('\n').flatMap(line => {
-		const match = /^\s*(Normal|Warning)\s+(\S+)\s+(.*?)\s{2,}(kubelet(?:, \S+)?|default-scheduler|[\w-]+-controller)\s{2,}(.*)$/.exec(line);
-		if (!match) {
-			return [];
-		}
+	return readFileSync(capturedFixture('k8s', 'events', file), 'utf8')
+		.split('\n')
+		.flatMap(line => {
+			const match = /^\s*(Normal|Warning)\s+(\S+)\s+(.*?)\s{2,}(kubelet(?:, \S+)?|default-scheduler|[\w-]+-controller)\s{2,}(.*)$/.exec(line);
+			if (!match) {
+				return [];
+			}
 
-		const [, type, reason, age = '', , message = ''] = match;
-		return [{type, reason, count: Number(/\(x(\d+) over/.exec(age)?.[1] ?? 1), message: message.trim()}];
-	});
+			const [, type, reason, age = '', , message = ''] = match;
+			return [{type, reason, count: Number(/\(x(\d+) over/.exec(age)?.[1] ?? 1), message: message.trim()}];
+		});
 }

@@ -32,7 +32,11 @@ export async function startRegistry(credentials?: {username: string; password: s
 			};
 
 			if (expected && request.headers.authorization !== expected) {
-				send(401, {'WWW-Authenticate': 'Basic realm="todo-deploy test registry"', 'Content-Type': 'application/json'}, '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+				send(
+					401,
+					{'WWW-Authenticate': 'Basic realm="todo-deploy test registry"', 'Content-Type': 'application/json'},
+					'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+				);
 				return;
 			}
 
@@ -47,7 +51,11 @@ export async function startRegistry(credentials?: {username: string; password: s
 				if (!stored) {
 					send(404, {'Content-Type': 'application/json'}, '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
 				} else {
-					response.writeHead(200, {'Docker-Content-Digest': blob['digest'] ?? '', 'Content-Length': String(stored.length), 'Content-Type': 'application/octet-stream'});
+					response.writeHead(200, {
+						'Docker-Content-Digest': blob['digest'] ?? '',
+						'Content-Length': String(stored.length),
+						'Content-Type': 'application/octet-stream',
+					});
 					response.end(request.method === 'HEAD' ? undefined : stored);
 				}
 
@@ -123,9 +131,10 @@ export async function startRegistry(credentials?: {username: string; password: s
 		host: `127.0.0.1:${port}`,
 		manifests,
 		requests,
-		close: async () => new Promise<void>(resolve => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
+		close: async () =>
+			new Promise<void>(resolve => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }

@@ -81,12 +81,15 @@ export function buildReleases(): string {
 	execFileSync('tar', ['-czf', path.join(work, 'trivy.tar.gz'), '-C', path.join(work, 'trivy-dist'), 'README.md', 'trivy']);
 	const trivyDir = 'github.com/aquasecurity/trivy/releases/download/v0.74.0';
 	const trivy = put(`${trivyDir}/trivy_0.74.0_Linux-64bit.tar.gz`, path.join(work, 'trivy.tar.gz'));
-	writeFileSync(path.join(root, trivyDir, 'trivy_0.74.0_checksums.txt'), [
-		`${'1'.repeat(64)}  trivy_0.74.0_Linux-ARM64.tar.gz`,
-		`${sha256(trivy)}  trivy_0.74.0_Linux-64bit.tar.gz`,
-		`${'2'.repeat(64)}  trivy_0.74.0_macOS-64bit.tar.gz`,
-		'',
-	].join('\n'));
+	writeFileSync(
+		path.join(root, trivyDir, 'trivy_0.74.0_checksums.txt'),
+		[
+			`${'1'.repeat(64)}  trivy_0.74.0_Linux-ARM64.tar.gz`,
+			`${sha256(trivy)}  trivy_0.74.0_Linux-64bit.tar.gz`,
+			`${'2'.repeat(64)}  trivy_0.74.0_macOS-64bit.tar.gz`,
+			'',
+		].join('\n'),
+	);
 
 	writeFileSync(marker, '');
 	return root;

@@ -13,7 +13,11 @@ export const nodeImage = 'todo-deploy-test/kind-node:2';
 // The real lines kind prints, with the image and ID put in.
 const alreadyPresent = readFileSync(capturedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
 const loading = readFileSync(capturedFixture('kind/kind-load-docker-image-multinode-loading.txt'), 'utf8').split('\n')[0] ?? '';
-const fill = (line: string, image: string, id: string, nodeName: string) => line.replace(/Image: "[^"]+"/, `Image: "${image}"`).replace(/ID "[^"]+"/, `ID "${id}"`).replace(/node "[^"]+"/, `node "${nodeName}"`);
+const fill = (line: string, image: string, id: string, nodeName: string) =>
+	line
+		.replace(/Image: "[^"]+"/, `Image: "${image}"`)
+		.replace(/ID "[^"]+"/, `ID "${id}"`)
+		.replace(/node "[^"]+"/, `node "${nodeName}"`);
 
 // What `kind create cluster` prints (kind-create-cluster-success-multinode.txt), for the stand-in.
 const createdOutput = readFileSync(capturedFixture('kind/kind-create-cluster-success-multinode.txt'), 'utf8').trimEnd();
@@ -83,18 +87,22 @@ export function ensureKindNodeImage(): void {
 	if (!imageExists(nodeImage)) {
 		const context = tempDir('node-image');
 		// crictl inspecti -o json IMAGE, and crictl images -o json, in containerd's JSON shapes (id and repoTags).
-		writeFileSync(path.join(context, 'crictl'), [
-			'#!/bin/sh',
-			'if [ "$1" = images ]; then',
-			'\tprintf \'{"images":[\'; sep=',
-			'\tfor file in /images/*; do [ -f "$file" ] || continue; printf \'%s{"id":"%s","repoTags":["%s"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false}\' "$sep" "$(sed -n 1p "$file")" "$(sed -n 2p "$file")"; sep=,; done',
-			'\tprintf \']}\\n\'; exit 0',
-			'fi',
-			'key=$(echo "$4" | tr "/:" "__")',
-			'[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }',
-			'echo "{\\"status\\":{\\"id\\":\\"$(sed -n 1p /images/$key)\\"}}"',
-			'',
-		].join('\n'), {mode: 0o755});
+		writeFileSync(
+			path.join(context, 'crictl'),
+			[
+				'#!/bin/sh',
+				'if [ "$1" = images ]; then',
+				'\tprintf \'{"images":[\'; sep=',
+				'\tfor file in /images/*; do [ -f "$file" ] || continue; printf \'%s{"id":"%s","repoTags":["%s"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false}\' "$sep" "$(sed -n 1p "$file")" "$(sed -n 2p "$file")"; sep=,; done',
+				"\tprintf ']}\\n'; exit 0",
+				'fi',
+				'key=$(echo "$4" | tr "/:" "__")',
+				'[ -f "/images/$key" ] || { echo "FATA[0000] no such image \\"$4\\" present" >&2; exit 1; }',
+				'echo "{\\"status\\":{\\"id\\":\\"$(sed -n 1p /images/$key)\\"}}"',
+				'',
+			].join('\n'),
+			{mode: 0o755},
+		);
 		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
 		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
 	}
@@ -111,7 +119,8 @@ export function startKindNode(cluster: string): {name: string; stop(): void} {
 // The real line Trivy prints when it cannot reach its database (aquasecurity/trivy#1174, trivy-offline#7).
 export const trivyReport = (name: string) => capturedFixture('trivy', name);
 
-export const offlineLine = '2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
+export const offlineLine =
+	'2021-08-12T08:35:29.974Z\tFATAL\tDB error: failed to download vulnerability DB: failed to download vulnerability DB: failed to list releases: Get "https://api.github.com/repos/aquasecurity/trivy-db/releases": dial tcp 192.30.255.116:443: i/o timeout';
 
 export const trivyScript = `
 echo "trivy $*" >> "\${TRIVY_LOG:-/dev/null}"
@@ -124,4 +133,3 @@ image="$1"
 docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unable to find the specified image \\"$image\\"" >&2; exit 1; }
 if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
 case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac`;
-

@@ -18,9 +18,21 @@ let counter = 0;
 export function openTerminal(command: string, options: {width?: number; height?: number; env?: Record<string, string>} = {}): Terminal {
 	const session = `todo-deploy-test-${process.pid}-${counter++}`;
 	const environment = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(options.width ?? 100), '-y', String(options.height ?? 50), ...environment, `${command}; echo "[exit $?]"; sleep 600`]);
+	execFileSync('tmux', [
+		'new-session',
+		'-d',
+		'-s',
+		session,
+		'-x',
+		String(options.width ?? 100),
+		'-y',
+		String(options.height ?? 50),
+		...environment,
+		`${command}; echo "[exit $?]"; sleep 600`,
+	]);
 	// The whole history, not only the visible part: long screens scroll.
-	const screen = ({colors = false, visible = false} = {}) => execFileSync('tmux', ['capture-pane', '-p', ...(visible ? [] : ['-S', '-500']), ...(colors ? ['-e'] : []), '-t', session], {encoding: 'utf8'});
+	const screen = ({colors = false, visible = false} = {}) =>
+		execFileSync('tmux', ['capture-pane', '-p', ...(visible ? [] : ['-S', '-500']), ...(colors ? ['-e'] : []), '-t', session], {encoding: 'utf8'});
 	return {
 		screen,
 		keys(text) {

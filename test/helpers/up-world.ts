@@ -44,7 +44,8 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		ensureKindNodeImage();
 	}
 
-	const node = flavour === 'kind' ? startKindNode(clusterName) : {stop: () => execFileSync('docker', ['rm', '-f', `${clusterName}-control-plane`], {stdio: 'ignore'})};
+	const node =
+		flavour === 'kind' ? startKindNode(clusterName) : {stop: () => execFileSync('docker', ['rm', '-f', `${clusterName}-control-plane`], {stdio: 'ignore'})};
 	const containers = new Set<string>();
 	const removeContainers = () => {
 		for (const name of containers) {
@@ -63,12 +64,30 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		// One backend at a time on the port: a new revision's pod replaces the old container.
 		removeContainers();
 		const name = `todo-deploy-backend-${process.pid}-${Date.now()}`;
-		execFileSync('docker', ['run', '-d', '--rm', '--network', 'host', '--name', name, '-e', `PORT=${appPort}`, '-e', `DATABASE_URL=postgresql://todo:x@127.0.0.1:${databasePort}/todo`, image]);
+		execFileSync('docker', [
+			'run',
+			'-d',
+			'--rm',
+			'--network',
+			'host',
+			'--name',
+			name,
+			'-e',
+			`PORT=${appPort}`,
+			'-e',
+			`DATABASE_URL=postgresql://todo:x@127.0.0.1:${databasePort}/todo`,
+			image,
+		]);
 		containers.add(name);
 		// As the readiness probe does: ready once /ready answers 200.
 		const deadline = Date.now() + 30_000;
 		while (Date.now() < deadline) {
-			if (await fetch(`http://127.0.0.1:${appPort}/ready`).then(response => response.ok, () => false)) {
+			if (
+				await fetch(`http://127.0.0.1:${appPort}/ready`).then(
+					response => response.ok,
+					() => false,
+				)
+			) {
 				// kubectl port-forward to the pod's declared port reaches the container (as the kubelet's would).
 				const declared = cluster.get('Pod', pod.namespace, pod.name) as {spec?: {containers?: Array<{ports?: Array<{containerPort: number}>}>}} | undefined;
 				for (const port of declared?.spec?.containers?.flatMap(container => container.ports ?? []) ?? []) {
@@ -81,9 +100,15 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			await new Promise(resolve => setTimeout(resolve, 100));
 		}
 
-		return {type: 'not-ready', message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`};
+		return {
+			type: 'not-ready',
+			message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`,
+		};
 	});
-	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp', 'mkdir', 'dirname'], scripts: {trivy: trivyScript, ...(flavour === 'minikube' ? {minikube: minikubeScript} : {kind: kindScript()})}});
+	const bin = makeBin({
+		real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp', 'mkdir', 'dirname'],
+		scripts: {trivy: trivyScript, ...(flavour === 'minikube' ? {minikube: minikubeScript} : {kind: kindScript()})},
+	});
 	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
 	const home = tempDir('home');
 	return {
@@ -92,11 +117,21 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		appPort,
 		appUrl: `http://127.0.0.1:${appPort}`,
 		env: (extra = {}) => ({
-			PATH: bin, HOME: home, KUBECONFIG: userKubeconfig, LANG: 'C.UTF-8',
+			PATH: bin,
+			HOME: home,
+			KUBECONFIG: userKubeconfig,
+			LANG: 'C.UTF-8',
 			...(flavour === 'bare-kind' ? {KIND_TEST_KUBECONFIG_SOURCE: kubeconfig} : {}),
-			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'), TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
+			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'),
+			TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
 			// minikube's docker driver: its Docker is the one the images are built in; its service URL is the backend's.
-			...(flavour === 'minikube' ? {MINIKUBE_TEST_PROFILE: clusterName, MINIKUBE_TEST_DOCKER_HOST: 'unix:///var/run/docker.sock', MINIKUBE_TEST_SERVICE_URL: `http://127.0.0.1:${appPort}`} : {}),
+			...(flavour === 'minikube'
+				? {
+						MINIKUBE_TEST_PROFILE: clusterName,
+						MINIKUBE_TEST_DOCKER_HOST: 'unix:///var/run/docker.sock',
+						MINIKUBE_TEST_SERVICE_URL: `http://127.0.0.1:${appPort}`,
+					}
+				: {}),
 			...extra,
 		}),
 		async stop() {

@@ -32,16 +32,67 @@ export const resourceTypes: readonly ResourceType[] = [
 	{group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm']},
 	{group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true},
 	{group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa']},
-	{group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'], subresources: ['status']},
+	{
+		group: '',
+		version: 'v1',
+		resource: 'persistentvolumeclaims',
+		kind: 'PersistentVolumeClaim',
+		namespaced: true,
+		shortNames: ['pvc'],
+		subresources: ['status'],
+	},
 	{group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep']},
 	{group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status']},
-	{group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, categories: ['all'], shortNames: ['deploy'], subresources: ['status', 'scale']},
-	{group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, categories: ['all'], shortNames: ['rs'], subresources: ['status']},
-	{group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, categories: ['all'], shortNames: ['sts'], subresources: ['status']},
+	{
+		group: 'apps',
+		version: 'v1',
+		resource: 'deployments',
+		kind: 'Deployment',
+		namespaced: true,
+		categories: ['all'],
+		shortNames: ['deploy'],
+		subresources: ['status', 'scale'],
+	},
+	{
+		group: 'apps',
+		version: 'v1',
+		resource: 'replicasets',
+		kind: 'ReplicaSet',
+		namespaced: true,
+		categories: ['all'],
+		shortNames: ['rs'],
+		subresources: ['status'],
+	},
+	{
+		group: 'apps',
+		version: 'v1',
+		resource: 'statefulsets',
+		kind: 'StatefulSet',
+		namespaced: true,
+		categories: ['all'],
+		shortNames: ['sts'],
+		subresources: ['status'],
+	},
 	{group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol']},
 	{group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true, shortNames: ['ing'], subresources: ['status']},
-	{group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], subresources: ['status']},
-	{group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], subresources: ['status']},
+	{
+		group: 'policy',
+		version: 'v1',
+		resource: 'poddisruptionbudgets',
+		kind: 'PodDisruptionBudget',
+		namespaced: true,
+		shortNames: ['pdb'],
+		subresources: ['status'],
+	},
+	{
+		group: 'autoscaling',
+		version: 'v2',
+		resource: 'horizontalpodautoscalers',
+		kind: 'HorizontalPodAutoscaler',
+		namespaced: true,
+		shortNames: ['hpa'],
+		subresources: ['status'],
+	},
 	{group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, categories: ['all'], subresources: ['status']},
 ];
 
@@ -123,7 +174,10 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 function jsonPatch(target: Json, operations: Array<{op: string; path: string; value?: unknown}>): Json {
 	const document = structuredClone(target);
 	for (const operation of operations) {
-		const parts = operation.path.split('/').slice(1).map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+		const parts = operation.path
+			.split('/')
+			.slice(1)
+			.map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
 		const last = parts.pop() ?? '';
 		let node: unknown = document;
 		for (const part of parts) {
@@ -157,28 +211,37 @@ function matchesLabels(object: Json, selector: string | null): boolean {
 	}
 
 	const labels = ((object['metadata'] as Json | undefined)?.['labels'] ?? {}) as Record<string, string>;
-	return selector.split(',').filter(Boolean).every(term => {
-		const notIn = /^(\S+)\s+notin\s+\((.*)\)$/.exec(term);
-		const inSet = /^(\S+)\s+in\s+\((.*)\)$/.exec(term);
-		if (inSet) {
-			return (inSet[2] ?? '').split(',').map(value => value.trim()).includes(labels[inSet[1] ?? ''] ?? '\u0000');
-		}
+	return selector
+		.split(',')
+		.filter(Boolean)
+		.every(term => {
+			const notIn = /^(\S+)\s+notin\s+\((.*)\)$/.exec(term);
+			const inSet = /^(\S+)\s+in\s+\((.*)\)$/.exec(term);
+			if (inSet) {
+				return (inSet[2] ?? '')
+					.split(',')
+					.map(value => value.trim())
+					.includes(labels[inSet[1] ?? ''] ?? '\u0000');
+			}
 
-		if (notIn) {
-			return !(notIn[2] ?? '').split(',').map(value => value.trim()).includes(labels[notIn[1] ?? ''] ?? '\u0000');
-		}
+			if (notIn) {
+				return !(notIn[2] ?? '')
+					.split(',')
+					.map(value => value.trim())
+					.includes(labels[notIn[1] ?? ''] ?? '\u0000');
+			}
 
-		const [key = '', value] = term.split(/!=|==|=/);
-		if (term.includes('!=')) {
-			return labels[key] !== value;
-		}
+			const [key = '', value] = term.split(/!=|==|=/);
+			if (term.includes('!=')) {
+				return labels[key] !== value;
+			}
 
-		if (value === undefined) {
-			return term.startsWith('!') ? !(term.slice(1) in labels) : key in labels;
-		}
+			if (value === undefined) {
+				return term.startsWith('!') ? !(term.slice(1) in labels) : key in labels;
+			}
 
-		return labels[key] === value;
-	});
+			return labels[key] === value;
+		});
 }
 
 function matchesFields(object: Json, selector: string | null): boolean {
@@ -186,16 +249,19 @@ function matchesFields(object: Json, selector: string | null): boolean {
 		return true;
 	}
 
-	return selector.split(',').filter(Boolean).every(term => {
-		const negate = term.includes('!=');
-		const [path = '', value = ''] = term.split(/!=|==|=/);
-		let node: unknown = object;
-		for (const part of path.split('.')) {
-			node = isObject(node) ? node[part] : undefined;
-		}
+	return selector
+		.split(',')
+		.filter(Boolean)
+		.every(term => {
+			const negate = term.includes('!=');
+			const [path = '', value = ''] = term.split(/!=|==|=/);
+			let node: unknown = object;
+			for (const part of path.split('.')) {
+				node = isObject(node) ? node[part] : undefined;
+			}
 
-		return negate ? String(node ?? '') !== value : String(node ?? '') === value;
-	});
+			return negate ? String(node ?? '') !== value : String(node ?? '') === value;
+		});
 }
 
 function age(timestamp: unknown, now = Date.now()): string {
@@ -214,7 +280,12 @@ function age(timestamp: unknown, now = Date.now()): string {
 /** The STATUS column as kubectl's server-side printer computes it. */
 function podStatus(pod: Json): string {
 	const metadata = pod['metadata'] as Json;
-	const podState = (pod['status'] ?? {}) as {phase?: string; reason?: string; containerStatuses?: Array<{state?: {waiting?: {reason?: string}; terminated?: {reason?: string; exitCode?: number}}}>; initContainerStatuses?: Array<{state?: {waiting?: {reason?: string}; terminated?: {exitCode?: number}}}>};
+	const podState = (pod['status'] ?? {}) as {
+		phase?: string;
+		reason?: string;
+		containerStatuses?: Array<{state?: {waiting?: {reason?: string}; terminated?: {reason?: string; exitCode?: number}}}>;
+		initContainerStatuses?: Array<{state?: {waiting?: {reason?: string}; terminated?: {exitCode?: number}}}>;
+	};
 	if (metadata['deletionTimestamp']) {
 		return 'Terminating';
 	}
@@ -225,7 +296,12 @@ function podStatus(pod: Json): string {
 			continue;
 		}
 
-		reason = status.state?.waiting?.reason && status.state.waiting.reason !== 'PodInitializing' ? `Init:${status.state.waiting.reason}` : status.state?.terminated ? `Init:Error` : `Init:${index}/${podState.initContainerStatuses?.length ?? 0}`;
+		reason =
+			status.state?.waiting?.reason && status.state.waiting.reason !== 'PodInitializing'
+				? `Init:${status.state.waiting.reason}`
+				: status.state?.terminated
+					? `Init:Error`
+					: `Init:${index}/${podState.initContainerStatuses?.length ?? 0}`;
 		return reason;
 	}
 
@@ -246,11 +322,13 @@ function tableOf(type: ResourceType, items: readonly Json[], resourceVersion: nu
 	const pods = type.kind === 'Pod';
 	const columnDefinitions = [
 		{name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0},
-		...(pods ? [
-			{name: 'Ready', type: 'string', format: '', description: 'The number of containers that are ready', priority: 0},
-			{name: 'Status', type: 'string', format: '', description: 'The aggregate status of the containers', priority: 0},
-			{name: 'Restarts', type: 'string', format: '', description: 'The number of times the containers restarted', priority: 0},
-		] : []),
+		...(pods
+			? [
+					{name: 'Ready', type: 'string', format: '', description: 'The number of containers that are ready', priority: 0},
+					{name: 'Status', type: 'string', format: '', description: 'The aggregate status of the containers', priority: 0},
+					{name: 'Restarts', type: 'string', format: '', description: 'The number of times the containers restarted', priority: 0},
+				]
+			: []),
 		{name: 'Age', type: 'string', format: '', description: 'CreationTimestamp', priority: 0},
 	];
 	const rows = items.map(object => {
@@ -258,26 +336,43 @@ function tableOf(type: ResourceType, items: readonly Json[], resourceVersion: nu
 		const statuses = ((object['status'] as Json | undefined)?.['containerStatuses'] ?? []) as Array<{ready?: boolean; restartCount?: number}>;
 		const containers = ((object['spec'] as Json | undefined)?.['containers'] ?? []) as unknown[];
 		const cells = pods
-			? [metadata['name'], `${statuses.filter(status => status.ready).length}/${containers.length}`, podStatus(object), String(statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0)), age(metadata['creationTimestamp'])]
+			? [
+					metadata['name'],
+					`${statuses.filter(status => status.ready).length}/${containers.length}`,
+					podStatus(object),
+					String(statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0)),
+					age(metadata['creationTimestamp']),
+				]
 			: [metadata['name'], age(metadata['creationTimestamp'])];
 		return {cells, object: {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata}};
 	});
 	return {kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: String(resourceVersion)}, columnDefinitions, rows};
 }
 
-export async function startSimulatedCluster(options: {readonly kubeconfigPath: string; readonly port?: number; readonly historyLimit?: number}): Promise<SimulatedCluster> {
+export async function startSimulatedCluster(options: {
+	readonly kubeconfigPath: string;
+	readonly port?: number;
+	readonly historyLimit?: number;
+}): Promise<SimulatedCluster> {
 	const objects = new Map<string, Json>();
 	const history: WatchEvent[] = [];
 	const historyLimit = options.historyLimit ?? 20_000;
 	const logs = new Map<string, readonly string[]>();
 	const logFollowers = new Map<string, Set<http.ServerResponse>>();
-	const watchers = new Set<{type: ResourceType; namespace: string | undefined; labelSelector: string | null; fieldSelector: string | null; send(event: WatchEvent): void; close(): void}>();
+	const watchers = new Set<{
+		type: ResourceType;
+		namespace: string | undefined;
+		labelSelector: string | null;
+		fieldSelector: string | null;
+		send(event: WatchEvent): void;
+		close(): void;
+	}>();
 	const requests: string[] = [];
 	const faults: Faults = {};
 	let resourceVersion = 1000;
 
 	const listeners = new Set<(event: WatchEvent) => void>();
-	const keyOf = (type: ResourceType, namespace: string | undefined, name: string) => `${type.kind}/${type.namespaced ? namespace ?? '' : ''}/${name}`;
+	const keyOf = (type: ResourceType, namespace: string | undefined, name: string) => `${type.kind}/${type.namespaced ? (namespace ?? '') : ''}/${name}`;
 
 	const record = (type: ResourceType, event: WatchEvent) => {
 		history.push(event);
@@ -291,7 +386,12 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 
 		for (const watcher of watchers) {
 			const metadata = event.object['metadata'] as Json;
-			if (watcher.type === type && (!watcher.namespace || metadata['namespace'] === watcher.namespace) && matchesLabels(event.object, watcher.labelSelector) && matchesFields(event.object, watcher.fieldSelector)) {
+			if (
+				watcher.type === type &&
+				(!watcher.namespace || metadata['namespace'] === watcher.namespace) &&
+				matchesLabels(event.object, watcher.labelSelector) &&
+				matchesFields(event.object, watcher.fieldSelector)
+			) {
 				watcher.send(event);
 			}
 		}
@@ -344,11 +444,24 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		return gone;
 	};
 
-	const listOf = (type: ResourceType, namespace: string | undefined) => [...objects.values()].filter(object => object['kind'] === type.kind && (!namespace || (object['metadata'] as Json)['namespace'] === namespace));
+	const listOf = (type: ResourceType, namespace: string | undefined) =>
+		[...objects.values()].filter(object => object['kind'] === type.kind && (!namespace || (object['metadata'] as Json)['namespace'] === namespace));
 
 	store(typeOfKind('Namespace'), {metadata: {name: 'default'}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}, 'ADDED');
 	store(typeOfKind('Namespace'), {metadata: {name: 'kube-system'}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}, 'ADDED');
-	store(typeOfKind('Node'), {metadata: {name: 'sim-control-plane', labels: {'kubernetes.io/hostname': 'sim-control-plane', 'node-role.kubernetes.io/control-plane': ''}}, status: {conditions: [{type: 'Ready', status: 'True'}], allocatable: {cpu: '2', memory: '4Gi', pods: '110'}, capacity: {cpu: '2', memory: '4Gi', pods: '110'}, nodeInfo: {kubeletVersion: 'v1.35.0'}}}, 'ADDED');
+	store(
+		typeOfKind('Node'),
+		{
+			metadata: {name: 'sim-control-plane', labels: {'kubernetes.io/hostname': 'sim-control-plane', 'node-role.kubernetes.io/control-plane': ''}},
+			status: {
+				conditions: [{type: 'Ready', status: 'True'}],
+				allocatable: {cpu: '2', memory: '4Gi', pods: '110'},
+				capacity: {cpu: '2', memory: '4Gi', pods: '110'},
+				nodeInfo: {kubeletVersion: 'v1.35.0'},
+			},
+		},
+		'ADDED',
+	);
 
 	const send = (response: http.ServerResponse, code: number, body: Json) => {
 		const text = JSON.stringify(body);
@@ -375,7 +488,17 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		}
 
 		if (pathname === '/version') {
-			send(response, 200, {major: '1', minor: '35', gitVersion: 'v1.35.0', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-05-14T00:00:00Z', goVersion: 'go1.25.9', compiler: 'gc', platform: 'linux/amd64'});
+			send(response, 200, {
+				major: '1',
+				minor: '35',
+				gitVersion: 'v1.35.0',
+				gitCommit: '0000000000000000000000000000000000000000',
+				gitTreeState: 'clean',
+				buildDate: '2026-05-14T00:00:00Z',
+				goVersion: 'go1.25.9',
+				compiler: 'gc',
+				platform: 'linux/amd64',
+			});
 			return true;
 		}
 
@@ -385,10 +508,19 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		}
 
 		// OpenAPI for client-side validation (helm, kubectl apply): every known kind, open to any field.
-		const schemaOf = (type: ResourceType) => ({type: 'object', 'x-kubernetes-group-version-kind': [{group: type.group, kind: type.kind, version: type.version}], 'x-kubernetes-preserve-unknown-fields': true});
+		const schemaOf = (type: ResourceType) => ({
+			type: 'object',
+			'x-kubernetes-group-version-kind': [{group: type.group, kind: type.kind, version: type.version}],
+			'x-kubernetes-preserve-unknown-fields': true,
+		});
 		const definitionName = (type: ResourceType) => `io.k8s.api.${type.group ? type.group.split('.')[0] : 'core'}.${type.version}.${type.kind}`;
 		if (pathname === '/openapi/v2') {
-			send(response, 200, {swagger: '2.0', info: {title: 'Kubernetes', version: 'v1.35.0'}, paths: {}, definitions: Object.fromEntries(resourceTypes.map(type => [definitionName(type), schemaOf(type)]))});
+			send(response, 200, {
+				swagger: '2.0',
+				info: {title: 'Kubernetes', version: 'v1.35.0'},
+				paths: {},
+				definitions: Object.fromEntries(resourceTypes.map(type => [definitionName(type), schemaOf(type)])),
+			});
 			return true;
 		}
 
@@ -402,16 +534,25 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		if (openapi) {
 			const wanted = openapi[1] ?? `${openapi[2] ?? ''}/${openapi[3] ?? ''}`;
 			const types = resourceTypes.filter(type => groupVersion(type) === wanted);
-			send(response, 200, {openapi: '3.0.0', info: {title: 'Kubernetes', version: 'v1.35.0'}, paths: {}, components: {schemas: Object.fromEntries(types.map(type => [definitionName(type), schemaOf(type)]))}});
+			send(response, 200, {
+				openapi: '3.0.0',
+				info: {title: 'Kubernetes', version: 'v1.35.0'},
+				paths: {},
+				components: {schemas: Object.fromEntries(types.map(type => [definitionName(type), schemaOf(type)]))},
+			});
 			return true;
 		}
 
 		const groups = [...new Set(resourceTypes.filter(type => type.group).map(type => `${type.group}/${type.version}`))];
 		if (pathname === '/apis') {
-			send(response, 200, {kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(entry => {
-				const [name = '', version = ''] = entry.split('/');
-				return {name, versions: [{groupVersion: entry, version}], preferredVersion: {groupVersion: entry, version}};
-			})});
+			send(response, 200, {
+				kind: 'APIGroupList',
+				apiVersion: 'v1',
+				groups: groups.map(entry => {
+					const [name = '', version = ''] = entry.split('/');
+					return {name, versions: [{groupVersion: entry, version}], preferredVersion: {groupVersion: entry, version}};
+				}),
+			});
 			return true;
 		}
 
@@ -424,10 +565,29 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 				return true;
 			}
 
-			send(response, 200, {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: wanted, resources: types.flatMap(type => [
-				{name: type.resource, singularName: type.kind.toLowerCase(), namespaced: type.namespaced, kind: type.kind, verbs, ...(type.shortNames ? {shortNames: type.shortNames} : {}), ...(type.categories ? {categories: type.categories} : {})},
-				...(type.subresources ?? []).map(sub => ({name: `${type.resource}/${sub}`, singularName: '', namespaced: type.namespaced, kind: sub === 'scale' ? 'Scale' : type.kind, verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update']})),
-			])});
+			send(response, 200, {
+				kind: 'APIResourceList',
+				apiVersion: 'v1',
+				groupVersion: wanted,
+				resources: types.flatMap(type => [
+					{
+						name: type.resource,
+						singularName: type.kind.toLowerCase(),
+						namespaced: type.namespaced,
+						kind: type.kind,
+						verbs,
+						...(type.shortNames ? {shortNames: type.shortNames} : {}),
+						...(type.categories ? {categories: type.categories} : {}),
+					},
+					...(type.subresources ?? []).map(sub => ({
+						name: `${type.resource}/${sub}`,
+						singularName: '',
+						namespaced: type.namespaced,
+						kind: sub === 'scale' ? 'Scale' : type.kind,
+						verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+					})),
+				]),
+			});
 			return true;
 		}
 
@@ -455,7 +615,6 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			return;
 		}
 
-
 		// /api/v1/namespaces/NS/pods/NAME/log, /apis/apps/v1/deployments, /api/v1/namespaces/NAME ...
 		const prefix = /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))((?:\/[^/]+)*)$/.exec(url.pathname);
 		if (!prefix) {
@@ -465,12 +624,16 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 
 		const group = prefix[1] ?? '';
 		const version = prefix[2] ?? 'v1';
-		const segments = (prefix[3] ?? '').split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
+		const segments = (prefix[3] ?? '')
+			.split('/')
+			.filter(Boolean)
+			.map(segment => decodeURIComponent(segment));
 		let namespace: string | undefined;
 		let resource: string;
 		let name: string | undefined;
 		let subresource: string | undefined;
-		const namespacedResource = segments[0] === 'namespaces' && segments.length >= 3 && resourceTypes.some(candidate => candidate.resource === segments[2] && candidate.namespaced);
+		const namespacedResource =
+			segments[0] === 'namespaces' && segments.length >= 3 && resourceTypes.some(candidate => candidate.resource === segments[2] && candidate.namespaced);
 		if (namespacedResource) {
 			[, namespace, resource = '', name, subresource] = segments;
 		} else {
@@ -488,7 +651,16 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			return;
 		}
 
-		const notFound = () => send(response, 404, status(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name ?? ''}" not found`, {name, group: type.group, kind: type.resource}));
+		const notFound = () =>
+			send(
+				response,
+				404,
+				status(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name ?? ''}" not found`, {
+					name,
+					group: type.group,
+					kind: type.resource,
+				}),
+			);
 
 		if (!name) {
 			if (method === 'GET' && watching) {
@@ -497,13 +669,29 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			}
 
 			if (method === 'GET') {
-				const all = listOf(type, namespace).filter(object => matchesLabels(object, url.searchParams.get('labelSelector')) && matchesFields(object, url.searchParams.get('fieldSelector')));
+				const all = listOf(type, namespace).filter(
+					object => matchesLabels(object, url.searchParams.get('labelSelector')) && matchesFields(object, url.searchParams.get('fieldSelector')),
+				);
 				// Pages, as an API server gives them: ?limit=N, then ?continue=TOKEN (here, the offset).
 				const limit = Number(url.searchParams.get('limit') ?? 0);
 				const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64url').toString() || 0);
 				const items = limit > 0 ? all.slice(offset, offset + limit) : all;
 				const more = limit > 0 && offset + limit < all.length;
-				send(response, 200, table ? tableOf(type, items, resourceVersion) : {kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata: {resourceVersion: String(resourceVersion), ...(more ? {continue: Buffer.from(String(offset + limit)).toString('base64url'), remainingItemCount: all.length - offset - limit} : {})}, items});
+				send(
+					response,
+					200,
+					table
+						? tableOf(type, items, resourceVersion)
+						: {
+								kind: `${type.kind}List`,
+								apiVersion: groupVersion(type),
+								metadata: {
+									resourceVersion: String(resourceVersion),
+									...(more ? {continue: Buffer.from(String(offset + limit)).toString('base64url'), remainingItemCount: all.length - offset - limit} : {}),
+								},
+								items,
+							},
+				);
 				return;
 			}
 
@@ -519,7 +707,11 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 				}
 
 				if (objects.has(keyOf(type, metadata['namespace'] as string | undefined, String(metadata['name'])))) {
-					send(response, 409, status(409, 'AlreadyExists', `${type.resource} "${String(metadata['name'])}" already exists`, {name: metadata['name'], kind: type.resource}));
+					send(
+						response,
+						409,
+						status(409, 'AlreadyExists', `${type.resource} "${String(metadata['name'])}" already exists`, {name: metadata['name'], kind: type.resource}),
+					);
 					return;
 				}
 
@@ -589,12 +781,25 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 
 				const given = (body['metadata'] as Json | undefined)?.['resourceVersion'];
 				if (given && given !== (existing['metadata'] as Json)['resourceVersion']) {
-					send(response, 409, status(409, 'Conflict', `Operation cannot be fulfilled on ${type.resource} "${name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`, {name, kind: type.resource}));
+					send(
+						response,
+						409,
+						status(
+							409,
+							'Conflict',
+							`Operation cannot be fulfilled on ${type.resource} "${name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`,
+							{name, kind: type.resource},
+						),
+					);
 					return;
 				}
 
 				const next = subresource === 'status' ? {...existing, status: body['status']} : {...body, status: body['status'] ?? existing['status']};
-				send(response, 200, store(type, {...next, metadata: {...(existing['metadata'] as Json), ...(body['metadata'] as Json), resourceVersion: undefined}}, 'MODIFIED'));
+				send(
+					response,
+					200,
+					store(type, {...next, metadata: {...(existing['metadata'] as Json), ...(body['metadata'] as Json), resourceVersion: undefined}}, 'MODIFIED'),
+				);
 				return;
 			}
 
@@ -619,7 +824,9 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 					return;
 				}
 
-				const patched = contentType.includes('json-patch') ? jsonPatch(existing, JSON.parse(text) as Array<{op: string; path: string; value?: unknown}>) : mergePatch(existing, JSON.parse(text)) as Json;
+				const patched = contentType.includes('json-patch')
+					? jsonPatch(existing, JSON.parse(text) as Array<{op: string; path: string; value?: unknown}>)
+					: (mergePatch(existing, JSON.parse(text)) as Json);
 				send(response, 200, store(type, patched, 'MODIFIED'));
 				return;
 			}
@@ -627,7 +834,19 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			case 'DELETE': {
 				const gone = destroy(type, namespace, name ?? '');
 				if (gone) {
-					send(response, 200, type.kind === 'Pod' || type.kind === 'Namespace' ? gone : {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: {name, kind: type.resource, uid: (gone['metadata'] as Json)['uid']}});
+					send(
+						response,
+						200,
+						type.kind === 'Pod' || type.kind === 'Namespace'
+							? gone
+							: {
+									kind: 'Status',
+									apiVersion: 'v1',
+									metadata: {},
+									status: 'Success',
+									details: {name, kind: type.resource, uid: (gone['metadata'] as Json)['uid']},
+								},
+					);
 				} else {
 					notFound();
 				}
@@ -654,8 +873,13 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		response.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'});
 		const labelSelector = url.searchParams.get('labelSelector');
 		const fieldSelector = url.searchParams.get('fieldSelector');
-		const write = (event: WatchEvent) => response.write(`${JSON.stringify({type: event.type, object: table ? tableOf(type, [event.object], event.resourceVersion) : event.object})}\n`);
-		const matches = (object: Json) => object['kind'] === type.kind && (!namespace || (object['metadata'] as Json)['namespace'] === namespace) && matchesLabels(object, labelSelector) && matchesFields(object, fieldSelector);
+		const write = (event: WatchEvent) =>
+			response.write(`${JSON.stringify({type: event.type, object: table ? tableOf(type, [event.object], event.resourceVersion) : event.object})}\n`);
+		const matches = (object: Json) =>
+			object['kind'] === type.kind &&
+			(!namespace || (object['metadata'] as Json)['namespace'] === namespace) &&
+			matchesLabels(object, labelSelector) &&
+			matchesFields(object, fieldSelector);
 		if (since) {
 			for (const event of history) {
 				if (event.resourceVersion > since && matches(event.object)) {
@@ -671,9 +895,14 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 			}
 		}
 
-		const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true' ? setInterval(() => {
-			response.write(`${JSON.stringify({type: 'BOOKMARK', object: {kind: type.kind, apiVersion: groupVersion(type), metadata: {resourceVersion: String(resourceVersion), annotations: {'k8s.io/initial-events-end': 'true'}}}})}\n`);
-		}, 1000) : undefined;
+		const bookmarks =
+			url.searchParams.get('allowWatchBookmarks') === 'true'
+				? setInterval(() => {
+						response.write(
+							`${JSON.stringify({type: 'BOOKMARK', object: {kind: type.kind, apiVersion: groupVersion(type), metadata: {resourceVersion: String(resourceVersion), annotations: {'k8s.io/initial-events-end': 'true'}}}})}\n`,
+						);
+					}, 1000)
+				: undefined;
 		const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
 		const timers: NodeJS.Timeout[] = [];
 		const watcher = {
@@ -720,7 +949,9 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 		const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
 		const refuse = (code: number, reason: string, message: string) => {
 			const body = JSON.stringify(status(code, reason, message));
-			socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+			socket.end(
+				`HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+			);
 		};
 
 		if (!match) {
@@ -751,26 +982,30 @@ export async function startSimulatedCluster(options: {readonly kubeconfigPath: s
 	await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	// Plain HTTP with no TLS settings, as kubectl reads it (and as `kubectl proxy` serves): every command must take it.
-	writeFileSync(options.kubeconfigPath, [
-		'apiVersion: v1',
-		'kind: Config',
-		'clusters:',
-		'- name: sim',
-		'  cluster:',
-		`    server: ${url}`,
-		'users:',
-		'- name: sim',
-		'  user:',
-		'    token: simulated',
-		'contexts:',
-		'- name: sim',
-		'  context:',
-		'    cluster: sim',
-		'    user: sim',
-		'    namespace: default',
-		'current-context: sim',
-		'',
-	].join('\n'), {mode: 0o600});
+	writeFileSync(
+		options.kubeconfigPath,
+		[
+			'apiVersion: v1',
+			'kind: Config',
+			'clusters:',
+			'- name: sim',
+			'  cluster:',
+			`    server: ${url}`,
+			'users:',
+			'- name: sim',
+			'  user:',
+			'    token: simulated',
+			'contexts:',
+			'- name: sim',
+			'  context:',
+			'    cluster: sim',
+			'    user: sim',
+			'    namespace: default',
+			'current-context: sim',
+			'',
+		].join('\n'),
+		{mode: 0o600},
+	);
 
 	return {
 		url,

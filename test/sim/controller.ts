@@ -13,10 +13,19 @@ export type PodOutcome =
 	| {readonly type: 'not-ready'; readonly message: string};
 
 /** What happens to a pod; a promise is a kubelet still probing (the pod stays starting until it settles). */
-export type PodBehaviour = (pod: {readonly name: string; readonly namespace: string; readonly images: readonly string[]; readonly labels: Readonly<Record<string, string>>}) => PodOutcome | Promise<PodOutcome>;
+export type PodBehaviour = (pod: {
+	readonly name: string;
+	readonly namespace: string;
+	readonly images: readonly string[];
+	readonly labels: Readonly<Record<string, string>>;
+}) => PodOutcome | Promise<PodOutcome>;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-const suffix = (length: number) => randomBytes(8).toString('hex').replace(/[0-9]/g, digit => 'bcdfghjklm'[Number(digit)] ?? 'x').slice(0, length);
+const suffix = (length: number) =>
+	randomBytes(8)
+		.toString('hex')
+		.replace(/[0-9]/g, digit => 'bcdfghjklm'[Number(digit)] ?? 'x')
+		.slice(0, length);
 
 export function startController(cluster: SimulatedCluster, behaviour: PodBehaviour = () => ({type: 'ready'}), startDelayMs = 150): () => void {
 	const templates = new Map<string, string>();
@@ -29,7 +38,10 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		timers.add(timer);
 	};
 
-	const podsOf = (namespace: string, owner: string) => cluster.list('Pod', namespace).filter(pod => ((pod['metadata'] as Json)['ownerReferences'] as Array<{name: string}> | undefined)?.some(reference => reference.name === owner));
+	const podsOf = (namespace: string, owner: string) =>
+		cluster
+			.list('Pod', namespace)
+			.filter(pod => ((pod['metadata'] as Json)['ownerReferences'] as Array<{name: string}> | undefined)?.some(reference => reference.name === owner));
 
 	const updateWorkload = (kind: string, namespace: string, name: string) => {
 		const workload = cluster.get(kind, namespace, name);
@@ -40,14 +52,51 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		const spec = workload['spec'] as {replicas?: number};
 		const replicas = spec.replicas ?? 1;
 		const pods = podsOf(namespace, name);
-		const ready = pods.filter(pod => ((pod['status'] as Json | undefined)?.['conditions'] as Array<{type: string; status: string}> | undefined)?.some(condition => condition.type === 'Ready' && condition.status === 'True')).length;
+		const ready = pods.filter(pod =>
+			((pod['status'] as Json | undefined)?.['conditions'] as Array<{type: string; status: string}> | undefined)?.some(
+				condition => condition.type === 'Ready' && condition.status === 'True',
+			),
+		).length;
 		const generation = (workload['metadata'] as Json)['generation'];
-		const status: Json = kind === 'Deployment'
-			? {observedGeneration: generation, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, ...(ready < replicas ? {unavailableReplicas: replicas - ready} : {}), conditions: [
-				{type: 'Available', status: ready >= replicas ? 'True' : 'False', reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', lastUpdateTime: now(), lastTransitionTime: now()},
-				{type: 'Progressing', status: 'True', reason: ready >= replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${name}" ${ready >= replicas ? 'has successfully progressed' : 'is progressing'}.`, lastUpdateTime: now(), lastTransitionTime: now()},
-			]}
-			: {observedGeneration: generation, replicas: pods.length, readyReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, availableReplicas: ready, currentRevision: `${name}-1`, updateRevision: `${name}-1`, collisionCount: 0};
+		const status: Json =
+			kind === 'Deployment'
+				? {
+						observedGeneration: generation,
+						replicas: pods.length,
+						updatedReplicas: pods.length,
+						readyReplicas: ready,
+						availableReplicas: ready,
+						...(ready < replicas ? {unavailableReplicas: replicas - ready} : {}),
+						conditions: [
+							{
+								type: 'Available',
+								status: ready >= replicas ? 'True' : 'False',
+								reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+								message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+								lastUpdateTime: now(),
+								lastTransitionTime: now(),
+							},
+							{
+								type: 'Progressing',
+								status: 'True',
+								reason: ready >= replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+								message: `ReplicaSet "${name}" ${ready >= replicas ? 'has successfully progressed' : 'is progressing'}.`,
+								lastUpdateTime: now(),
+								lastTransitionTime: now(),
+							},
+						],
+					}
+				: {
+						observedGeneration: generation,
+						replicas: pods.length,
+						readyReplicas: ready,
+						currentReplicas: pods.length,
+						updatedReplicas: pods.length,
+						availableReplicas: ready,
+						currentRevision: `${name}-1`,
+						updateRevision: `${name}-1`,
+						collisionCount: 0,
+					};
 		cluster.put({...workload, status});
 	};
 
@@ -68,32 +117,83 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		const started = now();
 		const readyNow = outcome.type === 'ready';
 		const containerStatuses = spec.containers.map(container => {
-			const base = {name: container.name, image: container.image, imageID: '', restartCount: outcome.type === 'crash' ? 3 : 0, ready: readyNow, started: outcome.type === 'ready' || outcome.type === 'not-ready'};
+			const base = {
+				name: container.name,
+				image: container.image,
+				imageID: '',
+				restartCount: outcome.type === 'crash' ? 3 : 0,
+				ready: readyNow,
+				started: outcome.type === 'ready' || outcome.type === 'not-ready',
+			};
 			if (outcome.type === 'waiting') {
 				return {...base, state: {waiting: {reason: outcome.reason, message: outcome.message}}};
 			}
 
 			if (outcome.type === 'crash') {
-				return {...base, state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 40s restarting failed container=${container.name} pod=${podName}_${namespace}(${String((pod['metadata'] as Json)['uid'])})`}}, lastState: {terminated: {exitCode: outcome.exitCode, reason: 'Error', startedAt: started, finishedAt: started}}};
+				return {
+					...base,
+					state: {
+						waiting: {
+							reason: 'CrashLoopBackOff',
+							message: `back-off 40s restarting failed container=${container.name} pod=${podName}_${namespace}(${String((pod['metadata'] as Json)['uid'])})`,
+						},
+					},
+					lastState: {terminated: {exitCode: outcome.exitCode, reason: 'Error', startedAt: started, finishedAt: started}},
+				};
 			}
 
-			return {...base, containerID: `containerd://${createHash('sha256').update(podName + container.name).digest('hex')}`, state: {running: {startedAt: started}}};
+			return {
+				...base,
+				containerID: `containerd://${createHash('sha256')
+					.update(podName + container.name)
+					.digest('hex')}`,
+				state: {running: {startedAt: started}},
+			};
 		});
 		const conditions = [
 			{type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: started},
 			{type: 'Initialized', status: 'True', lastTransitionTime: started},
-			{type: 'Ready', status: readyNow ? 'True' : 'False', lastTransitionTime: started, ...(readyNow ? {} : {reason: 'ContainersNotReady', message: `containers with unready status: [${spec.containers.map(container => container.name).join(' ')}]`})},
+			{
+				type: 'Ready',
+				status: readyNow ? 'True' : 'False',
+				lastTransitionTime: started,
+				...(readyNow
+					? {}
+					: {reason: 'ContainersNotReady', message: `containers with unready status: [${spec.containers.map(container => container.name).join(' ')}]`}),
+			},
 			{type: 'ContainersReady', status: readyNow ? 'True' : 'False', lastTransitionTime: started},
 			{type: 'PodScheduled', status: 'True', lastTransitionTime: started},
 		];
-		cluster.put({...pod, status: {phase: outcome.type === 'waiting' && /Image|Pull/.test(outcome.reason) ? 'Pending' : 'Running', conditions, hostIP: '127.0.0.1', podIP: '127.0.0.1', startTime: started, containerStatuses}});
+		cluster.put({
+			...pod,
+			status: {
+				phase: outcome.type === 'waiting' && /Image|Pull/.test(outcome.reason) ? 'Pending' : 'Running',
+				conditions,
+				hostIP: '127.0.0.1',
+				podIP: '127.0.0.1',
+				startTime: started,
+				containerStatuses,
+			},
+		});
 		if (outcome.type === 'crash') {
 			cluster.setLogs(namespace, podName, spec.containers[0]?.name ?? '', outcome.logs);
 		}
 
 		if (outcome.type === 'not-ready') {
 			const uid = String((pod['metadata'] as Json)['uid']);
-			cluster.put({apiVersion: 'v1', kind: 'Event', metadata: {name: `${podName}.${suffix(8)}`, namespace}, involvedObject: {kind: 'Pod', name: podName, namespace, uid, fieldPath: `spec.containers{${spec.containers[0]?.name ?? ''}}`}, reason: 'Unhealthy', message: outcome.message, type: 'Warning', count: 4, firstTimestamp: started, lastTimestamp: started, source: {component: 'kubelet', host: 'sim-control-plane'}});
+			cluster.put({
+				apiVersion: 'v1',
+				kind: 'Event',
+				metadata: {name: `${podName}.${suffix(8)}`, namespace},
+				involvedObject: {kind: 'Pod', name: podName, namespace, uid, fieldPath: `spec.containers{${spec.containers[0]?.name ?? ''}}`},
+				reason: 'Unhealthy',
+				message: outcome.message,
+				type: 'Warning',
+				count: 4,
+				firstTimestamp: started,
+				lastTimestamp: started,
+				source: {component: 'kubelet', host: 'sim-control-plane'},
+			});
 		}
 
 		updateWorkload(kind, namespace, owner);
@@ -104,7 +204,10 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		const metadata = workload['metadata'] as {name: string; namespace: string; uid: string};
 		const spec = workload['spec'] as {replicas?: number; template: {metadata?: {labels?: Record<string, string>}; spec: Json}};
 		const key = `${kind}/${metadata.namespace}/${metadata.name}`;
-		const hash = createHash('sha256').update(JSON.stringify([spec.template, spec.replicas])).digest('hex').slice(0, 10);
+		const hash = createHash('sha256')
+			.update(JSON.stringify([spec.template, spec.replicas]))
+			.digest('hex')
+			.slice(0, 10);
 		if (templates.get(key) === hash) {
 			return;
 		}
@@ -120,7 +223,14 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 			cluster.put({
 				apiVersion: 'v1',
 				kind: 'Pod',
-				metadata: {name: podName, namespace: metadata.namespace, labels: spec.template.metadata?.labels ?? {}, ownerReferences: [{apiVersion: 'apps/v1', kind: kind === 'Deployment' ? 'ReplicaSet' : kind, name: metadata.name, uid: metadata.uid, controller: true}]},
+				metadata: {
+					name: podName,
+					namespace: metadata.namespace,
+					labels: spec.template.metadata?.labels ?? {},
+					ownerReferences: [
+						{apiVersion: 'apps/v1', kind: kind === 'Deployment' ? 'ReplicaSet' : kind, name: metadata.name, uid: metadata.uid, controller: true},
+					],
+				},
 				spec: {...spec.template.spec, nodeName: 'sim-control-plane'},
 				status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: now()}]},
 			});

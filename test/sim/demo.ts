@@ -9,8 +9,15 @@ import {startUpWorld} from '../helpers/up-world.js';
 const world = await startUpWorld('todo');
 const project = makeTodoProject({git: true, app: true});
 const envFile = path.join(project, '..', `todo-deploy-demo-${process.pid}.env`);
-writeFileSync(envFile, `${Object.entries(world.env()).map(([key, value]) => `export ${key}=${value}`).join('\n')}\ncd ${project}\n`);
-process.stdout.write(`The demo world runs. In another shell:\n\n  . ${envFile}\n  node ${path.resolve('bin/todo-deploy.js')} --url ${world.appUrl} --helm-arg=--disable-openapi-validation\n\n(--url: the backend the simulated kubelet runs; --helm-arg: the simulator serves no protobuf OpenAPI.)\nCtrl-C stops the world.\n`);
+writeFileSync(
+	envFile,
+	`${Object.entries(world.env())
+		.map(([key, value]) => `export ${key}=${value}`)
+		.join('\n')}\ncd ${project}\n`,
+);
+process.stdout.write(
+	`The demo world runs. In another shell:\n\n  . ${envFile}\n  node ${path.resolve('bin/todo-deploy.js')} --url ${world.appUrl} --helm-arg=--disable-openapi-validation\n\n(--url: the backend the simulated kubelet runs; --helm-arg: the simulator serves no protobuf OpenAPI.)\nCtrl-C stops the world.\n`,
+);
 const stop = () => {
 	void world.stop().then(() => process.exit(0));
 };

@@ -43,41 +43,39 @@ function readHeaderBlock(block: Buffer): Record<string, string> {
 }
 
 export function upgradeToPortForward(socket: Duplex, head: Buffer, where: {namespace: string; pod: string}, target: ForwardTarget): void {
-	socket.write([
-		'HTTP/1.1 101 Switching Protocols',
-		'Connection: Upgrade',
-		'Upgrade: SPDY/3.1',
-		'X-Stream-Protocol-Version: portforward.k8s.io',
-		'',
-		'',
-	].join('\r\n'));
+	socket.write(
+		['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', 'X-Stream-Protocol-Version: portforward.k8s.io', '', ''].join('\r\n'),
+	);
 
 	// One zlib stream per direction for the whole connection, as SPDY requires.
 	const inflate = zlib.createInflate({dictionary});
 	const deflate = zlib.createDeflate({dictionary});
-	const through = async (stream: zlib.Inflate | zlib.Deflate, input: Buffer) => new Promise<Buffer>((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		const onData = (chunk: Buffer) => chunks.push(chunk);
-		stream.on('data', onData);
-		stream.once('error', reject);
-		stream.write(input);
-		stream.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-			stream.off('data', onData);
-			stream.off('error', reject);
-			resolve(Buffer.concat(chunks));
+	const through = async (stream: zlib.Inflate | zlib.Deflate, input: Buffer) =>
+		new Promise<Buffer>((resolve, reject) => {
+			const chunks: Buffer[] = [];
+			const onData = (chunk: Buffer) => chunks.push(chunk);
+			stream.on('data', onData);
+			stream.once('error', reject);
+			stream.write(input);
+			stream.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+				stream.off('data', onData);
+				stream.off('error', reject);
+				resolve(Buffer.concat(chunks));
+			});
 		});
-	});
 
 	// Frames go out in order, even those whose headers wait for the compressor.
 	let output = Promise.resolve();
 	const send = (frame: () => Promise<Buffer> | Buffer) => {
-		output = output.then(async () => {
-			if (!socket.destroyed) {
-				socket.write(await frame());
-			}
-		}).catch(() => {
-			socket.destroy();
-		});
+		output = output
+			.then(async () => {
+				if (!socket.destroyed) {
+					socket.write(await frame());
+				}
+			})
+			.catch(() => {
+				socket.destroy();
+			});
 	};
 
 	const control = (type: number, flags: number, payload: Buffer) => {
@@ -91,18 +89,19 @@ export function upgradeToPortForward(socket: Duplex, head: Buffer, where: {names
 
 	const data = (streamId: number, payload: Buffer, fin = false) => {
 		const header = Buffer.alloc(8);
-		header.writeUInt32BE(streamId & 0x7F_FF_FF_FF, 0);
+		header.writeUInt32BE(streamId & 0x7f_ff_ff_ff, 0);
 		header.writeUInt8(fin ? flagFin : 0, 4);
 		header.writeUIntBE(payload.length, 5, 3);
 		return Buffer.concat([header, payload]);
 	};
 
-	const reply = (streamId: number) => send(async () => {
-		const id = Buffer.alloc(4);
-		id.writeUInt32BE(streamId, 0);
-		// An empty header block: no pairs.
-		return control(synReply, 0, Buffer.concat([id, await through(deflate, Buffer.alloc(4))]));
-	});
+	const reply = (streamId: number) =>
+		send(async () => {
+			const id = Buffer.alloc(4);
+			id.writeUInt32BE(streamId, 0);
+			// An empty header block: no pairs.
+			return control(synReply, 0, Buffer.concat([id, await through(deflate, Buffer.alloc(4))]));
+		});
 
 	const forwards = new Map<string, Forward>();
 	const byStream = new Map<number, Forward>();
@@ -147,7 +146,7 @@ export function upgradeToPortForward(socket: Duplex, head: Buffer, where: {names
 	let reading = Promise.resolve();
 	const handle = async (frame: Buffer) => {
 		if ((frame[0]! & 0x80) === 0) {
-			const streamId = frame.readUInt32BE(0) & 0x7F_FF_FF_FF;
+			const streamId = frame.readUInt32BE(0) & 0x7f_ff_ff_ff;
 			const forward = byStream.get(streamId);
 			const payload = frame.subarray(8);
 			if (forward && streamId === forward.dataStream) {
@@ -165,7 +164,7 @@ export function upgradeToPortForward(socket: Duplex, head: Buffer, where: {names
 
 		const type = frame.readUInt16BE(2);
 		if (type === synStream || type === headersFrame) {
-			const streamId = frame.readUInt32BE(8) & 0x7F_FF_FF_FF;
+			const streamId = frame.readUInt32BE(8) & 0x7f_ff_ff_ff;
 			// Every header block goes through the inflater, or the next one cannot be read.
 			const headers = readHeaderBlock(await through(inflate, frame.subarray(type === synStream ? 18 : 12)));
 			if (type !== synStream) {
@@ -187,7 +186,7 @@ export function upgradeToPortForward(socket: Duplex, head: Buffer, where: {names
 		} else if (type === ping) {
 			send(() => frame);
 		} else if (type === rstStream) {
-			byStream.get(frame.readUInt32BE(8) & 0x7F_FF_FF_FF)?.target?.destroy();
+			byStream.get(frame.readUInt32BE(8) & 0x7f_ff_ff_ff)?.target?.destroy();
 		} else if (type === goAway) {
 			close();
 		}

@@ -12,7 +12,7 @@ function readVarint(buffer: Buffer, offset: number): [bigint, number] {
 			throw new Error('truncated varint');
 		}
 
-		result |= BigInt(byte & 0x7F) << shift;
+		result |= BigInt(byte & 0x7f) << shift;
 		if ((byte & 0x80) === 0) {
 			return [result, position];
 		}
@@ -52,18 +52,29 @@ function fields(buffer: Buffer): Field[] {
 const text = (field: Field | undefined) => (field && Buffer.isBuffer(field.value) ? field.value.toString('utf8') : undefined);
 
 function map(entries: Field[], number: number, asBase64: boolean): Record<string, string> | undefined {
-	const pairs = entries.filter(field => field.number === number && Buffer.isBuffer(field.value)).map(field => {
-		const entry = fields(field.value as Buffer);
-		const value = entry.find(part => part.number === 2)?.value;
-		return [text(entry.find(part => part.number === 1)) ?? '', Buffer.isBuffer(value) ? (asBase64 ? value.toString('base64') : value.toString('utf8')) : ''] as const;
-	});
+	const pairs = entries
+		.filter(field => field.number === number && Buffer.isBuffer(field.value))
+		.map(field => {
+			const entry = fields(field.value as Buffer);
+			const value = entry.find(part => part.number === 2)?.value;
+			return [
+				text(entry.find(part => part.number === 1)) ?? '',
+				Buffer.isBuffer(value) ? (asBase64 ? value.toString('base64') : value.toString('utf8')) : '',
+			] as const;
+		});
 	return pairs.length > 0 ? Object.fromEntries(pairs) : undefined;
 }
 
 function objectMeta(buffer: Buffer): Record<string, unknown> {
 	const parts = fields(buffer);
 	const metadata: Record<string, unknown> = {};
-	const strings: Array<[number, string]> = [[1, 'name'], [2, 'generateName'], [3, 'namespace'], [5, 'uid'], [6, 'resourceVersion']];
+	const strings: Array<[number, string]> = [
+		[1, 'name'],
+		[2, 'generateName'],
+		[3, 'namespace'],
+		[5, 'uid'],
+		[6, 'resourceVersion'],
+	];
 	for (const [number, key] of strings) {
 		const value = text(parts.find(field => field.number === number));
 		if (value) {

@@ -41,8 +41,14 @@ test('names longer than 100 characters (GNU long names and pax paths) are found'
 
 test('a missing member and a corrupt archive are clear errors', async () => {
 	const archive = makeArchive('gnu', {'a/one': '1', 'a/two': '2'});
-	await assert.rejects(extractTarGzMember(archive, 'linux-amd64/helm', path.join(tempDir('out'), 'helm')), new ArchiveError('the archive has no linux-amd64/helm; it holds a/one, a/two'));
+	await assert.rejects(
+		extractTarGzMember(archive, 'linux-amd64/helm', path.join(tempDir('out'), 'helm')),
+		new ArchiveError('the archive has no linux-amd64/helm; it holds a/one, a/two'),
+	);
 	const corrupt = path.join(tempDir('bad'), 'bad.tar.gz');
 	writeFileSync(corrupt, Buffer.from('this is not gzip'));
-	await assert.rejects(extractTarGzMember(corrupt, 'x', path.join(tempDir('out'), 'x')), /^ArchiveError: the archive could not be read: incorrect header check$/);
+	await assert.rejects(
+		extractTarGzMember(corrupt, 'x', path.join(tempDir('out'), 'x')),
+		/^ArchiveError: the archive could not be read: incorrect header check$/,
+	);
 });

@@ -11,7 +11,10 @@ test('CrashLoopBackOff: the exit code, what it means, and the termination messag
 	assert.equal(diagnosis.reason, 'CrashLoopBackOff');
 	assert.equal(diagnosis.title, 'quitter keeps crashing (exit 1, 10 restarts)');
 	assert.match(diagnosis.explanation, /exited with code 1: the app failed while starting/);
-	assert.ok(diagnosis.evidence.some(line => /^last message: panic: dial t/.test(line)), diagnosis.evidence.join('\n'));
+	assert.ok(
+		diagnosis.evidence.some(line => /^last message: panic: dial t/.test(line)),
+		diagnosis.evidence.join('\n'),
+	);
 	assert.ok(diagnosis.evidence.includes('log: panic: dial tcp: lookup db: no such host'));
 });
 
@@ -38,9 +41,16 @@ test('ImagePullBackOff: the image, the cause, and whether the local cluster has 
 	assert.equal(plain.reason, 'ImagePullBackOff');
 	assert.equal(plain.title, 'nope: cannot pull registry.invalid/does-not-exist:v9');
 	assert.match(plain.explanation, /registry host cannot be reached/);
-	const local = diagnosePod({pod: capturedPod('image'), now, localImages: {cluster: 'minikube profile todo', images: new Set(['todo-backend:0.1.0']), loadCommand: 'minikube image load IMAGE -p todo'}});
+	const local = diagnosePod({
+		pod: capturedPod('image'),
+		now,
+		localImages: {cluster: 'minikube profile todo', images: new Set(['todo-backend:0.1.0']), loadCommand: 'minikube image load IMAGE -p todo'},
+	});
 	assert.match(local.explanation, /minikube profile todo does not have this image/);
-	assert.equal(local.fix, 'A local image is in no registry: load it into minikube profile todo with minikube image load registry.invalid/does-not-exist:v9 -p todo, and use imagePullPolicy IfNotPresent.');
+	assert.equal(
+		local.fix,
+		'A local image is in no registry: load it into minikube profile todo with minikube image load registry.invalid/does-not-exist:v9 -p todo, and use imagePullPolicy IfNotPresent.',
+	);
 	const yaml = diagnosePod({pod: capturedPod('is-healthy-pod-imagepullbackoff.yaml'), now});
 	assert.match(yaml.reason, /ImagePullBackOff|ErrImagePull/);
 });
@@ -49,25 +59,58 @@ test('ErrImageNeverPull: not loaded, or loaded with another tag', () => {
 	const [event] = describedEvents('describe-events-ErrImageNeverPull.txt');
 	assert.ok(event);
 	const image = 'docker-registry.services.stellar-ops.com/dev/anchor-platform:e6ca4be8';
-	const pod = {metadata: {name: 'anchor'}, spec: {containers: [{name: 'platform', image, imagePullPolicy: 'Never'}]}, status: {phase: 'Pending', containerStatuses: [{name: 'platform', image, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message: event.message ?? ''}}}]}};
-	const notLoaded = diagnosePod({pod, events: [event], now, localImages: {cluster: 'kind cluster todo', images: new Set(), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	const pod = {
+		metadata: {name: 'anchor'},
+		spec: {containers: [{name: 'platform', image, imagePullPolicy: 'Never'}]},
+		status: {
+			phase: 'Pending',
+			containerStatuses: [
+				{name: 'platform', image, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message: event.message ?? ''}}},
+			],
+		},
+	};
+	const notLoaded = diagnosePod({
+		pod,
+		events: [event],
+		now,
+		localImages: {cluster: 'kind cluster todo', images: new Set(), loadCommand: 'kind load docker-image IMAGE --name todo'},
+	});
 	assert.equal(notLoaded.title, `platform: image ${image} is not in the cluster`);
 	assert.equal(notLoaded.fix, `Load it: kind load docker-image ${image} --name todo.`);
-	const otherTag = diagnosePod({pod, now, localImages: {cluster: 'kind cluster todo', images: new Set(['docker-registry.services.stellar-ops.com/dev/anchor-platform:0d9f1c2']), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	const otherTag = diagnosePod({
+		pod,
+		now,
+		localImages: {
+			cluster: 'kind cluster todo',
+			images: new Set(['docker-registry.services.stellar-ops.com/dev/anchor-platform:0d9f1c2']),
+			loadCommand: 'kind load docker-image IMAGE --name todo',
+		},
+	});
 	assert.match(otherTag.explanation, /it has docker-registry\.services\.stellar-ops\.com\/dev\/anchor-platform:0d9f1c2, a different tag/);
-	const loadedSince = diagnosePod({pod, now, localImages: {cluster: 'kind cluster todo', images: new Set([image]), loadCommand: 'kind load docker-image IMAGE --name todo'}});
+	const loadedSince = diagnosePod({
+		pod,
+		now,
+		localImages: {cluster: 'kind cluster todo', images: new Set([image]), loadCommand: 'kind load docker-image IMAGE --name todo'},
+	});
 	assert.equal(loadedSince.title, `platform: image ${image} is loaded now`);
 	assert.match(loadedSince.explanation, /kind cluster todo has it now, and the kubelet tries again/);
 });
 
-test('the local cluster\'s images by every name a pod may use for them', async () => {
+test("the local cluster's images by every name a pod may use for them", async () => {
 	const {imageNames} = await import('../../source/engine/status/cluster-images.js');
 	const {parseCrictlImages} = await import('../../source/adapters/kind.js');
 	// containerd's crictl names Docker Hub images in full.
-	const listed = parseCrictlImages('{"images":[{"id":"sha256:1f2e","repoTags":["docker.io/library/todo-backend:git-1a2b3c4d5e6f","docker.io/bitnami/postgresql:16"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false},{"id":"sha256:9a8b","repoTags":[],"repoDigests":["registry.k8s.io/pause@sha256:7031"]}]}');
+	const listed = parseCrictlImages(
+		'{"images":[{"id":"sha256:1f2e","repoTags":["docker.io/library/todo-backend:git-1a2b3c4d5e6f","docker.io/bitnami/postgresql:16"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false},{"id":"sha256:9a8b","repoTags":[],"repoDigests":["registry.k8s.io/pause@sha256:7031"]}]}',
+	);
 	assert.deepEqual(listed, ['docker.io/library/todo-backend:git-1a2b3c4d5e6f', 'docker.io/bitnami/postgresql:16']);
 	const names = imageNames(listed ?? []);
-	for (const name of ['todo-backend:git-1a2b3c4d5e6f', 'docker.io/library/todo-backend:git-1a2b3c4d5e6f', 'bitnami/postgresql:16', 'docker.io/bitnami/postgresql:16']) {
+	for (const name of [
+		'todo-backend:git-1a2b3c4d5e6f',
+		'docker.io/library/todo-backend:git-1a2b3c4d5e6f',
+		'bitnami/postgresql:16',
+		'docker.io/bitnami/postgresql:16',
+	]) {
 		assert.ok(names.has(name), name);
 	}
 
@@ -130,20 +173,48 @@ test('healthy, restarted-but-ready, lost, wedged and terminating pods', () => {
 	assert.equal(diagnosePod({pod: capturedPod('failed'), now}).reason, 'ContainerStatusUnknown');
 	assert.equal(diagnosePod({pod: capturedPod('wedged'), now}).reason, 'ContainerCreating');
 	const deleting = capturedPod('healthy');
-	const terminating = diagnosePod({pod: {...deleting, metadata: {...deleting.metadata, deletionTimestamp: new Date('2026-08-20T23:00:00Z'), deletionGracePeriodSeconds: 30}}, now});
+	const terminating = diagnosePod({
+		pod: {...deleting, metadata: {...deleting.metadata, deletionTimestamp: new Date('2026-08-20T23:00:00Z'), deletionGracePeriodSeconds: 30}},
+		now,
+	});
 	assert.equal(terminating.state, 'terminating');
 	assert.match(terminating.title, /is stuck terminating$/);
 });
 
 test('evicted pods say why the node evicted them', () => {
-	const pod = {metadata: {name: 'backend-7d9'}, status: {phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.'}};
+	const pod = {
+		metadata: {name: 'backend-7d9'},
+		status: {phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.'},
+	};
 	const diagnosis = diagnosePod({pod, now});
 	assert.equal(diagnosis.reason, 'Evicted');
 	assert.match(diagnosis.explanation, /low on resource: memory/);
 });
 
 test('every captured pod gets a diagnosis with a title, an explanation and a fix', () => {
-	for (const name of ['config', 'crashloop', 'failed', 'healthy', 'image', 'init', 'notfound', 'oom', 'oomserving', 'pending', 'probe0', 'readiness', 'restarts', 'sigterm', 'startup', 'wedged', 'is-healthy-crashloopbackoff.yaml', 'is-healthy-oomkilled-unhealthy.yaml', 'is-healthy-pod-imagepullbackoff.yaml', 'is-healthy-pod-never-ready.yaml', 'is-healthy-pod-pending.yaml']) {
+	for (const name of [
+		'config',
+		'crashloop',
+		'failed',
+		'healthy',
+		'image',
+		'init',
+		'notfound',
+		'oom',
+		'oomserving',
+		'pending',
+		'probe0',
+		'readiness',
+		'restarts',
+		'sigterm',
+		'startup',
+		'wedged',
+		'is-healthy-crashloopbackoff.yaml',
+		'is-healthy-oomkilled-unhealthy.yaml',
+		'is-healthy-pod-imagepullbackoff.yaml',
+		'is-healthy-pod-never-ready.yaml',
+		'is-healthy-pod-pending.yaml',
+	]) {
 		const diagnosis = diagnosePod({pod: capturedPod(name), now});
 		assert.ok(diagnosis.title && diagnosis.explanation && diagnosis.fix, name);
 	}

@@ -3,7 +3,15 @@ import {test} from 'node:test';
 import {discoverProject, phaseOf} from '../../source/engine/project/discover.js';
 
 test('backend/ and frontend/ at the root, with the chart under charts/', () => {
-	const found = discoverProject(['backend/Dockerfile', 'backend/requirements.txt', 'backend/app/main.py', 'frontend/Dockerfile', 'frontend/package.json', 'charts/todo-app/Chart.yaml', 'README.md']);
+	const found = discoverProject([
+		'backend/Dockerfile',
+		'backend/requirements.txt',
+		'backend/app/main.py',
+		'frontend/Dockerfile',
+		'frontend/package.json',
+		'charts/todo-app/Chart.yaml',
+		'README.md',
+	]);
 	assert.deepEqual(found.backend, {context: 'backend', dockerfile: 'Dockerfile'});
 	assert.deepEqual(found.frontend, {context: 'frontend', dockerfile: 'Dockerfile'});
 	assert.equal(found.chart, 'charts/todo-app');
@@ -12,9 +20,14 @@ test('backend/ and frontend/ at the root, with the chart under charts/', () => {
 
 test('phase folders: the latest phase wins, its chart too, and the others are named', () => {
 	const found = discoverProject([
-		'Phase-I/backend/Dockerfile', 'Phase-I/frontend/Dockerfile',
-		'Phase-II/backend/Dockerfile', 'Phase-II/backend/pyproject.toml', 'Phase-II/frontend/Dockerfile', 'Phase-II/frontend/next.config.mjs',
-		'Phase-II/helm/todo-app/Chart.yaml', 'Phase-I/k8s/chart/Chart.yaml',
+		'Phase-I/backend/Dockerfile',
+		'Phase-I/frontend/Dockerfile',
+		'Phase-II/backend/Dockerfile',
+		'Phase-II/backend/pyproject.toml',
+		'Phase-II/frontend/Dockerfile',
+		'Phase-II/frontend/next.config.mjs',
+		'Phase-II/helm/todo-app/Chart.yaml',
+		'Phase-I/k8s/chart/Chart.yaml',
 	]);
 	assert.deepEqual(found.backend, {context: 'Phase-II/backend', dockerfile: 'Dockerfile'});
 	assert.deepEqual(found.frontend, {context: 'Phase-II/frontend', dockerfile: 'Dockerfile'});
@@ -26,7 +39,13 @@ test('phase folders: the latest phase wins, its chart too, and the others are na
 });
 
 test('names like api and web, Dockerfile variants, and what is never looked at', () => {
-	const found = discoverProject(['services/api/Dockerfile.prod', 'services/api/Dockerfile', 'apps/web/Dockerfile', 'apps/web/node_modules/next/Dockerfile', '.git/Dockerfile']);
+	const found = discoverProject([
+		'services/api/Dockerfile.prod',
+		'services/api/Dockerfile',
+		'apps/web/Dockerfile',
+		'apps/web/node_modules/next/Dockerfile',
+		'.git/Dockerfile',
+	]);
 	assert.deepEqual(found.backend, {context: 'services/api', dockerfile: 'Dockerfile'});
 	assert.deepEqual(found.frontend, {context: 'apps/web', dockerfile: 'Dockerfile'});
 	assert.equal(found.candidates.backend.length, 2);

@@ -36,8 +36,19 @@ test('parseDockerCliVersion reads `docker --version`', () => {
 
 test('dockerEndpoint resolves DOCKER_HOST as the docker CLI does', () => {
 	assert.deepEqual(dockerEndpoint({}), {type: 'socket', host: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock'});
-	assert.deepEqual(dockerEndpoint({DOCKER_HOST: 'unix:///run/user/1000/docker.sock'}), {type: 'socket', host: 'unix:///run/user/1000/docker.sock', socketPath: '/run/user/1000/docker.sock'});
-	assert.deepEqual(dockerEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2375'}), {type: 'tcp', host: 'tcp://127.0.0.1:2375', hostname: '127.0.0.1', port: 2375, tls: false, certPath: undefined});
+	assert.deepEqual(dockerEndpoint({DOCKER_HOST: 'unix:///run/user/1000/docker.sock'}), {
+		type: 'socket',
+		host: 'unix:///run/user/1000/docker.sock',
+		socketPath: '/run/user/1000/docker.sock',
+	});
+	assert.deepEqual(dockerEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2375'}), {
+		type: 'tcp',
+		host: 'tcp://127.0.0.1:2375',
+		hostname: '127.0.0.1',
+		port: 2375,
+		tls: false,
+		certPath: undefined,
+	});
 	const tls = dockerEndpoint({DOCKER_HOST: 'tcp://127.0.0.1', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs'});
 	assert.equal(tls.type === 'tcp' && tls.port, 2376);
 	assert.equal(dockerEndpoint({DOCKER_HOST: 'ssh://me@box'}).type, 'unsupported');

@@ -5,7 +5,10 @@ import {checkIds} from '../../source/engine/doctor/types.js';
 
 test('every check starts pending', () => {
 	const state = initialDoctorState();
-	assert.deepEqual(checkIds.map(id => state.checks[id].type), checkIds.map(() => 'pending'));
+	assert.deepEqual(
+		checkIds.map(id => state.checks[id].type),
+		checkIds.map(() => 'pending'),
+	);
 	assert.equal(state.phase.type, 'idle');
 });
 

@@ -55,7 +55,10 @@ test('minikube and kind outputs from the real tools show up as profiles and clus
 		env: {PATH: '/usr/bin', DOCKER_HOST: deadSocket},
 		commands: {
 			minikube: args => ({stdout: args[0] === 'version' ? '{"commit":"65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3","minikubeVersion":"v1.37.0"}' : profileList}),
-			kind: args => (args[0] === 'version' ? {stdout: 'kind v0.32.0 go1.25.5 linux/amd64'} : {stdout: fixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt').split('\n').slice(1).join('\n')}),
+			kind: args =>
+				args[0] === 'version'
+					? {stdout: 'kind v0.32.0 go1.25.5 linux/amd64'}
+					: {stdout: fixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt').split('\n').slice(1).join('\n')},
 		},
 	});
 	const store = doctorStore();
@@ -69,9 +72,10 @@ test('a probe that hangs, crashes or prints garbage ends as a finding, and the r
 	const system = createFakeSystem({
 		env: {PATH: '/usr/bin', DOCKER_HOST: deadSocket},
 		commands: {
-			helm: async () => new Promise(() => {
-				// Never answers.
-			}),
+			helm: async () =>
+				new Promise(() => {
+					// Never answers.
+				}),
 			trivy: {exitCode: 139, stdout: '\u0000\u0001\u00ff\u00fe garbage', stderr: 'Segmentation fault'},
 			kubectl: () => {
 				throw new Error('spawn EACCES');
@@ -87,15 +91,20 @@ test('a probe that hangs, crashes or prints garbage ends as a finding, and the r
 	assert.equal(helm.type === 'done' && helm.outcome.incomplete, true);
 	assert.match(helm.type === 'done' ? helm.outcome.summary : '', /did not finish within 0.2 s/);
 	assert.equal(trivy.type === 'done' && trivy.outcome.status, 'warn');
-	assert.match(trivy.type === 'done' ? trivy.outcome.detail ?? '' : '', /exited with code 139: Segmentation fault/);
+	assert.match(trivy.type === 'done' ? (trivy.outcome.detail ?? '') : '', /exited with code 139: Segmentation fault/);
 	assert.equal(kubectl.type === 'done' && kubectl.outcome.incomplete, true);
 	assert.match(kubectl.type === 'done' ? kubectl.outcome.summary : '', /could not complete: spawn EACCES/);
 });
 
 test('runCheck turns a thrown non-Error into a readable finding', async () => {
-	const check: Check = {id: 'trivy', title: 'Trivy', timeoutMs: 1000, async run() {
-		throw 'boom';
-	}};
+	const check: Check = {
+		id: 'trivy',
+		title: 'Trivy',
+		timeoutMs: 1000,
+		async run() {
+			throw 'boom';
+		},
+	};
 	const outcome = await runCheck(check, createFakeSystem());
 	assert.deepEqual(outcome, {status: 'warn', summary: 'The Trivy check could not complete: boom', incomplete: true});
 });

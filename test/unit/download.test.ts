@@ -55,11 +55,14 @@ const options = {env: {}, idleTimeoutMs: 2000, attempts: 3, backoffBaseMs: 10};
 test('a download is written and hashed as it streams, with progress', async () => {
 	const file = path.join(tempDir('dl'), 'out');
 	let last = 0;
-	const result = await downloadFile(`${base}/file`, file, {...options, onProgress: progress => {
-		assert.ok(progress.received >= last);
-		last = progress.received;
-		assert.equal(progress.total, body.length);
-	}});
+	const result = await downloadFile(`${base}/file`, file, {
+		...options,
+		onProgress: progress => {
+			assert.ok(progress.received >= last);
+			last = progress.received;
+			assert.equal(progress.total, body.length);
+		},
+	});
 	assert.equal(result.bytes, body.length);
 	assert.equal(result.sha256, createHash('sha256').update(body).digest('hex'));
 	assert.ok(readFileSync(file).equals(body));
@@ -67,17 +70,26 @@ test('a download is written and hashed as it streams, with progress', async () =
 });
 
 test('404 is final; 503 is retried with backoff', async () => {
-	await assert.rejects(downloadFile(`${base}/missing`, path.join(tempDir('dl'), 'x'), options), (error: unknown) => error instanceof DownloadError && error.fault === 'not-found' && !error.transient);
+	await assert.rejects(
+		downloadFile(`${base}/missing`, path.join(tempDir('dl'), 'x'), options),
+		(error: unknown) => error instanceof DownloadError && error.fault === 'not-found' && !error.transient,
+	);
 	const retries: number[] = [];
 	assert.equal(await fetchText(`${base}/flaky`, {...options, onRetry: (_error, attempt) => retries.push(attempt)}), 'ok');
 	assert.deepEqual(retries, [1, 2]);
 });
 
 test('a server that sends nothing times out; a cancelled download says so', async () => {
-	await assert.rejects(downloadFile(`${base}/hang`, path.join(tempDir('dl'), 'x'), {...options, idleTimeoutMs: 200, attempts: 1}), (error: unknown) => error instanceof DownloadError && error.fault === 'timeout');
+	await assert.rejects(
+		downloadFile(`${base}/hang`, path.join(tempDir('dl'), 'x'), {...options, idleTimeoutMs: 200, attempts: 1}),
+		(error: unknown) => error instanceof DownloadError && error.fault === 'timeout',
+	);
 	const controller = new AbortController();
 	setTimeout(() => controller.abort(), 100);
-	await assert.rejects(downloadFile(`${base}/hang`, path.join(tempDir('dl'), 'x'), {...options, signal: controller.signal}), (error: unknown) => error instanceof DownloadError && error.fault === 'aborted');
+	await assert.rejects(
+		downloadFile(`${base}/hang`, path.join(tempDir('dl'), 'x'), {...options, signal: controller.signal}),
+		(error: unknown) => error instanceof DownloadError && error.fault === 'aborted',
+	);
 });
 
 test('a full disk is a clear error, not a crash', async () => {

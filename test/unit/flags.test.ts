@@ -3,13 +3,30 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {test} from 'node:test';
 import {commandHelp} from '../../source/commands/command.js';
-import {booleanFlag, choiceFlag, flagLines, listFlag, numberFlag, pairsFlag, parseFlags, pathListFlag, stringFlag, UsageError, valueOptions} from '../../source/commands/flags.js';
+import {
+	booleanFlag,
+	choiceFlag,
+	flagLines,
+	listFlag,
+	numberFlag,
+	pairsFlag,
+	parseFlags,
+	pathListFlag,
+	stringFlag,
+	UsageError,
+	valueOptions,
+} from '../../source/commands/flags.js';
 import {commonFlags} from '../../source/commands/groups.js';
 import {commands} from '../../source/commands/index.js';
 
 const flags = {
 	namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'todo', description: 'the namespace'}),
-	mirror: stringFlag({value: 'URL', env: 'TODO_DEPLOY_MIRROR', description: 'a mirror', check: value => (value.startsWith('http') ? undefined : 'is not an http address')}),
+	mirror: stringFlag({
+		value: 'URL',
+		env: 'TODO_DEPLOY_MIRROR',
+		description: 'a mirror',
+		check: value => (value.startsWith('http') ? undefined : 'is not an http address'),
+	}),
 	users: numberFlag({value: 'N', default: 100, min: 1, max: 10_000, integer: true, description: 'users'}),
 	onFailure: choiceFlag({choices: ['keep', 'rollback'], description: 'what to keep'}),
 	set: pairsFlag({value: 'KEY=VALUE', example: 'a=1', description: 'a value', refuse: key => (key.startsWith('secrets.') ? 'no secrets here' : undefined)}),
@@ -19,7 +36,11 @@ const flags = {
 };
 
 test('values come typed and defaulted; environment variables fill what the command line leaves out', () => {
-	const {values, positionals} = parseFlags(flags, ['./dir', '-n', 'demo', '--users', '20', '--set', 'a=1', '--set', 'b=x=y', '--skip', 'scan, lint', '--skip', 'verify', '-f', 'v.yaml', '--once'], {TODO_DEPLOY_MIRROR: 'https://mirror'});
+	const {values, positionals} = parseFlags(
+		flags,
+		['./dir', '-n', 'demo', '--users', '20', '--set', 'a=1', '--set', 'b=x=y', '--skip', 'scan, lint', '--skip', 'verify', '-f', 'v.yaml', '--once'],
+		{TODO_DEPLOY_MIRROR: 'https://mirror'},
+	);
 	assert.deepEqual(positionals, ['./dir']);
 	assert.equal(values.namespace, 'demo');
 	assert.equal(values.users, 20);
@@ -63,10 +84,13 @@ test('help lines come from the declarations: value names, defaults, repeatable, 
 	assert.match(lines, /--mirror URL\s+a mirror \(also \$TODO_DEPLOY_MIRROR\)/);
 	assert.match(lines, /--onFailure keep\|rollback/);
 	assert.match(lines, /-f, --values FILE\s+files \(repeatable\)/);
-	assert.ok(lines.split('\n').every(line => line.length <= 100), lines);
+	assert.ok(
+		lines.split('\n').every(line => line.length <= 100),
+		lines,
+	);
 });
 
-test('every command\'s help lists its own flags and the common ones; the value-taking options are known to all', () => {
+test("every command's help lists its own flags and the common ones; the value-taking options are known to all", () => {
 	const taking = valueOptions([commonFlags, ...commands.map(command => command.flags)]);
 	assert.ok(taking.has('--url') && taking.has('-n') && taking.has('--timeout'));
 	assert.ok(!taking.has('--json') && !taking.has('--version'), 'a switch somewhere is a switch');
@@ -78,6 +102,9 @@ test('every command\'s help lists its own flags and the common ones; the value-t
 		}
 
 		assert.match(help, /-y, --yes/);
-		assert.ok(help.split('\n').every(line => line.length <= 100), `${command.name}: a help line is wider than 100 columns`);
+		assert.ok(
+			help.split('\n').every(line => line.length <= 100),
+			`${command.name}: a help line is wider than 100 columns`,
+		);
 	}
 });

@@ -37,12 +37,22 @@ test('tags come from the commit, the changes and the build arguments, and are va
 test('the build stream: steps, cache hits, output lines, the image ID, and an error delivered as data', () => {
 	// Messages as the classic builder sends them (docker 20.10).
 	const messages = [
-		{stream: 'Step 1/4 : FROM todo-deploy-test/busybox:1'}, {stream: '\n'}, {stream: ' ---> 2818ffcb562d\n'},
-		{stream: 'Step 2/4 : COPY requirements.txt /app/'}, {stream: '\n'}, {stream: ' ---> Using cache\n'}, {stream: ' ---> 8752f2dc5699\n'},
-		{stream: 'Step 3/4 : RUN pip install -r requirements.txt'}, {stream: '\n'}, {stream: ' ---> Running in 4826da7a64f1\n'},
+		{stream: 'Step 1/4 : FROM todo-deploy-test/busybox:1'},
+		{stream: '\n'},
+		{stream: ' ---> 2818ffcb562d\n'},
+		{stream: 'Step 2/4 : COPY requirements.txt /app/'},
+		{stream: '\n'},
+		{stream: ' ---> Using cache\n'},
+		{stream: ' ---> 8752f2dc5699\n'},
+		{stream: 'Step 3/4 : RUN pip install -r requirements.txt'},
+		{stream: '\n'},
+		{stream: ' ---> Running in 4826da7a64f1\n'},
 		{stream: 'Collecting fastapi\r\u001B[32mDownloading\u001B[0m 10%\rDownloading 100%\n'},
 		{stream: 'ERROR: No matching distribution found for fastapi==99\n'},
-		{errorDetail: {code: 1, message: 'The command \'/bin/sh -c pip install -r requirements.txt\' returned a non-zero code: 1'}, error: 'The command \'/bin/sh -c pip install -r requirements.txt\' returned a non-zero code: 1'},
+		{
+			errorDetail: {code: 1, message: "The command '/bin/sh -c pip install -r requirements.txt' returned a non-zero code: 1"},
+			error: "The command '/bin/sh -c pip install -r requirements.txt' returned a non-zero code: 1",
+		},
 	];
 	const progress = messages.reduce(applyBuildMessage, initialBuildProgress);
 	assert.equal(progress.step, 3);
@@ -65,7 +75,10 @@ test('Trivy reports: counts, the worst first, the gate, .trivyignore; both no-fi
 	assert.deepEqual(alpine.counts, {CRITICAL: 2, HIGH: 0, MEDIUM: 4, LOW: 0, UNKNOWN: 0});
 	assert.equal(alpine.gate.passed, false);
 	assert.equal(alpine.gate.blocking, 2);
-	assert.deepEqual(alpine.worst.slice(0, 2).map(finding => `${finding.id} ${finding.pkg} ${finding.installed} ${finding.fixed}`), ['CVE-2019-14697 musl 1.1.20-r4 1.1.20-r5', 'CVE-2019-14697 musl-utils 1.1.20-r4 1.1.20-r5']);
+	assert.deepEqual(
+		alpine.worst.slice(0, 2).map(finding => `${finding.id} ${finding.pkg} ${finding.installed} ${finding.fixed}`),
+		['CVE-2019-14697 musl 1.1.20-r4 1.1.20-r5', 'CVE-2019-14697 musl-utils 1.1.20-r4 1.1.20-r5'],
+	);
 	assert.equal(alpine.os, 'alpine 3.9.4');
 	const ignored = summarizeScan(trivyReport('trivy-golden-alpine-39.json'), {...defaultGate, ignored: ['CVE-2019-14697']});
 	assert.equal(ignored.gate.passed, true);
@@ -83,7 +96,9 @@ test('Trivy reports: counts, the worst first, the gate, .trivyignore; both no-fi
 	assert.equal(next.gate.blocking, 1);
 
 	// Without a fixed version a finding blocks only when unfixed ones count.
-	const report = JSON.parse(trivyReport('trivy-golden-debian-buster-ignore-unfixed.json')) as {Results: Array<{Vulnerabilities: Array<{FixedVersion?: string}>}>};
+	const report = JSON.parse(trivyReport('trivy-golden-debian-buster-ignore-unfixed.json')) as {
+		Results: Array<{Vulnerabilities: Array<{FixedVersion?: string}>}>;
+	};
 	for (const vulnerability of report.Results[0]?.Vulnerabilities ?? []) {
 		delete vulnerability.FixedVersion;
 	}
@@ -104,7 +119,10 @@ test('.trivyignore lines, comments and expired entries; severity lists', () => {
 
 test('kind load output: already present, loaded on which nodes, and the ctr import failure', () => {
 	assert.deepEqual(parseKindLoad(0, kindOutput('kind-load-docker-image-already-present.txt')), {type: 'already-present'});
-	assert.deepEqual(parseKindLoad(0, kindOutput('kind-load-docker-image-multinode-loading.txt')), {type: 'loaded', nodes: ['testgpu-control-plane', 'testgpu-worker']});
+	assert.deepEqual(parseKindLoad(0, kindOutput('kind-load-docker-image-multinode-loading.txt')), {
+		type: 'loaded',
+		nodes: ['testgpu-control-plane', 'testgpu-worker'],
+	});
 	const failed = parseKindLoad(1, kindOutput('kind-load-docker-image-failed-ctr-import.txt'));
 	assert.equal(failed.type, 'failed');
 	assert.match(failed.type === 'failed' ? failed.message : '', /^failed to load image: command "docker exec --privileged -i kind-control-plane ctr/);
@@ -113,11 +131,24 @@ test('kind load output: already present, loaded on which nodes, and the ctr impo
 });
 
 test('minikube docker-env lines, git status -z entries, Trivy failures and arguments', () => {
-	assert.deepEqual(parseDockerEnv('DOCKER_TLS_VERIFY="1"\nDOCKER_HOST="tcp://192.168.49.2:2376"\nDOCKER_CERT_PATH="/home/dev/.minikube/certs"\nMINIKUBE_ACTIVE_DOCKERD="minikube"\n'), {DOCKER_TLS_VERIFY: '1', DOCKER_HOST: 'tcp://192.168.49.2:2376', DOCKER_CERT_PATH: '/home/dev/.minikube/certs', MINIKUBE_ACTIVE_DOCKERD: 'minikube'});
+	assert.deepEqual(
+		parseDockerEnv(
+			'DOCKER_TLS_VERIFY="1"\nDOCKER_HOST="tcp://192.168.49.2:2376"\nDOCKER_CERT_PATH="/home/dev/.minikube/certs"\nMINIKUBE_ACTIVE_DOCKERD="minikube"\n',
+		),
+		{DOCKER_TLS_VERIFY: '1', DOCKER_HOST: 'tcp://192.168.49.2:2376', DOCKER_CERT_PATH: '/home/dev/.minikube/certs', MINIKUBE_ACTIVE_DOCKERD: 'minikube'},
+	);
 	assert.equal(parseDockerEnv('X The docker-env command is only compatible with the "docker" runtime'), undefined);
-	assert.deepEqual(parsePorcelainZ(' M backend/main.py\0?? backend/new file.py\0R  backend/b.py\0backend/a.py\0'), ['backend/main.py', 'backend/new file.py', 'backend/b.py', 'backend/a.py']);
+	assert.deepEqual(parsePorcelainZ(' M backend/main.py\0?? backend/new file.py\0R  backend/b.py\0backend/a.py\0'), [
+		'backend/main.py',
+		'backend/new file.py',
+		'backend/b.py',
+		'backend/a.py',
+	]);
 	assert.equal(explainTrivyFailure('2021-10-20T05:55:54.417Z\tERROR\tThe first run cannot skip downloading DB\n').dbUnavailable, true);
-	assert.match(explainTrivyFailure('2021-01-19T12:14:08.151Z\tFATAL\tfailed to download vulnerability DB: failed to list releases').fix ?? '', /--skip-db-update/);
+	assert.match(
+		explainTrivyFailure('2021-01-19T12:14:08.151Z\tFATAL\tfailed to download vulnerability DB: failed to list releases').fix ?? '',
+		/--skip-db-update/,
+	);
 	assert.equal(explainTrivyFailure('FATAL\tsomething odd happened').message, 'something odd happened');
 	const args = trivyImageArgs('todo-backend:git-1', {output: '/r.json', skipDbUpdate: true, ignoreFile: '/p/.trivyignore', timeoutMs: 1});
 	assert.deepEqual(args.slice(-4), ['--skip-db-update', '--ignorefile', '/p/.trivyignore', 'todo-backend:git-1']);
@@ -139,7 +170,10 @@ test('the build context leaves out what .dockerignore says, keeps the Dockerfile
 	write('docs/drop.md');
 	write('docs/keep.md');
 	const context = await listBuildContext(dir, 'Dockerfile');
-	const names = context.entries.filter(entry => entry.type === 'file').map(entry => entry.name).sort();
+	const names = context.entries
+		.filter(entry => entry.type === 'file')
+		.map(entry => entry.name)
+		.sort();
 	assert.deepEqual(names, ['.dockerignore', 'Dockerfile', 'app.py', 'docs/keep.md']);
 	assert.equal(context.ignored.files, 3);
 	assert.ok(context.ignored.bytes >= 1000);
@@ -153,23 +187,52 @@ test('the build context leaves out what .dockerignore says, keeps the Dockerfile
 test('registry credentials from ~/.docker/config.json, and a credential helper is named', async () => {
 	const home = tempDir('home');
 	mkdirSync(path.join(home, '.docker'));
-	writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({auths: {'https://localhost:5000/v1/': {auth: Buffer.from('dev:s3cret:with-colon').toString('base64')}}, credHelpers: {'ghcr.io': 'pass'}}));
-	assert.deepEqual(await registryAuth({}, home, 'localhost:5000'), {auth: {serveraddress: 'localhost:5000', username: 'dev', password: 's3cret:with-colon'}, helper: undefined});
+	writeFileSync(
+		path.join(home, '.docker/config.json'),
+		JSON.stringify({auths: {'https://localhost:5000/v1/': {auth: Buffer.from('dev:s3cret:with-colon').toString('base64')}}, credHelpers: {'ghcr.io': 'pass'}}),
+	);
+	assert.deepEqual(await registryAuth({}, home, 'localhost:5000'), {
+		auth: {serveraddress: 'localhost:5000', username: 'dev', password: 's3cret:with-colon'},
+		helper: undefined,
+	});
 	assert.deepEqual(await registryAuth({}, home, 'ghcr.io'), {auth: undefined, helper: 'pass'});
 	assert.deepEqual(await registryAuth({}, tempDir('empty'), 'ghcr.io'), {auth: undefined, helper: undefined});
 });
 
 test('the images reducer: a finished step stays finished; success needs every asked-for step and the gate', () => {
-	let state = imagesReducer(initialImagesState(), {type: 'images/started', names: ['backend'], steps: {build: true, load: false, scan: true}, target: undefined});
+	let state = imagesReducer(initialImagesState(), {
+		type: 'images/started',
+		names: ['backend'],
+		steps: {build: true, load: false, scan: true},
+		target: undefined,
+	});
 	assert.equal(state.images[0]?.load.type, 'skipped');
-	state = imagesReducer(state, {type: 'images/build', name: 'backend', status: {type: 'done', outcome: 'built', id: 'sha256:1', size: 1, durationMs: 1, steps: 3, cached: 0}});
+	state = imagesReducer(state, {
+		type: 'images/build',
+		name: 'backend',
+		status: {type: 'done', outcome: 'built', id: 'sha256:1', size: 1, durationMs: 1, steps: 3, cached: 0},
+	});
 	const late = imagesReducer(state, {type: 'images/build', name: 'backend', status: {type: 'preparing'}});
 	assert.equal(late, state);
 	assert.equal(imagesSucceeded(state), false, 'the scan has not run');
 	const summary = summarizeScan(trivyReport('trivy-golden-alpine-39.json'), defaultGate);
-	const failedGate = imagesReducer(state, {type: 'images/scan', name: 'backend', status: {type: 'done', summary, reportPath: '/r', cached: false, durationMs: 1}});
+	const failedGate = imagesReducer(state, {
+		type: 'images/scan',
+		name: 'backend',
+		status: {type: 'done', summary, reportPath: '/r', cached: false, durationMs: 1},
+	});
 	assert.equal(imagesSucceeded(failedGate), false);
-	const passed = imagesReducer(state, {type: 'images/scan', name: 'backend', status: {type: 'done', summary: summarizeScan(trivyReport('trivy-golden-sl-micro-rancher5.4.json'), defaultGate), reportPath: '/r', cached: false, durationMs: 1}});
+	const passed = imagesReducer(state, {
+		type: 'images/scan',
+		name: 'backend',
+		status: {
+			type: 'done',
+			summary: summarizeScan(trivyReport('trivy-golden-sl-micro-rancher5.4.json'), defaultGate),
+			reportPath: '/r',
+			cached: false,
+			durationMs: 1,
+		},
+	});
 	assert.equal(imagesSucceeded(passed), true);
 	assert.equal(imagesReducer(passed, {type: 'images/build', name: 'frontend', status: {type: 'preparing'}}), passed, 'an unknown image changes nothing');
 });

@@ -7,12 +7,26 @@ import {createStore} from '../../source/engine/store.js';
 test('tools keep request order; progress updates one tool; a finished tool ignores late events', () => {
 	let state = installReducer(initialInstallState(), {type: 'install/started', tools: ['helm', 'kind'], dir: '/d', versions: {helm: '4.2.4', kind: '0.32.0'}});
 	state = installReducer(state, {type: 'install/status', tool: 'kind', status: {type: 'downloading', received: 10, total: 100, bytesPerSecond: 5, attempt: 1}});
-	assert.deepEqual(state.tools.map(entry => entry.status.type), ['pending', 'downloading']);
-	state = installReducer(state, {type: 'install/status', tool: 'kind', status: {type: 'done', outcome: 'installed', version: 'v0.32.0', path: '/d/kind', note: undefined}});
+	assert.deepEqual(
+		state.tools.map(entry => entry.status.type),
+		['pending', 'downloading'],
+	);
+	state = installReducer(state, {
+		type: 'install/status',
+		tool: 'kind',
+		status: {type: 'done', outcome: 'installed', version: 'v0.32.0', path: '/d/kind', note: undefined},
+	});
 	const done = state;
-	assert.equal(installReducer(done, {type: 'install/status', tool: 'kind', status: {type: 'downloading', received: 99, total: 100, bytesPerSecond: 5, attempt: 1}}), done);
+	assert.equal(
+		installReducer(done, {type: 'install/status', tool: 'kind', status: {type: 'downloading', received: 99, total: 100, bytesPerSecond: 5, attempt: 1}}),
+		done,
+	);
 	assert.equal(installSucceeded(state), false);
-	state = installReducer(state, {type: 'install/status', tool: 'helm', status: {type: 'done', outcome: 'already-installed', version: 'v4.2.4', path: '/d/helm', note: undefined}});
+	state = installReducer(state, {
+		type: 'install/status',
+		tool: 'helm',
+		status: {type: 'done', outcome: 'already-installed', version: 'v4.2.4', path: '/d/helm', note: undefined},
+	});
 	assert.equal(installSucceeded(state), true);
 });
 
@@ -20,10 +34,19 @@ test('plain output: results on stdout once; download progress on stderr at most 
 	const store = createStore(installReducer, initialInstallState());
 	const out: string[] = [];
 	const progress: string[] = [];
-	const unsubscribe = renderInstallPlain(store, text => out.push(text), text => progress.push(text), 60_000);
+	const unsubscribe = renderInstallPlain(
+		store,
+		text => out.push(text),
+		text => progress.push(text),
+		60_000,
+	);
 	store.dispatch({type: 'install/started', tools: ['helm'], dir: '/d', versions: {helm: '4.2.4'}});
 	for (let received = 1; received <= 50; received++) {
-		store.dispatch({type: 'install/status', tool: 'helm', status: {type: 'downloading', received: received * 1_000_000, total: 50_000_000, bytesPerSecond: 10_000_000, attempt: 1}});
+		store.dispatch({
+			type: 'install/status',
+			tool: 'helm',
+			status: {type: 'downloading', received: received * 1_000_000, total: 50_000_000, bytesPerSecond: 10_000_000, attempt: 1},
+		});
 	}
 
 	store.dispatch({type: 'install/status', tool: 'helm', status: {type: 'failed', message: 'checksum mismatch', fix: 'Try again.', failure: 'fix-first'}});

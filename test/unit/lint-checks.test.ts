@@ -24,7 +24,14 @@ test('double base64 and passwords inside database URLs', () => {
 });
 
 test('a Secret referenced by an existingSecret is a warning to create it first, not an error', () => {
-	const pod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'app:1.0', imagePullPolicy: 'IfNotPresent', env: [{name: 'X', valueFrom: {secretKeyRef: {name: 'mine', key: 'X'}}}]}]}};
+	const pod = {
+		apiVersion: 'v1',
+		kind: 'Pod',
+		metadata: {name: 'p'},
+		spec: {
+			containers: [{name: 'c', image: 'app:1.0', imagePullPolicy: 'IfNotPresent', env: [{name: 'X', valueFrom: {secretKeyRef: {name: 'mine', key: 'X'}}}]}],
+		},
+	};
 	const asError = lintObjects([pod], {target: 'local'}).filter(finding => finding.rule === 'reference');
 	assert.equal(asError[0]?.severity, 'error');
 	const asWarning = lintObjects([pod], {target: 'local', external: new Set(['mine'])}).filter(finding => finding.rule === 'reference');
@@ -33,10 +40,22 @@ test('a Secret referenced by an existingSecret is a warning to create it first, 
 });
 
 test('markers go into probe numbers and secret values only, not into names of secrets', () => {
-	const plan = planSentinels({secrets: {existingSecret: '', databasePassword: '', authSecret: 'x'}, backend: {probes: {readiness: {path: '/ready', timeoutSeconds: 3}}, port: 8000}});
-	assert.deepEqual(plan.probes.map(probe => probe.path), ['backend.probes.readiness.timeoutSeconds']);
-	assert.deepEqual(plan.secrets.map(secret => secret.path), ['secrets.databasePassword', 'secrets.authSecret']);
-	assert.deepEqual(plan.overrides, {secrets: {databasePassword: 'tdlint0q7Xv9mW2', authSecret: 'tdlint1q7Xv9mW2'}, backend: {probes: {readiness: {timeoutSeconds: 7301}}}});
+	const plan = planSentinels({
+		secrets: {existingSecret: '', databasePassword: '', authSecret: 'x'},
+		backend: {probes: {readiness: {path: '/ready', timeoutSeconds: 3}}, port: 8000},
+	});
+	assert.deepEqual(
+		plan.probes.map(probe => probe.path),
+		['backend.probes.readiness.timeoutSeconds'],
+	);
+	assert.deepEqual(
+		plan.secrets.map(secret => secret.path),
+		['secrets.databasePassword', 'secrets.authSecret'],
+	);
+	assert.deepEqual(plan.overrides, {
+		secrets: {databasePassword: 'tdlint0q7Xv9mW2', authSecret: 'tdlint1q7Xv9mW2'},
+		backend: {probes: {readiness: {timeoutSeconds: 7301}}},
+	});
 });
 
 test('values files merge key by key, later ones winning, as Helm does', () => {

@@ -46,7 +46,15 @@ test('detectPlatform reads the machine through the system adapter', async () => 
 	});
 	const platform = await detectPlatform(system);
 	assert.deepEqual(
-		{wsl: platform.wsl, distro: platform.wslDistro, systemd: platform.systemd, cpus: platform.cpus, memory: platform.memoryMiB, onPath: platform.userBinOnPath, forShell: platform.userBinForShell},
+		{
+			wsl: platform.wsl,
+			distro: platform.wslDistro,
+			systemd: platform.systemd,
+			cpus: platform.cpus,
+			memory: platform.memoryMiB,
+			onPath: platform.userBinOnPath,
+			forShell: platform.userBinForShell,
+		},
 		{wsl: 2, distro: 'Ubuntu-22.04', systemd: false, cpus: 8, memory: 15_872, onPath: true, forShell: '$HOME/.local/share/todo-deploy/bin'},
 	);
 });

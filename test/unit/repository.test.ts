@@ -7,7 +7,8 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {capturedFixtures, repoRoot} from '../helpers/paths.js';
 
-const tracked = () => execFileSync('git', ['-C', repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard'], {encoding: 'utf8'}).split('\n').filter(Boolean);
+const tracked = () =>
+	execFileSync('git', ['-C', repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard'], {encoding: 'utf8'}).split('\n').filter(Boolean);
 
 test('no code, script or config in the repository reads a folder beside it (the team folder of shared captures)', t => {
 	let files: string[];
@@ -36,6 +37,8 @@ test('every captured file is listed in captured/SOURCES.md with where it came fr
 	}
 
 	const sources = readFileSync(path.join(capturedFixtures, 'SOURCES.md'), 'utf8');
-	const unlisted = files.map(file => path.relative(capturedFixtures, path.join(repoRoot, file))).filter(file => !sources.includes(file) && !sources.includes(path.basename(file)));
+	const unlisted = files
+		.map(file => path.relative(capturedFixtures, path.join(repoRoot, file)))
+		.filter(file => !sources.includes(file) && !sources.includes(path.basename(file)));
 	assert.deepEqual(unlisted, []);
 });

@@ -4,17 +4,38 @@ import {createPortForwards, type Forwarder} from '../../source/engine/status/for
 import {initialStatusState, statusReducer} from '../../source/engine/status/reducer.js';
 import {createStore} from '../../source/engine/store.js';
 
-type Call = {pod: string; remote: number; local: number | undefined; events: Parameters<Forwarder>[3]; resolve(url: string): void; reject(error: Error): void; stopped: boolean};
+type Call = {
+	pod: string;
+	remote: number;
+	local: number | undefined;
+	events: Parameters<Forwarder>[3];
+	resolve(url: string): void;
+	reject(error: Error): void;
+	stopped: boolean;
+};
 
 function setup() {
 	const store = createStore(statusReducer, initialStatusState());
 	const calls: Call[] = [];
-	const forwarder: Forwarder = async (pod, remote, local, events) => new Promise((resolve, reject) => {
-		const call: Call = {pod, remote, local, events, stopped: false, resolve: url => resolve({url, stop() {
-			call.stopped = true;
-		}}), reject};
-		calls.push(call);
-	});
+	const forwarder: Forwarder = async (pod, remote, local, events) =>
+		new Promise((resolve, reject) => {
+			const call: Call = {
+				pod,
+				remote,
+				local,
+				events,
+				stopped: false,
+				resolve: url =>
+					resolve({
+						url,
+						stop() {
+							call.stopped = true;
+						},
+					}),
+				reject,
+			};
+			calls.push(call);
+		});
 	return {store, calls, forwards: createPortForwards(store, forwarder)};
 }
 
@@ -27,9 +48,11 @@ test('a port-forward goes from starting to running; a failed connection and kube
 	calls[0]!.resolve('http://127.0.0.1:18000');
 	await settle();
 	assert.deepEqual(store.getState().forward, {state: 'running', pod: 'web', remote: 8000, url: 'http://127.0.0.1:18000'});
-	calls[0]!.events.onTrouble('error forwarding port 8000 to pod web, uid : failed to connect to localhost:8000 inside the pod\'s network namespace: connect: connection refused');
+	calls[0]!.events.onTrouble(
+		"error forwarding port 8000 to pod web, uid : failed to connect to localhost:8000 inside the pod's network namespace: connect: connection refused",
+	);
 	const running = store.getState().forward;
-	assert.match(running?.state === 'running' ? running.trouble ?? '' : '', /^nothing listens on port 8000 in web \(connection refused\)/);
+	assert.match(running?.state === 'running' ? (running.trouble ?? '') : '', /^nothing listens on port 8000 in web \(connection refused\)/);
 	calls[0]!.events.onEnd('kubectl port-forward ended (exit 1): error: lost connection to pod');
 	const {forward} = store.getState();
 	assert.equal(forward?.state, 'failed');
@@ -60,5 +83,10 @@ test('a forward that cannot start says why', async () => {
 	forwards.start('web', 8000, 8000);
 	calls[0]!.reject(new Error('local port 8000 is already in use on this machine: choose another, or leave it empty for any free port'));
 	await settle();
-	assert.deepEqual(store.getState().forward, {state: 'failed', pod: 'web', remote: 8000, message: 'local port 8000 is already in use on this machine: choose another, or leave it empty for any free port'});
+	assert.deepEqual(store.getState().forward, {
+		state: 'failed',
+		pod: 'web',
+		remote: 8000,
+		message: 'local port 8000 is already in use on this machine: choose another, or leave it empty for any free port',
+	});
 });

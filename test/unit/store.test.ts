@@ -11,7 +11,10 @@ test('dispatch runs the reducer and tells subscribers the new state and the acti
 	store.subscribe((state, action) => seen.push([state.total, action.type]));
 	store.dispatch({type: 'add', n: 2});
 	store.dispatch({type: 'add', n: 3});
-	assert.deepEqual(seen, [[2, 'add'], [5, 'add']]);
+	assert.deepEqual(seen, [
+		[2, 'add'],
+		[5, 'add'],
+	]);
 	assert.equal(store.getState().total, 5);
 });
 

@@ -14,7 +14,9 @@ const profileList = readFileSync(`${localFixtures}/minikube/profile-list-stopped
 
 test('minikube profile list JSON gives each profile with status and driver', () => {
 	assert.deepEqual(parseMinikubeProfiles(profileList), [{name: 'minikube', status: 'Stopped', driver: 'docker'}]);
-	assert.deepEqual(parseMinikubeProfiles('{"invalid":[{"Name":"old","Status":"","Config":null}],"valid":[]}'), [{name: 'old', status: 'Invalid', driver: undefined}]);
+	assert.deepEqual(parseMinikubeProfiles('{"invalid":[{"Name":"old","Status":"","Config":null}],"valid":[]}'), [
+		{name: 'old', status: 'Invalid', driver: undefined},
+	]);
 	assert.deepEqual(parseMinikubeProfiles('{"error":{"Op":"open","Path":"/home/dev/.minikube/profiles","Err":2}}'), []);
 	// The truncated capture is not JSON: it must not be taken for "no profiles".
 	assert.equal(parseMinikubeProfiles(readFileSync(capturedFixture('minikube', 'minikube-profile-list-json-EXCERPT-truncated.txt'), 'utf8')), undefined);
@@ -32,7 +34,9 @@ test('probeMinikube lists the profiles, and says when it could not', async () =>
 	assert.deepEqual(facts.profiles, [{name: 'minikube', status: 'Stopped', driver: 'docker'}]);
 	assert.deepEqual(good.runs, ['minikube version --output=json', 'minikube profile list --output=json']);
 
-	const hung = createFakeSystem({commands: {minikube: args => (args[0] === 'version' ? {stdout: 'minikube version: v1.37.0'} : {exitCode: undefined, timedOut: true})}});
+	const hung = createFakeSystem({
+		commands: {minikube: args => (args[0] === 'version' ? {stdout: 'minikube version: v1.37.0'} : {exitCode: undefined, timedOut: true})},
+	});
 	const hungFacts = await probeMinikube(hung, 1000);
 	assert.equal(hungFacts.profiles, undefined);
 	assert.equal(hungFacts.profileError, 'did not answer in time');
@@ -42,7 +46,9 @@ test('kind: version, clusters on stdout, "No kind clusters found." on stderr', a
 	assert.equal(parseKindVersion('kind v0.32.0 go1.25.5 linux/amd64'), 'v0.32.0');
 	const captured = readFileSync(capturedFixture('kind', 'kind-get-clusters-one-cluster-v0.5.1.txt'), 'utf8').split('\n').slice(1).join('\n');
 	assert.deepEqual(parseKindClusters(captured), ['halkyon']);
-	const none = createFakeSystem({commands: {kind: args => (args[0] === 'version' ? {stdout: 'kind v0.32.0 go1.25.5 linux/amd64'} : {stderr: 'No kind clusters found.'})}});
+	const none = createFakeSystem({
+		commands: {kind: args => (args[0] === 'version' ? {stdout: 'kind v0.32.0 go1.25.5 linux/amd64'} : {stderr: 'No kind clusters found.'})},
+	});
 	assert.deepEqual((await probeKind(none, 1000)).clusters, []);
 });
 

@@ -24,9 +24,15 @@ test('the official release URLs, per tool and platform', () => {
 });
 
 test('--mirror rewrites https://HOST/PATH to MIRROR/HOST/PATH, checksum files included', () => {
-	assert.equal(applyMirror('https://get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz', 'https://mirror.corp/tools/'), 'https://mirror.corp/tools/get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz');
+	assert.equal(
+		applyMirror('https://get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz', 'https://mirror.corp/tools/'),
+		'https://mirror.corp/tools/get.helm.sh/helm-v4.2.4-linux-amd64.tar.gz',
+	);
 	assert.equal(applyMirror('https://dl.k8s.io/x', undefined), 'https://dl.k8s.io/x');
-	assert.equal(toolRelease('minikube', {os: 'linux', arch: 'amd64'}, {mirror: 'http://127.0.0.1:8080'}).checksumUrl, 'http://127.0.0.1:8080/github.com/kubernetes/minikube/releases/download/v1.38.1/minikube-linux-amd64.sha256');
+	assert.equal(
+		toolRelease('minikube', {os: 'linux', arch: 'amd64'}, {mirror: 'http://127.0.0.1:8080'}).checksumUrl,
+		'http://127.0.0.1:8080/github.com/kubernetes/minikube/releases/download/v1.38.1/minikube-linux-amd64.sha256',
+	);
 });
 
 test('checksum files in each real format', () => {

@@ -16,7 +16,10 @@ const minikubeRecommendation: Recommendation = {
 	command: 'minikube start --driver=docker --cpus=2 --memory=4096mb',
 	start: {program: 'minikube', args: ['start', '--driver=docker', '--cpus=2', '--memory=4096mb'], creates: {type: 'minikube', name: 'minikube'}},
 	why: 'Docker Engine 28.2.2 answers with 2 CPUs and 7.8 GiB.',
-	install: [{tool: 'helm', version: '4.2.4', why: 'renders and installs the todo-app chart', command: 'npx todo-deploy install helm'}, {tool: 'minikube', version: '1.38.1', why: 'runs the local cluster', command: 'npx todo-deploy install minikube'}],
+	install: [
+		{tool: 'helm', version: '4.2.4', why: 'renders and installs the todo-app chart', command: 'npx todo-deploy install helm'},
+		{tool: 'minikube', version: '1.38.1', why: 'runs the local cluster', command: 'npx todo-deploy install minikube'},
+	],
 	installCommand: 'npx todo-deploy install helm minikube',
 	pathSetup: 'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH" && echo \'export PATH="/home/dev/.local/share/todo-deploy/bin:$PATH"\' >> ~/.bashrc',
 	rejected: [{target: 'kind', why: 'also possible, ranked after minikube-docker'}],
@@ -28,9 +31,14 @@ test('running checks spin, finished ones show their mark, summary and fix', () =
 		{type: 'doctor/started', at: 0},
 		{type: 'doctor/check-started', id: 'docker', at: 0},
 		{type: 'doctor/check-finished', id: 'helm', outcome: {status: 'missing', summary: 'Helm is not installed (deploys the chart)'}, durationMs: 12},
-		{type: 'doctor/check-finished', id: 'kvm2', outcome: {status: 'fail', summary: '/dev/kvm exists but this user may not open it', fix: 'sudo usermod -aG kvm,libvirt $USER, then log in again.'}, durationMs: 3},
+		{
+			type: 'doctor/check-finished',
+			id: 'kvm2',
+			outcome: {status: 'fail', summary: '/dev/kvm exists but this user may not open it', fix: 'sudo usermod -aG kvm,libvirt $USER, then log in again.'},
+			durationMs: 3,
+		},
 	);
-	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0"/>);
+	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0" />);
 	const frame = lastFrame() ?? '';
 	unmount();
 	assert.match(frame, /Docker\s+checking…/);
@@ -43,7 +51,7 @@ test('running checks spin, finished ones show their mark, summary and fix', () =
 
 test('the recommendation shows the install command, the PATH set-up one command a line, then the command to run', () => {
 	const state = stateWith({type: 'doctor/finished', recommendation: minikubeRecommendation, durationMs: 640});
-	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0"/>);
+	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0" />);
 	const frame = lastFrame() ?? '';
 	unmount();
 	assert.match(frame, /Recommended: minikube with the docker driver/);
@@ -60,9 +68,16 @@ test('the recommendation shows the install command, the PATH set-up one command 
 });
 
 test('when nothing works the fixes are numbered in order', () => {
-	const recommendation: Recommendation = {...minikubeRecommendation, target: null, command: null, why: 'No cluster can be started here yet.', install: [], fixes: ['Turn on WSL integration.', 'Run todo-deploy doctor again.']};
+	const recommendation: Recommendation = {
+		...minikubeRecommendation,
+		target: null,
+		command: null,
+		why: 'No cluster can be started here yet.',
+		install: [],
+		fixes: ['Turn on WSL integration.', 'Run todo-deploy doctor again.'],
+	};
 	const state = stateWith({type: 'doctor/finished', recommendation, durationMs: 100});
-	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0"/>);
+	const {lastFrame, unmount} = render(<DoctorScreen state={state} version="0.1.0" />);
 	const frame = lastFrame() ?? '';
 	unmount();
 	assert.match(frame, /Nothing can run a cluster here yet/);
@@ -71,7 +86,7 @@ test('when nothing works the fixes are numbered in order', () => {
 
 test('DoctorApp follows the store and exits once the doctor is done', async () => {
 	const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
-	const app = render(<DoctorApp store={store} version="0.1.0"/>);
+	const app = render(<DoctorApp store={store} version="0.1.0" />);
 	store.dispatch({type: 'doctor/check-finished', id: 'trivy', outcome: {status: 'ok', summary: 'Trivy v0.74.0 at /usr/bin/trivy'}, durationMs: 5});
 	await new Promise(resolve => setTimeout(resolve, 120));
 	assert.match(app.lastFrame() ?? '', /✔ Trivy\s+Trivy v0.74.0/);

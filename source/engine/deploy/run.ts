@@ -76,7 +76,9 @@ const chartName = 'todo-app';
 /** The chart's files and the values files' contents, as one hash: part of a deploy's fingerprint. */
 export async function chartDigestOf(chart: string, valuesFiles: readonly string[]): Promise<string> {
 	const values = await Promise.all(valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')));
-	return createHash('sha256').update(JSON.stringify([await digestFolder(chart), values])).digest('hex');
+	return createHash('sha256')
+		.update(JSON.stringify([await digestFolder(chart), values]))
+		.digest('hex');
 }
 
 /** The chart's fullname rule (_helpers.tpl): the release name when it already holds the chart's name. */
@@ -89,19 +91,31 @@ export const secretNameOf = (release: string) => `${fullnameOf(release)}-app-sec
 /** Helm's own words, explained: the lines a person needs first. */
 export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
 	if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(output)) {
-		return {message: `Helm says another operation is in progress on the release "${release}": an earlier helm run was interrupted and left it pending.`, fix: `todo-deploy deploy --recover rolls it back to the last good revision (or removes a first install that never finished), then deploys.`};
+		return {
+			message: `Helm says another operation is in progress on the release "${release}": an earlier helm run was interrupted and left it pending.`,
+			fix: `todo-deploy deploy --recover rolls it back to the last good revision (or removes a first install that never finished), then deploys.`,
+		};
 	}
 
 	if (/cannot re-use a name that is still in use/.test(output)) {
-		return {message: `A release named "${release}" exists in another state in ${namespace}.`, fix: `helm history ${release} -n ${namespace} shows it; helm uninstall ${release} -n ${namespace} removes it.`};
+		return {
+			message: `A release named "${release}" exists in another state in ${namespace}.`,
+			fix: `helm history ${release} -n ${namespace} shows it; helm uninstall ${release} -n ${namespace} removes it.`,
+		};
 	}
 
 	if (/values don't meet the specifications of the schema|values\.schema\.json/.test(output)) {
-		return {message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`, fix: 'Fix the value named above (todo-deploy lint shows every value the chart takes).'};
+		return {
+			message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`,
+			fix: 'Fix the value named above (todo-deploy lint shows every value the chart takes).',
+		};
 	}
 
 	if (/Kubernetes cluster unreachable|connection refused|no such host|i\/o timeout/.test(output)) {
-		return {message: `Helm could not reach the cluster: ${output.trim().split('\n').at(-1) ?? ''}`, fix: 'todo-deploy doctor checks the kube context; is the cluster running?'};
+		return {
+			message: `Helm could not reach the cluster: ${output.trim().split('\n').at(-1) ?? ''}`,
+			fix: 'todo-deploy doctor checks the kube context; is the cluster running?',
+		};
 	}
 
 	return {message: output.trim().split('\n').filter(Boolean).slice(-3).join(' ') || 'helm failed', fix: undefined};
@@ -149,7 +163,13 @@ function problemLines(report: StatusReport): string[] {
 	]);
 }
 
-export async function runDeploy(system: System, cluster: Cluster, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: DeployRequest): Promise<DeployResult> {
+export async function runDeploy(
+	system: System,
+	cluster: Cluster,
+	flow: Store<FlowState, FlowAction>,
+	status: Store<StatusState, StatusAction>,
+	request: DeployRequest,
+): Promise<DeployResult> {
 	const {set: step, begin: running} = flowSteps(flow);
 
 	const skipRest = (from: number, reason: string) => {
@@ -158,7 +178,17 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		}
 	};
 
-	const result = (failure: FailureClass | undefined, fields: Partial<DeployResult> = {}): DeployResult => ({ready: false, failure: request.signal?.aborted ? 'cancelled' : failure, revision: undefined, secrets: [], report: undefined, kept: undefined, fingerprint: undefined, unchanged: false, ...fields});
+	const result = (failure: FailureClass | undefined, fields: Partial<DeployResult> = {}): DeployResult => ({
+		ready: false,
+		failure: request.signal?.aborted ? 'cancelled' : failure,
+		revision: undefined,
+		secrets: [],
+		report: undefined,
+		kept: undefined,
+		fingerprint: undefined,
+		unchanged: false,
+		...fields,
+	});
 	const secretName = secretNameOf(request.release);
 
 	// 1. Secrets: resolved, then sent to the API as a Secret's body.
@@ -185,7 +215,11 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 
 		const problem = resolved.problems[0];
 		if (problem) {
-			secretsStep.failed(problem.message, problem.fix, resolved.problems.slice(1).map(other => other.message));
+			secretsStep.failed(
+				problem.message,
+				problem.fix,
+				resolved.problems.slice(1).map(other => other.message),
+			);
 			skipRest(1, 'the secrets are not right');
 			return result('fix-first');
 		}
@@ -193,10 +227,16 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		secrets = resolved.secrets;
 		request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
 		const created = await cluster.ensureNamespace();
-		await cluster.applySecret(secretName, secretData(secrets, {host: `${fullnameOf(request.release)}-postgresql`, user: 'todo', name: 'todo'}), {'app.kubernetes.io/managed-by': 'todo-deploy', 'app.kubernetes.io/instance': request.release});
+		await cluster.applySecret(secretName, secretData(secrets, {host: `${fullnameOf(request.release)}-postgresql`, user: 'todo', name: 'todo'}), {
+			'app.kubernetes.io/managed-by': 'todo-deploy',
+			'app.kubernetes.io/instance': request.release,
+		});
 		secretsStep.done(`Secret ${secretName} in ${request.namespace}${created ? ' (namespace created)' : ''}: ${describeSecrets(secrets)}`);
 	} catch (error) {
-		secretsStep.failed(`The Secret could not be written: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the cluster and your access to it.');
+		secretsStep.failed(
+			`The Secret could not be written: ${error instanceof Error ? error.message : String(error)}`,
+			'todo-deploy doctor checks the cluster and your access to it.',
+		);
 		skipRest(1, 'no Secret');
 		return result('environment');
 	}
@@ -226,7 +266,10 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 
 	if (state && isPending(state.status)) {
 		if (!request.recover) {
-			releaseStep.failed(`The release "${request.release}" is stuck in ${state.status} (revision ${state.revision}): an earlier helm run was interrupted, and helm refuses with "another operation (install/upgrade/rollback) is in progress".`, `todo-deploy deploy --recover ${state.lastDeployed ? `rolls back to revision ${state.lastDeployed}` : 'removes the unfinished first install'}, then deploys.`);
+			releaseStep.failed(
+				`The release "${request.release}" is stuck in ${state.status} (revision ${state.revision}): an earlier helm run was interrupted, and helm refuses with "another operation (install/upgrade/rollback) is in progress".`,
+				`todo-deploy deploy --recover ${state.lastDeployed ? `rolls back to revision ${state.lastDeployed}` : 'removes the unfinished first install'}, then deploys.`,
+			);
 			skipRest(2, 'the release is stuck');
 			return result('deploy', {secrets: publicSecrets});
 		}
@@ -240,20 +283,43 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 			return result('deploy', {secrets: publicSecrets});
 		}
 
-		flow.dispatch({type: 'flow/note', text: state.lastDeployed ? `The release was stuck in ${state.status}; rolled back to revision ${state.lastDeployed} first.` : `The first install was stuck in ${state.status}; removed it first.`});
+		flow.dispatch({
+			type: 'flow/note',
+			text: state.lastDeployed
+				? `The release was stuck in ${state.status}; rolled back to revision ${state.lastDeployed} first.`
+				: `The first install was stuck in ${state.status}; removed it first.`,
+		});
 		state = state.lastDeployed ? {status: 'deployed', revision: state.revision + 1, lastDeployed: state.lastDeployed} : undefined;
 	}
 
 	const firstInstall = state === undefined || state.lastDeployed === undefined;
 	const helmPath = helm;
-	releaseStep.done(firstInstall ? `first install of ${request.release} into ${request.namespace}` : `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'})`);
+	releaseStep.done(
+		firstInstall
+			? `first install of ${request.release} into ${request.namespace}`
+			: `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'})`,
+	);
 
 	// 3. helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
 	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
 	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
 	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
 	const chartDigest = await chartDigestOf(request.chart, request.valuesFiles);
-	const fingerprint = createHash('sha256').update(JSON.stringify([chartDigest, request.release, request.namespace, sets, request.valuesFiles, request.helmArgs, createHash('sha256').update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? '']))).digest('hex')])).digest('hex');
+	const fingerprint = createHash('sha256')
+		.update(
+			JSON.stringify([
+				chartDigest,
+				request.release,
+				request.namespace,
+				sets,
+				request.valuesFiles,
+				request.helmArgs,
+				createHash('sha256')
+					.update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? ''])))
+					.digest('hex'),
+			]),
+		)
+		.digest('hex');
 	// What the last deploy from here installed: when the release is still at that revision, deployed,
 	// and the chart, values and secrets are the same (the fingerprint), helm is not run again.
 	const memoryKey = `${cluster.context}/${request.namespace}/${request.release}`;
@@ -263,13 +329,32 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		return watchRollout(previous.revision, fingerprint, true);
 	}
 
-	const upgrade = await runHelm(system, helm, [
-		'upgrade', '--install', request.release, request.chart, '--namespace', request.namespace,
-		'--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...sets, ...request.valuesFiles.flatMap(file => ['--values', file]), ...request.helmArgs,
-	], request.context, request.timeoutMs + 60_000);
+	const upgrade = await runHelm(
+		system,
+		helm,
+		[
+			'upgrade',
+			'--install',
+			request.release,
+			request.chart,
+			'--namespace',
+			request.namespace,
+			'--timeout',
+			`${Math.ceil(request.timeoutMs / 1000)}s`,
+			...sets,
+			...request.valuesFiles.flatMap(file => ['--values', file]),
+			...request.helmArgs,
+		],
+		request.context,
+		request.timeoutMs + 60_000,
+	);
 	if (upgrade.exitCode !== 0) {
 		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.namespace);
-		helmStep.failed(upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message, explained.fix, mask(upgrade.stderr).trim().split('\n').slice(-4));
+		helmStep.failed(
+			upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message,
+			explained.fix,
+			mask(upgrade.stderr).trim().split('\n').slice(-4),
+		);
 		skipRest(3, 'helm failed');
 		return result('deploy', {secrets: publicSecrets});
 	}
@@ -310,7 +395,11 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 				const waitingFor = notReady(report);
 				const readyPods = report.pods.length - waitingFor.length;
 				const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
-				step('rollout', {type: 'running', detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`, startedAt: started});
+				step('rollout', {
+					type: 'running',
+					detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`,
+					startedAt: started,
+				});
 				if (rolledOut(report)) {
 					finish('ready');
 				}
@@ -340,7 +429,9 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 		const evidence = problemLines(report);
 		const failing = notReady(report);
 		rolloutStep.failed(
-			outcome === 'cancelled' ? 'Cancelled while the pods were starting.' : `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
+			outcome === 'cancelled'
+				? 'Cancelled while the pods were starting.'
+				: `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
 			failing[0]?.diagnosis.fix,
 			evidence,
 		);
@@ -355,23 +446,45 @@ export async function runDeploy(system: System, cluster: Cluster, flow: Store<Fl
 			: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
 		const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
 		if (choice === 'keep') {
-			flow.dispatch({type: 'flow/note', text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`});
+			flow.dispatch({
+				type: 'flow/note',
+				text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`,
+			});
 			return result('rollout', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
 		}
 
 		const undo = firstInstall
 			? await runHelm(system, helmPath, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000)
-			: await runHelm(system, helmPath, ['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace], request.context, 5 * 60_000);
-		flow.dispatch({type: 'flow/note', text: undo.exitCode === 0
-			? (firstInstall ? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.` : `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`)
-			: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`});
+			: await runHelm(
+					system,
+					helmPath,
+					['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace],
+					request.context,
+					5 * 60_000,
+				);
+		flow.dispatch({
+			type: 'flow/note',
+			text:
+				undo.exitCode === 0
+					? firstInstall
+						? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.`
+						: `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`
+					: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`,
+		});
 		return result('rollout', {secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
 	}
 }
 
 /** The deploy as the report and --json keep it (never a secret value). */
 export function deployRecord(where: {readonly release: string; readonly namespace: string; readonly context: string}, result: DeployResult) {
-	return {...where, ready: result.ready, revision: result.revision ?? null, kept: result.kept ?? null, secrets: result.secrets, pods: podSummary(result.report)};
+	return {
+		...where,
+		ready: result.ready,
+		revision: result.revision ?? null,
+		kept: result.kept ?? null,
+		secrets: result.secrets,
+		pods: podSummary(result.report),
+	};
 }
 
 /** How deploy asks, on a terminal where it may: the missing secrets (masked), and what a failed rollout leaves. */

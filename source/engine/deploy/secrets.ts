@@ -7,7 +7,7 @@ import {parseEnv} from 'node:util';
 import {placeholderReason} from '../lint/checks.js';
 
 export const secretNames = ['databasePassword', 'authSecret', 'geminiApiKey'] as const;
-export type SecretName = typeof secretNames[number];
+export type SecretName = (typeof secretNames)[number];
 
 export type SecretSpec = {
 	readonly label: string;
@@ -22,9 +22,30 @@ export type SecretSpec = {
 };
 
 export const secretSpecs: Readonly<Record<SecretName, SecretSpec>> = {
-	databasePassword: {label: 'database password', key: 'DATABASE_PASSWORD', env: ['TODO_DATABASE_PASSWORD', 'DATABASE_PASSWORD', 'POSTGRES_PASSWORD'], generate: true, optional: false, why: 'PostgreSQL and the backend share it'},
-	authSecret: {label: 'auth secret', key: 'AUTH_SECRET', env: ['TODO_AUTH_SECRET', 'AUTH_SECRET', 'BETTER_AUTH_SECRET', 'JWT_SECRET'], generate: true, optional: false, why: 'signs the login sessions'},
-	geminiApiKey: {label: 'Gemini API key', key: 'GEMINI_API_KEY', env: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], generate: false, optional: true, why: 'the chatbot; without it the chatbot is off'},
+	databasePassword: {
+		label: 'database password',
+		key: 'DATABASE_PASSWORD',
+		env: ['TODO_DATABASE_PASSWORD', 'DATABASE_PASSWORD', 'POSTGRES_PASSWORD'],
+		generate: true,
+		optional: false,
+		why: 'PostgreSQL and the backend share it',
+	},
+	authSecret: {
+		label: 'auth secret',
+		key: 'AUTH_SECRET',
+		env: ['TODO_AUTH_SECRET', 'AUTH_SECRET', 'BETTER_AUTH_SECRET', 'JWT_SECRET'],
+		generate: true,
+		optional: false,
+		why: 'signs the login sessions',
+	},
+	geminiApiKey: {
+		label: 'Gemini API key',
+		key: 'GEMINI_API_KEY',
+		env: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+		generate: false,
+		optional: true,
+		why: 'the chatbot; without it the chatbot is off',
+	},
 };
 
 export type SecretSource = 'environment' | '.env' | 'prompt' | 'cluster' | 'generated' | 'not set';
@@ -85,9 +106,17 @@ export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]
 		const reason = resolved.value === undefined ? undefined : placeholderReason(resolved.value);
 		if (reason) {
 			const where = resolved.variable ? `${resolved.variable}${resolved.source === '.env' ? ' in .env' : ''}` : 'the value typed';
-			problems.push({name, message: `The ${spec.label} from ${where} is ${reason}, not a real value.`, fix: spec.generate ? `Remove it and todo-deploy generates a safe one, or set ${spec.env[0] ?? ''} to a real value.` : `Set ${spec.env[0] ?? ''} to your real key, or leave it empty (${spec.why}).`});
+			problems.push({
+				name,
+				message: `The ${spec.label} from ${where} is ${reason}, not a real value.`,
+				fix: spec.generate
+					? `Remove it and todo-deploy generates a safe one, or set ${spec.env[0] ?? ''} to a real value.`
+					: `Set ${spec.env[0] ?? ''} to your real key, or leave it empty (${spec.why}).`,
+			});
 		} else if (name === 'databasePassword' && existing && resolved.value !== existing && resolved.source !== 'cluster') {
-			notes.push(`The ${spec.label} from ${resolved.variable ?? resolved.source} differs from the one the cluster has: PostgreSQL keeps the password it was first started with, so the backend may no longer log in. Unset it to keep the old one.`);
+			notes.push(
+				`The ${spec.label} from ${resolved.variable ?? resolved.source} differs from the one the cluster has: PostgreSQL keeps the password it was first started with, so the backend may no longer log in. Unset it to keep the old one.`,
+			);
 		}
 
 		secrets.push(resolved);
@@ -97,7 +126,10 @@ export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]
 }
 
 /** What the chart reads from the Secret: the values, plus DATABASE_URL built from the password. */
-export function secretData(secrets: readonly ResolvedSecret[], database: {readonly host: string; readonly user: string; readonly name: string}): Record<string, string> {
+export function secretData(
+	secrets: readonly ResolvedSecret[],
+	database: {readonly host: string; readonly user: string; readonly name: string},
+): Record<string, string> {
 	const data: Record<string, string> = {};
 	for (const secret of secrets) {
 		if (secret.value !== undefined) {
@@ -106,7 +138,8 @@ export function secretData(secrets: readonly ResolvedSecret[], database: {readon
 	}
 
 	const password = data['DATABASE_PASSWORD'] ?? '';
-	data['DATABASE_URL'] = `postgresql://${encodeURIComponent(database.user)}:${encodeURIComponent(password)}@${database.host}:5432/${encodeURIComponent(database.name)}`;
+	data['DATABASE_URL'] =
+		`postgresql://${encodeURIComponent(database.user)}:${encodeURIComponent(password)}@${database.host}:5432/${encodeURIComponent(database.name)}`;
 	return data;
 }
 

@@ -39,7 +39,7 @@ export async function detectPlatform(system: System): Promise<PlatformFacts> {
 		kernel: system.kernelRelease,
 		wsl,
 		// null, not undefined, so --json always has the key.
-		wslDistro: wsl ? system.env['WSL_DISTRO_NAME'] ?? null : null,
+		wslDistro: wsl ? (system.env['WSL_DISTRO_NAME'] ?? null) : null,
 		systemd,
 		cpus: system.cpus,
 		memoryMiB: Math.round(system.memoryBytes / 1024 / 1024),

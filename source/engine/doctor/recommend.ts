@@ -1,6 +1,17 @@
 // Pure: the checks' outcomes -> the path that will work here, why, and why not the others.
 import {pinnedTool} from '../tools/catalog.js';
-import {commandText, minikubeNeeds, type CheckFacts, type CheckId, type CheckOutcome, type InstallStep, type Recommendation, type RecommendationTarget, type StartCommand, type ToolName} from './types.js';
+import {
+	commandText,
+	minikubeNeeds,
+	type CheckFacts,
+	type CheckId,
+	type CheckOutcome,
+	type InstallStep,
+	type Recommendation,
+	type RecommendationTarget,
+	type StartCommand,
+	type ToolName,
+} from './types.js';
 
 export type Outcomes = Partial<{[Id in CheckId]: CheckOutcome<Id>}>;
 
@@ -46,21 +57,24 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const unreachableLocal = (cluster?.contexts ?? []).filter(context => context.local && context.reachable === false);
 	const existingCandidate: Candidate = existing
 		? {
-			target: 'existing-context',
-			viable: true,
-			why: `${existing.name} is a ${existing.local ?? 'local'} cluster that answers (Kubernetes ${existing.serverVersion ?? '?'}); nothing needs to be created.`,
-			start: {program: 'kubectl', args: ['config', 'use-context', existing.name], creates: undefined},
-			needs: [],
-		}
+				target: 'existing-context',
+				viable: true,
+				why: `${existing.name} is a ${existing.local ?? 'local'} cluster that answers (Kubernetes ${existing.serverVersion ?? '?'}); nothing needs to be created.`,
+				start: {program: 'kubectl', args: ['config', 'use-context', existing.name], creates: undefined},
+				needs: [],
+			}
 		: {
-			target: 'existing-context',
-			viable: false,
-			why: unreachableLocal.length > 0
-				? `no local cluster answers: ${unreachableLocal.map(context => `${context.name} (${context.error ?? 'no answer'})`).join('; ')}`
-				: cluster?.error ? `the kubeconfig cannot be read: ${cluster.error}` : 'no local cluster (minikube, kind, docker-desktop, k3d) is set up yet',
-			start: undefined,
-			needs: [],
-		};
+				target: 'existing-context',
+				viable: false,
+				why:
+					unreachableLocal.length > 0
+						? `no local cluster answers: ${unreachableLocal.map(context => `${context.name} (${context.error ?? 'no answer'})`).join('; ')}`
+						: cluster?.error
+							? `the kubeconfig cannot be read: ${cluster.error}`
+							: 'no local cluster (minikube, kind, docker-desktop, k3d) is set up yet',
+				start: undefined,
+				needs: [],
+			};
 
 	// 2. minikube with the docker driver, sized to what the engine has.
 	const engineCpus = daemon?.cpus ?? platform?.cpus ?? 0;
@@ -80,7 +94,9 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const minikubeCandidate: Candidate = {
 		target: 'minikube-docker',
 		viable: minikubeWhyNot === '',
-		why: minikubeWhyNot || `Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}.`,
+		why:
+			minikubeWhyNot ||
+			`Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}.`,
 		start: dockerProfile
 			? {program: 'minikube', args: ['start', '-p', dockerProfile.name], creates: undefined}
 			: {program: 'minikube', args: ['start', '--driver=docker', `--cpus=${cpus}`, `--memory=${memory}mb`], creates: {type: 'minikube', name: 'minikube'}},
@@ -93,9 +109,11 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		target: 'kind',
 		viable: dockerUsable,
 		why: dockerUsable
-			? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${platform?.wsl === 2 ? ' (in WSL 2 it needs cgroup v2; see kind\'s WSL 2 notes if create fails)' : ''}.`
+			? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${platform?.wsl === 2 ? " (in WSL 2 it needs cgroup v2; see kind's WSL 2 notes if create fails)" : ''}.`
 			: dockerWhy,
-		start: kindCluster ? {program: 'docker', args: ['start', `${kindCluster}-control-plane`], creates: undefined} : {program: 'kind', args: ['create', 'cluster', '--name', 'todo'], creates: {type: 'kind', name: 'todo'}},
+		start: kindCluster
+			? {program: 'docker', args: ['start', `${kindCluster}-control-plane`], creates: undefined}
+			: {program: 'kind', args: ['create', 'cluster', '--name', 'todo'], creates: {type: 'kind', name: 'todo'}},
 		needs: kind?.path ? [] : ['kind'],
 	};
 
@@ -104,9 +122,7 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const kvmCandidate: Candidate = {
 		target: 'minikube-kvm2',
 		viable: kvmUsable,
-		why: kvmUsable
-			? 'KVM and libvirt are usable; minikube runs the cluster in a virtual machine.'
-			: wsl1 ? 'WSL 1 has no KVM' : why(outcomes.kvm2, 'KVM2'),
+		why: kvmUsable ? 'KVM and libvirt are usable; minikube runs the cluster in a virtual machine.' : wsl1 ? 'WSL 1 has no KVM' : why(outcomes.kvm2, 'KVM2'),
 		start: {program: 'minikube', args: ['start', '--driver=kvm2'], creates: {type: 'minikube', name: 'minikube'}},
 		needs: minikube?.path ? [] : ['minikube'],
 	};
@@ -136,14 +152,30 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		alwaysNeeded.push('kubectl');
 	}
 
-	const install: InstallStep[] = [...(chosen?.needs ?? []), ...alwaysNeeded].map(tool => ({tool, version: pinnedTool(tool).version, why: pinnedTool(tool).why, command: `npx todo-deploy install ${tool}`}));
+	const install: InstallStep[] = [...(chosen?.needs ?? []), ...alwaysNeeded].map(tool => ({
+		tool,
+		version: pinnedTool(tool).version,
+		why: pinnedTool(tool).why,
+		command: `npx todo-deploy install ${tool}`,
+	}));
 	const installCommand = install.length > 0 ? `npx todo-deploy install ${install.map(step => step.tool).join(' ')}` : null;
 
-	const pathSetup = install.length > 0 && platform && !platform.userBinOnPath
-		? `export PATH="${platform.userBinForShell}:$PATH" && echo 'export PATH="${platform.userBinForShell}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
-		: null;
+	const pathSetup =
+		install.length > 0 && platform && !platform.userBinOnPath
+			? `export PATH="${platform.userBinForShell}:$PATH" && echo 'export PATH="${platform.userBinForShell}:$PATH"' >> ~/.${platform.os === 'darwin' ? 'zshrc' : 'bashrc'}`
+			: null;
 	if (chosen) {
-		return {target: chosen.target, command: chosen.start ? commandText(chosen.start) : null, start: chosen.start ?? null, why: chosen.why, install, installCommand, pathSetup, rejected, fixes: []};
+		return {
+			target: chosen.target,
+			command: chosen.start ? commandText(chosen.start) : null,
+			start: chosen.start ?? null,
+			why: chosen.why,
+			install,
+			installCommand,
+			pathSetup,
+			rejected,
+			fixes: [],
+		};
 	}
 
 	// Nothing works: the smallest set of fixes, in the order they unblock each other.
@@ -155,9 +187,11 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	if (!dockerUsable && outcomes.docker?.fix) {
 		fixes.push(outcomes.docker.fix);
 	} else if (dockerUsable && minikubeWhyNot) {
-		fixes.push(platform?.wsl === 2
-			? 'Give WSL 2 more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then wsl --shutdown in PowerShell.'
-			: 'Give Docker at least 2 CPUs and 2 GB of memory (Docker Desktop > Settings > Resources).');
+		fixes.push(
+			platform?.wsl === 2
+				? 'Give WSL 2 more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then wsl --shutdown in PowerShell.'
+				: 'Give Docker at least 2 CPUs and 2 GB of memory (Docker Desktop > Settings > Resources).',
+		);
 	}
 
 	if (fixes.length === 0) {

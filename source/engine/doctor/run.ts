@@ -28,7 +28,12 @@ export async function runCheck(check: Check, system: System): Promise<CheckOutco
 	try {
 		const outcome = await withDeadline(check.run(system), check.timeoutMs);
 		if (outcome === timedOut) {
-			return {status: 'warn', summary: `The ${check.title} check did not finish within ${check.timeoutMs / 1000} s`, detail: 'A probe it ran hung; the other checks are unaffected.', incomplete: true};
+			return {
+				status: 'warn',
+				summary: `The ${check.title} check did not finish within ${check.timeoutMs / 1000} s`,
+				detail: 'A probe it ran hung; the other checks are unaffected.',
+				incomplete: true,
+			};
 		}
 
 		return outcome;
@@ -42,13 +47,15 @@ export async function runDoctor(system: System, store: Store<DoctorState, Doctor
 	const started = performance.now();
 	store.dispatch({type: 'doctor/started', at: Date.now()});
 	const outcomes: Outcomes = {};
-	await Promise.all(checks.map(async check => {
-		const checkStarted = performance.now();
-		store.dispatch({type: 'doctor/check-started', id: check.id, at: Date.now()});
-		const outcome = await runCheck(check, system);
-		(outcomes as Record<CheckId, CheckOutcome>)[check.id] = outcome;
-		store.dispatch({type: 'doctor/check-finished', id: check.id, outcome, durationMs: performance.now() - checkStarted});
-	}));
+	await Promise.all(
+		checks.map(async check => {
+			const checkStarted = performance.now();
+			store.dispatch({type: 'doctor/check-started', id: check.id, at: Date.now()});
+			const outcome = await runCheck(check, system);
+			(outcomes as Record<CheckId, CheckOutcome>)[check.id] = outcome;
+			store.dispatch({type: 'doctor/check-finished', id: check.id, outcome, durationMs: performance.now() - checkStarted});
+		}),
+	);
 	const recommendation = recommend(outcomes);
 	store.dispatch({type: 'doctor/finished', recommendation, durationMs: performance.now() - started});
 	return recommendation;

@@ -25,7 +25,14 @@ export type PlatformFacts = {
 };
 
 export type DockerDaemonState =
-	| {readonly type: 'reachable'; readonly version: string; readonly apiVersion: string; readonly osType: string; readonly cpus: number | undefined; readonly memoryMiB: number | undefined}
+	| {
+			readonly type: 'reachable';
+			readonly version: string;
+			readonly apiVersion: string;
+			readonly osType: string;
+			readonly cpus: number | undefined;
+			readonly memoryMiB: number | undefined;
+	  }
 	| {readonly type: 'permission-denied'; readonly socket: string}
 	| {readonly type: 'no-socket'; readonly socket: string}
 	| {readonly type: 'refused'; readonly message: string}

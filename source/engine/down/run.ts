@@ -65,9 +65,14 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		}
 
 		const result = await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 180_000);
-		return result.exitCode === 0 ? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`} : {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
+		return result.exitCode === 0
+			? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`}
+			: {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
 	});
-	await timed('secret', secretNameOf(request.release), async () => ({ok: true, text: await cluster.deleteSecret(secretNameOf(request.release)) ? `deleted ${secretNameOf(request.release)}` : 'there was none'}));
+	await timed('secret', secretNameOf(request.release), async () => ({
+		ok: true,
+		text: (await cluster.deleteSecret(secretNameOf(request.release))) ? `deleted ${secretNameOf(request.release)}` : 'there was none',
+	}));
 	if (request.deleteNamespace) {
 		await timed('namespace', request.namespace, async () => {
 			const labels = await cluster.namespaceLabels();
@@ -76,7 +81,11 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 			}
 
 			if (labels['app.kubernetes.io/managed-by'] !== 'todo-deploy') {
-				return {ok: false, text: `${request.namespace} was not created by todo-deploy, so it stays.`, fix: `Delete it yourself if nothing else lives there: kubectl delete namespace ${request.namespace}`};
+				return {
+					ok: false,
+					text: `${request.namespace} was not created by todo-deploy, so it stays.`,
+					fix: `Delete it yourself if nothing else lives there: kubectl delete namespace ${request.namespace}`,
+				};
 			}
 
 			await cluster.deleteNamespace();
@@ -90,7 +99,11 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		await timed('cluster', 'the cluster todo-deploy started', async () => {
 			const created = request.created;
 			if (!created) {
-				return {ok: false, text: 'todo-deploy did not start this cluster, so it stays.', fix: 'Delete it yourself: kind delete cluster --name NAME, or minikube delete -p PROFILE'};
+				return {
+					ok: false,
+					text: 'todo-deploy did not start this cluster, so it stays.',
+					fix: 'Delete it yourself: kind delete cluster --name NAME, or minikube delete -p PROFILE',
+				};
 			}
 
 			const tool = await system.which(created.type);
@@ -100,10 +113,15 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 
 			const args = created.type === 'kind' ? ['delete', 'cluster', '--name', created.name] : ['delete', '-p', created.name];
 			const result = await system.run(tool, args, {timeoutMs: 10 * 60_000});
-			return result.exitCode === 0 ? {ok: true, text: `${created.type} ${created.type === 'kind' ? 'cluster' : 'profile'} "${created.name}" deleted`} : {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? `${created.type} delete failed`};
+			return result.exitCode === 0
+				? {ok: true, text: `${created.type} ${created.type === 'kind' ? 'cluster' : 'profile'} "${created.name}" deleted`}
+				: {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? `${created.type} delete failed`};
 		});
 	} else {
-		step('cluster', {type: 'skipped', reason: request.created ? `kept (--delete-cluster removes the ${request.created.type} cluster "${request.created.name}" todo-deploy started)` : 'kept'});
+		step('cluster', {
+			type: 'skipped',
+			reason: request.created ? `kept (--delete-cluster removes the ${request.created.type} cluster "${request.created.name}" todo-deploy started)` : 'kept',
+		});
 	}
 
 	return {failure: failures.includes('environment') ? 'environment' : failures[0]};

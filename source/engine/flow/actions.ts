@@ -14,7 +14,11 @@ export type FlowQuestion =
 export type FlowOutcome = {readonly type: 'succeeded' | 'failed' | 'cancelled'; readonly message: string; readonly durationMs: number};
 
 export type FlowAction =
-	| {readonly type: 'flow/planned'; readonly title: string; readonly steps: ReadonlyArray<{readonly id: string; readonly title: string; readonly skip?: string | undefined}>}
+	| {
+			readonly type: 'flow/planned';
+			readonly title: string;
+			readonly steps: ReadonlyArray<{readonly id: string; readonly title: string; readonly skip?: string | undefined}>;
+	  }
 	| {readonly type: 'flow/step'; readonly id: string; readonly status: StepStatus}
 	| {readonly type: 'flow/note'; readonly text: string}
 	/** A question for the person (yes/no, or a secret typed masked); shown until it is answered. */

@@ -20,20 +20,21 @@ export type Questions = {
 export function flowQuestions(flow: Store<FlowState, FlowAction>): Questions {
 	let pending: ((answer: Answer) => void) | undefined;
 	let cancelled = false;
-	const ask = async (question: FlowQuestion): Promise<Answer> => new Promise(resolve => {
-		if (cancelled) {
-			resolve(undefined);
-			return;
-		}
+	const ask = async (question: FlowQuestion): Promise<Answer> =>
+		new Promise(resolve => {
+			if (cancelled) {
+				resolve(undefined);
+				return;
+			}
 
-		pending = answer => {
-			pending = undefined;
-			flow.dispatch({type: 'flow/ask', question: undefined});
-			resolve(answer);
-		};
+			pending = answer => {
+				pending = undefined;
+				flow.dispatch({type: 'flow/ask', question: undefined});
+				resolve(answer);
+			};
 
-		flow.dispatch({type: 'flow/ask', question});
-	});
+			flow.dispatch({type: 'flow/ask', question});
+		});
 	return {
 		ask,
 		async askSecret(text) {

@@ -20,7 +20,13 @@ const ended = (status: StepStatus) => status.type === 'done' || status.type === 
 export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 	switch (action.type) {
 		case 'flow/planned': {
-			return {title: action.title, steps: action.steps.map(step => ({id: step.id, title: step.title, status: step.skip ? {type: 'skipped', reason: step.skip} : {type: 'pending'}})), notes: [], outcome: undefined, question: undefined};
+			return {
+				title: action.title,
+				steps: action.steps.map(step => ({id: step.id, title: step.title, status: step.skip ? {type: 'skipped', reason: step.skip} : {type: 'pending'}})),
+				notes: [],
+				outcome: undefined,
+				question: undefined,
+			};
 		}
 
 		case 'flow/step': {

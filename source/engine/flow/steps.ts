@@ -27,8 +27,18 @@ export function flowSteps(flow: Store<FlowState, FlowAction>) {
 }
 
 /** The flow's last line: what happened, how long it took; the screen ends once it is set. */
-export function finishFlow(flow: Store<FlowState, FlowAction>, outcome: {readonly startedAt: number; readonly cancelled: boolean; readonly succeeded: boolean; readonly message: string}): void {
-	flow.dispatch({type: 'flow/finished', outcome: {type: outcome.cancelled ? 'cancelled' : outcome.succeeded ? 'succeeded' : 'failed', message: outcome.message, durationMs: Date.now() - outcome.startedAt}});
+export function finishFlow(
+	flow: Store<FlowState, FlowAction>,
+	outcome: {readonly startedAt: number; readonly cancelled: boolean; readonly succeeded: boolean; readonly message: string},
+): void {
+	flow.dispatch({
+		type: 'flow/finished',
+		outcome: {
+			type: outcome.cancelled ? 'cancelled' : outcome.succeeded ? 'succeeded' : 'failed',
+			message: outcome.message,
+			durationMs: Date.now() - outcome.startedAt,
+		},
+	});
 }
 
 /** The first step that failed, by its id and title. */

@@ -26,21 +26,45 @@ export type LoadTarget =
 
 /** 'kind cluster "todo"', 'minikube profile "minikube"', 'registry localhost:5000/team'. */
 export function describeTarget(target: LoadTarget): string {
-	return target.type === 'kind' ? `kind cluster "${target.cluster}"` : target.type === 'minikube' ? `minikube profile "${target.profile}"` : `registry ${target.registry}`;
+	return target.type === 'kind'
+		? `kind cluster "${target.cluster}"`
+		: target.type === 'minikube'
+			? `minikube profile "${target.profile}"`
+			: `registry ${target.registry}`;
 }
 
 export type BuildStatus =
 	| {readonly type: 'pending'}
 	| {readonly type: 'preparing'}
 	| {readonly type: 'building'; readonly progress: BuildProgress; readonly contextBytes: number; readonly ignoredFiles: number}
-	| {readonly type: 'done'; readonly outcome: 'built' | 'up-to-date'; readonly id: string; readonly size: number; readonly durationMs: number; readonly steps: number; readonly cached: number}
-	| {readonly type: 'failed'; readonly message: string; readonly step: string | undefined; readonly output: readonly string[]; readonly fix: string | undefined};
+	| {
+			readonly type: 'done';
+			readonly outcome: 'built' | 'up-to-date';
+			readonly id: string;
+			readonly size: number;
+			readonly durationMs: number;
+			readonly steps: number;
+			readonly cached: number;
+	  }
+	| {
+			readonly type: 'failed';
+			readonly message: string;
+			readonly step: string | undefined;
+			readonly output: readonly string[];
+			readonly fix: string | undefined;
+	  };
 
 export type LoadStatus =
 	| {readonly type: 'pending'}
 	| {readonly type: 'checking'}
 	| {readonly type: 'loading'; readonly detail: string}
-	| {readonly type: 'done'; readonly outcome: 'loaded' | 'already-present' | 'pushed'; readonly where: string; readonly durationMs: number; readonly digest: string | undefined}
+	| {
+			readonly type: 'done';
+			readonly outcome: 'loaded' | 'already-present' | 'pushed';
+			readonly where: string;
+			readonly durationMs: number;
+			readonly digest: string | undefined;
+	  }
 	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined}
 	| {readonly type: 'skipped'; readonly reason: string};
 

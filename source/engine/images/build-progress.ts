@@ -27,7 +27,7 @@ const escapes = /\u001B\[[\d;?]*[A-Za-z]/g;
 export function applyBuildMessage(progress: BuildProgress, message: Readonly<Record<string, unknown>>): BuildProgress {
 	if (typeof message['error'] === 'string' || typeof message['errorDetail'] === 'object') {
 		const detail = message['errorDetail'] as {message?: string} | undefined;
-		const text = typeof message['error'] === 'string' ? message['error'] : detail?.message ?? 'the build failed';
+		const text = typeof message['error'] === 'string' ? message['error'] : (detail?.message ?? 'the build failed');
 		return {...progress, error: text.trim()};
 	}
 

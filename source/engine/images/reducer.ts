@@ -48,7 +48,13 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 			return {
 				steps: action.steps,
 				target: action.target,
-				images: action.names.map(name => ({name, plan: undefined, build: {type: 'pending'}, load: action.steps.load ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'}, scan: action.steps.scan ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'}})),
+				images: action.names.map(name => ({
+					name,
+					plan: undefined,
+					build: {type: 'pending'},
+					load: action.steps.load ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'},
+					scan: action.steps.scan ? {type: 'pending'} : {type: 'skipped', reason: 'not asked for'},
+				})),
 				error: undefined,
 				phase: {type: 'running'},
 			};
@@ -83,10 +89,16 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 
 /** Every asked-for step of every image ended well, and no scan gate failed. */
 export function imagesSucceeded(state: ImagesState): boolean {
-	return state.error === undefined && state.images.length > 0 && state.images.every(entry =>
-		entry.build.type === 'done'
-		&& (entry.load.type === 'done' || entry.load.type === 'skipped')
-		&& (entry.scan.type === 'skipped' || (entry.scan.type === 'done' && entry.scan.summary.gate.passed)));
+	return (
+		state.error === undefined &&
+		state.images.length > 0 &&
+		state.images.every(
+			entry =>
+				entry.build.type === 'done' &&
+				(entry.load.type === 'done' || entry.load.type === 'skipped') &&
+				(entry.scan.type === 'skipped' || (entry.scan.type === 'done' && entry.scan.summary.gate.passed)),
+		)
+	);
 }
 
 /** How build, load and scan ended, as an outcome class. */

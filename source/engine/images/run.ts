@@ -56,13 +56,33 @@ async function tagSource(system: System, context: BuildContext, dockerfile: stri
 	return {type: 'git', commit: revision.commit, changesDigest: relevant.length > 0 ? await digestFiles(context.dir, relevant) : undefined};
 }
 
-export async function planImage(system: System, root: string, name: ImageName, source: ImageSource, buildArgs: Readonly<Record<string, string>>): Promise<{plan: ImagePlan; context: BuildContext}> {
+export async function planImage(
+	system: System,
+	root: string,
+	name: ImageName,
+	source: ImageSource,
+	buildArgs: Readonly<Record<string, string>>,
+): Promise<{plan: ImagePlan; context: BuildContext}> {
 	const dir = path.resolve(root, source.context);
 	const context = await listBuildContext(dir, source.dockerfile);
 	const from = await tagSource(system, context, source.dockerfile);
 	const tag = imageTag(from, buildArgsDigest(buildArgs, source.dockerfile));
 	const repository = repositories[name];
-	return {plan: {name, ref: `${repository}:${tag}`, repository, tag, context: dir, dockerfile: source.dockerfile, commit: from.type === 'git' ? from.commit : undefined, contextBytes: context.bytes, ignoredFiles: context.ignored.files, ignoredBytes: context.ignored.bytes}, context};
+	return {
+		plan: {
+			name,
+			ref: `${repository}:${tag}`,
+			repository,
+			tag,
+			context: dir,
+			dockerfile: source.dockerfile,
+			commit: from.type === 'git' ? from.commit : undefined,
+			contextBytes: context.bytes,
+			ignoredFiles: context.ignored.files,
+			ignoredBytes: context.ignored.bytes,
+		},
+		context,
+	};
 }
 
 function buildFix(message: string, plan: ImagePlan, step: string | undefined): string | undefined {
@@ -88,13 +108,18 @@ async function buildImage(docker: DockerClient, dispatch: Dispatch, plan: ImageP
 	if (!request.rebuild) {
 		const existing = await inspectImage(docker, plan.ref);
 		if (existing) {
-			dispatch({type: 'images/build', name, status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: performance.now() - started, steps: 0, cached: 0}});
+			dispatch({
+				type: 'images/build',
+				name,
+				status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: performance.now() - started, steps: 0, cached: 0},
+			});
 			return true;
 		}
 	}
 
 	let progress = initialBuildProgress;
-	const building = () => dispatch({type: 'images/build', name, status: {type: 'building', progress, contextBytes: context.bytes, ignoredFiles: context.ignored.files}});
+	const building = () =>
+		dispatch({type: 'images/build', name, status: {type: 'building', progress, contextBytes: context.bytes, ignoredFiles: context.ignored.files}});
 	building();
 	try {
 		const cacheFrom = await earlierBuilds(docker, plan.repository);
@@ -117,7 +142,17 @@ async function buildImage(docker: DockerClient, dispatch: Dispatch, plan: ImageP
 		}
 	} catch (error) {
 		const message = request.signal?.aborted ? 'cancelled' : messageOf(error);
-		dispatch({type: 'images/build', name, status: {type: 'failed', message, step: progress.instruction ? `Step ${progress.step}/${progress.steps} : ${progress.instruction}` : undefined, output: failingStepOutput(progress), fix: request.signal?.aborted ? undefined : buildFix(message, plan, undefined)}});
+		dispatch({
+			type: 'images/build',
+			name,
+			status: {
+				type: 'failed',
+				message,
+				step: progress.instruction ? `Step ${progress.step}/${progress.steps} : ${progress.instruction}` : undefined,
+				output: failingStepOutput(progress),
+				fix: request.signal?.aborted ? undefined : buildFix(message, plan, undefined),
+			},
+		});
 		return false;
 	}
 
@@ -129,11 +164,30 @@ async function buildImage(docker: DockerClient, dispatch: Dispatch, plan: ImageP
 	}
 
 	const built = await inspectImage(docker, plan.ref);
-	dispatch({type: 'images/build', name, status: {type: 'done', outcome: 'built', id: built?.id ?? progress.imageId, size: built?.size ?? 0, durationMs: performance.now() - started, steps: progress.steps, cached: progress.cached}});
+	dispatch({
+		type: 'images/build',
+		name,
+		status: {
+			type: 'done',
+			outcome: 'built',
+			id: built?.id ?? progress.imageId,
+			size: built?.size ?? 0,
+			durationMs: performance.now() - started,
+			steps: progress.steps,
+			cached: progress.cached,
+		},
+	});
 	return true;
 }
 
-async function loadIntoKind(system: System, docker: DockerClient, plan: ImagePlan, imageId: string, cluster: string, report: (status: LoadStatus) => void): Promise<LoadStatus> {
+async function loadIntoKind(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	imageId: string,
+	cluster: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
 	const started = performance.now();
 	const kind = await system.which('kind');
 	if (!kind) {
@@ -142,29 +196,60 @@ async function loadIntoKind(system: System, docker: DockerClient, plan: ImagePla
 
 	const {nodes, error} = await kindNodes(system, kind, cluster, 30_000);
 	if (nodes.length === 0) {
-		return {type: 'failed', message: `There is no kind cluster "${cluster}"${error ? ` (${error})` : ''}.`, fix: `kind create cluster --name ${cluster}, or name another with --kind NAME (kind get clusters lists them)`};
+		return {
+			type: 'failed',
+			message: `There is no kind cluster "${cluster}"${error ? ` (${error})` : ''}.`,
+			fix: `kind create cluster --name ${cluster}, or name another with --kind NAME (kind get clusters lists them)`,
+		};
 	}
 
 	// As kind does: ask each node's containerd for the image ID; only a node without it needs the image.
-	const present = await Promise.all(nodes.map(async node => {
-		const answer = await execIn(docker, node, ['crictl', 'inspecti', '-o', 'json', `docker.io/library/${plan.ref}`]).catch(() => undefined);
-		return answer?.exitCode === 0 && parseCrictlImageId(answer.stdout) === imageId;
-	}));
+	const present = await Promise.all(
+		nodes.map(async node => {
+			const answer = await execIn(docker, node, ['crictl', 'inspecti', '-o', 'json', `docker.io/library/${plan.ref}`]).catch(() => undefined);
+			return answer?.exitCode === 0 && parseCrictlImageId(answer.stdout) === imageId;
+		}),
+	);
 	if (present.every(Boolean)) {
-		return {type: 'done', outcome: 'already-present', where: `kind cluster "${cluster}" (${nodes.length} node${nodes.length === 1 ? '' : 's'})`, durationMs: performance.now() - started, digest: undefined};
+		return {
+			type: 'done',
+			outcome: 'already-present',
+			where: `kind cluster "${cluster}" (${nodes.length} node${nodes.length === 1 ? '' : 's'})`,
+			durationMs: performance.now() - started,
+			digest: undefined,
+		};
 	}
 
 	report({type: 'loading', detail: `kind load docker-image ${plan.ref} --name ${cluster}`});
 	const result = await system.run(kind, ['load', 'docker-image', plan.ref, '--name', cluster], {timeoutMs: 15 * 60_000});
 	const parsed = parseKindLoad(result.exitCode, `${result.stdout}\n${result.stderr}`);
 	if (parsed.type === 'failed') {
-		return {type: 'failed', message: `kind could not load ${plan.ref}: ${parsed.message}`, fix: /ctr.*images import|content digest/.test(parsed.output) ? 'The node could not import the image (often a Docker Desktop containerd image store quirk); turn off "Use containerd for pulling and storing images" in Docker Desktop, or load with: docker save IMAGE | docker exec -i NODE ctr -n k8s.io images import -' : undefined};
+		return {
+			type: 'failed',
+			message: `kind could not load ${plan.ref}: ${parsed.message}`,
+			fix: /ctr.*images import|content digest/.test(parsed.output)
+				? 'The node could not import the image (often a Docker Desktop containerd image store quirk); turn off "Use containerd for pulling and storing images" in Docker Desktop, or load with: docker save IMAGE | docker exec -i NODE ctr -n k8s.io images import -'
+				: undefined,
+		};
 	}
 
-	return {type: 'done', outcome: parsed.type === 'already-present' ? 'already-present' : 'loaded', where: `kind cluster "${cluster}"`, durationMs: performance.now() - started, digest: undefined};
+	return {
+		type: 'done',
+		outcome: parsed.type === 'already-present' ? 'already-present' : 'loaded',
+		where: `kind cluster "${cluster}"`,
+		durationMs: performance.now() - started,
+		digest: undefined,
+	};
 }
 
-async function loadIntoMinikube(system: System, docker: DockerClient, plan: ImagePlan, imageId: string, profile: string, report: (status: LoadStatus) => void): Promise<LoadStatus> {
+async function loadIntoMinikube(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	imageId: string,
+	profile: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
 	if (!minikube) {
@@ -186,25 +271,43 @@ async function loadIntoMinikube(system: System, docker: DockerClient, plan: Imag
 			await copyImage(docker, inside, plan.ref);
 			return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
 		} catch (error) {
-			return {type: 'failed', message: `minikube "${profile}"'s Docker did not take ${plan.ref}: ${messageOf(error)}`, fix: `Is the profile running? minikube -p ${profile} status (start it: minikube -p ${profile} start)`};
+			return {
+				type: 'failed',
+				message: `minikube "${profile}"'s Docker did not take ${plan.ref}: ${messageOf(error)}`,
+				fix: `Is the profile running? minikube -p ${profile} status (start it: minikube -p ${profile} start)`,
+			};
 		}
 	}
 
 	if (/not running|does not exist|not found|Profile ".*" not found/i.test(`${envResult.stdout}\n${envResult.stderr}`)) {
-		return {type: 'failed', message: `minikube profile "${profile}" is not running: ${(envResult.stderr || envResult.stdout).trim().split('\n').at(-1) ?? ''}`, fix: `minikube -p ${profile} start --driver=docker`};
+		return {
+			type: 'failed',
+			message: `minikube profile "${profile}" is not running: ${(envResult.stderr || envResult.stdout).trim().split('\n').at(-1) ?? ''}`,
+			fix: `minikube -p ${profile} start --driver=docker`,
+		};
 	}
 
 	// Another container runtime: minikube copies the image itself.
 	report({type: 'loading', detail: `minikube -p ${profile} image load ${plan.ref}`});
 	const result = await system.run(minikube, ['-p', profile, 'image', 'load', plan.ref], {timeoutMs: 15 * 60_000});
 	if (result.exitCode !== 0) {
-		return {type: 'failed', message: `minikube could not load ${plan.ref}: ${(result.stderr || result.stdout).trim().split('\n').at(-1) ?? ''}`, fix: `minikube -p ${profile} status`};
+		return {
+			type: 'failed',
+			message: `minikube could not load ${plan.ref}: ${(result.stderr || result.stdout).trim().split('\n').at(-1) ?? ''}`,
+			fix: `minikube -p ${profile} status`,
+		};
 	}
 
 	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
 }
 
-async function pushToRegistry(system: System, docker: DockerClient, plan: ImagePlan, registry: string, report: (status: LoadStatus) => void): Promise<LoadStatus> {
+async function pushToRegistry(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	registry: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
 	const started = performance.now();
 	const host = registry.split('/')[0] ?? registry;
 	const {auth, helper} = await registryAuth(system.env, system.homedir, host);
@@ -219,7 +322,11 @@ async function pushToRegistry(system: System, docker: DockerClient, plan: ImageP
 		return {
 			type: 'failed',
 			message: `Pushing ${target} failed: ${message}`,
-			fix: denied ? (helper && !auth ? `Your credentials are kept by docker-credential-${helper}, which todo-deploy does not run: docker login ${host} with credsStore unset, or push with docker push ${target}` : `docker login ${host}`) : undefined,
+			fix: denied
+				? helper && !auth
+					? `Your credentials are kept by docker-credential-${helper}, which todo-deploy does not run: docker login ${host} with credsStore unset, or push with docker push ${target}`
+					: `docker login ${host}`
+				: undefined,
 		};
 	}
 }
@@ -236,7 +343,9 @@ async function scanImage(system: System, plan: ImagePlan, imageId: string, reque
 	const summarize = (json: string): ScanSummary => summarizeScan(json, rule);
 
 	if (!request.rescan) {
-		const meta = await readFile(metaFile, 'utf8').then(text => JSON.parse(text) as ScanMeta).catch(() => undefined);
+		const meta = await readFile(metaFile, 'utf8')
+			.then(text => JSON.parse(text) as ScanMeta)
+			.catch(() => undefined);
 		const fresh = meta && meta.imageId === imageId && Date.now() - Date.parse(meta.scannedAt) < (request.scanMaxAgeMs ?? 24 * 3_600_000);
 		const json = fresh ? await readFile(report, 'utf8').catch(() => undefined) : undefined;
 		if (json) {
@@ -255,7 +364,16 @@ async function scanImage(system: System, plan: ImagePlan, imageId: string, reque
 
 	await mkdir(request.reportsDir, {recursive: true});
 	const temporary = `${report}.${process.pid}.tmp`;
-	const result = await system.run(trivy, trivyImageArgs(plan.ref, {output: temporary, skipDbUpdate: request.skipDbUpdate, ignoreFile: ignoreText === undefined ? undefined : ignoreFile, timeoutMs: 15 * 60_000}), {timeoutMs: 15 * 60_000});
+	const result = await system.run(
+		trivy,
+		trivyImageArgs(plan.ref, {
+			output: temporary,
+			skipDbUpdate: request.skipDbUpdate,
+			ignoreFile: ignoreText === undefined ? undefined : ignoreFile,
+			timeoutMs: 15 * 60_000,
+		}),
+		{timeoutMs: 15 * 60_000},
+	);
 	const json = result.exitCode === 0 ? await readFile(temporary, 'utf8').catch(() => undefined) : undefined;
 	if (json === undefined) {
 		await rm(temporary, {force: true});
@@ -278,14 +396,31 @@ async function scanImage(system: System, plan: ImagePlan, imageId: string, reque
 	return {type: 'done', summary, reportPath: report, cached: false, durationMs: performance.now() - started};
 }
 
-async function runOne(system: System, docker: DockerClient, store: Store<ImagesState, ImagesAction>, name: ImageName, source: ImageSource, request: ImagesRequest): Promise<void> {
+async function runOne(
+	system: System,
+	docker: DockerClient,
+	store: Store<ImagesState, ImagesAction>,
+	name: ImageName,
+	source: ImageSource,
+	request: ImagesRequest,
+): Promise<void> {
 	const dispatch = store.dispatch;
 	dispatch({type: 'images/build', name, status: {type: 'preparing'}});
 	let planned;
 	try {
 		planned = await planImage(system, request.root, name, source, request.buildArgs);
 	} catch (error) {
-		dispatch({type: 'images/build', name, status: {type: 'failed', message: messageOf(error), step: undefined, output: [], fix: `Point todo-deploy at the ${name}: --${name} DIR (or todo-deploy discover --save)`}});
+		dispatch({
+			type: 'images/build',
+			name,
+			status: {
+				type: 'failed',
+				message: messageOf(error),
+				step: undefined,
+				output: [],
+				fix: `Point todo-deploy at the ${name}: --${name} DIR (or todo-deploy discover --save)`,
+			},
+		});
 		return;
 	}
 
@@ -293,7 +428,7 @@ async function runOne(system: System, docker: DockerClient, store: Store<ImagesS
 	dispatch({type: 'images/planned', plan});
 	let imageId: string | undefined;
 	if (request.steps.build) {
-		if (!await buildImage(docker, dispatch, plan, context, request)) {
+		if (!(await buildImage(docker, dispatch, plan, context, request))) {
 			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
 			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
 			return;
@@ -312,7 +447,11 @@ async function runOne(system: System, docker: DockerClient, store: Store<ImagesS
 		}
 
 		imageId = existing.id;
-		dispatch({type: 'images/build', name, status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: 0, steps: 0, cached: 0}});
+		dispatch({
+			type: 'images/build',
+			name,
+			status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: 0, steps: 0, cached: 0},
+		});
 	}
 
 	if (imageId === undefined || request.signal?.aborted) {
@@ -329,11 +468,13 @@ async function runOne(system: System, docker: DockerClient, store: Store<ImagesS
 		const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
 		report({type: 'checking'});
 		try {
-			report(target.type === 'kind'
-				? await loadIntoKind(system, docker, plan, id, target.cluster, report)
-				: target.type === 'minikube'
-					? await loadIntoMinikube(system, docker, plan, id, target.profile, report)
-					: await pushToRegistry(system, docker, plan, target.registry, report));
+			report(
+				target.type === 'kind'
+					? await loadIntoKind(system, docker, plan, id, target.cluster, report)
+					: target.type === 'minikube'
+						? await loadIntoMinikube(system, docker, plan, id, target.profile, report)
+						: await pushToRegistry(system, docker, plan, target.registry, report),
+			);
 		} catch (error) {
 			report({type: 'failed', message: messageOf(error), fix: undefined});
 		}
@@ -360,13 +501,23 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 	const names = (['backend', 'frontend'] as const).filter(name => request.sources[name] !== undefined);
 	store.dispatch({type: 'images/started', names, steps: request.steps, target: request.steps.load ? request.target : undefined});
 	if (names.length === 0) {
-		store.dispatch({type: 'images/failed', message: 'No backend or frontend Dockerfile was found in this project.', fix: 'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)', kind: 'input'});
+		store.dispatch({
+			type: 'images/failed',
+			message: 'No backend or frontend Dockerfile was found in this project.',
+			fix: 'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)',
+			kind: 'input',
+		});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}
 
 	if (request.steps.load && !request.target) {
-		store.dispatch({type: 'images/failed', message: 'There is no cluster to load the images into.', fix: 'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)', kind: 'environment'});
+		store.dispatch({
+			type: 'images/failed',
+			message: 'There is no cluster to load the images into.',
+			fix: 'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)',
+			kind: 'environment',
+		});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}
@@ -376,7 +527,12 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 		docker = await dockerClient(system.env);
 		await docker.ping();
 	} catch (error) {
-		store.dispatch({type: 'images/failed', message: `Docker does not answer: ${messageOf(error)}`, fix: 'todo-deploy doctor says why and how to fix it', kind: 'environment'});
+		store.dispatch({
+			type: 'images/failed',
+			message: `Docker does not answer: ${messageOf(error)}`,
+			fix: 'todo-deploy doctor says why and how to fix it',
+			kind: 'environment',
+		});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
 		return;
 	}

@@ -3,7 +3,7 @@
 // or produced by another Trivy version is judged by the same rule.
 
 export const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
-export type Severity = typeof severities[number];
+export type Severity = (typeof severities)[number];
 
 export type Finding = {
 	readonly id: string;
@@ -40,9 +40,12 @@ export const defaultGate: GateRule = {severities: ['CRITICAL'], fixableOnly: tru
 export class ScanReportError extends Error {}
 
 type TrivyVulnerability = {VulnerabilityID?: string; PkgName?: string; InstalledVersion?: string; FixedVersion?: string; Severity?: string; Title?: string};
-type TrivyReport = {Results?: Array<{Target?: string; Vulnerabilities?: TrivyVulnerability[] | null}> | null; Metadata?: {OS?: {Family?: string; Name?: string}}};
+type TrivyReport = {
+	Results?: Array<{Target?: string; Vulnerabilities?: TrivyVulnerability[] | null}> | null;
+	Metadata?: {OS?: {Family?: string; Name?: string}};
+};
 
-const asSeverity = (value: string | undefined): Severity => (severities as readonly string[]).includes(value ?? '') ? value as Severity : 'UNKNOWN';
+const asSeverity = (value: string | undefined): Severity => ((severities as readonly string[]).includes(value ?? '') ? (value as Severity) : 'UNKNOWN');
 
 /** Reads the IDs out of a .trivyignore: one a line, "#" comments, "exp:" expiry suffixes dropped. */
 export function parseTrivyignore(text: string, today = new Date()): string[] {
@@ -66,8 +69,11 @@ export function parseTrivyignore(text: string, today = new Date()): string[] {
 }
 
 export function parseSeverities(text: string): Severity[] | undefined {
-	const list = text.split(',').map(part => part.trim().toUpperCase()).filter(Boolean);
-	return list.length > 0 && list.every(part => (severities as readonly string[]).includes(part)) ? list as Severity[] : undefined;
+	const list = text
+		.split(',')
+		.map(part => part.trim().toUpperCase())
+		.filter(Boolean);
+	return list.length > 0 && list.every(part => (severities as readonly string[]).includes(part)) ? (list as Severity[]) : undefined;
 }
 
 export function describeGate(rule: GateRule): string {
@@ -83,7 +89,7 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	}
 
 	if (typeof report !== 'object' || report === null) {
-		throw new ScanReportError('Trivy\'s report is not a JSON object.');
+		throw new ScanReportError("Trivy's report is not a JSON object.");
 	}
 
 	const ignored = new Set(rule.ignored);
@@ -127,6 +133,7 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	const rank = (finding: Finding) => severities.indexOf(finding.severity) * 2 + (finding.fixed ? 0 : 1);
 	const worst = [...findings].sort((a, b) => rank(a) - rank(b) || a.pkg.localeCompare(b.pkg) || a.id.localeCompare(b.id)).slice(0, worstCount);
 	const blocking = findings.filter(finding => rule.severities.includes(finding.severity) && (!rule.fixableOnly || finding.fixed !== '')).length;
-	const os = report.Metadata?.OS?.Family && report.Metadata.OS.Family !== 'none' ? `${report.Metadata.OS.Family} ${report.Metadata.OS.Name ?? ''}`.trim() : undefined;
+	const os =
+		report.Metadata?.OS?.Family && report.Metadata.OS.Family !== 'none' ? `${report.Metadata.OS.Family} ${report.Metadata.OS.Name ?? ''}`.trim() : undefined;
 	return {counts, fixable, total: findings.length, ignored: ignoredCount, worst, gate: {passed: blocking === 0, blocking, rule: describeGate(rule)}, os};
 }

@@ -3,8 +3,7 @@
 import {createHash} from 'node:crypto';
 
 export type TagSource =
-	| {readonly type: 'git'; readonly commit: string; readonly changesDigest: string | undefined}
-	| {readonly type: 'files'; readonly digest: string};
+	{readonly type: 'git'; readonly commit: string; readonly changesDigest: string | undefined} | {readonly type: 'files'; readonly digest: string};
 
 const short = (hex: string, length: number) => hex.slice(0, length);
 
@@ -15,7 +14,9 @@ export function buildArgsDigest(buildArgs: Readonly<Record<string, string>>, doc
 		return undefined;
 	}
 
-	return createHash('sha256').update(JSON.stringify([dockerfile, entries])).digest('hex');
+	return createHash('sha256')
+		.update(JSON.stringify([dockerfile, entries]))
+		.digest('hex');
 }
 
 /**
@@ -23,9 +24,10 @@ export function buildArgsDigest(buildArgs: Readonly<Record<string, string>>, doc
  * changes, "src-5d41402abc4b" outside git; "-args-…" when build arguments or another Dockerfile are used.
  */
 export function imageTag(source: TagSource, argsDigest: string | undefined): string {
-	const base = source.type === 'git'
-		? `git-${short(source.commit, 12)}${source.changesDigest ? `-dirty-${short(source.changesDigest, 8)}` : ''}`
-		: `src-${short(source.digest, 12)}`;
+	const base =
+		source.type === 'git'
+			? `git-${short(source.commit, 12)}${source.changesDigest ? `-dirty-${short(source.changesDigest, 8)}` : ''}`
+			: `src-${short(source.digest, 12)}`;
 	return argsDigest ? `${base}-args-${short(argsDigest, 6)}` : base;
 }
 

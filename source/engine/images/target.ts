@@ -27,7 +27,10 @@ export async function resolveLoadTarget(system: System, flags: TargetFlags): Pro
 
 	const loaded = await loadKubeconfig(system);
 	if (loaded.type !== 'loaded') {
-		return {target: undefined, why: loaded.type === 'broken' ? `the kubeconfig ${loaded.file} is broken (${loaded.message})` : 'there is no kubeconfig, so no cluster'};
+		return {
+			target: undefined,
+			why: loaded.type === 'broken' ? `the kubeconfig ${loaded.file} is broken (${loaded.message})` : 'there is no kubeconfig, so no cluster',
+		};
 	}
 
 	const contextName = flags.context ?? loaded.config.getCurrentContext();
@@ -45,5 +48,8 @@ export async function resolveLoadTarget(system: System, flags: TargetFlags): Pro
 		return {target: {type: 'minikube', profile: context.name}, why: `the context "${context.name}"`};
 	}
 
-	return {target: undefined, why: `the context "${context.name}" is neither minikube nor kind, so its nodes cannot be loaded directly; push to a registry it pulls from: --registry HOST/NAMESPACE`};
+	return {
+		target: undefined,
+		why: `the context "${context.name}" is neither minikube nor kind, so its nodes cannot be loaded directly; push to a registry it pulls from: --registry HOST/NAMESPACE`,
+	};
 }

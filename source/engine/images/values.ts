@@ -16,7 +16,12 @@ export function chartImageValues(plans: readonly ImagePlan[], registry: string |
 }
 
 /** The tags `build` gives these sources now, without building: what deploy names. */
-export async function plannedImageValues(system: System, root: string, sources: Readonly<Partial<Record<ImageName, ImageSource>>>, registry: string | undefined): Promise<Record<string, string>> {
+export async function plannedImageValues(
+	system: System,
+	root: string,
+	sources: Readonly<Partial<Record<ImageName, ImageSource>>>,
+	registry: string | undefined,
+): Promise<Record<string, string>> {
 	const plans: ImagePlan[] = [];
 	for (const name of ['backend', 'frontend'] as const) {
 		const source = sources[name];

@@ -86,9 +86,17 @@ function checkReferences(workload: Workload, index: Index, context: LintContext)
 		object: workload.ref,
 		container,
 		message: `${kind} "${name}"${key ? ` has no key "${key}"` : ' is not created by this release'}: the pod will stay in CreateContainerConfigError`,
-		fix: key ? `Add the key "${key}" to ${kind} ${name}, or refer to the key it has.` : `Make the reference match the ${kind} the chart creates (check the template's name helper), or create ${name} first.`,
+		fix: key
+			? `Add the key "${key}" to ${kind} ${name}, or refer to the key it has.`
+			: `Make the reference match the ${kind} the chart creates (check the template's name helper), or create ${name} first.`,
 	});
-	const lookup = (kind: 'ConfigMap' | 'Secret', name: string | undefined, key: string | undefined, optional: boolean | undefined, container: string | undefined) => {
+	const lookup = (
+		kind: 'ConfigMap' | 'Secret',
+		name: string | undefined,
+		key: string | undefined,
+		optional: boolean | undefined,
+		container: string | undefined,
+	) => {
 		if (!name || optional) {
 			return;
 		}
@@ -96,7 +104,14 @@ function checkReferences(workload: Workload, index: Index, context: LintContext)
 		const values = (kind === 'ConfigMap' ? index.configMaps : index.secrets).get(name);
 		if (!values) {
 			if (external.has(name)) {
-				findings.push({severity: 'warning', rule: 'reference', object: workload.ref, container, message: `${kind} "${name}" is not part of the release: it must exist in the namespace before the deploy, or the pod stays in CreateContainerConfigError`, fix: `Create ${name} first (todo-deploy deploy creates it from your secrets).`});
+				findings.push({
+					severity: 'warning',
+					rule: 'reference',
+					object: workload.ref,
+					container,
+					message: `${kind} "${name}" is not part of the release: it must exist in the namespace before the deploy, or the pod stays in CreateContainerConfigError`,
+					fix: `Create ${name} first (todo-deploy deploy creates it from your secrets).`,
+				});
 				return;
 			}
 
@@ -128,20 +143,32 @@ function checkReferences(workload: Workload, index: Index, context: LintContext)
 		lookup('Secret', volume.secret?.secretName, undefined, volume.secret?.optional, undefined);
 		const claim = volume.persistentVolumeClaim?.claimName;
 		if (claim && !index.claims.has(claim) && !workload.claimTemplates.includes(claim)) {
-			findings.push({severity: 'error', rule: 'reference', object: workload.ref, message: `PersistentVolumeClaim "${claim}" is not created by this release: the pod will stay Pending`, fix: `Create the claim in the chart or use a volumeClaimTemplate.`});
+			findings.push({
+				severity: 'error',
+				rule: 'reference',
+				object: workload.ref,
+				message: `PersistentVolumeClaim "${claim}" is not created by this release: the pod will stay Pending`,
+				fix: `Create the claim in the chart or use a volumeClaimTemplate.`,
+			});
 		}
 	}
 
 	const account = workload.spec.serviceAccountName;
 	if (account && !index.serviceAccounts.has(account)) {
-		findings.push({severity: 'error', rule: 'reference', object: workload.ref, message: `ServiceAccount "${account}" is not created by this release: the ${workload.object.kind ?? 'workload'} cannot create its pods (error looking up service account)`, fix: 'Create the ServiceAccount in the chart (serviceAccount.create) or name one that exists.'});
+		findings.push({
+			severity: 'error',
+			rule: 'reference',
+			object: workload.ref,
+			message: `ServiceAccount "${account}" is not created by this release: the ${workload.object.kind ?? 'workload'} cannot create its pods (error looking up service account)`,
+			fix: 'Create the ServiceAccount in the chart (serviceAccount.create) or name one that exists.',
+		});
 	}
 
 	return findings;
 }
 
-const portMatches = (container: Container, port: number | string | undefined) => port !== undefined
-	&& (container.ports ?? []).some(entry => entry.containerPort === port || (typeof port === 'string' && entry.name === port));
+const portMatches = (container: Container, port: number | string | undefined) =>
+	port !== undefined && (container.ports ?? []).some(entry => entry.containerPort === port || (typeof port === 'string' && entry.name === port));
 
 function probePort(probe: Probe): number | string | undefined {
 	return probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
@@ -154,16 +181,33 @@ function checkProbes(workload: Workload): Finding[] {
 
 	return (workload.spec.containers ?? []).flatMap(container => {
 		const findings: Finding[] = [];
-		for (const [field, effect] of [['readinessProbe', 'Kubernetes sends traffic before the app can answer and never sees it stop answering'], ['livenessProbe', 'a hung process is never restarted']] as const) {
+		for (const [field, effect] of [
+			['readinessProbe', 'Kubernetes sends traffic before the app can answer and never sees it stop answering'],
+			['livenessProbe', 'a hung process is never restarted'],
+		] as const) {
 			const probe = container[field];
 			if (!probe) {
-				findings.push({severity: 'error', rule: 'probes', object: workload.ref, container: container.name, message: `no ${field}: ${effect}`, fix: `Wire ${field} into the template (from values, with its path, port, delays and timeouts).`});
+				findings.push({
+					severity: 'error',
+					rule: 'probes',
+					object: workload.ref,
+					container: container.name,
+					message: `no ${field}: ${effect}`,
+					fix: `Wire ${field} into the template (from values, with its path, port, delays and timeouts).`,
+				});
 				continue;
 			}
 
 			const port = probePort(probe);
 			if (port !== undefined && !portMatches(container, port)) {
-				findings.push({severity: 'error', rule: 'probes', object: workload.ref, container: container.name, message: `${field} checks port ${port}, which the container does not declare: the probe ${field === 'livenessProbe' ? 'fails and the container restarts forever (CrashLoopBackOff)' : 'fails and the pod never becomes ready'}`, fix: `Point the probe at a containerPort (${(container.ports ?? []).map(entry => entry.name ?? entry.containerPort).join(', ') || 'none declared'}).`});
+				findings.push({
+					severity: 'error',
+					rule: 'probes',
+					object: workload.ref,
+					container: container.name,
+					message: `${field} checks port ${port}, which the container does not declare: the probe ${field === 'livenessProbe' ? 'fails and the container restarts forever (CrashLoopBackOff)' : 'fails and the pod never becomes ready'}`,
+					fix: `Point the probe at a containerPort (${(container.ports ?? []).map(entry => entry.name ?? entry.containerPort).join(', ') || 'none declared'}).`,
+				});
 			}
 		}
 
@@ -172,24 +216,51 @@ function checkProbes(workload: Workload): Finding[] {
 }
 
 function checkServices(objects: readonly K8sObject[], workloads: readonly Workload[]): Finding[] {
-	return objects.filter(object => object.kind === 'Service').flatMap(service => {
-		const spec = (service['spec'] ?? {}) as {selector?: Record<string, string>; ports?: Array<{port?: number; targetPort?: number | string; name?: string}>; type?: string; clusterIP?: string};
-		const selector = spec.selector;
-		if (!selector || Object.keys(selector).length === 0) {
-			return [];
-		}
+	return objects
+		.filter(object => object.kind === 'Service')
+		.flatMap(service => {
+			const spec = (service['spec'] ?? {}) as {
+				selector?: Record<string, string>;
+				ports?: Array<{port?: number; targetPort?: number | string; name?: string}>;
+				type?: string;
+				clusterIP?: string;
+			};
+			const selector = spec.selector;
+			if (!selector || Object.keys(selector).length === 0) {
+				return [];
+			}
 
-		const matching = workloads.filter(workload => !workload.hook && Object.entries(selector).every(([key, value]) => workload.labels[key] === value));
-		if (matching.length === 0) {
-			return [{severity: 'error' as const, rule: 'service', object: refOf(service), message: `the selector ${Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',')} matches no pod template: the Service has no endpoints and every request fails`, fix: 'Make the selector equal to the pod template labels of the workload it fronts.'}];
-		}
+			const matching = workloads.filter(workload => !workload.hook && Object.entries(selector).every(([key, value]) => workload.labels[key] === value));
+			if (matching.length === 0) {
+				return [
+					{
+						severity: 'error' as const,
+						rule: 'service',
+						object: refOf(service),
+						message: `the selector ${Object.entries(selector)
+							.map(([key, value]) => `${key}=${value}`)
+							.join(',')} matches no pod template: the Service has no endpoints and every request fails`,
+						fix: 'Make the selector equal to the pod template labels of the workload it fronts.',
+					},
+				];
+			}
 
-		return (spec.ports ?? []).flatMap(port => {
-			const target = port.targetPort ?? port.port;
-			const served = matching.some(workload => (workload.spec.containers ?? []).some(container => portMatches(container, target)));
-			return served ? [] : [{severity: 'error' as const, rule: 'service', object: refOf(service), message: `targetPort ${String(target)} is not a port of ${matching.map(workload => workload.ref).join(', ')}: connections are refused`, fix: 'Set targetPort to a containerPort number or name of the pods.'}];
+			return (spec.ports ?? []).flatMap(port => {
+				const target = port.targetPort ?? port.port;
+				const served = matching.some(workload => (workload.spec.containers ?? []).some(container => portMatches(container, target)));
+				return served
+					? []
+					: [
+							{
+								severity: 'error' as const,
+								rule: 'service',
+								object: refOf(service),
+								message: `targetPort ${String(target)} is not a port of ${matching.map(workload => workload.ref).join(', ')}: connections are refused`,
+								fix: 'Set targetPort to a containerPort number or name of the pods.',
+							},
+						];
+			});
 		});
-	});
 }
 
 function imageTag(image: string): string | undefined {
@@ -209,16 +280,37 @@ function checkImages(workload: Workload, context: LintContext): Finding[] {
 
 		const tag = imageTag(image);
 		if (!tag || tag === 'latest') {
-			findings.push({severity: 'error', rule: 'image', object: workload.ref, container: container.name, message: `image ${image || '(none)'} has ${tag ? 'the tag latest' : 'no tag (so latest)'}: a rebuilt image never rolls out, and pods may keep running the old one`, fix: 'Use an exact tag: a version or the commit (todo-deploy build tags images by content).'});
+			findings.push({
+				severity: 'error',
+				rule: 'image',
+				object: workload.ref,
+				container: container.name,
+				message: `image ${image || '(none)'} has ${tag ? 'the tag latest' : 'no tag (so latest)'}: a rebuilt image never rolls out, and pods may keep running the old one`,
+				fix: 'Use an exact tag: a version or the commit (todo-deploy build tags images by content).',
+			});
 		}
 
 		const policy = container.imagePullPolicy ?? (!tag || tag === 'latest' ? 'Always' : 'IfNotPresent');
 		if (context.target === 'local' && policy === 'Always') {
-			findings.push({severity: 'error', rule: 'image', object: workload.ref, container: container.name, message: `imagePullPolicy ${container.imagePullPolicy ? 'Always' : 'defaults to Always for latest'}: an image loaded into minikube or kind is in no registry, so the pod fails with ErrImagePull`, fix: 'Use imagePullPolicy: IfNotPresent (and an exact tag) for images loaded into the cluster.'});
+			findings.push({
+				severity: 'error',
+				rule: 'image',
+				object: workload.ref,
+				container: container.name,
+				message: `imagePullPolicy ${container.imagePullPolicy ? 'Always' : 'defaults to Always for latest'}: an image loaded into minikube or kind is in no registry, so the pod fails with ErrImagePull`,
+				fix: 'Use imagePullPolicy: IfNotPresent (and an exact tag) for images loaded into the cluster.',
+			});
 		}
 
 		if (context.target === 'registry' && policy === 'Never') {
-			findings.push({severity: 'error', rule: 'image', object: workload.ref, container: container.name, message: 'imagePullPolicy Never on a registry target: the node never pulls the image, so the pod fails with ErrImageNeverPull', fix: 'Use imagePullPolicy: IfNotPresent.'});
+			findings.push({
+				severity: 'error',
+				rule: 'image',
+				object: workload.ref,
+				container: container.name,
+				message: 'imagePullPolicy Never on a registry target: the node never pulls the image, so the pod fails with ErrImageNeverPull',
+				fix: 'Use imagePullPolicy: IfNotPresent.',
+			});
 		}
 
 		return findings;
@@ -231,13 +323,25 @@ function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workloa
 		for (const [key, value] of secretValues(secret)) {
 			const reason = placeholderReason(value);
 			if (reason) {
-				findings.push({severity: 'error', rule: 'secrets', object: refOf(secret), message: `${key} is ${reason}: the app starts with a credential that does not work (the chatbot or login fails at the first request)`, fix: `Give the real value at deploy time (todo-deploy collects it from the environment, a .env file or a prompt); never ship a default.`});
+				findings.push({
+					severity: 'error',
+					rule: 'secrets',
+					object: refOf(secret),
+					message: `${key} is ${reason}: the app starts with a credential that does not work (the chatbot or login fails at the first request)`,
+					fix: `Give the real value at deploy time (todo-deploy collects it from the environment, a .env file or a prompt); never ship a default.`,
+				});
 			}
 		}
 
 		for (const [key, value] of Object.entries((secret['stringData'] ?? {}) as Record<string, unknown>)) {
 			if (typeof value === 'string' && looksDoubleEncoded(value)) {
-				findings.push({severity: 'error', rule: 'secrets', object: refOf(secret), message: `stringData ${key} holds base64 text: stringData is stored as written, so the pod sees the encoded text, not the secret`, fix: 'Drop b64enc under stringData (or use data: with b64enc).'});
+				findings.push({
+					severity: 'error',
+					rule: 'secrets',
+					object: refOf(secret),
+					message: `stringData ${key} holds base64 text: stringData is stored as written, so the pod sees the encoded text, not the secret`,
+					fix: 'Drop b64enc under stringData (or use data: with b64enc).',
+				});
 			}
 		}
 	}
@@ -245,7 +349,13 @@ function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workloa
 	for (const configMap of objects.filter(object => object.kind === 'ConfigMap')) {
 		for (const [key, value] of configMapValues(configMap)) {
 			if (secretKeyPattern.test(key) || passwordInUrl(value)) {
-				findings.push({severity: 'error', rule: 'secrets', object: refOf(configMap), message: `${key} looks like a secret in a ConfigMap: anyone who can read the namespace's ConfigMaps can read it, and it shows in logs and diffs`, fix: 'Move it into a Secret and read it with secretKeyRef.'});
+				findings.push({
+					severity: 'error',
+					rule: 'secrets',
+					object: refOf(configMap),
+					message: `${key} looks like a secret in a ConfigMap: anyone who can read the namespace's ConfigMaps can read it, and it shows in logs and diffs`,
+					fix: 'Move it into a Secret and read it with secretKeyRef.',
+				});
 			}
 		}
 	}
@@ -254,7 +364,14 @@ function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workloa
 		for (const container of allContainers(workload)) {
 			for (const variable of container.env ?? []) {
 				if (variable.value !== undefined && (secretKeyPattern.test(variable.name) || passwordInUrl(variable.value)) && variable.value !== '') {
-					findings.push({severity: 'error', rule: 'secrets', object: workload.ref, container: container.name, message: `env ${variable.name} is a secret written in plain text in the pod spec: it shows in kubectl describe and in the Helm release history`, fix: 'Read it from a Secret with valueFrom.secretKeyRef.'});
+					findings.push({
+						severity: 'error',
+						rule: 'secrets',
+						object: workload.ref,
+						container: container.name,
+						message: `env ${variable.name} is a secret written in plain text in the pod spec: it shows in kubectl describe and in the Helm release history`,
+						fix: 'Read it from a Secret with valueFrom.secretKeyRef.',
+					});
 				}
 			}
 		}
@@ -273,7 +390,11 @@ function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workloa
 		}
 
 		for (const source of container.envFrom ?? []) {
-			const values = source.secretRef?.name ? index.secrets.get(source.secretRef.name) : source.configMapRef?.name ? index.configMaps.get(source.configMapRef.name) : undefined;
+			const values = source.secretRef?.name
+				? index.secrets.get(source.secretRef.name)
+				: source.configMapRef?.name
+					? index.configMaps.get(source.configMapRef.name)
+					: undefined;
 			if (values?.has(name)) {
 				return values.get(name);
 			}
@@ -292,7 +413,14 @@ function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workloa
 		const inUrl = url === undefined ? undefined : passwordInUrl(url);
 		const database = databasePasswords.find(entry => entry.workload !== workload);
 		if (inUrl !== undefined && database && database.value !== inUrl) {
-			findings.push({severity: 'error', rule: 'secrets', object: workload.ref, container: container.name, message: `the password in DATABASE_URL differs from POSTGRES_PASSWORD of ${database.workload.ref}: the app fails with "password authentication failed" and never becomes ready`, fix: 'Build DATABASE_URL from the same value as the database password (one secret value, used twice).'});
+			findings.push({
+				severity: 'error',
+				rule: 'secrets',
+				object: workload.ref,
+				container: container.name,
+				message: `the password in DATABASE_URL differs from POSTGRES_PASSWORD of ${database.workload.ref}: the app fails with "password authentication failed" and never becomes ready`,
+				fix: 'Build DATABASE_URL from the same value as the database password (one secret value, used twice).',
+			});
 		}
 	}
 
@@ -306,7 +434,15 @@ function checkSecurity(workload: Workload): Finding[] {
 
 	const pod = workload.spec.securityContext ?? {};
 	const findings: Finding[] = [];
-	const restricted = (container: string | undefined, what: string, fix: string) => findings.push({severity: 'warning', rule: 'restricted', object: workload.ref, container, message: `${what}: a namespace enforcing the "restricted" Pod Security Standard rejects the pod`, fix});
+	const restricted = (container: string | undefined, what: string, fix: string) =>
+		findings.push({
+			severity: 'warning',
+			rule: 'restricted',
+			object: workload.ref,
+			container,
+			message: `${what}: a namespace enforcing the "restricted" Pod Security Standard rejects the pod`,
+			fix,
+		});
 	if (workload.spec.hostNetwork || workload.spec.hostPID || workload.spec.hostIPC) {
 		restricted(undefined, 'the pod shares the host network, PID or IPC namespace', 'Remove hostNetwork, hostPID and hostIPC.');
 	}
@@ -339,12 +475,26 @@ function checkSecurity(workload: Workload): Finding[] {
 		}
 
 		if (own.readOnlyRootFilesystem !== true) {
-			findings.push({severity: 'warning', rule: 'hardening', object: workload.ref, container: container.name, message: 'the root filesystem is writable: a compromised process can change the image\'s files', fix: 'Set readOnlyRootFilesystem: true and mount an emptyDir where the app writes (/tmp, caches).'});
+			findings.push({
+				severity: 'warning',
+				rule: 'hardening',
+				object: workload.ref,
+				container: container.name,
+				message: "the root filesystem is writable: a compromised process can change the image's files",
+				fix: 'Set readOnlyRootFilesystem: true and mount an emptyDir where the app writes (/tmp, caches).',
+			});
 		}
 
 		const limits = container.resources?.limits ?? {};
 		if (limits['memory'] === undefined || limits['cpu'] === undefined) {
-			findings.push({severity: 'warning', rule: 'resources', object: workload.ref, container: container.name, message: `no ${limits['memory'] === undefined ? 'memory' : 'CPU'} limit: one leaking pod can starve the node (and minikube's small VM first)`, fix: 'Set resources.limits for cpu and memory (and requests).'});
+			findings.push({
+				severity: 'warning',
+				rule: 'resources',
+				object: workload.ref,
+				container: container.name,
+				message: `no ${limits['memory'] === undefined ? 'memory' : 'CPU'} limit: one leaking pod can starve the node (and minikube's small VM first)`,
+				fix: 'Set resources.limits for cpu and memory (and requests).',
+			});
 		}
 	}
 

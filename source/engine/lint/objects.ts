@@ -3,7 +3,12 @@
 export type K8sObject = {
 	readonly apiVersion?: string;
 	readonly kind?: string;
-	readonly metadata?: {readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string>};
+	readonly metadata?: {
+		readonly name?: string;
+		readonly namespace?: string;
+		readonly labels?: Record<string, string>;
+		readonly annotations?: Record<string, string>;
+	};
 	readonly [key: string]: unknown;
 };
 
@@ -40,7 +45,10 @@ export type Container = {
 	readonly imagePullPolicy?: string;
 	readonly ports?: ReadonlyArray<{readonly name?: string; readonly containerPort: number}>;
 	readonly env?: readonly EnvVar[];
-	readonly envFrom?: ReadonlyArray<{readonly configMapRef?: {readonly name?: string; readonly optional?: boolean}; readonly secretRef?: {readonly name?: string; readonly optional?: boolean}}>;
+	readonly envFrom?: ReadonlyArray<{
+		readonly configMapRef?: {readonly name?: string; readonly optional?: boolean};
+		readonly secretRef?: {readonly name?: string; readonly optional?: boolean};
+	}>;
 	readonly livenessProbe?: Probe;
 	readonly readinessProbe?: Probe;
 	readonly startupProbe?: Probe;
@@ -99,7 +107,8 @@ export function workloadsOf(objects: readonly K8sObject[]): Workload[] {
 			}
 
 			case 'CronJob': {
-				const template = (spec?.['jobTemplate'] as {spec?: {template?: {metadata?: {labels?: Record<string, string>}; spec?: PodSpec}}} | undefined)?.spec?.template;
+				const template = (spec?.['jobTemplate'] as {spec?: {template?: {metadata?: {labels?: Record<string, string>}; spec?: PodSpec}}} | undefined)?.spec
+					?.template;
 				return [{object, ref: refOf(object), labels: template?.metadata?.labels ?? {}, spec: template?.spec ?? {}, hook, claimTemplates: []}];
 			}
 
@@ -125,5 +134,9 @@ export function secretValues(object: K8sObject): Map<string, string> {
 }
 
 export function configMapValues(object: K8sObject): Map<string, string> {
-	return new Map([...Object.entries((object['data'] ?? {}) as Record<string, unknown>), ...Object.entries((object['binaryData'] ?? {}) as Record<string, unknown>)].map(([key, value]) => [key, String(value)]));
+	return new Map(
+		[...Object.entries((object['data'] ?? {}) as Record<string, unknown>), ...Object.entries((object['binaryData'] ?? {}) as Record<string, unknown>)].map(
+			([key, value]) => [key, String(value)],
+		),
+	);
 }

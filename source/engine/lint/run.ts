@@ -52,7 +52,8 @@ export function parseManifest(manifest: string): K8sObject[] {
 export async function runLint(system: System, request: LintRequest): Promise<LintReport> {
 	const release = request.release ?? 'todo';
 	const namespace = request.namespace ?? 'default';
-	const render = async (extraFiles: readonly string[]) => renderChart(system, {chart: request.chart, release, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
+	const render = async (extraFiles: readonly string[]) =>
+		renderChart(system, {chart: request.chart, release, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
 	const first = await render([]);
 	if (!first.ok) {
 		return {chart: request.chart, objects: 0, findings: [], renderError: first.error, sentinelSkipped: 'the chart did not render'};
@@ -62,7 +63,13 @@ export async function runLint(system: System, request: LintRequest): Promise<Lin
 	try {
 		objects = parseManifest(first.manifest);
 	} catch (error) {
-		return {chart: request.chart, objects: 0, findings: [], renderError: `helm rendered YAML that does not parse: ${error instanceof Error ? error.message : String(error)}`, sentinelSkipped: 'the chart did not render'};
+		return {
+			chart: request.chart,
+			objects: 0,
+			findings: [],
+			renderError: `helm rendered YAML that does not parse: ${error instanceof Error ? error.message : String(error)}`,
+			sentinelSkipped: 'the chart did not render',
+		};
 	}
 
 	let values: unknown = {};

@@ -84,13 +84,26 @@ export function analyseSentinels(plan: SentinelPlan, first: readonly K8sObject[]
 	const findings: Finding[] = [];
 	for (const probe of plan.probes) {
 		if (!numbers.has(probe.marker)) {
-			findings.push({severity: 'warning', rule: 'values', object: `values ${probe.path}`, message: 'no template uses this value: the probe keeps Kubernetes\' default (timeoutSeconds 1, periodSeconds 10, failureThreshold 3), whatever values say', fix: `Wire .Values.${probe.path} into the probe in the template.`});
+			findings.push({
+				severity: 'warning',
+				rule: 'values',
+				object: `values ${probe.path}`,
+				message:
+					"no template uses this value: the probe keeps Kubernetes' default (timeoutSeconds 1, periodSeconds 10, failureThreshold 3), whatever values say",
+				fix: `Wire .Values.${probe.path} into the probe in the template.`,
+			});
 		}
 	}
 
 	for (const secret of plan.secrets) {
 		if (!strings.some(text => text.includes(secret.marker))) {
-			findings.push({severity: 'warning', rule: 'values', object: `values ${secret.path}`, message: 'no template uses this secret value: setting it (or --set) changes nothing', fix: `Use .Values.${secret.path} in the Secret template.`});
+			findings.push({
+				severity: 'warning',
+				rule: 'values',
+				object: `values ${secret.path}`,
+				message: 'no template uses this secret value: setting it (or --set) changes nothing',
+				fix: `Use .Values.${secret.path} in the Secret template.`,
+			});
 		}
 	}
 
@@ -105,7 +118,13 @@ export function analyseSentinels(plan: SentinelPlan, first: readonly K8sObject[]
 			const afterValues = secretValues(after);
 			for (const [key, value] of secretValues(before)) {
 				if (secretKey.test(key) && value !== '' && afterValues.get(key) === value) {
-					findings.push({severity: 'error', rule: 'secrets', object: `Secret/${before.metadata?.name ?? '?'}`, message: `${key} is hard-coded in the template: values and --set cannot change it, so every install shares the same known secret`, fix: 'Take it from .Values (empty by default), or generate it once (randAlphaNum with lookup to keep it on upgrades).'});
+					findings.push({
+						severity: 'error',
+						rule: 'secrets',
+						object: `Secret/${before.metadata?.name ?? '?'}`,
+						message: `${key} is hard-coded in the template: values and --set cannot change it, so every install shares the same known secret`,
+						fix: 'Take it from .Values (empty by default), or generate it once (randAlphaNum with lookup to keep it on upgrades).',
+					});
 				}
 			}
 		}

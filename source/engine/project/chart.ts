@@ -21,7 +21,11 @@ export function packageRoot(from = path.dirname(fileURLToPath(import.meta.url)))
 
 export const shippedChart = () => path.join(packageRoot(), 'charts', 'todo-app');
 
-const isChart = async (dir: string) => access(path.join(dir, 'Chart.yaml')).then(() => true, () => false);
+const isChart = async (dir: string) =>
+	access(path.join(dir, 'Chart.yaml')).then(
+		() => true,
+		() => false,
+	);
 
 /** charts/todo-app in the current folder, or the chart todo-deploy ships. */
 export async function defaultChart(cwd = process.cwd()): Promise<string> {

@@ -30,12 +30,14 @@ export function phaseOf(dir: string): number {
 		return 0;
 	}
 
-	return /^\d+$/.test(match[1]) ? Number(match[1]) : romanValues[match[1].toLowerCase()] ?? 0;
+	return /^\d+$/.test(match[1]) ? Number(match[1]) : (romanValues[match[1].toLowerCase()] ?? 0);
 }
 
 function rank<T>(items: readonly T[], dirOf: (item: T) => string, preferred: (item: T) => number): T[] {
 	// Later phases first, then the clearest name, then the shallowest folder, then by path.
-	return [...items].sort((a, b) => phaseOf(dirOf(b)) - phaseOf(dirOf(a)) || preferred(b) - preferred(a) || depth(dirOf(a)) - depth(dirOf(b)) || dirOf(a).localeCompare(dirOf(b)));
+	return [...items].sort(
+		(a, b) => phaseOf(dirOf(b)) - phaseOf(dirOf(a)) || preferred(b) - preferred(a) || depth(dirOf(a)) - depth(dirOf(b)) || dirOf(a).localeCompare(dirOf(b)),
+	);
 }
 
 export function discoverProject(files: readonly string[]): Discovery {
@@ -44,22 +46,47 @@ export function discoverProject(files: readonly string[]): Discovery {
 	const dockerfiles = kept.filter(file => /^Dockerfile(\.[\w-]+)?$/.test(base(file)));
 	const sources = dockerfiles.map(file => ({context: parent(file), dockerfile: base(file)}));
 	const has = (dir: string, name: string) => present.has(dir === '.' ? name : `${dir}/${name}`);
-	const looksBackend = (source: ImageSource) => backendName.test(base(source.context)) || has(source.context, 'requirements.txt') || has(source.context, 'pyproject.toml');
-	const looksFrontend = (source: ImageSource) => frontendName.test(base(source.context)) || has(source.context, 'next.config.js') || has(source.context, 'next.config.mjs') || has(source.context, 'next.config.ts');
+	const looksBackend = (source: ImageSource) =>
+		backendName.test(base(source.context)) || has(source.context, 'requirements.txt') || has(source.context, 'pyproject.toml');
+	const looksFrontend = (source: ImageSource) =>
+		frontendName.test(base(source.context)) ||
+		has(source.context, 'next.config.js') ||
+		has(source.context, 'next.config.mjs') ||
+		has(source.context, 'next.config.ts');
 	const plain = (source: ImageSource) => Number(source.dockerfile === 'Dockerfile');
-	const backends = rank(sources.filter(source => looksBackend(source) && !looksFrontend(source)), source => source.context, source => Number(backendName.test(base(source.context))) * 2 + plain(source));
-	const frontends = rank(sources.filter(source => looksFrontend(source) && !looksBackend(source)), source => source.context, source => Number(frontendName.test(base(source.context))) * 2 + plain(source));
+	const backends = rank(
+		sources.filter(source => looksBackend(source) && !looksFrontend(source)),
+		source => source.context,
+		source => Number(backendName.test(base(source.context))) * 2 + plain(source),
+	);
+	const frontends = rank(
+		sources.filter(source => looksFrontend(source) && !looksBackend(source)),
+		source => source.context,
+		source => Number(frontendName.test(base(source.context))) * 2 + plain(source),
+	);
 	const chartDirs = kept.filter(file => base(file) === 'Chart.yaml').map(file => parent(file));
 	const backend = backends[0];
 	const wantedPhase = backend ? phaseOf(backend.context) : 0;
-	const charts = rank(chartDirs, dir => dir, dir => (phaseOf(dir) === wantedPhase ? 4 : 0) + (/todo/i.test(base(dir)) ? 2 : 0) + (/(^|\/)(charts|helm)\//.test(dir) ? 1 : 0));
+	const charts = rank(
+		chartDirs,
+		dir => dir,
+		dir => (phaseOf(dir) === wantedPhase ? 4 : 0) + (/todo/i.test(base(dir)) ? 2 : 0) + (/(^|\/)(charts|helm)\//.test(dir) ? 1 : 0),
+	);
 	const notes: string[] = [];
-	for (const [what, list] of [['backend', backends], ['frontend', frontends]] as const) {
+	for (const [what, list] of [
+		['backend', backends],
+		['frontend', frontends],
+	] as const) {
 		const chosen = list[0];
 		if (!chosen) {
 			notes.push(`No ${what} Dockerfile found${dockerfiles.length > 0 ? ` (Dockerfiles seen: ${dockerfiles.join(', ')})` : ''}.`);
 		} else if (list.length > 1) {
-			notes.push(`${what}: ${chosen.context}/${chosen.dockerfile} chosen over ${list.slice(1).map(source => `${source.context}/${source.dockerfile}`).join(', ')}${phaseOf(chosen.context) > 0 ? ` (the latest phase, ${phaseOf(chosen.context)})` : ''}.`);
+			notes.push(
+				`${what}: ${chosen.context}/${chosen.dockerfile} chosen over ${list
+					.slice(1)
+					.map(source => `${source.context}/${source.dockerfile}`)
+					.join(', ')}${phaseOf(chosen.context) > 0 ? ` (the latest phase, ${phaseOf(chosen.context)})` : ''}.`,
+			);
 		}
 	}
 

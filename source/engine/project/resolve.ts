@@ -46,5 +46,8 @@ export {configFileName} from '../../adapters/project.js';
 /** Keeps what was found (or given) in todo-deploy.json; returns the file's path. */
 export async function saveProject(root: string, project: Pick<ResolvedProject, 'backend' | 'frontend' | 'chart'>): Promise<string> {
 	const {writeProjectConfig} = await import('../../adapters/project.js');
-	return writeProjectConfig(root, Object.fromEntries(Object.entries({backend: project.backend, frontend: project.frontend, chart: project.chart}).filter(([, value]) => value !== undefined)));
+	return writeProjectConfig(
+		root,
+		Object.fromEntries(Object.entries({backend: project.backend, frontend: project.frontend, chart: project.chart}).filter(([, value]) => value !== undefined)),
+	);
 }

@@ -4,7 +4,7 @@ import type {Answer, SmokeStep} from '../../adapters/app.js';
 import {latencyChart, type LoadSummary} from '../verify/stats.js';
 
 export const sectionNames = ['environment', 'images', 'scan', 'lint', 'deploy', 'verify'] as const;
-export type SectionName = typeof sectionNames[number];
+export type SectionName = (typeof sectionNames)[number];
 
 export type Section = {readonly status: 'verified' | 'failed' | 'not run'; readonly at: string; readonly data: unknown};
 export type ReportState = {readonly version: 1; readonly project: string; readonly sections: Partial<Record<SectionName, Section>>};
@@ -19,7 +19,10 @@ const titles: Readonly<Record<SectionName, string>> = {
 };
 
 const mark = (status: Section['status']) => (status === 'verified' ? '✅ verified' : status === 'failed' ? '❌ failed' : '⏸ not run');
-const cell = (value: unknown) => String(value ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
+const cell = (value: unknown) =>
+	String(value ?? '')
+		.replaceAll('|', '\\|')
+		.replaceAll('\n', ' ');
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string[] {
 	return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(row => `| ${row.map(value => cell(value)).join(' | ')} |`)];
@@ -28,11 +31,25 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly unknown[]
 function verifyLines(data: {url?: string; via?: string; health?: Answer[]; smoke?: SmokeStep[]; load?: LoadSummary}): string[] {
 	const lines = [`Reached at ${data.url ?? 'nowhere'}${data.via ? ` (${data.via})` : ''}.`, ''];
 	if (data.health?.length) {
-		lines.push(...table(['request', 'status', 'time', 'body'], data.health.map(answer => [`${answer.method} ${answer.path}`, answer.status ?? answer.error, `${Math.round(answer.ms)} ms`, answer.body])), '');
+		lines.push(
+			...table(
+				['request', 'status', 'time', 'body'],
+				data.health.map(answer => [`${answer.method} ${answer.path}`, answer.status ?? answer.error, `${Math.round(answer.ms)} ms`, answer.body]),
+			),
+			'',
+		);
 	}
 
 	if (data.smoke?.length) {
-		lines.push('Smoke test of the todo API:', '', ...table(['step', 'request', 'status', 'expected', 'result'], data.smoke.map(step => [step.name, `${step.method} ${step.path}`, step.status ?? step.error, step.expected, step.ok ? 'ok' : 'FAILED'])), '');
+		lines.push(
+			'Smoke test of the todo API:',
+			'',
+			...table(
+				['step', 'request', 'status', 'expected', 'result'],
+				data.smoke.map(step => [step.name, `${step.method} ${step.path}`, step.status ?? step.error, step.expected, step.ok ? 'ok' : 'FAILED']),
+			),
+			'',
+		);
 	}
 
 	const load = data.load;
@@ -40,7 +57,26 @@ function verifyLines(data: {url?: string; via?: string; health?: Answer[]; smoke
 		lines.push(
 			`Load check: ${load.users} concurrent users for ${(load.durationMs / 1000).toFixed(0)} s, target p95 < ${load.targetP95Ms} ms: **${load.passed ? 'met' : 'not met'}**.`,
 			'',
-			...table(['requests', 'throughput', 'p50', 'p95', 'p99', 'max', 'errors'], [[load.requests, `${load.throughput.toFixed(0)}/s`, `${load.p50.toFixed(1)} ms`, `${load.p95.toFixed(1)} ms`, `${load.p99.toFixed(1)} ms`, `${load.max.toFixed(1)} ms`, `${load.errors}${load.errors > 0 ? ` (${Object.entries(load.errorKinds).map(([kind, count]) => `${count} ${kind}`).join(', ')})` : ''}`]]),
+			...table(
+				['requests', 'throughput', 'p50', 'p95', 'p99', 'max', 'errors'],
+				[
+					[
+						load.requests,
+						`${load.throughput.toFixed(0)}/s`,
+						`${load.p50.toFixed(1)} ms`,
+						`${load.p95.toFixed(1)} ms`,
+						`${load.p99.toFixed(1)} ms`,
+						`${load.max.toFixed(1)} ms`,
+						`${load.errors}${
+							load.errors > 0
+								? ` (${Object.entries(load.errorKinds)
+										.map(([kind, count]) => `${count} ${kind}`)
+										.join(', ')})`
+								: ''
+						}`,
+					],
+				],
+			),
 			'',
 			'```text',
 			...latencyChart(load, 30),
@@ -53,28 +89,73 @@ function verifyLines(data: {url?: string; via?: string; health?: Answer[]; smoke
 	return lines;
 }
 
-type ImageData = {images?: Array<{name: string; ref: string | null; commit: string | null; build: {type: string; outcome?: string; id?: string; size?: number; message?: string}; load: {type: string; outcome?: string; where?: string; message?: string; digest?: string}}>};
-type ScanData = {images?: Array<{ref: string | null; scan: {type: string; summary?: {counts: Record<string, number>; gate: {passed: boolean; rule: string; blocking: number}}; reportPath?: string; message?: string}}>};
-type DeployData = {release?: string; namespace?: string; context?: string; revision?: number | null; ready?: boolean; kept?: string | null; secrets?: Array<{name: string; source: string}>; pods?: Array<{name: string; ready: string; status: string; diagnosis: {state: string; title: string}}>};
+type ImageData = {
+	images?: Array<{
+		name: string;
+		ref: string | null;
+		commit: string | null;
+		build: {type: string; outcome?: string; id?: string; size?: number; message?: string};
+		load: {type: string; outcome?: string; where?: string; message?: string; digest?: string};
+	}>;
+};
+type ScanData = {
+	images?: Array<{
+		ref: string | null;
+		scan: {
+			type: string;
+			summary?: {counts: Record<string, number>; gate: {passed: boolean; rule: string; blocking: number}};
+			reportPath?: string;
+			message?: string;
+		};
+	}>;
+};
+type DeployData = {
+	release?: string;
+	namespace?: string;
+	context?: string;
+	revision?: number | null;
+	ready?: boolean;
+	kept?: string | null;
+	secrets?: Array<{name: string; source: string}>;
+	pods?: Array<{name: string; ready: string; status: string; diagnosis: {state: string; title: string}}>;
+};
 
 function imagesLines(data: ImageData): string[] {
-	return table(['image', 'commit', 'image ID', 'size', 'build', 'load'], (data.images ?? []).map(image => [
-		image.ref ?? image.name,
-		image.commit?.slice(0, 12) ?? 'not in git',
-		image.build.id?.slice(0, 19) ?? '',
-		image.build.size ? `${(image.build.size / 1_000_000).toFixed(1)} MB` : '',
-		image.build.type === 'done' ? image.build.outcome : `${image.build.type}${image.build.message ? `: ${image.build.message}` : ''}`,
-		image.load.type === 'done' ? `${image.load.outcome ?? ''} ${image.load.where ?? ''}${image.load.digest ? ` ${image.load.digest}` : ''}` : image.load.type === 'skipped' ? 'not loaded' : `${image.load.type}${image.load.message ? `: ${image.load.message}` : ''}`,
-	]));
+	return table(
+		['image', 'commit', 'image ID', 'size', 'build', 'load'],
+		(data.images ?? []).map(image => [
+			image.ref ?? image.name,
+			image.commit?.slice(0, 12) ?? 'not in git',
+			image.build.id?.slice(0, 19) ?? '',
+			image.build.size ? `${(image.build.size / 1_000_000).toFixed(1)} MB` : '',
+			image.build.type === 'done' ? image.build.outcome : `${image.build.type}${image.build.message ? `: ${image.build.message}` : ''}`,
+			image.load.type === 'done'
+				? `${image.load.outcome ?? ''} ${image.load.where ?? ''}${image.load.digest ? ` ${image.load.digest}` : ''}`
+				: image.load.type === 'skipped'
+					? 'not loaded'
+					: `${image.load.type}${image.load.message ? `: ${image.load.message}` : ''}`,
+		]),
+	);
 }
 
 function scanLines(data: ScanData): string[] {
-	return table(['image', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'gate', 'report'], (data.images ?? []).map(image => {
-		const summary = image.scan.summary;
-		return summary
-			? [image.ref, summary.counts['CRITICAL'], summary.counts['HIGH'], summary.counts['MEDIUM'], summary.counts['LOW'], summary.gate.passed ? `passed (${summary.gate.rule})` : `FAILED: ${summary.gate.blocking} (${summary.gate.rule})`, image.scan.reportPath]
-			: [image.ref, '', '', '', '', image.scan.type === 'skipped' ? 'not scanned' : `not scanned: ${image.scan.message ?? image.scan.type}`, ''];
-	}));
+	return table(
+		['image', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'gate', 'report'],
+		(data.images ?? []).map(image => {
+			const summary = image.scan.summary;
+			return summary
+				? [
+						image.ref,
+						summary.counts['CRITICAL'],
+						summary.counts['HIGH'],
+						summary.counts['MEDIUM'],
+						summary.counts['LOW'],
+						summary.gate.passed ? `passed (${summary.gate.rule})` : `FAILED: ${summary.gate.blocking} (${summary.gate.rule})`,
+						image.scan.reportPath,
+					]
+				: [image.ref, '', '', '', '', image.scan.type === 'skipped' ? 'not scanned' : `not scanned: ${image.scan.message ?? image.scan.type}`, ''];
+		}),
+	);
 }
 
 function deployLines(data: DeployData): string[] {
@@ -83,11 +164,17 @@ function deployLines(data: DeployData): string[] {
 		'',
 		`Secrets: ${(data.secrets ?? []).map(secret => `${secret.name} ${secret.source}`).join(', ') || 'none recorded'} (values never recorded).`,
 		'',
-		...table(['pod', 'ready', 'status', 'diagnosis'], (data.pods ?? []).map(pod => [pod.name, pod.ready, pod.status, pod.diagnosis.state === 'ready' ? 'probes passing' : pod.diagnosis.title])),
+		...table(
+			['pod', 'ready', 'status', 'diagnosis'],
+			(data.pods ?? []).map(pod => [pod.name, pod.ready, pod.status, pod.diagnosis.state === 'ready' ? 'probes passing' : pod.diagnosis.title]),
+		),
 	];
 }
 
-type EnvironmentData = {recommendation?: {target?: string | null; why?: string} | null; checks?: Record<string, {type: string; outcome?: {status: string; summary: string}}>};
+type EnvironmentData = {
+	recommendation?: {target?: string | null; why?: string} | null;
+	checks?: Record<string, {type: string; outcome?: {status: string; summary: string}}>;
+};
 
 function environmentLines(data: EnvironmentData): string[] {
 	const rows = Object.entries(data.checks ?? {}).map(([id, check]) => [id, check.outcome?.status ?? check.type, check.outcome?.summary ?? '']);
@@ -108,7 +195,15 @@ function lintLines(data: LintData): string[] {
 	const findings = data.findings ?? [];
 	return [
 		`${data.chart ?? 'The chart'}: ${data.objects ?? 0} objects rendered, ${findings.filter(finding => finding.severity === 'error').length} errors, ${findings.filter(finding => finding.severity !== 'error').length} warnings.`,
-		...(findings.length > 0 ? ['', ...table(['severity', 'rule', 'object', 'what happens'], findings.map(finding => [finding.severity, finding.rule, finding.object, finding.message]))] : []),
+		...(findings.length > 0
+			? [
+					'',
+					...table(
+						['severity', 'rule', 'object', 'what happens'],
+						findings.map(finding => [finding.severity, finding.rule, finding.object, finding.message]),
+					),
+				]
+			: []),
 	];
 }
 
@@ -118,10 +213,13 @@ export function renderReport(state: ReportState, now = new Date()): string {
 		'',
 		`Project ${state.project}, written ${now.toISOString()}. Every line below was observed by todo-deploy; a step that did not run says so.`,
 		'',
-		...table(['step', 'result', 'when'], sectionNames.map(name => {
-			const section = state.sections[name];
-			return [titles[name], mark(section?.status ?? 'not run'), section?.at ?? ''];
-		})),
+		...table(
+			['step', 'result', 'when'],
+			sectionNames.map(name => {
+				const section = state.sections[name];
+				return [titles[name], mark(section?.status ?? 'not run'), section?.at ?? ''];
+			}),
+		),
 	];
 	for (const name of sectionNames) {
 		const section = state.sections[name];
@@ -131,7 +229,14 @@ export function renderReport(state: ReportState, now = new Date()): string {
 			continue;
 		}
 
-		const renderers: Record<SectionName, (data: never) => string[]> = {environment: environmentLines, images: imagesLines, scan: scanLines, lint: lintLines, deploy: deployLines, verify: verifyLines};
+		const renderers: Record<SectionName, (data: never) => string[]> = {
+			environment: environmentLines,
+			images: imagesLines,
+			scan: scanLines,
+			lint: lintLines,
+			deploy: deployLines,
+			verify: verifyLines,
+		};
 		lines.push(...renderers[name](section.data as never));
 	}
 

@@ -15,7 +15,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 export async function readReportState(root: string): Promise<ReportState> {
 	const text = await readFile(path.join(reportDir(root), 'state.json'), 'utf8').catch(() => undefined);
 	try {
-		const state = text ? JSON.parse(text) as ReportState : undefined;
+		const state = text ? (JSON.parse(text) as ReportState) : undefined;
 		if (state?.version === 1) {
 			return state;
 		}
@@ -49,7 +49,7 @@ export async function recordCreatedCluster(root: string, cluster: Omit<CreatedCl
 export async function readCreatedCluster(root: string): Promise<CreatedCluster | undefined> {
 	const text = await readFile(path.join(reportDir(root), 'cluster.json'), 'utf8').catch(() => undefined);
 	try {
-		return text ? JSON.parse(text) as CreatedCluster : undefined;
+		return text ? (JSON.parse(text) as CreatedCluster) : undefined;
 	} catch {
 		return undefined;
 	}

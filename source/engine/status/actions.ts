@@ -5,7 +5,10 @@ import type {LocalImages} from '../../diagnose/pod.js';
 export type StatusAction =
 	| {readonly type: 'status/snapshot'; readonly snapshot: Snapshot}
 	/** Watch events that arrived within the same millisecond, applied together (as Tilt batches actions). */
-	| {readonly type: 'status/batch'; readonly changes: ReadonlyArray<{readonly op: 'upsert' | 'remove'; readonly kind: WatchKind; readonly object: KubernetesObject}>}
+	| {
+			readonly type: 'status/batch';
+			readonly changes: ReadonlyArray<{readonly op: 'upsert' | 'remove'; readonly kind: WatchKind; readonly object: KubernetesObject}>;
+	  }
 	| {readonly type: 'status/connected'; readonly kind: WatchKind}
 	| {readonly type: 'status/reconnecting'; readonly kind: WatchKind; readonly reason: string; readonly delayMs: number}
 	| {readonly type: 'status/failed'; readonly message: string}
@@ -27,7 +30,15 @@ export type ForwardState =
 
 export type StatusPanel =
 	| {readonly type: 'diagnosis'}
-	| {readonly type: 'logs'; readonly pod: string; readonly container: string; readonly previous: boolean; readonly lines: readonly string[] | undefined; readonly error?: string; readonly following?: boolean}
+	| {
+			readonly type: 'logs';
+			readonly pod: string;
+			readonly container: string;
+			readonly previous: boolean;
+			readonly lines: readonly string[] | undefined;
+			readonly error?: string;
+			readonly following?: boolean;
+	  }
 	/** The selected pod's events. */
 	| {readonly type: 'events'}
 	/** The namespace's Warning events. */

@@ -46,10 +46,12 @@ export function clusterImages(system: System, target: LoadTarget | undefined): C
 			// dockerode loads only when a pod waits for an image.
 			const {dockerClient, execIn} = await import('../../adapters/images.js');
 			const docker = await dockerClient(system.env, 15_000);
-			const listed = await Promise.all(nodes.map(async node => {
-				const answer = await execIn(docker, node, ['crictl', 'images', '-o', 'json']).catch(() => undefined);
-				return answer?.exitCode === 0 ? parseCrictlImages(answer.stdout) : undefined;
-			}));
+			const listed = await Promise.all(
+				nodes.map(async node => {
+					const answer = await execIn(docker, node, ['crictl', 'images', '-o', 'json']).catch(() => undefined);
+					return answer?.exitCode === 0 ? parseCrictlImages(answer.stdout) : undefined;
+				}),
+			);
 			if (listed.some(images => images === undefined)) {
 				return undefined;
 			}
@@ -78,7 +80,18 @@ export function clusterImages(system: System, target: LoadTarget | undefined): C
 			}
 
 			const listed = await system.run(minikube, ['-p', profile, 'image', 'ls'], {timeoutMs: 60_000});
-			return listed.exitCode === 0 ? {cluster: `minikube profile "${profile}"`, images: imageNames(listed.stdout.split('\n').map(line => line.trim()).filter(Boolean)), loadCommand} : undefined;
+			return listed.exitCode === 0
+				? {
+						cluster: `minikube profile "${profile}"`,
+						images: imageNames(
+							listed.stdout
+								.split('\n')
+								.map(line => line.trim())
+								.filter(Boolean),
+						),
+						loadCommand,
+					}
+				: undefined;
 		};
 	}
 

@@ -4,7 +4,12 @@ import type {Store} from '../store.js';
 import type {StatusAction} from './actions.js';
 import type {StatusState} from './reducer.js';
 
-export type Forwarder = (pod: string, remote: number, local: number | undefined, events: {onTrouble(message: string): void; onEnd(message: string): void}) => Promise<{readonly url: string; stop(): void}>;
+export type Forwarder = (
+	pod: string,
+	remote: number,
+	local: number | undefined,
+	events: {onTrouble(message: string): void; onEnd(message: string): void},
+) => Promise<{readonly url: string; stop(): void}>;
 
 export type PortForwards = {
 	/** Forwards a local port (undefined: any free one) to the pod's port, in place of any running forward. */
@@ -60,21 +65,27 @@ export function createPortForwards(store: Store<StatusState, StatusAction>, forw
 					}
 
 					running = undefined;
-					store.dispatch({type: 'status/forward', forward: {state: 'failed', pod, remote, message: trouble ? `${trouble}; kubectl stopped forwarding` : message}});
+					store.dispatch({
+						type: 'status/forward',
+						forward: {state: 'failed', pod, remote, message: trouble ? `${trouble}; kubectl stopped forwarding` : message},
+					});
 				},
-			}).then(started => {
-				if (mine !== attempt) {
-					started.stop();
-					return;
-				}
+			}).then(
+				started => {
+					if (mine !== attempt) {
+						started.stop();
+						return;
+					}
 
-				running = started;
-				store.dispatch({type: 'status/forward', forward: {state: 'running', pod, remote, url: started.url}});
-			}, (error: unknown) => {
-				if (mine === attempt) {
-					store.dispatch({type: 'status/forward', forward: {state: 'failed', pod, remote, message: error instanceof Error ? error.message : String(error)}});
-				}
-			});
+					running = started;
+					store.dispatch({type: 'status/forward', forward: {state: 'running', pod, remote, url: started.url}});
+				},
+				(error: unknown) => {
+					if (mine === attempt) {
+						store.dispatch({type: 'status/forward', forward: {state: 'failed', pod, remote, message: error instanceof Error ? error.message : String(error)}});
+					}
+				},
+			);
 		},
 		stop() {
 			const {forward} = store.getState();

@@ -27,10 +27,28 @@ export type StatusState = {
 };
 
 export function initialStatusState(): StatusState {
-	return {connection: {type: 'connecting'}, pods: new Map(), events: new Map(), deployments: new Map(), statefulSets: new Map(), selected: undefined, container: undefined, panel: {type: 'diagnosis'}, notice: undefined, forward: undefined, localImages: undefined, version: 0};
+	return {
+		connection: {type: 'connecting'},
+		pods: new Map(),
+		events: new Map(),
+		deployments: new Map(),
+		statefulSets: new Map(),
+		selected: undefined,
+		container: undefined,
+		panel: {type: 'diagnosis'},
+		notice: undefined,
+		forward: undefined,
+		localImages: undefined,
+		version: 0,
+	};
 }
 
-const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {pods: 'pods', events: 'events', deployments: 'deployments', statefulsets: 'statefulSets'};
+const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {
+	pods: 'pods',
+	events: 'events',
+	deployments: 'deployments',
+	statefulsets: 'statefulSets',
+};
 const keyOf = (object: KubernetesObject) => object.metadata?.name ?? '';
 
 function byName<T extends KubernetesObject>(items: readonly T[]): Map<string, T> {
@@ -40,7 +58,14 @@ function byName<T extends KubernetesObject>(items: readonly T[]): Map<string, T>
 export function statusReducer(state: StatusState, action: StatusAction): StatusState {
 	switch (action.type) {
 		case 'status/snapshot': {
-			return {...state, pods: byName(action.snapshot.pods), events: byName(action.snapshot.events), deployments: byName(action.snapshot.deployments), statefulSets: byName(action.snapshot.statefulSets), version: state.version + 1};
+			return {
+				...state,
+				pods: byName(action.snapshot.pods),
+				events: byName(action.snapshot.events),
+				deployments: byName(action.snapshot.deployments),
+				statefulSets: byName(action.snapshot.statefulSets),
+				version: state.version + 1,
+			};
 		}
 
 		case 'status/batch': {

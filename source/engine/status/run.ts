@@ -28,7 +28,8 @@ export function followCluster(cluster: Cluster, store: Store<StatusState, Status
 		upsert: (kind, object) => queue('upsert', kind, object),
 		remove: (kind, object) => queue('remove', kind, object),
 		connected: kind => store.dispatch({type: 'status/connected', kind}),
-		reconnecting: (kind, reason, delayMs) => store.dispatch({type: 'status/reconnecting', kind, reason: `${reason.split('\n')[0] ?? reason}; again in ${Math.round(delayMs / 100) / 10} s`, delayMs}),
+		reconnecting: (kind, reason, delayMs) =>
+			store.dispatch({type: 'status/reconnecting', kind, reason: `${reason.split('\n')[0] ?? reason}; again in ${Math.round(delayMs / 100) / 10} s`, delayMs}),
 	});
 	return () => {
 		clearTimeout(timer);
@@ -51,7 +52,14 @@ export async function showLogs(cluster: Cluster, store: Store<StatusState, Statu
 		answer({...asked, lines: text.split('\n').filter(Boolean).slice(-20)});
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		answer({...asked, lines: [], error: previous && /previous terminated container|not found/i.test(message) ? 'There is no previous container: it has not restarted.' : `The logs could not be read: ${message.split('\n')[0] ?? message}`});
+		answer({
+			...asked,
+			lines: [],
+			error:
+				previous && /previous terminated container|not found/i.test(message)
+					? 'There is no previous container: it has not restarted.'
+					: `The logs could not be read: ${message.split('\n')[0] ?? message}`,
+		});
 	}
 }
 
@@ -67,19 +75,29 @@ export async function restartPod(cluster: Cluster, store: Store<StatusState, Sta
 /** Follows the container's logs into the panel; the returned function stops it. */
 export function followLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, pod: string, container: string): () => void {
 	store.dispatch({type: 'status/panel', panel: {type: 'logs', pod, container, previous: false, lines: [], following: true}});
-	return cluster.followLogs(pod, container, line => store.dispatch({type: 'status/log-line', pod, container, line}), error => {
-		const {panel} = store.getState();
-		if (panel.type === 'logs' && panel.pod === pod && panel.following) {
-			store.dispatch({type: 'status/panel', panel: {...panel, following: false, ...(error ? {error: `The log stream ended: ${error.split('\n')[0] ?? error}`} : {})}});
-		}
-	});
+	return cluster.followLogs(
+		pod,
+		container,
+		line => store.dispatch({type: 'status/log-line', pod, container, line}),
+		error => {
+			const {panel} = store.getState();
+			if (panel.type === 'logs' && panel.pod === pod && panel.following) {
+				store.dispatch({
+					type: 'status/panel',
+					panel: {...panel, following: false, ...(error ? {error: `The log stream ended: ${error.split('\n')[0] ?? error}`} : {})},
+				});
+			}
+		},
+	);
 }
 
 const imageProblems = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull']);
 
 /** A container of the pod waits for an image it cannot pull, or may not pull. */
 export function waitsForImage(pod: V1Pod): boolean {
-	return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].some(status => imageProblems.has(status.state?.waiting?.reason ?? ''));
+	return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].some(status =>
+		imageProblems.has(status.state?.waiting?.reason ?? ''),
+	);
 }
 
 const anyWaitsForImage = (state: StatusState) => [...state.pods.values()].some(pod => waitsForImage(pod));
@@ -122,8 +140,12 @@ export function followClusterImages(store: Store<StatusState, StatusAction>, loo
 	};
 
 	const unsubscribe = store.subscribe((_state, action) => {
-		const pods = action.type === 'status/batch' ? action.changes.filter(change => change.kind === 'pods' && change.op === 'upsert').map(change => change.object as V1Pod)
-			: action.type === 'status/snapshot' ? action.snapshot.pods : [];
+		const pods =
+			action.type === 'status/batch'
+				? action.changes.filter(change => change.kind === 'pods' && change.op === 'upsert').map(change => change.object as V1Pod)
+				: action.type === 'status/snapshot'
+					? action.snapshot.pods
+					: [];
 		if (pods.some(pod => waitsForImage(pod))) {
 			wanted = true;
 			check();

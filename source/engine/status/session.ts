@@ -32,7 +32,11 @@ export type StatusSession = {
 };
 
 /** Connects and lists once; throws with a message for the person when the cluster cannot be reached. */
-export async function openStatus(system: System, target: ClusterTarget & {readonly namespace: string}, options: {readonly live: boolean}): Promise<StatusSession> {
+export async function openStatus(
+	system: System,
+	target: ClusterTarget & {readonly namespace: string},
+	options: {readonly live: boolean},
+): Promise<StatusSession> {
 	// The long-lived screen keeps its heap near what is live (deploy's short watch and the load check do not).
 	if (options.live) {
 		preferSmallHeap();
@@ -43,14 +47,26 @@ export async function openStatus(system: System, target: ClusterTarget & {readon
 	try {
 		await loadSnapshot(cluster, store);
 	} catch (error) {
-		throw new Error(`${cluster.context} (${cluster.server}) did not answer: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`, {cause: error});
+		throw new Error(`${cluster.context} (${cluster.server}) did not answer: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`, {
+			cause: error,
+		});
 	}
 
 	// A kind cluster's or minikube profile's images, for pods that cannot get theirs.
 	const lookup: ClusterImages | undefined = await clusterImagesOfContext(system, target.context);
 	const stops: Array<() => void> = [];
 	let stopFollowing: (() => void) | undefined;
-	const forwards = createPortForwards(store, async (pod, remote, local, events) => portForward(system, {namespace: target.namespace, target: `pod/${pod}`, port: remote, localPort: local, context: target.context, timeoutMs: 20_000, ...events}));
+	const forwards = createPortForwards(store, async (pod, remote, local, events) =>
+		portForward(system, {
+			namespace: target.namespace,
+			target: `pod/${pod}`,
+			port: remote,
+			localPort: local,
+			context: target.context,
+			timeoutMs: 20_000,
+			...events,
+		}),
+	);
 	const where = {context: cluster.context, namespace: target.namespace};
 	return {
 		store,

@@ -7,10 +7,21 @@ export type ToolInstallStatus =
 	| {readonly type: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly reason: string}
 	| {readonly type: 'verifying'}
 	| {readonly type: 'installing'}
-	| {readonly type: 'done'; readonly outcome: 'installed' | 'already-installed' | 'found-elsewhere'; readonly version: string | undefined; readonly path: string; readonly note: string | undefined}
+	| {
+			readonly type: 'done';
+			readonly outcome: 'installed' | 'already-installed' | 'found-elsewhere';
+			readonly version: string | undefined;
+			readonly path: string;
+			readonly note: string | undefined;
+	  }
 	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined; readonly failure: 'environment' | 'fix-first'};
 
 export type InstallAction =
-	| {readonly type: 'install/started'; readonly tools: readonly ToolName[]; readonly dir: string; readonly versions: Readonly<Partial<Record<ToolName, string>>>}
+	| {
+			readonly type: 'install/started';
+			readonly tools: readonly ToolName[];
+			readonly dir: string;
+			readonly versions: Readonly<Partial<Record<ToolName, string>>>;
+	  }
 	| {readonly type: 'install/status'; readonly tool: ToolName; readonly status: ToolInstallStatus}
 	| {readonly type: 'install/finished'; readonly durationMs: number; readonly cancelled: boolean};

@@ -30,7 +30,9 @@ export function releasePlatform(platform: string, arch: string): ReleasePlatform
 	const os = platform === 'linux' ? 'linux' : platform === 'darwin' ? 'darwin' : undefined;
 	const goArch = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
 	if (!os || !goArch) {
-		return {unsupported: `${platform}/${arch} is not a platform todo-deploy installs tools for (linux or macOS, amd64 or arm64)${platform === 'win32' ? '; on Windows, run todo-deploy inside a WSL 2 distro' : ''}`};
+		return {
+			unsupported: `${platform}/${arch} is not a platform todo-deploy installs tools for (linux or macOS, amd64 or arm64)${platform === 'win32' ? '; on Windows, run todo-deploy inside a WSL 2 distro' : ''}`,
+		};
 	}
 
 	return {os, arch: goArch};
@@ -61,12 +63,13 @@ export type ToolRelease = {
 export function toolRelease(tool: ToolName, platform: ReleasePlatform, options: {version?: string | undefined; mirror?: string | undefined} = {}): ToolRelease {
 	const entry = pinnedTool(tool);
 	const version = (options.version ?? entry.version).replace(/^v/, '');
-	const fill = (template: string) => template
-		.replaceAll('{version}', version)
-		.replaceAll('{os}', platform.os)
-		.replaceAll('{arch}', platform.arch)
-		.replaceAll('{trivyOs}', platform.os === 'darwin' ? 'macOS' : 'Linux')
-		.replaceAll('{trivyArch}', platform.arch === 'arm64' ? 'ARM64' : '64bit');
+	const fill = (template: string) =>
+		template
+			.replaceAll('{version}', version)
+			.replaceAll('{os}', platform.os)
+			.replaceAll('{arch}', platform.arch)
+			.replaceAll('{trivyOs}', platform.os === 'darwin' ? 'macOS' : 'Linux')
+			.replaceAll('{trivyArch}', platform.arch === 'arm64' ? 'ARM64' : '64bit');
 	const url = fill(entry.url);
 	return {
 		tool,
@@ -85,7 +88,10 @@ export function toolRelease(tool: ToolName, platform: ReleasePlatform, options: 
  * (helm's .sha256sum, kind's .sha256sum, Trivy's checksums.txt). Returns the hash for fileName.
  */
 export function checksumFor(text: string, fileName: string): string | undefined {
-	const lines = text.split('\n').map(line => line.trim()).filter(Boolean);
+	const lines = text
+		.split('\n')
+		.map(line => line.trim())
+		.filter(Boolean);
 	const bare = lines.length === 1 ? /^([a-f\d]{64})$/i.exec(lines[0] ?? '') : null;
 	if (bare?.[1]) {
 		return bare[1].toLowerCase();

@@ -69,22 +69,31 @@ function isAlive(pid: number): boolean {
 /** Partial files of installs that were killed (their process is gone) are removed before a new one. */
 async function removeStalePartials(dir: string, tool: ToolName): Promise<void> {
 	const names = await readdir(dir).catch(() => []);
-	await Promise.all(names.map(async name => {
-		const match = new RegExp(`^\\.${tool}\\.(\\d+)\\.[a-f\\d]+\\.partial`).exec(name);
-		if (match?.[1] && !isAlive(Number(match[1]))) {
-			await rm(path.join(dir, name), {force: true});
-		}
-	}));
+	await Promise.all(
+		names.map(async name => {
+			const match = new RegExp(`^\\.${tool}\\.(\\d+)\\.[a-f\\d]+\\.partial`).exec(name);
+			if (match?.[1] && !isAlive(Number(match[1]))) {
+				await rm(path.join(dir, name), {force: true});
+			}
+		}),
+	);
 }
 
 function describeDownloadError(error: DownloadError, what: string, release: ToolRelease): InstallFailure {
 	switch (error.fault) {
 		case 'not-found': {
-			return new InstallFailure(`${what} ${error.url} does not exist (HTTP 404)`, `Check the version: ${release.tool} ${release.version} may not exist for this platform (--version picks another).`);
+			return new InstallFailure(
+				`${what} ${error.url} does not exist (HTTP 404)`,
+				`Check the version: ${release.tool} ${release.version} may not exist for this platform (--version picks another).`,
+			);
 		}
 
 		case 'timeout': {
-			return new InstallFailure(`${error.url} stopped answering`, 'Check the network or proxy (HTTPS_PROXY), or use a mirror: --mirror URL. A slow link may need --timeout SECONDS.', true);
+			return new InstallFailure(
+				`${error.url} stopped answering`,
+				'Check the network or proxy (HTTPS_PROXY), or use a mirror: --mirror URL. A slow link may need --timeout SECONDS.',
+				true,
+			);
 		}
 
 		case 'aborted': {
@@ -92,7 +101,11 @@ function describeDownloadError(error: DownloadError, what: string, release: Tool
 		}
 
 		default: {
-			return new InstallFailure(error.message, error.fault === 'http' ? undefined : 'Try again; behind a proxy set HTTPS_PROXY, offline use --mirror URL.', error.fault !== 'http' || (error.status ?? 0) >= 500);
+			return new InstallFailure(
+				error.message,
+				error.fault === 'http' ? undefined : 'Try again; behind a proxy set HTTPS_PROXY, offline use --mirror URL.',
+				error.fault !== 'http' || (error.status ?? 0) >= 500,
+			);
 		}
 	}
 }
@@ -122,7 +135,10 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 	try {
 		await mkdir(request.dir, {recursive: true});
 	} catch (error) {
-		throw new InstallFailure(`cannot create ${request.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Choose a folder you own with --dir DIR.');
+		throw new InstallFailure(
+			`cannot create ${request.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+			'Choose a folder you own with --dir DIR.',
+		);
 	}
 
 	await removeStalePartials(request.dir, tool);
@@ -134,17 +150,30 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 		try {
 			await (await open(downloadPath, 'wx', 0o600)).close();
 		} catch (error) {
-			throw new InstallFailure(`cannot write to ${request.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, `Choose a folder you own with --dir DIR, or fix the owner of ${request.dir}.`);
+			throw new InstallFailure(
+				`cannot write to ${request.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+				`Choose a folder you own with --dir DIR, or fix the owner of ${request.dir}.`,
+			);
 		}
 
-		const common = {env: system.env, idleTimeoutMs: request.idleTimeoutMs, attempts: request.attempts, backoffBaseMs: request.backoffBaseMs, signal: request.signal};
-		const onRetry = (error: DownloadError, attempt: number, delayMs: number) => report({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
+		const common = {
+			env: system.env,
+			idleTimeoutMs: request.idleTimeoutMs,
+			attempts: request.attempts,
+			backoffBaseMs: request.backoffBaseMs,
+			signal: request.signal,
+		};
+		const onRetry = (error: DownloadError, attempt: number, delayMs: number) =>
+			report({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
 		let checksumText: string;
 		try {
 			checksumText = await fetchText(release.checksumUrl, {...common, onRetry});
 		} catch (error) {
 			if (error instanceof DownloadError && error.fault === 'not-found') {
-				throw new InstallFailure(`no checksum is published at ${release.checksumUrl}; todo-deploy does not install a binary it cannot verify`, 'Check the version, or that the mirror holds the checksum files too.');
+				throw new InstallFailure(
+					`no checksum is published at ${release.checksumUrl}; todo-deploy does not install a binary it cannot verify`,
+					'Check the version, or that the mirror holds the checksum files too.',
+				);
 			}
 
 			throw error instanceof DownloadError ? describeDownloadError(error, 'The checksum file', release) : error;
@@ -160,7 +189,8 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 			downloaded = await downloadFile(release.url, downloadPath, {
 				...common,
 				onRetry,
-				onProgress: progress => report({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
+				onProgress: progress =>
+					report({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
 			});
 		} catch (error) {
 			throw error instanceof DownloadError ? describeDownloadError(error, 'The release file', release) : error;
@@ -168,7 +198,10 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 
 		report({type: 'verifying'});
 		if (downloaded.sha256 !== expected) {
-			throw new InstallFailure(`checksum mismatch for ${release.fileName} (${megabytes(downloaded.bytes)}): expected ${expected}, got ${downloaded.sha256}; the file was corrupted or altered on the way, so it was deleted`, 'Try again; if it keeps failing, the mirror or proxy serves a different file.');
+			throw new InstallFailure(
+				`checksum mismatch for ${release.fileName} (${megabytes(downloaded.bytes)}): expected ${expected}, got ${downloaded.sha256}; the file was corrupted or altered on the way, so it was deleted`,
+				'Try again; if it keeps failing, the mirror or proxy serves a different file.',
+			);
 		}
 
 		report({type: 'installing'});
@@ -185,7 +218,10 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 		await chmod(binaryPath, 0o755);
 		const {version, result} = await installedVersion(system, tool, binaryPath, release.versionArgs);
 		if (!version) {
-			throw new InstallFailure(`the downloaded ${tool} does not run here: ${describeRunFailure(`${tool} ${release.versionArgs.join(' ')}`, result)}`, 'Check that the platform matches (uname -m) and that the folder is not mounted noexec.');
+			throw new InstallFailure(
+				`the downloaded ${tool} does not run here: ${describeRunFailure(`${tool} ${release.versionArgs.join(' ')}`, result)}`,
+				'Check that the platform matches (uname -m) and that the folder is not mounted noexec.',
+			);
 		}
 
 		if (!sameVersion(version, release.version)) {
@@ -202,30 +238,45 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 async function trivyImageHint(system: System): Promise<string | undefined> {
 	const images = await findLocalImages(system.env, 'aquasec/trivy', 3000).catch(() => []);
 	const image = images[0];
-	return image ? `The image ${image} is on this machine: todo-deploy can run Trivy from it (docker run --rm -v /var/run/docker.sock:/var/run/docker.sock ${image} image IMAGE).` : undefined;
+	return image
+		? `The image ${image} is on this machine: todo-deploy can run Trivy from it (docker run --rm -v /var/run/docker.sock:/var/run/docker.sock ${image} image IMAGE).`
+		: undefined;
 }
 
 export async function runInstall(system: System, store: Store<InstallState, InstallAction>, request: InstallRequest): Promise<boolean> {
 	const started = performance.now();
 	const platform = releasePlatform(system.platform, system.arch);
-	const releases = 'unsupported' in platform ? undefined : request.tools.map(tool => toolRelease(tool, platform, {version: request.version, mirror: request.mirror}));
-	store.dispatch({type: 'install/started', tools: request.tools, dir: request.dir, versions: Object.fromEntries((releases ?? []).map(release => [release.tool, release.version]))});
-	await Promise.all(request.tools.map(async (tool, index) => {
-		const report = (status: ToolInstallStatus) => store.dispatch({type: 'install/status', tool, status});
-		const release = releases?.[index];
-		if (!release) {
-			report({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined, failure: 'fix-first'});
-			return;
-		}
+	const releases =
+		'unsupported' in platform ? undefined : request.tools.map(tool => toolRelease(tool, platform, {version: request.version, mirror: request.mirror}));
+	store.dispatch({
+		type: 'install/started',
+		tools: request.tools,
+		dir: request.dir,
+		versions: Object.fromEntries((releases ?? []).map(release => [release.tool, release.version])),
+	});
+	await Promise.all(
+		request.tools.map(async (tool, index) => {
+			const report = (status: ToolInstallStatus) => store.dispatch({type: 'install/status', tool, status});
+			const release = releases?.[index];
+			if (!release) {
+				report({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined, failure: 'fix-first'});
+				return;
+			}
 
-		try {
-			await installTool(system, release, request, report);
-		} catch (error) {
-			const failure = error instanceof InstallFailure ? error : new InstallFailure(error instanceof Error ? error.message : String(error));
-			const hint = tool === 'trivy' && failure.message !== 'cancelled' ? await trivyImageHint(system) : undefined;
-			report({type: 'failed', message: failure.message, fix: [failure.fix, hint].filter(Boolean).join(' ') || undefined, failure: failure.unreachable ? 'environment' : 'fix-first'});
-		}
-	}));
+			try {
+				await installTool(system, release, request, report);
+			} catch (error) {
+				const failure = error instanceof InstallFailure ? error : new InstallFailure(error instanceof Error ? error.message : String(error));
+				const hint = tool === 'trivy' && failure.message !== 'cancelled' ? await trivyImageHint(system) : undefined;
+				report({
+					type: 'failed',
+					message: failure.message,
+					fix: [failure.fix, hint].filter(Boolean).join(' ') || undefined,
+					failure: failure.unreachable ? 'environment' : 'fix-first',
+				});
+			}
+		}),
+	);
 	store.dispatch({type: 'install/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});
 	return store.getState().tools.every(entry => entry.status.type === 'done');
 }

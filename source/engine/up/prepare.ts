@@ -20,7 +20,13 @@ export function chosenCluster(kind: string | undefined, minikube: string | undef
 		return {type: 'kind', context: `kind-${kind}`, create: {program: 'kind', args: ['create', 'cluster', '--name', kind], creates: {type: 'kind', name: kind}}};
 	}
 
-	return minikube ? {type: 'minikube', context: minikube, create: {program: 'minikube', args: ['start', '-p', minikube, '--driver=docker'], creates: {type: 'minikube', name: minikube}}} : undefined;
+	return minikube
+		? {
+				type: 'minikube',
+				context: minikube,
+				create: {program: 'minikube', args: ['start', '-p', minikube, '--driver=docker'], creates: {type: 'minikube', name: minikube}},
+			}
+		: undefined;
 }
 
 async function confirmPlan(context: UpContext): Promise<boolean> {
@@ -38,10 +44,18 @@ async function confirmPlan(context: UpContext): Promise<boolean> {
 		verify: 'verify: health endpoints and a smoke test of the todo API',
 		'load-check': `load check: ${request.verify.users} users for ${Math.round(request.verify.durationMs / 1000)} s against p95 < ${request.verify.targetP95Ms} ms`,
 	};
-	const cluster = request.kind ? `Use the kind cluster "${request.kind}" (created if there is none)`
-		: request.minikube ? `Use the minikube profile "${request.minikube}" (started if there is none)`
-			: recommendation.target === 'existing-context' ? 'Use the cluster that runs now' : `Start a cluster (${recommendation.command ?? ''})`;
-	const answer = await questions.ask({kind: 'plan', text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. Go?`, options: skippableSteps.map(id => ({id, label: labels[id], on: !context.skip.has(id)}))});
+	const cluster = request.kind
+		? `Use the kind cluster "${request.kind}" (created if there is none)`
+		: request.minikube
+			? `Use the minikube profile "${request.minikube}" (started if there is none)`
+			: recommendation.target === 'existing-context'
+				? 'Use the cluster that runs now'
+				: `Start a cluster (${recommendation.command ?? ''})`;
+	const answer = await questions.ask({
+		kind: 'plan',
+		text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. Go?`,
+		options: skippableSteps.map(id => ({id, label: labels[id], on: !context.skip.has(id)})),
+	});
 	if (!Array.isArray(answer)) {
 		return false;
 	}
@@ -70,7 +84,9 @@ export const doctorStage: UpStage = {
 
 		// --kind or --minikube choose the path: the other cluster tool is not needed, this one is.
 		const {chosen} = context;
-		const needed = recommendation.install.map(step => step.tool).filter(tool => !(context.skip.has('scan') && tool === 'trivy') && !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
+		const needed = recommendation.install
+			.map(step => step.tool)
+			.filter(tool => !(context.skip.has('scan') && tool === 'trivy') && !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
 		context.missing = chosen && !needed.includes(chosen.type) && !(await context.system.which(chosen.type)) ? [...needed, chosen.type] : needed;
 		return next;
 	},
@@ -81,7 +97,10 @@ export const installStage: UpStage = {
 	rows: [{id: 'install', title: 'Install missing tools', off: ['install']}],
 	skip(context) {
 		if (context.skip.has('install') && context.missing.some(tool => tool !== 'trivy')) {
-			context.flow.dispatch({type: 'flow/note', text: `Install is switched off, and ${context.missing.join(', ')} ${context.missing.length === 1 ? 'is' : 'are'} missing: the steps that need ${context.missing.length === 1 ? 'it' : 'them'} will say so.`});
+			context.flow.dispatch({
+				type: 'flow/note',
+				text: `Install is switched off, and ${context.missing.join(', ')} ${context.missing.length === 1 ? 'is' : 'are'} missing: the steps that need ${context.missing.length === 1 ? 'it' : 'them'} will say so.`,
+			});
 		}
 
 		return context.skip.has('install') ? 'switched off' : context.missing.length === 0 ? 'every tool is there' : undefined;
@@ -91,9 +110,24 @@ export const installStage: UpStage = {
 		const install = context.rows.begin('install', `${missing.join(', ')} into ${request.installDir}`);
 		const store = createStore<InstallState, InstallAction>(installReducer, initialInstallState());
 		store.subscribe(state => {
-			install.detail(state.tools.map(entry => `${entry.tool} ${entry.status.type === 'downloading' && entry.status.total ? `${Math.round((entry.status.received / entry.status.total) * 100)}%` : entry.status.type}`).join(', '));
+			install.detail(
+				state.tools
+					.map(
+						entry =>
+							`${entry.tool} ${entry.status.type === 'downloading' && entry.status.total ? `${Math.round((entry.status.received / entry.status.total) * 100)}%` : entry.status.type}`,
+					)
+					.join(', '),
+			);
 		});
-		await runInstall(context.system, store, {tools: missing, dir: request.installDir, mirror: request.mirror, force: false, idleTimeoutMs: 30_000, attempts: 3, signal: request.signal});
+		await runInstall(context.system, store, {
+			tools: missing,
+			dir: request.installDir,
+			mirror: request.mirror,
+			force: false,
+			idleTimeoutMs: 30_000,
+			attempts: 3,
+			signal: request.signal,
+		});
 		if (!installSucceeded(store.getState())) {
 			const failed = store.getState().tools.find(entry => entry.status.type === 'failed');
 			const status = failed?.status.type === 'failed' ? failed.status : undefined;
@@ -107,7 +141,11 @@ export const installStage: UpStage = {
 };
 
 /** Runs a start command the doctor (or --kind/--minikube) gave as data; undefined when it worked, else why not. */
-async function start(context: UpContext, command: StartCommand, onDetail: (text: string) => void): Promise<{message: string; fix: string; evidence: string[]} | undefined> {
+async function start(
+	context: UpContext,
+	command: StartCommand,
+	onDetail: (text: string) => void,
+): Promise<{message: string; fix: string; evidence: string[]} | undefined> {
 	const shown = commandText(command);
 	const tool = await context.system.which(command.program);
 	if (!tool) {
@@ -118,7 +156,11 @@ async function start(context: UpContext, command: StartCommand, onDetail: (text:
 	const started = await context.system.run(tool, command.args, {timeoutMs: 15 * 60_000});
 	if (started.exitCode !== 0) {
 		const output = `${started.stderr}\n${started.stdout}`.trim().split('\n');
-		return {message: `${shown} failed: ${output.at(-1) ?? ''}`, fix: 'todo-deploy doctor explains what the machine lacks; the lines below are the tool\'s own.', evidence: output.slice(-8)};
+		return {
+			message: `${shown} failed: ${output.at(-1) ?? ''}`,
+			fix: "todo-deploy doctor explains what the machine lacks; the lines below are the tool's own.",
+			evidence: output.slice(-8),
+		};
 	}
 
 	if (command.creates) {
@@ -136,7 +178,13 @@ export const clusterStage: UpStage = {
 		context.context = request.deploy.context ?? chosen?.context;
 		const loaded = await loadKubeconfig(context.system);
 		const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
-		const startCommand = chosen ? (chosenExists ? undefined : chosen.create) : recommendation?.target === 'existing-context' ? undefined : recommendation?.start ?? undefined;
+		const startCommand = chosen
+			? chosenExists
+				? undefined
+				: chosen.create
+			: recommendation?.target === 'existing-context'
+				? undefined
+				: (recommendation?.start ?? undefined);
 		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${context.context ?? 'in use'}`);
 		if (startCommand) {
 			const failure = await start(context, startCommand, text => step.detail(text));
@@ -146,15 +194,27 @@ export const clusterStage: UpStage = {
 			}
 		}
 
-		const resolved = await resolveLoadTarget(context.system, {kind: request.kind, minikube: request.minikube, registry: request.registry, context: context.context});
+		const resolved = await resolveLoadTarget(context.system, {
+			kind: request.kind,
+			minikube: request.minikube,
+			registry: request.registry,
+			context: context.context,
+		});
 		context.target = resolved.target;
 		if (!resolved.target) {
-			step.failed(`No local cluster to deploy to: ${resolved.why}.`, 'Start one: minikube start --driver=docker, or kind create cluster --name todo (or let todo-deploy: --kind todo)');
+			step.failed(
+				`No local cluster to deploy to: ${resolved.why}.`,
+				'Start one: minikube start --driver=docker, or kind create cluster --name todo (or let todo-deploy: --kind todo)',
+			);
 			return stop('cluster', 'environment', 'no cluster');
 		}
 
 		try {
-			context.cluster = await connect(context.system, {context: context.context, namespace: request.deploy.namespace, selector: `app.kubernetes.io/instance=${request.deploy.release}`});
+			context.cluster = await connect(context.system, {
+				context: context.context,
+				namespace: request.deploy.namespace,
+				selector: `app.kubernetes.io/instance=${request.deploy.release}`,
+			});
 		} catch (error) {
 			step.failed(`The cluster does not answer: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the kube context.');
 			return stop('cluster', 'environment', 'no cluster');

@@ -35,10 +35,15 @@ const reportRow = {id: 'report', title: 'Report'};
 
 /** The rows of the flow screen; rows switched off from the command line start as skipped. */
 export function upSteps(skip: ReadonlySet<Skippable>) {
-	return [...upStages.flatMap(stage => stage.rows.map(row => {
-		const off = row.off?.find(name => skip.has(name));
-		return {id: row.id, title: row.title, skip: off ? `switched off (--skip ${off})` : undefined};
-	})), reportRow];
+	return [
+		...upStages.flatMap(stage =>
+			stage.rows.map(row => {
+				const off = row.off?.find(name => skip.has(name));
+				return {id: row.id, title: row.title, skip: off ? `switched off (--skip ${off})` : undefined};
+			}),
+		),
+		reportRow,
+	];
 }
 
 export type UpResult = {
@@ -69,12 +74,32 @@ async function describeRelease(request: UpRequest): Promise<string | undefined> 
 		: `Release ${release}: revision ${state.revision} is ${state.status}; the pods may still be starting (todo-deploy status -n ${namespace}).`;
 }
 
-export async function runUp(system: System, flow: Store<FlowState, FlowAction>, status: Store<StatusState, StatusAction>, request: UpRequest): Promise<UpResult> {
+export async function runUp(
+	system: System,
+	flow: Store<FlowState, FlowAction>,
+	status: Store<StatusState, StatusAction>,
+	request: UpRequest,
+): Promise<UpResult> {
 	const rows = flowSteps(flow);
 	const context: UpContext = {
-		system, flow, status, request, rows, doctor: createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState()),
-		recommendation: undefined, skip: new Set(request.skip), chosen: chosenCluster(request.kind, request.minikube), missing: [],
-		context: undefined, target: undefined, cluster: undefined, images: undefined, values: {}, lint: undefined, deploy: undefined, verify: undefined,
+		system,
+		flow,
+		status,
+		request,
+		rows,
+		doctor: createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState()),
+		recommendation: undefined,
+		skip: new Set(request.skip),
+		chosen: chosenCluster(request.kind, request.minikube),
+		missing: [],
+		context: undefined,
+		target: undefined,
+		cluster: undefined,
+		images: undefined,
+		values: {},
+		lint: undefined,
+		deploy: undefined,
+		verify: undefined,
 	};
 	const open = (status: {readonly type: string}) => status.type === 'pending' || status.type === 'running';
 	const skipRows = (from: number, reason: string, only: (type: string) => boolean = type => type === 'pending') => {
@@ -104,7 +129,16 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		const end = await stage.run(context);
 		if (end.type === 'declined') {
 			skipRows(1, 'not started: the plan was declined');
-			return {failedStep: undefined, failure: undefined, declined: true, report: undefined, deploy: undefined, verify: undefined, lint: undefined, doctor: context.doctor.getState()};
+			return {
+				failedStep: undefined,
+				failure: undefined,
+				declined: true,
+				report: undefined,
+				deploy: undefined,
+				verify: undefined,
+				lint: undefined,
+				doctor: context.doctor.getState(),
+			};
 		}
 
 		if (stage.id === 'doctor') {
@@ -142,5 +176,14 @@ export async function runUp(system: System, flow: Store<FlowState, FlowAction>, 
 		reportStep.failed(`The report could not be written: ${error instanceof Error ? error.message : String(error)}`, undefined);
 	}
 
-	return {failedStep: stopped?.row, failure: stopped?.failure, declined: false, report, deploy: context.deploy, verify: context.verify, lint: context.lint, doctor: context.doctor.getState()};
+	return {
+		failedStep: stopped?.row,
+		failure: stopped?.failure,
+		declined: false,
+		report,
+		deploy: context.deploy,
+		verify: context.verify,
+		lint: context.lint,
+		doctor: context.doctor.getState(),
+	};
 }

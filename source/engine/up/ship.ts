@@ -15,32 +15,44 @@ import {runVerify, verifySteps} from '../verify/run.js';
 import type {LoadSummary} from '../verify/stats.js';
 import {next, stop, type UpStage} from './stage.js';
 
-const progressOf = (state: ImagesState): string => state.images.map(entry => {
-	const {name} = entry;
-	switch (entry.build.type) {
-		case 'building': {
-			return entry.build.progress.steps > 0 ? `${name} step ${entry.build.progress.step}/${entry.build.progress.steps}` : `${name} sending context`;
-		}
+const progressOf = (state: ImagesState): string =>
+	state.images
+		.map(entry => {
+			const {name} = entry;
+			switch (entry.build.type) {
+				case 'building': {
+					return entry.build.progress.steps > 0 ? `${name} step ${entry.build.progress.step}/${entry.build.progress.steps}` : `${name} sending context`;
+				}
 
-		case 'done': {
-			return entry.load.type === 'loading' || entry.load.type === 'checking' ? `${name} loading` : `${name} ${entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}${entry.load.type === 'done' ? `, ${entry.load.outcome}` : ''}`;
-		}
+				case 'done': {
+					return entry.load.type === 'loading' || entry.load.type === 'checking'
+						? `${name} loading`
+						: `${name} ${entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}${entry.load.type === 'done' ? `, ${entry.load.outcome}` : ''}`;
+				}
 
-		case 'failed': {
-			return `${name} failed`;
-		}
+				case 'failed': {
+					return `${name} failed`;
+				}
 
-		default: {
-			return `${name} preparing`;
-		}
-	}
-}).join('; ');
+				default: {
+					return `${name} preparing`;
+				}
+			}
+		})
+		.join('; ');
 
-const severityCounts = (counts: Readonly<Record<string, number>>) => Object.entries(counts).filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`).join(', ') || 'no known vulnerabilities';
+const severityCounts = (counts: Readonly<Record<string, number>>) =>
+	Object.entries(counts)
+		.filter(([, count]) => count > 0)
+		.map(([severity, count]) => `${count} ${severity}`)
+		.join(', ') || 'no known vulnerabilities';
 
 export const imagesStage: UpStage = {
 	id: 'images',
-	rows: [{id: 'images', title: 'Build and load images'}, {id: 'scan', title: 'Scan images (Trivy)', off: ['scan']}],
+	rows: [
+		{id: 'images', title: 'Build and load images'},
+		{id: 'scan', title: 'Scan images (Trivy)', off: ['scan']},
+	],
 	async run(context) {
 		const {request} = context;
 		const images = context.rows.begin('images', 'reading the sources');
@@ -54,7 +66,14 @@ export const imagesStage: UpStage = {
 				scan.detail(`scanning ${scanning.join(', ')}`);
 			}
 		});
-		await runImages(context.system, store, {...request.images, root: request.root, sources: request.sources, steps: {build: true, load: true, scan: scanOn}, target: context.target, signal: request.signal});
+		await runImages(context.system, store, {
+			...request.images,
+			root: request.root,
+			sources: request.sources,
+			steps: {build: true, load: true, scan: scanOn},
+			target: context.target,
+			signal: request.signal,
+		});
 		const state = store.getState();
 		context.images = state;
 		const ok = state.error === undefined && state.images.length > 0 && state.images.every(entry => entry.build.type === 'done' && entry.load.type === 'done');
@@ -64,7 +83,12 @@ export const imagesStage: UpStage = {
 			const build = failed?.build.type === 'failed' ? failed.build : undefined;
 			const load = failed?.load.type === 'failed' ? failed.load : undefined;
 			const name = failed?.plan?.ref ?? failed?.name;
-			images.failed(state.error?.message ?? (build ? `${name ?? ''}: build failed: ${build.message}` : load ? `${name ?? ''}: ${load.message}` : 'the images are not ready'), state.error?.fix ?? build?.fix ?? load?.fix, build ? [...(build.step ? [`at ${build.step}`] : []), ...build.output.slice(-6).map(line => `| ${line}`)] : []);
+			images.failed(
+				state.error?.message ??
+					(build ? `${name ?? ''}: build failed: ${build.message}` : load ? `${name ?? ''}: ${load.message}` : 'the images are not ready'),
+				state.error?.fix ?? build?.fix ?? load?.fix,
+				build ? [...(build.step ? [`at ${build.step}`] : []), ...build.output.slice(-6).map(line => `| ${line}`)] : [],
+			);
 			if (scan) {
 				context.rows.set('scan', {type: 'skipped', reason: 'the images are not ready'});
 			}
@@ -72,8 +96,18 @@ export const imagesStage: UpStage = {
 			return stop('images', build ? 'build' : state.error?.kind === 'input' ? 'fix-first' : 'environment', 'nothing is deployed that did not build');
 		}
 
-		images.done(state.images.map(entry => `${entry.plan?.ref ?? entry.name} ${entry.build.type === 'done' && entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}, ${entry.load.type === 'done' ? (entry.load.outcome === 'already-present' ? 'already loaded' : entry.load.outcome) : ''}`).join('; '));
-		context.values = chartImageValues(state.images.flatMap(entry => (entry.plan ? [entry.plan] : [])), context.target?.type === 'registry' ? context.target.registry : undefined);
+		images.done(
+			state.images
+				.map(
+					entry =>
+						`${entry.plan?.ref ?? entry.name} ${entry.build.type === 'done' && entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}, ${entry.load.type === 'done' ? (entry.load.outcome === 'already-present' ? 'already loaded' : entry.load.outcome) : ''}`,
+				)
+				.join('; '),
+		);
+		context.values = chartImageValues(
+			state.images.flatMap(entry => (entry.plan ? [entry.plan] : [])),
+			context.target?.type === 'registry' ? context.target.registry : undefined,
+		);
 		if (!scan) {
 			return next;
 		}
@@ -83,7 +117,10 @@ export const imagesStage: UpStage = {
 		await recordSection(request.root, 'scan', {status: unscanned || blocked.length > 0 ? 'failed' : 'verified', data: imagesData(state)});
 		if (unscanned) {
 			const failure = unscanned.scan.type === 'failed' ? unscanned.scan : undefined;
-			scan.failed(`${unscanned.plan?.ref ?? unscanned.name} was not scanned: ${failure ? failure.message : unscanned.scan.type}`, failure ? failure.fix ?? 'Or switch the scan off: --skip scan' : undefined);
+			scan.failed(
+				`${unscanned.plan?.ref ?? unscanned.name} was not scanned: ${failure ? failure.message : unscanned.scan.type}`,
+				failure ? (failure.fix ?? 'Or switch the scan off: --skip scan') : undefined,
+			);
 			return stop('scan', 'environment', 'nothing is deployed that was not scanned');
 		}
 
@@ -92,7 +129,16 @@ export const imagesStage: UpStage = {
 			scan.failed(
 				`${blocked.map(entry => entry.plan?.ref ?? entry.name).join(', ')} ${blocked.length === 1 ? 'fails' : 'fail'} the gate (${first?.type === 'done' ? first.summary.gate.rule : ''})`,
 				'Update the packages named below (a newer base image usually does it), or accept a finding in .trivyignore with a reason.',
-				blocked.flatMap(entry => (entry.scan.type === 'done' ? entry.scan.summary.worst.slice(0, 4).map(finding => `${entry.name}: ${finding.severity} ${finding.id} ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> ${finding.fixed}` : ''}`) : [])),
+				blocked.flatMap(entry =>
+					entry.scan.type === 'done'
+						? entry.scan.summary.worst
+								.slice(0, 4)
+								.map(
+									finding =>
+										`${entry.name}: ${finding.severity} ${finding.id} ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> ${finding.fixed}` : ''}`,
+								)
+						: [],
+				),
 			);
 			return stop('scan', 'scan-gate', 'nothing is deployed that fails the scan gate');
 		}
@@ -129,18 +175,33 @@ export const lintStage: UpStage = {
 		const valuesDir = path.join(request.root, '.todo-deploy');
 		await mkdir(valuesDir, {recursive: true});
 		const valuesFile = path.join(valuesDir, 'values.todo-deploy.yaml');
-		await writeFile(valuesFile, `# Written by todo-deploy for lint: image tags and the Secret's name (no secret values).\n${JSON.stringify(nest({...context.values, ...request.deploy.sets, 'secrets.existingSecret': secretNameOf(request.deploy.release)}), null, 2)}\n`);
-		const report = await runLint(context.system, {chart: request.chart, valuesFiles: [valuesFile, ...request.deploy.valuesFiles], target: context.target?.type === 'registry' ? 'registry' : 'local', release: request.deploy.release, namespace: request.deploy.namespace});
+		await writeFile(
+			valuesFile,
+			`# Written by todo-deploy for lint: image tags and the Secret's name (no secret values).\n${JSON.stringify(nest({...context.values, ...request.deploy.sets, 'secrets.existingSecret': secretNameOf(request.deploy.release)}), null, 2)}\n`,
+		);
+		const report = await runLint(context.system, {
+			chart: request.chart,
+			valuesFiles: [valuesFile, ...request.deploy.valuesFiles],
+			target: context.target?.type === 'registry' ? 'registry' : 'local',
+			release: request.deploy.release,
+			namespace: request.deploy.namespace,
+		});
 		context.lint = report;
 		await recordSection(request.root, 'lint', {status: lintFailed(report) ? 'failed' : 'verified', data: report});
 		if (lintFailed(report)) {
 			const errors = report.findings.filter(finding => finding.severity === 'error');
-			lint.failed(report.renderError ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the chart: ${errors[0]?.message ?? ''}`, errors[0]?.fix ?? 'todo-deploy lint shows every finding', errors.slice(1, 6).map(finding => `${finding.object}: ${finding.message}`));
+			lint.failed(
+				report.renderError ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the chart: ${errors[0]?.message ?? ''}`,
+				errors[0]?.fix ?? 'todo-deploy lint shows every finding',
+				errors.slice(1, 6).map(finding => `${finding.object}: ${finding.message}`),
+			);
 			return stop('lint', 'fix-first', 'the chart would not deploy cleanly');
 		}
 
 		const warnings = report.findings.filter(finding => finding.severity !== 'error' && !/must exist in the namespace before the deploy/.test(finding.message));
-		lint.done(`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`);
+		lint.done(
+			`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`,
+		);
 		return next;
 	},
 };
@@ -156,29 +217,73 @@ export const deployStage: UpStage = {
 
 		// helm is not run again for the same chart, images, values and secrets.
 		const {sets, ...deploy} = request.deploy;
-		const deployed = await runDeploy(context.system, cluster, context.flow, context.status, {...deploy, root: request.root, context: context.context, chart: request.chart, values: {...context.values, ...sets}, signal: request.signal, clusterImages: clusterImages(context.system, context.target)});
+		const deployed = await runDeploy(context.system, cluster, context.flow, context.status, {
+			...deploy,
+			root: request.root,
+			context: context.context,
+			chart: request.chart,
+			values: {...context.values, ...sets},
+			signal: request.signal,
+			clusterImages: clusterImages(context.system, context.target),
+		});
 		context.deploy = deployed;
-		await recordSection(request.root, 'deploy', {status: deployed.ready ? 'verified' : 'failed', data: deployRecord({release: request.deploy.release, namespace: request.deploy.namespace, context: cluster.context}, deployed)});
-		return deployed.ready ? next : stop(context.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'rollout', deployed.failure ?? 'rollout', 'the deploy did not finish');
+		await recordSection(request.root, 'deploy', {
+			status: deployed.ready ? 'verified' : 'failed',
+			data: deployRecord({release: request.deploy.release, namespace: request.deploy.namespace, context: cluster.context}, deployed),
+		});
+		return deployed.ready
+			? next
+			: stop(
+					context.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'rollout',
+					deployed.failure ?? 'rollout',
+					'the deploy did not finish',
+				);
 	},
 };
 
 export const verifyStage: UpStage = {
 	id: 'verify',
-	rows: verifySteps.map(step => ({...step, off: step.id === 'load' ? ['verify', 'load-check'] as const : ['verify'] as const})),
+	rows: verifySteps.map(step => ({...step, off: step.id === 'load' ? (['verify', 'load-check'] as const) : (['verify'] as const)})),
 	skip: context => (context.skip.has('verify') ? 'switched off' : undefined),
 	async run(context) {
 		const {request, deploy} = context;
 		// A passing load check of exactly this deployment is not measured again.
-		const loadSettings = {users: request.verify.users, durationMs: request.verify.durationMs, targetP95Ms: request.verify.targetP95Ms, path: request.verify.loadPath, url: request.verify.url ?? null};
+		const loadSettings = {
+			users: request.verify.users,
+			durationMs: request.verify.durationMs,
+			targetP95Ms: request.verify.targetP95Ms,
+			path: request.verify.loadPath,
+			url: request.verify.url ?? null,
+		};
 		const earlier = (await readReportState(request.root)).sections.verify;
 		const earlierData = earlier?.data as {fingerprint?: string; loadSettings?: unknown; load?: LoadSummary} | undefined;
-		const reuseLoad = earlier && earlierData?.load && deploy?.unchanged && earlier.status === 'verified' && earlierData.fingerprint === deploy.fingerprint && earlierData.load.passed && JSON.stringify(earlierData.loadSettings) === JSON.stringify(loadSettings)
-			? {summary: earlierData.load, at: earlier.at}
-			: undefined;
-		const verified = await runVerify(context.system, context.flow, {...request.verify, namespace: request.deploy.namespace, release: request.deploy.release, context: context.context, minikubeProfile: context.target?.type === 'minikube' ? context.target.profile : undefined, load: !context.skip.has('load-check'), reuseLoad, signal: request.signal});
+		const reuseLoad =
+			earlier &&
+			earlierData?.load &&
+			deploy?.unchanged &&
+			earlier.status === 'verified' &&
+			earlierData.fingerprint === deploy.fingerprint &&
+			earlierData.load.passed &&
+			JSON.stringify(earlierData.loadSettings) === JSON.stringify(loadSettings)
+				? {summary: earlierData.load, at: earlier.at}
+				: undefined;
+		const verified = await runVerify(context.system, context.flow, {
+			...request.verify,
+			namespace: request.deploy.namespace,
+			release: request.deploy.release,
+			context: context.context,
+			minikubeProfile: context.target?.type === 'minikube' ? context.target.profile : undefined,
+			load: !context.skip.has('load-check'),
+			reuseLoad,
+			signal: request.signal,
+		});
 		context.verify = verified;
-		await recordSection(request.root, 'verify', {status: verified.passed ? 'verified' : 'failed', data: {...verified, fingerprint: deploy?.fingerprint, loadSettings, loadMeasuredAt: reuseLoad?.at ?? new Date().toISOString()}});
-		return verified.passed ? next : stop(context.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'health', verified.failure ?? 'verify', 'verify failed');
+		await recordSection(request.root, 'verify', {
+			status: verified.passed ? 'verified' : 'failed',
+			data: {...verified, fingerprint: deploy?.fingerprint, loadSettings, loadMeasuredAt: reuseLoad?.at ?? new Date().toISOString()},
+		});
+		return verified.passed
+			? next
+			: stop(context.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'health', verified.failure ?? 'verify', 'verify failed');
 	},
 };

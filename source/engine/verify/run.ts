@@ -48,7 +48,8 @@ export type VerifyResult = {
 	readonly failure: FailureClass | undefined;
 };
 
-const answerLine = (answer: Answer) => `${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
+const answerLine = (answer: Answer) =>
+	`${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
 
 export async function runVerify(system: System, flow: Store<FlowState, FlowAction>, request: VerifyRequest): Promise<VerifyResult> {
 	const {set: step, begin} = flowSteps(flow);
@@ -71,14 +72,31 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		}
 
 		if (!base) {
-			forward = await portForward(system, {namespace: request.namespace, target: `service/${service}`, port: request.servicePort, context: request.context, timeoutMs: 20_000});
+			forward = await portForward(system, {
+				namespace: request.namespace,
+				target: `service/${service}`,
+				port: request.servicePort,
+				context: request.context,
+				timeoutMs: 20_000,
+			});
 			base = forward.url;
 			via = `kubectl port-forward service/${service}`;
 		}
 	} catch (error) {
-		reach.failed(`The backend could not be reached: ${error instanceof Error ? error.message : String(error)}`, `Is it deployed? todo-deploy status -n ${request.namespace}. Or give its address: todo-deploy verify --url http://HOST:PORT`);
+		reach.failed(
+			`The backend could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+			`Is it deployed? todo-deploy status -n ${request.namespace}. Or give its address: todo-deploy verify --url http://HOST:PORT`,
+		);
 		skipFrom(1, 'the backend was not reached');
-		return {url: undefined, via: undefined, health: [], smoke: [], load: undefined, passed: false, failure: request.signal?.aborted ? 'cancelled' : 'environment'};
+		return {
+			url: undefined,
+			via: undefined,
+			health: [],
+			smoke: [],
+			load: undefined,
+			passed: false,
+			failure: request.signal?.aborted ? 'cancelled' : 'environment',
+		};
 	}
 
 	try {
@@ -92,7 +110,9 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			const bad = answers.find(answer => answer.status !== 200);
 			health.failed(
 				`${bad?.path ?? ''} answered ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
-				bad?.path === '/ready' ? 'The backend runs but is not ready: the body says what it waits for (usually the database; check the postgresql pod with todo-deploy status).' : 'The backend does not answer its health check: todo-deploy status shows its pod and logs.',
+				bad?.path === '/ready'
+					? 'The backend runs but is not ready: the body says what it waits for (usually the database; check the postgresql pod with todo-deploy status).'
+					: 'The backend does not answer its health check: todo-deploy status shows its pod and logs.',
 				answers.map(answer => answerLine(answer)),
 			);
 		}
@@ -104,7 +124,11 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			smoke.done(steps.map(entry => `${entry.name} ${entry.status ?? '?'} (${Math.round(entry.ms)} ms)`).join(', '));
 		} else {
 			const bad = steps.find(entry => !entry.ok);
-			smoke.failed(`${bad?.name ?? 'create'} failed: expected ${bad?.expected ?? ''}, got ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`, `The todo API at ${request.api} did not behave; if it lives elsewhere, name it: --api /api/tasks`, steps.map(entry => answerLine(entry)));
+			smoke.failed(
+				`${bad?.name ?? 'create'} failed: expected ${bad?.expected ?? ''}, got ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
+				`The todo API at ${request.api} did not behave; if it lives elsewhere, name it: --api /api/tasks`,
+				steps.map(entry => answerLine(entry)),
+			);
 		}
 
 		let load: LoadSummary | undefined;
@@ -112,23 +136,49 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			step('load', {type: 'skipped', reason: 'not asked for (--no-load)'});
 		} else if (request.reuseLoad) {
 			load = request.reuseLoad.summary;
-			step('load', {type: 'done', summary: `${describeLoad(load)} (measured ${request.reuseLoad.at}; nothing was deployed since, so not measured again)`, durationMs: 0});
+			step('load', {
+				type: 'done',
+				summary: `${describeLoad(load)} (measured ${request.reuseLoad.at}; nothing was deployed since, so not measured again)`,
+				durationMs: 0,
+			});
 		} else {
 			const loadStep = begin('load', `${request.users} users on GET ${request.loadPath} for ${Math.round(request.durationMs / 1000)} s`);
 			const raw = await loadCheck(base, request.loadPath, {
 				users: request.users,
 				durationMs: request.durationMs,
 				signal: request.signal,
-				onProgress: progress => step('load', {type: 'running', detail: `${request.users} users on GET ${request.loadPath}: ${Math.round(progress.elapsedMs / 1000)}/${Math.round(request.durationMs / 1000)} s, ${progress.requests} requests, ${progress.errors} errors`, startedAt: loadStep.startedAt}),
+				onProgress: progress =>
+					step('load', {
+						type: 'running',
+						detail: `${request.users} users on GET ${request.loadPath}: ${Math.round(progress.elapsedMs / 1000)}/${Math.round(request.durationMs / 1000)} s, ${progress.requests} requests, ${progress.errors} errors`,
+						startedAt: loadStep.startedAt,
+					}),
 			});
-			load = summarizeLoad(raw.samples, raw.count, {users: request.users, durationMs: raw.durationMs, errors: raw.errors, errorKinds: raw.errorKinds, targetP95Ms: request.targetP95Ms});
+			load = summarizeLoad(raw.samples, raw.count, {
+				users: request.users,
+				durationMs: raw.durationMs,
+				errors: raw.errors,
+				errorKinds: raw.errorKinds,
+				targetP95Ms: request.targetP95Ms,
+			});
 			const chart = latencyChart(load);
 			if (load.passed) {
 				loadStep.done(`${describeLoad(load)}; p95 under the ${request.targetP95Ms} ms target`);
 				flow.dispatch({type: 'flow/note', text: `Latency of ${load.requests} requests:\n${chart.join('\n')}`});
 			} else {
-				const why = load.p95 >= request.targetP95Ms ? `p95 ${Math.round(load.p95)} ms is over the ${request.targetP95Ms} ms target` : `${load.errors} of ${load.requests} requests failed (${Object.entries(load.errorKinds).map(([kind, count]) => `${count} ${kind}`).join(', ')})`;
-				loadStep.failed(`${describeLoad(load)}: ${why}`, load.p95 >= request.targetP95Ms ? 'More backend replicas (--set backend.replicas=3), more CPU for the backend, or a faster endpoint; todo-deploy status shows whether the pods are throttled or restarting.' : 'The errors say what failed; todo-deploy status shows the backend pods and their logs.', chart);
+				const why =
+					load.p95 >= request.targetP95Ms
+						? `p95 ${Math.round(load.p95)} ms is over the ${request.targetP95Ms} ms target`
+						: `${load.errors} of ${load.requests} requests failed (${Object.entries(load.errorKinds)
+								.map(([kind, count]) => `${count} ${kind}`)
+								.join(', ')})`;
+				loadStep.failed(
+					`${describeLoad(load)}: ${why}`,
+					load.p95 >= request.targetP95Ms
+						? 'More backend replicas (--set backend.replicas=3), more CPU for the backend, or a faster endpoint; todo-deploy status shows whether the pods are throttled or restarting.'
+						: 'The errors say what failed; todo-deploy status shows the backend pods and their logs.',
+					chart,
+				);
 			}
 		}
 

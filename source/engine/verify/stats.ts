@@ -28,7 +28,11 @@ export type LoadSummary = {
 	readonly passed: boolean;
 };
 
-export function summarizeLoad(samples: Float64Array, count: number, options: {users: number; durationMs: number; errors: number; errorKinds: Record<string, number>; targetP95Ms: number}): LoadSummary {
+export function summarizeLoad(
+	samples: Float64Array,
+	count: number,
+	options: {users: number; durationMs: number; errors: number; errorKinds: Record<string, number>; targetP95Ms: number},
+): LoadSummary {
 	const sorted = samples.slice(0, count).sort();
 	const p95 = percentile(sorted, 95);
 	const max = sorted[sorted.length - 1] ?? 0;

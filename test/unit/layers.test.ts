@@ -1,0 +1,50 @@
+// The layers are the linter's to keep: an import across a forbidden line fails `npm run lint`.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {test} from 'node:test';
+import {ESLint} from 'eslint';
+import {repoRoot} from '../helpers/paths.js';
+
+const eslint = new ESLint({cwd: repoRoot});
+
+async function problems(file: string, code: string): Promise<string[]> {
+	const [result] = await eslint.lintText(code, {filePath: path.join(repoRoot, file)});
+	return (result?.messages ?? []).filter(message => message.ruleId === 'no-restricted-imports').map(message => message.message);
+}
+
+test('the engine imports no view, renderer, command or React', async () => {
+	assert.match(
+		(await problems('source/engine/deploy/x.ts', "import {FlowApp} from '../../views/flow-app.js';\nexport const a = FlowApp;\n")).join(),
+		/nothing below them imports a view/,
+	);
+	assert.match(
+		(await problems('source/engine/deploy/x.ts', "import {statusLines} from '../../render/status-report.js';\nexport const a = statusLines;\n")).join(),
+		/rendering it is render\//,
+	);
+	assert.match(
+		(await problems('source/engine/x.ts', "import {upCommand} from '../commands/up.js';\nexport const a = upCommand;\n")).join(),
+		/Commands call the engine/,
+	);
+	assert.match((await problems('source/engine/x.ts', "import {Box} from 'ink';\nexport const a = Box;\n")).join(), /do not use React/);
+	assert.deepEqual(await problems('source/engine/x.ts', "import {runHelm} from '../adapters/helm.js';\nexport const a = runHelm;\n"), []);
+});
+
+test('views never call an adapter or a command; commands go through the engine', async () => {
+	assert.match(
+		(await problems('source/views/x.tsx', "import {runHelm} from '../adapters/helm.js';\nexport const a = runHelm;\n")).join(),
+		/Only the engine talks to adapters/,
+	);
+	assert.match(
+		(await problems('source/commands/x.ts', "import {connectCluster} from '../adapters/cluster.js';\nexport const a = connectCluster;\n")).join(),
+		/Only the engine talks to adapters/,
+	);
+	assert.deepEqual(await problems('source/commands/x.ts', "import {connect} from '../engine/cluster.js';\nexport const a = connect;\n"), []);
+});
+
+test("an adapter may name the engine's types, not run its code", async () => {
+	assert.deepEqual(await problems('source/adapters/x.ts', "import type {LocalKind} from '../engine/doctor/types.js';\nexport type A = LocalKind;\n"), []);
+	assert.match(
+		(await problems('source/adapters/x.ts', "import {runDoctor} from '../engine/doctor/run.js';\nexport const a = runDoctor;\n")).join(),
+		/may name the engine's types/,
+	);
+});
