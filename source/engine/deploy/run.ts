@@ -1,8 +1,6 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
 import {createHash} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
-import {digestFolder} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
@@ -15,11 +13,16 @@ import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import type {ClusterImages} from '../status/cluster-images.js';
-import {followCluster, loadSnapshot, lookUpImagesOnce} from '../status/run.js';
+import {loadSnapshot, lookUpImagesOnce} from '../status/run.js';
 import {statusReport} from '../status/select.js';
-import {notReady, podSummary, rolledOut, type StatusReport} from '../status/report.js';
+import {notReady, podSummary, type StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
 import {maskSecrets, resolveSecrets, secretData, secretSpecs, type ResolvedSecret, type SecretName} from './secrets.js';
+import {describeSecrets, explainHelmFailure, problemLines} from './explain.js';
+import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
+import {waitForRollout} from './rollout.js';
+
+export {fullnameOf, secretNameOf} from './names.js';
 
 export const deploySteps = [
 	{id: 'secrets', title: 'Secrets'},
@@ -70,98 +73,6 @@ export type DeployResult = {
 	readonly fingerprint: string | undefined;
 	readonly unchanged: boolean;
 };
-
-const chartName = 'todo-app';
-
-/** The chart's files and the values files' contents, as one hash: part of a deploy's fingerprint. */
-export async function chartDigestOf(chart: string, valuesFiles: readonly string[]): Promise<string> {
-	const values = await Promise.all(valuesFiles.map(async file => readFile(file, 'utf8').catch(() => '')));
-	return createHash('sha256')
-		.update(JSON.stringify([await digestFolder(chart), values]))
-		.digest('hex');
-}
-
-/** The chart's fullname rule (_helpers.tpl): the release name when it already holds the chart's name. */
-export function fullnameOf(release: string): string {
-	return (release.includes(chartName) ? release : `${release}-${chartName}`).slice(0, 63).replace(/-+$/, '');
-}
-
-export const secretNameOf = (release: string) => `${fullnameOf(release)}-app-secrets`.slice(0, 253);
-
-/** Helm's own words, explained: the lines a person needs first. */
-export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
-	if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(output)) {
-		return {
-			message: `Helm says another operation is in progress on the release "${release}": an earlier helm run was interrupted and left it pending.`,
-			fix: `todo-deploy deploy --recover rolls it back to the last good revision (or removes a first install that never finished), then deploys.`,
-		};
-	}
-
-	if (/cannot re-use a name that is still in use/.test(output)) {
-		return {
-			message: `A release named "${release}" exists in another state in ${namespace}.`,
-			fix: `helm history ${release} -n ${namespace} shows it; helm uninstall ${release} -n ${namespace} removes it.`,
-		};
-	}
-
-	if (/values don't meet the specifications of the schema|values\.schema\.json/.test(output)) {
-		return {
-			message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`,
-			fix: 'Fix the value named above (todo-deploy lint shows every value the chart takes).',
-		};
-	}
-
-	if (/Kubernetes cluster unreachable|connection refused|no such host|i\/o timeout/.test(output)) {
-		return {
-			message: `Helm could not reach the cluster: ${output.trim().split('\n').at(-1) ?? ''}`,
-			fix: 'todo-deploy doctor checks the kube context; is the cluster running?',
-		};
-	}
-
-	return {message: output.trim().split('\n').filter(Boolean).slice(-3).join(' ') || 'helm failed', fix: undefined};
-}
-
-function describeSecrets(secrets: readonly ResolvedSecret[]): string {
-	const from = (secret: ResolvedSecret) => {
-		switch (secret.source) {
-			case 'environment': {
-				return `from $${secret.variable ?? ''}`;
-			}
-
-			case '.env': {
-				return `from ${secret.variable ?? ''} in .env`;
-			}
-
-			case 'prompt': {
-				return 'as typed';
-			}
-
-			case 'cluster': {
-				return 'kept from the cluster';
-			}
-
-			case 'generated': {
-				return 'generated';
-			}
-
-			case 'not set': {
-				return 'not set (chatbot off)';
-			}
-		}
-	};
-
-	return secrets.map(secret => `${secretSpecs[secret.name].label} ${from(secret)}`).join('; ');
-}
-
-/** Failing pods as evidence lines: name, what is wrong, the fix. */
-function problemLines(report: StatusReport): string[] {
-	return notReady(report).flatMap(row => [
-		`${row.name}: ${row.diagnosis.title}`,
-		`  ${row.diagnosis.explanation}`,
-		`  fix: ${row.diagnosis.fix}`,
-		...row.diagnosis.evidence.slice(0, 2).map(line => `  | ${line}`),
-	]);
-}
 
 export async function runDeploy(
 	system: System,
@@ -376,42 +287,14 @@ export async function runDeploy(
 			return result('environment', {secrets: publicSecrets, revision});
 		}
 
-		const stop = followCluster(cluster, status);
 		const started = Date.now();
-		const outcome = await new Promise<'ready' | 'timeout' | 'cancelled'>(resolve => {
-			let settled = false;
-			const finish = (value: 'ready' | 'timeout' | 'cancelled') => {
-				if (!settled) {
-					settled = true;
-					unsubscribe();
-					clearTimeout(timer);
-					clearInterval(ticker);
-					resolve(value);
-				}
-			};
-
-			const check = () => {
-				report = statusReport(status.getState(), where);
-				const waitingFor = notReady(report);
-				const readyPods = report.pods.length - waitingFor.length;
-				const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
-				step('rollout', {
-					type: 'running',
-					detail: `${readyPods}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`,
-					startedAt: started,
-				});
-				if (rolledOut(report)) {
-					finish('ready');
-				}
-			};
-
-			const unsubscribe = status.subscribe(check);
-			const timer = setTimeout(() => finish('timeout'), request.timeoutMs);
-			const ticker = setInterval(check, 1000);
-			request.signal?.addEventListener('abort', () => finish('cancelled'), {once: true});
-			check();
+		const outcome = await waitForRollout(cluster, status, {
+			namespace: request.namespace,
+			timeoutMs: request.timeoutMs,
+			signal: request.signal,
+			onProgress: detail => step('rollout', {type: 'running', detail, startedAt: started}),
 		});
-		stop();
+		report = statusReport(status.getState(), where);
 		if (outcome !== 'ready' && request.clusterImages) {
 			await lookUpImagesOnce(status, request.clusterImages);
 			report = statusReport(status.getState(), where);

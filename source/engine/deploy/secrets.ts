@@ -4,7 +4,7 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseEnv} from 'node:util';
-import {placeholderReason} from '../lint/checks.js';
+import {placeholderReason} from '../lint/secret-values.js';
 
 export const secretNames = ['databasePassword', 'authSecret', 'geminiApiKey'] as const;
 export type SecretName = (typeof secretNames)[number];

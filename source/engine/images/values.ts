@@ -3,7 +3,7 @@
 import type {System} from '../../adapters/system.js';
 import type {ImageSource} from '../project/discover.js';
 import type {ImageName, ImagePlan} from './actions.js';
-import {planImage} from './run.js';
+import {planImage} from './plan.js';
 
 export function chartImageValues(plans: readonly ImagePlan[], registry: string | undefined): Record<string, string> {
 	const values: Record<string, string> = {imageSource: registry ? 'registry' : 'local'};

@@ -1,0 +1,55 @@
+// The rollout, watched pod by pod with the status screen's own watch, until every pod is ready, the
+// time is up, or the run is cancelled.
+import type {Cluster} from '../../adapters/cluster.js';
+import type {StatusAction} from '../status/actions.js';
+import type {StatusState} from '../status/reducer.js';
+import {notReady, rolledOut} from '../status/report.js';
+import {followCluster} from '../status/run.js';
+import {statusReport} from '../status/select.js';
+import type {Store} from '../store.js';
+
+export type RolloutEnd = 'ready' | 'timeout' | 'cancelled';
+
+export async function waitForRollout(
+	cluster: Cluster,
+	status: Store<StatusState, StatusAction>,
+	options: {readonly namespace: string; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined; readonly onProgress: (detail: string) => void},
+): Promise<RolloutEnd> {
+	const where = {context: cluster.context, namespace: options.namespace};
+	const stop = followCluster(cluster, status);
+	try {
+		return await new Promise<RolloutEnd>(resolve => {
+			let settled = false;
+			const finish = (value: RolloutEnd) => {
+				if (!settled) {
+					settled = true;
+					unsubscribe();
+					clearTimeout(timer);
+					clearInterval(ticker);
+					resolve(value);
+				}
+			};
+
+			const check = () => {
+				const report = statusReport(status.getState(), where);
+				const waitingFor = notReady(report);
+				const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
+				options.onProgress(
+					`${report.pods.length - waitingFor.length}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`,
+				);
+				if (rolledOut(report)) {
+					finish('ready');
+				}
+			};
+
+			const unsubscribe = status.subscribe(check);
+			const timer = setTimeout(() => finish('timeout'), options.timeoutMs);
+			// Ages and back-offs move with the clock, not only with events.
+			const ticker = setInterval(check, 1000);
+			options.signal?.addEventListener('abort', () => finish('cancelled'), {once: true});
+			check();
+		});
+	} finally {
+		stop();
+	}
+}

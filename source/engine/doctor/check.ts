@@ -1,0 +1,11 @@
+// A check of the doctor: it finds facts through an adapter and says what they mean, within its deadline.
+import type {System} from '../../adapters/system.js';
+import type {CheckId, CheckOutcome} from './types.js';
+
+export type Check<Id extends CheckId = CheckId> = {
+	readonly id: Id;
+	readonly title: string;
+	/** The whole check, every run inside it included, ends by then. */
+	readonly timeoutMs: number;
+	run(system: System): Promise<CheckOutcome<Id>>;
+};

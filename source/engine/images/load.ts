@@ -1,0 +1,159 @@
+// Putting an image where the cluster finds it: kind's nodes (only those without it), minikube's own
+// Docker (or minikube image load), or a registry for a remote cluster.
+import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, type DockerClient} from '../../adapters/images.js';
+import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
+import {parseDockerEnv} from '../../adapters/minikube.js';
+import type {System} from '../../adapters/system.js';
+import type {ImagePlan, LoadStatus} from './actions.js';
+import {messageOf} from '../errors.js';
+
+export async function loadIntoKind(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	imageId: string,
+	cluster: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
+	const started = performance.now();
+	const kind = await system.which('kind');
+	if (!kind) {
+		return {type: 'failed', message: 'kind is not installed.', fix: 'npx todo-deploy install kind'};
+	}
+
+	const {nodes, error} = await kindNodes(system, kind, cluster, 30_000);
+	if (nodes.length === 0) {
+		return {
+			type: 'failed',
+			message: `There is no kind cluster "${cluster}"${error ? ` (${error})` : ''}.`,
+			fix: `kind create cluster --name ${cluster}, or name another with --kind NAME (kind get clusters lists them)`,
+		};
+	}
+
+	// As kind does: ask each node's containerd for the image ID; only a node without it needs the image.
+	const present = await Promise.all(
+		nodes.map(async node => {
+			const answer = await execIn(docker, node, ['crictl', 'inspecti', '-o', 'json', `docker.io/library/${plan.ref}`]).catch(() => undefined);
+			return answer?.exitCode === 0 && parseCrictlImageId(answer.stdout) === imageId;
+		}),
+	);
+	if (present.every(Boolean)) {
+		return {
+			type: 'done',
+			outcome: 'already-present',
+			where: `kind cluster "${cluster}" (${nodes.length} node${nodes.length === 1 ? '' : 's'})`,
+			durationMs: performance.now() - started,
+			digest: undefined,
+		};
+	}
+
+	report({type: 'loading', detail: `kind load docker-image ${plan.ref} --name ${cluster}`});
+	const result = await system.run(kind, ['load', 'docker-image', plan.ref, '--name', cluster], {timeoutMs: 15 * 60_000});
+	const parsed = parseKindLoad(result.exitCode, `${result.stdout}\n${result.stderr}`);
+	if (parsed.type === 'failed') {
+		return {
+			type: 'failed',
+			message: `kind could not load ${plan.ref}: ${parsed.message}`,
+			fix: /ctr.*images import|content digest/.test(parsed.output)
+				? 'The node could not import the image (often a Docker Desktop containerd image store quirk); turn off "Use containerd for pulling and storing images" in Docker Desktop, or load with: docker save IMAGE | docker exec -i NODE ctr -n k8s.io images import -'
+				: undefined,
+		};
+	}
+
+	return {
+		type: 'done',
+		outcome: parsed.type === 'already-present' ? 'already-present' : 'loaded',
+		where: `kind cluster "${cluster}"`,
+		durationMs: performance.now() - started,
+		digest: undefined,
+	};
+}
+
+export async function loadIntoMinikube(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	imageId: string,
+	profile: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
+	const started = performance.now();
+	const minikube = await system.which('minikube');
+	if (!minikube) {
+		return {type: 'failed', message: 'minikube is not installed.', fix: 'npx todo-deploy install minikube'};
+	}
+
+	// With the docker runtime, minikube's own Docker answers directly: compare IDs, then stream the image across.
+	const envResult = await system.run(minikube, ['-p', profile, 'docker-env', '--shell', 'none'], {timeoutMs: 30_000});
+	const dockerEnv = envResult.exitCode === 0 ? parseDockerEnv(envResult.stdout) : undefined;
+	if (dockerEnv) {
+		try {
+			const inside = await dockerClient(dockerEnv);
+			const there = await inspectImage(inside, plan.ref);
+			if (there?.id === imageId) {
+				return {type: 'done', outcome: 'already-present', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
+			}
+
+			report({type: 'loading', detail: `copying ${plan.ref} into minikube "${profile}"'s Docker`});
+			await copyImage(docker, inside, plan.ref);
+			return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
+		} catch (error) {
+			return {
+				type: 'failed',
+				message: `minikube "${profile}"'s Docker did not take ${plan.ref}: ${messageOf(error)}`,
+				fix: `Is the profile running? minikube -p ${profile} status (start it: minikube -p ${profile} start)`,
+			};
+		}
+	}
+
+	if (/not running|does not exist|not found|Profile ".*" not found/i.test(`${envResult.stdout}\n${envResult.stderr}`)) {
+		return {
+			type: 'failed',
+			message: `minikube profile "${profile}" is not running: ${(envResult.stderr || envResult.stdout).trim().split('\n').at(-1) ?? ''}`,
+			fix: `minikube -p ${profile} start --driver=docker`,
+		};
+	}
+
+	// Another container runtime: minikube copies the image itself.
+	report({type: 'loading', detail: `minikube -p ${profile} image load ${plan.ref}`});
+	const result = await system.run(minikube, ['-p', profile, 'image', 'load', plan.ref], {timeoutMs: 15 * 60_000});
+	if (result.exitCode !== 0) {
+		return {
+			type: 'failed',
+			message: `minikube could not load ${plan.ref}: ${(result.stderr || result.stdout).trim().split('\n').at(-1) ?? ''}`,
+			fix: `minikube -p ${profile} status`,
+		};
+	}
+
+	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
+}
+
+export async function pushToRegistry(
+	system: System,
+	docker: DockerClient,
+	plan: ImagePlan,
+	registry: string,
+	report: (status: LoadStatus) => void,
+): Promise<LoadStatus> {
+	const started = performance.now();
+	const host = registry.split('/')[0] ?? registry;
+	const {auth, helper} = await registryAuth(system.env, system.homedir, host);
+	const target = `${registry.replace(/\/$/, '')}/${plan.repository}:${plan.tag}`;
+	try {
+		report({type: 'loading', detail: `pushing ${target}`});
+		const digest = await pushImage(docker, plan.ref, target, auth, line => report({type: 'loading', detail: line}));
+		return {type: 'done', outcome: 'pushed', where: target, durationMs: performance.now() - started, digest};
+	} catch (error) {
+		const message = messageOf(error);
+		const denied = /denied|unauthorized|authentication required/i.test(message);
+		return {
+			type: 'failed',
+			message: `Pushing ${target} failed: ${message}`,
+			fix: denied
+				? helper && !auth
+					? `Your credentials are kept by docker-credential-${helper}, which todo-deploy does not run: docker login ${host} with credsStore unset, or push with docker push ${target}`
+					: `docker login ${host}`
+				: undefined,
+		};
+	}
+}
