@@ -1,5 +1,4 @@
 import path from 'node:path';
-import {randomBytes} from 'node:crypto';
 import {writeJson, writeErr} from './io.js';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
@@ -8,7 +7,7 @@ import {failedStep, finishFlow} from '../engine/flow/steps.js';
 import {machine, sessionLog} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand} from './command.js';
-import {deployFlags} from './groups.js';
+import {deployFlags, deploySettings} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {runWithScreens} from './runner.js';
 import {clusterOrSay, projectOrSay} from './shared.js';
@@ -79,19 +78,8 @@ export const deployCommand = defineCommand({
 				const deployed = await runDeploy(system, cluster, flow, status, {
 					root,
 					chart: await chartToDeploy(root, flags.chart, project.chart),
-					release: flags.release,
-					namespace: flags.namespace,
-					context: flags.context,
+					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv: await readDotenv(root), log}),
 					values: {...values, ...flags.set},
-					valuesFiles: flags.values,
-					helmArgs: flags['helm-arg'],
-					env,
-					dotenv: await readDotenv(root),
-					...deployAnswers(asking ? questions : undefined, flags['on-failure']),
-					random: () => randomBytes(24).toString('base64url'),
-					timeoutMs: flags.timeout * 1000,
-					recover: flags.recover,
-					onSecrets: secrets => log.addSecrets(secrets),
 					signal,
 					clusterImages: await clusterImagesOfContext(system, flags.context),
 				});

@@ -1,6 +1,10 @@
 // Flags several commands share, declared once and spread into each command's own.
-import {parseSeverities} from '../engine/images/scan-report.js';
-import {booleanFlag, choiceFlag, listFlag, numberFlag, pairsFlag, pathFlag, pathListFlag, stringFlag} from './flags.js';
+import {randomBytes} from 'node:crypto';
+import path from 'node:path';
+import type {deployAnswers} from '../engine/deploy/run.js';
+import {defaultGate, parseSeverities} from '../engine/images/scan-report.js';
+import type {Env, SessionLog} from '../engine/machine.js';
+import {booleanFlag, choiceFlag, listFlag, numberFlag, pairsFlag, pathFlag, pathListFlag, stringFlag, type FlagValues, type Flags} from './flags.js';
 
 /** Every command takes these; a command that asks nothing accepts --yes and says nothing about it. */
 export const commonFlags = {
@@ -101,3 +105,54 @@ export const verifyFlags = {
 export const mirrorFlag = {
 	mirror: stringFlag({value: 'URL', env: 'TODO_DEPLOY_MIRROR', description: 'fetch https://HOST/PATH from URL/HOST/PATH', check: httpUrl}),
 };
+
+type Values<F extends Flags> = FlagValues<F>;
+
+/** The verify flags as the engine's request takes them. */
+export function verifySettings(flags: Values<typeof verifyFlags>) {
+	return {
+		url: flags.url,
+		servicePort: flags.port,
+		api: flags.api,
+		loadPath: flags['load-path'] ?? flags.api,
+		users: flags.users,
+		durationMs: flags.duration * 1000,
+		targetP95Ms: flags['target-p95'],
+	};
+}
+
+/** The deploy flags (and how the secrets are asked for) as the engine's request takes them. */
+export function deploySettings(
+	flags: Values<typeof deployFlags>,
+	answers: ReturnType<typeof deployAnswers>,
+	context: {readonly env: Env; readonly dotenv: Readonly<Record<string, string>>; readonly log: SessionLog},
+) {
+	return {
+		release: flags.release,
+		namespace: flags.namespace,
+		context: flags.context,
+		valuesFiles: flags.values,
+		helmArgs: flags['helm-arg'],
+		env: context.env,
+		dotenv: context.dotenv,
+		...answers,
+		random: () => randomBytes(24).toString('base64url'),
+		timeoutMs: flags.timeout * 1000,
+		recover: flags.recover,
+		onSecrets: (secrets: readonly string[]) => context.log.addSecrets(secrets),
+	};
+}
+
+/** The build and scan flags as the engine's request takes them. */
+export function imageSettings(flags: Values<typeof buildFlags & typeof scanFlags>, root: string) {
+	const list = flags.severity === undefined ? undefined : parseSeverities(flags.severity);
+	return {
+		buildArgs: flags['build-arg'],
+		rebuild: flags.rebuild,
+		// --severity (with --ignore-unfixed) is the gate; without it, fixable CRITICAL findings fail.
+		gate: list ? {severities: list, fixableOnly: flags['ignore-unfixed'], ignored: []} : defaultGate,
+		skipDbUpdate: flags['skip-db-update'],
+		rescan: flags.rescan,
+		reportsDir: path.join(root, '.todo-deploy', 'reports'),
+	};
+}

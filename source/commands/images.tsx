@@ -3,12 +3,11 @@
 import path from 'node:path';
 import type {ImagesAction, ImageSteps} from '../engine/images/actions.js';
 import {describeTarget} from '../engine/images/actions.js';
-import {defaultGate, parseSeverities, type GateRule} from '../engine/images/scan-report.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand, type CommandInput} from './command.js';
 import {booleanFlag, stringFlag, UsageError} from './flags.js';
-import {buildFlags, scanFlags, targetFlags} from './groups.js';
+import {buildFlags, imageSettings, scanFlags, targetFlags} from './groups.js';
 import {writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
 import {projectOrSay} from './shared.js';
@@ -23,12 +22,6 @@ const flags = {
 };
 
 type ImagesFlags = CommandInput<typeof flags>['flags'];
-
-/** --severity (with --ignore-unfixed) is the gate; without it, fixable CRITICAL findings fail. */
-export function gateOf(values: {readonly severity: string | undefined; readonly 'ignore-unfixed': boolean}): GateRule {
-	const list = values.severity === undefined ? undefined : parseSeverities(values.severity);
-	return list ? {severities: list, fixableOnly: values['ignore-unfixed'], ignored: []} : defaultGate;
-}
 
 export function checkOneTarget(values: {
 	readonly kind?: string | undefined;
@@ -89,12 +82,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 				},
 				steps,
 				target: resolved.target,
-				buildArgs: values['build-arg'],
-				rebuild: values.rebuild,
-				gate: gateOf(values),
-				skipDbUpdate: values['skip-db-update'],
-				rescan: values.rescan,
-				reportsDir: path.join(root, '.todo-deploy', 'reports'),
+				...imageSettings(values, root),
 				signal,
 			}),
 	);

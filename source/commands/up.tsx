@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
@@ -10,8 +9,8 @@ import {skippableSteps, type Skippable} from '../engine/up/skips.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from './command.js';
 import {listFlag, stringFlag} from './flags.js';
-import {buildFlags, deployFlags, mirrorFlag, scanFlags, verifyFlags} from './groups.js';
-import {checkOneTarget, gateOf} from './images.js';
+import {buildFlags, deployFlags, deploySettings, imageSettings, mirrorFlag, scanFlags, verifyFlags, verifySettings} from './groups.js';
+import {checkOneTarget} from './images.js';
 import {flowScreens} from './flow-screens.js';
 import {inCi, writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
@@ -105,38 +104,9 @@ export const upCommand = defineCommand({
 					kind: flags.kind,
 					minikube: flags.minikube,
 					registry: flags.registry,
-					images: {
-						buildArgs: flags['build-arg'],
-						rebuild: flags.rebuild,
-						gate: gateOf(flags),
-						skipDbUpdate: flags['skip-db-update'],
-						rescan: flags.rescan,
-						reportsDir: path.join(root, '.todo-deploy', 'reports'),
-					},
-					deploy: {
-						release: flags.release,
-						namespace: flags.namespace,
-						context: flags.context,
-						sets: flags.set,
-						valuesFiles: flags.values,
-						helmArgs: flags['helm-arg'],
-						env,
-						dotenv,
-						...deployAnswers(asking ? questions : undefined, flags['on-failure']),
-						random: () => randomBytes(24).toString('base64url'),
-						timeoutMs: flags.timeout * 1000,
-						recover: flags.recover,
-						onSecrets: secrets => log.addSecrets(secrets),
-					},
-					verify: {
-						url: flags.url,
-						servicePort: flags.port,
-						api: flags.api,
-						loadPath: flags['load-path'] ?? flags.api,
-						users: flags.users,
-						durationMs: flags.duration * 1000,
-						targetP95Ms: flags['target-p95'],
-					},
+					images: imageSettings(flags, root),
+					deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
+					verify: verifySettings(flags),
 					questions: asking ? questions : undefined,
 					signal,
 				});

@@ -6,7 +6,7 @@ import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from './command.js';
-import {clusterFlags, verifyFlags} from './groups.js';
+import {clusterFlags, verifyFlags, verifySettings} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {writeJson, writeOut} from './io.js';
 import {runWithScreens} from './runner.js';
@@ -37,17 +37,11 @@ export const verifyCommand = defineCommand({
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
 			const verified = await runVerify(machine(env, {signal}), flow, {
-				url: flags.url,
+				...verifySettings(flags),
 				namespace: flags.namespace,
 				release: flags.release,
 				context: flags.context,
 				minikubeProfile: target?.type === 'minikube' ? target.profile : undefined,
-				servicePort: flags.port,
-				api: flags.api,
-				loadPath: flags['load-path'] ?? flags.api,
-				users: flags.users,
-				durationMs: flags.duration * 1000,
-				targetP95Ms: flags['target-p95'],
 				load: !flags['no-load'],
 				signal,
 			});

@@ -168,33 +168,18 @@ export type RolloutRow = {
 	readonly done: boolean;
 };
 
+/** A Deployment is done when every replica is updated, available and ready; a StatefulSet, when every one is ready and updated. */
+function rolloutRow(kind: RolloutRow['kind'], item: V1Deployment | V1StatefulSet): RolloutRow {
+	const desired = item.spec?.replicas ?? 1;
+	const counts = {desired, updated: item.status?.updatedReplicas ?? 0, ready: item.status?.readyReplicas ?? 0, available: item.status?.availableReplicas ?? 0};
+	const done = counts.ready === desired && counts.updated === desired && (kind === 'StatefulSet' || counts.available === desired);
+	return {kind, name: item.metadata?.name ?? '?', ...counts, done};
+}
+
 export function rolloutRows(deployments: readonly V1Deployment[], statefulSets: readonly V1StatefulSet[]): RolloutRow[] {
-	return [
-		...deployments.map(item => {
-			const desired = item.spec?.replicas ?? 1;
-			const row = {
-				kind: 'Deployment' as const,
-				name: item.metadata?.name ?? '?',
-				desired,
-				updated: item.status?.updatedReplicas ?? 0,
-				ready: item.status?.readyReplicas ?? 0,
-				available: item.status?.availableReplicas ?? 0,
-			};
-			return {...row, done: row.updated === desired && row.available === desired && row.ready === desired};
-		}),
-		...statefulSets.map(item => {
-			const desired = item.spec?.replicas ?? 1;
-			const row = {
-				kind: 'StatefulSet' as const,
-				name: item.metadata?.name ?? '?',
-				desired,
-				updated: item.status?.updatedReplicas ?? 0,
-				ready: item.status?.readyReplicas ?? 0,
-				available: item.status?.availableReplicas ?? 0,
-			};
-			return {...row, done: row.ready === desired && row.updated === desired};
-		}),
-	].sort((a, b) => a.name.localeCompare(b.name));
+	return [...deployments.map(item => rolloutRow('Deployment', item)), ...statefulSets.map(item => rolloutRow('StatefulSet', item))].sort((a, b) =>
+		a.name.localeCompare(b.name),
+	);
 }
 
 export type WarningRow = {

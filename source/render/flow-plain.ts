@@ -2,8 +2,8 @@
 // seconds (stderr), the notes and the outcome.
 import type {FlowAction, StepStatus} from '../engine/flow/actions.js';
 import type {FlowState} from '../engine/flow/reducer.js';
-import type {Store} from '../engine/store.js';
 import {formatDuration} from './format.js';
+import {plainRenderer} from './plain-lines.js';
 
 export function stepLines(title: string, status: StepStatus): string[] {
 	switch (status.type) {
@@ -29,46 +29,30 @@ export function stepLines(title: string, status: StepStatus): string[] {
 	}
 }
 
-export function renderFlowPlain(
-	store: Store<FlowState, FlowAction>,
-	out: (text: string) => void,
-	progress: (text: string) => void,
-	intervalMs = 3000,
-): () => void {
-	const lastProgress = new Map<string, number>();
-	return store.subscribe((state, action) => {
-		if (action.type === 'flow/note') {
-			out(`! ${action.text}\n`);
-			return;
-		}
+export const renderFlowPlain = plainRenderer<FlowState, FlowAction>((state, action, say) => {
+	if (action.type === 'flow/note') {
+		say.out(`! ${action.text}`);
+		return;
+	}
 
-		if (action.type === 'flow/finished') {
-			out(`${action.outcome.message} (${formatDuration(action.outcome.durationMs)})\n`);
-			return;
-		}
+	if (action.type === 'flow/finished') {
+		say.out(`${action.outcome.message} (${formatDuration(action.outcome.durationMs)})`);
+		return;
+	}
 
-		if (action.type !== 'flow/step') {
-			return;
-		}
+	if (action.type !== 'flow/step') {
+		return;
+	}
 
-		const step = state.steps.find(item => item.id === action.id);
-		if (!step || step.status !== action.status) {
-			return;
-		}
+	const step = state.steps.find(item => item.id === action.id);
+	if (!step || step.status !== action.status) {
+		return;
+	}
 
-		if (action.status.type === 'running') {
-			const now = Date.now();
-			if (now - (lastProgress.get(step.id) ?? 0) >= intervalMs) {
-				lastProgress.set(step.id, now);
-				progress(`${stepLines(step.title, action.status).join('\n')}\n`);
-			}
-
-			return;
-		}
-
-		const lines = stepLines(step.title, action.status);
-		if (lines.length > 0) {
-			out(`${lines.join('\n')}\n`);
-		}
-	});
-}
+	const lines = stepLines(step.title, action.status);
+	if (action.status.type === 'running') {
+		say.progress(step.id, lines.join('\n'));
+	} else if (lines.length > 0) {
+		say.out(lines.join('\n'));
+	}
+});

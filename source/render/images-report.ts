@@ -2,8 +2,8 @@
 import type {BuildStatus, ImagesAction, LoadStatus, ScanStatus} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
-import type {Store} from '../engine/store.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
+import {plainRenderer} from './plain-lines.js';
 
 /** What .dockerignore spared the daemon, when it is worth saying. */
 const kept = (entry: ImageEntry) =>
@@ -124,43 +124,26 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 const ended = (status: {readonly type: string}) => ['done', 'failed', 'skipped'].includes(status.type);
 
 /** Plain output: each step's end once on stdout, progress on stderr every few seconds. */
-export function renderImagesPlain(
-	store: Store<ImagesState, ImagesAction>,
-	out: (text: string) => void,
-	progress: (text: string) => void,
-	intervalMs = 3000,
-): () => void {
-	const lastProgress = new Map<string, number>();
-	return store.subscribe((state, action) => {
-		if (action.type === 'images/failed') {
-			out(`${action.message}${action.fix ? `\n  fix: ${action.fix}` : ''}\n`);
-			return;
-		}
+export const renderImagesPlain = plainRenderer<ImagesState, ImagesAction>((state, action, say) => {
+	if (action.type === 'images/failed') {
+		say.out(`${action.message}${action.fix ? `\n  fix: ${action.fix}` : ''}`);
+		return;
+	}
 
-		if (action.type !== 'images/build' && action.type !== 'images/load' && action.type !== 'images/scan') {
-			return;
-		}
+	if (action.type !== 'images/build' && action.type !== 'images/load' && action.type !== 'images/scan') {
+		return;
+	}
 
-		const entry = state.images.find(item => item.name === action.name);
-		const step = action.type.slice('images/'.length) as 'build' | 'load' | 'scan';
-		if (!entry || entry[step] !== action.status) {
-			return;
-		}
+	const entry = state.images.find(item => item.name === action.name);
+	const step = action.type.slice('images/'.length) as 'build' | 'load' | 'scan';
+	if (!entry || entry[step] !== action.status) {
+		return;
+	}
 
-		const line = step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry);
-		if (ended(action.status)) {
-			if (action.status.type !== 'skipped' || action.status.reason !== 'not asked for') {
-				out(`${step.padEnd(5)} ${line}\n`);
-			}
-
-			return;
-		}
-
-		const key = `${entry.name}/${step}`;
-		const now = Date.now();
-		if (action.status.type !== 'building' || now - (lastProgress.get(key) ?? 0) >= intervalMs) {
-			lastProgress.set(key, now);
-			progress(`${step.padEnd(5)} ${line}\n`);
-		}
-	});
-}
+	const line = `${step.padEnd(5)} ${step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry)}`;
+	if (!ended(action.status)) {
+		say.progress(`${entry.name}/${step}`, line, action.status.type === 'building');
+	} else if (action.status.type !== 'skipped' || action.status.reason !== 'not asked for') {
+		say.out(line);
+	}
+});

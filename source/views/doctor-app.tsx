@@ -1,14 +1,14 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {DoctorAction} from '../engine/doctor/actions.js';
 import type {DoctorState} from '../engine/doctor/reducer.js';
 import {checkIds} from '../engine/doctor/types.js';
 import type {Store} from '../engine/store.js';
-import {formatDuration} from '../render/format.js';
 import {CheckRow} from './check-row.js';
 import {RecommendationPanel} from './recommendation-panel.js';
 import {useState} from 'react';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
+import {Ended, Frame} from './frame.js';
 
 export type DoctorAppProps = {
 	readonly store: Store<DoctorState, DoctorAction>;
@@ -19,13 +19,7 @@ export type DoctorAppProps = {
 
 export function DoctorScreen({state, version}: {readonly state: DoctorState; readonly version: string}) {
 	return (
-		<Box flexDirection="column" paddingX={1}>
-			<Text>
-				<Text bold color="magenta">
-					todo-deploy
-				</Text>
-				<Text dimColor> {version} · doctor</Text>
-			</Text>
+		<Frame subtitle={`${version} · doctor`}>
 			<Box flexDirection="column" marginTop={1}>
 				{checkIds.map(id => (
 					<CheckRow key={id} id={id} check={state.checks[id]} />
@@ -33,11 +27,9 @@ export function DoctorScreen({state, version}: {readonly state: DoctorState; rea
 			</Box>
 			{state.recommendation ? <RecommendationPanel recommendation={state.recommendation} /> : null}
 			{state.phase.type === 'done' ? (
-				<Text dimColor>
-					{'\n'}Finished in {formatDuration(state.phase.durationMs)}. {state.recommendation?.target ? 'npx todo-deploy does all of it for you.' : ''}
-				</Text>
+				<Ended durationMs={state.phase.durationMs} cancelled={false} after={state.recommendation?.target ? 'npx todo-deploy does all of it for you.' : ''} />
 			) : null}
-		</Box>
+		</Frame>
 	);
 }
 

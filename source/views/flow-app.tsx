@@ -13,6 +13,7 @@ import {Confirm} from './confirm.js';
 import {PlanPicker} from './plan-picker.js';
 import {SecretInput} from './secret-input.js';
 import {useThrottledState} from './use-store.js';
+import {Frame} from './frame.js';
 
 function Elapsed({since}: {readonly since: number}) {
 	const [now, setNow] = useState(Date.now());
@@ -122,13 +123,7 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 	const podsStep = pods ? state.steps.find(step => step.id === pods.during) : undefined;
 	const showPods = pods && podsStep && (podsStep.status.type === 'running' || podsStep.status.type === 'failed');
 	return (
-		<Box flexDirection="column" paddingX={1}>
-			<Text>
-				<Text bold color="magenta">
-					todo-deploy
-				</Text>
-				<Text dimColor> {state.title}</Text>
-			</Text>
+		<Frame subtitle={state.title}>
 			<Box flexDirection="column" marginTop={1}>
 				{state.steps.map(step => (
 					<Box key={step.id} flexDirection="column">
@@ -164,7 +159,7 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 					</Text>
 				</Box>
 			) : null}
-		</Box>
+		</Frame>
 	);
 }
 

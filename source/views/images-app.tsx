@@ -3,10 +3,10 @@ import Spinner from 'ink-spinner';
 import {describeTarget, type ImagesAction} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import type {Store} from '../engine/store.js';
-import {formatDuration} from '../render/format.js';
 import {buildLine, loadLine, scanLine} from '../render/images-report.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
+import {Ended, Frame} from './frame.js';
 
 type StepState = {readonly type: string};
 
@@ -92,19 +92,9 @@ function ImageBlock({entry, steps}: {readonly entry: ImageEntry; readonly steps:
 }
 
 export function ImagesScreen({state}: {readonly state: ImagesState}) {
-	const done = state.phase.type === 'done';
 	return (
-		<Box flexDirection="column" paddingX={1}>
-			<Text>
-				<Text bold color="magenta">
-					todo-deploy
-				</Text>
-				<Text dimColor>
-					{' '}
-					{[state.steps.build ? 'build' : '', state.steps.load ? 'load' : '', state.steps.scan ? 'scan' : ''].filter(Boolean).join(' · ')}
-					{state.target ? ` → ${describeTarget(state.target)}` : ''}
-				</Text>
-			</Text>
+		<Frame
+			subtitle={`${[state.steps.build ? 'build' : '', state.steps.load ? 'load' : '', state.steps.scan ? 'scan' : ''].filter(Boolean).join(' · ')}${state.target ? ` → ${describeTarget(state.target)}` : ''}`}>
 			{state.images.map(entry => (
 				<ImageBlock key={entry.name} entry={entry} steps={state.steps} />
 			))}
@@ -115,17 +105,11 @@ export function ImagesScreen({state}: {readonly state: ImagesState}) {
 				</Box>
 			) : null}
 			{state.phase.type === 'done' ? (
-				<Text dimColor>
-					{'\n'}
-					{state.phase.cancelled ? 'Cancelled' : 'Finished'} in {formatDuration(state.phase.durationMs)}.
-				</Text>
+				<Ended durationMs={state.phase.durationMs} cancelled={state.phase.cancelled} />
 			) : (
-				<Text dimColor>
-					{'\n'}
-					{done ? '' : 'Ctrl-C stops the builds.'}
-				</Text>
+				<Text dimColor>{'\n'}Ctrl-C stops the builds.</Text>
 			)}
-		</Box>
+		</Frame>
 	);
 }
 

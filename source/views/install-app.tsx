@@ -3,10 +3,11 @@ import Spinner from 'ink-spinner';
 import type {InstallAction, ToolInstallStatus} from '../engine/tools/actions.js';
 import type {InstallState} from '../engine/tools/reducer.js';
 import type {Store} from '../engine/store.js';
-import {describeTransfer, formatDuration} from '../render/format.js';
+import {describeTransfer} from '../render/format.js';
 import {pathAdvice, statusLine} from '../render/install-report.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
+import {Ended, Frame} from './frame.js';
 
 export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
 	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
@@ -78,13 +79,7 @@ function ToolRow({tool, version, status}: {readonly tool: string; readonly versi
 export function InstallScreen({state, pathEnv}: {readonly state: InstallState; readonly pathEnv: string | undefined}) {
 	const advice = state.phase.type === 'done' ? pathAdvice(state, pathEnv) : undefined;
 	return (
-		<Box flexDirection="column" paddingX={1}>
-			<Text>
-				<Text bold color="magenta">
-					todo-deploy
-				</Text>
-				<Text dimColor> install → {state.dir ?? ''}</Text>
-			</Text>
+		<Frame subtitle={`install → ${state.dir ?? ''}`}>
 			<Box flexDirection="column" marginTop={1}>
 				{state.tools.map(entry => (
 					<ToolRow key={entry.tool} tool={entry.tool} version={entry.version} status={entry.status} />
@@ -96,12 +91,9 @@ export function InstallScreen({state, pathEnv}: {readonly state: InstallState; r
 				</Box>
 			) : null}
 			{state.phase.type === 'done' ? (
-				<Text dimColor>
-					{'\n'}
-					{state.phase.cancelled ? 'Cancelled; nothing half-installed was left behind' : 'Finished'} in {formatDuration(state.phase.durationMs)}.
-				</Text>
+				<Ended durationMs={state.phase.durationMs} cancelled={state.phase.cancelled} cancelledText="Cancelled; nothing half-installed was left behind" />
 			) : null}
-		</Box>
+		</Frame>
 	);
 }
 

@@ -2,7 +2,7 @@
 import {detectDockerCli, dockerEndpoint, probeDockerDaemon} from '../../adapters/docker.js';
 import {detectPlatform, startDockerCommand} from './platform.js';
 import {minikubeNeeds, type CheckOutcome, type DockerFacts, type PlatformFacts} from './types.js';
-import type {Check} from './check.js';
+import {defineCheck} from './check.js';
 
 const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
 
@@ -12,63 +12,58 @@ function describePlatform(platform: PlatformFacts): string {
 	return `${os} ${platform.arch}${wsl}, ${platform.cpus} CPUs, ${gib(platform.memoryMiB)} memory${platform.os === 'linux' ? `, systemd ${platform.systemd ? 'on' : 'off'}` : ''}`;
 }
 
-export const platformCheck: Check<'platform'> = {
-	id: 'platform',
-	title: 'Platform',
-	timeoutMs: 2000,
-	async run(system) {
-		const facts = await detectPlatform(system);
-		const summary = describePlatform(facts);
-		if (facts.wsl === 1) {
-			return {
-				status: 'fail',
-				summary,
-				detail: `Kernel ${facts.kernel} is WSL 1, which emulates Linux and cannot run Docker or Kubernetes.`,
-				fix: `In Windows PowerShell: wsl --set-version ${facts.wslDistro ?? '<distro>'} 2, then open this terminal again.`,
-				facts,
-			};
-		}
+export const platformCheck = defineCheck('platform', 'Platform', 2000, async system => {
+	const facts = await detectPlatform(system);
+	const summary = describePlatform(facts);
+	if (facts.wsl === 1) {
+		return {
+			status: 'fail',
+			summary,
+			detail: `Kernel ${facts.kernel} is WSL 1, which emulates Linux and cannot run Docker or Kubernetes.`,
+			fix: `In Windows PowerShell: wsl --set-version ${facts.wslDistro ?? '<distro>'} 2, then open this terminal again.`,
+			facts,
+		};
+	}
 
-		if (facts.os === 'win32') {
-			return {
-				status: 'fail',
-				summary,
-				detail: 'todo-deploy runs inside Linux: on Windows, use a WSL 2 distro.',
-				fix: 'In PowerShell: wsl --install -d Ubuntu, then run npx todo-deploy inside Ubuntu.',
-				facts,
-			};
-		}
+	if (facts.os === 'win32') {
+		return {
+			status: 'fail',
+			summary,
+			detail: 'todo-deploy runs inside Linux: on Windows, use a WSL 2 distro.',
+			fix: 'In PowerShell: wsl --install -d Ubuntu, then run npx todo-deploy inside Ubuntu.',
+			facts,
+		};
+	}
 
-		const short: string[] = [];
-		if (facts.cpus < minikubeNeeds.cpus) {
-			short.push(`${facts.cpus} CPU (minikube needs ${minikubeNeeds.cpus})`);
-		}
+	const short: string[] = [];
+	if (facts.cpus < minikubeNeeds.cpus) {
+		short.push(`${facts.cpus} CPU (minikube needs ${minikubeNeeds.cpus})`);
+	}
 
-		if (facts.memoryMiB < minikubeNeeds.memoryMiB) {
-			short.push(`${gib(facts.memoryMiB)} memory (minikube wants 4 GB by default)`);
-		}
+	if (facts.memoryMiB < minikubeNeeds.memoryMiB) {
+		short.push(`${gib(facts.memoryMiB)} memory (minikube wants 4 GB by default)`);
+	}
 
-		const notes: string[] = [];
-		if (facts.wsl === 2 && !facts.systemd) {
-			notes.push('systemd is off in this distro, so a Docker Engine installed inside it does not start by itself.');
-		}
+	const notes: string[] = [];
+	if (facts.wsl === 2 && !facts.systemd) {
+		notes.push('systemd is off in this distro, so a Docker Engine installed inside it does not start by itself.');
+	}
 
-		if (short.length > 0) {
-			return {
-				status: 'warn',
-				summary,
-				detail: [`Short for minikube: ${short.join(', ')}.`, ...notes].join(' '),
-				fix:
-					facts.wsl === 2
-						? 'Give WSL more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then run wsl --shutdown in PowerShell.'
-						: 'kind needs less than minikube; close other programs or use a bigger machine.',
-				facts,
-			};
-		}
+	if (short.length > 0) {
+		return {
+			status: 'warn',
+			summary,
+			detail: [`Short for minikube: ${short.join(', ')}.`, ...notes].join(' '),
+			fix:
+				facts.wsl === 2
+					? 'Give WSL more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then run wsl --shutdown in PowerShell.'
+					: 'kind needs less than minikube; close other programs or use a bigger machine.',
+			facts,
+		};
+	}
 
-		return {status: 'ok', summary, detail: notes.length > 0 ? notes.join(' ') : undefined, facts};
-	},
-};
+	return {status: 'ok', summary, detail: notes.length > 0 ? notes.join(' ') : undefined, facts};
+});
 
 function dockerDesktopFix(distro: string | null): string {
 	return `Open Docker Desktop > Settings > Resources > WSL integration, turn on ${distro ?? 'this distro'}, press Apply & restart, then open a new terminal.`;
@@ -167,72 +162,62 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 	}
 }
 
-export const dockerCheck: Check<'docker'> = {
-	id: 'docker',
-	title: 'Docker',
-	timeoutMs: 6000,
-	async run(system) {
-		const [platform, cli, daemon] = await Promise.all([detectPlatform(system), detectDockerCli(system, 4000), probeDockerDaemon(system.env, 3000)]);
-		const facts: DockerFacts = {
-			cli: cli.type,
-			cliPath: cli.path,
-			cliVersion: cli.version,
-			stubMessage: cli.stubMessage,
-			host: dockerEndpoint(system.env).host,
-			daemon,
-		};
-		return {...describeDocker(facts, platform), facts};
-	},
-};
+export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system => {
+	const [platform, cli, daemon] = await Promise.all([detectPlatform(system), detectDockerCli(system, 4000), probeDockerDaemon(system.env, 3000)]);
+	const facts: DockerFacts = {
+		cli: cli.type,
+		cliPath: cli.path,
+		cliVersion: cli.version,
+		stubMessage: cli.stubMessage,
+		host: dockerEndpoint(system.env).host,
+		daemon,
+	};
+	return {...describeDocker(facts, platform), facts};
+});
 
-export const kvm2Check: Check<'kvm2'> = {
-	id: 'kvm2',
-	title: 'KVM2',
-	timeoutMs: 3000,
-	async run(system) {
-		const platform = await detectPlatform(system);
-		if (platform.os !== 'linux') {
-			return {status: 'missing', summary: 'KVM is only on Linux', facts: {devKvm: 'absent', virsh: undefined, driver: undefined}};
-		}
+export const kvm2Check = defineCheck('kvm2', 'KVM2', 3000, async system => {
+	const platform = await detectPlatform(system);
+	if (platform.os !== 'linux') {
+		return {status: 'missing', summary: 'KVM is only on Linux', facts: {devKvm: 'absent', virsh: undefined, driver: undefined}};
+	}
 
-		const [devKvm, virsh, driverOnPath, driverInMinikube] = await Promise.all([
-			system.canReadWrite('/dev/kvm'),
-			system.which('virsh'),
-			system.which('docker-machine-driver-kvm2'),
-			system.exists(`${system.homedir}/.minikube/bin/docker-machine-driver-kvm2`),
-		]);
-		const driver = driverOnPath ?? (driverInMinikube ? `${system.homedir}/.minikube/bin/docker-machine-driver-kvm2` : undefined);
-		const facts = {devKvm, virsh, driver};
-		if (devKvm === 'absent') {
-			return {
-				status: 'missing',
-				summary: '/dev/kvm is absent: no hardware virtualisation here',
-				detail:
-					platform.wsl === 2
-						? 'WSL 2 itself runs in a Hyper-V virtual machine; KVM inside it needs nested virtualisation, which Windows offers only on some builds and CPUs, and libvirtd running in the distro. The docker driver is the path that works in WSL 2.'
-						: 'Virtualisation is off in the firmware, the kvm module is not loaded, or this is a virtual machine without nested virtualisation.',
-				fix: platform.wsl === 2 ? undefined : 'Turn on VT-x/AMD-V in the firmware, then: sudo modprobe kvm_intel (or kvm_amd).',
-				facts,
-			};
-		}
-
-		if (devKvm === 'no') {
-			return {status: 'fail', summary: '/dev/kvm exists but this user may not open it', fix: 'sudo usermod -aG kvm,libvirt $USER, then log in again.', facts};
-		}
-
-		if (!virsh) {
-			return {
-				status: 'warn',
-				summary: '/dev/kvm is usable, but libvirt (virsh) is not installed',
-				fix: 'sudo apt-get install -y qemu-kvm libvirt-daemon-system && sudo usermod -aG libvirt $USER, then log in again.',
-				facts,
-			};
-		}
-
+	const [devKvm, virsh, driverOnPath, driverInMinikube] = await Promise.all([
+		system.canReadWrite('/dev/kvm'),
+		system.which('virsh'),
+		system.which('docker-machine-driver-kvm2'),
+		system.exists(`${system.homedir}/.minikube/bin/docker-machine-driver-kvm2`),
+	]);
+	const driver = driverOnPath ?? (driverInMinikube ? `${system.homedir}/.minikube/bin/docker-machine-driver-kvm2` : undefined);
+	const facts = {devKvm, virsh, driver};
+	if (devKvm === 'absent') {
 		return {
-			status: 'ok',
-			summary: `/dev/kvm usable, libvirt at ${virsh}${driver ? ', kvm2 driver present' : ' (minikube fetches the kvm2 driver itself)'}`,
+			status: 'missing',
+			summary: '/dev/kvm is absent: no hardware virtualisation here',
+			detail:
+				platform.wsl === 2
+					? 'WSL 2 itself runs in a Hyper-V virtual machine; KVM inside it needs nested virtualisation, which Windows offers only on some builds and CPUs, and libvirtd running in the distro. The docker driver is the path that works in WSL 2.'
+					: 'Virtualisation is off in the firmware, the kvm module is not loaded, or this is a virtual machine without nested virtualisation.',
+			fix: platform.wsl === 2 ? undefined : 'Turn on VT-x/AMD-V in the firmware, then: sudo modprobe kvm_intel (or kvm_amd).',
 			facts,
 		};
-	},
-};
+	}
+
+	if (devKvm === 'no') {
+		return {status: 'fail', summary: '/dev/kvm exists but this user may not open it', fix: 'sudo usermod -aG kvm,libvirt $USER, then log in again.', facts};
+	}
+
+	if (!virsh) {
+		return {
+			status: 'warn',
+			summary: '/dev/kvm is usable, but libvirt (virsh) is not installed',
+			fix: 'sudo apt-get install -y qemu-kvm libvirt-daemon-system && sudo usermod -aG libvirt $USER, then log in again.',
+			facts,
+		};
+	}
+
+	return {
+		status: 'ok',
+		summary: `/dev/kvm usable, libvirt at ${virsh}${driver ? ', kvm2 driver present' : ' (minikube fetches the kvm2 driver itself)'}`,
+		facts,
+	};
+});

@@ -9,3 +9,8 @@ export type Check<Id extends CheckId = CheckId> = {
 	readonly timeoutMs: number;
 	run(system: System): Promise<CheckOutcome<Id>>;
 };
+
+/** A check as one declaration: its id, its title, its deadline, and what it runs. */
+export function defineCheck<Id extends CheckId>(id: Id, title: string, timeoutMs: number, run: Check<Id>['run']): Check<Id> {
+	return {id, title, timeoutMs, run};
+}
