@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import type {DockerDaemonState} from '../engine/doctor/types.js';
 import type {Env, System} from './system.js';
+import {onFirstUse} from './lazy.js';
 
 export const defaultDockerSocket = '/var/run/docker.sock';
 
@@ -104,13 +105,8 @@ function readCert(certPath: string | undefined, file: string): Buffer | undefine
 	}
 }
 
-const importDockerode = async () => import('dockerode');
-let dockerode: ReturnType<typeof importDockerode> | undefined;
 // Loaded on first use: it costs ~150 ms, which the first frame should not wait for.
-const loadDockerode = async () => {
-	dockerode ??= importDockerode();
-	return dockerode;
-};
+const loadDockerode = onFirstUse(async () => import('dockerode'));
 
 export async function connectDocker(endpoint: DockerEndpoint, timeoutMs: number) {
 	const {default: Docker} = await loadDockerode();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
 import type {LocalKind} from '../engine/doctor/types.js';
 import {firstSemver, probeTool, type Env, type System} from './system.js';
+import {onFirstUse} from './lazy.js';
 
 /** The kubeconfig files kubectl would read: $KUBECONFIG (a path list), else ~/.kube/config. */
 export function kubeconfigPaths(env: Env, homedir: string): string[] {
@@ -44,12 +45,7 @@ export function classifyLocalContext(context: string, cluster: string, minikubeP
 
 // Only client-node's KubeConfig (2.5 MB bundled, ~110 ms) rather than the whole client with every
 // generated API model (17 MB, ~350 ms of parsing that would freeze the screen); loaded only when a kubeconfig exists.
-const importClientNode = async () => import('@kubernetes/client-node/dist/config.js');
-let clientNode: ReturnType<typeof importClientNode> | undefined;
-const loadClientNode = async () => {
-	clientNode ??= importClientNode();
-	return clientNode;
-};
+const loadClientNode = onFirstUse(async () => import('@kubernetes/client-node/dist/config.js'));
 
 export type LoadedKubeconfig =
 	| {readonly type: 'none'; readonly files: readonly string[]}

@@ -6,6 +6,7 @@ import {spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {eachLine} from './lines.js';
+import {onFirstUse} from './lazy.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -78,13 +79,7 @@ export async function whichIn(command: string, env: Env, platform: NodeJS.Platfo
 	return undefined;
 }
 
-const importExeca = async () => import('execa');
-let execaModule: ReturnType<typeof importExeca> | undefined;
-// Loaded on first use so the first frame does not wait for it.
-const loadExeca = async () => {
-	execaModule ??= importExeca();
-	return execaModule;
-};
+const loadExeca = onFirstUse(async () => import('execa'));
 
 export type RunRecord = {readonly command: string; readonly args: readonly string[]; readonly result: RunResult};
 

@@ -2,28 +2,29 @@
 import type {Cluster, ClusterTarget} from '../engine/cluster.js';
 import type {System} from '../engine/machine.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
+import {messageOf} from '../engine/errors.js';
 import {writeErr} from './io.js';
+
+/** What the work gives, or undefined after saying on stderr why it could not be done. */
+export async function orSay<T>(work: () => Promise<T>): Promise<T | undefined> {
+	try {
+		return await work();
+	} catch (error) {
+		writeErr(`todo-deploy: ${messageOf(error)}\n`);
+		return undefined;
+	}
+}
 
 /** The project's backend, frontend and chart; a broken todo-deploy.json is said, and undefined returned. */
 export async function projectOrSay(root: string, flags: ProjectFlags): Promise<ResolvedProject | undefined> {
 	const {resolveProject} = await import('../engine/project/resolve.js');
-	try {
-		return await resolveProject(root, flags);
-	} catch (error) {
-		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
-		return undefined;
-	}
+	return orSay(async () => resolveProject(root, flags));
 }
 
 /** The cluster of the context, or undefined after saying why it cannot be reached. */
 export async function clusterOrSay(system: System, target: ClusterTarget): Promise<Cluster | undefined> {
 	const {connect} = await import('../engine/cluster.js');
-	try {
-		return await connect(system, target);
-	} catch (error) {
-		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
-		return undefined;
-	}
+	return orSay(async () => connect(system, target));
 }
 
 /** A yes/no question on the terminal (the caller knows there is one). */

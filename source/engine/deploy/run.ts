@@ -8,7 +8,7 @@ import type {FlowAction} from '../flow/actions.js';
 import type {Questions} from '../flow/questions.js';
 import type {FailureClass} from '../outcome.js';
 import {readDeployMemory, writeDeployMemory} from '../report/run.js';
-import {flowSteps} from '../flow/steps.js';
+import {flowSteps, stepList} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
@@ -24,12 +24,7 @@ import {waitForRollout} from './rollout.js';
 
 export {fullnameOf, secretNameOf} from './names.js';
 
-export const deploySteps = [
-	{id: 'secrets', title: 'Secrets'},
-	{id: 'release', title: 'Helm release'},
-	{id: 'helm', title: 'helm upgrade --install'},
-	{id: 'rollout', title: 'Rollout'},
-] as const;
+export const deploySteps = stepList({secrets: 'Secrets', release: 'Helm release', helm: 'helm upgrade --install', rollout: 'Rollout'});
 
 export type FailureChoice = 'keep' | 'rollback';
 

@@ -5,18 +5,13 @@ import {releaseHistory, runHelm} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {secretNameOf} from '../deploy/run.js';
 import type {FlowAction} from '../flow/actions.js';
-import {flowSteps} from '../flow/steps.js';
+import {flowSteps, stepList} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {FailureClass, Outcome} from '../outcome.js';
 import type {CreatedCluster} from '../report/run.js';
 import type {Store} from '../store.js';
 
-export const downSteps = [
-	{id: 'release', title: 'Helm release'},
-	{id: 'secret', title: 'Secret'},
-	{id: 'namespace', title: 'Namespace'},
-	{id: 'cluster', title: 'Cluster'},
-] as const;
+export const downSteps = stepList({release: 'Helm release', secret: 'Secret', namespace: 'Namespace', cluster: 'Cluster'});
 
 export type DownRequest = {
 	readonly release: string;

@@ -1,4 +1,5 @@
 import type {FlowAction, FlowOutcome, FlowQuestion, StepStatus} from './actions.js';
+import {setStatusWhere} from '../reduce.js';
 
 export type FlowStep = {readonly id: string; readonly title: string; readonly status: StepStatus};
 
@@ -15,8 +16,6 @@ export function initialFlowState(): FlowState {
 	return {title: '', steps: [], notes: [], outcome: undefined, question: undefined};
 }
 
-const ended = (status: StepStatus) => status.type === 'done' || status.type === 'failed' || status.type === 'skipped';
-
 export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 	switch (action.type) {
 		case 'flow/planned': {
@@ -30,16 +29,8 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 		}
 
 		case 'flow/step': {
-			const index = state.steps.findIndex(step => step.id === action.id);
-			const current = state.steps[index];
-			// An ended step stays ended; a late update must not revive it.
-			if (!current || ended(current.status)) {
-				return state;
-			}
-
-			const steps = [...state.steps];
-			steps[index] = {...current, status: action.status};
-			return {...state, steps};
+			const steps = setStatusWhere(state.steps, step => step.id === action.id, action.status);
+			return steps === state.steps ? state : {...state, steps};
 		}
 
 		case 'flow/note': {

@@ -45,3 +45,8 @@ export function finishFlow(
 export function failedStep(flow: Store<FlowState, FlowAction>) {
 	return flow.getState().steps.find(step => step.status.type === 'failed');
 }
+
+/** A flow's rows in order, from {id: title}. */
+export function stepList<const Id extends string>(titles: Readonly<Record<Id, string>>): ReadonlyArray<{readonly id: Id; readonly title: string}> {
+	return (Object.entries(titles) as Array<[Id, string]>).map(([id, title]) => ({id, title}));
+}

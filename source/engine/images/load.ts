@@ -4,21 +4,42 @@ import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, 
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
 import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
-import type {ImagePlan, LoadStatus} from './actions.js';
+import type {ImagePlan, LoadStatus, LoadTarget} from './actions.js';
 import {messageOf} from '../errors.js';
 
-export async function loadIntoKind(
-	system: System,
-	docker: DockerClient,
-	plan: ImagePlan,
-	imageId: string,
-	cluster: string,
-	report: (status: LoadStatus) => void,
-): Promise<LoadStatus> {
+/** One image to put somewhere: the Docker it is in, and where to report how it goes. */
+export type LoadJob = {
+	readonly system: System;
+	readonly docker: DockerClient;
+	readonly plan: ImagePlan;
+	readonly imageId: string;
+	readonly report: (status: LoadStatus) => void;
+};
+
+const notInstalled = (tool: string): LoadStatus => ({type: 'failed', message: `${tool} is not installed.`, fix: `npx todo-deploy install ${tool}`});
+
+/** Into kind's nodes, minikube, or a registry, as the target says. */
+export async function loadImage(job: LoadJob, target: LoadTarget): Promise<LoadStatus> {
+	switch (target.type) {
+		case 'kind': {
+			return loadIntoKind(job, target.cluster);
+		}
+
+		case 'minikube': {
+			return loadIntoMinikube(job, target.profile);
+		}
+
+		case 'registry': {
+			return pushToRegistry(job, target.registry);
+		}
+	}
+}
+
+async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cluster: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const kind = await system.which('kind');
 	if (!kind) {
-		return {type: 'failed', message: 'kind is not installed.', fix: 'npx todo-deploy install kind'};
+		return notInstalled('kind');
 	}
 
 	const {nodes, error} = await kindNodes(system, kind, cluster, 30_000);
@@ -69,18 +90,11 @@ export async function loadIntoKind(
 	};
 }
 
-export async function loadIntoMinikube(
-	system: System,
-	docker: DockerClient,
-	plan: ImagePlan,
-	imageId: string,
-	profile: string,
-	report: (status: LoadStatus) => void,
-): Promise<LoadStatus> {
+async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob, profile: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
 	if (!minikube) {
-		return {type: 'failed', message: 'minikube is not installed.', fix: 'npx todo-deploy install minikube'};
+		return notInstalled('minikube');
 	}
 
 	// With the docker runtime, minikube's own Docker answers directly: compare IDs, then stream the image across.
@@ -128,13 +142,7 @@ export async function loadIntoMinikube(
 	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
 }
 
-export async function pushToRegistry(
-	system: System,
-	docker: DockerClient,
-	plan: ImagePlan,
-	registry: string,
-	report: (status: LoadStatus) => void,
-): Promise<LoadStatus> {
+async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const host = registry.split('/')[0] ?? registry;
 	const {auth, helper} = await registryAuth(system.env, system.homedir, host);

@@ -1,5 +1,6 @@
 import type {Outcome} from '../outcome.js';
 import type {BuildStatus, ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget, ScanStatus} from './actions.js';
+import {hasEnded, replaceWhere} from '../reduce.js';
 
 export type ImageEntry = {
 	readonly name: ImageName;
@@ -23,23 +24,9 @@ export function initialImagesState(): ImagesState {
 	return {steps: {build: true, load: false, scan: false}, target: undefined, images: [], error: undefined, phase: {type: 'idle'}};
 }
 
-const ended = (status: {readonly type: string}) => status.type === 'done' || status.type === 'failed' || status.type === 'skipped';
-
 function update(state: ImagesState, name: ImageName, change: (entry: ImageEntry) => ImageEntry): ImagesState {
-	const index = state.images.findIndex(entry => entry.name === name);
-	const current = state.images[index];
-	if (!current) {
-		return state;
-	}
-
-	const next = change(current);
-	if (next === current) {
-		return state;
-	}
-
-	const images = [...state.images];
-	images[index] = next;
-	return {...state, images};
+	const images = replaceWhere(state.images, entry => entry.name === name, change);
+	return images === state.images ? state : {...state, images};
 }
 
 export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesState {
@@ -66,15 +53,15 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 
 		// A step that ended stays ended: a late progress message must not revive it.
 		case 'images/build': {
-			return update(state, action.name, entry => (ended(entry.build) ? entry : {...entry, build: action.status}));
+			return update(state, action.name, entry => (hasEnded(entry.build) ? entry : {...entry, build: action.status}));
 		}
 
 		case 'images/load': {
-			return update(state, action.name, entry => (ended(entry.load) ? entry : {...entry, load: action.status}));
+			return update(state, action.name, entry => (hasEnded(entry.load) ? entry : {...entry, load: action.status}));
 		}
 
 		case 'images/scan': {
-			return update(state, action.name, entry => (ended(entry.scan) ? entry : {...entry, scan: action.status}));
+			return update(state, action.name, entry => (hasEnded(entry.scan) ? entry : {...entry, scan: action.status}));
 		}
 
 		case 'images/failed': {

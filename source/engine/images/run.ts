@@ -10,7 +10,7 @@ import type {ImagesState} from './reducer.js';
 import {type GateRule} from './scan-report.js';
 import {messageOf} from '../errors.js';
 import {buildImage} from './build.js';
-import {loadIntoKind, loadIntoMinikube, pushToRegistry} from './load.js';
+import {loadImage} from './load.js';
 import {planImage} from './plan.js';
 import {scanImage} from './scan.js';
 
@@ -104,13 +104,7 @@ async function runOne(
 		const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
 		report({type: 'checking'});
 		try {
-			report(
-				target.type === 'kind'
-					? await loadIntoKind(system, docker, plan, id, target.cluster, report)
-					: target.type === 'minikube'
-						? await loadIntoMinikube(system, docker, plan, id, target.profile, report)
-						: await pushToRegistry(system, docker, plan, target.registry, report),
-			);
+			report(await loadImage({system, docker, plan, imageId: id, report}, target));
 		} catch (error) {
 			report({type: 'failed', message: messageOf(error), fix: undefined});
 		}
@@ -136,25 +130,27 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 	const started = performance.now();
 	const names = (['backend', 'frontend'] as const).filter(name => request.sources[name] !== undefined);
 	store.dispatch({type: 'images/started', names, steps: request.steps, target: request.steps.load ? request.target : undefined});
-	if (names.length === 0) {
-		store.dispatch({
-			type: 'images/failed',
-			message: 'No backend or frontend Dockerfile was found in this project.',
-			fix: 'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)',
-			kind: 'input',
-		});
+	// The run cannot start: said once, and it ends.
+	const cannot = (kind: 'input' | 'environment', message: string, fix: string) => {
+		store.dispatch({type: 'images/failed', message, fix, kind});
 		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
+	};
+
+	if (names.length === 0) {
+		cannot(
+			'input',
+			'No backend or frontend Dockerfile was found in this project.',
+			'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)',
+		);
 		return;
 	}
 
 	if (request.steps.load && !request.target) {
-		store.dispatch({
-			type: 'images/failed',
-			message: 'There is no cluster to load the images into.',
-			fix: 'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)',
-			kind: 'environment',
-		});
-		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
+		cannot(
+			'environment',
+			'There is no cluster to load the images into.',
+			'Name one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there)',
+		);
 		return;
 	}
 
@@ -163,13 +159,7 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 		docker = await dockerClient(system.env);
 		await docker.ping();
 	} catch (error) {
-		store.dispatch({
-			type: 'images/failed',
-			message: `Docker does not answer: ${messageOf(error)}`,
-			fix: 'todo-deploy doctor says why and how to fix it',
-			kind: 'environment',
-		});
-		store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: false});
+		cannot('environment', `Docker does not answer: ${messageOf(error)}`, 'todo-deploy doctor says why and how to fix it');
 		return;
 	}
 

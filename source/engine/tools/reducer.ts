@@ -1,6 +1,7 @@
 import type {ToolName} from '../doctor/types.js';
 import type {Outcome} from '../outcome.js';
 import type {InstallAction, ToolInstallStatus} from './actions.js';
+import {setStatusWhere} from '../reduce.js';
 
 export type InstallState = {
 	readonly dir: string | undefined;
@@ -12,8 +13,6 @@ export function initialInstallState(): InstallState {
 	return {dir: undefined, tools: [], phase: {type: 'idle'}};
 }
 
-const finished = (status: ToolInstallStatus) => status.type === 'done' || status.type === 'failed';
-
 export function installReducer(state: InstallState, action: InstallAction): InstallState {
 	switch (action.type) {
 		case 'install/started': {
@@ -21,16 +20,8 @@ export function installReducer(state: InstallState, action: InstallAction): Inst
 		}
 
 		case 'install/status': {
-			const index = state.tools.findIndex(entry => entry.tool === action.tool);
-			const current = state.tools[index];
-			// A finished tool stays finished: a late progress event must not revive it.
-			if (!current || finished(current.status)) {
-				return state;
-			}
-
-			const tools = [...state.tools];
-			tools[index] = {...current, status: action.status};
-			return {...state, tools};
+			const tools = setStatusWhere(state.tools, entry => entry.tool === action.tool, action.status);
+			return tools === state.tools ? state : {...state, tools};
 		}
 
 		case 'install/finished': {

@@ -5,18 +5,13 @@ import {minikubeServiceUrl, portForward, type Forward} from '../../adapters/port
 import type {System} from '../../adapters/system.js';
 import {fullnameOf} from '../deploy/run.js';
 import type {FlowAction} from '../flow/actions.js';
-import {flowSteps} from '../flow/steps.js';
+import {flowSteps, stepList} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {FailureClass} from '../outcome.js';
 import type {Store} from '../store.js';
 import {describeLoad, latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
 
-export const verifySteps = [
-	{id: 'reach', title: 'Reach the backend'},
-	{id: 'health', title: 'Health endpoints'},
-	{id: 'smoke', title: 'Smoke test (todo API)'},
-	{id: 'load', title: 'Load check'},
-] as const;
+export const verifySteps = stepList({reach: 'Reach the backend', health: 'Health endpoints', smoke: 'Smoke test (todo API)', load: 'Load check'});
 
 export type VerifyRequest = {
 	readonly url: string | undefined;
