@@ -25,48 +25,148 @@ export type PodRow = {
 	readonly diagnosis: Diagnosis;
 };
 
+/** How long ago, as kubectl says it (apimachinery's HumanDuration): "45s", "3m12s", "77m", "5h30m", "6d2h", "97d". */
 export function formatAge(from: Date | string | undefined, now: Date): string {
 	if (!from) {
-		return '?';
+		return '<unknown>';
 	}
 
-	const seconds = Math.max(0, Math.floor((now.getTime() - new Date(from).getTime()) / 1000));
+	const seconds = Math.floor((now.getTime() - new Date(from).getTime()) / 1000);
+	if (seconds < -1) {
+		return '<invalid>';
+	}
+
 	if (seconds < 120) {
-		return `${seconds}s`;
+		return `${Math.max(0, seconds)}s`;
 	}
 
-	if (seconds < 7200) {
-		return `${Math.floor(seconds / 60)}m`;
+	const minutes = Math.floor(seconds / 60);
+	const hours = Math.floor(minutes / 60);
+	const days = Math.floor(hours / 24);
+	const withRest = (whole: number, unit: string, rest: number, restUnit: string) => `${whole}${unit}${rest === 0 ? '' : `${rest}${restUnit}`}`;
+	if (minutes < 10) {
+		return withRest(minutes, 'm', seconds % 60, 's');
 	}
 
-	return seconds < 172_800 ? `${Math.floor(seconds / 3600)}h` : `${Math.floor(seconds / 86_400)}d`;
+	if (minutes < 180) {
+		return `${minutes}m`;
+	}
+
+	if (hours < 8) {
+		return withRest(hours, 'h', minutes % 60, 'm');
+	}
+
+	if (hours < 48) {
+		return `${hours}h`;
+	}
+
+	if (hours < 24 * 8) {
+		return withRest(days, 'd', hours % 24, 'h');
+	}
+
+	if (days < 365 * 2) {
+		return `${days}d`;
+	}
+
+	return days < 365 * 8 ? withRest(Math.floor(days / 365), 'y', days % 365, 'd') : `${Math.floor(days / 365)}y`;
+}
+
+type Columns = {readonly ready: string; readonly status: string; readonly restarts: number; readonly lastRestartAt: Date | undefined};
+
+const later = (current: Date | undefined, finishedAt: Date | string | undefined) => {
+	const date = finishedAt ? new Date(finishedAt) : undefined;
+	return date && (!current || date > current) ? date : current;
+};
+
+/** READY, STATUS and RESTARTS as `kubectl get pods` prints them (its printPod, kept to the same rules). */
+export function podColumns(pod: V1Pod): Columns {
+	const spec = pod.spec;
+	const status = pod.status;
+	const sidecars = new Set((spec?.initContainers ?? []).filter(container => container.restartPolicy === 'Always').map(container => container.name));
+	let total = (spec?.containers.length ?? 0) + sidecars.size;
+	let ready = 0;
+	let restarts = 0;
+	let sidecarRestarts = 0;
+	let lastRestartAt: Date | undefined;
+	let sidecarRestartAt: Date | undefined;
+	let reason = status?.reason || status?.phase || 'Unknown';
+	if (status?.conditions?.some(condition => condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated')) {
+		reason = 'SchedulingGated';
+	}
+
+	let initializing = false;
+	for (const [index, container] of (status?.initContainerStatuses ?? []).entries()) {
+		restarts += container.restartCount;
+		lastRestartAt = later(lastRestartAt, container.lastState?.terminated?.finishedAt);
+		const sidecar = sidecars.has(container.name);
+		if (sidecar) {
+			sidecarRestarts += container.restartCount;
+			sidecarRestartAt = later(sidecarRestartAt, container.lastState?.terminated?.finishedAt);
+		}
+
+		const terminated = container.state?.terminated;
+		const waiting = container.state?.waiting;
+		if (terminated?.exitCode === 0) {
+			continue;
+		}
+
+		if (sidecar && container.started) {
+			ready += container.ready ? 1 : 0;
+			continue;
+		}
+
+		initializing = true;
+		if (terminated) {
+			reason = terminated.reason
+				? `Init:${terminated.reason}`
+				: terminated.signal
+					? `Init:Signal:${terminated.signal}`
+					: `Init:ExitCode:${terminated.exitCode}`;
+		} else {
+			reason = waiting?.reason && waiting.reason !== 'PodInitializing' ? `Init:${waiting.reason}` : `Init:${index}/${spec?.initContainers?.length ?? 0}`;
+		}
+
+		break;
+	}
+
+	if (!initializing || status?.conditions?.some(condition => condition.type === 'Initialized' && condition.status === 'True')) {
+		restarts = sidecarRestarts;
+		lastRestartAt = sidecarRestartAt;
+		let running = false;
+		// From the last container to the first, as kubectl does: the first container's reason is the one shown.
+		for (const container of [...(status?.containerStatuses ?? [])].reverse()) {
+			restarts += container.restartCount;
+			lastRestartAt = later(lastRestartAt, container.lastState?.terminated?.finishedAt);
+			const terminated = container.state?.terminated;
+			if (container.state?.waiting?.reason) {
+				reason = container.state.waiting.reason;
+			} else if (terminated) {
+				reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
+			} else if (container.ready && container.state?.running) {
+				running = true;
+				ready++;
+			}
+		}
+
+		if (reason === 'Completed' && running) {
+			reason = status?.conditions?.some(condition => condition.type === 'Ready' && condition.status === 'True') ? 'Running' : 'NotReady';
+		}
+	}
+
+	const phase = status?.phase;
+	if (pod.metadata?.deletionTimestamp && status?.reason === 'NodeLost') {
+		reason = 'Unknown';
+	} else if (pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') {
+		reason = 'Terminating';
+	}
+
+	total = Math.max(total, 0);
+	return {ready: `${ready}/${total}`, status: reason, restarts, lastRestartAt};
 }
 
 /** The STATUS column as kubectl shows it. */
 export function podStatusWord(pod: V1Pod): string {
-	if (pod.metadata?.deletionTimestamp) {
-		return 'Terminating';
-	}
-
-	const init = pod.status?.initContainerStatuses ?? [];
-	for (const [index, status] of init.entries()) {
-		if (status.state?.terminated?.exitCode === 0) {
-			continue;
-		}
-
-		if (status.state?.waiting?.reason && status.state.waiting.reason !== 'PodInitializing') {
-			return `Init:${status.state.waiting.reason}`;
-		}
-
-		return status.state?.terminated ? 'Init:Error' : `Init:${index}/${init.length}`;
-	}
-
-	let word = pod.status?.reason ?? pod.status?.phase ?? 'Unknown';
-	for (const status of pod.status?.containerStatuses ?? []) {
-		word = status.state?.waiting?.reason ?? status.state?.terminated?.reason ?? word;
-	}
-
-	return word;
+	return podColumns(pod).status;
 }
 
 function probeStates(pod: V1Pod, events: readonly PodEvent[]): ContainerProbes[] {
@@ -130,26 +230,22 @@ export function eventsByPod(events: readonly CoreV1Event[]): Map<string, PodEven
 
 /** The parts of a row that move with the clock. */
 export function podAges(pod: V1Pod, now: Date): {readonly age: string; readonly lastRestart: string | undefined} {
-	const statuses = pod.status?.containerStatuses ?? [];
-	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
-	const lastFinished = statuses
-		.map(status => status.lastState?.terminated?.finishedAt)
-		.filter(Boolean)
-		.map(value => new Date(value as Date | string))
-		.sort((a, b) => b.getTime() - a.getTime())[0];
-	return {age: formatAge(pod.metadata?.creationTimestamp, now), lastRestart: restarts > 0 && lastFinished ? `${formatAge(lastFinished, now)} ago` : undefined};
+	const {restarts, lastRestartAt} = podColumns(pod);
+	return {
+		age: formatAge(pod.metadata?.creationTimestamp, now),
+		lastRestart: restarts > 0 && lastRestartAt ? `${formatAge(lastRestartAt, now)} ago` : undefined,
+	};
 }
 
 export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, localImages?: LocalImages): PodRow {
 	const name = pod.metadata?.name ?? '?';
 	const mine = events;
-	const statuses = pod.status?.containerStatuses ?? [];
-	const restarts = statuses.reduce((sum, status) => sum + status.restartCount, 0);
+	const {ready, status, restarts} = podColumns(pod);
 	return {
 		...podAges(pod, now),
 		name,
-		ready: `${statuses.filter(status => status.ready).length}/${pod.spec?.containers.length ?? statuses.length}`,
-		status: podStatusWord(pod),
+		ready,
+		status,
 		restarts,
 		node: pod.spec?.nodeName ?? '',
 		images: (pod.spec?.containers ?? []).map(container => container.image ?? ''),

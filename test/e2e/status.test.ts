@@ -130,7 +130,7 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 		// e: the pod's own events, folded and newest first (captured ones, from kubectl events).
 		terminal.keys('e');
 		await terminal.waitFor(
-			/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m \(x256 over 58m\)\s+Back-off restarting failed container quitter/,
+			/Events of todo-backend-6c9f7d5b8-x2x7q, newest first\s+│\s+│ Warning BackOff\s+3m\d*s? \(x256 over 58m\)\s+Back-off restarting failed container quitter/,
 		);
 		// w: the namespace's warnings; the main screen counts them.
 		terminal.keys('w');

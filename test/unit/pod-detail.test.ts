@@ -14,13 +14,13 @@ test('describe-like detail of a crash-looping pod: where it runs, failing condit
 	assert.match(all, /^conditions PodReadyToStartContainers ✔ · Initialized ✔ · Ready ✖ · ContainersReady ✖ · PodScheduled ✔$/m);
 	assert.equal(lines.find(line => line.text.startsWith('conditions'))?.tone, 'bad');
 	assert.match(all, /^container quitter: busybox$/m);
-	assert.match(all, /^ {2}Waiting \(CrashLoopBackOff\) · ready ✖ · restarts 10 · last Terminated \(Error, exit 1, 2m ago\)$/m);
+	assert.match(all, /^ {2}Waiting \(CrashLoopBackOff\) · ready ✖ · restarts 10 · last Terminated \(Error, exit 1, 2m22s ago\)$/m);
 });
 
 test('describe-like detail names limits, probes and init containers as the pod declares them', () => {
 	assert.match(
 		text(podDetail(capturedPod('oom'), now)),
-		/^ {2}Terminated \(OOMKilled, exit 137, 2m ago\) · ready ✖ · restarts 10 · last Terminated \(OOMKilled, exit 137, 7m ago\)\n {2}requests memory 64Mi · limits memory 64Mi$/m,
+		/^ {2}Terminated \(OOMKilled, exit 137, 2m26s ago\) · ready ✖ · restarts 10 · last Terminated \(OOMKilled, exit 137, 7m28s ago\)\n {2}requests memory 64Mi · limits memory 64Mi$/m,
 	);
 	assert.match(text(podDetail(capturedPod('readiness'), now)), /^ {2}readiness exec sh -c exit 1 every 5s \(fails after 3\)$/m);
 	const init = text(podDetail(capturedPod('init'), now));

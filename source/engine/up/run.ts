@@ -34,9 +34,12 @@ export const upStages: readonly UpStage[] = [doctorStage, installStage, clusterS
 const reportRow = {id: 'report', title: 'Report'};
 
 /** The rows of the flow screen; rows switched off from the command line start as skipped. */
-export function upSteps(skip: ReadonlySet<Skippable>) {
+export function upSteps(
+	skip: ReadonlySet<Skippable>,
+	stages: readonly UpStage[] = upStages,
+): Array<{readonly id: string; readonly title: string; readonly skip?: string | undefined}> {
 	return [
-		...upStages.flatMap(stage =>
+		...stages.flatMap(stage =>
 			stage.rows.map(row => {
 				const off = row.off?.find(name => skip.has(name));
 				return {id: row.id, title: row.title, skip: off ? `switched off (--skip ${off})` : undefined};
@@ -79,6 +82,7 @@ export async function runUp(
 	flow: Store<FlowState, FlowAction>,
 	status: Store<StatusState, StatusAction>,
 	request: UpRequest,
+	stages: readonly UpStage[] = upStages,
 ): Promise<UpResult> {
 	const rows = flowSteps(flow);
 	const context: UpContext = {
@@ -112,7 +116,7 @@ export async function runUp(
 
 	const indexOf = (id: string) => flow.getState().steps.findIndex(row => row.id === id);
 	let stopped: {row: string; failure: FailureClass} | undefined;
-	for (const stage of upStages) {
+	for (const stage of stages) {
 		if (request.signal?.aborted) {
 			break;
 		}
@@ -127,6 +131,11 @@ export async function runUp(
 		}
 
 		const end = await stage.run(context);
+		// A cancel is said as one, whatever the stage made of its stopped children.
+		if (request.signal?.aborted) {
+			break;
+		}
+
 		if (end.type === 'declined') {
 			skipRows(1, 'not started: the plan was declined');
 			return {
@@ -143,7 +152,7 @@ export async function runUp(
 
 		if (stage.id === 'doctor') {
 			// The plan may have switched steps off.
-			for (const row of upStages.flatMap(item => item.rows).filter(item => item.off?.some(name => context.skip.has(name)))) {
+			for (const row of stages.flatMap(item => item.rows).filter(item => item.off?.some(name => context.skip.has(name)))) {
 				rows.set(row.id, {type: 'skipped', reason: 'switched off in the plan'});
 			}
 		}

@@ -1,0 +1,204 @@
+// The wizard as data: its rows, what --skip and the plan switch off, where it stops on a failure, and a
+// Ctrl-C at each stage: nothing after it starts, the rows say so, the report is still written.
+import assert from 'node:assert/strict';
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {test} from 'node:test';
+import type {FlowAction} from '../../source/engine/flow/actions.js';
+import {flowQuestions} from '../../source/engine/flow/questions.js';
+import {flowReducer, initialFlowState, type FlowState} from '../../source/engine/flow/reducer.js';
+import {initialStatusState, statusReducer} from '../../source/engine/status/reducer.js';
+import {createStore} from '../../source/engine/store.js';
+import {runUp, upStages, upSteps} from '../../source/engine/up/run.js';
+import {next, stop, type StageEnd, type UpContext, type UpRequest, type UpStage} from '../../source/engine/up/stage.js';
+import {tempDir} from '../helpers/cli.js';
+import {createFakeSystem} from '../helpers/fake-system.js';
+
+test("the rows are the stages' rows in order, then the report; --skip starts rows as switched off", () => {
+	const rows = upSteps(new Set(['scan', 'load-check']));
+	assert.deepEqual(
+		rows.map(row => row.id),
+		['doctor', 'install', 'cluster', 'images', 'scan', 'lint', 'secrets', 'release', 'helm', 'rollout', 'reach', 'health', 'smoke', 'load', 'report'],
+	);
+	assert.deepEqual(
+		rows.filter(row => row.skip).map(row => [row.id, row.skip]),
+		[
+			['scan', 'switched off (--skip scan)'],
+			['load', 'switched off (--skip load-check)'],
+		],
+	);
+	assert.deepEqual(
+		upSteps(new Set(['verify']))
+			.filter(row => row.skip)
+			.map(row => row.id),
+		['reach', 'health', 'smoke', 'load'],
+	);
+	assert.equal(upStages.length, 7);
+});
+
+/** Stages with the real rows, whose work the test decides: each records that it ran. */
+function fakeStages(work: (id: string, context: UpContext) => Promise<StageEnd>): {
+	stages: UpStage[];
+	ran: string[];
+} {
+	const ran: string[] = [];
+	const stages = upStages.map((stage): UpStage => ({
+		...stage,
+		async run(context) {
+			ran.push(stage.id);
+			if (stage.id === 'doctor') {
+				// As the real doctor finds: a tool to install.
+				context.missing = ['helm'];
+			}
+
+			for (const row of stage.rows) {
+				context.rows.begin(row.id, 'working');
+			}
+
+			const end = await work(stage.id, context);
+			if (end.type === 'next') {
+				for (const row of stage.rows) {
+					context.rows.set(row.id, {type: 'done', summary: 'done', durationMs: 1});
+				}
+			}
+
+			return end;
+		},
+	}));
+	return {stages, ran};
+}
+
+function upWorld(options: {skip?: ReadonlyArray<'install' | 'scan' | 'lint' | 'verify' | 'load-check'>; asking?: boolean} = {}) {
+	const root = tempDir('up-plan');
+	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
+	const status = createStore(statusReducer, initialStatusState());
+	const controller = new AbortController();
+	const questions = flowQuestions(flow);
+	const skip = new Set(options.skip ?? []);
+	const request = {
+		root,
+		env: {PATH: '/nonexistent'},
+		sources: {},
+		chart: '/nowhere',
+		skip,
+		installDir: path.join(root, 'bin'),
+		mirror: undefined,
+		kind: undefined,
+		minikube: undefined,
+		registry: undefined,
+		images: {} as UpRequest['images'],
+		deploy: {release: 'todo', namespace: 'todo', context: undefined} as UpRequest['deploy'],
+		verify: {users: 10, durationMs: 1000, targetP95Ms: 500} as UpRequest['verify'],
+		questions: options.asking ? questions : undefined,
+		signal: controller.signal,
+	} satisfies UpRequest;
+	return {root, flow, status, controller, questions, request, system: createFakeSystem(), skip};
+}
+
+const rowStates = (flow: {getState(): FlowState}) =>
+	Object.fromEntries(flow.getState().steps.map(step => [step.id, step.status.type === 'skipped' ? `skipped: ${step.status.reason}` : step.status.type]));
+
+test('every stage runs in order; the report is written last', async () => {
+	const world = upWorld();
+	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
+	const {stages, ran} = fakeStages(async () => next);
+	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
+	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'images', 'lint', 'deploy', 'verify']);
+	assert.equal(result.failure, undefined);
+	assert.ok(
+		Object.values(rowStates(world.flow)).every(state => state === 'done'),
+		JSON.stringify(rowStates(world.flow)),
+	);
+	assert.ok(existsSync(path.join(world.root, '.todo-deploy', 'report.md')));
+});
+
+test('a stage that fails stops the flow with its class; later rows say why they did not run', async () => {
+	const world = upWorld();
+	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
+	const {stages, ran} = fakeStages(async (id, context) => {
+		if (id === 'images') {
+			context.rows.set('images', {type: 'failed', message: 'build failed', fix: undefined, evidence: [], durationMs: 1});
+			return stop('images', 'build', 'nothing is deployed that did not build');
+		}
+
+		return next;
+	});
+	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
+	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'images']);
+	assert.deepEqual([result.failedStep, result.failure], ['images', 'build']);
+	const states = rowStates(world.flow);
+	assert.equal(states['images'], 'failed');
+	assert.equal(states['lint'], 'skipped: nothing is deployed that did not build');
+	assert.equal(states['rollout'], 'skipped: nothing is deployed that did not build');
+	assert.equal(states['report'], 'done');
+});
+
+test('switched-off stages do not run; the plan may switch more off; a declined plan changes nothing', async () => {
+	const world = upWorld({skip: ['lint'], asking: true});
+	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
+	const {stages, ran} = fakeStages(async () => next);
+	// The plan is shown after the doctor: switch scan and verify off too.
+	const unsubscribe = world.flow.subscribe(state => {
+		if (state.question?.kind === 'plan') {
+			world.questions.onAnswer(['install', 'load-check']);
+		}
+	});
+	// The fake doctor stage asks as the real one does.
+	stages[0] = {
+		...stages[0]!,
+		async run(context) {
+			const answer = (await context.request.questions?.ask({kind: 'plan', text: 'Go?', options: []})) as string[];
+			context.skip = new Set((['install', 'scan', 'lint', 'verify', 'load-check'] as const).filter(name => !answer.includes(name)));
+			context.missing = ['helm'];
+			return next;
+		},
+	};
+	await runUp(world.system, world.flow, world.status, world.request, stages);
+	unsubscribe();
+	assert.deepEqual(ran, ['install', 'cluster', 'images', 'deploy']);
+	const states = rowStates(world.flow);
+	assert.equal(states['lint'], 'skipped: switched off (--skip lint)');
+	assert.equal(states['health'], 'skipped: switched off in the plan');
+
+	const declined = upWorld();
+	declined.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(declined.skip)});
+	const fakes = fakeStages(async id => (id === 'doctor' ? {type: 'declined'} : next));
+	const result = await runUp(declined.system, declined.flow, declined.status, declined.request, fakes.stages);
+	assert.equal(result.declined, true);
+	assert.deepEqual(fakes.ran, ['doctor']);
+	assert.equal(rowStates(declined.flow)['cluster'], 'skipped: not started: the plan was declined');
+	assert.ok(!existsSync(path.join(declined.root, '.todo-deploy', 'report.md')), 'nothing was changed, not even the report');
+});
+
+for (const cancelAt of upStages.map(stage => stage.id)) {
+	test(`Ctrl-C during the ${cancelAt} stage: nothing after it starts, the rows say cancelled, the report is written, the class is cancelled`, async () => {
+		const world = upWorld();
+		world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
+		const {stages, ran} = fakeStages(async id => {
+			if (id === cancelAt) {
+				// As a real stage does: its children are stopped by the signal, and it returns.
+				world.controller.abort();
+				return stop(id === 'deploy' ? 'rollout' : (upStages.find(stage => stage.id === id)?.rows[0]?.id ?? id), 'cancelled', 'cancelled');
+			}
+
+			return next;
+		});
+		const result = await runUp(world.system, world.flow, world.status, world.request, stages);
+		const order = upStages.map(stage => stage.id);
+		assert.deepEqual(ran, order.slice(0, order.indexOf(cancelAt) + 1));
+		assert.equal(result.failure, 'cancelled');
+		const states = rowStates(world.flow);
+		const later = upStages.slice(order.indexOf(cancelAt) + 1).flatMap(stage => stage.rows.map(row => row.id));
+		for (const row of later) {
+			assert.equal(states[row], 'skipped: cancelled (Ctrl-C)', row);
+		}
+
+		assert.equal(states['report'], 'done');
+		assert.match(readFileSync(path.join(world.root, '.todo-deploy', 'report.md'), 'utf8'), /not run/);
+		// What helm left is said: here there is no helm, so no release.
+		assert.ok(
+			world.flow.getState().notes.some(note => /^Release todo: not installed in todo\./.test(note)),
+			world.flow.getState().notes.join('\n'),
+		);
+	});
+}
