@@ -1,11 +1,21 @@
 // The user's repository: its files (for discovery) and todo-deploy.json (the confirmed answer).
 import {readdir, readFile, rename, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import type {EnvKind} from '../engine/project/contract.js';
 import type {ImageSource} from '../engine/project/discover.js';
 
+/** A setting as kept in todo-deploy.json: how todo-deploy fills it (null: it is not set in the cluster). */
+export type SavedEnv = {readonly kind: EnvKind; readonly value?: string; readonly target?: 'backend' | 'frontend' | 'database'} | null;
+
+export type SavedSide = ImageSource & {
+	readonly port?: number;
+	readonly health?: readonly string[];
+	readonly env?: Readonly<Record<string, SavedEnv>>;
+};
+
 export type ProjectConfig = {
-	readonly backend?: ImageSource;
-	readonly frontend?: ImageSource;
+	readonly backend?: SavedSide;
+	readonly frontend?: SavedSide;
 	readonly chart?: string;
 };
 

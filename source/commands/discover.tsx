@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
+import {contractLines, credentialLines} from '../render/contract-report.js';
 import {defineCommand} from './command.js';
 import {booleanFlag, pathFlag} from './flags.js';
 import {projectFlags} from './groups.js';
@@ -31,9 +32,15 @@ export const discoverCommand = defineCommand({
 		const both = project.backend !== undefined && project.frontend !== undefined;
 		const lines = [
 			`backend   ${where(project.backend)}  (${project.sources.backend})`,
+			...contractLines('backend', project.contract.backend),
 			`frontend  ${where(project.frontend)}  (${project.sources.frontend})`,
+			...contractLines('frontend', project.contract.frontend),
 			`chart     ${project.chart ?? 'not found: the chart todo-deploy ships will be used'}  (${project.sources.chart})`,
+			...(project.contract.database
+				? [`database  ${project.contract.database.image} in ${project.contract.database.from}: todo-deploy runs PostgreSQL in the cluster`]
+				: []),
 			...project.found.notes.map(note => `note: ${note}`),
+			...credentialLines(project.contract),
 		];
 		// On a terminal, a first discovery that found both images is offered for keeping.
 		const offer = !flags.save && !flags.json && both && project.saved === undefined && isInteractive(env);

@@ -36,3 +36,47 @@ export function passwordInUrl(url: string): string | undefined {
 		return undefined;
 	}
 }
+
+/** Key formats of well-known services: a value of one of these shapes is a real credential. */
+export const knownKeyFormats: ReadonlyArray<{readonly name: string; readonly pattern: RegExp}> = [
+	{name: 'a Google API key', pattern: /^AIza[\w-]{35}$/},
+	{name: 'an OpenAI API key', pattern: /^sk-(proj-)?[\w-]{20,}$/},
+	{name: 'a GitHub token', pattern: /^(ghp|gho|ghu|ghs|ghr|github_pat)_\w{20,}$/},
+	{name: 'a Slack token', pattern: /^xox[abposr]-[\w-]{10,}$/},
+	{name: 'an AWS access key', pattern: /^(AKIA|ASIA)[A-Z\d]{16}$/},
+	{name: 'a Stripe key', pattern: /^(sk|rk)_(live|test)_\w{16,}$/},
+];
+
+const localHost = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1|db|postgres|postgresql|database|host\.docker\.internal)$/i;
+
+/**
+ * What makes a value a real credential, or undefined: a key of a known format, a database URL with a
+ * password to a host that is not this machine's or a compose service's, a private key. Placeholders and
+ * development values (short, or words) are not.
+ */
+export function credentialReason(value: string): string | undefined {
+	const trimmed = value.trim().replace(/^(['"])(.*)\1$/, '$2');
+	if (trimmed === '' || placeholderReason(trimmed)) {
+		return undefined;
+	}
+
+	const format = knownKeyFormats.find(entry => entry.pattern.test(trimmed));
+	if (format) {
+		return format.name;
+	}
+
+	if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(trimmed)) {
+		return 'a private key';
+	}
+
+	try {
+		const url = new URL(trimmed);
+		if (/^(postgres(ql)?|mysql|mongodb(\+srv)?|redis|amqp)(\+\w+)?:$/.test(url.protocol) && url.password && !localHost.test(url.hostname)) {
+			return `a ${url.protocol.replace(/:$/, '')} URL with a password for ${url.hostname}`;
+		}
+	} catch {
+		// Not a URL.
+	}
+
+	return undefined;
+}

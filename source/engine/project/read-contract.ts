@@ -1,0 +1,162 @@
+// Reads what the contract is learnt from: compose files, .env examples beside each side, the code, the
+// Dockerfiles, and the files each build context would send. Nothing is run.
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {listBuildContext} from '../../adapters/build-context.js';
+import {credentialReason} from '../lint/secret-values.js';
+import {composeServices, normalise, portOf, serviceContract, type ComposeService, type ServiceContract, type Side} from './contract.js';
+import type {ImageSource} from './discover.js';
+import {
+	dockerfileFacts,
+	envExampleNames,
+	fastapiHealthPaths,
+	isHealthPath,
+	javascriptEnvReads,
+	nextApiPath,
+	pythonEnvReads,
+	type EnvRead,
+} from './env-reads.js';
+import {unwantedFiles} from './unwanted.js';
+
+export type DatabaseFacts = {readonly image: string; readonly user: string | undefined; readonly database: string | undefined; readonly from: string};
+
+export type AppContract = {
+	readonly backend?: ServiceContract | undefined;
+	readonly frontend?: ServiceContract | undefined;
+	readonly database?: DatabaseFacts | undefined;
+	/** Committed files that hold what looks like a real credential (to rotate). */
+	readonly credentials: ReadonlyArray<{readonly path: string; readonly what: string}>;
+};
+
+const composeFile = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
+const codeFile = /\.(py|[cm]?[jt]sx?)$/;
+const skippedCode = /(^|\/)(node_modules|\.next|dist|build|\.venv|venv|__pycache__|tests?|__tests__|migrations|alembic)\//;
+const maxCodeBytes = 256 * 1024;
+const maxCodeFiles = 2000;
+
+const read = async (root: string, file: string) => readFile(path.join(root, file), 'utf8').catch(() => '');
+const under = (context: string, file: string) => context === '.' || file.startsWith(`${context}/`);
+
+/** What each side's code reads, and the health paths it serves. */
+async function codeOf(root: string, files: readonly string[], context: string): Promise<{reads: EnvRead[]; health: string[]}> {
+	const reads: EnvRead[] = [];
+	const health: string[] = [];
+	const mine = files.filter(file => under(context, file) && codeFile.test(file) && !skippedCode.test(file)).slice(0, maxCodeFiles);
+	for (const file of mine) {
+		const apiPath = nextApiPath(file);
+		if (apiPath && isHealthPath(apiPath)) {
+			health.push(apiPath);
+		}
+
+		const text = (await read(root, file)).slice(0, maxCodeBytes);
+		if (file.endsWith('.py')) {
+			reads.push(...pythonEnvReads(text, file));
+			health.push(...fastapiHealthPaths(text));
+		} else {
+			reads.push(...javascriptEnvReads(text, file));
+		}
+	}
+
+	return {reads, health};
+}
+
+/** Compose services by the side whose build context they use, and the database service. */
+function composeRoles(services: readonly ComposeService[], sides: Readonly<Partial<Record<Side, ImageSource>>>) {
+	const roles: Record<string, Side | 'database'> = {};
+	const bySide: Partial<Record<Side, ComposeService>> = {};
+	let database: DatabaseFacts | undefined;
+	for (const service of services) {
+		const side = (['backend', 'frontend'] as const).find(name => sides[name] && service.context === normalise(sides[name].context));
+		if (side) {
+			roles[service.name] = side;
+			bySide[side] ??= service;
+		} else if (/^(postgres|postgresql|bitnami\/postgresql)(:|$)/.test(service.image ?? '')) {
+			roles[service.name] = 'database';
+			database ??= {image: service.image ?? '', user: service.environment['POSTGRES_USER'], database: service.environment['POSTGRES_DB'], from: service.at};
+		}
+	}
+
+	return {roles, bySide, database};
+}
+
+/** The contract of the project at root for its backend and frontend (as discovered or given). */
+export async function readContract(root: string, files: readonly string[], sides: Readonly<Partial<Record<Side, ImageSource>>>): Promise<AppContract> {
+	const services: ComposeService[] = [];
+	for (const file of files.filter(name => composeFile.test(name) && !skippedCode.test(name))) {
+		services.push(...composeServices(await read(root, file), file));
+	}
+
+	const {roles, bySide, database} = composeRoles(services, sides);
+	const dockerfiles: Partial<Record<Side, ReturnType<typeof dockerfileFacts>>> = {};
+	for (const side of ['backend', 'frontend'] as const) {
+		const source = sides[side];
+		if (source) {
+			const file = normalise(`${source.context}/${source.dockerfile}`);
+			dockerfiles[side] = dockerfileFacts(await read(root, file), file);
+		}
+	}
+
+	const ports = Object.fromEntries(
+		(['backend', 'frontend'] as const).flatMap(side => {
+			const source = sides[side];
+			const facts = dockerfiles[side];
+			return source && facts ? [[side, portOf(side, facts, bySide[side], source.dockerfile).port]] : [];
+		}),
+	) as {backend?: number; frontend?: number};
+	const contract: {backend?: ServiceContract; frontend?: ServiceContract} = {};
+	const credentials: Array<{path: string; what: string}> = [];
+	for (const side of ['backend', 'frontend'] as const) {
+		const source = sides[side];
+		const facts = dockerfiles[side];
+		if (!source || !facts) {
+			continue;
+		}
+
+		const context = normalise(source.context);
+		const dockerfile = normalise(`${context}/${source.dockerfile}`);
+		const {reads, health} = await codeOf(root, files, context);
+		const exampleFiles = files.filter(file => path.posix.dirname(file) === context && /(^|\/)\.env(\.local)?\.(example|sample|template)$/.test(file));
+		const examples = (await Promise.all(exampleFiles.map(async file => envExampleNames(await read(root, file), file)))).flat();
+		const built = await listBuildContext(path.join(root, context), source.dockerfile).catch(() => undefined);
+		const envContents: Record<string, string> = {};
+		for (const entry of built?.entries ?? []) {
+			if (/(^|\/)\.env(\.[\w.-]+)?$/.test(entry.name) && entry.size < 64 * 1024) {
+				envContents[entry.name] = await read(root, `${context}/${entry.name}`);
+			}
+		}
+
+		const copy = facts.copiesEverything[0];
+		const unwanted = unwantedFiles(built?.entries ?? [], envContents, copy ? `\`${copy.text}\` (${dockerfile}:${copy.line})` : undefined).map(item => ({
+			...item,
+			path: normalise(`${context}/${item.path}`) + (item.path.endsWith('/') ? '/' : ''),
+		}));
+		contract[side] = serviceContract(
+			{
+				side,
+				code: reads,
+				dockerfile: facts,
+				examples,
+				compose: bySide[side],
+				composeNames: roles,
+				healthPaths: health,
+				ports,
+				unwanted,
+				looksReal: value => credentialReason(value) !== undefined,
+			},
+			portOf(side, facts, bySide[side], dockerfile),
+		);
+	}
+
+	// Committed .env files anywhere in the project (not only those a build would send).
+	for (const file of files.filter(name => /(^|\/)\.env(\.[\w.-]+)?$/.test(name) && !/\.(example|sample|template)$/.test(name) && !skippedCode.test(name))) {
+		for (const line of (await read(root, file)).split('\n')) {
+			const value = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(line);
+			const what = value?.[2] ? credentialReason(value[2]) : undefined;
+			if (value && what) {
+				credentials.push({path: `${file} (${value[1] ?? ''})`, what});
+			}
+		}
+	}
+
+	return {...contract, database, credentials};
+}
