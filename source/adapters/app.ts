@@ -12,86 +12,70 @@ export type Answer = {
 
 const shortBody = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}…` : text);
 
-export async function call(base: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
+export type CallOptions = {
+	readonly headers?: Readonly<Record<string, string>>;
+	/** Send the body as a form (application/x-www-form-urlencoded), as an OAuth2 token endpoint wants it. */
+	readonly form?: boolean;
+	readonly timeoutMs?: number;
+};
+
+export async function call(base: string, method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<Answer> {
+	return (await callForData(base, method, path, body, options)).answer;
+}
+
+/** The answer, and its whole body parsed as JSON (undefined when it is not JSON): for reading, never for the report. */
+export async function callForData(
+	base: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	options: CallOptions = {},
+): Promise<{answer: Answer; data: unknown}> {
 	const started = performance.now();
+	const timeoutMs = options.timeoutMs ?? 10_000;
+	const encoded =
+		body === undefined
+			? undefined
+			: options.form
+				? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, String(value)])).toString()
+				: JSON.stringify(body);
 	try {
 		const response = await undiciRequest(new URL(path, base), {
 			method: method as 'GET',
-			headers: body === undefined ? {} : {'content-type': 'application/json'},
-			body: body === undefined ? undefined : JSON.stringify(body),
+			headers: {
+				...(body === undefined ? {} : {'content-type': options.form ? 'application/x-www-form-urlencoded' : 'application/json'}),
+				...options.headers,
+			},
+			body: encoded,
 			headersTimeout: timeoutMs,
 			bodyTimeout: timeoutMs,
 		});
 		const text = await response.body.text();
-		return {method, path, status: response.statusCode, body: shortBody(text.trim()), ms: performance.now() - started, error: undefined};
+		let data: unknown;
+		try {
+			data = JSON.parse(text) as unknown;
+		} catch {
+			data = undefined;
+		}
+
+		return {answer: {method, path, status: response.statusCode, body: shortBody(text.trim()), ms: performance.now() - started, error: undefined}, data};
 	} catch (error) {
 		const code = (error as {code?: string}).code;
 		return {
-			method,
-			path,
-			status: undefined,
-			body: '',
-			ms: performance.now() - started,
-			error: code ? `${code}: ${error instanceof Error ? error.message : String(error)}` : error instanceof Error ? error.message : String(error),
+			answer: {
+				method,
+				path,
+				status: undefined,
+				body: '',
+				ms: performance.now() - started,
+				error: code ? `${code}: ${error instanceof Error ? error.message : String(error)}` : error instanceof Error ? error.message : String(error),
+			},
+			data: undefined,
 		};
 	}
 }
 
 export type SmokeStep = Answer & {readonly name: string; readonly ok: boolean; readonly expected: string};
-
-/** Create, list, update, read back and delete one todo, as a user of the API would. */
-export async function smokeTest(base: string, api: string): Promise<SmokeStep[]> {
-	const steps: SmokeStep[] = [];
-	const record = (name: string, answer: Answer, ok: boolean, expected: string) => {
-		steps.push({...answer, name, ok, expected});
-		return ok;
-	};
-
-	const parse = (text: string): unknown => {
-		try {
-			return JSON.parse(text) as unknown;
-		} catch {
-			return undefined;
-		}
-	};
-
-	const title = `todo-deploy smoke test ${new Date().toISOString()}`;
-	const created = await call(base, 'POST', api, {title});
-	const todo = parse(created.body) as {id?: number | string; title?: string} | undefined;
-	if (
-		!record(
-			'create',
-			created,
-			(created.status === 200 || created.status === 201) && todo?.id !== undefined && todo.title === title,
-			'201 with the new todo and its id',
-		)
-	) {
-		return steps;
-	}
-
-	const item = `${api.replace(/\/$/, '')}/${String(todo?.id)}`;
-	const listed = await call(base, 'GET', api);
-	const list = parse(listed.body);
-	const items = Array.isArray(list) ? list : (list as {items?: unknown[]} | undefined)?.items;
-	record(
-		'list',
-		listed,
-		listed.status === 200 && Array.isArray(items) && items.some(entry => (entry as {id?: unknown}).id === todo?.id),
-		'200 with the new todo in the list',
-	);
-	const updated = await call(base, 'PUT', item, {title, completed: true});
-	record(
-		'update',
-		updated,
-		updated.status === 200 && (parse(updated.body) as {completed?: boolean} | undefined)?.completed === true,
-		'200 with completed: true',
-	);
-	const removed = await call(base, 'DELETE', item);
-	record('delete', removed, removed.status === 200 || removed.status === 204, '204 (or 200)');
-	const gone = await call(base, 'GET', item);
-	record('gone', gone, gone.status === 404, '404 for the deleted todo');
-	return steps;
-}
 
 export type LoadProgress = {readonly elapsedMs: number; readonly requests: number; readonly errors: number};
 
@@ -107,7 +91,14 @@ export type RawLoad = {
 export async function loadCheck(
 	base: string,
 	path: string,
-	options: {users: number; durationMs: number; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal | undefined},
+	options: {
+		users: number;
+		durationMs: number;
+		/** Sent with every request: a user's bearer token, for an authenticated read. */
+		headers?: Readonly<Record<string, string>>;
+		onProgress?: (progress: LoadProgress) => void;
+		signal?: AbortSignal | undefined;
+	},
 ): Promise<RawLoad> {
 	const pool = new Pool(new URL(base).origin, {connections: options.users, pipelining: 1, keepAliveTimeout: 30_000});
 	let samples = new Float64Array(64 * 1024);
@@ -147,7 +138,7 @@ export async function loadCheck(
 
 				let sent = performance.now();
 				let status = 0;
-				pool.dispatch({path, method: 'GET', headersTimeout: 30_000, bodyTimeout: 30_000}, {
+				pool.dispatch({path, method: 'GET', headers: options.headers, headersTimeout: 30_000, bodyTimeout: 30_000}, {
 					onRequestStart() {
 						sent = performance.now();
 					},

@@ -30,14 +30,12 @@ export class ContextError extends Error {}
 type Matcher = {ignores(name: string): boolean; readonly hasExceptions: boolean};
 
 /** The .dockerignore rules (Docker reads <Dockerfile>.dockerignore first, then .dockerignore). */
-export async function readDockerignore(dir: string, dockerfile: string): Promise<Matcher> {
+export async function readDockerignore(dir: string, dockerfile: string, extra: readonly string[] = []): Promise<Matcher> {
 	const text = await readFile(path.join(dir, `${dockerfile}.dockerignore`), 'utf8').catch(async () =>
 		readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => ''),
 	);
-	const lines = text
-		.split('\n')
-		.map(line => line.trim())
-		.filter(line => line !== '' && !line.startsWith('#'));
+	// Extra rules come last: a "!" line in the project's file does not bring back what todo-deploy leaves out.
+	const lines = [...text.split('\n'), ...extra].map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#'));
 	// CommonJS: bundled or not, the factory may sit on the default export.
 	const module = dockerignoreModule as unknown as {default?: typeof dockerignoreModule} & typeof dockerignoreModule;
 	const factory = module.default ?? module;
@@ -45,8 +43,8 @@ export async function readDockerignore(dir: string, dockerfile: string): Promise
 	return {ignores: name => rules.ignores(name), hasExceptions: lines.some(line => line.startsWith('!'))};
 }
 
-/** Lists the context; the Dockerfile and .dockerignore are always sent, as the docker CLI does. */
-export async function listBuildContext(dir: string, dockerfile: string): Promise<BuildContext> {
+/** Lists the context; the Dockerfile and .dockerignore are always sent, as the docker CLI does. `extra`: more rules. */
+export async function listBuildContext(dir: string, dockerfile: string, extra: readonly string[] = []): Promise<BuildContext> {
 	const top = await lstat(dir).catch(() => undefined);
 	if (!top?.isDirectory()) {
 		throw new ContextError(`The build folder ${dir} does not exist.`);
@@ -57,7 +55,7 @@ export async function listBuildContext(dir: string, dockerfile: string): Promise
 		throw new ContextError(`There is no ${dockerfile} in ${dir}.`);
 	}
 
-	const matcher = await readDockerignore(dir, dockerfile);
+	const matcher = await readDockerignore(dir, dockerfile, extra);
 	const alwaysSent = new Set([dockerfile, '.dockerignore']);
 	const entries: ContextEntry[] = [];
 	const ignored = {files: 0, bytes: 0};

@@ -54,7 +54,7 @@ export function trivyImageArgs(image: string, options: TrivyScanOptions): string
 		options.output,
 		'--quiet',
 		'--scanners',
-		'vuln',
+		'vuln,secret',
 		'--image-src',
 		'docker',
 		...(options.skipDbUpdate ? ['--skip-db-update'] : []),

@@ -32,11 +32,13 @@ export const deployCommand = defineCommand({
 		const [
 			{runDeploy, deploySteps, deployRecord, deployAnswers},
 			{readDotenv},
-			{plannedImageValues},
+			{plannedImageValues, imageBuildArgs},
 			{chartToDeploy},
 			{clusterImagesOfContext},
 			{initialStatusState, statusReducer},
 			{recordSection},
+			{fitFor},
+			{fitNotes, fitRecord},
 		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
@@ -45,10 +47,15 @@ export const deployCommand = defineCommand({
 			import('../engine/status/cluster-images.js'),
 			import('../engine/status/reducer.js'),
 			import('../engine/report/run.js'),
+			import('../engine/deploy/fitted-values.js'),
+			import('../engine/deploy/fit.js'),
 		]);
+		const chart = await chartToDeploy(root, flags.chart, project.chart);
+		// todo-deploy's chart takes the app's names; a chart of the project's own is deployed as it is.
+		const fit = await fitFor(chart, project.contract, flags.release);
 		let values: Record<string, string>;
 		try {
-			values = await plannedImageValues(machine(env), root, project, flags.registry);
+			values = await plannedImageValues(machine(env), root, project, flags.registry, imageBuildArgs(project.contract, flags.release));
 		} catch (error) {
 			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 			return {failure: 'fix-first'};
@@ -68,6 +75,12 @@ export const deployCommand = defineCommand({
 		const asking = mode === 'interactive' && !flags.yes;
 		const questions = flowQuestions(flow);
 		flow.dispatch({type: 'flow/planned', title: `deploy ${flags.release} → ${flags.namespace} in ${cluster.context}`, steps: deploySteps});
+		for (const note of fit
+			? fitNotes(fit)
+			: [`${path.relative(root, chart) || chart} is the project's own chart: deployed as it is (todo-deploy lint checks it against the app).`]) {
+			flow.dispatch({type: 'flow/note', text: note});
+		}
+
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(
 			mode,
@@ -77,7 +90,8 @@ export const deployCommand = defineCommand({
 				const system = machine(env, {signal, log});
 				const deployed = await runDeploy(system, cluster, flow, status, {
 					root,
-					chart: await chartToDeploy(root, flags.chart, project.chart),
+					chart,
+					fit,
 					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv: await readDotenv(root), log}),
 					values: {...values, ...flags.set},
 					signal,
@@ -99,7 +113,7 @@ export const deployCommand = defineCommand({
 		await recordSection(root, 'deploy', {status: result.ready ? 'verified' : 'failed', data: record});
 		if (mode === 'json') {
 			const state = flow.getState();
-			await writeJson({...record, steps: state.steps, notes: state.notes});
+			await writeJson({...record, chart, fitted: fit ? fitRecord(fit) : null, steps: state.steps, notes: state.notes});
 		}
 
 		return {failure: cancelled ? 'cancelled' : result.failure};

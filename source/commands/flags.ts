@@ -76,7 +76,7 @@ export function pathFlag(options: Common & {readonly value: string}): Flag<strin
 
 type NumberOptions = Common & {
 	readonly value: string;
-	readonly default: number;
+	readonly default?: number;
 	readonly min: number;
 	readonly max: number;
 	readonly integer?: boolean;
@@ -84,10 +84,12 @@ type NumberOptions = Common & {
 };
 
 /** A number in a range, checked before anything runs; the range is in the message. */
-export function numberFlag(options: NumberOptions): Flag<number> {
+export function numberFlag(options: NumberOptions & {readonly default: number}): Flag<number>;
+export function numberFlag(options: NumberOptions): Flag<number | undefined>;
+export function numberFlag(options: NumberOptions): Flag<number | undefined> {
 	const unit = options.unit ? ` ${options.unit}` : '';
 	const whole = options.integer ?? false;
-	return declare('string', options, `default ${options.default}${unit}`, (raw, name) => {
+	return declare('string', options, options.default === undefined ? undefined : `default ${options.default}${unit}`, (raw, name) => {
 		if (typeof raw !== 'string') {
 			return options.default;
 		}
@@ -95,7 +97,7 @@ export function numberFlag(options: NumberOptions): Flag<number> {
 		const value = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
 		if (!Number.isFinite(value) || value < options.min || value > options.max || (whole && !Number.isInteger(value))) {
 			throw new UsageError(
-				`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default} (got "${raw}").`,
+				`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}${unit}, like --${name} ${options.default ?? options.min} (got "${raw}").`,
 			);
 		}
 

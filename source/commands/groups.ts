@@ -3,8 +3,22 @@ import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import type {deployAnswers} from '../engine/deploy/run.js';
 import {defaultGate, parseSeverities} from '../engine/images/scan-report.js';
+import type {BuildArgs} from '../engine/images/values.js';
+import type {verifyTargets} from '../engine/verify/targets.js';
 import type {Env, SessionLog} from '../engine/machine.js';
-import {booleanFlag, choiceFlag, listFlag, numberFlag, pairsFlag, pathFlag, pathListFlag, stringFlag, type FlagValues, type Flags} from './flags.js';
+import {
+	booleanFlag,
+	choiceFlag,
+	listFlag,
+	numberFlag,
+	pairsFlag,
+	pathFlag,
+	pathListFlag,
+	stringFlag,
+	type FlagValues,
+	type Flags,
+	UsageError,
+} from './flags.js';
 
 /** Every command takes these; a command that asks nothing accepts --yes and says nothing about it. */
 export const commonFlags = {
@@ -38,8 +52,13 @@ export const projectFlags = {
 
 export const buildFlags = {
 	...projectFlags,
+	release: clusterFlags.release,
 	'build-arg': pairsFlag({value: 'NAME=VALUE', example: 'PYTHON_VERSION=3.12', description: 'a build argument for both images'}),
 	rebuild: booleanFlag({description: 'build even when Docker already has the tag'}),
+	'allow-secrets-in-image': booleanFlag({
+		description:
+			'send .env files and keys that look real with the build context (by default they are left out, and a Dockerfile that copies one by name stops the build)',
+	}),
 	only: choiceFlag({choices: ['backend', 'frontend'], description: 'build one image only'}),
 };
 
@@ -66,7 +85,10 @@ export const targetFlags = {
 
 export const deployFlags = {
 	...clusterFlags,
-	chart: pathFlag({value: 'DIR', description: "the chart to deploy (default: the project's, else the one todo-deploy ships)"}),
+	chart: stringFlag({
+		value: 'DIR|builtin',
+		description: "the chart to deploy (default: the project's, else the one todo-deploy ships); builtin: todo-deploy's, fitted to the app",
+	}),
 	timeout: numberFlag({value: 'S', default: 300, min: 1, max: 86_400, unit: 's', description: 'how long the pods may take to become ready'}),
 	set: pairsFlag({
 		value: 'KEY=VALUE',
@@ -93,13 +115,25 @@ export const deployFlags = {
 
 export const verifyFlags = {
 	url: stringFlag({value: 'URL', description: "the backend's address (default: minikube's service URL, else kubectl port-forward)", check: httpUrl}),
-	api: stringFlag({value: 'PATH', default: '/api/todos', description: 'the todo collection the smoke test uses', check: urlPath}),
-	'load-path': stringFlag({value: 'PATH', description: 'what the load check requests (default: --api)', check: urlPath}),
+	api: stringFlag({value: 'PATH', description: "the todo collection the smoke test uses (default: found in the API's OpenAPI document)", check: urlPath}),
+	openapi: stringFlag({value: 'PATH', description: "the API's OpenAPI document: a file here, or a path on the backend (default /openapi.json)"}),
+	'token-env': stringFlag({
+		value: 'NAME',
+		description: 'a bearer token for the API, from this environment variable (default: sign up a throwaway user and log in)',
+		check: value => (/^[A-Za-z_]\w*$/.test(value) ? undefined : 'is not an environment variable name'),
+	}),
+	'load-path': stringFlag({value: 'PATH', description: 'what the load check requests (default: the todo list, signed in)', check: urlPath}),
 	users: numberFlag({value: 'N', default: 100, min: 1, max: 10_000, integer: true, description: 'concurrent users in the load check'}),
 	duration: numberFlag({value: 'S', default: 30, min: 1, max: 3600, unit: 's', description: 'how long the load check runs'}),
 	'target-p95': numberFlag({value: 'MS', default: 500, min: 1, max: 600_000, unit: 'ms', description: 'the p95 latency the load check must stay under'}),
 	'no-load': booleanFlag({description: 'no load check'}),
-	port: numberFlag({value: 'PORT', default: 8000, min: 1, max: 65_535, integer: true, description: "the backend Service's port"}),
+	port: numberFlag({
+		value: 'PORT',
+		min: 1,
+		max: 65_535,
+		integer: true,
+		description: "the backend Service's port (default: the port the app listens on, else 8000)",
+	}),
 };
 
 export const mirrorFlag = {
@@ -109,15 +143,27 @@ export const mirrorFlag = {
 type Values<F extends Flags> = FlagValues<F>;
 
 /** The verify flags as the engine's request takes them. */
-export function verifySettings(flags: Values<typeof verifyFlags>) {
+/** The verify flags as the engine's request takes them, with what the app's contract says (its port, health paths, frontend). */
+export function verifySettings(flags: Values<typeof verifyFlags>, env: Env, targets: ReturnType<typeof verifyTargets>) {
+	const tokenName = flags['token-env'];
+	const token = tokenName ? env[tokenName] : undefined;
+	if (tokenName && !token) {
+		throw new UsageError(`--token-env ${tokenName}: $${tokenName} is not set (or empty). Export the token first: export ${tokenName}=…`);
+	}
+
 	return {
 		url: flags.url,
-		servicePort: flags.port,
+		servicePort: flags.port ?? targets.servicePort ?? 8000,
 		api: flags.api,
-		loadPath: flags['load-path'] ?? flags.api,
+		openapi: flags.openapi,
+		token: tokenName && token ? {value: token, from: tokenName} : undefined,
+		healthPaths: targets.healthPaths,
+		frontend: targets.frontend,
+		loadPath: flags['load-path'],
 		users: flags.users,
 		durationMs: flags.duration * 1000,
 		targetP95Ms: flags['target-p95'],
+		random: () => randomBytes(18).toString('base64url'),
 	};
 }
 
@@ -143,11 +189,11 @@ export function deploySettings(
 	};
 }
 
-/** The build and scan flags as the engine's request takes them. */
-export function imageSettings(flags: Values<typeof buildFlags & typeof scanFlags>, root: string) {
+/** The build and scan flags as the engine's request takes them; buildArgs: imageBuildArgs of the project. */
+export function imageSettings(flags: Values<typeof scanFlags> & {readonly rebuild: boolean}, root: string, buildArgs: BuildArgs) {
 	const list = flags.severity === undefined ? undefined : parseSeverities(flags.severity);
 	return {
-		buildArgs: flags['build-arg'],
+		buildArgs,
 		rebuild: flags.rebuild,
 		// --severity (with --ignore-unfixed) is the gate; without it, fixable CRITICAL findings fail.
 		gate: list ? {severities: list, fixableOnly: flags['ignore-unfixed'], ignored: []} : defaultGate,

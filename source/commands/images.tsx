@@ -10,7 +10,7 @@ import {booleanFlag, stringFlag, UsageError} from './flags.js';
 import {buildFlags, imageSettings, scanFlags, targetFlags} from './groups.js';
 import {writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
-import {projectOrSay} from './shared.js';
+import {askYesNo, projectOrSay} from './shared.js';
 
 const flags = {
 	...buildFlags,
@@ -43,14 +43,39 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	}
 
 	const system = machine(env);
-	const [{runImages}, {resolveLoadTarget}, {imagesReducer, imagesOutcome, imagesData, initialImagesState}, {renderImagesPlain}, {recordImages}] =
-		await Promise.all([
-			import('../engine/images/run.js'),
-			import('../engine/images/target.js'),
-			import('../engine/images/reducer.js'),
-			import('../render/images-report.js'),
-			import('../engine/images/record.js'),
-		]);
+	const [
+		{runImages},
+		{resolveLoadTarget},
+		{imagesReducer, imagesOutcome, imagesData, initialImagesState},
+		{renderImagesPlain},
+		{recordImages},
+		{imageBuildArgs},
+		{imageGuards, dockerignoreProposals, writeDockerignore},
+	] = await Promise.all([
+		import('../engine/images/run.js'),
+		import('../engine/images/target.js'),
+		import('../engine/images/reducer.js'),
+		import('../render/images-report.js'),
+		import('../engine/images/record.js'),
+		import('../engine/images/values.js'),
+		import('../engine/images/guard.js'),
+	]);
+	const sources = {
+		...(project.backend && values.only !== 'frontend' ? {backend: project.backend} : {}),
+		...(project.frontend && values.only !== 'backend' ? {frontend: project.frontend} : {}),
+	};
+	// What does not belong in an image is left out of what is sent; on a terminal, a .dockerignore keeps it out of every build.
+	const guards = imageGuards(sources, project.contract, values['allow-secrets-in-image']);
+	if (steps.build && mode === 'interactive' && !values.yes) {
+		for (const proposal of await dockerignoreProposals(root, sources, guards)) {
+			const where = path.relative(root, path.join(proposal.dir, '.dockerignore')) || '.dockerignore';
+			writeErr(`These would go into the image and do not belong there. ${where} would keep them out:\n${proposal.lines.map(line => `  ${line}`).join('\n')}\n`);
+			if (await askYesNo(`Add these lines to ${where}? (todo-deploy leaves them out either way)`)) {
+				writeErr(`Wrote ${path.relative(root, await writeDockerignore(proposal.dir, proposal.lines))}.\n`);
+			}
+		}
+	}
+
 	const resolved = steps.load ? await resolveLoadTarget(system, values) : {target: undefined, why: ''};
 	if (steps.load && !resolved.target) {
 		writeErr(
@@ -76,13 +101,11 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		async signal =>
 			runImages(machine(env, {signal}), store, {
 				root,
-				sources: {
-					...(project.backend && values.only !== 'frontend' ? {backend: project.backend} : {}),
-					...(project.frontend && values.only !== 'backend' ? {frontend: project.frontend} : {}),
-				},
+				sources,
+				guards,
 				steps,
 				target: resolved.target,
-				...imageSettings(values, root),
+				...imageSettings(values, root, imageBuildArgs(project.contract, values.release, values['build-arg'])),
 				signal,
 			}),
 	);

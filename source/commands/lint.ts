@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {machine} from '../engine/machine.js';
 import {defineCommand} from './command.js';
-import {choiceFlag, pathListFlag, UsageError} from './flags.js';
+import {choiceFlag, pathFlag, pathListFlag, stringFlag, UsageError} from './flags.js';
+import {orSay} from './shared.js';
 import {writeJson, writeOut} from './io.js';
 
 export const lintCommand = defineCommand({
@@ -10,10 +11,16 @@ export const lintCommand = defineCommand({
 	maxArgs: 1,
 	summary: 'finds what helm lint misses in the chart',
 	description:
-		'Renders the chart with helm and finds what helm lint misses: broken ConfigMap and Secret references, Services that reach no pod, probes, latest tags, placeholder or hard-coded secrets, the restricted Pod Security Standard. Without CHART: charts/todo-app here, or the chart todo-deploy ships.',
-	examples: ['npx todo-deploy lint', 'npx todo-deploy lint charts/todo-app -f my-values.yaml --target registry'],
+		"Renders the chart with helm and finds what helm lint misses: broken ConfigMap and Secret references, Services that reach no pod, probes, latest tags, placeholder or hard-coded secrets, the restricted Pod Security Standard, and a setting the app's code reads that its pod does not get. Without CHART: charts/todo-app here, or the chart todo-deploy ships (fitted to the app, as deploy would).",
+	examples: [
+		'npx todo-deploy lint',
+		'npx todo-deploy lint Phase-IV/charts/todo-app --app .',
+		'npx todo-deploy lint charts/todo-app -f my-values.yaml --target registry',
+	],
 	flags: {
 		values: pathListFlag({short: 'f', value: 'FILE', description: 'a values file'}),
+		app: pathFlag({value: 'DIR', description: 'the project whose code the chart must serve (default: the current folder)'}),
+		release: stringFlag({value: 'NAME', default: 'todo', description: 'the release name the objects are named after'}),
 		target: choiceFlag({
 			choices: ['local', 'registry'],
 			default: 'local',
@@ -32,7 +39,20 @@ export const lintCommand = defineCommand({
 			throw new UsageError(`${chart} is not a Helm chart (no Chart.yaml). Name the chart folder: todo-deploy lint charts/todo-app`);
 		}
 
-		const report = await runLint(machine(env), {chart, valuesFiles: flags.values, target: flags.target});
+		// The app's contract: each pod must get what its code reads; todo-deploy's chart is fitted to it first.
+		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(path.resolve(flags.app ?? '.'), {}));
+		const contract = project?.backend || project?.frontend ? project.contract : undefined;
+		const [{fitFor}, {secretNameOf}] = await Promise.all([import('../engine/deploy/fitted-values.js'), import('../engine/deploy/names.js')]);
+		const fit = contract ? await fitFor(chart, contract, flags.release) : undefined;
+		const report = await runLint(machine(env), {
+			chart,
+			valuesFiles: flags.values,
+			target: flags.target,
+			release: flags.release,
+			contract,
+			fittedValues: fit?.values,
+			madeByDeploy: fit ? secretNameOf(flags.release) : undefined,
+		});
 		await (flags.json ? writeJson(report) : writeOut(`${lintLines(report).join('\n')}\n`));
 		return {failure: lintFailed(report) ? 'fix-first' : undefined};
 	},

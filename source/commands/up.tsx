@@ -70,12 +70,24 @@ export const upCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const [{runUp, upSteps}, {deployAnswers}, {readDotenv}, {chartToDeploy}, {initialStatusState, statusReducer}] = await Promise.all([
+		const [
+			{runUp, upSteps},
+			{deployAnswers},
+			{readDotenv},
+			{chartToDeploy},
+			{initialStatusState, statusReducer},
+			{imageBuildArgs},
+			{imageGuards},
+			{verifyTargets},
+		] = await Promise.all([
 			import('../engine/up/run.js'),
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
 			import('../engine/project/chart.js'),
 			import('../engine/status/reducer.js'),
+			import('../engine/images/values.js'),
+			import('../engine/images/guard.js'),
+			import('../engine/verify/targets.js'),
 		]);
 		const log = sessionLog(root, 'up', env);
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
@@ -98,15 +110,19 @@ export const upCommand = defineCommand({
 					env,
 					sources: {backend: project.backend, frontend: project.frontend},
 					chart,
+					contract: project.contract,
 					skip,
 					installDir,
 					mirror: flags.mirror,
 					kind: flags.kind,
 					minikube: flags.minikube,
 					registry: flags.registry,
-					images: imageSettings(flags, root),
+					images: {
+						...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
+						guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
+					},
 					deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
-					verify: verifySettings(flags),
+					verify: verifySettings(flags, env, verifyTargets(project.contract)),
 					questions: asking ? questions : undefined,
 					signal,
 				});

@@ -10,6 +10,7 @@ import {clusterFlags, verifyFlags, verifySettings} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {writeJson, writeOut} from './io.js';
 import {runWithScreens} from './runner.js';
+import {orSay} from './shared.js';
 
 export const verifyCommand = defineCommand({
 	name: 'verify',
@@ -17,27 +18,32 @@ export const verifyCommand = defineCommand({
 	maxArgs: 1,
 	summary: 'health endpoints, a smoke test of the todo API, the load check',
 	description:
-		"Reaches the backend (--url, minikube's service URL, or kubectl port-forward), calls /health and /ready, runs a smoke test of the todo API (create, list, update, delete) and a load check (by default 100 users for 30 s against p95 < 500 ms), and writes .todo-deploy/report.md.",
+		"Reaches the backend (--url, minikube's service URL, or kubectl port-forward) and calls the health paths the app serves. Learns the API from its OpenAPI document (/openapi.json, as FastAPI serves it): the todo collection, how an item is updated, what a create needs and which codes each answer may have; signs up a throwaway user and logs in when the API wants a token. Runs the smoke test (create, list, update, read back, delete), checks that the frontend reaches the backend through its own routes, and runs the load check on the todo list as that user (by default 100 users for 30 s against p95 < 500 ms). Writes .todo-deploy/report.md.",
 	examples: [
 		'npx todo-deploy verify -n todo',
 		'npx todo-deploy verify --url http://127.0.0.1:30080 --users 50 --duration 10',
-		'npx todo-deploy verify --no-load',
+		'npx todo-deploy verify --api /api/v1/tasks/ --token-env TODO_TOKEN',
+		'npx todo-deploy verify --openapi docs/openapi.json --no-load',
 	],
 	flags: {...clusterFlags, ...verifyFlags},
 	async run({flags, args, mode, env}) {
 		const root = path.resolve(args[0] ?? '.');
-		const [{runVerify, verifySteps}, {resolveLoadTarget}, {recordSection}] = await Promise.all([
+		const [{runVerify, verifySteps}, {resolveLoadTarget}, {recordSection}, {verifyTargets}] = await Promise.all([
 			import('../engine/verify/run.js'),
 			import('../engine/images/target.js'),
 			import('../engine/report/run.js'),
+			import('../engine/verify/targets.js'),
 		]);
+		// What the app serves, learnt from the project when there is one here.
+		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(root, {}));
+		const settings = verifySettings(flags, env, verifyTargets(project?.backend || project?.frontend ? project.contract : undefined));
 		const target = flags.url ? undefined : (await resolveLoadTarget(machine(env), {context: flags.context})).target;
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 		flow.dispatch({type: 'flow/planned', title: `verify ${flags.release} in ${flags.namespace}`, steps: verifySteps});
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
 			const verified = await runVerify(machine(env, {signal}), flow, {
-				...verifySettings(flags),
+				...settings,
 				namespace: flags.namespace,
 				release: flags.release,
 				context: flags.context,

@@ -5,9 +5,10 @@ import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
 import {plainRenderer} from './plain-lines.js';
 
-/** What .dockerignore spared the daemon, when it is worth saying. */
+/** What .dockerignore spared the daemon, when it is worth saying; what todo-deploy kept out of the image, always. */
 const kept = (entry: ImageEntry) =>
-	entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '';
+	(entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '') +
+	(entry.plan?.leftOut?.length ? `; left out (not for an image): ${entry.plan.leftOut.join(', ')}` : '');
 
 const label = (entry: ImageEntry) => entry.plan?.ref ?? (entry.name === 'backend' ? 'todo-backend' : 'todo-frontend');
 
@@ -104,8 +105,13 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 					finding =>
 						`  ${finding.severity.padEnd(8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`,
 				);
+			const secrets = summary.secrets.map(
+				secret =>
+					`  SECRET   ${secret.title} (${secret.rule}) in ${secret.target}${secret.line ? `:${secret.line}` : ''}: rotate it, and keep the file out of the image`,
+			);
 			return [
 				`${name}: ${severityCounts(summary)}${summary.ignored > 0 ? ` (${summary.ignored} ignored by .trivyignore)` : ''}; ${verdict}${status.cached ? ' [cached scan of the same image]' : ''}`,
+				...secrets,
 				...worst,
 				`  report: ${displayPath(status.reportPath)}`,
 			].join('\n');

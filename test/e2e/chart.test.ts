@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import {cpSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {lintObjects} from '../../source/engine/lint/checks.js';
-import {secretValues, workloadsOf, type K8sObject} from '../../source/engine/lint/objects.js';
+import {configMapValues, secretValues, workloadsOf, type K8sObject} from '../../source/engine/lint/objects.js';
+import {parseManifest} from '../../source/engine/lint/run.js';
+import {fitChart} from '../../source/engine/deploy/fit.js';
+import {resolveProject} from '../../source/engine/project/resolve.js';
+import {tempDir} from '../helpers/cli.js';
 import {helm, renderObjects} from '../helpers/helm.js';
-import {repoRoot} from '../helpers/paths.js';
+import {localFixtures, repoRoot} from '../helpers/paths.js';
 
 const chart = path.join(repoRoot, 'charts/todo-app');
 const variants: Record<string, string[]> = {
@@ -158,4 +163,49 @@ test('NOTES.txt tells how to reach the app on minikube and kind', async () => {
 	assert.match(result.stdout, /minikube service demo-todo-app-frontend -n todo --url/);
 	assert.match(result.stdout, /kubectl -n todo port-forward svc\/demo-todo-app-frontend 8080:80/);
 	assert.match(result.stdout, /The chatbot is off/);
+});
+
+test("fitted to the team's app: the pods get the names its code reads, on its port and health path, and lint against the app is clean", async () => {
+	const root = path.join(tempDir('real-app'), 'todo');
+	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	const project = await resolveProject(root, {});
+	const fit = fitChart({contract: project.contract, release: 'demo'});
+	const valuesFile = path.join(tempDir('fitted'), 'values.yaml');
+	writeFileSync(valuesFile, JSON.stringify(fit.values));
+	const result = await helm(['template', 'demo', chart, '--namespace', 'todo', '--values', valuesFile]);
+	assert.equal(result.code, 0, result.stderr);
+	const objects = parseManifest(result.stdout);
+	const backend = workloadsOf(objects).find(workload => workload.ref === 'Deployment/demo-todo-app-backend');
+	const container = backend?.spec.containers?.[0];
+	assert.deepEqual(
+		(container?.env ?? []).map(variable => [variable.name, variable.valueFrom?.secretKeyRef?.key, variable.valueFrom?.secretKeyRef?.name]),
+		[
+			['DATABASE_URL', 'DATABASE_URL', 'demo-todo-app-app-secrets'],
+			['GEMINI_API_KEY', 'GEMINI_API_KEY', 'demo-todo-app-app-secrets'],
+			['JWT_SECRET_KEY', 'JWT_SECRET_KEY', 'demo-todo-app-app-secrets'],
+		],
+	);
+	assert.deepEqual(container?.ports, [{name: 'http', containerPort: 8080, protocol: 'TCP'}]);
+	assert.equal(container?.readinessProbe?.httpGet?.path, '/healthz');
+	const service = named(objects, 'Service', 'demo-todo-app-backend') as {spec?: {ports?: Array<{port: number}>}} | undefined;
+	assert.equal(service?.spec?.ports?.[0]?.port, 8080);
+	const config = configMapValues(named(objects, 'ConfigMap', 'demo-todo-app-config') ?? {});
+	assert.equal(config.get('NEXT_PUBLIC_API_BASE_URL'), 'http://demo-todo-app-backend:8080');
+	// The Secret is todo-deploy's to write: the chart makes none.
+	assert.equal(named(objects, 'Secret', 'demo-todo-app-secrets'), undefined);
+	const findings = lintObjects(objects, {
+		target: 'local',
+		external: new Set(['demo-todo-app-app-secrets']),
+		contract: project.contract,
+		madeByDeploy: 'demo-todo-app-app-secrets',
+	});
+	assert.deepEqual(findings, []);
+
+	// The team's own chart hands the backend a name its code does not read: said, with the fallback it runs on.
+	const own = lintObjects(await renderObjects(path.join(root, 'Phase-IV/charts/todo-app')), {target: 'local', contract: project.contract});
+	const contract = own.filter(finding => finding.rule === 'contract');
+	assert.ok(
+		contract.some(finding => finding.severity === 'error' && /reads JWT_SECRET_KEY .* development fallback/.test(finding.message)),
+		JSON.stringify(contract),
+	);
 });

@@ -35,9 +35,10 @@ test("discover finds the team's Phase-II layout, saves it, and flags override th
 	const schema = JSON.parse(readFileSync(path.join(repoRoot, 'assets/config.schema.json'), 'utf8')) as object;
 	const validate = new Ajv().compile(schema);
 	assert.ok(validate(saved), JSON.stringify(validate.errors));
+	// With the contract: the framework's default port (nothing in the files says another), no health path, no settings.
 	assert.deepEqual(saved, {
-		backend: {context: 'Phase-II/backend', dockerfile: 'Dockerfile'},
-		frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile'},
+		backend: {context: 'Phase-II/backend', dockerfile: 'Dockerfile', port: 8000, health: [], env: {}},
+		frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile', port: 3000, health: [], env: {}},
 		chart: 'Phase-II/charts/todo-app',
 	});
 

@@ -1,6 +1,7 @@
 // scan: a Trivy stand-in that checks its arguments and writes the real reports Trivy produced
 // (test/fixtures/captured/trivy) for real images built in the test.
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
@@ -53,7 +54,7 @@ test('scan gates on fixable CRITICAL findings, scans every image, saves the repo
 	assert.equal(first.code, 5, first.stderr + first.stdout);
 	assert.match(
 		first.stdout,
-		/^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available\)$/m,
+		/^scan {2}todo-backend:src-[0-9a-f]{12}: 2 CRITICAL, 4 MEDIUM; FAILS the gate \(2 findings: fail on CRITICAL with a fix available, or any secret in the image\)$/m,
 	);
 	assert.match(first.stdout, /^ {2}CRITICAL CVE-2019-14697 {2}musl 1\.1\.20-r4 -> fixed in 1\.1\.20-r5$/m);
 	// The first image's findings did not stop the second from being scanned.
@@ -82,7 +83,7 @@ test('.trivyignore and --severity change the verdict', async () => {
 	assert.match(ignored.stdout, /todo-backend:src-[0-9a-f]{12}: 4 MEDIUM \(2 ignored by \.trivyignore\); passes the gate/);
 	const medium = await runCli(['scan', root, '--severity', 'MEDIUM,HIGH,CRITICAL'], {env, timeoutMs: 60_000});
 	assert.equal(medium.code, 5);
-	assert.match(medium.stdout, /FAILS the gate \(4 findings: fail on MEDIUM, HIGH, CRITICAL\)/);
+	assert.match(medium.stdout, /FAILS the gate \(4 findings: fail on MEDIUM, HIGH, CRITICAL, or any secret in the image\)/);
 });
 
 test('Trivy offline: a clear message, and --skip-db-update continues with the cached database; no Trivy says how to get it', async () => {
@@ -100,4 +101,23 @@ test('Trivy offline: a clear message, and --skip-db-update continues with the ca
 	const noTrivy = await runCli(['scan', root, '--rescan'], {env: {...env, PATH: makeBin({real: ['docker']})}, timeoutMs: 60_000});
 	assert.equal(noTrivy.code, 3);
 	assert.match(noTrivy.stdout, /not scanned: Trivy is not installed, so the image was not scanned\.\n {2}fix: npx todo-deploy install trivy/);
+});
+
+test("secrets: an .env with a real key is left out of the build; let in (--allow-secrets-in-image), Trivy's secret scan finds it and the gate fails", async () => {
+	const {root, env} = setup({TRIVY_TEST_BACKEND: report('trivy-golden-alpine-39-skip.json')});
+	// A key of AWS's documented example shape: what Trivy's aws-access-key-id rule finds.
+	writeFileSync(path.join(root, 'backend/.env'), 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_REGION=eu-west-1\n');
+	const built = await runCli(['build', root, '--scan'], {env, timeoutMs: 120_000});
+	made.push(...[...built.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(built.code, 0, built.stdout + built.stderr);
+	assert.match(built.stdout, /todo-backend:src-[0-9a-f]{12}: built .*; left out \(not for an image\): backend\/\.env/);
+	const files = (ref: string) => execFileSync('docker', ['run', '--rm', ref], {encoding: 'utf8'});
+	const backend = /todo-backend:src-[0-9a-f]{12}/.exec(built.stdout)?.[0] ?? '';
+	assert.doesNotMatch(files(backend), /\.env/);
+
+	const allowed = await runCli(['build', root, '--scan', '--allow-secrets-in-image'], {env, timeoutMs: 120_000});
+	made.push(...[...allowed.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(allowed.code, 5, allowed.stdout + allowed.stderr);
+	assert.match(allowed.stdout, /^ {2}SECRET {3}AWS Access Key ID \(aws-access-key-id\) in \/app\/\.env:1: rotate it, and keep the file out of the image$/m);
+	assert.match(allowed.stdout, /FAILS the gate \(1 finding: fail on CRITICAL with a fix available, or any secret in the image\)/);
 });

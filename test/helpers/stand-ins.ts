@@ -4,6 +4,7 @@
 import {execFileSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {tempDir} from './cli.js';
 import {baseImage, ensureBaseImage, imageExists} from './images.js';
 import {capturedFixture} from './paths.js';
@@ -126,10 +127,11 @@ export const trivyScript = `
 echo "trivy $*" >> "\${TRIVY_LOG:-/dev/null}"
 [ "$1" = "--version" ] && { echo "Version: 0.74.0"; exit 0; }
 [ "$1" = "image" ] || { echo "unknown command" >&2; exit 1; }
-out=; format=; skip=; src=
-while [ $# -gt 1 ]; do case "$1" in --output) out="$2"; shift;; --format) format="$2"; shift;; --image-src) src="$2"; shift;; --skip-db-update) skip=1;; esac; shift; done
+out=; format=; skip=; src=; scanners=vuln,secret
+while [ $# -gt 1 ]; do case "$1" in --output) out="$2"; shift;; --format) format="$2"; shift;; --image-src) src="$2"; shift;; --scanners) scanners="$2"; shift;; --skip-db-update) skip=1;; esac; shift; done
 image="$1"
 [ "$format" = json ] && [ -n "$out" ] && [ "$src" = docker ] || { echo "FATAL unexpected arguments" >&2; exit 2; }
 docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unable to find the specified image \\"$image\\"" >&2; exit 1; }
 if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
-case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac`;
+case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac
+case ",$scanners," in *,secret,*) exec '${process.execPath}' '${path.join(path.dirname(fileURLToPath(import.meta.url)), 'trivy-secrets.mjs')}' "$image" "$out";; esac`;

@@ -37,7 +37,7 @@ test("the team's layout: the backend's port, health path and settings, each with
 		backend?.env.map(entry => [entry.name, entry.kind, entry.required]),
 		[
 			['ACCESS_TOKEN_EXPIRE_MINUTES', 'plain', false],
-			['ALLOWED_ORIGINS', 'service-url', false],
+			['ALLOWED_ORIGINS', 'plain', false],
 			['DATABASE_URL', 'database-url', false],
 			['GEMINI_API_KEY', 'secret', false],
 			['JWT_ALGORITHM', 'plain', false],
@@ -193,7 +193,7 @@ test('compose: list and map forms of environment, env_file, build args, the heal
 			'services:',
 			'  api:',
 			'    build: {context: ../services/api, args: [APP_ENV=prod]}',
-			'    env_file: [.env, ../shared.env]',
+			'    env_file: [.env, ../common.env]',
 			'    environment: ["SECRET_KEY", "DB_URL=postgresql://app:app@postgres:5432/app"]',
 			'    ports: ["127.0.0.1:8001:8000"]',
 			'    healthcheck: {test: "wget -qO- http://127.0.0.1:8000/status"}',
@@ -204,7 +204,7 @@ test('compose: list and map forms of environment, env_file, build args, the heal
 	);
 	const api = services[0];
 	assert.equal(api?.context, 'services/api');
-	assert.deepEqual(api?.envFiles, ['deploy/.env', 'shared.env']);
+	assert.deepEqual(api?.envFiles, ['deploy/.env', 'common.env']);
 	assert.deepEqual(api?.environment, {SECRET_KEY: '', DB_URL: 'postgresql://app:app@postgres:5432/app'});
 	assert.deepEqual([api?.args, api?.containerPorts, api?.healthPath], [{APP_ENV: 'prod'}, [8000], '/status']);
 	assert.equal(kindOf('DB_URL', ['postgresql://app:app@postgres:5432/app'], false), 'database-url');

@@ -18,7 +18,7 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 	const rows = upSteps(new Set(['scan', 'load-check']));
 	assert.deepEqual(
 		rows.map(row => row.id),
-		['doctor', 'install', 'cluster', 'images', 'scan', 'lint', 'secrets', 'release', 'helm', 'rollout', 'reach', 'health', 'smoke', 'load', 'report'],
+		['doctor', 'install', 'cluster', 'chart', 'images', 'scan', 'lint', 'secrets', 'release', 'helm', 'rollout', 'reach', 'api', 'health', 'smoke', 'frontend', 'load', 'report'],
 	);
 	assert.deepEqual(
 		rows.filter(row => row.skip).map(row => [row.id, row.skip]),
@@ -31,9 +31,9 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 		upSteps(new Set(['verify']))
 			.filter(row => row.skip)
 			.map(row => row.id),
-		['reach', 'health', 'smoke', 'load'],
+		['reach', 'api', 'health', 'smoke', 'frontend', 'load'],
 	);
-	assert.equal(upStages.length, 7);
+	assert.equal(upStages.length, 8);
 });
 
 /** Stages with the real rows, whose work the test decides: each records that it ran. */
@@ -86,6 +86,7 @@ function upWorld(options: {skip?: ReadonlyArray<'install' | 'scan' | 'lint' | 'v
 		kind: undefined,
 		minikube: undefined,
 		registry: undefined,
+		contract: {credentials: []},
 		images: {} as UpRequest['images'],
 		deploy: {release: 'todo', namespace: 'todo', context: undefined} as UpRequest['deploy'],
 		verify: {users: 10, durationMs: 1000, targetP95Ms: 500} as UpRequest['verify'],
@@ -103,7 +104,7 @@ test('every stage runs in order; the report is written last', async () => {
 	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
 	const {stages, ran} = fakeStages(async () => next);
 	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
-	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'images', 'lint', 'deploy', 'verify']);
+	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'chart', 'images', 'lint', 'deploy', 'verify']);
 	assert.equal(result.failure, undefined);
 	assert.ok(
 		Object.values(rowStates(world.flow)).every(state => state === 'done'),
@@ -124,7 +125,7 @@ test('a stage that fails stops the flow with its class; later rows say why they 
 		return next;
 	});
 	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
-	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'images']);
+	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'chart', 'images']);
 	assert.deepEqual([result.failedStep, result.failure], ['images', 'build']);
 	const states = rowStates(world.flow);
 	assert.equal(states['images'], 'failed');
@@ -155,7 +156,7 @@ test('switched-off stages do not run; the plan may switch more off; a declined p
 	};
 	await runUp(world.system, world.flow, world.status, world.request, stages);
 	unsubscribe();
-	assert.deepEqual(ran, ['install', 'cluster', 'images', 'deploy']);
+	assert.deepEqual(ran, ['install', 'cluster', 'chart', 'images', 'deploy']);
 	const states = rowStates(world.flow);
 	assert.equal(states['lint'], 'skipped: switched off (--skip lint)');
 	assert.equal(states['health'], 'skipped: switched off in the plan');

@@ -104,3 +104,35 @@ failureThreshold: {{ $probe.failureThreshold }}
 {{- define "todo-app.writableVolumeName" -}}
 {{- . | trimPrefix "/" | replace "/" "-" | replace "." "" | lower | trunc 50 | trimSuffix "-" -}}
 {{- end -}}
+
+{{/*
+Environment variables from the app's Secret, by the names the code reads: NAME: KEY or NAME: {key, optional}.
+secretEnv renders the whole `env:` block (nothing when the map is empty); secretEnvEntries only its entries.
+*/}}
+{{- define "todo-app.secretEnvEntries" -}}
+{{- $root := index . 0 -}}
+{{- range $name, $ref := index . 1 }}
+{{- if $ref }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-app.secretName" $root }}
+      {{- if kindIs "map" $ref }}
+      key: {{ $ref.key }}
+      {{- if $ref.optional }}
+      optional: true
+      {{- end }}
+      {{- else }}
+      key: {{ $ref }}
+      {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "todo-app.secretEnv" -}}
+{{- $entries := include "todo-app.secretEnvEntries" . | trim -}}
+{{- if $entries -}}
+env:
+{{ $entries | indent 2 }}
+{{- end }}
+{{- end }}

@@ -1,6 +1,6 @@
 // Helm's failures, the secrets' sources and the failing pods, in words for the person.
 import {notReady, type StatusReport} from '../status/report.js';
-import {secretSpecs, type ResolvedSecret} from './secrets.js';
+import type {ResolvedSecret} from './secrets.js';
 
 /** Helm's own words, explained: the lines a person needs first. */
 export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
@@ -59,12 +59,12 @@ export function describeSecrets(secrets: readonly ResolvedSecret[]): string {
 			}
 
 			case 'not set': {
-				return 'not set (chatbot off)';
+				return secret.name === 'geminiApiKey' ? 'not set (chatbot off)' : 'not set (the code falls back)';
 			}
 		}
 	};
 
-	return secrets.map(secret => `${secretSpecs[secret.name].label} ${from(secret)}`).join('; ');
+	return secrets.map(secret => `${secret.label} ${from(secret)}`).join('; ');
 }
 
 /** Failing pods as evidence lines: name, what is wrong, the fix. */

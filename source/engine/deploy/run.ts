@@ -17,7 +17,9 @@ import {loadSnapshot, lookUpImagesOnce} from '../status/run.js';
 import {statusReport} from '../status/select.js';
 import {notReady, podSummary, type StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
-import {maskSecrets, resolveSecrets, secretData, secretSpecs, type ResolvedSecret, type SecretName} from './secrets.js';
+import {maskSecrets, resolveSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
+import type {FittedChart} from './fit.js';
+import {writeFittedValues} from './fitted-values.js';
 import {describeSecrets, explainHelmFailure, problemLines} from './explain.js';
 import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
 import {waitForRollout} from './rollout.js';
@@ -42,7 +44,9 @@ export type DeployRequest = {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	readonly dotenv: Readonly<Record<string, string>>;
 	/** Asks for a secret nobody gave (masked); undefined where there is nobody to ask. */
-	readonly prompt: ((name: SecretName) => Promise<string | undefined>) | undefined;
+	readonly prompt: ((spec: SecretSpec) => Promise<string | undefined>) | undefined;
+	/** todo-deploy's chart fitted to the app: values under the app's names, and the Secret's keys. */
+	readonly fit?: FittedChart | undefined;
 	readonly random: () => string;
 	readonly timeoutMs: number;
 	/** What to do with a rollout that failed: a fixed answer, or ask. */
@@ -98,23 +102,25 @@ export async function runDeploy(
 	const secretName = secretNameOf(request.release);
 
 	// 1. Secrets: resolved, then sent to the API as a Secret's body.
-	const secretsStep = running('secrets', 'collecting the database password, auth secret and Gemini API key');
+	const specs = secretSpecsFor(request.fit?.bindings);
+	const secretsStep = running('secrets', `collecting ${specs.map(spec => spec.label).join(', ')}`);
 	let secrets: ResolvedSecret[];
 	try {
 		const existing = await cluster.readSecret(secretName);
-		const prompted: Partial<Record<SecretName, string>> = {};
-		const first = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random});
-		// Only what nobody gave and nothing can generate is asked for: the Gemini key.
+		const prompted: Record<string, string> = {};
+		const first = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random}, specs);
+		// Only what nobody gave and nothing can generate is asked for: the Gemini key, an app's own API key.
 		for (const secret of first.secrets) {
-			if (secret.source === 'not set' && request.prompt) {
-				const answer = await request.prompt(secret.name);
+			const spec = specs.find(candidate => candidate.name === secret.name);
+			if (secret.source === 'not set' && request.prompt && spec) {
+				const answer = await request.prompt(spec);
 				if (answer) {
 					prompted[secret.name] = answer;
 				}
 			}
 		}
 
-		const resolved = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random});
+		const resolved = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random}, specs);
 		for (const note of resolved.notes) {
 			flow.dispatch({type: 'flow/note', text: note});
 		}
@@ -133,7 +139,12 @@ export async function runDeploy(
 		secrets = resolved.secrets;
 		request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
 		const created = await cluster.ensureNamespace();
-		await cluster.applySecret(secretName, secretData(secrets, {host: `${fullnameOf(request.release)}-postgresql`, user: 'todo', name: 'todo'}), {
+		const database = {
+			host: `${fullnameOf(request.release)}-postgresql`,
+			user: request.fit?.database.user ?? 'todo',
+			name: request.fit?.database.name ?? 'todo',
+		};
+		await cluster.applySecret(secretName, secretData(secrets, database, request.fit?.bindings, specs), {
 			'app.kubernetes.io/managed-by': 'todo-deploy',
 			'app.kubernetes.io/instance': request.release,
 		});
@@ -208,9 +219,11 @@ export async function runDeploy(
 
 	// 3. helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
 	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
+	// The fitted values come first: the user's own files and --set pairs win over them.
+	const valuesFiles = request.fit ? [await writeFittedValues(request.root, request.fit.values), ...request.valuesFiles] : request.valuesFiles;
 	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
 	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
-	const chartDigest = await chartDigestOf(request.chart, request.valuesFiles);
+	const chartDigest = await chartDigestOf(request.chart, valuesFiles);
 	const fingerprint = createHash('sha256')
 		.update(
 			JSON.stringify([
@@ -218,7 +231,7 @@ export async function runDeploy(
 				request.release,
 				request.namespace,
 				sets,
-				request.valuesFiles,
+				valuesFiles,
 				request.helmArgs,
 				createHash('sha256')
 					.update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? ''])))
@@ -248,7 +261,7 @@ export async function runDeploy(
 			'--timeout',
 			`${Math.ceil(request.timeoutMs / 1000)}s`,
 			...sets,
-			...request.valuesFiles.flatMap(file => ['--values', file]),
+			...valuesFiles.flatMap(file => ['--values', file]),
 			...request.helmArgs,
 		],
 		request.context,
@@ -368,7 +381,7 @@ export function deployRecord(where: {readonly release: string; readonly namespac
 /** How deploy asks, on a terminal where it may: the missing secrets (masked), and what a failed rollout leaves. */
 export function deployAnswers(questions: Questions | undefined, onFailure: FailureChoice | undefined): Pick<DeployRequest, 'prompt' | 'onFailure'> {
 	return {
-		prompt: questions ? async name => questions.askSecret(`${secretSpecs[name].label} (${secretSpecs[name].why}):`) : undefined,
+		prompt: questions ? async spec => questions.askSecret(`${spec.label} (${spec.why}):`) : undefined,
 		onFailure: onFailure ?? (questions ? async question => ((await questions.confirm(question)) ? 'rollback' : 'keep') : 'keep'),
 	};
 }

@@ -5,11 +5,11 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseEnv} from 'node:util';
 import {placeholderReason} from '../lint/secret-values.js';
-
-export const secretNames = ['databasePassword', 'authSecret', 'geminiApiKey'] as const;
-export type SecretName = (typeof secretNames)[number];
+import type {SecretBinding, SecretRole} from './fit.js';
 
 export type SecretSpec = {
+	/** The role (databasePassword, authSecret, geminiApiKey), or the key of an app's own secret. */
+	readonly name: string;
 	readonly label: string;
 	/** The key in the Kubernetes Secret the chart reads. */
 	readonly key: string;
@@ -21,8 +21,10 @@ export type SecretSpec = {
 	readonly why: string;
 };
 
-export const secretSpecs: Readonly<Record<SecretName, SecretSpec>> = {
+/** todo-deploy's own secrets: every deploy has them, whatever names the app reads them by. */
+export const roleSpecs: Readonly<Record<SecretRole, SecretSpec>> = {
 	databasePassword: {
+		name: 'databasePassword',
 		label: 'database password',
 		key: 'DATABASE_PASSWORD',
 		env: ['TODO_DATABASE_PASSWORD', 'DATABASE_PASSWORD', 'POSTGRES_PASSWORD'],
@@ -31,6 +33,7 @@ export const secretSpecs: Readonly<Record<SecretName, SecretSpec>> = {
 		why: 'PostgreSQL and the backend share it',
 	},
 	authSecret: {
+		name: 'authSecret',
 		label: 'auth secret',
 		key: 'AUTH_SECRET',
 		env: ['TODO_AUTH_SECRET', 'AUTH_SECRET', 'BETTER_AUTH_SECRET', 'JWT_SECRET'],
@@ -39,6 +42,7 @@ export const secretSpecs: Readonly<Record<SecretName, SecretSpec>> = {
 		why: 'signs the login sessions',
 	},
 	geminiApiKey: {
+		name: 'geminiApiKey',
 		label: 'Gemini API key',
 		key: 'GEMINI_API_KEY',
 		env: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
@@ -48,22 +52,48 @@ export const secretSpecs: Readonly<Record<SecretName, SecretSpec>> = {
 	},
 };
 
+/** The secrets a deploy needs: todo-deploy's own, then each of the app's own by the name its code reads. */
+export function secretSpecsFor(bindings: readonly SecretBinding[] = []): SecretSpec[] {
+	const own = bindings.flatMap(binding =>
+		binding.source.type === 'own'
+			? [
+					{
+						name: binding.key,
+						label: binding.key,
+						key: binding.key,
+						env: [binding.key],
+						generate: binding.source.generate,
+						optional: binding.optional,
+						why: `the ${binding.sides.join(' and ')} read${binding.sides.length === 1 ? 's' : ''} it${binding.from[0] ? ` (${binding.from[0]})` : ''}`,
+					},
+				]
+			: [],
+	);
+	// A role's value may also sit in the environment under the name the app reads it by.
+	const roles = Object.values(roleSpecs).map(spec => {
+		const names = bindings.flatMap(binding => (binding.source.type === 'role' && binding.source.role === spec.name ? [binding.key] : []));
+		return {...spec, env: [...new Set([...spec.env, ...names])]};
+	});
+	return [...roles, ...own];
+}
+
 export type SecretSource = 'environment' | '.env' | 'prompt' | 'cluster' | 'generated' | 'not set';
 
 export type ResolvedSecret = {
-	readonly name: SecretName;
+	readonly name: string;
+	readonly label: string;
 	readonly value: string | undefined;
 	readonly source: SecretSource;
 	/** The variable it came from, for the message (never the value). */
 	readonly variable: string | undefined;
 };
 
-export type SecretProblem = {readonly name: SecretName; readonly message: string; readonly fix: string};
+export type SecretProblem = {readonly name: string; readonly message: string; readonly fix: string};
 
 export type SecretInputs = {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	readonly dotenv: Readonly<Record<string, string>>;
-	readonly prompted: Readonly<Partial<Record<SecretName, string>>>;
+	readonly prompted: Readonly<Record<string, string>>;
 	/** The values of the Secret todo-deploy made last time, by key. */
 	readonly existing: Readonly<Record<string, string>> | undefined;
 	readonly random: () => string;
@@ -79,28 +109,31 @@ export async function readDotenv(root: string): Promise<Record<string, string>> 
 	return parseDotenv(await readFile(path.join(root, '.env'), 'utf8').catch(() => ''));
 }
 
-export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]; problems: SecretProblem[]; notes: string[]} {
+export function resolveSecrets(
+	inputs: SecretInputs,
+	specs: readonly SecretSpec[] = secretSpecsFor(),
+): {secrets: ResolvedSecret[]; problems: SecretProblem[]; notes: string[]} {
 	const secrets: ResolvedSecret[] = [];
 	const problems: SecretProblem[] = [];
 	const notes: string[] = [];
-	for (const name of secretNames) {
-		const spec = secretSpecs[name];
+	for (const spec of specs) {
+		const {name} = spec;
 		const fromEnv = spec.env.find(variable => (inputs.env[variable] ?? '') !== '');
 		const fromDotenv = spec.env.find(variable => (inputs.dotenv[variable] ?? '') !== '');
 		const existing = inputs.existing?.[spec.key];
 		let resolved: ResolvedSecret;
 		if (fromEnv) {
-			resolved = {name, value: inputs.env[fromEnv], source: 'environment', variable: fromEnv};
+			resolved = {name, label: spec.label, value: inputs.env[fromEnv], source: 'environment', variable: fromEnv};
 		} else if (fromDotenv) {
-			resolved = {name, value: inputs.dotenv[fromDotenv], source: '.env', variable: fromDotenv};
+			resolved = {name, label: spec.label, value: inputs.dotenv[fromDotenv], source: '.env', variable: fromDotenv};
 		} else if (inputs.prompted[name]) {
-			resolved = {name, value: inputs.prompted[name], source: 'prompt', variable: undefined};
+			resolved = {name, label: spec.label, value: inputs.prompted[name], source: 'prompt', variable: undefined};
 		} else if (existing) {
-			resolved = {name, value: existing, source: 'cluster', variable: undefined};
+			resolved = {name, label: spec.label, value: existing, source: 'cluster', variable: undefined};
 		} else if (spec.generate) {
-			resolved = {name, value: inputs.random(), source: 'generated', variable: undefined};
+			resolved = {name, label: spec.label, value: inputs.random(), source: 'generated', variable: undefined};
 		} else {
-			resolved = {name, value: undefined, source: 'not set', variable: undefined};
+			resolved = {name, label: spec.label, value: undefined, source: 'not set', variable: undefined};
 		}
 
 		const reason = resolved.value === undefined ? undefined : placeholderReason(resolved.value);
@@ -111,7 +144,13 @@ export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]
 				message: `The ${spec.label} from ${where} is ${reason}, not a real value.`,
 				fix: spec.generate
 					? `Remove it and todo-deploy generates a safe one, or set ${spec.env[0] ?? ''} to a real value.`
-					: `Set ${spec.env[0] ?? ''} to your real key, or leave it empty (${spec.why}).`,
+					: `Set ${spec.env[0] ?? ''} to your real key${spec.optional ? `, or leave it empty (${spec.why})` : ''}.`,
+			});
+		} else if (resolved.value === undefined && !spec.optional) {
+			problems.push({
+				name,
+				message: `${spec.label} has no value: ${spec.why}, with no fallback, and it is not something todo-deploy can make up.`,
+				fix: `Set ${spec.env[0] ?? ''} in the environment or the project's .env, and run again.`,
 			});
 		} else if (name === 'databasePassword' && existing && resolved.value !== existing && resolved.source !== 'cluster') {
 			notes.push(
@@ -125,21 +164,41 @@ export function resolveSecrets(inputs: SecretInputs): {secrets: ResolvedSecret[]
 	return {secrets, problems, notes};
 }
 
-/** What the chart reads from the Secret: the values, plus DATABASE_URL built from the password. */
+/** A PostgreSQL URL; user, password and database are escaped for a URL. */
+export function databaseUrl(scheme: string, database: {readonly host: string; readonly user: string; readonly name: string}, password: string): string {
+	return `${scheme}://${encodeURIComponent(database.user)}:${encodeURIComponent(password)}@${database.host}:5432/${encodeURIComponent(database.name)}`;
+}
+
+/**
+ * What goes into the Secret: todo-deploy's keys (the chart's PostgreSQL reads DATABASE_PASSWORD),
+ * DATABASE_URL built from the password, and each key the app reads under its own name.
+ */
 export function secretData(
 	secrets: readonly ResolvedSecret[],
 	database: {readonly host: string; readonly user: string; readonly name: string},
+	bindings: readonly SecretBinding[] = [],
+	specs: readonly SecretSpec[] = secretSpecsFor(bindings),
 ): Record<string, string> {
 	const data: Record<string, string> = {};
+	const valueOf = (name: string) => secrets.find(secret => secret.name === name)?.value;
 	for (const secret of secrets) {
-		if (secret.value !== undefined) {
-			data[secretSpecs[secret.name].key] = secret.value;
+		const spec = specs.find(candidate => candidate.name === secret.name);
+		if (secret.value !== undefined && spec) {
+			data[spec.key] = secret.value;
 		}
 	}
 
 	const password = data['DATABASE_PASSWORD'] ?? '';
-	data['DATABASE_URL'] =
-		`postgresql://${encodeURIComponent(database.user)}:${encodeURIComponent(password)}@${database.host}:5432/${encodeURIComponent(database.name)}`;
+	data['DATABASE_URL'] = databaseUrl('postgresql', database, password);
+	for (const binding of bindings) {
+		const {source} = binding;
+		const value =
+			source.type === 'database-url' ? databaseUrl(source.scheme, database, password) : source.type === 'role' ? valueOf(source.role) : valueOf(binding.key);
+		if (value !== undefined) {
+			data[binding.key] = value;
+		}
+	}
+
 	return data;
 }
 

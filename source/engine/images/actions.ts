@@ -17,6 +17,8 @@ export type ImagePlan = {
 	readonly contextBytes: number;
 	readonly ignoredFiles: number;
 	readonly ignoredBytes: number;
+	/** What todo-deploy left out of the context as not belonging in an image (paths from the project root). */
+	readonly leftOut?: readonly string[] | undefined;
 };
 
 export type LoadTarget =

@@ -53,7 +53,7 @@ export async function buildImage(docker: DockerClient, dispatch: Dispatch, plan:
 			context: packBuildContext(context),
 			tag: plan.ref,
 			dockerfile: plan.dockerfile,
-			buildArgs: request.buildArgs,
+			buildArgs: request.buildArgs[plan.name] ?? {},
 			labels: {
 				'org.opencontainers.image.title': plan.repository,
 				...(plan.commit ? {'org.opencontainers.image.revision': plan.commit} : {}),

@@ -10,7 +10,7 @@ import {buildArgsDigest, imageTag, type TagSource} from './tag.js';
 export const repositories: Readonly<Record<ImageName, string>> = {backend: 'todo-backend', frontend: 'todo-frontend'};
 
 /** Where the image comes from: a commit and the uncommitted changes, or the files themselves. */
-async function tagSource(system: System, context: BuildContext, dockerfile: string): Promise<TagSource> {
+async function tagSource(system: System, context: BuildContext, dockerfile: string, leaveOut: readonly string[]): Promise<TagSource> {
 	const revision = await folderRevision(system, context.dir);
 	if (!revision) {
 		const files = context.entries.filter(entry => entry.type !== 'directory').map(entry => entry.name);
@@ -18,7 +18,7 @@ async function tagSource(system: System, context: BuildContext, dockerfile: stri
 	}
 
 	// Changes to files the build never sees (.dockerignore) do not change the image.
-	const matcher = await readDockerignore(context.dir, dockerfile);
+	const matcher = await readDockerignore(context.dir, dockerfile, leaveOut);
 	const relevant = revision.changed.filter(file => file === dockerfile || !matcher.ignores(file));
 	return {type: 'git', commit: revision.commit, changesDigest: relevant.length > 0 ? await digestFiles(context.dir, relevant) : undefined};
 }
@@ -29,10 +29,12 @@ export async function planImage(
 	name: ImageName,
 	source: ImageSource,
 	buildArgs: Readonly<Record<string, string>>,
+	/** .dockerignore rules todo-deploy adds: what does not belong in an image (guard.ts). */
+	leaveOut: readonly string[] = [],
 ): Promise<{plan: ImagePlan; context: BuildContext}> {
 	const dir = path.resolve(root, source.context);
-	const context = await listBuildContext(dir, source.dockerfile);
-	const from = await tagSource(system, context, source.dockerfile);
+	const context = await listBuildContext(dir, source.dockerfile, leaveOut);
+	const from = await tagSource(system, context, source.dockerfile, leaveOut);
 	const tag = imageTag(from, buildArgsDigest(buildArgs, source.dockerfile));
 	const repository = repositories[name];
 	return {

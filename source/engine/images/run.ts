@@ -13,13 +13,18 @@ import {buildImage} from './build.js';
 import {loadImage} from './load.js';
 import {planImage} from './plan.js';
 import {scanImage} from './scan.js';
+import type {BuildArgs} from './values.js';
+import type {ContextGuard} from './guard.js';
 
 export type ImagesRequest = {
 	readonly root: string;
 	readonly sources: Readonly<Partial<Record<ImageName, ImageSource>>>;
 	readonly steps: ImageSteps;
 	readonly target: LoadTarget | undefined;
-	readonly buildArgs: Readonly<Record<string, string>>;
+	/** Per image: what its build bakes in (imageBuildArgs). */
+	readonly buildArgs: BuildArgs;
+	/** Per image: what is left out of its context, or why it must not be built (guard.ts). */
+	readonly guards?: Readonly<Partial<Record<ImageName, ContextGuard>>> | undefined;
 	/** Build even when the tag exists. */
 	readonly rebuild: boolean;
 	readonly gate: GateRule;
@@ -42,9 +47,10 @@ async function runOne(
 ): Promise<void> {
 	const dispatch = store.dispatch;
 	dispatch({type: 'images/build', name, status: {type: 'preparing'}});
+	const guard = request.guards?.[name];
 	let planned;
 	try {
-		planned = await planImage(system, request.root, name, source, request.buildArgs);
+		planned = await planImage(system, request.root, name, source, request.buildArgs[name] ?? {}, guard?.leaveOut);
 	} catch (error) {
 		dispatch({
 			type: 'images/build',
@@ -60,7 +66,8 @@ async function runOne(
 		return;
 	}
 
-	const {plan, context} = planned;
+	const {context} = planned;
+	const plan = guard && guard.items.length > 0 ? {...planned.plan, leftOut: guard.items.map(item => item.path)} : planned.plan;
 	dispatch({type: 'images/planned', plan});
 	let imageId: string | undefined;
 	if (request.steps.build) {
@@ -142,6 +149,13 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 			'No backend or frontend Dockerfile was found in this project.',
 			'Name them: --backend DIR --frontend DIR (or todo-deploy discover to see what was found)',
 		);
+		return;
+	}
+
+	// Nothing is built when one image would carry a real secret.
+	const refused = names.map(name => request.guards?.[name]?.refuse).find(Boolean);
+	if (refused && request.steps.build) {
+		cannot('input', `Nothing is built: ${refused.message}`, refused.fix);
 		return;
 	}
 

@@ -16,6 +16,15 @@ export type Finding = {
 	readonly target: string;
 };
 
+/** A secret Trivy found in the image's files (its value is never in the report: Trivy masks it). */
+export type SecretFinding = {
+	readonly rule: string;
+	readonly severity: Severity;
+	readonly title: string;
+	readonly target: string;
+	readonly line: number | undefined;
+};
+
 export type GateRule = {
 	/** Findings at these severities fail the gate. */
 	readonly severities: readonly Severity[];
@@ -31,6 +40,8 @@ export type ScanSummary = {
 	readonly total: number;
 	readonly ignored: number;
 	readonly worst: readonly Finding[];
+	/** Secrets in the image's files: any one fails the gate. */
+	readonly secrets: readonly SecretFinding[];
 	readonly gate: {readonly passed: boolean; readonly blocking: number; readonly rule: string};
 	readonly os: string | undefined;
 };
@@ -40,8 +51,9 @@ export const defaultGate: GateRule = {severities: ['CRITICAL'], fixableOnly: tru
 export class ScanReportError extends Error {}
 
 type TrivyVulnerability = {VulnerabilityID?: string; PkgName?: string; InstalledVersion?: string; FixedVersion?: string; Severity?: string; Title?: string};
+type TrivySecret = {RuleID?: string; Category?: string; Severity?: string; Title?: string; StartLine?: number};
 type TrivyReport = {
-	Results?: Array<{Target?: string; Vulnerabilities?: TrivyVulnerability[] | null}> | null;
+	Results?: Array<{Target?: string; Vulnerabilities?: TrivyVulnerability[] | null; Secrets?: TrivySecret[] | null}> | null;
 	Metadata?: {OS?: {Family?: string; Name?: string}};
 };
 
@@ -77,7 +89,7 @@ export function parseSeverities(text: string): Severity[] | undefined {
 }
 
 export function describeGate(rule: GateRule): string {
-	return `fail on ${rule.severities.join(', ')}${rule.fixableOnly ? ' with a fix available' : ''}`;
+	return `fail on ${rule.severities.join(', ')}${rule.fixableOnly ? ' with a fix available' : ''}, or any secret in the image`;
 }
 
 export function summarizeScan(json: string, rule: GateRule, worstCount = 5): ScanSummary {
@@ -98,7 +110,23 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	const findings: Finding[] = [];
 	const seen = new Set<string>();
 	let ignoredCount = 0;
+	const secrets: SecretFinding[] = [];
 	for (const result of report.Results ?? []) {
+		for (const secret of result.Secrets ?? []) {
+			if (ignored.has(secret.RuleID ?? '')) {
+				ignoredCount++;
+				continue;
+			}
+
+			secrets.push({
+				rule: secret.RuleID ?? '?',
+				severity: asSeverity(secret.Severity),
+				title: secret.Title ?? secret.Category ?? '',
+				target: result.Target ?? '',
+				line: secret.StartLine,
+			});
+		}
+
 		for (const vulnerability of result.Vulnerabilities ?? []) {
 			const finding: Finding = {
 				id: vulnerability.VulnerabilityID ?? '?',
@@ -135,5 +163,6 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	const blocking = findings.filter(finding => rule.severities.includes(finding.severity) && (!rule.fixableOnly || finding.fixed !== '')).length;
 	const os =
 		report.Metadata?.OS?.Family && report.Metadata.OS.Family !== 'none' ? `${report.Metadata.OS.Family} ${report.Metadata.OS.Name ?? ''}`.trim() : undefined;
-	return {counts, fixable, total: findings.length, ignored: ignoredCount, worst, gate: {passed: blocking === 0, blocking, rule: describeGate(rule)}, os};
+	const gate = {passed: blocking === 0 && secrets.length === 0, blocking: blocking + secrets.length, rule: describeGate(rule)};
+	return {counts, fixable, total: findings.length, ignored: ignoredCount, worst, secrets, gate, os};
 }

@@ -8,7 +8,9 @@ import {parseTrivyignore, summarizeScan, type GateRule, type ScanSummary} from '
 import {messageOf} from '../errors.js';
 import type {ImagesRequest} from './run.js';
 
-type ScanMeta = {imageId: string; scannedAt: string; trivyVersion: string | undefined; skipDbUpdate: boolean};
+// scanners: a report made with other scanners (before secrets were scanned) is not used again.
+type ScanMeta = {imageId: string; scannedAt: string; trivyVersion: string | undefined; skipDbUpdate: boolean; scanners?: string};
+const scanners = 'vuln,secret';
 
 export async function scanImage(system: System, plan: ImagePlan, imageId: string, request: ImagesRequest): Promise<ScanStatus> {
 	const started = performance.now();
@@ -23,7 +25,8 @@ export async function scanImage(system: System, plan: ImagePlan, imageId: string
 		const meta = await readFile(metaFile, 'utf8')
 			.then(text => JSON.parse(text) as ScanMeta)
 			.catch(() => undefined);
-		const fresh = meta && meta.imageId === imageId && Date.now() - Date.parse(meta.scannedAt) < (request.scanMaxAgeMs ?? 24 * 3_600_000);
+		const fresh =
+			meta && meta.imageId === imageId && meta.scanners === scanners && Date.now() - Date.parse(meta.scannedAt) < (request.scanMaxAgeMs ?? 24 * 3_600_000);
 		const json = fresh ? await readFile(report, 'utf8').catch(() => undefined) : undefined;
 		if (json) {
 			try {
@@ -68,7 +71,13 @@ export async function scanImage(system: System, plan: ImagePlan, imageId: string
 
 	await rename(temporary, report);
 	const version = await system.run(trivy, ['--version'], {timeoutMs: 10_000});
-	const meta: ScanMeta = {imageId, scannedAt: new Date().toISOString(), trivyVersion: parseTrivyVersion(version.stdout), skipDbUpdate: request.skipDbUpdate};
+	const meta: ScanMeta = {
+		imageId,
+		scannedAt: new Date().toISOString(),
+		trivyVersion: parseTrivyVersion(version.stdout),
+		skipDbUpdate: request.skipDbUpdate,
+		scanners,
+	};
 	await writeFile(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
 	return {type: 'done', summary, reportPath: report, cached: false, durationMs: performance.now() - started};
 }

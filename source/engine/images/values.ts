@@ -1,7 +1,9 @@
 // The chart values that name the images: their repositories (under the registry, when pushed) and
 // their content tags, and where the pods get them. Never a secret.
 import type {System} from '../../adapters/system.js';
+import {fitChart} from '../deploy/fit.js';
 import type {ImageSource} from '../project/discover.js';
+import type {AppContract} from '../project/read-contract.js';
 import type {ImageName, ImagePlan} from './actions.js';
 import {planImage} from './plan.js';
 
@@ -15,19 +17,31 @@ export function chartImageValues(plans: readonly ImagePlan[], registry: string |
 	return values;
 }
 
+export type BuildArgs = Readonly<Partial<Record<ImageName, Readonly<Record<string, string>>>>>;
+
+/**
+ * Each image's build arguments: what its build bakes in, fitted to the release (the backend's address
+ * for NEXT_PUBLIC_*), then the ones given with --build-arg, which win.
+ */
+export function imageBuildArgs(contract: AppContract | undefined, release: string, given: Readonly<Record<string, string>> = {}): BuildArgs {
+	const fitted = contract ? fitChart({contract, release}).buildArgs : {};
+	return {backend: {...fitted.backend, ...given}, frontend: {...fitted.frontend, ...given}};
+}
+
 /** The tags `build` gives these sources now, without building: what deploy names. */
 export async function plannedImageValues(
 	system: System,
 	root: string,
 	sources: Readonly<Partial<Record<ImageName, ImageSource>>>,
 	registry: string | undefined,
+	buildArgs: BuildArgs = {},
 ): Promise<Record<string, string>> {
 	const plans: ImagePlan[] = [];
 	for (const name of ['backend', 'frontend'] as const) {
 		const source = sources[name];
 		if (source) {
 			try {
-				plans.push((await planImage(system, root, name, source, {})).plan);
+				plans.push((await planImage(system, root, name, source, buildArgs[name] ?? {})).plan);
 			} catch (error) {
 				throw new Error(`the ${name} image: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
 			}

@@ -28,6 +28,10 @@ export function checkReferences(workload: Workload, index: Index, context: LintC
 
 		const values = (kind === 'ConfigMap' ? index.configMaps : index.secrets).get(name);
 		if (!values) {
+			if (external.has(name) && name === context.madeByDeploy) {
+				return;
+			}
+
 			if (external.has(name)) {
 				findings.push({
 					severity: 'warning',

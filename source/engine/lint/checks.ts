@@ -2,6 +2,7 @@
 import {workloadsOf, type K8sObject} from './objects.js';
 import {checkImages, checkSecurity} from './check-pods.js';
 import {checkSecrets} from './check-secrets.js';
+import {checkContract} from './check-contract.js';
 import {checkProbes, checkReferences, checkServices} from './check-wiring.js';
 import {indexObjects, type Finding, type LintContext} from './finding.js';
 
@@ -11,12 +12,19 @@ export {looksDoubleEncoded, passwordInUrl, placeholderReason} from './secret-val
 export function lintObjects(objects: readonly K8sObject[], context: LintContext): Finding[] {
 	const index = indexObjects(objects);
 	const workloads = workloadsOf(objects);
-	return [
+	const findings = [
 		...workloads.flatMap(workload => checkReferences(workload, index, context)),
 		...checkServices(objects, workloads),
 		...workloads.flatMap(workload => checkProbes(workload)),
 		...workloads.flatMap(workload => checkImages(workload, context)),
 		...checkSecrets(objects, workloads, index),
 		...workloads.flatMap(workload => checkSecurity(workload)),
+		...checkContract(context.contract, workloads, index, context.external ?? new Set()),
 	];
+	// One finding once, however many references say it.
+	const seen = new Set<string>();
+	return findings.filter(finding => {
+		const key = JSON.stringify([finding.rule, finding.object, finding.container, finding.message]);
+		return !seen.has(key) && Boolean(seen.add(key));
+	});
 }

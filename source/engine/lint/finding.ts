@@ -1,4 +1,5 @@
 // What lint says of a rendered chart: each finding with its severity, the object, what will happen, the fix.
+import type {AppContract} from '../project/read-contract.js';
 import {configMapValues, secretValues, type Container, type K8sObject, type Workload} from './objects.js';
 
 export type Severity = 'error' | 'warning';
@@ -19,6 +20,10 @@ export type LintContext = {
 	readonly target: LintTarget;
 	/** Secrets and ConfigMaps that exist outside the release (an existingSecret), by name. */
 	readonly external?: ReadonlySet<string>;
+	/** The Secret todo-deploy's deploy writes before helm runs: not a finding. */
+	readonly madeByDeploy?: string | undefined;
+	/** What the app's code reads: each pod must get it. */
+	readonly contract?: AppContract | undefined;
 };
 
 export const allContainers = (workload: Workload): Container[] => [...(workload.spec.initContainers ?? []), ...(workload.spec.containers ?? [])];

@@ -7,6 +7,7 @@ import {renderChart} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {lintObjects, type Finding, type LintTarget} from './checks.js';
 import type {K8sObject} from './objects.js';
+import type {AppContract} from '../project/read-contract.js';
 import {analyseSentinels, planSentinels} from './sentinels.js';
 
 export type LintRequest = {
@@ -15,6 +16,12 @@ export type LintRequest = {
 	readonly target: LintTarget;
 	readonly release?: string;
 	readonly namespace?: string;
+	/** What the app's code reads, to check each pod gets it. */
+	readonly contract?: AppContract | undefined;
+	/** todo-deploy's chart fitted to the app: read before the values files. */
+	readonly fittedValues?: Readonly<Record<string, unknown>> | undefined;
+	/** The Secret deploy writes before helm runs (its name), which the chart may take as existing. */
+	readonly madeByDeploy?: string | undefined;
 };
 
 export type LintReport = {
@@ -50,6 +57,17 @@ export function parseManifest(manifest: string): K8sObject[] {
 }
 
 export async function runLint(system: System, request: LintRequest): Promise<LintReport> {
+	const folder = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-'));
+	try {
+		const fitted = path.join(folder, 'fitted.yaml');
+		await writeFile(fitted, JSON.stringify(request.fittedValues ?? {}), {mode: 0o600});
+		return await lintIn(system, {...request, valuesFiles: [fitted, ...request.valuesFiles]}, folder);
+	} finally {
+		await rm(folder, {recursive: true, force: true});
+	}
+}
+
+async function lintIn(system: System, request: LintRequest, folder: string): Promise<LintReport> {
 	const release = request.release ?? 'todo';
 	const namespace = request.namespace ?? 'default';
 	const render = async (extraFiles: readonly string[]) =>
@@ -80,22 +98,17 @@ export async function runLint(system: System, request: LintRequest): Promise<Lin
 
 	const existingSecret = isPlainObject(values) && isPlainObject(values['secrets']) ? values['secrets']['existingSecret'] : undefined;
 	const external = new Set(typeof existingSecret === 'string' && existingSecret ? [existingSecret] : []);
-	const findings = lintObjects(objects, {target: request.target, external});
+	const findings = lintObjects(objects, {target: request.target, external, contract: request.contract, madeByDeploy: request.madeByDeploy});
 
 	const plan = planSentinels(values);
-	const folder = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-'));
 	let sentinelSkipped: string | undefined;
-	try {
-		const overrides = path.join(folder, 'markers.yaml');
-		await writeFile(overrides, JSON.stringify(plan.overrides), {mode: 0o600});
-		const second = await render([overrides]);
-		if (second.ok) {
-			findings.push(...analyseSentinels(plan, objects, parseManifest(second.manifest)));
-		} else {
-			sentinelSkipped = `the chart did not render with marker values (${second.error.split('\n')[0] ?? ''})`;
-		}
-	} finally {
-		await rm(folder, {recursive: true, force: true});
+	const overrides = path.join(folder, 'markers.yaml');
+	await writeFile(overrides, JSON.stringify(plan.overrides), {mode: 0o600});
+	const second = await render([overrides]);
+	if (second.ok) {
+		findings.push(...analyseSentinels(plan, objects, parseManifest(second.manifest)));
+	} else {
+		sentinelSkipped = `the chart did not render with marker values (${second.error.split('\n')[0] ?? ''})`;
 	}
 
 	return {chart: request.chart, objects: objects.length, findings, renderError: undefined, sentinelSkipped};

@@ -5,6 +5,8 @@ import {looksDoubleEncoded, type Finding} from './checks.js';
 
 type Leaf = {readonly path: readonly string[]; readonly value: unknown};
 
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 function leaves(value: unknown, path: readonly string[] = []): Leaf[] {
 	if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
 		return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leaves(child, [...path, key]));
@@ -15,6 +17,7 @@ function leaves(value: unknown, path: readonly string[] = []): Leaf[] {
 
 const secretValueKey = /(password|passwd|secret|api[-_]?key|token)$/i;
 const notASecretValue = /existing|name|ref|file|path/i;
+// secretEnv maps a variable to a key of the Secret: names, not values.
 
 export type SentinelPlan = {
 	readonly overrides: Record<string, unknown>;
@@ -34,6 +37,9 @@ export function planSentinels(values: unknown): SentinelPlan {
 		node[path.at(-1) ?? ''] = value;
 	};
 
+	// With an existing Secret the chart makes none: its secret values are not read, by design.
+	const secretsSection = isMap(values) && isMap(values['secrets']) ? values['secrets'] : {};
+	const existingSecret = typeof secretsSection['existingSecret'] === 'string' && secretsSection['existingSecret'] !== '';
 	const probes: Array<{path: string; marker: number}> = [];
 	const secrets: Array<{path: string; marker: string}> = [];
 	for (const leaf of leaves(values)) {
@@ -42,7 +48,13 @@ export function planSentinels(values: unknown): SentinelPlan {
 			const marker = 7301 + probes.length;
 			probes.push({path: leaf.path.join('.'), marker});
 			set(leaf.path, marker);
-		} else if (typeof leaf.value === 'string' && secretValueKey.test(key) && !notASecretValue.test(key)) {
+		} else if (
+			typeof leaf.value === 'string' &&
+			secretValueKey.test(key) &&
+			!notASecretValue.test(key) &&
+			!leaf.path.includes('secretEnv') &&
+			!(existingSecret && leaf.path[0] === 'secrets')
+		) {
 			const marker = `tdlint${secrets.length}q7Xv9mW2`;
 			secrets.push({path: leaf.path.join('.'), marker});
 			set(leaf.path, marker);

@@ -33,12 +33,15 @@ export async function defaultChart(cwd = process.cwd()): Promise<string> {
 	return (await isChart(local)) ? local : shippedChart();
 }
 
+/** What --chart and todo-deploy.json say for todo-deploy's own chart, fitted to the app. */
+export const builtinChart = 'builtin';
+
 export async function chartToDeploy(root: string, given: string | undefined, found: string | undefined): Promise<string> {
 	if (given) {
-		return path.resolve(given);
+		return given === builtinChart ? shippedChart() : path.resolve(given);
 	}
 
-	return found ? path.resolve(root, found) : defaultChart();
+	return found ? (found === builtinChart ? shippedChart() : path.resolve(root, found)) : defaultChart();
 }
 
 export {isChart};

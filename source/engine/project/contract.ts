@@ -20,10 +20,20 @@ export type EnvUse = {
 	readonly target?: Side | 'database' | undefined;
 	/** The code reads it in the browser ('use client'): the address must be one the browser reaches. */
 	readonly browser?: boolean | undefined;
+	/** The Dockerfile declares it as an ARG: a build argument reaches the build. */
+	readonly arg?: boolean | undefined;
+	/** A database URL's scheme as the project writes it (postgresql+psycopg2, postgres), never its credentials. */
+	readonly scheme?: string | undefined;
 	readonly from: readonly string[];
 };
 
-export type Unwanted = {readonly path: string; readonly why: string; readonly secret: boolean};
+export type Unwanted = {
+	readonly path: string;
+	readonly why: string;
+	readonly secret: boolean;
+	/** The Dockerfile line that copies exactly this file: leaving it out would break the build. */
+	readonly named?: string | undefined;
+};
 
 export type ServiceContract = {
 	readonly port: number | undefined;
@@ -31,6 +41,8 @@ export type ServiceContract = {
 	readonly health: readonly string[];
 	readonly env: readonly EnvUse[];
 	readonly unwanted: readonly Unwanted[];
+	/** Routes of this side that reach the backend (a Next.js route reading the backend's address): GET, no parameters. */
+	readonly proxies?: readonly string[];
 };
 
 export type ComposeService = {
@@ -124,6 +136,12 @@ const secretName = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|(SIGNING
 const aboutASecret = /_(MINUTES|SECONDS|HOURS|DAYS|TTL|EXPIRES?|EXPIRE_\w+|EXPIRY|LIFETIME|LENGTH|ALGORITHM|ALG|TYPE|NAME|HEADER|PATH|FILE|ENABLED)$/;
 const addressName = /(_URL|_URI|_HOST|_ENDPOINT|_ORIGIN|_ADDR|_ADDRESS|_BASE)$/;
 
+/** The first PostgreSQL scheme among the values (the driver an app's SQLAlchemy wants is part of it). */
+function schemeOf(values: readonly string[]): {scheme?: string} {
+	const scheme = values.map(value => /^(postgres(?:ql)?(?:\+\w+)?):\/\//.exec(value)?.[1]).find(Boolean);
+	return scheme ? {scheme} : {};
+}
+
 export function kindOf(name: string, values: readonly string[], buildArg: boolean): EnvKind {
 	if (databaseName.test(name) || values.some(value => databaseValue.test(value))) {
 		return 'database-url';
@@ -135,6 +153,11 @@ export function kindOf(name: string, values: readonly string[], buildArg: boolea
 
 	if (secretName.test(name) && !addressName.test(name) && !aboutASecret.test(name)) {
 		return 'secret';
+	}
+
+	// Which origins a browser may call from (CORS): the browser's addresses, not another service's.
+	if (/(ORIGINS?|CORS\w*)$/.test(name)) {
+		return 'plain';
 	}
 
 	return addressName.test(name) || values.some(value => /^https?:\/\//.test(value)) ? 'service-url' : 'plain';
@@ -179,6 +202,8 @@ export type ContractInputs = {
 	readonly compose: ComposeService | undefined;
 	readonly composeNames: Readonly<Record<string, Side | 'database'>>;
 	readonly healthPaths: readonly string[];
+	/** The side's own API routes (Next.js) and the settings each reads. */
+	readonly routes?: ReadonlyArray<{readonly path: string; readonly reads: readonly string[]}>;
 	readonly ports: {readonly backend?: number | undefined; readonly frontend?: number | undefined};
 	readonly unwanted: readonly Unwanted[];
 	/** A value that could be a real credential is never kept as a plain value. */
@@ -250,6 +275,8 @@ export function serviceContract(inputs: ContractInputs, port: {port: number; fro
 			...(given !== undefined && kind === 'plain' && !inputs.looksReal(given) ? {value: given} : {}),
 			...(target ? {target} : {}),
 			...(reads.some(read => read.side === 'client') && !reads.some(read => read.side === 'server') ? {browser: true} : {}),
+			...(buildArg ? {arg: true} : {}),
+			...(kind === 'database-url' ? schemeOf(values) : {}),
 			from: [...new Set([...reads.map(read => read.at), ...(composeValues[name] === undefined ? [] : [inputs.compose?.at ?? ''])])],
 		};
 	});
@@ -260,7 +287,16 @@ export function serviceContract(inputs: ContractInputs, port: {port: number; fro
 			...(inputs.compose?.healthPath ? [inputs.compose.healthPath] : []),
 		]),
 	];
-	return {port: port.port, portFrom: port.from, health, env: env.sort((a, b) => a.name.localeCompare(b.name)), unwanted: inputs.unwanted};
+	const backendAddresses = new Set(env.filter(entry => entry.target === 'backend').map(entry => entry.name));
+	const proxies = (inputs.routes ?? []).filter(route => route.reads.some(name => backendAddresses.has(name))).map(route => route.path);
+	return {
+		port: port.port,
+		portFrom: port.from,
+		health,
+		env: env.sort((a, b) => a.name.localeCompare(b.name)),
+		unwanted: inputs.unwanted,
+		...(proxies.length > 0 ? {proxies: [...new Set(proxies)]} : {}),
+	};
 }
 
 /** The readiness path (a /ready-like one when the app has it) and the liveness path. */

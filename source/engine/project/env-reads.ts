@@ -118,6 +118,8 @@ export type DockerfileFacts = {
 	readonly healthPath: string | undefined;
 	/** COPY/ADD lines that copy the whole folder, which take everything .dockerignore lets through. */
 	readonly copiesEverything: ReadonlyArray<{readonly line: number; readonly text: string}>;
+	/** COPY/ADD lines from the build context that name their sources (not --from another stage). */
+	readonly copiesNamed: ReadonlyArray<{readonly line: number; readonly text: string; readonly sources: readonly string[]}>;
 };
 
 export function dockerfileFacts(text: string, file: string): DockerfileFacts {
@@ -143,6 +145,7 @@ export function dockerfileFacts(text: string, file: string): DockerfileFacts {
 	const env: EnvRead[] = [];
 	const exposed: number[] = [];
 	const copiesEverything: Array<{line: number; text: string}> = [];
+	const copiesNamed: Array<{line: number; text: string; sources: string[]}> = [];
 	let commandPort: number | undefined;
 	let user: string | undefined;
 	let healthPath: string | undefined;
@@ -188,6 +191,8 @@ export function dockerfileFacts(text: string, file: string): DockerfileFacts {
 				const words = value.replaceAll(/[[\]",]/g, ' ');
 				const port =
 					/(?:--port|-p|--bind|-b)[\s=]+(?:[\w.]+:)?(\d{2,5})\b/.exec(words)?.[1] ??
+					// A shell default: --port ${PORT:-8080}
+					/\$\{PORT:-(\d{2,5})\}/.exec(words)?.[1] ??
 					/\bPORT=(\d{2,5})\b/.exec(words)?.[1] ??
 					/\b(?:0\.0\.0\.0|localhost|127\.0\.0\.1):(\d{2,5})\b/.exec(words)?.[1];
 				commandPort = port ? Number(port) : commandPort;
@@ -199,6 +204,8 @@ export function dockerfileFacts(text: string, file: string): DockerfileFacts {
 				const sources = rest.filter(word => !word.startsWith('--')).slice(0, -1);
 				if (sources.some(source => source === '.' || source === './' || source === '*')) {
 					copiesEverything.push({line, text: instruction});
+				} else if (!rest.some(word => word.startsWith('--from'))) {
+					copiesNamed.push({line, text: instruction, sources: sources.map(source => source.replace(/^\.\//, '').replace(/\/$/, ''))});
 				}
 
 				break;
@@ -208,7 +215,7 @@ export function dockerfileFacts(text: string, file: string): DockerfileFacts {
 		}
 	}
 
-	return {args, env, exposed, commandPort, user, healthPath, copiesEverything};
+	return {args, env, exposed, commandPort, user, healthPath, copiesEverything, copiesNamed};
 }
 
 /** NAME=value lines of a .env example; values are kept only where they cannot be a real secret (the caller decides). */

@@ -38,9 +38,14 @@ const read = async (root: string, file: string) => readFile(path.join(root, file
 const under = (context: string, file: string) => context === '.' || file.startsWith(`${context}/`);
 
 /** What each side's code reads, and the health paths it serves. */
-async function codeOf(root: string, files: readonly string[], context: string): Promise<{reads: EnvRead[]; health: string[]}> {
+async function codeOf(
+	root: string,
+	files: readonly string[],
+	context: string,
+): Promise<{reads: EnvRead[]; health: string[]; routes: Array<{path: string; reads: string[]}>}> {
 	const reads: EnvRead[] = [];
 	const health: string[] = [];
+	const routes: Array<{path: string; reads: string[]}> = [];
 	const mine = files.filter(file => under(context, file) && codeFile.test(file) && !skippedCode.test(file)).slice(0, maxCodeFiles);
 	for (const file of mine) {
 		const apiPath = nextApiPath(file);
@@ -53,11 +58,16 @@ async function codeOf(root: string, files: readonly string[], context: string): 
 			reads.push(...pythonEnvReads(text, file));
 			health.push(...fastapiHealthPaths(text));
 		} else {
-			reads.push(...javascriptEnvReads(text, file));
+			const found = javascriptEnvReads(text, file);
+			reads.push(...found);
+			// A route of the frontend's own API that reads a setting (an address, usually): a way through to the backend.
+			if (apiPath && !isHealthPath(apiPath) && !apiPath.includes('[') && found.length > 0 && /\bexport\s+(async\s+)?function\s+GET\b|\bGET\s*[:=]/.test(text)) {
+				routes.push({path: apiPath, reads: found.map(read => read.name)});
+			}
 		}
 	}
 
-	return {reads, health};
+	return {reads, health, routes};
 }
 
 /** Compose services by the side whose build context they use, and the database service. */
@@ -114,7 +124,7 @@ export async function readContract(root: string, files: readonly string[], sides
 
 		const context = normalise(source.context);
 		const dockerfile = normalise(`${context}/${source.dockerfile}`);
-		const {reads, health} = await codeOf(root, files, context);
+		const {reads, health, routes} = await codeOf(root, files, context);
 		const exampleFiles = files.filter(file => path.posix.dirname(file) === context && /(^|\/)\.env(\.local)?\.(example|sample|template)$/.test(file));
 		const examples = (await Promise.all(exampleFiles.map(async file => envExampleNames(await read(root, file), file)))).flat();
 		const built = await listBuildContext(path.join(root, context), source.dockerfile).catch(() => undefined);
@@ -126,10 +136,14 @@ export async function readContract(root: string, files: readonly string[], sides
 		}
 
 		const copy = facts.copiesEverything[0];
-		const unwanted = unwantedFiles(built?.entries ?? [], envContents, copy ? `\`${copy.text}\` (${dockerfile}:${copy.line})` : undefined).map(item => ({
-			...item,
-			path: normalise(`${context}/${item.path}`) + (item.path.endsWith('/') ? '/' : ''),
-		}));
+		const unwanted = unwantedFiles(built?.entries ?? [], envContents, copy ? `\`${copy.text}\` (${dockerfile}:${copy.line})` : undefined).map(item => {
+			const named = facts.copiesNamed.find(line => line.sources.includes(item.path.replace(/\/$/, '')));
+			return {
+				...item,
+				path: normalise(`${context}/${item.path}`) + (item.path.endsWith('/') ? '/' : ''),
+				...(named ? {named: `\`${named.text}\` (${dockerfile}:${named.line})`} : {}),
+			};
+		});
 		contract[side] = serviceContract(
 			{
 				side,
@@ -139,6 +153,7 @@ export async function readContract(root: string, files: readonly string[], sides
 				compose: bySide[side],
 				composeNames: roles,
 				healthPaths: health,
+				routes,
 				ports,
 				unwanted,
 				looksReal: value => credentialReason(value) !== undefined,

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import {configFileName, listProjectFiles, readProjectConfig, type ProjectConfig} from '../../adapters/project.js';
 import {savedForm, withSaved} from './contract.js';
+import {builtinChart} from './chart.js';
 import {discoverProject, type Discovery, type ImageSource} from './discover.js';
 import {readContract, type AppContract} from './read-contract.js';
 
@@ -49,7 +50,8 @@ export async function resolveProject(root: string, flags: ProjectFlags): Promise
 		backend,
 		frontend,
 		contract,
-		chart: (flags.chart ? path.relative(root, path.resolve(flags.chart)) : undefined) ?? saved?.chart ?? found.chart,
+		chart:
+			(flags.chart ? (flags.chart === builtinChart ? builtinChart : path.relative(root, path.resolve(flags.chart))) : undefined) ?? saved?.chart ?? found.chart,
 		saved,
 		found,
 		sources: {backend: source(flags.backend, saved?.backend), frontend: source(flags.frontend, saved?.frontend), chart: source(flags.chart, saved?.chart)},

@@ -3,7 +3,7 @@
 import type {Answer, SmokeStep} from '../../adapters/app.js';
 import {latencyChart, type LoadSummary} from '../verify/stats.js';
 
-export const sectionNames = ['environment', 'images', 'scan', 'lint', 'deploy', 'verify'] as const;
+export const sectionNames = ['environment', 'chart', 'images', 'scan', 'lint', 'deploy', 'verify'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export type Section = {readonly status: 'verified' | 'failed' | 'not run'; readonly at: string; readonly data: unknown};
@@ -11,6 +11,7 @@ export type ReportState = {readonly version: 1; readonly project: string; readon
 
 const titles: Readonly<Record<SectionName, string>> = {
 	environment: 'Environment and tools',
+	chart: 'The chart and the app',
 	images: 'Images',
 	scan: 'Image scan',
 	lint: 'Chart lint',
@@ -28,8 +29,23 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly unknown[]
 	return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(row => `| ${row.map(value => cell(value)).join(' | ')} |`)];
 }
 
-function verifyLines(data: {url?: string; via?: string; health?: Answer[]; smoke?: SmokeStep[]; load?: LoadSummary}): string[] {
+type VerifyData = {
+	url?: string;
+	via?: string;
+	health?: Answer[];
+	api?: {from: string; collection: string; auth: string};
+	smoke?: SmokeStep[];
+	remains?: string[];
+	frontend?: Answer[];
+	load?: LoadSummary;
+};
+
+function verifyLines(data: VerifyData): string[] {
 	const lines = [`Reached at ${data.url ?? 'nowhere'}${data.via ? ` (${data.via})` : ''}.`, ''];
+	if (data.api) {
+		lines.push(`The API, as learnt from ${data.api.from}: the todos at ${data.api.collection}; sign-in: ${data.api.auth}.`, '');
+	}
+
 	if (data.health?.length) {
 		lines.push(
 			...table(
@@ -47,6 +63,22 @@ function verifyLines(data: {url?: string; via?: string; health?: Answer[]; smoke
 			...table(
 				['step', 'request', 'status', 'expected', 'result'],
 				data.smoke.map(step => [step.name, `${step.method} ${step.path}`, step.status ?? step.error, step.expected, step.ok ? 'ok' : 'FAILED']),
+			),
+			'',
+		);
+	}
+
+	if (data.remains?.length) {
+		lines.push(`Left behind by the smoke test: ${data.remains.join('; ')}.`, '');
+	}
+
+	if (data.frontend?.length) {
+		lines.push(
+			'The frontend, and one of its routes that reaches the backend:',
+			'',
+			...table(
+				['request', 'status', 'time', 'body'],
+				data.frontend.map(answer => [`${answer.method} ${answer.path}`, answer.status ?? answer.error, `${Math.round(answer.ms)} ms`, answer.body]),
 			),
 			'',
 		);
@@ -185,6 +217,16 @@ function environmentLines(data: EnvironmentData): string[] {
 	];
 }
 
+type ChartData = {chart?: string; why?: string; fitted?: {learnt?: string[]; gaps?: string[]} | null};
+
+function chartLines(data: ChartData): string[] {
+	return [
+		`Deployed chart: ${data.chart ?? '?'}${data.why ? `, because ${data.why}` : ''}.`,
+		...(data.fitted?.learnt?.length ? ['', 'Fitted to what the app reads (learnt from the project):', '', ...data.fitted.learnt.map(line => `- ${line}`)] : []),
+		...(data.fitted?.gaps?.length ? ['', 'Not fitted:', '', ...data.fitted.gaps.map(line => `- ${line}`)] : []),
+	];
+}
+
 type LintData = {chart?: string; objects?: number; renderError?: string; findings?: Array<{severity: string; rule: string; object: string; message: string}>};
 
 function lintLines(data: LintData): string[] {
@@ -231,6 +273,7 @@ export function renderReport(state: ReportState, now = new Date()): string {
 
 		const renderers: Record<SectionName, (data: never) => string[]> = {
 			environment: environmentLines,
+			chart: chartLines,
 			images: imagesLines,
 			scan: scanLines,
 			lint: lintLines,

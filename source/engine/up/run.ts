@@ -19,6 +19,7 @@ import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import {createStore, type Store} from '../store.js';
 import type {VerifyResult} from '../verify/run.js';
+import {chartStage} from './chart.js';
 import {chosenCluster, clusterStage, doctorStage, installStage} from './prepare.js';
 import {deployStage, imagesStage, lintStage, verifyStage} from './ship.js';
 import type {Skippable} from './skips.js';
@@ -29,7 +30,7 @@ export type {UpRequest} from './stage.js';
 export {nest} from './ship.js';
 
 /** The wizard, in order. A new step is one entry here plus the engine function it runs. */
-export const upStages: readonly UpStage[] = [doctorStage, installStage, clusterStage, imagesStage, lintStage, deployStage, verifyStage];
+export const upStages: readonly UpStage[] = [doctorStage, installStage, clusterStage, chartStage, imagesStage, lintStage, deployStage, verifyStage];
 
 const reportRow = {id: 'report', title: 'Report'};
 
@@ -101,6 +102,8 @@ export async function runUp(
 		cluster: undefined,
 		images: undefined,
 		values: {},
+		chart: request.chart,
+		fit: undefined,
 		lint: undefined,
 		deploy: undefined,
 		verify: undefined,

@@ -6,6 +6,7 @@ import {deploySteps, deployRecord, runDeploy, secretNameOf} from '../deploy/run.
 import type {ImagesAction} from '../images/actions.js';
 import {imagesData, imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages} from '../images/run.js';
+import {dockerignoreProposals, writeDockerignore} from '../images/guard.js';
 import {chartImageValues} from '../images/values.js';
 import {lintFailed, runLint} from '../lint/run.js';
 import {readReportState, recordSection} from '../report/run.js';
@@ -56,6 +57,25 @@ export const imagesStage: UpStage = {
 	async run(context) {
 		const {request} = context;
 		const images = context.rows.begin('images', 'reading the sources');
+		// What does not belong in an image is left out either way; on a terminal, a .dockerignore keeps it out of every build.
+		if (request.questions && request.images.guards) {
+			for (const proposal of await dockerignoreProposals(request.root, request.sources, request.images.guards)) {
+				const where = path.relative(request.root, path.join(proposal.dir, '.dockerignore')) || '.dockerignore';
+				if (await request.questions.confirm(`${where} would keep out what does not belong in an image: ${proposal.lines.join('  ')}. Add these lines?`)) {
+					context.flow.dispatch({type: 'flow/note', text: `Wrote ${path.relative(request.root, await writeDockerignore(proposal.dir, proposal.lines))}.`});
+				}
+			}
+		}
+
+		for (const [side, guard] of Object.entries(request.images.guards ?? {})) {
+			if (guard.items.length > 0) {
+				context.flow.dispatch({
+					type: 'flow/note',
+					text: `Left out of the ${side} image (it does not belong there): ${guard.items.map(item => `${item.path}${item.secret ? ' (holds secrets)' : ''}`).join(', ')}.`,
+				});
+			}
+		}
+
 		const scanOn = !context.skip.has('scan');
 		const scan = scanOn ? context.rows.begin('scan', 'waiting for the builds') : undefined;
 		const store = createStore<ImagesState, ImagesAction>(imagesReducer, initialImagesState());
@@ -128,15 +148,20 @@ export const imagesStage: UpStage = {
 			const first = blocked[0]?.scan;
 			scan.failed(
 				`${blocked.map(entry => entry.plan?.ref ?? entry.name).join(', ')} ${blocked.length === 1 ? 'fails' : 'fail'} the gate (${first?.type === 'done' ? first.summary.gate.rule : ''})`,
-				'Update the packages named below (a newer base image usually does it), or accept a finding in .trivyignore with a reason.',
+				blocked.some(entry => entry.scan.type === 'done' && entry.scan.summary.secrets.length > 0)
+					? 'A secret is in the image: rotate it, and keep its file out of the build (.dockerignore, or no --allow-secrets-in-image).'
+					: 'Update the packages named below (a newer base image usually does it), or accept a finding in .trivyignore with a reason.',
 				blocked.flatMap(entry =>
 					entry.scan.type === 'done'
-						? entry.scan.summary.worst
-								.slice(0, 4)
-								.map(
-									finding =>
-										`${entry.name}: ${finding.severity} ${finding.id} ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> ${finding.fixed}` : ''}`,
-								)
+						? [
+								...entry.scan.summary.secrets.map(secret => `${entry.name}: SECRET ${secret.title} in ${secret.target}${secret.line ? `:${secret.line}` : ''}`),
+								...entry.scan.summary.worst
+									.slice(0, 4)
+									.map(
+										finding =>
+											`${entry.name}: ${finding.severity} ${finding.id} ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> ${finding.fixed}` : ''}`,
+									),
+							]
 						: [],
 				),
 			);
@@ -171,7 +196,7 @@ export const lintStage: UpStage = {
 	skip: context => (context.skip.has('lint') ? 'switched off' : undefined),
 	async run(context) {
 		const {request} = context;
-		const lint = context.rows.begin('lint', `rendering ${request.chart}`);
+		const lint = context.rows.begin('lint', `rendering ${context.chart}`);
 		const valuesDir = path.join(request.root, '.todo-deploy');
 		await mkdir(valuesDir, {recursive: true});
 		const valuesFile = path.join(valuesDir, 'values.todo-deploy.yaml');
@@ -180,7 +205,10 @@ export const lintStage: UpStage = {
 			`# Written by todo-deploy for lint: image tags and the Secret's name (no secret values).\n${JSON.stringify(nest({...context.values, ...request.deploy.sets, 'secrets.existingSecret': secretNameOf(request.deploy.release)}), null, 2)}\n`,
 		);
 		const report = await runLint(context.system, {
-			chart: request.chart,
+			chart: context.chart,
+			contract: request.contract,
+			fittedValues: context.fit?.values,
+			madeByDeploy: secretNameOf(request.deploy.release),
 			valuesFiles: [valuesFile, ...request.deploy.valuesFiles],
 			target: context.target?.type === 'registry' ? 'registry' : 'local',
 			release: request.deploy.release,
@@ -198,7 +226,7 @@ export const lintStage: UpStage = {
 			return stop('lint', 'fix-first', 'the chart would not deploy cleanly');
 		}
 
-		const warnings = report.findings.filter(finding => finding.severity !== 'error' && !/must exist in the namespace before the deploy/.test(finding.message));
+		const warnings = report.findings.filter(finding => finding.severity !== 'error');
 		lint.done(
 			`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`,
 		);
@@ -221,7 +249,8 @@ export const deployStage: UpStage = {
 			...deploy,
 			root: request.root,
 			context: context.context,
-			chart: request.chart,
+			chart: context.chart,
+			fit: context.fit,
 			values: {...context.values, ...sets},
 			signal: request.signal,
 			clusterImages: clusterImages(context.system, context.target),

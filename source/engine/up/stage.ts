@@ -3,6 +3,8 @@
 import type {Cluster} from '../../adapters/cluster.js';
 import type {Env, System} from '../../adapters/system.js';
 import type {DeployRequest, DeployResult} from '../deploy/run.js';
+import type {FittedChart} from '../deploy/fit.js';
+import type {AppContract} from '../project/read-contract.js';
 import type {DoctorAction} from '../doctor/actions.js';
 import type {DoctorState} from '../doctor/reducer.js';
 import type {Recommendation, StartCommand, ToolName} from '../doctor/types.js';
@@ -27,6 +29,8 @@ export type UpRequest = {
 	readonly env: Env;
 	readonly sources: Readonly<Partial<Record<'backend' | 'frontend', ImageSource>>>;
 	readonly chart: string;
+	/** What the app reads: todo-deploy's chart is fitted to it, a project's chart linted against it. */
+	readonly contract: AppContract;
 	readonly skip: ReadonlySet<Skippable>;
 	readonly installDir: string;
 	readonly mirror: string | undefined;
@@ -35,7 +39,7 @@ export type UpRequest = {
 	/** Push to this registry (a remote cluster pulls from it) instead of loading into kind or minikube. */
 	readonly registry: string | undefined;
 	readonly images: Omit<ImagesRequest, 'root' | 'sources' | 'steps' | 'target' | 'signal'>;
-	readonly deploy: Omit<DeployRequest, 'root' | 'chart' | 'values' | 'signal'> & {readonly sets: Readonly<Record<string, string>>};
+	readonly deploy: Omit<DeployRequest, 'root' | 'chart' | 'values' | 'signal' | 'fit'> & {readonly sets: Readonly<Record<string, string>>};
 	readonly verify: Omit<VerifyRequest, 'namespace' | 'release' | 'context' | 'minikubeProfile' | 'load' | 'signal'>;
 	/** Shows the plan and asks before going on; undefined (no terminal, or --yes) goes ahead as planned. */
 	readonly questions: Questions | undefined;
@@ -64,6 +68,10 @@ export type UpContext = {
 	images: ImagesState | undefined;
 	/** The chart values that name the images (never a secret). */
 	values: Record<string, string>;
+	/** The chart deployed: the request's, or todo-deploy's when the project's would fail. */
+	chart: string;
+	/** todo-deploy's chart fitted to the app; undefined for a project's own chart. */
+	fit: FittedChart | undefined;
 	lint: LintReport | undefined;
 	deploy: DeployResult | undefined;
 	verify: VerifyResult | undefined;

@@ -1,0 +1,278 @@
+// Pure: todo-deploy's chart fitted to the app's contract. Each side gets the port it listens on, the
+// health paths it serves, and every setting under the name its code reads: plain ones and the other
+// services' addresses in the ConfigMap, secrets and the database URL from the Secret, and what a build
+// bakes in (NEXT_PUBLIC_*, Dockerfile ARGs) as build arguments. Every choice is said, with where it
+// was learnt.
+import type {EnvUse, ServiceContract, Side} from '../project/contract.js';
+import {probePaths} from '../project/contract.js';
+import type {AppContract} from '../project/read-contract.js';
+import {fullnameOf, secretNameOf} from './names.js';
+
+/** What the shipped chart reads from its Secret by default (charts/todo-app/values.yaml's secretEnv). */
+export const chartSecretEnv: Readonly<Record<Side, readonly string[]>> = {
+	backend: ['AUTH_SECRET', 'DATABASE_URL', 'GEMINI_API_KEY'],
+	frontend: [],
+};
+
+/** The shipped chart's Service ports: the backend's is its container port, the frontend's a fixed one. */
+const frontendServicePort = 80;
+
+export type SecretRole = 'databasePassword' | 'authSecret' | 'geminiApiKey';
+
+/** A key of the Secret under the name the code reads, and what fills it. */
+export type SecretBinding = {
+	readonly key: string;
+	readonly sides: readonly Side[];
+	readonly source:
+		| {readonly type: 'role'; readonly role: SecretRole}
+		| {readonly type: 'database-url'; readonly scheme: string}
+		/** A secret of the app's own (a payment provider's key): from the environment, .env or a prompt. */
+		| {readonly type: 'own'; readonly generate: boolean};
+	/** The code has a fallback or does without: the pod starts when it is missing. */
+	readonly optional: boolean;
+	readonly from: readonly string[];
+};
+
+export type FittedChart = {
+	/** A values file's content (never a secret value). */
+	readonly values: Record<string, unknown>;
+	readonly bindings: readonly SecretBinding[];
+	/** Build arguments per image: the addresses and settings a build bakes in. */
+	readonly buildArgs: Readonly<Partial<Record<Side, Readonly<Record<string, string>>>>>;
+	/** The database's user and name, as the project's compose file has them (else the chart's). */
+	readonly database: {readonly user: string; readonly name: string};
+	/** What was learnt and where, a line each, for the plan and the report. */
+	readonly learnt: readonly string[];
+	/** What could not be fitted, each with what to do. */
+	readonly gaps: readonly string[];
+};
+
+const authSecret = /(JWT|AUTH|SESSION|COOKIE)|^(APP_|FLASK_|DJANGO_)?SECRET(_KEY)?$/;
+const geminiKey = /GEMINI|GOOGLE_(GENAI_|AI_)?API_KEY/;
+const databasePassword = /^(POSTGRES|PG|DB|DATABASE)_?PASS(WORD)?$/;
+// A secret nobody else holds, which todo-deploy may make up: a signing key, a salt.
+const generated = /(SECRET|SALT|SIGNING|ENCRYPTION)/;
+const providerCredential = /(API_?KEY|ACCESS_KEY|CLIENT_SECRET|TOKEN|PASSWORD|CREDENTIAL)/;
+
+/** Which of todo-deploy's secrets a setting the code reads is, if any. */
+export function roleOf(name: string): SecretRole | undefined {
+	if (geminiKey.test(name)) {
+		return 'geminiApiKey';
+	}
+
+	if (databasePassword.test(name)) {
+		return 'databasePassword';
+	}
+
+	return authSecret.test(name) && !providerCredential.test(name.replace(/(JWT|AUTH)_?SECRET/, '')) ? 'authSecret' : undefined;
+}
+
+const roleWords: Readonly<Record<SecretRole, string>> = {
+	authSecret: 'the auth secret (generated, kept in the Secret)',
+	databasePassword: "the database's password",
+	geminiApiKey: 'the Gemini API key',
+};
+
+const where = (entry: EnvUse) => (entry.from.length > 0 ? ` (${entry.from.slice(0, 2).join(', ')}${entry.from.length > 2 ? ', …' : ''})` : '');
+
+export type FitInputs = {
+	readonly contract: AppContract;
+	readonly release: string;
+	/** The chart's own database user and name, used when the project does not say. */
+	readonly chartDatabase?: {readonly user: string; readonly name: string};
+};
+
+export function fitChart(inputs: FitInputs): FittedChart {
+	const {contract} = inputs;
+	const fullname = fullnameOf(inputs.release);
+	const learnt: string[] = [];
+	const gaps: string[] = [];
+	const bindings = new Map<string, SecretBinding>();
+	const buildArgs: Partial<Record<Side, Record<string, string>>> = {};
+	// The Secret todo-deploy writes (with the app's own keys) is the one the pods read.
+	const values: Record<string, unknown> = {secrets: {existingSecret: secretNameOf(inputs.release)}};
+	const database = {
+		user: contract.database?.user ?? inputs.chartDatabase?.user ?? 'todo',
+		name: contract.database?.database ?? inputs.chartDatabase?.name ?? 'todo',
+	};
+	if (contract.database && (contract.database.user || contract.database.database)) {
+		values['postgresql'] = {username: database.user, database: database.name};
+		learnt.push(`database: user ${database.user}, database ${database.name}, as ${contract.database.from} has them`);
+	}
+
+	const backendPort = contract.backend?.port;
+	const addressOf = (entry: EnvUse): string | undefined => {
+		const target = entry.target;
+		if (target === 'database') {
+			return entry.name.endsWith('_HOST') ? `${fullname}-postgresql` : undefined;
+		}
+
+		if (!target) {
+			return undefined;
+		}
+
+		const port = target === 'backend' ? (backendPort ?? 8000) : frontendServicePort;
+		// The browser is outside the cluster: it reaches a side through a port-forward on this machine.
+		const host = entry.browser ? 'localhost' : `${fullname}-${target}`;
+		const address = entry.name.endsWith('_HOST') ? host : `http://${host}:${port}`;
+		return address;
+	};
+
+	const bind = (side: Side, key: string, source: SecretBinding['source'], optional: boolean, entry: EnvUse | undefined) => {
+		const known = bindings.get(key);
+		bindings.set(key, {
+			key,
+			sides: [...(known?.sides ?? []), side],
+			source,
+			optional: (known?.optional ?? true) && optional,
+			from: [...(known?.from ?? []), ...(entry?.from ?? [])],
+		});
+	};
+
+	for (const side of ['backend', 'frontend'] as const) {
+		const service = contract[side];
+		if (!service) {
+			continue;
+		}
+
+		const fitted = fitSide(side, service);
+		values[side] = fitted;
+	}
+
+	return {values, bindings: [...bindings.values()], buildArgs, database, learnt, gaps};
+
+	function fitSide(side: Side, service: ServiceContract): Record<string, unknown> {
+		const sideValues: Record<string, unknown> = {};
+		const env: Record<string, string> = {};
+		const secretEnv: Record<string, unknown> = {};
+		if (service.port) {
+			sideValues['port'] = service.port;
+			learnt.push(`${side}: listens on ${service.port}${service.portFrom ? ` (${service.portFrom})` : ''}`);
+		}
+
+		const probes = probePaths(service);
+		if (probes) {
+			sideValues['probes'] = {liveness: {path: probes.liveness}, readiness: {path: probes.readiness}, startup: {path: probes.liveness}};
+			learnt.push(
+				`${side}: probes ${probes.liveness === probes.readiness ? probes.liveness : `${probes.liveness} (alive), ${probes.readiness} (ready)`}, from the routes the code defines`,
+			);
+		}
+
+		for (const entry of service.env) {
+			switch (entry.kind) {
+				case 'database-url': {
+					const scheme = entry.scheme ?? 'postgresql';
+					bind(side, entry.name, {type: 'database-url', scheme}, false, entry);
+					secretEnv[entry.name] = entry.name;
+					learnt.push(`${side}: ${entry.name} ← the in-cluster PostgreSQL as ${scheme}://…, from the Secret${where(entry)}`);
+					break;
+				}
+
+				case 'secret': {
+					const role = roleOf(entry.name);
+					const optional = !entry.required;
+					bind(
+						side,
+						entry.name,
+						role ? {type: 'role', role} : {type: 'own', generate: generated.test(entry.name) && !providerCredential.test(entry.name)},
+						role === 'geminiApiKey' || (role === undefined && optional),
+						entry,
+					);
+					secretEnv[entry.name] = role === 'geminiApiKey' || (role === undefined && optional) ? {key: entry.name, optional: true} : entry.name;
+					learnt.push(
+						`${side}: ${entry.name} ← ${role ? roleWords[role] : generated.test(entry.name) && !providerCredential.test(entry.name) ? 'a generated secret of its own' : 'your value (environment, .env or asked)'}, from the Secret${where(entry)}`,
+					);
+					break;
+				}
+
+				case 'service-url': {
+					const address = addressOf(entry);
+					if (address) {
+						env[entry.name] = address;
+						learnt.push(
+							`${side}: ${entry.name} = ${address}${entry.browser ? ' (read in the browser: it reaches the port-forward on this machine)' : ''}${where(entry)}`,
+						);
+					} else if (entry.value !== undefined) {
+						env[entry.name] = entry.value;
+					}
+
+					break;
+				}
+
+				case 'build-time': {
+					const address = entry.target ? addressOf(entry) : undefined;
+					const value = address ?? entry.value;
+					if (value === undefined) {
+						break;
+					}
+
+					// Baked in by the build; the running pod gets it too, for server code that reads it then.
+					env[entry.name] = value;
+					if (entry.arg || entry.name.startsWith('NEXT_PUBLIC_')) {
+						(buildArgs[side] ??= {})[entry.name] = value;
+					}
+
+					if (entry.name.startsWith('NEXT_PUBLIC_') && !entry.arg) {
+						gaps.push(
+							`${side}: ${entry.name} is baked in when the image is built, but the Dockerfile declares no ARG ${entry.name}: the build cannot get ${value}. Add "ARG ${entry.name}" before the build step.`,
+						);
+					}
+
+					learnt.push(`${side}: ${entry.name} = ${value}, baked in at build time${entry.browser ? ' (read in the browser)' : ''}${where(entry)}`);
+					break;
+				}
+
+				case 'plain': {
+					if (entry.value !== undefined) {
+						env[entry.name] = entry.value;
+						learnt.push(`${side}: ${entry.name} = ${entry.value}${where(entry)}`);
+					} else if (entry.required) {
+						gaps.push(
+							`${side}: ${entry.name} is read with no fallback${where(entry)} and nothing in the project gives it a value: set it in todo-deploy.json ("${side}": {"env": {"${entry.name}": {"kind": "plain", "value": "…"}}}).`,
+						);
+					}
+
+					break;
+				}
+			}
+		}
+
+		// The chart's own secret settings that this code does not read are left out (helm deletes a null).
+		if (service.env.length > 0) {
+			for (const name of chartSecretEnv[side]) {
+				if (!(name in secretEnv)) {
+					secretEnv[name] = null;
+				}
+			}
+		}
+
+		if (Object.keys(env).length > 0) {
+			sideValues['env'] = env;
+		}
+
+		if (Object.keys(secretEnv).length > 0) {
+			sideValues['secretEnv'] = secretEnv;
+		}
+
+		return sideValues;
+	}
+}
+
+/** The fit as flow notes: what was learnt, then what could not be fitted. */
+export function fitNotes(fit: FittedChart): string[] {
+	return [
+		`todo-deploy's chart, fitted to the app: ${fit.learnt.length} things learnt from the project (todo-deploy discover shows where).`,
+		...fit.learnt.map(line => `  ${line}`),
+		...fit.gaps.map(gap => `Not fitted: ${gap}`),
+	];
+}
+
+/** The fit as --json and the report keep it: names and addresses, never a secret value. */
+export function fitRecord(fit: FittedChart) {
+	return {
+		learnt: fit.learnt,
+		gaps: fit.gaps,
+		secretKeys: fit.bindings.map(binding => ({key: binding.key, sides: binding.sides, source: binding.source.type, optional: binding.optional})),
+		buildArgs: fit.buildArgs,
+	};
+}

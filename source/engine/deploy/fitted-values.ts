@@ -1,0 +1,45 @@
+// The fitted values as a file helm reads (JSON is YAML): .todo-deploy/values.fitted.yaml. It holds
+// ports, paths, addresses and names, never a secret value; the user's own -f files and --set win.
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {load} from 'js-yaml';
+import type {AppContract} from '../project/read-contract.js';
+import {fitChart, type FittedChart} from './fit.js';
+
+export const fittedValuesFile = (root: string) => path.join(root, '.todo-deploy', 'values.fitted.yaml');
+
+export async function writeFittedValues(root: string, values: Readonly<Record<string, unknown>>): Promise<string> {
+	const file = fittedValuesFile(root);
+	await mkdir(path.dirname(file), {recursive: true});
+	await writeFile(file, `# Written by todo-deploy: its chart fitted to what the app's code reads (no secret values).\n${JSON.stringify(values, null, 2)}\n`);
+	return file;
+}
+
+/**
+ * The chart fitted to the app, when the chart takes the app's names (todo-deploy's chart, or a copy
+ * of it: its values have backend.secretEnv); undefined for a chart of the project's own.
+ */
+export async function fitFor(chart: string, contract: AppContract, release: string): Promise<FittedChart | undefined> {
+	const text = await readFile(path.join(chart, 'values.yaml'), 'utf8').catch(() => undefined);
+	let values: unknown;
+	try {
+		values = text === undefined ? undefined : load(text);
+	} catch {
+		return undefined;
+	}
+
+	const backend = isMap(values) && isMap(values['backend']) ? values['backend'] : undefined;
+	if (!backend || !('secretEnv' in backend)) {
+		return undefined;
+	}
+
+	const postgresql = isMap(values) && isMap(values['postgresql']) ? values['postgresql'] : {};
+	const stringOr = (value: unknown, fallback: string) => (typeof value === 'string' && value ? value : fallback);
+	return fitChart({
+		contract,
+		release,
+		chartDatabase: {user: stringOr(postgresql['username'], 'todo'), name: stringOr(postgresql['database'], 'todo')},
+	});
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,99 @@
+// The chart the wizard deploys. todo-deploy's own is fitted to what the app's code reads; a chart of
+// the project's own is linted against the app first, and when it would fail, todo-deploy's chart,
+// fitted, is offered instead (--yes takes it; --chart builtin never asks). The report says which, and why.
+import path from 'node:path';
+import {fitNotes, fitRecord, type FittedChart} from '../deploy/fit.js';
+import {fitFor} from '../deploy/fitted-values.js';
+import {lintFailed, runLint} from '../lint/run.js';
+import {shippedChart} from '../project/chart.js';
+import {recordSection} from '../report/run.js';
+import {next, stop, type UpContext, type UpStage} from './stage.js';
+
+const shown = (root: string, chart: string) => (chart === shippedChart() ? "todo-deploy's chart" : path.relative(root, chart) || chart);
+
+async function useFitted(context: UpContext, chart: string, fit: FittedChart, why: string): Promise<void> {
+	context.chart = chart;
+	context.fit = fit;
+	for (const text of fitNotes(fit)) {
+		context.flow.dispatch({type: 'flow/note', text});
+	}
+
+	await recordSection(context.request.root, 'chart', {
+		status: fit.gaps.length > 0 ? 'failed' : 'verified',
+		data: {chart: shown(context.request.root, chart), why, fitted: fitRecord(fit)},
+	});
+}
+
+export const chartStage: UpStage = {
+	id: 'chart',
+	rows: [{id: 'chart', title: 'Fit the chart to the app'}],
+	async run(context) {
+		const {request} = context;
+		const {release, namespace} = request.deploy;
+		const row = context.rows.begin('chart', `reading ${shown(request.root, request.chart)}`);
+		const fitted = await fitFor(request.chart, request.contract, release);
+		if (fitted) {
+			await useFitted(context, request.chart, fitted, 'it takes the names the app reads');
+			row.done(
+				`${shown(request.root, request.chart)}: ${fitted.learnt.length} settings fitted to the app${fitted.gaps.length > 0 ? `, ${fitted.gaps.length} not (see the notes)` : ''}`,
+			);
+			return next;
+		}
+
+		const own = shown(request.root, request.chart);
+		if (context.skip.has('lint')) {
+			row.done(`${own}, the project's own: deployed as it is, not linted (--skip lint)`);
+			await recordSection(request.root, 'chart', {
+				status: 'verified',
+				data: {chart: own, why: "it is the project's own (not linted: --skip lint)", fitted: null},
+			});
+			return next;
+		}
+
+		row.detail(`linting ${own} against what the app reads`);
+		const report = await runLint(context.system, {
+			chart: request.chart,
+			valuesFiles: request.deploy.valuesFiles,
+			target: context.target?.type === 'registry' ? 'registry' : 'local',
+			release,
+			namespace,
+			contract: request.contract,
+		});
+		if (!lintFailed(report)) {
+			row.done(`${own}, the project's own: lint passed, deployed as it is`);
+			await recordSection(request.root, 'chart', {status: 'verified', data: {chart: own, why: "it is the project's own and lint passed", fitted: null}});
+			return next;
+		}
+
+		const errors = report.findings.filter(finding => finding.severity === 'error');
+		const problem = report.renderError ?? `${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]?.message ?? ''}`;
+		const evidence = report.renderError ? [] : errors.slice(0, 6).map(finding => `${finding.object}: ${finding.message}`);
+		for (const line of evidence) {
+			context.flow.dispatch({type: 'flow/note', text: `${own}: ${line}`});
+		}
+
+		const instead = request.questions
+			? await request.questions.confirm(`${own} would not deploy cleanly (${problem}). Deploy todo-deploy's chart, fitted to the app, instead?`)
+			: true;
+		if (!instead) {
+			row.failed(
+				`${own} would not deploy cleanly: ${problem}`,
+				`Fix it (todo-deploy lint ${own} --app .), or deploy todo-deploy's chart fitted to the app: --chart builtin`,
+				evidence,
+			);
+			await recordSection(request.root, 'chart', {status: 'failed', data: {chart: own, why: 'lint failed and the fitted chart was declined', fitted: null}});
+			return stop('chart', 'fix-first', 'the chart would not deploy cleanly');
+		}
+
+		const builtin = shippedChart();
+		const fit = await fitFor(builtin, request.contract, release);
+		if (!fit) {
+			row.failed(`todo-deploy's chart at ${builtin} does not take the app's names`, 'Reinstall todo-deploy: its chart is damaged.');
+			return stop('chart', 'environment', 'no chart to deploy');
+		}
+
+		await useFitted(context, builtin, fit, `the project's chart ${own} failed lint (${problem})`);
+		row.done(`todo-deploy's chart instead of ${own} (${problem}), fitted to the app: ${fit.learnt.length} settings`);
+		return next;
+	},
+};
