@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
 # it installs docker.io, tmux, unzip, openssl, curl, git, busybox-static and python3 (the test
-# images' base and the stand-in backend), wrk (the load check's yardstick), and starts dockerd; elsewhere it says what is missing.
+# images' base and the stand-in backend), wrk (the load check's yardstick), PostgreSQL and Debian's
+# FastAPI stack (the team's real app), and starts dockerd; elsewhere it says what is missing.
 # --packages-only installs and starts nothing else (.ci/run starts its own engine).
 set -euo pipefail
 
@@ -15,6 +16,10 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+# The team's real app in the end-to-end tests: a FastAPI backend on Debian's Python packages, and a real PostgreSQL.
+for package in postgresql python3-fastapi python3-uvicorn python3-sqlmodel python3-jwt python3-passlib python3-psycopg2 python3-multipart python3-dotenv; do
+	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "test setup: installing ${missing[*]}"

@@ -534,10 +534,26 @@ export async function startSimulatedCluster(options: {
 		if (openapi) {
 			const wanted = openapi[1] ?? `${openapi[2] ?? ''}/${openapi[3] ?? ''}`;
 			const types = resourceTypes.filter(type => groupVersion(type) === wanted);
+			// Each kind's PATCH takes fieldValidation, as a real server's does: clients (helm, kubectl) then leave
+			// validation to the server (and ask for it with ?fieldValidation=Strict) instead of fetching OpenAPI v2.
+			const paths = Object.fromEntries(
+				types.map(type => [
+					`/${type.group ? `apis/${type.group}` : 'api'}/${type.version}/${type.namespaced ? 'namespaces/{namespace}/' : ''}${type.resource}/{name}`,
+					{
+						patch: {
+							operationId: `patch${type.kind}`,
+							'x-kubernetes-action': 'patch',
+							'x-kubernetes-group-version-kind': {group: type.group, kind: type.kind, version: type.version},
+							parameters: [{name: 'fieldValidation', in: 'query', schema: {type: 'string', uniqueItems: true}}],
+							responses: {200: {description: 'OK'}},
+						},
+					},
+				]),
+			);
 			send(response, 200, {
 				openapi: '3.0.0',
 				info: {title: 'Kubernetes', version: 'v1.35.0'},
-				paths: {},
+				paths,
 				components: {schemas: Object.fromEntries(types.map(type => [definitionName(type), schemaOf(type)]))},
 			});
 			return true;

@@ -16,7 +16,7 @@ writeFileSync(
 		.join('\n')}\ncd ${project}\n`,
 );
 process.stdout.write(
-	`The demo world runs. In another shell:\n\n  . ${envFile}\n  node ${path.resolve('bin/todo-deploy.js')} --url ${world.appUrl} --helm-arg=--disable-openapi-validation\n\n(--url: the backend the simulated kubelet runs; --helm-arg: the simulator serves no protobuf OpenAPI.)\nCtrl-C stops the world.\n`,
+	`The demo world runs. In another shell:\n\n  . ${envFile}\n  node ${path.resolve('bin/todo-deploy.js')} --url ${world.appUrl}\n\n(--url: the backend the simulated kubelet runs.)\nCtrl-C stops the world.\n`,
 );
 const stop = () => {
 	void world.stop().then(() => process.exit(0));

@@ -18,7 +18,26 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 	const rows = upSteps(new Set(['scan', 'load-check']));
 	assert.deepEqual(
 		rows.map(row => row.id),
-		['doctor', 'install', 'cluster', 'chart', 'images', 'scan', 'lint', 'secrets', 'release', 'helm', 'rollout', 'reach', 'api', 'health', 'smoke', 'frontend', 'load', 'report'],
+		[
+			'doctor',
+			'install',
+			'cluster',
+			'chart',
+			'images',
+			'scan',
+			'lint',
+			'secrets',
+			'release',
+			'helm',
+			'rollout',
+			'reach',
+			'api',
+			'health',
+			'smoke',
+			'frontend',
+			'load',
+			'report',
+		],
 	);
 	assert.deepEqual(
 		rows.filter(row => row.skip).map(row => [row.id, row.skip]),

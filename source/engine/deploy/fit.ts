@@ -73,6 +73,9 @@ const roleWords: Readonly<Record<SecretRole, string>> = {
 	geminiApiKey: 'the Gemini API key',
 };
 
+/** A value todo-deploy.json gives: it wins over the address todo-deploy would fill in. */
+const given = (entry: EnvUse) => (entry.from.includes('todo-deploy.json') ? entry.value : undefined);
+
 const where = (entry: EnvUse) => (entry.from.length > 0 ? ` (${entry.from.slice(0, 2).join(', ')}${entry.from.length > 2 ? ', …' : ''})` : '');
 
 export type FitInputs = {
@@ -186,7 +189,7 @@ export function fitChart(inputs: FitInputs): FittedChart {
 				}
 
 				case 'service-url': {
-					const address = addressOf(entry);
+					const address = given(entry) ?? addressOf(entry);
 					if (address) {
 						env[entry.name] = address;
 						learnt.push(
@@ -200,7 +203,7 @@ export function fitChart(inputs: FitInputs): FittedChart {
 				}
 
 				case 'build-time': {
-					const address = entry.target ? addressOf(entry) : undefined;
+					const address = given(entry) ?? (entry.target ? addressOf(entry) : undefined);
 					const value = address ?? entry.value;
 					if (value === undefined) {
 						break;

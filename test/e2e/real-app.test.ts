@@ -1,0 +1,112 @@
+// The team's real project, as it is (test/fixtures/real-app): a FastAPI backend with register/login
+// and a bearer-protected /api/v1/tasks/ whose create answers 200, a JWT secret under its own name with a
+// development fallback, a .env with values and a SQLite file beside it and no .dockerignore; a
+// Next.js-style frontend that bakes NEXT_PUBLIC_API_BASE_URL in at build time and proxies /api/tasks;
+// a compose file; and a chart of its own that would not deploy. `todo-deploy --yes`, no flags and no
+// edits, must reach "verified" with its pods run for real against a real PostgreSQL.
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {cpSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {startAppWorld, type AppWorld} from '../helpers/app-world.js';
+import {freePort, runCli, tempDir} from '../helpers/cli.js';
+import {removeImages} from '../helpers/images.js';
+import {localFixtures} from '../helpers/paths.js';
+
+let world: AppWorld;
+const made: string[] = [];
+
+before(async () => {
+	world = await startAppWorld();
+});
+
+after(async () => {
+	await world.stop();
+	removeImages(made);
+});
+
+const teamProject = () => {
+	const root = path.join(tempDir('team'), 'todo-app');
+	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	return root;
+};
+
+const filesIn = (image: string) =>
+	execFileSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', 'find / -xdev -type f 2>/dev/null'], {encoding: 'utf8'});
+
+test("todo-deploy --yes on the team's project, no flags, no edits: the fitted chart, clean images, authenticated CRUD, verified", async () => {
+	const root = teamProject();
+	const before = execFileSync('find', [root, '-type', 'f', '-newer', path.join(root, 'README.md')], {encoding: 'utf8'});
+	const result = await runCli(['--yes', root], {env: world.env(), timeoutMs: 600_000});
+	made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/g)].map(match => match[0]));
+	assert.equal(result.code, 0, result.stdout + result.stderr);
+	for (const line of [
+		// The project's chart would not deploy: todo-deploy's, fitted, instead; the notes say what was learnt and where.
+		/^✔ Fit the chart to the app: todo-deploy's chart instead of Phase-IV\/charts\/todo-app \(\d+ errors?: .*\), fitted to the app/m,
+		/backend: JWT_SECRET_KEY ← the auth secret .*Phase-II\/backend\/app\/config\.py:10/,
+		/frontend: NEXT_PUBLIC_API_BASE_URL = http:\/\/todo-todo-app-backend:8080, baked in at build time/,
+		/Left out of the backend image \(it does not belong there\): Phase-II\/backend\/\.env \(holds secrets\), .*Phase-II\/backend\/dev\.db/,
+		/^✔ Rollout: 3 pods ready/m,
+		/^✔ Learn the app's API: GET \/openapi\.json \(OpenAPI\): the todos at \/api\/v1\/tasks\/ \(create 200, PATCH to update\); sign-in: the OAuth2 password flow's tokenUrl/m,
+		/^✔ Health endpoints: \/healthz 200/m,
+		/^✔ Smoke test \(todo API\): sign up 201, log in 200, create 200, list 200, update 200, read back 200, delete 204, gone 404; auth: signed up todo-deploy-\w+@example\.com and logged in/m,
+		/^✔ Frontend reaches the backend: \/api\/health 200, \/api\/tasks 200/m,
+		/^✔ Load check: 100 users for 30 s: .* on GET \/api\/v1\/tasks\/ as the signed-in test user; p95 under the 500 ms target/m,
+		/^The todo app runs in todo, verified\./m,
+	]) {
+		assert.match(result.stdout, line);
+	}
+
+	// No file of the project was changed or added (the report and state live in .todo-deploy/).
+	const after = execFileSync('find', [root, '-type', 'f', '-newer', path.join(root, 'README.md'), '-not', '-path', '*/.todo-deploy/*'], {encoding: 'utf8'});
+	assert.equal(after, before);
+
+	// The Secret and the ConfigMap carry the app's own names.
+	const secret = world.cluster.get('Secret', 'todo', 'todo-todo-app-app-secrets') as {data: Record<string, string>};
+	const decoded = Object.fromEntries(Object.entries(secret.data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
+	// The user and database the compose file's db service names.
+	assert.match(decoded['DATABASE_URL'] ?? '', /^postgresql:\/\/todo_user:[^@]+@todo-todo-app-postgresql:5432\/todo_db$/);
+	assert.ok((decoded['JWT_SECRET_KEY'] ?? '').length >= 24 && decoded['JWT_SECRET_KEY'] !== 'dev-insecure-secret');
+	const backendPod = world.started.find(entry => entry.image.startsWith('todo-backend:'));
+	assert.equal(backendPod?.env['JWT_SECRET_KEY'], decoded['JWT_SECRET_KEY'], 'the backend runs with the generated secret, not its fallback');
+	assert.equal(backendPod?.env['AUTH_SECRET'], undefined);
+	const config = world.cluster.get('ConfigMap', 'todo', 'todo-todo-app-config') as {data: Record<string, string>};
+	assert.equal(config.data['NEXT_PUBLIC_API_BASE_URL'], 'http://todo-todo-app-backend:8080');
+
+	// The test's todo is gone; its throwaway user is what stays, and the report says so.
+	assert.equal(world.postgres.query('SELECT count(*) FROM task', 'todo_db').trim(), '0');
+	assert.match(world.postgres.query('SELECT email FROM "user"', 'todo_db'), /^todo-deploy-\w+@example\.com$/m);
+	const report = readFileSync(path.join(root, '.todo-deploy/report.md'), 'utf8');
+	assert.match(report, /Deployed chart: todo-deploy's chart, because the project's chart Phase-IV\/charts\/todo-app failed lint/);
+	assert.match(report, /Left behind by the smoke test: the throwaway user todo-deploy-\w+@example\.com \(the API has no way to delete a user\)/);
+	assert.match(report, /\| Verification \| ✅ verified \|/);
+
+	// The images hold no .env, no database file, no virtualenv.
+	const backendImage = /todo-backend:src-[0-9a-f]{12}/.exec(result.stdout)?.[0] ?? '';
+	const frontendImage = /todo-frontend:src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/.exec(result.stdout)?.[0] ?? '';
+	assert.doesNotMatch(filesIn(backendImage), /\/code\/(\.env|dev\.db|\.venv\/)/);
+	assert.doesNotMatch(filesIn(frontendImage), /\/app\/\.env\.local/);
+	assert.match(filesIn(backendImage), /\/code\/app\/main\.py/);
+});
+
+test('a frontend built with a wrong backend address: verify fails, and says through which setting the frontend finds the backend', async () => {
+	const root = teamProject();
+	const unreachable = `http://127.0.0.1:${await freePort()}`;
+	// A saved answer that sends the frontend to a development address (as its .env.local does).
+	writeFileSync(
+		path.join(root, 'todo-deploy.json'),
+		JSON.stringify({
+			frontend: {context: 'Phase-II/frontend', dockerfile: 'Dockerfile', env: {NEXT_PUBLIC_API_BASE_URL: {kind: 'build-time', value: unreachable}}},
+		}),
+	);
+	const result = await runCli(['up', root, '--yes', '-n', 'broken', '--users', '5', '--duration', '1'], {env: world.env(), timeoutMs: 600_000});
+	made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/g)].map(match => match[0]));
+	assert.equal(result.code, 8, result.stdout + result.stderr);
+	assert.match(result.stdout, /^✔ Smoke test \(todo API\): sign up 201, log in 200, create 200/m);
+	assert.match(
+		result.stdout,
+		/^✖ Frontend reaches the backend: GET \/api\/tasks through the frontend answered 502: .*could not be reached.*: the frontend does not reach the backend$/m,
+	);
+	assert.match(result.stdout, /fix: The frontend finds the backend by NEXT_PUBLIC_API_BASE_URL \(baked in when the image is built, /);
+});
