@@ -64,6 +64,10 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		...(project.backend && values.only !== 'frontend' ? {backend: project.backend} : {}),
 		...(project.frontend && values.only !== 'backend' ? {frontend: project.frontend} : {}),
 	};
+	for (const credential of project.contract.credentials) {
+		writeErr(`todo-deploy: ${credential.path} holds ${credential.what}: rotate it, and keep the file out of git.\n`);
+	}
+
 	// What does not belong in an image is left out of what is sent; on a terminal, a .dockerignore keeps it out of every build.
 	const guards = imageGuards(sources, project.contract, values['allow-secrets-in-image']);
 	if (steps.build && mode === 'interactive' && !values.yes) {

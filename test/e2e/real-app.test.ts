@@ -46,6 +46,8 @@ test("todo-deploy --yes on the team's project, no flags, no edits: the fitted ch
 		/^✔ Fit the chart to the app: todo-deploy's chart instead of Phase-IV\/charts\/todo-app \(\d+ errors?: .*\), fitted to the app/m,
 		/backend: JWT_SECRET_KEY ← the auth secret .*Phase-II\/backend\/app\/config\.py:10/,
 		/frontend: NEXT_PUBLIC_API_BASE_URL = http:\/\/todo-todo-app-backend:8080, baked in at build time/,
+		// A real-looking credential committed in the project is named, to rotate.
+		/Phase-II\/backend\/\.env \(DATABASE_URL\) holds a postgresql URL with a password for ep-quiet-forest-a5b2c3d4\.us-east-2\.aws\.neon\.tech: rotate it/,
 		/Left out of the backend image \(it does not belong there\): Phase-II\/backend\/\.env \(holds secrets\), .*Phase-II\/backend\/dev\.db/,
 		/^✔ Rollout: 3 pods ready/m,
 		/^✔ Learn the app's API: GET \/openapi\.json \(OpenAPI\): the todos at \/api\/v1\/tasks\/ \(create 200, PATCH to update\); sign-in: the OAuth2 password flow's tokenUrl/m,

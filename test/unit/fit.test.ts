@@ -12,6 +12,7 @@ import {resolveSecrets, secretData, secretSpecsFor} from '../../source/engine/de
 import type {EnvUse, ServiceContract} from '../../source/engine/project/contract.js';
 import {discoverProject} from '../../source/engine/project/discover.js';
 import {readContract, type AppContract} from '../../source/engine/project/read-contract.js';
+import {contractSummary} from '../../source/engine/up/prepare.js';
 import {tempDir} from '../helpers/cli.js';
 import {localFixtures, repoRoot} from '../helpers/paths.js';
 
@@ -157,4 +158,12 @@ test('which of todo-deploy secrets a name is', () => {
 		cases.map(([name]) => [name, roleOf(name)]),
 		cases,
 	);
+});
+
+test("the wizard's plan says what the app's code reads, side by side", async () => {
+	assert.equal(
+		contractSummary(await teamContract()),
+		'The app, as its code reads it: backend on 8080 (/healthz) reading DATABASE_URL, GEMINI_API_KEY, JWT_SECRET_KEY; frontend on 3000 (/api/health) reading NEXT_PUBLIC_API_BASE_URL.',
+	);
+	assert.equal(contractSummary({credentials: []}), '');
 });

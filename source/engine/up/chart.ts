@@ -31,6 +31,13 @@ export const chartStage: UpStage = {
 		const {request} = context;
 		const {release, namespace} = request.deploy;
 		const row = context.rows.begin('chart', `reading ${shown(request.root, request.chart)}`);
+		for (const credential of request.contract.credentials) {
+			context.flow.dispatch({
+				type: 'flow/note',
+				text: `${credential.path} holds ${credential.what}: rotate it, and keep the file out of git. todo-deploy does not use it.`,
+			});
+		}
+
 		const fitted = await fitFor(request.chart, request.contract, release);
 		if (fitted) {
 			await useFitted(context, request.chart, fitted, 'it takes the names the app reads');

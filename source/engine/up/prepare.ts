@@ -13,6 +13,7 @@ import {runInstall} from '../tools/install.js';
 import {initialInstallState, installReducer, installSucceeded, type InstallState} from '../tools/reducer.js';
 import {skippableSteps, type Skippable} from './skips.js';
 import {next, stop, type ChosenCluster, type UpContext, type UpStage} from './stage.js';
+import type {AppContract} from '../project/read-contract.js';
 
 /** --kind or --minikube choose the cluster, created when it does not exist yet. */
 export function chosenCluster(kind: string | undefined, minikube: string | undefined): ChosenCluster | undefined {
@@ -29,6 +30,22 @@ export function chosenCluster(kind: string | undefined, minikube: string | undef
 		: undefined;
 }
 
+/** The app as the plan says it: each side's port and health path, and the settings its code reads. */
+export function contractSummary(contract: AppContract): string {
+	const sides = (['backend', 'frontend'] as const).flatMap(side => {
+		const service = contract[side];
+		if (!service) {
+			return [];
+		}
+
+		const names = service.env.filter(entry => entry.kind !== 'plain').map(entry => entry.name);
+		return [
+			`${side} on ${service.port ?? '?'}${service.health[0] ? ` (${service.health[0]})` : ''}${names.length > 0 ? ` reading ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}` : ''}`,
+		];
+	});
+	return sides.length > 0 ? `The app, as its code reads it: ${sides.join('; ')}.` : '';
+}
+
 async function confirmPlan(context: UpContext): Promise<boolean> {
 	const {request, recommendation} = context;
 	const {questions} = request;
@@ -41,7 +58,7 @@ async function confirmPlan(context: UpContext): Promise<boolean> {
 		install: tools.length > 0 ? `install ${tools.join(', ')} (no sudo, checksum-verified)` : 'install missing tools (none missing)',
 		scan: 'scan the images with Trivy and stop on fixable CRITICAL findings',
 		lint: 'lint the chart before deploying',
-		verify: 'verify: health endpoints and a smoke test of the todo API',
+		verify: "verify: health paths, the todo API as a signed-in user would use it, the frontend's way to the backend",
 		'load-check': `load check: ${request.verify.users} users for ${Math.round(request.verify.durationMs / 1000)} s against p95 < ${request.verify.targetP95Ms} ms`,
 	};
 	const cluster = request.kind
@@ -53,7 +70,7 @@ async function confirmPlan(context: UpContext): Promise<boolean> {
 				: `Start a cluster (${recommendation.command ?? ''})`;
 	const answer = await questions.ask({
 		kind: 'plan',
-		text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. Go?`,
+		text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. ${contractSummary(request.contract)} Go?`,
 		options: skippableSteps.map(id => ({id, label: labels[id], on: !context.skip.has(id)})),
 	});
 	if (!Array.isArray(answer)) {
