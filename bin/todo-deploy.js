@@ -12,6 +12,9 @@ if (major < 22 || (major === 22 && minor < 19)) {
 	process.exit(1);
 }
 
+// Node's deprecation warnings (DEP0169 from a library parsing a tcp:// DOCKER_HOST) are not the user's business.
+process.noDeprecation = true;
+
 // NO_COLOR (https://no-color.org) turns colour off in Ink's chalk as well.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') {
 	process.env.FORCE_COLOR = '0';

@@ -1,5 +1,6 @@
 // The deployed app over HTTP (undici): health endpoints, a smoke test of the todo API, and the load check.
 import {Pool, request as undiciRequest} from 'undici';
+import {messageOf} from './errors.js';
 
 export type Answer = {
 	readonly method: string;
@@ -61,6 +62,7 @@ export async function callForData(
 		return {answer: {method, path, status: response.statusCode, body: shortBody(text.trim()), ms: performance.now() - started, error: undefined}, data};
 	} catch (error) {
 		const code = (error as {code?: string}).code;
+		const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 		return {
 			answer: {
 				method,
@@ -68,7 +70,7 @@ export async function callForData(
 				status: undefined,
 				body: '',
 				ms: performance.now() - started,
-				error: code ? `${code}: ${error instanceof Error ? error.message : String(error)}` : error instanceof Error ? error.message : String(error),
+				error: timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : messageOf(error),
 			},
 			data: undefined,
 		};
@@ -158,7 +160,7 @@ export async function loadCheck(
 						next();
 					},
 					onResponseError(_controller: unknown, error: Error) {
-						fail((error as {code?: string}).code ?? error.message);
+						fail(messageOf(error));
 						// A refused connection would spin: wait a little before the next try.
 						setTimeout(next, 50);
 					},

@@ -1,6 +1,7 @@
 // Docker: the CLI on PATH (and Docker Desktop's WSL stub), and the daemon through dockerode.
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
+import type Dockerode from 'dockerode';
 import type {DockerDaemonState} from '../engine/doctor/types.js';
 import type {Env, System} from './system.js';
 import {onFirstUse} from './lazy.js';
@@ -145,6 +146,7 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 		return {type: 'error', message: endpoint.why};
 	}
 
+	const started = performance.now();
 	try {
 		const docker = await connectDocker(endpoint, timeoutMs);
 		await docker.ping();
@@ -160,6 +162,11 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 	} catch (error) {
 		const code = errorCode(error);
 		const socket = endpoint.type === 'socket' ? endpoint.socketPath : endpoint.host;
+		// A daemon that accepted and said nothing until the deadline: the client's timeout shows up as a reset.
+		if (performance.now() - started >= timeoutMs - 50 && code !== 'ENOENT' && code !== 'EACCES') {
+			return {type: 'timeout'};
+		}
+
 		if (code === 'EACCES' || code === 'EPERM') {
 			return {type: 'permission-denied', socket};
 		}
@@ -190,4 +197,69 @@ export async function findLocalImages(env: Env, repository: string, timeoutMs: n
 	const docker = await connectDocker(endpoint, timeoutMs);
 	const images = await docker.listImages({filters: {reference: [repository]}});
 	return images.flatMap(image => image.RepoTags ?? []).filter(tag => tag.startsWith(`${repository}:`));
+}
+
+export type DockerOpened = {readonly ok: true; readonly docker: Dockerode} | {readonly ok: false; readonly message: string; readonly fix: string};
+
+/**
+ * The daemon, asked within a deadline, before a long-running use (a build has no deadline of its own):
+ * a hung daemon, a refusing one, a missing socket and a forbidden one are each said with their own fix.
+ */
+export async function openDocker(env: Env, deadlineMs = 5000): Promise<DockerOpened> {
+	const endpoint = dockerEndpoint(env);
+	if (endpoint.type === 'unsupported') {
+		return {ok: false, message: endpoint.why, fix: 'Set DOCKER_HOST to unix:///path/to/docker.sock or tcp://HOST:PORT, or unset it to use the local socket.'};
+	}
+
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<DockerDaemonState>(resolve => {
+		timer = setTimeout(() => resolve({type: 'timeout'}), deadlineMs);
+	});
+	const state = await Promise.race([probeDockerDaemon(env, deadlineMs), deadline]);
+	clearTimeout(timer);
+	switch (state.type) {
+		case 'reachable': {
+			return {ok: true, docker: await connectDocker(endpoint, 0)};
+		}
+
+		case 'permission-denied': {
+			return {
+				ok: false,
+				message: `This user may not open the Docker socket ${state.socket}.`,
+				fix: 'sudo usermod -aG docker $USER, then start a new login shell (todo-deploy doctor says more).',
+			};
+		}
+
+		case 'no-socket': {
+			return {
+				ok: false,
+				message: `Docker is not running: there is no socket at ${state.socket}.`,
+				fix: 'Start Docker (sudo service docker start; on WSL, Docker Desktop with WSL integration on), then run this again; todo-deploy doctor says more.',
+			};
+		}
+
+		case 'refused': {
+			return {
+				ok: false,
+				message: `Docker at ${endpoint.host} refused the connection: no daemon runs there.`,
+				fix: 'Start the daemon, or unset DOCKER_HOST to use the local one; todo-deploy doctor says more.',
+			};
+		}
+
+		case 'timeout': {
+			return {
+				ok: false,
+				message: `Docker at ${endpoint.host} did not answer within ${Math.round(deadlineMs / 1000)} s: it accepts connections but does not reply (still starting, or hung).`,
+				fix: 'Wait for it to finish starting, or restart it (sudo systemctl restart docker, or restart Docker Desktop).',
+			};
+		}
+
+		case 'error': {
+			return {
+				ok: false,
+				message: `Docker at ${endpoint.host} could not be reached: ${state.message}`,
+				fix: 'Check DOCKER_HOST (unset it to use the local socket).',
+			};
+		}
+	}
 }

@@ -3,7 +3,7 @@
 // request parts load (about 2.5 MB bundled), not the index with every generated API model (15 MB of
 // code that costs 64 MiB of memory and a third of a second to load).
 import type {System} from './system.js';
-import {loadKubeconfig} from './kube.js';
+import {loadKubeconfig, probeContextVersion} from './kube.js';
 
 const importClient = async () => {
 	const [config, http, undici] = await Promise.all([
@@ -49,6 +49,9 @@ export type KubeRest = {
 /** Requests give up after this long; a watch has its own idle deadline. */
 export const requestTimeoutMs = 30_000;
 
+/** How long the first request (GET /version) may take before the cluster is said not to answer. */
+export const connectTimeoutMs = 8000;
+
 export async function openKubeRest(system: System, contextName: string | undefined): Promise<KubeRest> {
 	const loaded = await loadKubeconfig(system);
 	if (loaded.type === 'none') {
@@ -81,7 +84,27 @@ export async function openKubeRest(system: System, contextName: string | undefin
 		);
 	}
 
+	const current = kc.getCurrentContext();
+	if (!current || !kc.getContextObject(current)) {
+		const names = kc.getContexts().map(context => context.name);
+		throw new ClusterError(
+			`the kubeconfig has no current context${current ? ` ("${current}" is not one of its contexts)` : ''}: choose one with kubectl config use-context NAME${names.length > 0 ? ` (it has ${names.join(', ')})` : ', or start a cluster (todo-deploy doctor says how)'}`,
+		);
+	}
+
 	const server = kc.getCurrentCluster()?.server ?? '';
+	if (!server) {
+		throw new ClusterError(
+			`the context "${current}" names no cluster with a server address in the kubeconfig: fix the kubeconfig, or start a cluster (todo-deploy doctor says how)`,
+		);
+	}
+
+	// Reachable at all, within a short deadline: a stopped or hung API server is said now, not after a long wait.
+	const probe = await probeContextVersion(kc, current, connectTimeoutMs);
+	if (!probe.reachable) {
+		throw new ClusterError(`${current}: ${probe.error}`);
+	}
+
 	const authorised = async (path: string, method: Method) => {
 		const context = new client.RequestContext(`${server}${path}`, client.HttpMethod[method]);
 		await kc.applySecurityAuthentication(context);

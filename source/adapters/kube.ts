@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
+import {messageOf} from './errors.js';
 import type {LocalKind} from '../engine/doctor/types.js';
 import {firstSemver, probeTool, type Env, type System} from './system.js';
 import {onFirstUse} from './lazy.js';
@@ -125,7 +126,7 @@ function describeNetworkError(error: unknown, server: string): string {
 		}
 
 		default: {
-			return error instanceof Error ? error.message : String(error);
+			return `${server}: ${messageOf(error)}`;
 		}
 	}
 }
@@ -201,7 +202,9 @@ export async function probeContextVersion(config: KubeConfig, contextName: strin
 			const timedOut = deadline.aborted || error.message === 'timeout';
 			resolve({
 				reachable: false,
-				error: timedOut ? `${cluster.server} did not answer within ${(timeoutMs / 1000).toFixed(1)} s` : describeNetworkError(error, cluster.server),
+				error: timedOut
+					? `${cluster.server} did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} s: the API server is hung or overloaded, or something else listens there`
+					: describeNetworkError(error, cluster.server),
 			});
 		});
 	});

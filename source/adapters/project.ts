@@ -52,14 +52,29 @@ export async function readProjectConfig(root: string): Promise<ProjectConfig | u
 		return undefined;
 	}
 
+	let parsed: unknown;
 	try {
-		return JSON.parse(text) as ProjectConfig;
+		parsed = JSON.parse(text) as unknown;
 	} catch (error) {
 		throw new Error(
 			`${configFileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or delete it and run todo-deploy discover --save`,
 			{cause: error},
 		);
 	}
+
+	// Checked against its own schema (assets/config.schema.json): a wrong shape is named, not used.
+	const [{schemaProblems}, {default: configSchema}] = await Promise.all([
+		import('./schema.js'),
+		import('../../assets/config.schema.json', {with: {type: 'json'}}),
+	]);
+	const problems = schemaProblems(configSchema, parsed);
+	if (problems.length > 0) {
+		throw new Error(
+			`${configFileName} does not match its schema: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. Fix it (assets/config.schema.json says what each entry takes), or delete it and run todo-deploy discover --save`,
+		);
+	}
+
+	return parsed as ProjectConfig;
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a config. */

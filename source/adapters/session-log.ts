@@ -1,7 +1,8 @@
 // The session log: each command todo-deploy ran, with its arguments, exit, duration and output, for
 // sharing when asking for help. Secret values are masked before anything is written; the file is
 // readable by its owner only.
-import {appendFileSync, mkdirSync} from 'node:fs';
+import {appendFileSync} from 'node:fs';
+import {ensureStateDirSync} from './state-dir.js';
 import path from 'node:path';
 import type {RunRecord} from './system.js';
 
@@ -17,8 +18,7 @@ const secretVariables = /PASSWORD|SECRET|TOKEN|API_KEY|APIKEY|CREDENTIAL/i;
 const keptLines = 40;
 
 export function openSessionLog(root: string, command: string, env: Readonly<Record<string, string | undefined>>, now = new Date()): SessionLog {
-	const dir = path.join(root, '.todo-deploy', 'logs');
-	mkdirSync(dir, {recursive: true});
+	const dir = ensureStateDirSync(root, 'logs');
 	const file = path.join(
 		dir,
 		`${now

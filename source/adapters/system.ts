@@ -81,6 +81,48 @@ export async function whichIn(command: string, env: Env, platform: NodeJS.Platfo
 
 const loadExeca = onFirstUse(async () => import('execa'));
 
+/**
+ * Every child still running, by process group: each child leads its own group, so stopping it stops
+ * what it started too (a shell's sleep, kubectl's helpers). Whatever is left when todo-deploy exits
+ * is killed then, so no probe or tunnel outlives the command.
+ */
+const running = new Set<number>();
+
+export function stopGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+	if (pid === undefined) {
+		return;
+	}
+
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		try {
+			process.kill(pid, signal);
+		} catch {
+			// Already gone.
+		}
+	}
+}
+
+let exitHooked = false;
+function track(pid: number | undefined): () => void {
+	if (pid === undefined) {
+		return () => undefined;
+	}
+
+	running.add(pid);
+	if (!exitHooked) {
+		exitHooked = true;
+		process.once('exit', () => {
+			for (const group of running) {
+				stopGroup(group);
+			}
+		});
+	}
+
+	return () => running.delete(pid);
+}
+
 export type RunRecord = {readonly command: string; readonly args: readonly string[]; readonly result: RunResult};
 
 export async function runCommand(
@@ -106,7 +148,12 @@ export async function runCommand(
 		maxBuffer: 4 * 1024 * 1024,
 		stripFinalNewline: true,
 		windowsHide: true,
+		detached: true,
 	});
+	const untrack = track(child.pid);
+	// Stopped (timeout or Ctrl-C): the whole group goes, grandchildren too.
+	const stopAll = () => stopGroup(child.pid);
+	options.signal?.addEventListener('abort', stopAll, {once: true});
 	// A grandchild may hold the pipes open after the kill; never wait for it longer than this.
 	let guard: NodeJS.Timeout | undefined;
 	const hardStop = new Promise<'hung'>(resolve => {
@@ -117,9 +164,14 @@ export async function runCommand(
 	});
 	const result = await Promise.race([child, hardStop]);
 	clearTimeout(guard);
+	options.signal?.removeEventListener('abort', stopAll);
 	const durationMs = performance.now() - started;
+	if (result === 'hung' || result.timedOut || result.isCanceled) {
+		stopAll();
+	}
+
+	untrack();
 	if (result === 'hung') {
-		child.kill('SIGKILL');
 		return {exitCode: undefined, stdout: '', stderr: '', timedOut: true, notFound: false, durationMs};
 	}
 
@@ -204,8 +256,10 @@ export function startCommand(
 		env: options.env as NodeJS.ProcessEnv,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		windowsHide: true,
-		...(options.signal ? {signal: options.signal} : {}),
+		detached: true,
+		...(options.signal ? {signal: options.signal, killSignal: 'SIGKILL'} : {}),
 	});
+	const untrack = track(child.pid);
 	const kept = {stdout: [] as string[], stderr: [] as string[]};
 	const follow = (stream: 'stdout' | 'stderr') =>
 		eachLine(child[stream], line => {
@@ -225,12 +279,14 @@ export function startCommand(
 			done(undefined, (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES');
 		});
 		child.once('close', code => {
+			untrack();
 			done(code ?? undefined, false);
 		});
 	});
+	options.signal?.addEventListener('abort', () => stopGroup(child.pid), {once: true});
 	return {
 		stop() {
-			child.kill();
+			stopGroup(child.pid, 'SIGTERM');
 		},
 		exited,
 	};

@@ -10,7 +10,7 @@ import {defineCommand} from './command.js';
 import {deployFlags, deploySettings} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {runWithScreens} from './runner.js';
-import {clusterOrSay, projectOrSay} from './shared.js';
+import {clusterOrSay, projectOrSay, projectRoot} from './shared.js';
 
 export const deployCommand = defineCommand({
 	name: 'deploy',
@@ -22,7 +22,7 @@ export const deployCommand = defineCommand({
 	examples: ['npx todo-deploy deploy -n todo', 'npx todo-deploy deploy --set backend.replicas=2 -f my-values.yaml', 'npx todo-deploy deploy --recover'],
 	flags: deployFlags,
 	async run({flags, args, mode, env}) {
-		const root = path.resolve(args[0] ?? '.');
+		const root = projectRoot(args[0]);
 		const log = sessionLog(root, 'deploy', env);
 		const project = await projectOrSay(root, {chart: flags.chart});
 		if (!project) {
@@ -31,7 +31,7 @@ export const deployCommand = defineCommand({
 
 		const [
 			{runDeploy, deploySteps, deployRecord, deployAnswers},
-			{readDotenv},
+			{readDotenv, secretSpecsFor},
 			{plannedImageValues, imageBuildArgs},
 			{chartToDeploy},
 			{clusterImagesOfContext},
@@ -39,6 +39,7 @@ export const deployCommand = defineCommand({
 			{recordSection},
 			{fitFor},
 			{fitNotes, fitRecord},
+			{givenSecretProblems},
 		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
@@ -49,10 +50,24 @@ export const deployCommand = defineCommand({
 			import('../engine/report/run.js'),
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/fit.js'),
+			import('../engine/deploy/collect.js'),
 		]);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		// todo-deploy's chart takes the app's names; a chart of the project's own is deployed as it is.
 		const fit = await fitFor(chart, project.contract, flags.release);
+		// Before the cluster is asked anything: the secrets as given, and Helm. A problem here changes nothing.
+		const dotenv = await readDotenv(root);
+		const given = givenSecretProblems({env, dotenv, random: () => 'x'}, secretSpecsFor(fit?.bindings));
+		if (given.length > 0) {
+			writeErr(given.map(problem => `todo-deploy: ${problem.message}\n  fix: ${problem.fix}\n`).join('') + 'Nothing was changed.\n');
+			return {failure: 'fix-first'};
+		}
+
+		if (!(await machine(env).which('helm'))) {
+			writeErr('todo-deploy: Helm is not installed, so nothing was changed.\n  fix: npx todo-deploy install helm\n');
+			return {failure: 'environment'};
+		}
+
 		let values: Record<string, string>;
 		try {
 			values = await plannedImageValues(machine(env), root, project, flags.registry, imageBuildArgs(project.contract, flags.release));
@@ -92,7 +107,7 @@ export const deployCommand = defineCommand({
 					root,
 					chart,
 					fit,
-					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv: await readDotenv(root), log}),
+					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}),
 					values: {...values, ...flags.set},
 					signal,
 					clusterImages: await clusterImagesOfContext(system, flags.context),

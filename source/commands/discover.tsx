@@ -1,11 +1,10 @@
-import path from 'node:path';
 import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
 import {contractLines, credentialLines} from '../render/contract-report.js';
 import {defineCommand} from './command.js';
 import {booleanFlag, pathFlag} from './flags.js';
 import {projectFlags} from './groups.js';
 import {isInteractive, writeJson, writeOut} from './io.js';
-import {askYesNo, projectOrSay} from './shared.js';
+import {askYesNo, projectOrSay, projectRoot} from './shared.js';
 
 const where = (image: ResolvedProject['backend']) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
 
@@ -23,7 +22,7 @@ export const discoverCommand = defineCommand({
 		save: booleanFlag({description: 'keep the answer in todo-deploy.json'}),
 	},
 	async run({flags, args, env}) {
-		const root = path.resolve(args[0] ?? '.');
+		const root = projectRoot(args[0]);
 		const project = await projectOrSay(root, flags);
 		if (!project) {
 			return {failure: 'fix-first'};

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
@@ -10,7 +9,7 @@ import {clusterFlags} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
-import {clusterOrSay} from './shared.js';
+import {clusterOrSay, projectRoot} from './shared.js';
 
 export const downCommand = defineCommand({
 	name: 'down',
@@ -26,7 +25,7 @@ export const downCommand = defineCommand({
 		'delete-cluster': booleanFlag({description: 'also delete the kind cluster or minikube profile, if up started it'}),
 	},
 	async run({flags, args, mode, env}) {
-		const root = path.resolve(args[0] ?? '.');
+		const root = projectRoot(args[0]);
 		const [{runDown, downSteps}, {readCreatedCluster}] = await Promise.all([import('../engine/down/run.js'), import('../engine/report/run.js')]);
 		const cluster = await clusterOrSay(machine(env), {context: flags.context, namespace: flags.namespace});
 		if (!cluster) {

@@ -190,10 +190,26 @@ export function parseFlags<F extends Flags>(
 	argv: readonly string[],
 	env: Env,
 ): {readonly values: FlagValues<F>; readonly positionals: readonly string[]} {
+	// A value that looks like an option (--users -5, --set -x) is still the option's value: joined as --users=-5.
+	const takesValue = new Set(
+		Object.entries(flags).flatMap(([name, flag]) => (flag.kind === 'boolean' ? [] : [`--${name}`, ...(flag.short ? [`-${flag.short}`] : [])])),
+	);
+	const args: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const word = argv[index] ?? '';
+		const next = argv[index + 1];
+		if (takesValue.has(word) && next !== undefined && /^-\d|^-$/.test(next)) {
+			args.push(word.startsWith('--') ? `${word}=${next}` : `${word}${next}`);
+			index++;
+		} else {
+			args.push(word);
+		}
+	}
+
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
 		parsed = parseArgs({
-			args: [...argv],
+			args,
 			allowPositionals: true,
 			strict: true,
 			options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, descriptor(flag)])),

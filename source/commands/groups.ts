@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import type {deployAnswers} from '../engine/deploy/run.js';
 import {defaultGate, parseSeverities} from '../engine/images/scan-report.js';
+import {addSecrets} from '../engine/mask.js';
 import type {BuildArgs} from '../engine/images/values.js';
 import type {verifyTargets} from '../engine/verify/targets.js';
 import type {Env, SessionLog} from '../engine/machine.js';
@@ -151,6 +152,8 @@ export function verifySettings(flags: Values<typeof verifyFlags>, env: Env, targ
 		throw new UsageError(`--token-env ${tokenName}: $${tokenName} is not set (or empty). Export the token first: export ${tokenName}=…`);
 	}
 
+	addSecrets([token]);
+
 	return {
 		url: flags.url,
 		servicePort: flags.port ?? targets.servicePort ?? 8000,
@@ -185,6 +188,7 @@ export function deploySettings(
 		random: () => randomBytes(24).toString('base64url'),
 		timeoutMs: flags.timeout * 1000,
 		recover: flags.recover,
+		keepWrites: flags['on-failure'] === 'keep',
 		onSecrets: (secrets: readonly string[]) => context.log.addSecrets(secrets),
 	};
 }

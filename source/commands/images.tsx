@@ -10,7 +10,7 @@ import {booleanFlag, stringFlag, UsageError} from './flags.js';
 import {buildFlags, imageSettings, scanFlags, targetFlags} from './groups.js';
 import {writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
-import {askYesNo, projectOrSay} from './shared.js';
+import {askYesNo, projectOrSay, projectRoot} from './shared.js';
 
 const flags = {
 	...buildFlags,
@@ -35,7 +35,7 @@ export function checkOneTarget(values: {
 
 async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (values: ImagesFlags) => ImageSteps) {
 	const {flags: values, mode, env} = input;
-	const root = path.resolve(input.args[0] ?? '.');
+	const root = projectRoot(input.args[0]);
 	const steps = stepsOf(values);
 	const project = await projectOrSay(root, values);
 	if (!project) {

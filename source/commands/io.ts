@@ -10,7 +10,7 @@ export function inCi(env: Readonly<Record<string, string | undefined>> = process
 
 /** A terminal a person can answer on: stdout is a TTY, not in CI, and the terminal can move the cursor. */
 export function isInteractive(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-	return Boolean(process.stdout.isTTY) && !inCi(env);
+	return Boolean(process.stdout.isTTY) && !inCi(env) && env['TERM'] !== 'dumb';
 }
 
 export function modeOf(json: boolean, env: Readonly<Record<string, string | undefined>> = process.env): Mode {

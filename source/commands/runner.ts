@@ -13,6 +13,34 @@ export type Screens = {
 
 export type Finished<T> = {readonly value: T; readonly cancelled: boolean};
 
+/** The run did not end within the grace after a cancel: the command ends as cancelled without it. */
+export class CancelledError extends Error {}
+
+/** How long a cancelled run may take to stop its work before the command ends without it. */
+const graceMs = 1500;
+
+/** The run, or a CancelledError once it has ignored a cancel for the grace period. */
+async function withinGrace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const gaveUp = new Promise<never>((_resolve, reject) => {
+		const start = () => {
+			timer = setTimeout(() => reject(new CancelledError('cancelled')), graceMs);
+			timer.unref();
+		};
+
+		if (signal.aborted) {
+			start();
+		} else {
+			signal.addEventListener('abort', start, {once: true});
+		}
+	});
+	try {
+		return await Promise.race([work, gaveUp]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /**
  * Runs the engine with the mode's screen. The screen ends itself when the state it shows has ended
  * (a view's own rule); the runner waits for that, so the last frame is drawn before anything else.
@@ -31,7 +59,7 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 			const app = render(element, {exitOnCtrlC: false});
 			let value: T;
 			try {
-				value = await run(controller.signal);
+				value = await withinGrace(run(controller.signal), controller.signal);
 			} catch (error) {
 				app.unmount();
 				throw error;
@@ -62,7 +90,7 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 					)
 				: undefined;
 		try {
-			return {value: await run(controller.signal), cancelled: controller.signal.aborted};
+			return {value: await withinGrace(run(controller.signal), controller.signal), cancelled: controller.signal.aborted};
 		} finally {
 			stop?.();
 		}

@@ -2,8 +2,25 @@
 import type {Cluster, ClusterTarget} from '../engine/cluster.js';
 import type {System} from '../engine/machine.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
+import {statSync} from 'node:fs';
+import path from 'node:path';
 import {messageOf} from '../engine/errors.js';
 import {writeErr} from './io.js';
+
+/** The project folder a command works in (DIR, else the current one); a missing folder or a file is an error, never made. */
+export function projectRoot(dir: string | undefined): string {
+	const root = path.resolve(dir ?? '.');
+	const info = statSync(root, {throwIfNoEntry: false});
+	if (!info) {
+		throw new Error(`${root} does not exist: name the project folder, or run todo-deploy inside it.`);
+	}
+
+	if (!info.isDirectory()) {
+		throw new Error(`${root} is not a folder: name the project folder, or run todo-deploy inside it.`);
+	}
+
+	return root;
+}
 
 /** What the work gives, or undefined after saying on stderr why it could not be done. */
 export async function orSay<T>(work: () => Promise<T>): Promise<T | undefined> {

@@ -44,13 +44,41 @@ async function liveScreen(session: StatusSession, mode: Mode) {
 	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
 }
 
+/** The session once it is open, with a screen that says what it waits for; undefined when q was pressed first. */
+async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhere): Promise<StatusSession | undefined> {
+	const [{render}, {Connecting}] = await Promise.all([import('ink'), import('../views/connecting.js')]);
+	let quit: () => void = () => undefined;
+	const quitting = new Promise<undefined>(resolve => {
+		quit = () => resolve(undefined);
+	});
+	const app = render(<Connecting what={`Connecting to ${where.context ?? 'the current context'} (${where.namespace})…`} onQuit={() => quit()} />, {
+		exitOnCtrlC: false,
+	});
+	try {
+		return await Promise.race([opening, quitting]);
+	} finally {
+		app.unmount();
+		await app.waitUntilExit();
+	}
+}
+
 /** Opens the namespace's status: one snapshot (--once, --json, no terminal) or the live screen. */
 export async function showStatus(env: Env, where: StatusWhere, options: {readonly mode: Mode; readonly once: boolean}) {
 	const {openStatus} = await import('../engine/status/session.js');
 	const live = options.mode === 'interactive' && !options.once;
 	let session: StatusSession;
 	try {
-		session = await openStatus(machine(env), where, {live});
+		const opening = openStatus(machine(env), where, {live});
+		const opened = live ? await whileConnecting(opening, where) : await opening;
+		if (!opened) {
+			void opening.then(
+				late => late.close(),
+				() => undefined,
+			);
+			return {failure: 'cancelled' as const};
+		}
+
+		session = opened;
 	} catch (error) {
 		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 		return {failure: 'environment' as const};

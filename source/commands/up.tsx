@@ -14,7 +14,7 @@ import {checkOneTarget} from './images.js';
 import {flowScreens} from './flow-screens.js';
 import {inCi, writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
-import {projectOrSay} from './shared.js';
+import {projectOrSay, projectRoot} from './shared.js';
 import {showStatus} from './status.js';
 
 export const upCommand = defineCommand({
@@ -48,7 +48,7 @@ export const upCommand = defineCommand({
 	},
 	check: ({flags}) => checkOneTarget(flags),
 	async run({flags, args, mode, env}) {
-		const root = path.resolve(args[0] ?? '.');
+		const root = projectRoot(args[0]);
 		const asking = mode === 'interactive' && !flags.yes;
 		if (mode !== 'interactive' && !flags.yes && !inCi(env)) {
 			writeErr(
@@ -73,7 +73,7 @@ export const upCommand = defineCommand({
 		const [
 			{runUp, upSteps},
 			{deployAnswers},
-			{readDotenv},
+			{readDotenv, secretSpecsFor},
 			{chartToDeploy},
 			{initialStatusState, statusReducer},
 			{imageBuildArgs},
@@ -99,6 +99,14 @@ export const upCommand = defineCommand({
 		const installDir = toolsDir(env);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		const dotenv = await readDotenv(root);
+		// A placeholder secret stops the wizard before it builds or installs anything.
+		const {givenSecretProblems} = await import('../engine/deploy/collect.js');
+		const given = givenSecretProblems({env, dotenv, random: () => 'x'}, secretSpecsFor());
+		if (given.length > 0) {
+			writeErr(given.map(problem => `todo-deploy: ${problem.message}\n  fix: ${problem.fix}\n`).join('') + 'Nothing was changed.\n');
+			return {failure: 'fix-first'};
+		}
+
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(
 			mode,

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
@@ -10,7 +9,7 @@ import {clusterFlags, verifyFlags, verifySettings} from './groups.js';
 import {flowScreens} from './flow-screens.js';
 import {writeJson, writeOut} from './io.js';
 import {runWithScreens} from './runner.js';
-import {orSay} from './shared.js';
+import {orSay, projectRoot} from './shared.js';
 
 export const verifyCommand = defineCommand({
 	name: 'verify',
@@ -27,7 +26,7 @@ export const verifyCommand = defineCommand({
 	],
 	flags: {...clusterFlags, ...verifyFlags},
 	async run({flags, args, mode, env}) {
-		const root = path.resolve(args[0] ?? '.');
+		const root = projectRoot(args[0]);
 		const [{runVerify, verifySteps}, {resolveLoadTarget}, {recordSection}, {verifyTargets}] = await Promise.all([
 			import('../engine/verify/run.js'),
 			import('../engine/images/target.js'),

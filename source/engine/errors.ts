@@ -1,4 +1,3 @@
-// Errors in words: what a thrown value says, for a message to the person.
-
-/** The message of an Error, or the value as text. */
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+// Errors in words, for the engine and the commands: the one function lives with the adapters, whose
+// errors (Node, undici, child processes) it reads.
+export {messageOf} from '../adapters/errors.js';

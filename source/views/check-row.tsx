@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {CheckId, CheckState, CheckStatus} from '../engine/doctor/types.js';
 import {checkTitles, formatDuration, statusMarks, titleWidth} from '../render/format.js';
+import {Row, useUnderText} from './row.js';
 
 const statusColors: Readonly<Record<CheckStatus, string>> = {ok: 'green', warn: 'yellow', fail: 'red', missing: 'gray'};
 
@@ -23,31 +24,25 @@ export function CheckRow({id, check}: {readonly id: CheckId; readonly check: Che
 
 	const {outcome} = check;
 	const showDetail = outcome.status !== 'ok' && outcome.detail;
+	const under = useUnderText(titleWidth + 2);
 	return (
 		<Box flexDirection="column">
-			<Box>
-				<Box flexShrink={0}>
-					<Text color={statusColors[outcome.status]}>{statusMarks[outcome.status]}</Text>
-				</Box>
-				<Box flexShrink={0}>
-					<Text bold> {title} </Text>
-				</Box>
-				<Box flexGrow={1} flexShrink={1}>
-					<Text wrap="wrap">{outcome.summary}</Text>
-				</Box>
-				<Box flexShrink={0}>
-					<Text dimColor> {formatDuration(check.durationMs)}</Text>
-				</Box>
-			</Box>
+			<Row
+				mark={<Text color={statusColors[outcome.status]}>{statusMarks[outcome.status]}</Text>}
+				titleWidth={titleWidth + 2}
+				title={<Text bold>{title}</Text>}
+				text={<Text wrap="wrap">{outcome.summary}</Text>}
+				time={<Text dimColor> {formatDuration(check.durationMs)}</Text>}
+			/>
 			{showDetail ? (
-				<Box marginLeft={titleWidth + 4}>
+				<Box marginLeft={under}>
 					<Text dimColor wrap="wrap">
 						{outcome.detail}
 					</Text>
 				</Box>
 			) : null}
 			{outcome.fix ? (
-				<Box marginLeft={titleWidth + 4}>
+				<Box marginLeft={under}>
 					<Text color="cyan" wrap="wrap">
 						→ {outcome.fix}
 					</Text>

@@ -8,6 +8,7 @@ import type {StatusState} from '../engine/status/reducer.js';
 import {statusWindow} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
+import {Row} from './row.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {Confirm} from './confirm.js';
 import {PlanPicker} from './plan-picker.js';
@@ -51,25 +52,27 @@ function StepRow({title, status}: {readonly title: string; readonly status: Step
 						: '';
 	return (
 		<Box flexDirection="column">
-			<Box>
-				<Box flexShrink={0} width={2}>
-					{mark}
-				</Box>
-				<Box flexShrink={0} width={24}>
+			<Row
+				mark={mark}
+				titleWidth={24}
+				title={
 					<Text bold={status.type === 'running'} dimColor={status.type === 'pending' || status.type === 'skipped'}>
 						{title}
 					</Text>
-				</Box>
-				<Box flexGrow={1} flexShrink={1}>
+				}
+				text={
 					<Text wrap={status.type === 'running' ? 'truncate-end' : 'wrap'} dimColor={status.type !== 'failed' && status.type !== 'running'}>
 						{text}
 					</Text>
-				</Box>
-				<Box flexShrink={0} marginLeft={1}>
-					{status.type === 'running' ? <Elapsed since={status.startedAt} /> : null}
-					{status.type === 'done' || status.type === 'failed' ? <Text dimColor>{formatDuration(status.durationMs)}</Text> : null}
-				</Box>
-			</Box>
+				}
+				time={
+					status.type === 'running' ? (
+						<Elapsed since={status.startedAt} />
+					) : status.type === 'done' || status.type === 'failed' ? (
+						<Text dimColor>{formatDuration(status.durationMs)}</Text>
+					) : undefined
+				}
+			/>
 			{status.type === 'failed' ? (
 				<Box flexDirection="column" marginLeft={2}>
 					{status.fix ? (

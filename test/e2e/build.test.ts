@@ -141,7 +141,7 @@ test('a missing Dockerfile, a missing base image and no Docker are clear message
 
 	const noDocker = await runCli(['build', root], {env: {...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock'}});
 	assert.equal(noDocker.code, 3);
-	assert.match(noDocker.stdout, /^Docker does not answer: .*\n {2}fix: todo-deploy doctor says why and how to fix it$/m);
+	assert.match(noDocker.stdout, /^Docker is not running: there is no socket at .*\n {2}fix: Start Docker .*todo-deploy doctor says more\.$/m);
 });
 
 test('bad build flags are usage errors', async () => {

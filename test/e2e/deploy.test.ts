@@ -67,12 +67,10 @@ test('deploy: secrets through the API, helm upgrade --install with the content t
 	writeFileSync(path.join(root, '.env'), '# the chatbot\nGEMINI_API_KEY="AIzaSyD-real-looking-key-0123456789abcdef"\n');
 	const first = await runCli(['deploy', root, '-n', 'demo', ...helmArgs], {env: env(), timeoutMs: 120_000});
 	assert.equal(first.code, 0, first.stdout + first.stderr);
-	assert.match(
-		first.stdout,
-		/^✔ Secrets: Secret todo-todo-app-app-secrets in demo \(namespace created\): database password generated; auth secret generated; Gemini API key from GEMINI_API_KEY in \.env/m,
-	);
-	assert.match(first.stdout, /^✔ Helm release: first install of todo into demo/m);
-	assert.match(first.stdout, /^✔ helm upgrade --install: revision 1 deployed/m);
+	assert.match(first.stdout, /^✔ Secrets: database password generated; auth secret generated; Gemini API key from GEMINI_API_KEY in \.env/m);
+	assert.match(first.stdout, /^✔ Helm release: first install of todo into demo; the chart renders/m);
+	// The Secret and the namespace are written only once Helm and the chart are known good.
+	assert.match(first.stdout, /^✔ helm upgrade --install: revision 1 deployed \(Secret todo-todo-app-app-secrets written, namespace demo created\)/m);
 	assert.match(first.stdout, /^✔ Rollout: 3 pods ready in [\d.]+ s/m);
 	assert.match(first.stdout, /^Deployed: every pod of todo is ready\./m);
 
@@ -115,12 +113,37 @@ test('a placeholder secret is refused before anything is deployed; secrets on --
 	writeFileSync(path.join(root, '.env'), 'GEMINI_API_KEY=your-api-key-here\n');
 	const result = await runCli(['deploy', root, '-n', 'placeholder', ...helmArgs], {env: env(), timeoutMs: 60_000});
 	assert.equal(result.code, 1);
+	// Said before the cluster is asked anything.
 	assert.match(
-		result.stdout,
-		/^✖ Secrets: The Gemini API key from GEMINI_API_KEY in \.env is a "your-…-here" placeholder, not a real value\.\n {2}fix: Set GEMINI_API_KEY to your real key, or leave it empty/m,
+		result.stderr,
+		/^todo-deploy: The Gemini API key from GEMINI_API_KEY in \.env is a "your-…-here" placeholder, not a real value\.\n {2}fix: Set GEMINI_API_KEY to your real key, or leave it empty.*\nNothing was changed\./m,
 	);
-	assert.match(result.stdout, /^- helm upgrade --install: skipped \(the secrets are not right\)/m);
+	assert.equal(cluster.get('Namespace', undefined, 'placeholder'), undefined);
 	assert.equal(cluster.get('Secret', 'placeholder', 'todo-todo-app-app-secrets'), undefined);
+	// A chart that does not render with the values: said by the release step, and nothing is written.
+	const unrendered = await runCli(['deploy', makeTodoProject(), '-n', 'unrendered', '--set', 'backend.replicas=many', ...helmArgs], {
+		env: env(),
+		timeoutMs: 60_000,
+	});
+	assert.equal(unrendered.code, 1, unrendered.stdout + unrendered.stderr);
+	assert.match(
+		unrendered.stdout,
+		/^✖ Helm release: The chart does not render with these values, so nothing was changed in the cluster: values don't meet[\s\S]*\/backend\/replicas'?: got string, want integer/m,
+	);
+	assert.equal(cluster.get('Namespace', undefined, 'unrendered'), undefined);
+	// helm itself fails after the Secret was written: a first install leaves nothing behind, and says so.
+	const failing = await runCli(['deploy', makeTodoProject(), '-n', 'helmfails', '--helm-arg=--no-such-flag'], {env: env(), timeoutMs: 60_000});
+	assert.equal(failing.code, 6, failing.stdout + failing.stderr);
+	assert.match(failing.stdout, /Nothing was installed, so what deploy wrote is removed: the namespace helmfails \(with the Secret\)\./);
+	assert.equal(cluster.get('Secret', 'helmfails', 'todo-todo-app-app-secrets'), undefined);
+	const kept = await runCli(['deploy', makeTodoProject(), '-n', 'helmkeeps', '--helm-arg=--no-such-flag', '--on-failure', 'keep'], {
+		env: env(),
+		timeoutMs: 60_000,
+	});
+	assert.equal(kept.code, 6);
+	assert.match(kept.stdout, /Kept \(--on-failure keep\): the Secret todo-todo-app-app-secrets and the namespace helmkeeps\./);
+	assert.ok(cluster.get('Secret', 'helmkeeps', 'todo-todo-app-app-secrets'));
+
 	const usage = await runCli(['deploy', '--set', 'secrets.databasePassword=hunter2'], {env: env()});
 	assert.equal(usage.code, 2);
 	assert.match(usage.stderr, /Secrets never go on the command line/);

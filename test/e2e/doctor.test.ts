@@ -150,7 +150,8 @@ test('stand-in minikube and kind print real outputs; a hung helm and a crashing 
 		scripts: {
 			minikube: `case "$1" in version) echo '{"commit":"65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3","minikubeVersion":"v1.37.0"}';; profile) /bin/cat '${profileList}';; *) exit 64;; esac`,
 			kind: `case "$1" in version) echo 'kind v0.32.0 go1.25.5 linux/amd64';; get) /usr/bin/tail -n +2 '${kindClusters}';; *) exit 64;; esac`,
-			helm: 'exec /bin/sleep 60',
+			// Hung, ignoring SIGTERM, with a child of its own: the whole group must go when the probe gives up.
+			helm: "trap '' TERM; /bin/sleep 61.25; /bin/sleep 61.25",
 			trivy: "printf '\\000\\001\\377garbage'; echo 'Segmentation fault' >&2; exit 139",
 		},
 	});
@@ -167,6 +168,12 @@ test('stand-in minikube and kind print real outputs; a hung helm and a crashing 
 	assert.equal(output.recommendation.command, 'minikube start -p minikube');
 	assert.ok(result.ms < 9000, `doctor took ${Math.round(result.ms)} ms with a hung helm`);
 	noStackTrace(result.stdout + result.stderr);
+	// Nothing the probe started outlives the doctor.
+	const left = await promisify(execFile)('pgrep', ['-f', 'sleep 61.25']).then(
+		found => found.stdout.trim(),
+		() => '',
+	);
+	assert.equal(left, '', 'the hung helm stand-in and its sleep are gone');
 });
 
 test('kube contexts: a local kind cluster that answers is used as it is, and the real kubectl agrees', async () => {

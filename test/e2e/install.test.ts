@@ -8,6 +8,7 @@ import {buildReleases, startConnectProxy, startReleaseServer, type ReleaseServer
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 
 type InstallJson = {
 	dir: string;
@@ -270,6 +271,30 @@ test('Ctrl-C (SIGINT) cancels, removes the partial download, and exits 130', asy
 		assert.match(stdout, /helm 4\.1\.4 not installed: cancelled/);
 		assertNothingLeft(dir);
 	} finally {
+		server.fault(helmArchive, undefined);
+	}
+});
+
+test('Ctrl-C on the live screen, mid-download: the partial file goes, the screen says cancelled, exit 130', async () => {
+	const dir = path.join(tempDir('tools'), 'bin');
+	server.fault(helmArchive, {type: 'slow', bytesPerSecond: 2_000_000});
+	const terminal = openTerminal(
+		`env -i PATH=${makeBin({})} HOME=${emptyHome()} TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} install helm --version 4.1.4 --mirror ${server.url} --dir ${dir}`,
+		{width: 100, height: 30},
+	);
+	try {
+		const deadline = Date.now() + 20_000;
+		while (!(existsSync(dir) && readdirSync(dir).some(name => name.endsWith('-download') && statSync(path.join(dir, name)).size > 500_000))) {
+			assert.ok(Date.now() < deadline, 'the download never started');
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		terminal.press('C-c');
+		const screen = await terminal.waitFor(/\[exit 130\]/, 5000);
+		assert.match(screen, /[Cc]ancelled/);
+		assertNothingLeft(dir);
+	} finally {
+		terminal.close();
 		server.fault(helmArchive, undefined);
 	}
 });

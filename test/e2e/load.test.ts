@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {freePort, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {startPrivateDockerd, type PrivateDockerd} from '../helpers/dockerd.js';
 import {ensureBaseImage, imageId, makeTodoProject, removeImages} from '../helpers/images.js';
 import {startRegistry} from '../helpers/registry.js';
@@ -155,6 +156,24 @@ test('load --registry pushes with the credentials in ~/.docker/config.json; wron
 			),
 		);
 		assert.match(denied.stdout, new RegExp(`fix: docker login ${registry.host.replace(/\./g, '\\.')}`));
+
+		// A registry that refuses and one that accepts and never answers are told apart, within seconds.
+		const refusing = await freePort();
+		const refused = await runCli(['load', root, '--registry', `127.0.0.1:${refusing}/team`], {env, timeoutMs: 60_000});
+		assert.equal(refused.code, 3);
+		assert.match(refused.stdout, new RegExp(`Not pushed: the registry at 127\\.0\\.0\\.1:${refusing} refused the connection`));
+		const silent = net.createServer(() => undefined);
+		await new Promise<void>(resolve => {
+			silent.listen(0, '127.0.0.1', resolve);
+		});
+		try {
+			const hung = await runCli(['load', root, '--registry', `127.0.0.1:${(silent.address() as net.AddressInfo).port}/team`], {env, timeoutMs: 60_000});
+			assert.equal(hung.code, 3);
+			assert.match(hung.stdout, /Not pushed: the registry at 127\.0\.0\.1:\d+ did not answer within 5 s/);
+			assert.ok(hung.ms < 20_000, `${Math.round(hung.ms)} ms`);
+		} finally {
+			silent.close();
+		}
 	} finally {
 		await registry.close();
 	}

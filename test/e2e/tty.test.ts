@@ -86,7 +86,7 @@ test('the wizard shows its plan after the checks; a step can be switched off; En
 	);
 	try {
 		await terminal.waitFor(
-			/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\. Go\?/,
+			/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\.[^?]*Go\?/,
 		);
 		assert.match(terminal.screen(), /› \[x\] install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 \(no sudo, checksum-verified\)/);
 		// Down to the load check, switched off.

@@ -94,10 +94,14 @@ test('a /ready 503 shows the database error it returned; the exit code says veri
 	);
 });
 
-test('nothing listening: the health step shows the refused connection; a wrong API path fails the smoke test with what came back', async () => {
+test('nothing listening: reaching the backend fails with the refused connection, and nothing after it runs; a wrong API path fails the smoke test with what came back', async () => {
 	const closed = await runCli(['verify', tempDir('verify-project'), '--url', `http://127.0.0.1:${await freePort()}`, '--no-load'], {env, timeoutMs: 60_000});
 	assert.equal(closed.code, 8);
-	assert.match(closed.stdout, /✖ Health endpoints: \/health answered ECONNREFUSED/);
+	assert.match(
+		closed.stdout,
+		/✖ Reach the backend: http:\/\/127\.0\.0\.1:\d+ \(--url\) could not be reached: the connection was refused \(nothing listens there\)/,
+	);
+	assert.match(closed.stdout, /^- Health endpoints: skipped \(the backend did not answer\)/m);
 	const app = await started(startTodoApi({port: await freePort(), env: {DATABASE_URL: `postgresql://todo:x@127.0.0.1:${databasePort}/todo`}}));
 	const wrongApi = await runCli(['verify', tempDir('verify-project'), '--url', app.url, '--api', '/api/tasks', '--no-load'], {env, timeoutMs: 60_000});
 	assert.equal(wrongApi.code, 8);

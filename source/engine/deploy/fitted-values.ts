@@ -1,17 +1,18 @@
 // The fitted values as a file helm reads (JSON is YAML): .todo-deploy/values.fitted.yaml. It holds
 // ports, paths, addresses and names, never a secret value; the user's own -f files and --set win.
-import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
+import {ensureStateDir, stateDirName, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {load} from 'js-yaml';
 import type {AppContract} from '../project/read-contract.js';
 import {fitChart, type FittedChart} from './fit.js';
 
-export const fittedValuesFile = (root: string) => path.join(root, '.todo-deploy', 'values.fitted.yaml');
+export const fittedValuesFile = (root: string) => path.join(root, stateDirName, 'values.fitted.yaml');
 
 export async function writeFittedValues(root: string, values: Readonly<Record<string, unknown>>): Promise<string> {
 	const file = fittedValuesFile(root);
-	await mkdir(path.dirname(file), {recursive: true});
-	await writeFile(file, `# Written by todo-deploy: its chart fitted to what the app's code reads (no secret values).\n${JSON.stringify(values, null, 2)}\n`);
+	await ensureStateDir(root);
+	await writePrivate(file, `# Written by todo-deploy: its chart fitted to what the app's code reads (no secret values).\n${JSON.stringify(values, null, 2)}\n`);
 	return file;
 }
 

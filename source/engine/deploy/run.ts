@@ -2,8 +2,10 @@
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
-import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
+import {runHelm} from '../../adapters/helm.js';
+import {checkRelease} from './release.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
+import {messageOf} from '../errors.js';
 import type {FlowAction} from '../flow/actions.js';
 import type {Questions} from '../flow/questions.js';
 import type {FailureClass} from '../outcome.js';
@@ -17,7 +19,8 @@ import {loadSnapshot, lookUpImagesOnce} from '../status/run.js';
 import {statusReport} from '../status/select.js';
 import {notReady, podSummary, type StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
-import {maskSecrets, resolveSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
+import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
+import {collectSecrets} from './collect.js';
 import type {FittedChart} from './fit.js';
 import {writeFittedValues} from './fitted-values.js';
 import {describeSecrets, explainHelmFailure, problemLines} from './explain.js';
@@ -51,6 +54,8 @@ export type DeployRequest = {
 	readonly timeoutMs: number;
 	/** What to do with a rollout that failed: a fixed answer, or ask. */
 	readonly onFailure: FailureChoice | ((question: string) => Promise<FailureChoice>);
+	/** --on-failure keep was given: what a failed first install wrote stays (otherwise it is removed). */
+	readonly keepWrites?: boolean;
 	/** Clear a release stuck in pending-* before deploying. */
 	readonly recover: boolean;
 	/** Told the secret values once they are known, so a log can mask them. */
@@ -101,62 +106,34 @@ export async function runDeploy(
 	});
 	const secretName = secretNameOf(request.release);
 
-	// 1. Secrets: resolved, then sent to the API as a Secret's body.
+	// 1. Secrets: checked and resolved; nothing in the cluster changes until Helm and the chart are known good.
 	const specs = secretSpecsFor(request.fit?.bindings);
 	const secretsStep = running('secrets', `collecting ${specs.map(spec => spec.label).join(', ')}`);
-	let secrets: ResolvedSecret[];
-	try {
-		const existing = await cluster.readSecret(secretName);
-		const prompted: Record<string, string> = {};
-		const first = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random}, specs);
-		// Only what nobody gave and nothing can generate is asked for: the Gemini key, an app's own API key.
-		for (const secret of first.secrets) {
-			const spec = specs.find(candidate => candidate.name === secret.name);
-			if (secret.source === 'not set' && request.prompt && spec) {
-				const answer = await request.prompt(spec);
-				if (answer) {
-					prompted[secret.name] = answer;
-				}
-			}
+	const collected = await collectSecrets(cluster, secretName, specs, request);
+	if (!collected.ok) {
+		const [problem, ...others] = collected.problems;
+		if (collected.unreachable !== undefined || !problem) {
+			secretsStep.failed(`The cluster did not answer: ${collected.unreachable ?? ''}`, 'todo-deploy doctor checks the cluster and your access to it.');
+			skipRest(1, 'the cluster did not answer');
+			return result('environment');
 		}
 
-		const resolved = resolveSecrets({env: request.env, dotenv: request.dotenv, prompted, existing, random: request.random}, specs);
-		for (const note of resolved.notes) {
-			flow.dispatch({type: 'flow/note', text: note});
-		}
-
-		const problem = resolved.problems[0];
-		if (problem) {
-			secretsStep.failed(
-				problem.message,
-				problem.fix,
-				resolved.problems.slice(1).map(other => other.message),
-			);
-			skipRest(1, 'the secrets are not right');
-			return result('fix-first');
-		}
-
-		secrets = resolved.secrets;
-		request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
-		const created = await cluster.ensureNamespace();
-		const database = {
-			host: `${fullnameOf(request.release)}-postgresql`,
-			user: request.fit?.database.user ?? 'todo',
-			name: request.fit?.database.name ?? 'todo',
-		};
-		await cluster.applySecret(secretName, secretData(secrets, database, request.fit?.bindings, specs), {
-			'app.kubernetes.io/managed-by': 'todo-deploy',
-			'app.kubernetes.io/instance': request.release,
-		});
-		secretsStep.done(`Secret ${secretName} in ${request.namespace}${created ? ' (namespace created)' : ''}: ${describeSecrets(secrets)}`);
-	} catch (error) {
 		secretsStep.failed(
-			`The Secret could not be written: ${error instanceof Error ? error.message : String(error)}`,
-			'todo-deploy doctor checks the cluster and your access to it.',
+			problem.message,
+			problem.fix,
+			others.map(other => other.message),
 		);
-		skipRest(1, 'no Secret');
-		return result('environment');
+		skipRest(1, 'the secrets are not right');
+		return result('fix-first');
 	}
+
+	const {secrets} = collected;
+	for (const note of collected.notes) {
+		flow.dispatch({type: 'flow/note', text: note});
+	}
+
+	request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
+	secretsStep.done(describeSecrets(secrets));
 
 	const secretValues = secrets.map(secret => secret.value);
 	const publicSecrets = secrets.map(({value: _value, ...rest}) => rest);
@@ -171,57 +148,52 @@ export async function runDeploy(
 		return result('environment', {secrets: publicSecrets});
 	}
 
-	let state: ReleaseState | undefined;
-	try {
-		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
-		state = history ? releaseState(history) : undefined;
-	} catch (error) {
-		releaseStep.failed(mask(error instanceof Error ? error.message : String(error)), 'todo-deploy doctor checks the cluster.');
-		skipRest(2, 'Helm could not read the release');
-		return result('deploy', {secrets: publicSecrets});
+	const checked = await checkRelease(system, helm, request);
+	if (!checked.ok) {
+		releaseStep.failed(mask(checked.message), checked.fix);
+		skipRest(2, 'the release cannot be changed now');
+		return result(checked.failure, {secrets: publicSecrets});
 	}
 
-	if (state && isPending(state.status)) {
-		if (!request.recover) {
-			releaseStep.failed(
-				`The release "${request.release}" is stuck in ${state.status} (revision ${state.revision}): an earlier helm run was interrupted, and helm refuses with "another operation (install/upgrade/rollback) is in progress".`,
-				`todo-deploy deploy --recover ${state.lastDeployed ? `rolls back to revision ${state.lastDeployed}` : 'removes the unfinished first install'}, then deploys.`,
-			);
-			skipRest(2, 'the release is stuck');
-			return result('deploy', {secrets: publicSecrets});
-		}
-
-		const recovery = state.lastDeployed
-			? await runHelm(system, helm, ['rollback', request.release, String(state.lastDeployed), '--namespace', request.namespace], request.context, 5 * 60_000)
-			: await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000);
-		if (recovery.exitCode !== 0) {
-			releaseStep.failed(`Recovering the release failed: ${mask((recovery.stderr || recovery.stdout).trim())}`, undefined);
-			skipRest(2, 'the release is stuck');
-			return result('deploy', {secrets: publicSecrets});
-		}
-
-		flow.dispatch({
-			type: 'flow/note',
-			text: state.lastDeployed
-				? `The release was stuck in ${state.status}; rolled back to revision ${state.lastDeployed} first.`
-				: `The first install was stuck in ${state.status}; removed it first.`,
-		});
-		state = state.lastDeployed ? {status: 'deployed', revision: state.revision + 1, lastDeployed: state.lastDeployed} : undefined;
+	if (checked.note) {
+		flow.dispatch({type: 'flow/note', text: checked.note});
 	}
 
+	const {state} = checked;
 	const firstInstall = state === undefined || state.lastDeployed === undefined;
 	const helmPath = helm;
-	releaseStep.done(
-		firstInstall
-			? `first install of ${request.release} into ${request.namespace}`
-			: `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'})`,
-	);
-
-	// 3. helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
-	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
 	// The fitted values come first: the user's own files and --set pairs win over them.
 	const valuesFiles = request.fit ? [await writeFittedValues(request.root, request.fit.values), ...request.valuesFiles] : request.valuesFiles;
 	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+	// The chart must render with these values before anything in the cluster changes.
+	const rendered = await runHelm(
+		system,
+		helm,
+		['template', request.release, request.chart, '--namespace', request.namespace, ...sets, ...valuesFiles.flatMap(file => ['--values', file])],
+		request.context,
+		60_000,
+	);
+	if (rendered.exitCode !== 0) {
+		const why = (rendered.stderr || rendered.stdout)
+			.replace(/\n*Use --debug flag to render out invalid YAML\s*$/, '')
+			.replace(/^Error: /, '')
+			.trim();
+		releaseStep.failed(
+			`The chart does not render with these values, so nothing was changed in the cluster: ${mask(why || describeRunFailure('helm template', rendered))}`,
+			'todo-deploy lint shows where; fix the chart or the values (-f, --set).',
+		);
+		skipRest(2, 'the chart does not render');
+		return result('fix-first', {secrets: publicSecrets});
+	}
+
+	releaseStep.done(
+		firstInstall
+			? `first install of ${request.release} into ${request.namespace}; the chart renders`
+			: `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'}); the chart renders`,
+	);
+
+	// 3. The Secret, then helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
+	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
 	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
 	const chartDigest = await chartDigestOf(request.chart, valuesFiles);
 	const fingerprint = createHash('sha256')
@@ -248,6 +220,26 @@ export async function runDeploy(
 		return watchRollout(previous.revision, fingerprint, true);
 	}
 
+	let namespaceCreated: boolean;
+	try {
+		namespaceCreated = await cluster.ensureNamespace();
+		const database = {
+			host: `${fullnameOf(request.release)}-postgresql`,
+			user: request.fit?.database.user ?? 'todo',
+			name: request.fit?.database.name ?? 'todo',
+		};
+		await cluster.applySecret(secretName, secretData(secrets, database, request.fit?.bindings, specs), {
+			'app.kubernetes.io/managed-by': 'todo-deploy',
+			'app.kubernetes.io/instance': request.release,
+		});
+	} catch (error) {
+		helmStep.failed(`The Secret ${secretName} could not be written: ${mask(messageOf(error))}`, 'todo-deploy doctor checks the cluster and your access to it.');
+		skipRest(3, 'no Secret');
+		return result('environment', {secrets: publicSecrets});
+	}
+
+	const wrote = `Secret ${secretName} written${namespaceCreated ? `, namespace ${request.namespace} created` : ''}`;
+	helmStep.detail(`${wrote}; helm upgrade --install ${request.release}`);
 	const upgrade = await runHelm(
 		system,
 		helm,
@@ -275,12 +267,36 @@ export async function runDeploy(
 			mask(upgrade.stderr).trim().split('\n').slice(-4),
 		);
 		skipRest(3, 'helm failed');
+		await undoFirstWrites(namespaceCreated);
 		return result('deploy', {secrets: publicSecrets});
 	}
 
 	const revision = Number(/^REVISION: (\d+)/m.exec(upgrade.stdout)?.[1] ?? Number.NaN);
-	helmStep.done(`revision ${Number.isNaN(revision) ? '?' : revision} ${/^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1] ?? 'applied'}`);
+	helmStep.done(`revision ${Number.isNaN(revision) ? '?' : revision} ${/^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1] ?? 'applied'} (${wrote})`);
 	return watchRollout(revision, fingerprint, false);
+
+	/** A first install whose helm failed leaves nothing behind (unless --on-failure keep): what deploy wrote goes, and is named. */
+	async function undoFirstWrites(namespaceMade: boolean): Promise<void> {
+		if (!firstInstall || collected.ok !== true || collected.existing !== undefined) {
+			return;
+		}
+
+		if (request.keepWrites) {
+			flow.dispatch({
+				type: 'flow/note',
+				text: `Kept (--on-failure keep): the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.namespace}` : ''}. Remove them: todo-deploy down -n ${request.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
+			});
+			return;
+		}
+
+		const removed = await (namespaceMade ? cluster.deleteNamespace().then(() => true) : cluster.deleteSecret(secretName)).catch(() => false);
+		flow.dispatch({
+			type: 'flow/note',
+			text: removed
+				? `Nothing was installed, so what deploy wrote is removed: ${namespaceMade ? `the namespace ${request.namespace} (with the Secret)` : `the Secret ${secretName}`}.`
+				: `Nothing was installed, but the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.namespace}` : ''} could not be removed: todo-deploy down -n ${request.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
+		});
+	}
 
 	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
 	async function watchRollout(revision: number, fingerprint: string, unchanged: boolean): Promise<DeployResult> {

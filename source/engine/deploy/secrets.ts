@@ -5,6 +5,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseEnv} from 'node:util';
 import {placeholderReason} from '../lint/secret-values.js';
+import {addSecrets, secretValuesOf} from '../mask.js';
 import type {SecretBinding, SecretRole} from './fit.js';
 
 export type SecretSpec = {
@@ -88,7 +89,7 @@ export type ResolvedSecret = {
 	readonly variable: string | undefined;
 };
 
-export type SecretProblem = {readonly name: string; readonly message: string; readonly fix: string};
+export type SecretProblem = {readonly name: string; readonly kind: 'placeholder' | 'missing'; readonly message: string; readonly fix: string};
 
 export type SecretInputs = {
 	readonly env: Readonly<Record<string, string | undefined>>;
@@ -104,9 +105,56 @@ export function parseDotenv(text: string): Record<string, string> {
 	return parseEnv(text) as Record<string, string>;
 }
 
-/** The project's .env, parsed; none is an empty one. */
+/** Lines of a .env that Node would read wrongly or not at all: an unclosed quote, a line that is no setting. */
+export function dotenvProblems(text: string): string[] {
+	const problems: string[] = [];
+	const lines = text.split(/\r?\n/);
+	for (let index = 0; index < lines.length; index++) {
+		const line = lines[index] ?? '';
+		const trimmed = line.trim();
+		if (trimmed === '' || trimmed.startsWith('#')) {
+			continue;
+		}
+
+		const setting = /^(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s*(.*)$/.exec(trimmed);
+		if (!setting) {
+			problems.push(`line ${index + 1}: "${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}" is not NAME=value`);
+			continue;
+		}
+
+		const value = setting[2] ?? '';
+		const quote = /^["'`]/.exec(value)?.[0];
+		if (!quote) {
+			continue;
+		}
+
+		// A quoted value ends at its closing quote, on this line or (double quotes) a later one.
+		if (value.indexOf(quote, 1) !== -1) {
+			continue;
+		}
+
+		const closes = quote === '"' ? lines.slice(index + 1).findIndex(later => later.includes('"')) : -1;
+		if (closes === -1) {
+			problems.push(`line ${index + 1}: ${setting[1] ?? ''} has an opening quote and no closing one`);
+		} else {
+			index += closes + 1;
+		}
+	}
+
+	return problems;
+}
+
+/** The project's .env, parsed; none is an empty one. A line Node would misread is an error with its line number. */
 export async function readDotenv(root: string): Promise<Record<string, string>> {
-	return parseDotenv(await readFile(path.join(root, '.env'), 'utf8').catch(() => ''));
+	const text = await readFile(path.join(root, '.env'), 'utf8').catch(() => '');
+	const problems = dotenvProblems(text);
+	if (problems.length > 0) {
+		throw new Error(`.env ${problems.join('; .env ')}. Fix the line${problems.length === 1 ? '' : 's'} (NAME=value, quotes closed), or remove it.`);
+	}
+
+	const values = parseDotenv(text);
+	addSecrets(secretValuesOf(values));
+	return values;
 }
 
 export function resolveSecrets(
@@ -141,6 +189,7 @@ export function resolveSecrets(
 			const where = resolved.variable ? `${resolved.variable}${resolved.source === '.env' ? ' in .env' : ''}` : 'the value typed';
 			problems.push({
 				name,
+				kind: 'placeholder',
 				message: `The ${spec.label} from ${where} is ${reason}, not a real value.`,
 				fix: spec.generate
 					? `Remove it and todo-deploy generates a safe one, or set ${spec.env[0] ?? ''} to a real value.`
@@ -149,6 +198,7 @@ export function resolveSecrets(
 		} else if (resolved.value === undefined && !spec.optional) {
 			problems.push({
 				name,
+				kind: 'missing',
 				message: `${spec.label} has no value: ${spec.why}, with no fallback, and it is not something todo-deploy can make up.`,
 				fix: `Set ${spec.env[0] ?? ''} in the environment or the project's .env, and run again.`,
 			});

@@ -1,6 +1,7 @@
 // Putting an image where the cluster finds it: kind's nodes (only those without it), minikube's own
 // Docker (or minikube image load), or a registry for a remote cluster.
 import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, type DockerClient} from '../../adapters/images.js';
+import {probeRegistry} from '../../adapters/registry.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
 import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
@@ -147,6 +148,19 @@ async function pushToRegistry({system, docker, plan, report}: LoadJob, registry:
 	const host = registry.split('/')[0] ?? registry;
 	const {auth, helper} = await registryAuth(system.env, system.homedir, host);
 	const target = `${registry.replace(/\/$/, '')}/${plan.repository}:${plan.tag}`;
+	report({type: 'loading', detail: `asking ${host}/v2/`});
+	const reachable = await probeRegistry(host);
+	if (reachable.type !== 'answers') {
+		return {
+			type: 'failed',
+			message: `Not pushed: ${reachable.message}.`,
+			fix:
+				reachable.type === 'silent'
+					? `Restart the registry at ${host}, or check --registry.`
+					: `Start the registry at ${host}, or check --registry (host:port/namespace).`,
+		};
+	}
+
 	try {
 		report({type: 'loading', detail: `pushing ${target}`});
 		const digest = await pushImage(docker, plan.ref, target, auth, line => report({type: 'loading', detail: line}));

@@ -1,7 +1,8 @@
 // Build, load and scan, for both images at once: each image is built, then loaded and scanned at
 // the same time. A tag the daemon already has is not rebuilt, an image the nodes already have is
 // not sent again, and a report for the same image ID is not scanned again.
-import {dockerClient, inspectImage, type DockerClient} from '../../adapters/images.js';
+import {openDocker} from '../../adapters/docker.js';
+import {inspectImage, type DockerClient} from '../../adapters/images.js';
 import type {System} from '../../adapters/system.js';
 import type {ImageSource} from '../project/discover.js';
 import type {Store} from '../store.js';
@@ -168,14 +169,13 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 		return;
 	}
 
-	let docker: DockerClient;
-	try {
-		docker = await dockerClient(system.env);
-		await docker.ping();
-	} catch (error) {
-		cannot('environment', `Docker does not answer: ${messageOf(error)}`, 'todo-deploy doctor says why and how to fix it');
+	const opened = await openDocker(system.env);
+	if (!opened.ok) {
+		cannot('environment', opened.message, opened.fix);
 		return;
 	}
+
+	const docker: DockerClient = opened.docker;
 
 	await Promise.all(names.map(async name => runOne(system, docker, store, name, request.sources[name] as ImageSource, request)));
 	store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});

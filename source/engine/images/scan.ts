@@ -42,7 +42,7 @@ export async function scanImage(system: System, plan: ImagePlan, imageId: string
 		return {type: 'failed', message: 'Trivy is not installed, so the image was not scanned.', fix: 'npx todo-deploy install trivy (no sudo needed)'};
 	}
 
-	await mkdir(request.reportsDir, {recursive: true});
+	await mkdir(request.reportsDir, {recursive: true, mode: 0o700});
 	const temporary = `${report}.${process.pid}.tmp`;
 	const result = await system.run(
 		trivy,
@@ -78,6 +78,6 @@ export async function scanImage(system: System, plan: ImagePlan, imageId: string
 		skipDbUpdate: request.skipDbUpdate,
 		scanners,
 	};
-	await writeFile(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+	await writeFile(metaFile, `${JSON.stringify(meta, null, 2)}\n`, {mode: 0o600});
 	return {type: 'done', summary, reportPath: report, cached: false, durationMs: performance.now() - started};
 }

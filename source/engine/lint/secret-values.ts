@@ -8,13 +8,24 @@ const placeholderPatterns: ReadonlyArray<[RegExp, string]> = [
 	[/\.\.\.$|…$/, 'a truncated value ending in "..."'],
 ];
 
+/** A value made of one repeated filler: XXXX, xxxx, 0000, ...., or a known prefix and then filler (AIzaSyXXXX…). */
+function fillerReason(value: string): string | undefined {
+	const body = value.replace(/^(AIza(Sy)?|sk-(proj-)?|sk_(live|test)_|ghp_|xox[abposr]-|AKIA)/, '');
+	if (body.length >= 4 && /^(.)\1+$/u.test(body.replaceAll('…', '.'))) {
+		return `filler (the same character "${body.replaceAll('…', '.').charAt(0)}" repeated)`;
+	}
+
+	return /^(x{3,}|X{3,}|\*{3,}|0{3,}|\.{3,}|-{3,}|_{3,})$/i.test(body) ? 'filler' : undefined;
+}
+
 export function placeholderReason(value: string): string | undefined {
 	const trimmed = value.trim();
 	if (trimmed === '') {
-		return undefined;
+		// Set, but to nothing but spaces: never what was meant.
+		return value === '' ? undefined : 'only spaces';
 	}
 
-	return placeholderPatterns.find(([pattern]) => pattern.test(trimmed))?.[1];
+	return placeholderPatterns.find(([pattern]) => pattern.test(trimmed))?.[1] ?? fillerReason(trimmed);
 }
 
 /** stringData written through b64enc: base64 text that decodes to printable text. */

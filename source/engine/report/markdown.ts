@@ -1,7 +1,7 @@
 // Pure: what each command observed -> the report. A section nobody ran says "not run"; nothing is
 // inferred from what was not seen.
 import type {Answer, SmokeStep} from '../../adapters/app.js';
-import {latencyChart, type LoadSummary} from '../verify/stats.js';
+import {formatMs, latencyChart, type LoadSummary} from '../verify/stats.js';
 
 export const sectionNames = ['environment', 'chart', 'images', 'scan', 'lint', 'deploy', 'verify'] as const;
 export type SectionName = (typeof sectionNames)[number];
@@ -87,18 +87,18 @@ function verifyLines(data: VerifyData): string[] {
 	const load = data.load;
 	if (load) {
 		lines.push(
-			`Load check: ${load.users} concurrent users for ${(load.durationMs / 1000).toFixed(0)} s, target p95 < ${load.targetP95Ms} ms: **${load.passed ? 'met' : 'not met'}**.`,
+			`Load check: ${load.users} concurrent users for ${Math.round(Number(load.durationMs) / 1000)} s, target p95 < ${load.targetP95Ms} ms: **${load.passed ? 'met' : 'not met'}**.`,
 			'',
 			...table(
 				['requests', 'throughput', 'p50', 'p95', 'p99', 'max', 'errors'],
 				[
 					[
 						load.requests,
-						`${load.throughput.toFixed(0)}/s`,
-						`${load.p50.toFixed(1)} ms`,
-						`${load.p95.toFixed(1)} ms`,
-						`${load.p99.toFixed(1)} ms`,
-						`${load.max.toFixed(1)} ms`,
+						`${Math.round(Number(load.throughput) || 0)}/s`,
+						formatMs(load.p50),
+						formatMs(load.p95),
+						formatMs(load.p99),
+						formatMs(load.max),
 						`${load.errors}${
 							load.errors > 0
 								? ` (${Object.entries(load.errorKinds)
@@ -280,7 +280,12 @@ export function renderReport(state: ReportState, now = new Date()): string {
 			deploy: deployLines,
 			verify: verifyLines,
 		};
-		lines.push(...renderers[name](section.data as never));
+		// A record of an unexpected shape (an older todo-deploy's) costs its own section, never the report.
+		try {
+			lines.push(...renderers[name]((section.data ?? {}) as never));
+		} catch {
+			lines.push('The record of this step is of a shape this version does not read; run the step again to record it anew.');
+		}
 	}
 
 	return `${lines.join('\n')}\n`;

@@ -1,35 +1,76 @@
 // The report on disk: .todo-deploy/state.json keeps what each command observed, report.md is
 // rendered from it after every change. Both are written whole and renamed into place.
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {chmod, readFile, rename} from 'node:fs/promises';
+import {ensureStateDir, stateDirName, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
-import {renderReport, type ReportState, type Section, type SectionName} from './markdown.js';
+import {maskText} from '../mask.js';
+import {notice} from '../notices.js';
+import {renderReport, sectionNames, type ReportState, type Section, type SectionName} from './markdown.js';
 
-export const reportDir = (root: string) => path.join(root, '.todo-deploy');
+export const reportDir = (root: string) => path.join(root, stateDirName);
+// Nothing secret is recorded: the report and its state pass the mask.
+const writeAtomically = async (file: string, text: string) => writePrivate(file, maskText(text));
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-	const temporary = `${file}.${process.pid}.tmp`;
-	await writeFile(temporary, text, {mode: 0o644});
-	await rename(temporary, file);
-}
+/** What state.json must be: a version, the project, and sections each with a status and a time. */
+const stateSchema = {
+	type: 'object',
+	required: ['version', 'project', 'sections'],
+	properties: {
+		version: {const: 1},
+		project: {type: 'string'},
+		sections: {
+			type: 'object',
+			propertyNames: {enum: [...sectionNames]},
+			additionalProperties: {
+				type: 'object',
+				required: ['status', 'at'],
+				properties: {status: {enum: ['verified', 'failed', 'not run']}, at: {type: 'string'}, data: {}},
+			},
+		},
+	},
+};
 
+/**
+ * The recorded state. A file that is damaged or of the wrong shape is moved aside
+ * (state.json.bad-TIME), said once, and the report starts over from what is valid: "not run" rather
+ * than a guess, and never a crash in a later command.
+ */
 export async function readReportState(root: string): Promise<ReportState> {
-	const text = await readFile(path.join(reportDir(root), 'state.json'), 'utf8').catch(() => undefined);
-	try {
-		const state = text ? (JSON.parse(text) as ReportState) : undefined;
-		if (state?.version === 1) {
-			return state;
-		}
-	} catch {
-		// A damaged state starts over: the report then says "not run" rather than guess.
+	const file = path.join(reportDir(root), 'state.json');
+	const text = await readFile(file, 'utf8').catch(() => undefined);
+	const fresh: ReportState = {version: 1, project: root, sections: {}};
+	if (text === undefined) {
+		return fresh;
 	}
 
-	return {version: 1, project: root, sections: {}};
+	let problem: string;
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		const {schemaProblems} = await import('../../adapters/schema.js');
+		const problems = schemaProblems(stateSchema, parsed);
+		if (problems.length === 0) {
+			return parsed as ReportState;
+		}
+
+		problem = `it is not of the shape todo-deploy writes (${problems.slice(0, 2).join('; ')})`;
+	} catch (error) {
+		problem = `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+	}
+
+	const aside = `${file}.bad-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
+	await rename(file, aside)
+		.then(async () => chmod(aside, 0o600))
+		.catch(() => undefined);
+	notice(
+		`.todo-deploy/state.json could not be read: ${problem}; moved aside to ${path.relative(root, aside)}. The report starts again from what this run sees.`,
+	);
+	return fresh;
 }
 
 /** Records one section (replacing the earlier one) and rewrites report.md; returns its path. */
 export async function recordSection(root: string, name: SectionName, section: Omit<Section, 'at'>): Promise<string> {
 	const dir = reportDir(root);
-	await mkdir(dir, {recursive: true});
+	await ensureStateDir(root);
 	const state = await readReportState(root);
 	const next: ReportState = {...state, project: root, sections: {...state.sections, [name]: {...section, at: new Date().toISOString()}}};
 	await writeAtomically(path.join(dir, 'state.json'), `${JSON.stringify(next, null, 2)}\n`);
@@ -42,7 +83,7 @@ export type CreatedCluster = {readonly type: 'kind' | 'minikube'; readonly name:
 
 /** Remembers a cluster todo-deploy started, so `down --delete-cluster` removes only what it made. */
 export async function recordCreatedCluster(root: string, cluster: Omit<CreatedCluster, 'at'>): Promise<void> {
-	await mkdir(reportDir(root), {recursive: true});
+	await ensureStateDir(root);
 	await writeAtomically(path.join(reportDir(root), 'cluster.json'), `${JSON.stringify({...cluster, at: new Date().toISOString()}, null, 2)}\n`);
 }
 
@@ -68,7 +109,7 @@ export async function readDeployMemory(root: string, key: string): Promise<Deplo
 }
 
 export async function writeDeployMemory(root: string, key: string, memory: DeployMemory): Promise<void> {
-	await mkdir(reportDir(root), {recursive: true});
+	await ensureStateDir(root);
 	const file = path.join(reportDir(root), 'deploys.json');
 	const text = await readFile(file, 'utf8').catch(() => '{}');
 	let all: Record<string, DeployMemory> = {};

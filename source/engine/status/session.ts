@@ -3,6 +3,7 @@
 import {preferSmallHeap} from '../../adapters/heap.js';
 import {portForward} from '../../adapters/port-forward.js';
 import type {System} from '../../adapters/system.js';
+import {messageOf} from '../errors.js';
 import {connect, type ClusterTarget} from '../cluster.js';
 import {createStore, type Store} from '../store.js';
 import type {StatusAction} from './actions.js';
@@ -47,7 +48,7 @@ export async function openStatus(
 	try {
 		await loadSnapshot(cluster, store);
 	} catch (error) {
-		throw new Error(`${cluster.context} (${cluster.server}) did not answer: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`, {
+		throw new Error(`${cluster.context} (${cluster.server}) could not list the pods: ${messageOf(error).split('\n')[0] ?? ''}`, {
 			cause: error,
 		});
 	}

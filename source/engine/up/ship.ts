@@ -1,6 +1,6 @@
 // The wizard's later stages: build, load and scan at once; lint the chart with the values about to be
 // deployed; deploy; verify. Nothing is deployed that did not build, did not load, or fails the gate.
-import {mkdir, writeFile} from 'node:fs/promises';
+import {ensureStateDir, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {deploySteps, deployRecord, runDeploy, secretNameOf} from '../deploy/run.js';
 import type {ImagesAction} from '../images/actions.js';
@@ -197,10 +197,8 @@ export const lintStage: UpStage = {
 	async run(context) {
 		const {request} = context;
 		const lint = context.rows.begin('lint', `rendering ${context.chart}`);
-		const valuesDir = path.join(request.root, '.todo-deploy');
-		await mkdir(valuesDir, {recursive: true});
-		const valuesFile = path.join(valuesDir, 'values.todo-deploy.yaml');
-		await writeFile(
+		const valuesFile = path.join(await ensureStateDir(request.root), 'values.todo-deploy.yaml');
+		await writePrivate(
 			valuesFile,
 			`# Written by todo-deploy for lint: image tags and the Secret's name (no secret values).\n${JSON.stringify(nest({...context.values, ...request.deploy.sets, 'secrets.existingSecret': secretNameOf(request.deploy.release)}), null, 2)}\n`,
 		);

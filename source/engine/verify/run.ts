@@ -165,6 +165,19 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 	const reached: Reached[] = [backend];
 	try {
 		const base = backend.url;
+		// Does anything answer there at all? Within a short deadline, so a hung backend is said now.
+		const first = await call(base, 'GET', request.healthPaths[0] ?? '/', undefined, {timeoutMs: 5000});
+		if (first.status === undefined) {
+			reachStep.failed(
+				`${base} (${backend.via}) ${/^no answer within/.test(first.error ?? '') ? `did not answer within 5 s: it accepts connections but does not reply` : `could not be reached: ${first.error ?? ''}`}`,
+				request.url
+					? 'Is the backend running at that address? todo-deploy status shows its pod and logs.'
+					: `The backend pod may be hung or restarting: todo-deploy status -n ${request.namespace} shows it and its logs.`,
+			);
+			skipFrom('api', 'the backend did not answer');
+			return result({url: base, via: backend.via, health: [first]});
+		}
+
 		reachStep.done(`${base} (${backend.via})`);
 
 		// The API's document first: it may name health paths the code did not make plain.

@@ -2,6 +2,7 @@
 // API wants a token, then create, list, update, read back and delete one todo, each answer judged by
 // the codes the API declares. What it made is removed; what cannot be (the user) is said.
 import {callForData, type Answer, type CallOptions, type SmokeStep} from '../../adapters/app.js';
+import {addSecrets} from '../mask.js';
 import {idOf, sampleObject, tokenOf, type ApiPlan, type Operation} from './openapi.js';
 
 export type SmokeResult = {
@@ -130,6 +131,7 @@ export async function runSmoke(base: string, plan: ApiPlan, options: SmokeOption
 
 			const loggedIn = await send(login, login.path, loginBody);
 			token = tokenOf(loggedIn.data);
+			addSecrets([token, password]);
 			if (!record('log in', loggedIn.answer, token !== undefined, `${codesText(login.codes)} with a token`)) {
 				return result(false, `logging in at ${login.path} gave no token`);
 			}

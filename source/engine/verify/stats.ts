@@ -66,7 +66,10 @@ export function summarizeLoad(
 	};
 }
 
-const ms = (value: number) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
+/** A latency in words; no answer at all (NaN, or null read back from JSON) is a dash, never "NaN ms". */
+export const formatMs = (value: unknown): string =>
+	typeof value === 'number' && Number.isFinite(value) ? (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`) : '— (no answer)';
+const ms = formatMs;
 
 /** A horizontal bar per latency band, the p95 band marked. */
 export function latencyChart(summary: LoadSummary, width = 40): string[] {
@@ -82,5 +85,10 @@ export function latencyChart(summary: LoadSummary, width = 40): string[] {
 }
 
 export function describeLoad(summary: LoadSummary): string {
-	return `${summary.users} users for ${Math.round(summary.durationMs / 1000)} s: ${summary.requests} requests, ${summary.throughput.toFixed(0)}/s, p50 ${ms(summary.p50)}, p95 ${ms(summary.p95)}, p99 ${ms(summary.p99)}, ${summary.errors} errors`;
+	const answered = summary.requests - summary.errors;
+	if (answered <= 0) {
+		return `${summary.users} users for ${Math.round(summary.durationMs / 1000)} s: ${summary.requests} requests, none answered well, ${summary.errors} errors`;
+	}
+
+	return `${summary.users} users for ${Math.round(summary.durationMs / 1000)} s: ${summary.requests} requests, ${Math.round(summary.throughput)}/s, p50 ${ms(summary.p50)}, p95 ${ms(summary.p95)}, p99 ${ms(summary.p99)}, ${summary.errors} errors`;
 }
