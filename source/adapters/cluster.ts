@@ -50,6 +50,9 @@ export type Cluster = {
 	namespaceLabels(): Promise<Record<string, string> | undefined>;
 	/** Deletes the namespace and everything in it. */
 	deleteNamespace(): Promise<void>;
+	/** The names of the PersistentVolumeClaims with these labels (a StatefulSet's data). */
+	claims(selector: string): Promise<string[]>;
+	deleteClaim(name: string): Promise<boolean>;
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
@@ -114,6 +117,16 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 		},
 		async deleteSecret(name: string) {
 			return remove(secretPath(name), `deleting the Secret ${name}`);
+		},
+		async claims(selector: string) {
+			const list = await read<{items?: Array<{metadata?: {name?: string}}>}>(
+				`${namespacePath}/persistentvolumeclaims?${new URLSearchParams({labelSelector: selector}).toString()}`,
+				`listing the volume claims in ${namespace}`,
+			);
+			return (list?.items ?? []).flatMap(item => (item.metadata?.name ? [item.metadata.name] : []));
+		},
+		async deleteClaim(name: string) {
+			return remove(`${namespacePath}/persistentvolumeclaims/${encodeURIComponent(name)}`, `deleting the volume claim ${name}`);
 		},
 		async applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
 			const body = {

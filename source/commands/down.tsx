@@ -17,10 +17,11 @@ export const downCommand = defineCommand({
 	maxArgs: 1,
 	summary: 'uninstalls the release, and what todo-deploy created',
 	description:
-		'Uninstalls the release and its Secret; the namespace and the cluster go too when asked, and only if todo-deploy created them (what it did not create is named, with the command to delete it yourself).',
-	examples: ['npx todo-deploy down -n todo', 'npx todo-deploy down --delete-namespace --delete-cluster'],
+		"Uninstalls the release. The database's data (its volume claim) stays, and with it the Secret that holds its password, so the next up finds its todos and logs in; --delete-data removes both. The namespace and the cluster go too when asked, and only if todo-deploy created them (what it did not create is named, with the command to delete it yourself).",
+	examples: ['npx todo-deploy down -n todo', 'npx todo-deploy down --delete-data', 'npx todo-deploy down --delete-data --delete-namespace --delete-cluster'],
 	flags: {
 		...clusterFlags,
+		'delete-data': booleanFlag({description: "also delete the database's data (its volume claim) and the Secret with its password: every todo is lost"}),
 		'delete-namespace': booleanFlag({description: 'also delete the namespace, if todo-deploy created it'}),
 		'delete-cluster': booleanFlag({description: 'also delete the kind cluster or minikube profile, if up started it'}),
 	},
@@ -42,6 +43,7 @@ export const downCommand = defineCommand({
 				namespace: flags.namespace,
 				context: flags.context,
 				deleteNamespace: flags['delete-namespace'],
+				deleteData: flags['delete-data'],
 				deleteCluster: flags['delete-cluster'],
 				created,
 			});

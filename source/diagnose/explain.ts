@@ -178,8 +178,87 @@ export function configProblem(status: V1ContainerStatus, message: string): Omit<
 	};
 }
 
+/** Why an app cannot use its database, read from its last lines (psycopg2, SQLAlchemy, node-postgres, libpq). */
+export type DatabaseCause = {
+	readonly kind: 'password' | 'host' | 'refused' | 'timeout';
+	readonly title: string;
+	readonly explanation: string;
+	readonly fix: string;
+	readonly line: string;
+};
+
+export function databaseCause(lines: readonly string[]): DatabaseCause | undefined {
+	for (const line of [...lines].reverse()) {
+		const password = /password authentication failed for user \\?"?([\w.@-]+)/.exec(line);
+		if (password) {
+			const user = password[1] ?? '';
+			return {
+				kind: 'password',
+				line,
+				title: 'the database rejects its password',
+				explanation: `PostgreSQL refuses the password given for user "${user}". A database keeps the password it was first started with, in its volume: an install with a new password (after todo-deploy down kept the data, or a deleted Secret) no longer matches it.`,
+				fix: 'Give the database its old password back (TODO_DATABASE_PASSWORD=the old one, then todo-deploy deploy), or start the data over: todo-deploy down --delete-data (every todo is lost), then todo-deploy up.',
+			};
+		}
+
+		const host =
+			/could not translate host name \\?"([^"\\]+)\\?"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)|dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/.exec(
+				line,
+			);
+		if (host) {
+			const name = host[1] ?? host[2] ?? host[3] ?? '';
+			return {
+				kind: 'host',
+				line,
+				title: `the database host "${name}" does not resolve`,
+				explanation: `The app looks for its database at "${name}", and no Service of that name exists here (a docker-compose service name, a name from .env, or another release's Service).`,
+				fix: "Make the database URL name the database's Service in this namespace (kubectl get svc lists them; todo-deploy's chart sets it for you); todo-deploy discover shows where the app reads it.",
+			};
+		}
+
+		if (
+			/port \d+ failed: Connection refused|connect ECONNREFUSED [\w.:[\]]+:5432|could not connect to server: Connection refused|Connection to [\w.-]+:5432 refused/.test(
+				line,
+			)
+		) {
+			return {
+				kind: 'refused',
+				line,
+				title: 'nothing accepts connections at the database yet',
+				explanation:
+					'The database port refuses the connection: the PostgreSQL pod is not running or not ready (starting, or failing itself), so the app exits and is restarted.',
+				fix: 'Look at the postgresql pod on this screen: once it is ready, the next restart of the app connects. If it never is, its own diagnosis says why.',
+			};
+		}
+
+		if (/port \d+ failed: (Connection timed out|timeout expired)|connect ETIMEDOUT [\w.:]+:5432/.test(line)) {
+			return {
+				kind: 'timeout',
+				line,
+				title: 'the database does not answer in time',
+				explanation: 'The connection to port 5432 hangs: a NetworkPolicy drops it, or the database is overloaded.',
+				fix: 'Check that a NetworkPolicy lets the app reach the database on 5432 (todo-deploy lint finds a wrong one), and the postgresql pod on this screen.',
+			};
+		}
+	}
+
+	return undefined;
+}
+
 export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolean, logs: readonly string[] | undefined): Omit<Diagnosis, 'state'> {
 	const terminated = status.lastState?.terminated ?? status.state?.terminated;
+	const database = databaseCause([...lastLines(terminated?.message, 20), ...(logs ?? [])]);
+	if (database) {
+		return {
+			reason: 'CrashLoopBackOff',
+			container: status.name,
+			title: `${status.name} keeps crashing: ${database.title} (${status.restartCount} restart${status.restartCount === 1 ? '' : 's'})`,
+			explanation: database.explanation,
+			fix: database.fix,
+			evidence: [`log: ${database.line.trim()}`],
+		};
+	}
+
 	const exit = describeExit(terminated?.exitCode, terminated?.reason);
 	const limit = specOf(pod, status.name, init)?.resources?.limits?.['memory'];
 	const oom = terminated?.reason === 'OOMKilled';

@@ -237,7 +237,13 @@ export function podAges(pod: V1Pod, now: Date): {readonly age: string; readonly 
 	};
 }
 
-export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, localImages?: LocalImages): PodRow {
+export function podRow(
+	pod: V1Pod,
+	events: readonly PodEvent[],
+	now: Date,
+	localImages?: LocalImages,
+	logs?: Readonly<Record<string, readonly string[]>>,
+): PodRow {
 	const name = pod.metadata?.name ?? '?';
 	const mine = events;
 	const {ready, status, restarts} = podColumns(pod);
@@ -250,7 +256,7 @@ export function podRow(pod: V1Pod, events: readonly PodEvent[], now: Date, local
 		node: pod.spec?.nodeName ?? '',
 		images: (pod.spec?.containers ?? []).map(container => container.image ?? ''),
 		probes: probeStates(pod, mine),
-		diagnosis: diagnosePod({pod, events: mine, now, localImages}),
+		diagnosis: diagnosePod({pod, events: mine, now, localImages, logs}),
 	};
 }
 

@@ -209,17 +209,33 @@ test('no cluster: exit 3 with what to do', async () => {
 	assert.match(result.stderr, /no kubeconfig .*start a cluster first/);
 });
 
-test('down: the release and its Secret go; the namespace only when asked and only if todo-deploy made it; never a cluster it did not start', async () => {
+test("down: the release goes, the database's data and its password stay (the next deploy logs in); --delete-data removes both; the namespace only when asked and only if todo-deploy made it; never a cluster it did not start", async () => {
 	const root = makeTodoProject();
 	assert.equal((await runCli(['deploy', root, '-n', 'gone', ...helmArgs], {env: env(), timeoutMs: 60_000})).code, 0);
-	const down = await runCli(['down', root, '-n', 'gone', '--delete-namespace'], {env: env(), timeoutMs: 60_000});
+	const password = secretValues('gone', 'todo-todo-app-app-secrets')['DATABASE_PASSWORD'];
+	const down = await runCli(['down', root, '-n', 'gone'], {env: env(), timeoutMs: 60_000});
 	assert.equal(down.code, 0, down.stdout + down.stderr);
 	assert.match(down.stdout, /^✔ Helm release: uninstalled todo \(it had 1 revision\)/m);
-	assert.match(down.stdout, /^✔ Secret: deleted todo-todo-app-app-secrets/m);
-	assert.match(down.stdout, /^✔ Namespace: deleted gone and what was left in it/m);
-	assert.match(down.stdout, /^- Cluster: skipped \(kept\)/m);
-	assert.equal(cluster.get('Namespace', undefined, 'gone'), undefined);
+	assert.match(down.stdout, /^✔ Database data: kept data-todo-todo-app-postgresql-0: every todo stays \(--delete-data removes it, and every todo with it\)/m);
+	assert.match(down.stdout, /^✔ Secret: kept todo-todo-app-app-secrets: the database's data keeps the password in it \(--delete-data removes both\)/m);
 	await assert.rejects(helm('status', 'todo', '-n', 'gone'), /release: not found/);
+	// The next deploy finds the password the data was made with: no "password authentication failed".
+	const again = await runCli(['deploy', root, '-n', 'gone', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(again.code, 0, again.stdout + again.stderr);
+	assert.match(again.stdout, /database password kept from the cluster/);
+	assert.equal(secretValues('gone', 'todo-todo-app-app-secrets')['DATABASE_PASSWORD'], password);
+	// Deleting the namespace would delete the kept data: not without --delete-data.
+	const refused = await runCli(['down', root, '-n', 'gone', '--delete-namespace'], {env: env(), timeoutMs: 60_000});
+	assert.equal(refused.code, 1);
+	assert.match(refused.stdout, /^✖ Namespace: gone holds the database's data \(data-todo-todo-app-postgresql-0\)[^\n]*\n {2}fix: Add --delete-data/m);
+	assert.ok(cluster.get('Namespace', undefined, 'gone'));
+	const all = await runCli(['down', root, '-n', 'gone', '--delete-data', '--delete-namespace'], {env: env(), timeoutMs: 60_000});
+	assert.equal(all.code, 0, all.stdout + all.stderr);
+	assert.match(all.stdout, /^✔ Database data: deleted data-todo-todo-app-postgresql-0: the todos are gone/m);
+	assert.match(all.stdout, /^✔ Secret: deleted todo-todo-app-app-secrets/m);
+	assert.match(all.stdout, /^✔ Namespace: deleted gone and what was left in it/m);
+	assert.match(all.stdout, /^- Cluster: skipped \(kept\)/m);
+	assert.equal(cluster.get('Namespace', undefined, 'gone'), undefined);
 
 	// A namespace someone else made stays, and so does a cluster todo-deploy did not start.
 	cluster.put({kind: 'Namespace', metadata: {name: 'theirs'}, status: {phase: 'Active'}});

@@ -90,7 +90,7 @@ test('an http:// kubeconfig (kubectl proxy) works for doctor, deploy, status and
 	assert.doesNotMatch(status.stderr, /HTTP protocol is not allowed/);
 	assert.match(status.stdout, /todo-todo-app-backend-\S+\s+1\/1/);
 
-	const down = await runCli(['down', root, '-n', 'proxied'], {env: env(), timeoutMs: 60_000});
+	const down = await runCli(['down', root, '-n', 'proxied', '--delete-data'], {env: env(), timeoutMs: 60_000});
 	assert.equal(down.code, 0, down.stdout + down.stderr);
 	assert.equal(cluster.get('Secret', 'proxied', 'todo-todo-app-app-secrets'), undefined);
 });

@@ -60,6 +60,8 @@ test('status --once: every pod with its diagnosis and fix; exit 1 while any pod 
 	assert.match(result.stdout, /todo-chatbot-8e7d6c5b4-q1w2e: hog keeps running out of memory \(exit 137, 10 restarts\)\n.*Its memory limit is 64Mi/);
 	assert.match(result.stdout, /todo-worker-7f6d5c4b3-m2n3b: app: the ConfigMap "this-configmap-does-not-exist" it reads does not exist/);
 	assert.match(result.stdout, /todo-postgresql-0: the pod cannot be scheduled/);
+	// One snapshot reads a crashed container's previous lines too, and diagnoses from them.
+	assert.match(result.stdout, /todo-backend-6c9f7d5b8-x2x7q: quitter keeps crashing: the database host "todo-postgresql" does not resolve/);
 	const ok = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
 	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });
@@ -192,7 +194,12 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 	// Each pod (in the screen's order) with its diagnosis title and the start of its fix.
 	const expected: Array<[string, string, string]> = [
 		['todo-api-5b4c3d2e1-z9y8x', 'app is running, not ready yet', 'Wait a few probe periods'],
-		['todo-backend-6c9f7d5b8-x2x7q', 'quitter keeps crashing (exit 1, 10 restarts)', 'Read the last lines below, fix the cause'],
+		// Its last lines say why: a database host that does not resolve (read from the previous container's logs).
+		[
+			'todo-backend-6c9f7d5b8-x2x7q',
+			'quitter keeps crashing: the database host "todo-postgresql" does not resolve (10 restarts)',
+			'Make the database URL name',
+		],
 		['todo-big-6f7a8b9c0-y5z6a', 'the pod cannot be scheduled', 'Lower resources.requests.memory in the values'],
 		['todo-chatbot-8e7d6c5b4-q1w2e', 'hog keeps running out of memory (exit 137, 10 restarts)', 'Raise the memory limit above 64Mi'],
 		['todo-evicted-4d5e6f7a8-u1v2w', 'the pod was evicted', 'Free disk or memory on the node'],

@@ -211,7 +211,7 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 		assert.match(result.stdout, /^✔ Rollout: 3 pods ready/m);
 		assert.match(readFileSync(path.join(root, '.todo-deploy/cluster.json'), 'utf8'), new RegExp(`"name": "${name}"`));
 
-		const down = await runCli(['down', root, '-n', 'fresh', '--delete-namespace', '--delete-cluster'], {env: bare.env(), timeoutMs: 60_000});
+		const down = await runCli(['down', root, '-n', 'fresh', '--delete-data', '--delete-namespace', '--delete-cluster'], {env: bare.env(), timeoutMs: 60_000});
 		assert.equal(down.code, 0, down.stdout + down.stderr);
 		assert.match(down.stdout, new RegExp(`^✔ Cluster: kind cluster "${name}" deleted`, 'm'));
 	} finally {

@@ -218,8 +218,26 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		}
 
 		const replicas = spec.replicas ?? 1;
+		const claimTemplates =
+			(workload['spec'] as {volumeClaimTemplates?: Array<{metadata?: {name?: string; labels?: Record<string, string>}; spec?: Json}>}).volumeClaimTemplates ??
+			[];
 		for (let index = 0; index < replicas; index++) {
 			const podName = kind === 'StatefulSet' ? `${metadata.name}-${index}` : `${metadata.name}-${hash.slice(0, 10)}-${suffix(5)}`;
+			// As the StatefulSet controller does: a claim per template and pod, made once and never deleted by it
+			// (helm uninstall leaves them too).
+			for (const template of kind === 'StatefulSet' ? claimTemplates : []) {
+				const claim = `${template.metadata?.name ?? 'data'}-${podName}`;
+				if (!cluster.get('PersistentVolumeClaim', metadata.namespace, claim)) {
+					cluster.put({
+						apiVersion: 'v1',
+						kind: 'PersistentVolumeClaim',
+						metadata: {name: claim, namespace: metadata.namespace, labels: template.metadata?.labels ?? {}},
+						spec: template.spec ?? {},
+						status: {phase: 'Bound'},
+					});
+				}
+			}
+
 			cluster.put({
 				apiVersion: 'v1',
 				kind: 'Pod',

@@ -7,7 +7,6 @@ import {checkRelease} from './release.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
 import type {FlowAction} from '../flow/actions.js';
-import type {Questions} from '../flow/questions.js';
 import type {FailureClass} from '../outcome.js';
 import {readDeployMemory, writeDeployMemory} from '../report/run.js';
 import {flowSteps, stepList} from '../flow/steps.js';
@@ -15,9 +14,9 @@ import type {FlowState} from '../flow/reducer.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import type {ClusterImages} from '../status/cluster-images.js';
-import {loadSnapshot, lookUpImagesOnce} from '../status/run.js';
+import {loadSnapshot, lookUpImagesOnce, readCrashLogs} from '../status/run.js';
 import {statusReport} from '../status/select.js';
-import {notReady, podSummary, type StatusReport} from '../status/report.js';
+import {notReady, type StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
 import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
 import {collectSecrets} from './collect.js';
@@ -318,6 +317,11 @@ export async function runDeploy(
 			signal: request.signal,
 			onProgress: detail => step('rollout', {type: 'running', detail, startedAt: started}),
 		});
+		if (outcome !== 'ready') {
+			// The failing pods' own last lines: a crash says its cause (the database, a setting) in the diagnosis.
+			await readCrashLogs(cluster, status);
+		}
+
 		report = statusReport(status.getState(), where);
 		if (outcome !== 'ready' && request.clusterImages) {
 			await lookUpImagesOnce(status, request.clusterImages);
@@ -382,22 +386,4 @@ export async function runDeploy(
 	}
 }
 
-/** The deploy as the report and --json keep it (never a secret value). */
-export function deployRecord(where: {readonly release: string; readonly namespace: string; readonly context: string}, result: DeployResult) {
-	return {
-		...where,
-		ready: result.ready,
-		revision: result.revision ?? null,
-		kept: result.kept ?? null,
-		secrets: result.secrets,
-		pods: podSummary(result.report),
-	};
-}
-
-/** How deploy asks, on a terminal where it may: the missing secrets (masked), and what a failed rollout leaves. */
-export function deployAnswers(questions: Questions | undefined, onFailure: FailureChoice | undefined): Pick<DeployRequest, 'prompt' | 'onFailure'> {
-	return {
-		prompt: questions ? async spec => questions.askSecret(`${spec.label} (${spec.why}):`) : undefined,
-		onFailure: onFailure ?? (questions ? async question => ((await questions.confirm(question)) ? 'rollback' : 'keep') : 'keep'),
-	};
-}
+export {deployAnswers, deployRecord} from './record.js';

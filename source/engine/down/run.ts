@@ -11,13 +11,15 @@ import type {FailureClass, Outcome} from '../outcome.js';
 import type {CreatedCluster} from '../report/run.js';
 import type {Store} from '../store.js';
 
-export const downSteps = stepList({release: 'Helm release', secret: 'Secret', namespace: 'Namespace', cluster: 'Cluster'});
+export const downSteps = stepList({release: 'Helm release', data: 'Database data', secret: 'Secret', namespace: 'Namespace', cluster: 'Cluster'});
 
 export type DownRequest = {
 	readonly release: string;
 	readonly namespace: string;
 	readonly context: string | undefined;
 	readonly deleteNamespace: boolean;
+	/** Delete the database's volume claims (its data) too, and with them the password it needs. */
+	readonly deleteData: boolean;
 	readonly deleteCluster: boolean;
 	readonly created: CreatedCluster | undefined;
 };
@@ -64,15 +66,48 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 			? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`}
 			: {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
 	});
-	await timed('secret', secretNameOf(request.release), async () => ({
-		ok: true,
-		text: (await cluster.deleteSecret(secretNameOf(request.release))) ? `deleted ${secretNameOf(request.release)}` : 'there was none',
-	}));
+	// The database keeps its data, and in it the password it was first started with: while the data
+	// lives, so does the Secret that holds that password (the next up then uses it again).
+	const secret = secretNameOf(request.release);
+	let claims: string[] = [];
+	await timed('data', 'the database volume claims', async () => {
+		claims = await cluster.claims(`app.kubernetes.io/instance=${request.release},app.kubernetes.io/component=postgresql`);
+		if (claims.length === 0) {
+			return {ok: true, text: 'there was none'};
+		}
+
+		if (!request.deleteData) {
+			return {ok: true, text: `kept ${claims.join(', ')}: every todo stays (--delete-data removes it, and every todo with it)`};
+		}
+
+		for (const claim of claims) {
+			await cluster.deleteClaim(claim);
+		}
+
+		const deleted = `deleted ${claims.join(', ')}: the todos are gone`;
+		claims = [];
+		return {ok: true, text: deleted};
+	});
+	await timed('secret', secret, async () => {
+		if (claims.length > 0) {
+			return {ok: true, text: `kept ${secret}: the database's data keeps the password in it (--delete-data removes both)`};
+		}
+
+		return {ok: true, text: (await cluster.deleteSecret(secret)) ? `deleted ${secret}` : 'there was none'};
+	});
 	if (request.deleteNamespace) {
 		await timed('namespace', request.namespace, async () => {
 			const labels = await cluster.namespaceLabels();
 			if (!labels) {
 				return {ok: true, text: `${request.namespace} is already gone`};
+			}
+
+			if (claims.length > 0) {
+				return {
+					ok: false,
+					text: `${request.namespace} holds the database's data (${claims.join(', ')}), kept since --delete-data was not given: deleting the namespace would delete it too.`,
+					fix: `Add --delete-data to delete the data with the namespace (every todo is lost), or keep the namespace.`,
+				};
 			}
 
 			if (labels['app.kubernetes.io/managed-by'] !== 'todo-deploy') {

@@ -20,7 +20,9 @@ export type StatusAction =
 	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string}
 	| {readonly type: 'status/forward'; readonly forward: ForwardState | undefined}
 	/** What the local cluster (kind, minikube) has loaded, for image diagnoses. */
-	| {readonly type: 'status/local-images'; readonly images: LocalImages};
+	| {readonly type: 'status/local-images'; readonly images: LocalImages}
+	/** A crashed container's last lines (its previous run), for its diagnosis. */
+	| {readonly type: 'status/crash-logs'; readonly pod: string; readonly container: string; readonly restarts: number; readonly lines: readonly string[]};
 
 /** The port-forward started from the screen (one at a time). */
 export type ForwardState =

@@ -22,6 +22,8 @@ export type StatusState = {
 	readonly forward: ForwardState | undefined;
 	/** The local cluster's images, once looked up (a pod could not get its image). */
 	readonly localImages: LocalImages | undefined;
+	/** Crashed containers' last lines, by "pod/container", with the restart count they were read at. */
+	readonly crashLogs: ReadonlyMap<string, {readonly restarts: number; readonly lines: readonly string[]}>;
 	/** How many objects changed since the start; the screen uses it to know when to redraw. */
 	readonly version: number;
 };
@@ -39,6 +41,7 @@ export function initialStatusState(): StatusState {
 		notice: undefined,
 		forward: undefined,
 		localImages: undefined,
+		crashLogs: new Map(),
 		version: 0,
 	};
 }
@@ -130,6 +133,19 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 			}
 
 			return {...state, panel: {...panel, lines: [...(panel.lines ?? []), action.line].slice(-20)}};
+		}
+
+		case 'status/crash-logs': {
+			const crashLogs = new Map(state.crashLogs);
+			crashLogs.set(`${action.pod}/${action.container}`, {restarts: action.restarts, lines: action.lines});
+			// Pods that are gone take their lines with them.
+			for (const key of crashLogs.keys()) {
+				if (!state.pods.has(key.slice(0, key.indexOf('/')))) {
+					crashLogs.delete(key);
+				}
+			}
+
+			return {...state, crashLogs, version: state.version + 1};
 		}
 
 		case 'status/local-images': {

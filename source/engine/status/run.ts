@@ -165,3 +165,63 @@ export function followClusterImages(store: Store<StatusState, StatusAction>, loo
 		clearInterval(timer);
 	};
 }
+
+/** Containers that crashed since their last lines were read: their previous run's output, for the diagnosis. */
+export async function readCrashLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, limit = 8): Promise<void> {
+	const state = store.getState();
+	const wanted: Array<{pod: string; container: string; restarts: number}> = [];
+	for (const [name, pod] of state.pods) {
+		for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+			const crashed =
+				status.restartCount > 0 &&
+				(status.state?.waiting?.reason === 'CrashLoopBackOff' || (status.lastState?.terminated?.exitCode ?? 0) !== 0 || status.state?.terminated);
+			const known = state.crashLogs.get(`${name}/${status.name}`);
+			if (crashed && known?.restarts !== status.restartCount) {
+				wanted.push({pod: name, container: status.name, restarts: status.restartCount});
+			}
+		}
+	}
+
+	await Promise.all(
+		wanted.slice(0, limit).map(async ({pod, container, restarts}) => {
+			const text = await cluster.logs(pod, container, {previous: true, tailLines: 20}).catch(() => '');
+			store.dispatch({
+				type: 'status/crash-logs',
+				pod,
+				container,
+				restarts,
+				lines: text
+					.split('\n')
+					.map(line => line.trimEnd())
+					.filter(Boolean),
+			});
+		}),
+	);
+}
+
+/** While the screen runs: a container that crashes again has its last lines read (at most every 2 s). */
+export function followCrashes(cluster: Cluster, store: Store<StatusState, StatusAction>): () => void {
+	let timer: NodeJS.Timeout | undefined;
+	let reading = false;
+	let lastPods = store.getState().pods;
+	const unsubscribe = store.subscribe(state => {
+		if (state.pods === lastPods || timer || reading) {
+			return;
+		}
+
+		lastPods = state.pods;
+		timer = setTimeout(() => {
+			timer = undefined;
+			reading = true;
+			void readCrashLogs(cluster, store).finally(() => {
+				reading = false;
+			});
+		}, 2000);
+		timer.unref();
+	});
+	void readCrashLogs(cluster, store);
+	return () => {
+		unsubscribe();
+		clearTimeout(timer);
+	};
+}

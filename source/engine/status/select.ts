@@ -6,22 +6,41 @@ import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type CachedRow = {readonly events: readonly unknown[]; readonly local: LocalImages | undefined; readonly row: PodRow};
+type Logs = Readonly<Record<string, readonly string[]>> | undefined;
+type CachedRow = {readonly events: readonly unknown[]; readonly local: LocalImages | undefined; readonly logs: Logs; readonly row: PodRow};
 // A pod object is replaced on every change, so a row computed for it stays right until the pod or
 // its events change; only the ages move with the clock, and they are cheap. A redraw of 2,000 pods
 // recomputes only the ones that changed.
 const rows = new WeakMap<V1Pod, CachedRow>();
 
-function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date, local: LocalImages | undefined): PodRow {
+function cachedRow(pod: V1Pod, events: readonly PodEvent[], now: Date, local: LocalImages | undefined, logs: Logs): PodRow {
 	const cached = rows.get(pod);
-	if (cached && cached.local === local && cached.events.length === events.length && cached.events.every((event, index) => event === events[index])) {
+	const sameLogs = cached?.logs === logs || JSON.stringify(cached?.logs) === JSON.stringify(logs);
+	if (
+		cached &&
+		sameLogs &&
+		cached.local === local &&
+		cached.events.length === events.length &&
+		cached.events.every((event, index) => event === events[index])
+	) {
 		const {age, lastRestart} = podAges(pod, now);
 		return cached.row.age === age && cached.row.lastRestart === lastRestart ? cached.row : {...cached.row, age, lastRestart};
 	}
 
-	const row = podRow(pod, events, now, local);
-	rows.set(pod, {events, local, row});
+	const row = podRow(pod, events, now, local, logs);
+	rows.set(pod, {events, local, logs, row});
 	return row;
+}
+
+/** The crashed containers' last lines of one pod, by container; undefined when there are none. */
+function logsOf(state: StatusState, pod: string): Logs {
+	if (state.crashLogs.size === 0) {
+		return undefined;
+	}
+
+	const prefix = `${pod}/`;
+	const mine = [...state.crashLogs.entries()].filter(([key]) => key.startsWith(prefix));
+	return mine.length === 0 ? undefined : Object.fromEntries(mine.map(([key, value]) => [key.slice(prefix.length), value.lines]));
 }
 
 export function statusReport(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusReport {
@@ -31,7 +50,7 @@ export function statusReport(state: StatusState, where: {readonly context: strin
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages)),
+		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name))),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 	};
@@ -75,7 +94,7 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const {names, longest} = sortedPodNames(state.pods);
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
-	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages);
+	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name));
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {

@@ -11,7 +11,7 @@ import {clusterImagesOfContext, type ClusterImages} from './cluster-images.js';
 import {createPortForwards, type PortForwards} from './forward.js';
 import {initialStatusState, statusReducer, type StatusState} from './reducer.js';
 import type {StatusReport} from './report.js';
-import {followCluster, followClusterImages, followLogs, loadSnapshot, lookUpImagesOnce, restartPod, showLogs} from './run.js';
+import {followCluster, followClusterImages, followCrashes, followLogs, loadSnapshot, lookUpImagesOnce, readCrashLogs, restartPod, showLogs} from './run.js';
 import {statusReport} from './select.js';
 
 export type StatusSession = {
@@ -74,6 +74,8 @@ export async function openStatus(
 		context: cluster.context,
 		namespace: target.namespace,
 		async snapshot() {
+			// A crashed container's last lines, so one snapshot diagnoses as well as the live screen.
+			await readCrashLogs(cluster, store);
 			if (lookup) {
 				await lookUpImagesOnce(store, lookup);
 			}
@@ -83,6 +85,7 @@ export async function openStatus(
 		current: () => statusReport(store.getState(), where),
 		follow() {
 			stops.push(followCluster(cluster, store));
+			stops.push(followCrashes(cluster, store));
 			if (lookup) {
 				stops.push(followClusterImages(store, lookup));
 			}

@@ -1,0 +1,47 @@
+// An app that cannot use its database, diagnosed from its own last lines: what PostgreSQL clients
+// really print (captured here from psycopg2, SQLAlchemy, Node, and from public issue threads).
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {test} from 'node:test';
+import {databaseCause} from '../../source/diagnose/explain.js';
+import {diagnosePod} from '../../source/diagnose/pod.js';
+import {capturedPod} from '../helpers/k8s-fixtures.js';
+import {capturedFixture} from '../helpers/paths.js';
+
+const lines = (name: string) => readFileSync(capturedFixture('app-logs', name), 'utf8').split('\n');
+const now = new Date('2026-08-20T23:15:00Z');
+
+test('each captured client error is read as its cause', () => {
+	const cases: Array<[string, string]> = [
+		['psycopg2-password-authentication-failed.txt', 'password'],
+		['sqlalchemy-password-authentication-failed.txt', 'password'],
+		['psycopg2-password-failed-in-cluster.txt', 'password'],
+		['psycopg2-connection-refused.txt', 'refused'],
+		['libpq-could-not-connect-refused-old.txt', 'refused'],
+		['node-connect-econnrefused-5432.txt', 'refused'],
+		['psycopg2-could-not-translate-host-name.txt', 'host'],
+		['psycopg2-temporary-failure-in-name-resolution.txt', 'host'],
+	];
+	assert.deepEqual(
+		cases.map(([file]) => [file, databaseCause(lines(file))?.kind]),
+		cases,
+	);
+	assert.match(databaseCause(lines('psycopg2-password-failed-in-cluster.txt'))?.explanation ?? '', /user "authentik"/);
+	assert.match(databaseCause(lines('psycopg2-could-not-translate-host-name.txt'))?.title ?? '', /the database host "postgres" does not resolve/);
+	assert.equal(databaseCause(['INFO:     Uvicorn running on http://0.0.0.0:8000', 'ValueError: bad setting']), undefined);
+});
+
+test("a crash loop says the database's cause in the diagnosis itself, not only by quoting the log", () => {
+	const password = diagnosePod({
+		pod: capturedPod('crashloop'),
+		now,
+		logs: {quitter: ['Traceback (most recent call last):', ...lines('sqlalchemy-password-authentication-failed.txt')]},
+	});
+	assert.equal(password.title, 'quitter keeps crashing: the database rejects its password (10 restarts)');
+	assert.match(password.explanation, /keeps the password it was first started with/);
+	assert.match(password.fix, /todo-deploy down --delete-data/);
+	assert.ok(password.evidence.some(line => /password authentication failed for user "todo"/.test(line)));
+	const refused = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('node-connect-econnrefused-5432.txt')}});
+	assert.match(refused.title, /nothing accepts connections at the database yet/);
+	assert.match(refused.fix, /postgresql pod/);
+});
