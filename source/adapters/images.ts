@@ -5,7 +5,7 @@ import {PassThrough, type Readable} from 'node:stream';
 import type Dockerode from 'dockerode';
 import {connectDocker, dockerEndpoint} from './docker.js';
 import {lines} from './lines.js';
-import type {Env} from './system.js';
+import {runCommand, whichIn, type Env} from './system.js';
 
 export type DockerClient = Dockerode;
 
@@ -153,11 +153,20 @@ export async function execIn(
 
 export type RegistryAuth = {readonly username?: string; readonly password?: string; readonly identitytoken?: string; readonly serveraddress: string};
 
+export type RegistryCredentials = {
+	readonly auth: RegistryAuth | undefined;
+	/** The credential helper the Docker config names for this registry (credHelpers, else credsStore). */
+	readonly helper: string | undefined;
+	/** Why the helper gave nothing (not installed, not logged in), in words. */
+	readonly problem?: string | undefined;
+};
+
 /**
- * Credentials for a registry from ~/.docker/config.json ("auths" entries, base64 user:password).
- * Credential helpers (credsStore) are not run: the caller says so.
+ * The credentials the docker CLI would use for this registry: its credential helper when the Docker
+ * config names one (docker-credential-NAME get, the server on stdin, JSON on stdout, as the docker CLI
+ * runs it), else the auths entry. The helper's answer is never recorded (it is run outside the session log).
  */
-export async function registryAuth(env: Env, homedir: string, registry: string): Promise<{auth: RegistryAuth | undefined; helper: string | undefined}> {
+export async function registryAuth(env: Env, homedir: string, registry: string): Promise<RegistryCredentials> {
 	const file = path.join(env['DOCKER_CONFIG'] ?? path.join(homedir, '.docker'), 'config.json');
 	const text = await readFile(file, 'utf8').catch(() => undefined);
 	if (!text) {
@@ -168,10 +177,14 @@ export async function registryAuth(env: Env, homedir: string, registry: string):
 	try {
 		config = JSON.parse(text) as typeof config;
 	} catch {
-		return {auth: undefined, helper: undefined};
+		return {auth: undefined, helper: undefined, problem: `${file} is not valid JSON`};
 	}
 
 	const helper = config.credHelpers?.[registry] ?? config.credsStore;
+	if (helper) {
+		return fromHelper(env, helper, registry);
+	}
+
 	const key = Object.keys(config.auths ?? {}).find(name => name.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === registry);
 	const entry = key ? config.auths?.[key] : undefined;
 	if (!entry?.auth && !entry?.identitytoken) {
@@ -188,6 +201,42 @@ export async function registryAuth(env: Env, homedir: string, registry: string):
 		},
 		helper,
 	};
+}
+
+async function fromHelper(env: Env, helper: string, registry: string): Promise<RegistryCredentials> {
+	const program = `docker-credential-${helper}`;
+	const found = await whichIn(program, env);
+	if (!found) {
+		return {
+			auth: undefined,
+			helper,
+			problem: `the Docker config keeps credentials in ${program}, which is not on PATH (Docker Desktop's, seen from WSL, is docker-credential-desktop.exe)`,
+		};
+	}
+
+	const answer = await runCommand(found, ['get'], {timeoutMs: 10_000, env, input: registry});
+	if (answer.exitCode !== 0) {
+		const said = (answer.stdout || answer.stderr).trim();
+		return {
+			auth: undefined,
+			helper,
+			problem: /not found|no credentials/i.test(said) ? `${program} has no credentials for ${registry}` : `${program} get failed: ${said.split('\n')[0] ?? ''}`,
+		};
+	}
+
+	try {
+		const parsed = JSON.parse(answer.stdout) as {ServerURL?: string; Username?: string; Secret?: string};
+		// "<token>" as the user name: the secret is an identity token (as the docker CLI reads it).
+		return {
+			auth:
+				parsed.Username === '<token>'
+					? {serveraddress: registry, identitytoken: parsed.Secret ?? ''}
+					: {serveraddress: registry, username: parsed.Username ?? '', password: parsed.Secret ?? ''},
+			helper,
+		};
+	} catch {
+		return {auth: undefined, helper, problem: `${program} get did not answer with JSON`};
+	}
 }
 
 /** Tags and pushes; a daemon error inside the stream is thrown. */

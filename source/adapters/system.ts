@@ -24,6 +24,8 @@ export type RunResult = {
 export type RunOptions = {
 	readonly timeoutMs: number;
 	readonly env?: Env;
+	/** What the child reads on stdin (a credential helper's server URL); none: stdin is closed. */
+	readonly input?: string;
 };
 
 /** A child that runs until it is stopped (kubectl port-forward): its lines as they come, and its end. */
@@ -142,7 +144,7 @@ export async function runCommand(
 		env: options.env as Record<string, string>,
 		extendEnv: false,
 		reject: false,
-		stdin: 'ignore',
+		...(options.input === undefined ? {stdin: 'ignore' as const} : {input: options.input}),
 		timeout: options.timeoutMs,
 		forceKillAfterDelay: 500,
 		maxBuffer: 4 * 1024 * 1024,

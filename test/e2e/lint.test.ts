@@ -83,6 +83,21 @@ test('each broken chart is caught, with what will happen at deploy time and the 
 			message: /^GEMINI_API_KEY is a "your-…-here" placeholder/,
 		},
 		{
+			chart: 'elided-api-key',
+			rule: 'secrets',
+			severity: 'error',
+			object: 'Secret/todo-secrets',
+			message: /^GEMINI_API_KEY is a Google API key cut short \(22 of its 39 characters\)/,
+		},
+		{
+			chart: 'release-named-ref',
+			rule: 'reference',
+			severity: 'error',
+			object: 'Deployment/todo-backend',
+			message:
+				/^ConfigMap "todo-config" is not created by this release when the release has another name than "todo": a name is written out in one template and made from \.Release\.Name in another$/,
+		},
+		{
 			chart: 'latest-tag',
 			rule: 'image',
 			severity: 'error',

@@ -157,6 +157,30 @@ test('load --registry pushes with the credentials in ~/.docker/config.json; wron
 		);
 		assert.match(denied.stdout, new RegExp(`fix: docker login ${registry.host.replace(/\./g, '\\.')}`));
 
+		// Credentials kept by a credential helper (credsStore), run as the docker CLI runs it: `get`, the
+		// server on stdin, JSON on stdout. The helper here is a small one speaking that protocol.
+		const helperBin = makeBin({
+			real: ['git', 'docker', 'sed', 'tr', 'cat'],
+			scripts: {
+				'docker-credential-todotest': `read server
+[ "$1" = get ] || exit 2
+if [ "$server" = '${registry.host}' ]; then printf '{"ServerURL":"%s","Username":"dev","Secret":"pa55word"}\n' "$server"; else echo 'credentials not found in native keychain'; exit 1; fi`,
+			},
+		});
+		writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({auths: {[registry.host]: {}}, credsStore: 'todotest'}));
+		const helped = await runCli(['load', root, '--registry', `${registry.host}/helped`], {env: {PATH: helperBin, HOME: home}, timeoutMs: 120_000});
+		assert.equal(helped.code, 0, helped.stdout + helped.stderr);
+		assert.doesNotMatch(helped.stdout + helped.stderr, /pa55word/);
+		made.push(...[...helped.stdout.matchAll(/\S+\/helped\/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({credHelpers: {[registry.host]: 'desktop.exe'}}));
+		const missing = await runCli(['load', root, '--registry', `${registry.host}/helped`], {env: {PATH: helperBin, HOME: home}, timeoutMs: 60_000});
+		assert.equal(missing.code, 3);
+		assert.match(missing.stdout, /Not pushed: the Docker config keeps credentials in docker-credential-desktop\.exe, which is not on PATH/);
+		assert.match(
+			missing.stdout,
+			new RegExp(`fix: Put docker-credential-desktop\\.exe on PATH, or log in again without it: docker login ${registry.host.replace(/\./g, '\\.')}`),
+		);
+
 		// A registry that refuses and one that accepts and never answers are told apart, within seconds.
 		const refusing = await freePort();
 		const refused = await runCli(['load', root, '--registry', `127.0.0.1:${refusing}/team`], {env, timeoutMs: 60_000});

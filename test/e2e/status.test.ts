@@ -291,6 +291,33 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 	}
 });
 
+test('a watch that ends in an ERROR other than 410 (a token that expired, a server error) is said as what it is, and the screen comes back', async () => {
+	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
+	await loadSnapshot();
+	const stop = followCluster();
+	try {
+		await eventually(() => store.getState().connection.type === 'live', 'live');
+		for (const [code, reason, message] of [
+			[403, 'Forbidden', 'pods is forbidden: User "system:serviceaccount:todo:default" cannot watch resource "pods" in API group "" in the namespace "todo"'],
+			[500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'],
+		] as const) {
+			healthy.failWatches({code, reason, message});
+			await eventually(() => {
+				const {connection} = store.getState();
+				return connection.type === 'reconnecting' && connection.reason.startsWith(`HTTP ${code}: ${message.slice(0, 20)}`);
+			}, `the ${code} said as it is`);
+			// Not taken for 410 Gone: no list is made again while it lasts.
+			delete healthy.faults.watchError;
+			const pod = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>};
+			healthy.put({...pod, metadata: {name: `todo-after-${code}`, namespace: 'todo'}});
+			await eventually(() => store.getState().connection.type === 'live' && store.getState().pods.has(`todo-after-${code}`), `back after the ${code}`);
+		}
+	} finally {
+		delete healthy.faults.watchError;
+		stop();
+	}
+});
+
 test('the watch resumes from the snapshot: no second list, and a change made in between still arrives', async () => {
 	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
 	const podLists = () => healthy.requests.filter(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?(?!.*watch=true)/.test(request)).length;

@@ -109,6 +109,8 @@ export type Faults = {
 	dropWatchesAfterMs?: number;
 	/** Watches that ask for a resourceVersion older than this get 410 Gone. */
 	compactedBefore?: number;
+	/** Every watch answers HTTP 200, then one ERROR event with this Status (403 after a token expired, 500), and ends. */
+	watchError?: {readonly code: number; readonly reason: string; readonly message: string};
 };
 
 export type SimulatedCluster = {
@@ -126,6 +128,8 @@ export type SimulatedCluster = {
 	servePort(namespace: string, pod: string, port: number, localPort: number | undefined): void;
 	/** Drop every open watch now, as an API server restart would. */
 	dropWatches(): void;
+	/** Ends every open watch with an ERROR event of this Status; new watches get it too until faults.watchError is cleared. */
+	failWatches(error: NonNullable<Faults['watchError']>): void;
 	/** Every change, as it is stored (for a simulated controller). */
 	subscribe(listener: (event: WatchEvent) => void): () => void;
 	readonly resourceVersion: number;
@@ -366,6 +370,7 @@ export async function startSimulatedCluster(options: {
 		fieldSelector: string | null;
 		send(event: WatchEvent): void;
 		close(): void;
+		fail(error: NonNullable<Faults['watchError']>): void;
 	}>();
 	const requests: string[] = [];
 	const faults: Faults = {};
@@ -886,6 +891,13 @@ export async function startSimulatedCluster(options: {
 			return;
 		}
 
+		if (faults.watchError) {
+			const {code, reason, message} = faults.watchError;
+			response.writeHead(200, {'content-type': 'application/json'});
+			response.end(`${JSON.stringify({type: 'ERROR', object: status(code, reason, message)})}\n`);
+			return;
+		}
+
 		response.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'});
 		const labelSelector = url.searchParams.get('labelSelector');
 		const fieldSelector = url.searchParams.get('fieldSelector');
@@ -935,6 +947,10 @@ export async function startSimulatedCluster(options: {
 
 				watchers.delete(watcher);
 				response.end();
+			},
+			fail(error: {readonly code: number; readonly reason: string; readonly message: string}) {
+				response.write(`${JSON.stringify({type: 'ERROR', object: status(error.code, error.reason, error.message)})}\n`);
+				watcher.close();
 			},
 		};
 		watchers.add(watcher);
@@ -1063,6 +1079,12 @@ export async function startSimulatedCluster(options: {
 		dropWatches() {
 			for (const watcher of [...watchers]) {
 				watcher.close();
+			}
+		},
+		failWatches(error) {
+			faults.watchError = error;
+			for (const watcher of [...watchers]) {
+				watcher.fail(error);
 			}
 		},
 		subscribe(listener) {

@@ -2,6 +2,7 @@
 // Docker (or minikube image load), or a registry for a remote cluster.
 import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, type DockerClient} from '../../adapters/images.js';
 import {probeRegistry} from '../../adapters/registry.js';
+import {addSecrets} from '../mask.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
 import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
@@ -146,7 +147,16 @@ async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob
 async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const host = registry.split('/')[0] ?? registry;
-	const {auth, helper} = await registryAuth(system.env, system.homedir, host);
+	const {auth, helper, problem} = await registryAuth(system.env, system.homedir, host);
+	addSecrets([auth?.password, auth?.identitytoken]);
+	if (problem && helper) {
+		// The docker CLI would ask the helper; without its answer the push would be refused after a minute of retries.
+		return {
+			type: 'failed',
+			message: `Not pushed: ${problem}.`,
+			fix: /not on PATH/.test(problem) ? `Put docker-credential-${helper} on PATH, or log in again without it: docker login ${host}` : `docker login ${host}`,
+		};
+	}
 	const target = `${registry.replace(/\/$/, '')}/${plan.repository}:${plan.tag}`;
 	report({type: 'loading', detail: `asking ${host}/v2/`});
 	const reachable = await probeRegistry(host);
@@ -171,11 +181,7 @@ async function pushToRegistry({system, docker, plan, report}: LoadJob, registry:
 		return {
 			type: 'failed',
 			message: `Pushing ${target} failed: ${message}`,
-			fix: denied
-				? helper && !auth
-					? `Your credentials are kept by docker-credential-${helper}, which todo-deploy does not run: docker login ${host} with credsStore unset, or push with docker push ${target}`
-					: `docker login ${host}`
-				: undefined,
+			fix: denied ? `docker login ${host}` : undefined,
 		};
 	}
 }

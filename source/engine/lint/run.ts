@@ -70,8 +70,8 @@ export async function runLint(system: System, request: LintRequest): Promise<Lin
 async function lintIn(system: System, request: LintRequest, folder: string): Promise<LintReport> {
 	const release = request.release ?? 'todo';
 	const namespace = request.namespace ?? 'default';
-	const render = async (extraFiles: readonly string[]) =>
-		renderChart(system, {chart: request.chart, release, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
+	const render = async (extraFiles: readonly string[], as = release) =>
+		renderChart(system, {chart: request.chart, release: as, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
 	const first = await render([]);
 	if (!first.ok) {
 		return {chart: request.chart, objects: 0, findings: [], renderError: first.error, sentinelSkipped: 'the chart did not render'};
@@ -100,6 +100,15 @@ async function lintIn(system: System, request: LintRequest, folder: string): Pro
 	const external = new Set(typeof existingSecret === 'string' && existingSecret ? [existingSecret] : []);
 	const findings = lintObjects(objects, {target: request.target, external, contract: request.contract, madeByDeploy: request.madeByDeploy});
 
+	findings.push(
+		...(await releaseNameFindings(render, request, objects, {
+			target: request.target,
+			external,
+			contract: request.contract,
+			madeByDeploy: request.madeByDeploy,
+		})),
+	);
+
 	const plan = planSentinels(values);
 	let sentinelSkipped: string | undefined;
 	const overrides = path.join(folder, 'markers.yaml');
@@ -112,6 +121,42 @@ async function lintIn(system: System, request: LintRequest, folder: string): Pro
 	}
 
 	return {chart: request.chart, objects: objects.length, findings, renderError: undefined, sentinelSkipped};
+}
+
+/** A release name no chart would write out literally. */
+const otherRelease = 'lint-other-release';
+
+/**
+ * References that resolve only for the release name the chart was rendered with (an object named
+ * from .Release.Name in one template and written out literally in another): rendered again under
+ * another name, what breaks only then is a finding.
+ */
+async function releaseNameFindings(
+	render: (extraFiles: readonly string[], release?: string) => Promise<{ok: true; manifest: string} | {ok: false; error: string}>,
+	request: LintRequest,
+	objects: readonly K8sObject[],
+	context: Parameters<typeof lintObjects>[1],
+): Promise<Finding[]> {
+	const again = await render([], otherRelease);
+	if (!again.ok) {
+		return [];
+	}
+
+	const release = request.release ?? 'todo';
+	const key = (finding: Finding, name: string) => `${finding.object.replaceAll(name, 'RELEASE')}|${finding.message.replaceAll(name, 'RELEASE')}`;
+	const first = new Set(
+		lintObjects(objects, context)
+			.filter(finding => finding.rule === 'reference')
+			.map(finding => key(finding, release)),
+	);
+	return lintObjects(parseManifest(again.manifest), context)
+		.filter(finding => finding.rule === 'reference' && finding.severity === 'error' && !first.has(key(finding, otherRelease)))
+		.map(finding => ({
+			...finding,
+			object: finding.object.replaceAll(otherRelease, release),
+			message: `${finding.message.replace(/: the pod will stay in CreateContainerConfigError$/, '')} when the release has another name than "${release}": a name is written out in one template and made from .Release.Name in another`,
+			fix: `Name it from the release in every template ({{ .Release.Name }}-… or the chart's fullname helper), or lint with the release you deploy: todo-deploy lint --release NAME.`,
+		}));
 }
 
 export function lintFailed(report: LintReport): boolean {

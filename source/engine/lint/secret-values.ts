@@ -18,6 +18,18 @@ function fillerReason(value: string): string | undefined {
 	return /^(x{3,}|X{3,}|\*{3,}|0{3,}|\.{3,}|-{3,}|_{3,})$/i.test(body) ? 'filler' : undefined;
 }
 
+/** Keys of a known shape that are shorter than that shape: copied half-way, or elided for a screenshot. */
+const keyShapes: ReadonlyArray<{readonly name: string; readonly prefix: RegExp; readonly length: number}> = [
+	{name: 'a Google API key', prefix: /^AIza[\w-]*$/, length: 39},
+	{name: 'a GitHub token', prefix: /^ghp_\w*$/, length: 40},
+	{name: 'an AWS access key', prefix: /^(AKIA|ASIA)[A-Z\d]*$/, length: 20},
+];
+
+function truncatedReason(value: string): string | undefined {
+	const shape = keyShapes.find(entry => entry.prefix.test(value) && value.length < entry.length);
+	return shape ? `${shape.name} cut short (${value.length} of its ${shape.length} characters)` : undefined;
+}
+
 export function placeholderReason(value: string): string | undefined {
 	const trimmed = value.trim();
 	if (trimmed === '') {
@@ -25,7 +37,7 @@ export function placeholderReason(value: string): string | undefined {
 		return value === '' ? undefined : 'only spaces';
 	}
 
-	return placeholderPatterns.find(([pattern]) => pattern.test(trimmed))?.[1] ?? fillerReason(trimmed);
+	return placeholderPatterns.find(([pattern]) => pattern.test(trimmed))?.[1] ?? fillerReason(trimmed) ?? truncatedReason(trimmed);
 }
 
 /** stringData written through b64enc: base64 text that decodes to printable text. */
