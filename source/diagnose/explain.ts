@@ -129,9 +129,28 @@ export function imageProblem(
 		};
 	}
 
+	// A registry image (postgres, busybox) is not a local image that was never loaded: its cause is the pull's.
+	const ours = /(^|\/)todo-(backend|frontend)(:|@|$)/.test(image) || otherTags.length > 0;
+	const preload = local ? `docker pull ${image} && ${local.loadCommand.replaceAll('IMAGE', image)}` : `docker pull ${image}, then load it into the cluster`;
 	let cause = 'the registry could not be reached or refused the image';
 	let fix = 'Check the image name and tag, and the registry credentials (imagePullSecrets).';
-	if (/no such host|dial tcp|i\/o timeout|connection refused/.test(message)) {
+	const network =
+		/toomanyrequests|429 Too Many Requests|pull rate limit|x509|certificate|no such host|server misbehaving|name resolution|i\/o timeout|deadline exceeded|handshake timeout|Client\.Timeout/i.test(
+			message,
+		);
+	if (/toomanyrequests|429 Too Many Requests|pull rate limit/i.test(message)) {
+		cause = "Docker Hub's pull rate limit for anonymous pulls was reached (429 Too Many Requests)";
+		fix = `Load it once from this machine so the node never pulls it: ${preload}. Or wait (the limit resets within hours), or give the node Docker Hub credentials (an imagePullSecret).`;
+	} else if (/x509|certificate signed by unknown authority|certificate is not valid|tls: failed to verify/i.test(message)) {
+		cause = "the node does not trust the certificate the registry's connection shows: usually a company proxy that inspects HTTPS with its own CA";
+		fix = `Give the node your company's CA (minikube: put its .pem in ~/.minikube/certs and minikube start --embed-certs; kind: mount it into the node and run update-ca-certificates), or load the image from this machine: ${preload}.`;
+	} else if (/no such host|server misbehaving|Temporary failure in name resolution/i.test(message)) {
+		cause = "the node cannot resolve the registry's name (no DNS from the cluster's network, or a VPN that changed it)";
+		fix = `Check the node's DNS (minikube ssh -- nslookup registry-1.docker.io), or load the image from this machine: ${preload}.`;
+	} else if (/i\/o timeout|context deadline exceeded|TLS handshake timeout|Client\.Timeout/i.test(message)) {
+		cause = 'the registry does not answer the node in time (a proxy this machine uses and the node does not, or a slow network)';
+		fix = `Give the node the proxy (minikube start --docker-env HTTPS_PROXY=…; NO_PROXY with the cluster's addresses), or load the image from this machine: ${preload}.`;
+	} else if (/dial tcp|connection refused/.test(message)) {
 		cause = 'the registry host cannot be reached from the node (it does not exist, or the cluster has no network to it)';
 	} else if (/not found|manifest unknown|does not exist/i.test(message)) {
 		cause = 'the registry has no such image or tag';
@@ -140,7 +159,9 @@ export function imageProblem(
 		fix = 'Add an imagePullSecret with credentials for the registry.';
 	}
 
-	if (local) {
+	// An image built here was never in a registry: loading it is the fix, unless the pull failed on the way (a network cause).
+	const builtHere = local && (ours || !network);
+	if (local && builtHere) {
 		fix = loaded
 			? `${image} is in ${local.cluster}, but the pull policy makes the node pull it anyway: use imagePullPolicy IfNotPresent.`
 			: `A local image is in no registry: load it into ${local.cluster} with ${local.loadCommand.replaceAll('IMAGE', image)}, and use imagePullPolicy IfNotPresent.`;
@@ -150,7 +171,7 @@ export function imageProblem(
 		reason,
 		container: status.name,
 		title: `${status.name}: cannot pull ${image}`,
-		explanation: `The node cannot pull ${image}: ${cause}.${local ? ` ${local.cluster} ${loaded ? 'has' : 'does not have'} this image.` : ''}`,
+		explanation: `The node cannot pull ${image}: ${cause}.${local && builtHere ? ` ${local.cluster} ${loaded ? 'has' : 'does not have'} this image.` : ''}`,
 		fix,
 	};
 }

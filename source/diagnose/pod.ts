@@ -260,10 +260,13 @@ function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, reason
 		case 'ErrImagePull':
 		case 'ErrImageNeverPull':
 		case 'InvalidImageName': {
+			// "Back-off pulling image" says nothing of why: the kubelet's last "Failed to pull image" event does.
+			const failed = (input.events ?? []).filter(event => event.reason === 'Failed' && /Failed to pull image/.test(event.message ?? '')).at(-1)?.message;
+			const detail = failed && !message.includes(failed) ? `${message} ${failed}` : message;
 			return {
 				state: 'failing',
-				...imageProblem(status, message, input.localImages, reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason),
-				evidence,
+				...imageProblem(status, detail, input.localImages, reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason),
+				evidence: failed && !message.includes(failed) ? [...evidence, failed] : evidence,
 			};
 		}
 

@@ -44,16 +44,49 @@ test('ImagePullBackOff: the image, the cause, and whether the local cluster has 
 	const plain = diagnosePod({pod: capturedPod('image'), now});
 	assert.equal(plain.reason, 'ImagePullBackOff');
 	assert.equal(plain.title, 'nope: cannot pull registry.invalid/does-not-exist:v9');
-	assert.match(plain.explanation, /registry host cannot be reached/);
+	assert.match(plain.explanation, /the node cannot resolve the registry's name/);
 	const local = diagnosePod({
 		pod: capturedPod('image'),
 		now,
 		localImages: {cluster: 'minikube profile todo', images: new Set(['todo-backend:0.1.0']), loadCommand: 'minikube image load IMAGE -p todo'},
 	});
-	assert.match(local.explanation, /minikube profile todo does not have this image/);
-	assert.equal(
+	// The pull failed on the way (the name does not resolve): loading it from this machine is a way round.
+	assert.match(
 		local.fix,
-		'A local image is in no registry: load it into minikube profile todo with minikube image load registry.invalid/does-not-exist:v9 -p todo, and use imagePullPolicy IfNotPresent.',
+		/load the image from this machine: docker pull registry\.invalid\/does-not-exist:v9 && minikube image load registry\.invalid\/does-not-exist:v9 -p todo/,
+	);
+	// An image built here that no registry has: loading it is the fix.
+	const built = diagnosePod({
+		pod: {
+			metadata: {name: 'app'},
+			spec: {containers: [{name: 'app', image: 'todo-backend:git-abc', imagePullPolicy: 'Always'}]},
+			status: {
+				phase: 'Pending',
+				containerStatuses: [
+					{
+						name: 'app',
+						image: 'todo-backend:git-abc',
+						imageID: '',
+						ready: false,
+						restartCount: 0,
+						state: {
+							waiting: {
+								reason: 'ErrImagePull',
+								message:
+									"rpc error: code = Unknown desc = Error response from daemon: pull access denied for todo-backend, repository does not exist or may require 'docker login'",
+							},
+						},
+					},
+				],
+			},
+		},
+		now,
+		localImages: {cluster: 'minikube profile todo', images: new Set(['todo-backend:0.1.0']), loadCommand: 'minikube image load IMAGE -p todo'},
+	});
+	assert.match(built.explanation, /minikube profile todo does not have this image/);
+	assert.equal(
+		built.fix,
+		'A local image is in no registry: load it into minikube profile todo with minikube image load todo-backend:git-abc -p todo, and use imagePullPolicy IfNotPresent.',
 	);
 	const yaml = diagnosePod({pod: capturedPod('is-healthy-pod-imagepullbackoff.yaml'), now});
 	assert.match(yaml.reason, /ImagePullBackOff|ErrImagePull/);

@@ -195,7 +195,13 @@ test('registry credentials from ~/.docker/config.json, and a credential helper i
 		auth: {serveraddress: 'localhost:5000', username: 'dev', password: 's3cret:with-colon'},
 		helper: undefined,
 	});
-	assert.deepEqual(await registryAuth({}, home, 'ghcr.io'), {auth: undefined, helper: 'pass'});
+	// The helper is named, and that it is not there is said.
+	assert.deepEqual(await registryAuth({}, home, 'ghcr.io'), {
+		auth: undefined,
+		helper: 'pass',
+		problem:
+			"the Docker config keeps credentials in docker-credential-pass, which is not on PATH (Docker Desktop's, seen from WSL, is docker-credential-desktop.exe)",
+	});
 	assert.deepEqual(await registryAuth({}, tempDir('empty'), 'ghcr.io'), {auth: undefined, helper: undefined});
 });
 

@@ -9,7 +9,7 @@ test('placeholders the team shipped are recognised; real-looking values are not'
 		assert.ok(placeholderReason(value), value);
 	}
 
-	for (const value of ['', 'Zq7t9XvL2mWp4RsK8nBd3FhJ6cYg1AeU', 'AIzaSyDexampleexampleexampleexample12', 'postgresql://todo:Zq7t9X@db:5432/todo']) {
+	for (const value of ['', 'Zq7t9XvL2mWp4RsK8nBd3FhJ6cYg1AeU', 'AIzaSyDexampleexampleexampleexample1234', 'postgresql://todo:Zq7t9X@db:5432/todo']) {
 		assert.equal(placeholderReason(value), undefined, value);
 	}
 });

@@ -18,6 +18,31 @@ export function explainHelmFailure(output: string, release: string, namespace: s
 		};
 	}
 
+	const owned =
+		/rendered manifests contain a resource that already exists\. Unable to continue with (?:install|update): (\w+) "([^"]+)" in namespace "([^"]+)" exists and cannot be imported into the current release: invalid ownership metadata;(.*)/.exec(
+			output,
+		);
+	if (owned) {
+		const [, kind = '', name = '', where = '', why = ''] = owned;
+		const owner = /"meta\.helm\.sh\/release-name" must equal "[^"]+": current value is "([^"]+)"/.exec(why)?.[1];
+		const object = `${kind.toLowerCase()} ${name} -n ${where}`;
+		return {
+			message: `The ${kind} "${name}" in ${where} already exists and ${owner ? `belongs to the Helm release "${owner}"` : 'was not made by Helm (kubectl apply, or another tool made it)'}, so the release "${release}" cannot take it.`,
+			fix: owner
+				? `If the release "${owner}" is old: helm uninstall ${owner} -n ${where}. Or give this release another name: --release NAME.`
+				: `If it is a leftover: kubectl delete ${object}, then deploy again. To let the release take it over: kubectl label ${object} app.kubernetes.io/managed-by=Helm && kubectl annotate ${object} meta.helm.sh/release-name=${release} meta.helm.sh/release-namespace=${namespace}`,
+		};
+	}
+
+	const immutable = /cannot patch "([^"]+)" with kind (\w+):.*?spec\.selector:.*?field is immutable/.exec(output);
+	if (immutable) {
+		const [, name = '', kind = ''] = immutable;
+		return {
+			message: `The chart changes the ${kind} "${name}"'s selector (its pod labels), which Kubernetes never changes in place: the upgrade stops there.`,
+			fix: `Delete the ${kind} so the next deploy makes it anew (its pods restart; data in volumes stays): kubectl delete ${kind.toLowerCase()} ${name} -n ${namespace}${kind === 'StatefulSet' ? ' --cascade=orphan' : ''}, then todo-deploy deploy.`,
+		};
+	}
+
 	if (/values don't meet the specifications of the schema|values\.schema\.json/.test(output)) {
 		return {
 			message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`,
