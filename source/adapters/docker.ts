@@ -150,7 +150,10 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 	try {
 		const docker = await connectDocker(endpoint, timeoutMs);
 		await docker.ping();
-		const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string}>]);
+		const [version, info] = await Promise.all([
+			docker.version(),
+			docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string; CgroupVersion?: string; CgroupDriver?: string}>,
+		]);
 		return {
 			type: 'reachable',
 			version: version.Version,
@@ -158,6 +161,8 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 			osType: info.OSType ?? version.Os,
 			cpus: info.NCPU,
 			memoryMiB: info.MemTotal === undefined ? undefined : Math.round(info.MemTotal / 1024 / 1024),
+			cgroupVersion: info.CgroupVersion,
+			cgroupDriver: info.CgroupDriver,
 		};
 	} catch (error) {
 		const code = errorCode(error);

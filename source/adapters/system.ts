@@ -1,7 +1,7 @@
 // The one door to the machine: files, environment, PATH look-ups and process runs.
 // Detectors take a System so tests can hand them real captured outputs.
 import {constants as fsConstants} from 'node:fs';
-import {access, readFile, stat} from 'node:fs/promises';
+import {access, readFile, stat, statfs} from 'node:fs/promises';
 import {spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,8 @@ export type System = {
 	readonly homedir: string;
 	readonly uid: number | undefined;
 	readFile(file: string): Promise<string | undefined>;
+	/** Free and total bytes on the file system that holds this path (its nearest existing folder). */
+	freeSpace(file: string): Promise<{readonly free: number; readonly total: number} | undefined>;
 	exists(file: string): Promise<boolean>;
 	/** Whether the current user may read and write the file (a device or socket). */
 	canReadWrite(file: string): Promise<'yes' | 'no' | 'absent'>;
@@ -220,6 +222,19 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 				return true;
 			} catch {
 				return false;
+			}
+		},
+		async freeSpace(file) {
+			// The path may not exist yet (the tools folder before the first install): its nearest parent does.
+			for (let dir = path.resolve(file); ; dir = path.dirname(dir)) {
+				const info = await statfs(dir).catch(() => undefined);
+				if (info) {
+					return {free: Number(info.bavail) * Number(info.bsize), total: Number(info.blocks) * Number(info.bsize)};
+				}
+
+				if (path.dirname(dir) === dir) {
+					return undefined;
+				}
 			}
 		},
 		async canReadWrite(file) {

@@ -54,7 +54,7 @@ function StepRow({title, status}: {readonly title: string; readonly status: Step
 		<Box flexDirection="column">
 			<Row
 				mark={mark}
-				titleWidth={24}
+				titleWidth={25}
 				title={
 					<Text bold={status.type === 'running'} dimColor={status.type === 'pending' || status.type === 'skipped'}>
 						{title}

@@ -64,7 +64,8 @@ test('TERM=dumb gets plain lines, as a pipe does: no live screen', async () => {
 	const terminal = openTerminal(`env -i ${variables({TERM: 'dumb'})} ${nodePath} ${cliPath} doctor`, {width: 100, height: 40});
 	try {
 		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
-		assert.match(screen, /^ok {6}Platform {4}Linux/m);
+		// ok, or warn where this machine's limits are low (inotify, disk).
+		assert.match(screen, /^(ok {6}|warn {4})Platform {4}Linux/m);
 		assert.match(screen, /^missing Docker {6}Docker is not installed here/m);
 		assert.doesNotMatch(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
 	} finally {

@@ -27,8 +27,8 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 		const screen = await terminal.waitFor(/\[exit \d+\]/);
 		assert.match(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
 		for (const row of [
-			/✔ Platform/,
-			/✔ Docker\s+Docker Engine [^\n]* answers at unix:\/\/\/var\/run\/docker\.sock/,
+			/[✔⚠] Platform/,
+			/[✔⚠] Docker\s+Docker Engine [^\n]* answers at unix:\/\/\/var\/run\/docker\.sock/,
 			/○ minikube\s+minikube is not installed/,
 			/○ Helm\s+Helm is not installed/,
 			/○ Kubernetes\s+No kubeconfig yet/,
@@ -37,7 +37,7 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 		}
 
 		assert.match(screen, /╭─+╮\n\s*│ Recommended: minikube with the docker driver/);
-		assert.match(screen, /│\s+minikube start --driver=docker --cpus=\d --memory=\d+mb\s+│/);
+		assert.match(screen, /│\s+minikube start --driver=docker --cpus=\d --memory=\d+mb( --kubernetes-version=v1\.34\.0)?\s+│/);
 		assert.match(screen, /Finished in \d+ ms\./);
 		assert.match(screen, /\[exit 0\]/);
 		// Ink coloured it: the tmux screen holds SGR colour codes.
@@ -86,7 +86,7 @@ test('the wizard shows its plan after the checks; a step can be switched off; En
 	);
 	try {
 		await terminal.waitFor(
-			/\? Start a cluster \(minikube start --driver=docker[^)]*\), build and load both images,\s+deploy\s+release todo into\s+todo\.[^?]*Go\?/,
+			/\? Start a cluster \(minikube start --driver=docker[^)]*\),\s+build\s+and\s+load\s+both\s+images,\s+deploy\s+release todo into\s+todo\.[^?]*Go\?/,
 		);
 		assert.match(terminal.screen(), /› \[x\] install minikube 1\.38\.1, helm 4\.1\.4, trivy 0\.74\.0 \(no sudo, checksum-verified\)/);
 		// Down to the load check, switched off.
@@ -99,7 +99,7 @@ test('the wizard shows its plan after the checks; a step can be switched off; En
 		terminal.press('Enter');
 		const screen = await terminal.waitFor(/\[exit \d+\]/, 60_000);
 		assert.match(screen, /✔ Install missing tools\s+minikube, helm, trivy installed \(checksums verified\)/);
-		assert.match(screen, /✖ Local cluster\s+minikube start --driver=docker --cpus=\d --memory=\d+mb failed/);
+		assert.match(screen, /✖ Local cluster\s+minikube start --driver=docker --cpus=\d --memory=\d+mb( --kubernetes-version=v1\.34\.0)?\s+failed/);
 		assert.match(screen, /- Load check\s+switched off in the plan/);
 		assert.match(screen, /Stopped at "Local cluster"\. The report says what was verified: \.todo-deploy\/report\.md/);
 		assert.match(screen, /\[exit 3\]/);

@@ -14,6 +14,8 @@ export type FakeSystemOptions = {
 	readonly devices?: Record<string, 'yes' | 'no' | 'absent'>;
 	/** Commands on PATH, by name, with what running them gives. */
 	readonly commands?: Record<string, FakeRun>;
+	/** Free and total bytes of the disk, for every path. */
+	readonly disk?: {readonly free: number; readonly total: number};
 };
 
 export function createFakeSystem(options: FakeSystemOptions = {}): System & {readonly runs: string[]} {
@@ -35,6 +37,9 @@ export function createFakeSystem(options: FakeSystemOptions = {}): System & {rea
 		},
 		async exists(file) {
 			return file in files;
+		},
+		async freeSpace() {
+			return options.disk ?? {free: 200e9, total: 500e9};
 		},
 		async canReadWrite(file) {
 			return options.devices?.[file] ?? (file in files ? 'yes' : 'absent');

@@ -1,7 +1,8 @@
 // The machine's checks: the platform (WSL, systemd, CPUs, memory), Docker and KVM2.
 import {detectDockerCli, dockerEndpoint, probeDockerDaemon} from '../../adapters/docker.js';
 import {detectPlatform, startDockerCommand} from './platform.js';
-import {minikubeNeeds, type CheckOutcome, type DockerFacts, type PlatformFacts} from './types.js';
+import {cgroupV1Kubernetes, minikubeNeeds, type CheckOutcome, type DockerFacts, type PlatformFacts} from './types.js';
+import type {System} from '../../adapters/system.js';
 import {defineCheck} from './check.js';
 
 const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
@@ -49,21 +50,82 @@ export const platformCheck = defineCheck('platform', 'Platform', 2000, async sys
 		notes.push('systemd is off in this distro, so a Docker Engine installed inside it does not start by itself.');
 	}
 
+	// What stops a cluster later: each with what to type.
+	const problems: Array<{detail: string; fix: string}> = [];
 	if (short.length > 0) {
-		return {
-			status: 'warn',
-			summary,
-			detail: [`Short for minikube: ${short.join(', ')}.`, ...notes].join(' '),
+		problems.push({
+			detail: `Short for minikube: ${short.join(', ')}.`,
 			fix:
 				facts.wsl === 2
 					? 'Give WSL more: in %UserProfile%\\.wslconfig set [wsl2] processors=2 and memory=6GB, then run wsl --shutdown in PowerShell.'
 					: 'kind needs less than minikube; close other programs or use a bigger machine.',
+		});
+	}
+
+	const inotify = await readInotify(system);
+	const inotifyFix = inotifyProblem(inotify, facts);
+	if (inotifyFix) {
+		problems.push(inotifyFix);
+	}
+
+	const disk = await system.freeSpace(facts.userBin);
+	if (disk && lowOnDisk(disk)) {
+		problems.push({
+			detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} on the disk of ${facts.userBinForShell}: tools, images and the cluster's node need room (minikube stops at 95% used).`,
+			fix: 'Free some: docker system df shows what Docker holds, docker system prune -a removes unused images and build cache.',
+		});
+	}
+
+	if (problems.length > 0) {
+		return {
+			status: 'warn',
+			summary,
+			detail: [...problems.map(problem => problem.detail), ...notes].join(' '),
+			fix: problems.map(problem => problem.fix).join(' Then: '),
 			facts,
 		};
 	}
 
 	return {status: 'ok', summary, detail: notes.length > 0 ? notes.join(' ') : undefined, facts};
 });
+
+/** Free space that is about to run out: under 10% of the disk, or under 5 GB. */
+export const lowOnDisk = (disk: {readonly free: number; readonly total: number}) => disk.free < 5e9 || disk.free / Math.max(1, disk.total) < 0.1;
+
+/** kind's known-issues values: below them, kind's node never reports ready, and pods fail with "too many open files". */
+const inotifyNeeds = {watches: 524_288, instances: 512};
+
+async function readInotify(system: System): Promise<{readonly watches: number; readonly instances: number} | undefined> {
+	if (system.platform !== 'linux') {
+		return undefined;
+	}
+
+	const [watches, instances] = await Promise.all([
+		system.readFile('/proc/sys/fs/inotify/max_user_watches'),
+		system.readFile('/proc/sys/fs/inotify/max_user_instances'),
+	]);
+	const number = (text: string | undefined) => (text === undefined ? Number.NaN : Number.parseInt(text.trim(), 10));
+	return Number.isFinite(number(watches)) && Number.isFinite(number(instances)) ? {watches: number(watches), instances: number(instances)} : undefined;
+}
+
+function inotifyProblem(
+	inotify: {readonly watches: number; readonly instances: number} | undefined,
+	facts: PlatformFacts,
+): {detail: string; fix: string} | undefined {
+	if (!inotify || (inotify.watches >= inotifyNeeds.watches && inotify.instances >= inotifyNeeds.instances)) {
+		return undefined;
+	}
+
+	const set = `fs.inotify.max_user_watches=${Math.max(inotify.watches, inotifyNeeds.watches)} fs.inotify.max_user_instances=${Math.max(inotify.instances, inotifyNeeds.instances)}`;
+	const lasting =
+		facts.wsl === 2 && !facts.systemd
+			? `to keep it after wsl --shutdown, add to /etc/wsl.conf: [boot] command = sysctl -w ${set}`
+			: `to keep it: printf '%s\\n' ${set} | sudo tee /etc/sysctl.d/99-inotify.conf`;
+	return {
+		detail: `inotify limits are low (max_user_watches ${inotify.watches}, max_user_instances ${inotify.instances}; kind needs ${inotifyNeeds.watches} and ${inotifyNeeds.instances}): kind's node then never gets to "Reached target Multi-User System", and pods fail with "too many open files".`,
+		fix: `sudo sysctl -w ${set}; ${lasting}.`,
+	};
+}
 
 function dockerDesktopFix(distro: string | null): string {
 	return `Open Docker Desktop > Settings > Resources > WSL integration, turn on ${distro ?? 'this distro'}, press Apply & restart, then open a new terminal.`;
@@ -97,6 +159,18 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 				summary,
 				detail: `${resources} The daemon answers, but the docker command is not on PATH; minikube and kind drive Docker through it.`,
 				fix: platform.wsl === 2 ? dockerDesktopFix(platform.wslDistro) : 'Install the Docker CLI: sudo apt-get install -y docker.io (or docker-ce-cli).',
+			};
+		}
+
+		if (daemon.cgroupVersion === '1') {
+			return {
+				status: 'warn',
+				summary,
+				detail: `${resources} It runs containers with cgroup v1 (driver ${daemon.cgroupDriver ?? '?'}): Kubernetes 1.35 and later refuse cgroup v1 by default, so the current kind and minikube node images do not start on it.`,
+				fix:
+					platform.wsl === 2
+						? `Switch WSL to cgroup v2: in %UserProfile%\\.wslconfig set [wsl2] kernelCommandLine = cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1, then wsl --shutdown in PowerShell. Or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`
+						: `Boot with cgroup v2 (add systemd.unified_cgroup_hierarchy=1 to GRUB_CMDLINE_LINUX, then sudo update-grub and reboot), or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`,
 			};
 		}
 

@@ -1,6 +1,7 @@
 // Pure: the checks' outcomes -> the path that will work here, why, and why not the others.
 import {pinnedTool} from '../tools/catalog.js';
 import {
+	cgroupV1Kubernetes,
 	commandText,
 	minikubeNeeds,
 	type CheckFacts,
@@ -48,6 +49,9 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const daemon = docker?.daemon.type === 'reachable' ? docker.daemon : undefined;
 	const dockerUsable = !wsl1 && daemon !== undefined && daemon.osType === 'linux' && docker?.cli === 'present';
 	const dockerWhy = wsl1 ? 'WSL 1 cannot run Docker' : dockerUsable ? '' : why(outcomes.docker, 'Docker');
+	// On cgroup v1 a new cluster runs the last Kubernetes whose kubelet still starts there.
+	const cgroupV1 = daemon?.cgroupVersion === '1';
+	const pinned = cgroupV1 ? ` on Kubernetes ${cgroupV1Kubernetes}, the last that starts on Docker's cgroup v1` : '';
 
 	// 1. A local cluster that already answers.
 	const reachableLocal = [...(cluster?.contexts ?? [])]
@@ -96,10 +100,14 @@ export function recommend(outcomes: Outcomes): Recommendation {
 		viable: minikubeWhyNot === '',
 		why:
 			minikubeWhyNot ||
-			`Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}.`,
+			`Docker Engine ${daemon?.version ?? ''} answers with ${engineCpus} CPUs and ${(engineMiB / 1024).toFixed(1)} GiB; minikube's docker driver runs the whole cluster in one container${platform?.wsl === 2 ? ', which is the driver that works in WSL 2' : ''}${pinned}.`,
 		start: dockerProfile
 			? {program: 'minikube', args: ['start', '-p', dockerProfile.name], creates: undefined}
-			: {program: 'minikube', args: ['start', '--driver=docker', `--cpus=${cpus}`, `--memory=${memory}mb`], creates: {type: 'minikube', name: 'minikube'}},
+			: {
+					program: 'minikube',
+					args: ['start', '--driver=docker', `--cpus=${cpus}`, `--memory=${memory}mb`, ...(cgroupV1 ? [`--kubernetes-version=${cgroupV1Kubernetes}`] : [])],
+					creates: {type: 'minikube', name: 'minikube'},
+				},
 		needs: minikube?.path ? [] : ['minikube'],
 	};
 
@@ -108,12 +116,14 @@ export function recommend(outcomes: Outcomes): Recommendation {
 	const kindCandidate: Candidate = {
 		target: 'kind',
 		viable: dockerUsable,
-		why: dockerUsable
-			? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${platform?.wsl === 2 ? " (in WSL 2 it needs cgroup v2; see kind's WSL 2 notes if create fails)" : ''}.`
-			: dockerWhy,
+		why: dockerUsable ? `Docker answers; kind runs Kubernetes in Docker containers and needs less memory than minikube${pinned}.` : dockerWhy,
 		start: kindCluster
 			? {program: 'docker', args: ['start', `${kindCluster}-control-plane`], creates: undefined}
-			: {program: 'kind', args: ['create', 'cluster', '--name', 'todo'], creates: {type: 'kind', name: 'todo'}},
+			: {
+					program: 'kind',
+					args: ['create', 'cluster', '--name', 'todo', ...(cgroupV1 ? ['--image', `kindest/node:${cgroupV1Kubernetes}`] : [])],
+					creates: {type: 'kind', name: 'todo'},
+				},
 		needs: kind?.path ? [] : ['kind'],
 	};
 

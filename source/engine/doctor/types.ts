@@ -4,6 +4,9 @@ export type CheckId = (typeof checkIds)[number];
 /** What minikube asks for by default, and the least it starts with. */
 export const minikubeNeeds = {cpus: 2, memoryMiB: 4096, minimumMemoryMiB: 1800} as const;
 
+/** The last Kubernetes whose kubelet still starts on cgroup v1 by default (1.35 refuses it). */
+export const cgroupV1Kubernetes = 'v1.34.0';
+
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'missing';
 
 export type WslVersion = 1 | 2 | null;
@@ -32,6 +35,9 @@ export type DockerDaemonState =
 			readonly osType: string;
 			readonly cpus: number | undefined;
 			readonly memoryMiB: number | undefined;
+			/** docker info's CgroupVersion ("1", "2") and CgroupDriver ("systemd", "cgroupfs"). */
+			readonly cgroupVersion?: string | undefined;
+			readonly cgroupDriver?: string | undefined;
 	  }
 	| {readonly type: 'permission-denied'; readonly socket: string}
 	| {readonly type: 'no-socket'; readonly socket: string}
