@@ -40,7 +40,7 @@ function script(file: string, body: string) {
  */
 export function buildReleases(): string {
 	const root = path.join(repoRoot, '.cache/releases');
-	const marker = path.join(root, '.complete-v1');
+	const marker = path.join(root, '.complete-v3');
 	if (existsSync(marker)) {
 		return root;
 	}
@@ -65,7 +65,16 @@ export function buildReleases(): string {
 	writeFileSync(`${kubectl}.sha256`, sha256(kubectl));
 
 	// minikube: a bare binary; .sha256 is the hash and a newline (as minikube's Makefile writes it).
-	script(path.join(work, 'minikube'), 'case "$1" in version) echo \'{"commit":"f1a2b3c4","minikubeVersion":"v1.38.1"}\';; *) exit 64;; esac');
+	// Its start fails as a real minikube does with no way to gcr.io (as here): the captured output, exit 80
+	// (ExGuestError), written with shell builtins since a test's PATH may hold nothing else.
+	const noRegistry = readFileSync(
+		path.join(repoRoot, 'test/fixtures/captured/minikube/minikube-start-GUEST_PROVISION-kicbase-gcr-timeout-v1.37.0.txt'),
+		'utf8',
+	);
+	script(
+		path.join(work, 'minikube'),
+		`case "$1" in version) echo '{"commit":"f1a2b3c4","minikubeVersion":"v1.38.1"}';; start) while IFS= read -r line; do printf '%s\\n' "$line" >&2; done <<'CAPTURED'\n${noRegistry}CAPTURED\nexit 80;; *) exit 64;; esac`,
+	);
 	const minikube = put('github.com/kubernetes/minikube/releases/download/v1.38.1/minikube-linux-amd64', path.join(work, 'minikube'));
 	writeFileSync(`${minikube}.sha256`, `${sha256(minikube)}\n`);
 

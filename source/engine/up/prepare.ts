@@ -1,9 +1,11 @@
 // The wizard's first stages: check the machine and agree on the plan, install what the path needs,
 // and have a cluster (the one named, the one that runs, or the one the doctor recommends, started now).
 import {loadKubeconfig} from '../../adapters/kube.js';
+import {clusterStartNotes, explainClusterStart} from '../../diagnose/cluster-start.js';
 import {connect} from '../cluster.js';
+import {startDockerCommand} from '../doctor/platform.js';
 import {runDoctor} from '../doctor/run.js';
-import {commandText, type StartCommand} from '../doctor/types.js';
+import {commandText, type PlatformFacts, type StartCommand} from '../doctor/types.js';
 import {describeTarget} from '../images/actions.js';
 import {resolveLoadTarget} from '../images/target.js';
 import {recordCreatedCluster} from '../report/run.js';
@@ -162,29 +164,35 @@ async function start(
 	context: UpContext,
 	command: StartCommand,
 	onDetail: (text: string) => void,
-): Promise<{message: string; fix: string; evidence: string[]} | undefined> {
+): Promise<{failure: {message: string; fix: string; evidence: string[]}} | {notes: string[]}> {
 	const shown = commandText(command);
 	const tool = await context.system.which(command.program);
 	if (!tool) {
-		return {message: `${command.program} is not installed, so the cluster cannot be started.`, fix: `npx todo-deploy install ${command.program}`, evidence: []};
+		return {
+			failure: {
+				message: `${command.program} is not installed, so the cluster cannot be started.`,
+				fix: `npx todo-deploy install ${command.program}`,
+				evidence: [],
+			},
+		};
 	}
 
 	onDetail(`${shown} (a few minutes the first time)`);
 	const started = await context.system.run(tool, command.args, {timeoutMs: 15 * 60_000});
+	const output = `${started.stdout}\n${started.stderr}`;
 	if (started.exitCode !== 0) {
-		const output = `${started.stderr}\n${started.stdout}`.trim().split('\n');
-		return {
-			message: `${shown} failed: ${output.at(-1) ?? ''}`,
-			fix: "todo-deploy doctor explains what the machine lacks; the lines below are the tool's own.",
-			evidence: output.slice(-8),
-		};
+		// The tool's own reason (minikube's "Exiting due to", kind's ERROR line), not its last line.
+		const platform = context.doctor.getState().checks.platform;
+		const startDocker = platform.type === 'done' && platform.outcome.facts ? startDockerCommand(platform.outcome.facts as PlatformFacts) : undefined;
+		const explained = explainClusterStart({program: command.program, args: command.args, startDocker}, output);
+		return {failure: {message: `${shown} failed: ${explained.cause}`, fix: explained.fix, evidence: [...explained.evidence]}};
 	}
 
 	if (command.creates) {
 		await recordCreatedCluster(context.request.root, {...command.creates, command: shown});
 	}
 
-	return undefined;
+	return {notes: clusterStartNotes(output)};
 }
 
 export const clusterStage: UpStage = {
@@ -203,12 +211,15 @@ export const clusterStage: UpStage = {
 				? undefined
 				: (recommendation?.start ?? undefined);
 		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${context.context ?? 'in use'}`);
+		let notes: string[] = [];
 		if (startCommand) {
-			const failure = await start(context, startCommand, text => step.detail(text));
-			if (failure) {
-				step.failed(failure.message, failure.fix, failure.evidence);
+			const started = await start(context, startCommand, text => step.detail(text));
+			if ('failure' in started) {
+				step.failed(started.failure.message, started.failure.fix, started.failure.evidence);
 				return stop('cluster', 'environment', 'no cluster');
 			}
+
+			notes = started.notes;
 		}
 
 		const resolved = await resolveLoadTarget(context.system, {
@@ -237,7 +248,12 @@ export const clusterStage: UpStage = {
 			return stop('cluster', 'environment', 'no cluster');
 		}
 
-		step.done(`${describeTarget(resolved.target)} (context ${context.cluster.context})${startCommand ? `, started with ${commandText(startCommand)}` : ''}`);
+		step.done(
+			[
+				`${describeTarget(resolved.target)} (context ${context.cluster.context})${startCommand ? `, started with ${commandText(startCommand)}` : ''}`,
+				...notes,
+			].join(' Note: '),
+		);
 		return next;
 	},
 };
