@@ -1,5 +1,6 @@
 // Pure pieces of a diagnosis: exit codes, probes, images, config references and scheduling, in plain words.
 import type {V1Container, V1ContainerStatus, V1Pod, V1Probe} from '@kubernetes/client-node';
+import {execCause} from './exec.js';
 import type {Diagnosis, LocalImages, PodEvent} from './types.js';
 
 const exitCodeMeanings: Readonly<Record<number, string>> = {
@@ -277,6 +278,18 @@ export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolea
 			explanation: database.explanation,
 			fix: database.fix,
 			evidence: [`log: ${database.line.trim()}`],
+		};
+	}
+
+	const exec = execCause([...lastLines(terminated?.message, 20), ...(logs ?? [])]);
+	if (exec) {
+		return {
+			reason: 'CrashLoopBackOff',
+			container: status.name,
+			title: `${init ? 'init container ' : ''}${status.name} keeps crashing: ${exec.title} (${status.restartCount} restart${status.restartCount === 1 ? '' : 's'})`,
+			explanation: exec.explanation,
+			fix: exec.fix,
+			evidence: [`log: ${exec.line.trim()}`],
 		};
 	}
 

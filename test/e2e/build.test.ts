@@ -4,6 +4,7 @@ import {execFileSync} from 'node:child_process';
 import {appendFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
+import {execCause} from '../../source/diagnose/exec.js';
 import {runCli} from '../helpers/cli.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
@@ -142,6 +143,44 @@ test('a missing Dockerfile, a missing base image and no Docker are clear message
 	const noDocker = await runCli(['build', root], {env: {...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock'}});
 	assert.equal(noDocker.code, 3);
 	assert.match(noDocker.stdout, /^Docker is not running: there is no socket at .*\n {2}fix: Start Docker .*todo-deploy doctor says more\.$/m);
+});
+
+test('a script written on Windows (CRLF) is found before building; the real engine shows why: the container cannot start it', async () => {
+	const root = makeTodoProject();
+	const backend = path.join(root, 'backend');
+	writeFileSync(path.join(backend, 'docker-entrypoint.sh'), '#!/bin/sh\r\necho "entrypoint ran"\r\nexec "$@"\r\n', {mode: 0o755});
+	appendFileSync(path.join(backend, 'Dockerfile'), 'COPY docker-entrypoint.sh /docker-entrypoint.sh\nENTRYPOINT ["/docker-entrypoint.sh"]\n');
+	const refused = await build([root, '--json']);
+	assert.equal(refused.code, 4);
+	const image = refused.output?.images.find(entry => entry.name === 'backend');
+	assert.equal(image?.build.type, 'failed');
+	assert.match(
+		image?.build.message ?? '',
+		/^docker-entrypoint\.sh has Windows line endings \(CRLF\): in the container it would fail with "exec docker-entrypoint\.sh: no such file or directory"/,
+	);
+	assert.match(image?.build.fix ?? '', /^Convert to LF: sed -i 's\/\\r\$\/\/' docker-entrypoint\.sh \(in the build folder\)/);
+	assert.equal(refused.output?.images.find(entry => entry.name === 'frontend')?.build.type, 'done');
+
+	// What happens without the check: the real engine builds it, and the container cannot start.
+	const proof = `todo-deploy-test/crlf-proof:${process.pid}`;
+	made.push(proof);
+	execFileSync('docker', ['build', '--network', 'host', '-q', '-t', proof, backend], {stdio: 'ignore'});
+	let stderr = '';
+	try {
+		execFileSync('docker', ['run', '--rm', '--network', 'none', proof], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+	} catch (error) {
+		stderr = String((error as {stderr?: string}).stderr);
+	}
+
+	assert.match(stderr, /no such file or directory/);
+	assert.equal(execCause(stderr.split('\n'))?.kind, 'not-found', stderr);
+
+	// The fix as given works: the same project builds, and its entrypoint runs.
+	execFileSync('/bin/sh', ['-c', "sed -i 's/\\r$//' docker-entrypoint.sh"], {cwd: backend});
+	const fixed = await build([root, '--json']);
+	assert.equal(fixed.code, 0, fixed.stdout);
+	const ref = fixed.output?.images.find(entry => entry.name === 'backend')?.ref ?? '';
+	assert.match(run(ref), /^entrypoint ran\n/);
 });
 
 test('bad build flags are usage errors', async () => {

@@ -16,6 +16,7 @@ import {planImage} from './plan.js';
 import {scanImage} from './scan.js';
 import type {BuildArgs} from './values.js';
 import type {ContextGuard} from './guard.js';
+import {findWindowsLineEndings} from './line-endings.js';
 
 export type ImagesRequest = {
 	readonly root: string;
@@ -72,6 +73,15 @@ async function runOne(
 	dispatch({type: 'images/planned', plan});
 	let imageId: string | undefined;
 	if (request.steps.build) {
+		// A script written on Windows builds fine and then fails in every pod: stop here, where the fix is one command.
+		const crlf = await findWindowsLineEndings(context.dir, plan.dockerfile, context.entries);
+		if (crlf) {
+			dispatch({type: 'images/build', name, status: {type: 'failed', message: crlf.message, step: undefined, output: [], fix: crlf.fix}});
+			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
+			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
+			return;
+		}
+
 		if (!(await buildImage(docker, dispatch, plan, context, request))) {
 			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
 			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
