@@ -152,7 +152,7 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 		await docker.ping();
 		const [version, info] = await Promise.all([
 			docker.version(),
-			docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string; CgroupVersion?: string; CgroupDriver?: string}>,
+			docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string; CgroupVersion?: string; CgroupDriver?: string; DockerRootDir?: string}>,
 		]);
 		return {
 			type: 'reachable',
@@ -163,6 +163,7 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 			memoryMiB: info.MemTotal === undefined ? undefined : Math.round(info.MemTotal / 1024 / 1024),
 			cgroupVersion: info.CgroupVersion,
 			cgroupDriver: info.CgroupDriver,
+			rootDir: info.DockerRootDir,
 		};
 	} catch (error) {
 		const code = errorCode(error);

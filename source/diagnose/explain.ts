@@ -329,6 +329,18 @@ export function unschedulable(message: string): {explanation: string; fix: strin
 		};
 	}
 
+	// The kubelet taints its own node when the disk fills up: a machine problem, not a selector to remove.
+	const pressure = /untolerated taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure/i.exec(message)?.[1]?.toLowerCase();
+	if (pressure) {
+		return {
+			explanation: `The node is short of ${pressure === 'disk' ? 'disk space' : pressure === 'memory' ? 'memory' : 'process ids'}: its kubelet marked it ${pressure}-pressure and takes no new pods until it recovers: ${message}`,
+			fix:
+				pressure === 'disk'
+					? "Free disk where the node keeps its images: docker system prune -a on this machine (minikube: minikube ssh -- docker system prune -a; kind: docker exec NAME-control-plane crictl rmi --prune), or give Docker Desktop / WSL a bigger disk. The taint goes once the kubelet sees room (minikube's node evicts at 85% used); don't add a toleration."
+					: `Stop what uses the ${pressure === 'memory' ? 'memory' : 'processes'} on the node, or give the cluster more (minikube start --memory=…, a bigger Docker Desktop / WSL allowance); the taint goes once the kubelet recovers.`,
+		};
+	}
+
 	if (/untolerated taint|didn't match Pod's node affinity|node\(s\) didn't match/i.test(message)) {
 		return {
 			explanation: `No node accepts the pod: ${message}`,

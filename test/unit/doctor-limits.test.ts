@@ -146,3 +146,15 @@ test('cgroup v2, or a daemon too old to say, gets the plain commands', () => {
 		assert.doesNotMatch(recommend(outcomesFor(linux, dockerOn(version))).command ?? '', /kubernetes-version/);
 	}
 });
+
+test("Docker's own data folder about to fill is said with what frees it, together with cgroup v1", () => {
+	const full: DockerFacts = {...dockerOn('2'), dataDisk: {path: '/var/lib/docker', free: 2 * 2 ** 30, total: 100 * 2 ** 30}};
+	const outcome = describeDocker(full, linux);
+	assert.equal(outcome.status, 'warn');
+	assert.match(outcome.detail ?? '', /Only 2\.0 GiB free of 100\.0 GiB where Docker keeps its data \(\/var\/lib\/docker\)/);
+	assert.match(outcome.fix ?? '', /docker system prune -a/);
+	const both = describeDocker({...dockerOn('1'), dataDisk: full.dataDisk}, linux);
+	assert.match(both.detail ?? '', /cgroup v1.*Only 2\.0 GiB free/);
+	assert.equal((both.fix ?? '').split(' Then: ').length, 2);
+	assert.equal(describeDocker({...dockerOn('2'), dataDisk: {path: '/var/lib/docker', free: 80e9, total: 100e9}}, linux).status, 'ok');
+});

@@ -162,15 +162,31 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 			};
 		}
 
+		const problems: Array<{detail: string; fix: string}> = [];
 		if (daemon.cgroupVersion === '1') {
-			return {
-				status: 'warn',
-				summary,
-				detail: `${resources} It runs containers with cgroup v1 (driver ${daemon.cgroupDriver ?? '?'}): Kubernetes 1.35 and later refuse cgroup v1 by default, so the current kind and minikube node images do not start on it.`,
+			problems.push({
+				detail: `It runs containers with cgroup v1 (driver ${daemon.cgroupDriver ?? '?'}): Kubernetes 1.35 and later refuse cgroup v1 by default, so the current kind and minikube node images do not start on it.`,
 				fix:
 					platform.wsl === 2
 						? `Switch WSL to cgroup v2: in %UserProfile%\\.wslconfig set [wsl2] kernelCommandLine = cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1, then wsl --shutdown in PowerShell. Or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`
 						: `Boot with cgroup v2 (add systemd.unified_cgroup_hierarchy=1 to GRUB_CMDLINE_LINUX, then sudo update-grub and reboot), or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`,
+			});
+		}
+
+		const disk = facts.dataDisk;
+		if (disk && lowOnDisk(disk)) {
+			problems.push({
+				detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} where Docker keeps its data (${disk.path}): images, the cluster's node and its volumes live there, and a node whose disk fills stops taking pods.`,
+				fix: 'docker system df shows what Docker holds; docker system prune -a removes unused images and build cache (docker builder prune the cache alone).',
+			});
+		}
+
+		if (problems.length > 0) {
+			return {
+				status: 'warn',
+				summary,
+				detail: [resources, ...problems.map(problem => problem.detail)].join(' '),
+				fix: problems.map(problem => problem.fix).join(' Then: '),
 			};
 		}
 
@@ -238,6 +254,9 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 
 export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system => {
 	const [platform, cli, daemon] = await Promise.all([detectPlatform(system), detectDockerCli(system, 4000), probeDockerDaemon(system.env, 3000)]);
+	// Docker Desktop keeps its data in its own VM: only a folder on this machine is measured.
+	const rootDir = daemon.type === 'reachable' ? daemon.rootDir : undefined;
+	const rootDisk = rootDir && (await system.exists(rootDir)) ? await system.freeSpace(rootDir) : undefined;
 	const facts: DockerFacts = {
 		cli: cli.type,
 		cliPath: cli.path,
@@ -245,6 +264,7 @@ export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system =>
 		stubMessage: cli.stubMessage,
 		host: dockerEndpoint(system.env).host,
 		daemon,
+		dataDisk: rootDir && rootDisk ? {path: rootDir, ...rootDisk} : undefined,
 	};
 	return {...describeDocker(facts, platform), facts};
 });

@@ -38,6 +38,8 @@ export type DockerDaemonState =
 			/** docker info's CgroupVersion ("1", "2") and CgroupDriver ("systemd", "cgroupfs"). */
 			readonly cgroupVersion?: string | undefined;
 			readonly cgroupDriver?: string | undefined;
+			/** docker info's DockerRootDir: where the engine keeps images and containers. */
+			readonly rootDir?: string | undefined;
 	  }
 	| {readonly type: 'permission-denied'; readonly socket: string}
 	| {readonly type: 'no-socket'; readonly socket: string}
@@ -53,6 +55,8 @@ export type DockerFacts = {
 	readonly stubMessage: string | undefined;
 	readonly host: string;
 	readonly daemon: DockerDaemonState;
+	/** Free and total bytes where the engine keeps images and containers, when that folder is on this machine. */
+	readonly dataDisk?: {readonly path: string; readonly free: number; readonly total: number} | undefined;
 };
 
 export type Kvm2Facts = {
