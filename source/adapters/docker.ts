@@ -140,6 +140,18 @@ function errorMessage(error: unknown): string {
 }
 
 /** Pings the daemon and reads its version and resources. Never throws. */
+/** The fields of GET /info the doctor reads. */
+type DockerInfo = {
+	NCPU?: number;
+	MemTotal?: number;
+	OSType?: string;
+	CgroupVersion?: string;
+	CgroupDriver?: string;
+	DockerRootDir?: string;
+	HttpProxy?: string;
+	HttpsProxy?: string;
+};
+
 export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<DockerDaemonState> {
 	const endpoint = dockerEndpoint(env);
 	if (endpoint.type === 'unsupported') {
@@ -150,10 +162,7 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 	try {
 		const docker = await connectDocker(endpoint, timeoutMs);
 		await docker.ping();
-		const [version, info] = await Promise.all([
-			docker.version(),
-			docker.info() as Promise<{NCPU?: number; MemTotal?: number; OSType?: string; CgroupVersion?: string; CgroupDriver?: string; DockerRootDir?: string}>,
-		]);
+		const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<DockerInfo>]);
 		return {
 			type: 'reachable',
 			version: version.Version,
@@ -164,6 +173,8 @@ export async function probeDockerDaemon(env: Env, timeoutMs: number): Promise<Do
 			cgroupVersion: info.CgroupVersion,
 			cgroupDriver: info.CgroupDriver,
 			rootDir: info.DockerRootDir,
+			// The daemon masks the password itself (http://user:xxxxx@proxy).
+			proxy: info.HttpsProxy || info.HttpProxy || undefined,
 		};
 	} catch (error) {
 		const code = errorCode(error);

@@ -117,6 +117,32 @@ test('a user who may not open the Docker socket is told about the docker group',
 	assert.equal(result.code, 1);
 });
 
+test("behind a proxy: the shell's NO_PROXY and the engine's own proxy are both checked, the password never shown", async () => {
+	const bin = makeBin({real: ['docker']});
+	// A proxy on a closed loopback port: nothing is sent anywhere.
+	const proxy = {HTTPS_PROXY: 'http://dev:hunter2secret@127.0.0.1:9', NO_PROXY: 'localhost'};
+	const shared = await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), proxy)});
+	assert.doesNotMatch(shared.stdout, /hunter2secret/);
+	const output = parseDoctor(shared);
+	const platform = checkOf(output, 'platform');
+	assert.equal(platform.status, 'warn');
+	assert.match(
+		platform.detail ?? '',
+		/A proxy is set \(http:\/\/dev:\*\*\*@127\.0\.0\.1:9\), but NO_PROXY \(localhost\) lacks 127\.0\.0\.1, 192\.168\.49\.0\/24, 10\.96\.0\.0\/12/,
+	);
+	// The engine here was started without one: it would pull nothing through the proxy.
+	assert.match(checkOf(output, 'docker').detail ?? '', /This shell goes through a proxy \(http:\/\/dev:\*\*\*@127\.0\.0\.1:9\), but the engine has none/);
+
+	const daemon = await startPrivateDockerd({env: {HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1'}});
+	try {
+		const withProxy = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, emptyHome(), {...proxy, DOCKER_HOST: daemon.host})}));
+		assert.match(checkOf(withProxy, 'docker').summary, new RegExp(`answers at ${daemon.host}`));
+		assert.doesNotMatch(checkOf(withProxy, 'docker').detail ?? '', /engine has none/);
+	} finally {
+		await daemon.stop();
+	}
+});
+
 test('the same daemon is reachable while it runs and "not running" once it is stopped', async () => {
 	const daemon = await startPrivateDockerd();
 	const bin = makeBin({real: ['docker']});

@@ -21,7 +21,8 @@ async function pingSocket(socket: string): Promise<boolean> {
 	});
 }
 
-export async function startPrivateDockerd(): Promise<PrivateDockerd> {
+/** A dockerd of the test's own; `env` adds to its environment (a proxy, as a systemd drop-in would give it). */
+export async function startPrivateDockerd(options: {readonly env?: Readonly<Record<string, string>>} = {}): Promise<PrivateDockerd> {
 	const root = tempDir('dockerd');
 	const socket = path.join(root, 'docker.sock');
 	for (const folder of ['data', 'exec']) {
@@ -44,7 +45,7 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
 			'--iptables=false',
 			'--ip6tables=false',
 		],
-		{stdio: 'ignore'},
+		{stdio: 'ignore', env: {...process.env, ...options.env}},
 	);
 	const deadline = Date.now() + 30_000;
 	while (!(existsSync(socket) && (await pingSocket(socket)))) {

@@ -1,6 +1,7 @@
 // The machine's checks: the platform (WSL, systemd, CPUs, memory), Docker and KVM2.
 import {detectDockerCli, dockerEndpoint, probeDockerDaemon} from '../../adapters/docker.js';
 import {detectPlatform, startDockerCommand} from './platform.js';
+import {describeProxy, proxyFacts} from './proxy.js';
 import {cgroupV1Kubernetes, minikubeNeeds, type CheckOutcome, type DockerFacts, type PlatformFacts} from './types.js';
 import type {System} from '../../adapters/system.js';
 import {defineCheck} from './check.js';
@@ -74,6 +75,13 @@ export const platformCheck = defineCheck('platform', 'Platform', 2000, async sys
 			detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} on the disk of ${facts.userBinForShell}: tools, images and the cluster's node need room (minikube stops at 95% used).`,
 			fix: 'Free some: docker system df shows what Docker holds, docker system prune -a removes unused images and build cache.',
 		});
+	}
+
+	const proxy = describeProxy(proxyFacts(system.env));
+	if (proxy.problem) {
+		problems.push(proxy.problem);
+	} else if (proxy.note) {
+		notes.push(proxy.note);
 	}
 
 	if (problems.length > 0) {
@@ -173,6 +181,16 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 			});
 		}
 
+		if (facts.shellProxy && !daemon.proxy) {
+			problems.push({
+				detail: `This shell goes through a proxy (${facts.shellProxy}), but the engine has none: it pulls images itself, so minikube's node image, kind's and postgres would not download.`,
+				fix:
+					platform.wsl === 2 && facts.host.includes('docker-desktop')
+						? 'Docker Desktop: Settings > Resources > Proxies, set the same proxy, Apply & restart.'
+						: 'Give the engine the proxy: a drop-in /etc/systemd/system/docker.service.d/http-proxy.conf with [Service] Environment="HTTPS_PROXY=…" "NO_PROXY=localhost,127.0.0.1", then sudo systemctl daemon-reload && sudo systemctl restart docker (Docker Desktop: Settings > Resources > Proxies).',
+			});
+		}
+
 		const disk = facts.dataDisk;
 		if (disk && lowOnDisk(disk)) {
 			problems.push({
@@ -265,6 +283,7 @@ export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system =>
 		host: dockerEndpoint(system.env).host,
 		daemon,
 		dataDisk: rootDir && rootDisk ? {path: rootDir, ...rootDisk} : undefined,
+		shellProxy: proxyFacts(system.env).proxy,
 	};
 	return {...describeDocker(facts, platform), facts};
 });

@@ -40,6 +40,8 @@ export type DockerDaemonState =
 			readonly cgroupDriver?: string | undefined;
 			/** docker info's DockerRootDir: where the engine keeps images and containers. */
 			readonly rootDir?: string | undefined;
+			/** The engine's own proxy (GET /info's HttpsProxy or HttpProxy), masked. */
+			readonly proxy?: string | undefined;
 	  }
 	| {readonly type: 'permission-denied'; readonly socket: string}
 	| {readonly type: 'no-socket'; readonly socket: string}
@@ -57,6 +59,8 @@ export type DockerFacts = {
 	readonly daemon: DockerDaemonState;
 	/** Free and total bytes where the engine keeps images and containers, when that folder is on this machine. */
 	readonly dataDisk?: {readonly path: string; readonly free: number; readonly total: number} | undefined;
+	/** The proxy this shell uses (masked), to compare with the engine's own. */
+	readonly shellProxy?: string | undefined;
 };
 
 export type Kvm2Facts = {
