@@ -1,5 +1,7 @@
 // Docker: the CLI on PATH (and Docker Desktop's WSL stub), and the daemon through dockerode.
-import {readFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {existsSync, readFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type {DockerDaemonState} from '../engine/doctor/types.js';
@@ -8,7 +10,7 @@ import {onFirstUse} from './lazy.js';
 
 export const defaultDockerSocket = '/var/run/docker.sock';
 
-export type DockerEndpoint =
+export type DockerEndpoint = (
 	| {readonly type: 'socket'; readonly host: string; readonly socketPath: string}
 	| {
 			readonly type: 'tcp';
@@ -18,10 +20,62 @@ export type DockerEndpoint =
 			readonly tls: boolean;
 			readonly certPath: string | undefined;
 	  }
-	| {readonly type: 'unsupported'; readonly host: string; readonly why: string};
+	| {readonly type: 'unsupported'; readonly host: string; readonly why: string}
+) & {
+	/** The docker context it comes from, when not DOCKER_HOST or the default. */
+	readonly context?: string;
+};
 
-/** Where the daemon is, as the docker CLI would resolve it from DOCKER_HOST. */
+type ContextMeta = {Endpoints?: {docker?: {Host?: string; SkipTLSVerify?: boolean}}};
+
+const readJson = <T>(file: string): T | undefined => {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8')) as T;
+	} catch {
+		return undefined;
+	}
+};
+
+/**
+ * The docker context in use, as the docker CLI picks it: DOCKER_CONTEXT, else currentContext in
+ * $DOCKER_CONFIG/config.json (~/.docker). Its endpoint is in contexts/meta/<sha256 of the name>/meta.json.
+ */
+export function dockerContext(env: Env): {readonly name: string; readonly host: string | undefined; readonly tlsDir: string | undefined} | undefined {
+	const configDir = env['DOCKER_CONFIG'] ?? path.join(env['HOME'] ?? os.homedir(), '.docker');
+	const name = env['DOCKER_CONTEXT']?.trim() || readJson<{currentContext?: string}>(path.join(configDir, 'config.json'))?.currentContext;
+	if (!name || name === 'default') {
+		return undefined;
+	}
+
+	const id = createHash('sha256').update(name).digest('hex');
+	const meta = readJson<ContextMeta>(path.join(configDir, 'contexts', 'meta', id, 'meta.json'));
+	const tlsDir = path.join(configDir, 'contexts', 'tls', id, 'docker');
+	return {name, host: meta?.Endpoints?.docker?.Host, tlsDir: existsSync(tlsDir) ? tlsDir : undefined};
+}
+
+/** Where the daemon is, as the docker CLI would resolve it: DOCKER_HOST, else the docker context, else the local socket. */
 export function dockerEndpoint(env: Env): DockerEndpoint {
+	if (!env['DOCKER_HOST']?.trim()) {
+		const context = dockerContext(env);
+		if (context && !context.host) {
+			return {
+				type: 'unsupported',
+				host: `docker context ${context.name}`,
+				why: `The docker context "${context.name}" (${env['DOCKER_CONTEXT'] ? 'DOCKER_CONTEXT' : 'currentContext in ~/.docker/config.json'}) does not exist: docker context ls lists them; docker context use default goes back to the local socket.`,
+			};
+		}
+
+		if (context?.host) {
+			const endpoint = dockerEndpoint({
+				...env,
+				DOCKER_HOST: context.host,
+				DOCKER_CERT_PATH: context.tlsDir,
+				DOCKER_TLS_VERIFY: context.tlsDir ? '1' : undefined,
+			});
+			return {...endpoint, context: context.name};
+		}
+	}
+
 	const host = env['DOCKER_HOST']?.trim();
 	if (!host) {
 		return {type: 'socket', host: `unix://${defaultDockerSocket}`, socketPath: defaultDockerSocket};

@@ -1,7 +1,7 @@
 // The one door to the machine: files, environment, PATH look-ups and process runs.
 // Detectors take a System so tests can hand them real captured outputs.
 import {constants as fsConstants} from 'node:fs';
-import {access, readFile, stat, statfs} from 'node:fs/promises';
+import {access, readFile, readlink, stat, statfs} from 'node:fs/promises';
 import {spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,8 @@ export type System = {
 	/** Free and total bytes on the file system that holds this path (its nearest existing folder). */
 	freeSpace(file: string): Promise<{readonly free: number; readonly total: number} | undefined>;
 	exists(file: string): Promise<boolean>;
+	/** Where a symbolic link points (undefined when the path is not a link). */
+	readLink(file: string): Promise<string | undefined>;
 	/** Whether the current user may read and write the file (a device or socket). */
 	canReadWrite(file: string): Promise<'yes' | 'no' | 'absent'>;
 	which(command: string): Promise<string | undefined>;
@@ -223,6 +225,9 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 			} catch {
 				return false;
 			}
+		},
+		async readLink(file) {
+			return readlink(file).catch(() => undefined);
 		},
 		async freeSpace(file) {
 			// The path may not exist yet (the tools folder before the first install): its nearest parent does.

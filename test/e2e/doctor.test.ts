@@ -143,6 +143,32 @@ test("behind a proxy: the shell's NO_PROXY and the engine's own proxy are both c
 	}
 });
 
+test('a docker context chosen with the real docker CLI is followed as the CLI follows it; DOCKER_HOST still wins', async () => {
+	const daemon = await startPrivateDockerd();
+	const bin = makeBin({real: ['docker']});
+	const home = emptyHome();
+	try {
+		// The docker CLI writes the context where it keeps it (~/.docker/contexts/meta/<sha256>/meta.json).
+		const cli = {env: {...process.env, HOME: home, DOCKER_HOST: ''}, stdio: 'ignore' as const};
+		execFileSync('docker', ['context', 'create', 'todo-private', '--docker', `host=${daemon.host}`], cli);
+		execFileSync('docker', ['context', 'use', 'todo-private'], cli);
+		const followed = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)})), 'docker');
+		assert.match(followed.summary, new RegExp(`answers at ${daemon.host} \\(docker context todo-private\\)$`));
+
+		const overridden = checkOf(
+			parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_HOST: 'unix:///var/run/docker.sock'})})),
+			'docker',
+		);
+		assert.match(overridden.summary, /answers at unix:\/\/\/var\/run\/docker\.sock$/);
+
+		const missing = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_CONTEXT: 'gone'})})), 'docker');
+		assert.equal(missing.status, 'fail');
+		assert.match(missing.detail ?? '', /The docker context "gone" \(DOCKER_CONTEXT\) does not exist: docker context ls lists them/);
+	} finally {
+		await daemon.stop();
+	}
+});
+
 test('the same daemon is reachable while it runs and "not running" once it is stopped', async () => {
 	const daemon = await startPrivateDockerd();
 	const bin = makeBin({real: ['docker']});

@@ -14,6 +14,8 @@ export type FakeSystemOptions = {
 	readonly devices?: Record<string, 'yes' | 'no' | 'absent'>;
 	/** Commands on PATH, by name, with what running them gives. */
 	readonly commands?: Record<string, FakeRun>;
+	/** Symbolic links, by path, with where they point. */
+	readonly links?: Record<string, string>;
 	/** Free and total bytes of the disk, for every path. */
 	readonly disk?: {readonly free: number; readonly total: number};
 };
@@ -37,6 +39,9 @@ export function createFakeSystem(options: FakeSystemOptions = {}): System & {rea
 		},
 		async exists(file) {
 			return file in files;
+		},
+		async readLink(file) {
+			return options.links?.[file];
 		},
 		async freeSpace() {
 			return options.disk ?? {free: 200e9, total: 500e9};

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {describeDocker, lowOnDisk, platformCheck} from '../../source/engine/doctor/check-machine.js';
+import {describeDocker} from '../../source/engine/doctor/check-docker.js';
+import {lowOnDisk, platformCheck} from '../../source/engine/doctor/check-machine.js';
 import {recommend, type Outcomes} from '../../source/engine/doctor/recommend.js';
 import type {DockerFacts, PlatformFacts} from '../../source/engine/doctor/types.js';
 import {createFakeSystem, type FakeSystemOptions} from '../helpers/fake-system.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {describeDocker} from '../../source/engine/doctor/check-machine.js';
+import {describeDocker} from '../../source/engine/doctor/check-docker.js';
 import {recommend, type Outcomes} from '../../source/engine/doctor/recommend.js';
 import type {ClusterFacts, DockerFacts, KubeContextFacts, PlatformFacts} from '../../source/engine/doctor/types.js';
 

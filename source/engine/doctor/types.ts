@@ -49,6 +49,16 @@ export type DockerDaemonState =
 	| {readonly type: 'timeout'}
 	| {readonly type: 'error'; readonly message: string};
 
+/** Docker Desktop from inside a WSL 2 distro (docker-desktop.ts). */
+export type DesktopFacts = {
+	/** A link of the integration into /mnt/wsl/docker-desktop ("/usr/bin/docker -> …"): it is on for this distro. */
+	readonly link: string | undefined;
+	/** Whether what the links point to exists (Docker Desktop runs); undefined without links. */
+	readonly running: boolean | undefined;
+	/** Docker Desktop.exe is installed on the Windows side. */
+	readonly installed: boolean;
+};
+
 export type DockerFacts = {
 	readonly cli: 'present' | 'missing' | 'desktop-stub';
 	readonly cliPath: string | undefined;
@@ -56,9 +66,13 @@ export type DockerFacts = {
 	/** What the Docker Desktop stub printed, when it is the `docker` on PATH. */
 	readonly stubMessage: string | undefined;
 	readonly host: string;
+	/** The docker context the host comes from (not DOCKER_HOST, not the default). */
+	readonly context?: string | undefined;
 	readonly daemon: DockerDaemonState;
 	/** Free and total bytes where the engine keeps images and containers, when that folder is on this machine. */
 	readonly dataDisk?: {readonly path: string; readonly free: number; readonly total: number} | undefined;
+	/** Docker Desktop's marks in a WSL 2 distro. */
+	readonly desktop?: DesktopFacts | undefined;
 	/** The proxy this shell uses (masked), to compare with the engine's own. */
 	readonly shellProxy?: string | undefined;
 };
