@@ -1,8 +1,8 @@
 // One namespace of the cluster, as the commands use it: a snapshot and watches of pods, events,
-// Deployments and StatefulSets; logs and pod deletion; the namespace and todo-deploy's Secret.
+// Deployments, StatefulSets and Services; logs and pod deletion; the namespace and todo-deploy's Secret.
 // The requests are kube-rest's, the list-watch loop kube-watch's; what is kept of each object is the
 // caller's rule (the status screen keeps only what it shows).
-import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import {openKubeRest, type KubeRest} from './kube-rest.js';
 import {listAll, listWatch, type Keep} from './kube-watch.js';
 import {eachLine} from './lines.js';
@@ -18,9 +18,11 @@ export type Snapshot = {
 	readonly events: readonly CoreV1Event[];
 	readonly deployments: readonly V1Deployment[];
 	readonly statefulSets: readonly V1StatefulSet[];
+	/** Every Service of the namespace (what a host name in the app's settings can resolve to). */
+	readonly services: readonly V1Service[];
 };
 
-export type WatchKind = 'pods' | 'events' | 'deployments' | 'statefulsets';
+export type WatchKind = 'pods' | 'events' | 'deployments' | 'statefulsets' | 'services';
 
 export type WatchHandlers = {
 	upsert(kind: WatchKind, object: KubernetesObject): void;
@@ -207,9 +209,11 @@ export async function connectCluster(system: System, target: ClusterTarget, opti
 		events: `/api/v1/namespaces/${namespace}/events`,
 		deployments: `/apis/apps/v1/namespaces/${namespace}/deployments`,
 		statefulsets: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
+		services: `/api/v1/namespaces/${namespace}/services`,
 	};
-	// Events carry no labels of the release: they are all kept, and matched to pods by name.
-	const selectorOf = (kind: WatchKind) => (kind === 'events' ? undefined : selector);
+	// Events carry no labels of the release: they are all kept, and matched to pods by name. Every
+	// Service is kept too: the database an app names may be another release's.
+	const selectorOf = (kind: WatchKind) => (kind === 'events' || kind === 'services' ? undefined : selector);
 	// A watch started after a snapshot resumes from the snapshot's versions instead of listing everything again.
 	const resumeFrom = new Map<WatchKind, {resourceVersion: string; names: readonly string[]}>();
 	return {
@@ -218,7 +222,7 @@ export async function connectCluster(system: System, target: ClusterTarget, opti
 		...namespaceObjects(rest, namespace),
 		...podObjects(rest, namespace),
 		async snapshot() {
-			const [pods, events, deployments, statefulSets] = await Promise.all(
+			const [pods, events, deployments, statefulSets, services] = await Promise.all(
 				(Object.keys(paths) as WatchKind[]).map(async kind => {
 					const listed = await listAll(rest, paths[kind], selectorOf(kind), keep);
 					resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: listed.items.map(item => item.metadata?.name ?? '')});
@@ -230,6 +234,7 @@ export async function connectCluster(system: System, target: ClusterTarget, opti
 				events: events as CoreV1Event[],
 				deployments: deployments as V1Deployment[],
 				statefulSets: statefulSets as V1StatefulSet[],
+				services: services as V1Service[],
 			};
 		},
 		watch(handlers) {

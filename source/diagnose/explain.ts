@@ -146,8 +146,10 @@ export function imageProblem(
 		cause = "the node does not trust the certificate the registry's connection shows: usually a company proxy that inspects HTTPS with its own CA";
 		fix = `Give the node your company's CA (minikube: put its .pem in ~/.minikube/certs and minikube start --embed-certs; kind: mount it into the node and run update-ca-certificates), or load the image from this machine: ${preload}.`;
 	} else if (/no such host|server misbehaving|Temporary failure in name resolution/i.test(message)) {
-		cause = "the node cannot resolve the registry's name (no DNS from the cluster's network, or a VPN that changed it)";
-		fix = `Check the node's DNS (minikube ssh -- nslookup registry-1.docker.io), or load the image from this machine: ${preload}.`;
+		// A registry that resolves nowhere (a typo, a made-up host) and a node without DNS read the same.
+		const registry = image.includes('/') && /[.:]|^localhost$/.test(image.split('/')[0] ?? '') ? image.split('/')[0] : 'registry-1.docker.io';
+		cause = `the node cannot resolve the registry's name ${registry}: a wrong registry in the image name, or no DNS from the cluster's network (a VPN that changed it)`;
+		fix = `Check the image name and tag first (is ${registry} the registry you mean?); if it is right, check the node's DNS (minikube ssh -- nslookup ${registry}), or load the image from this machine: ${preload}.`;
 	} else if (/i\/o timeout|context deadline exceeded|TLS handshake timeout|Client\.Timeout/i.test(message)) {
 		cause = 'the registry does not answer the node in time (a proxy this machine uses and the node does not, or a slow network)';
 		fix = `Give the node the proxy (minikube start --docker-env HTTPS_PROXY=…; NO_PROXY with the cluster's addresses), or load the image from this machine: ${preload}.`;
@@ -207,6 +209,8 @@ export type DatabaseCause = {
 	readonly explanation: string;
 	readonly fix: string;
 	readonly line: string;
+	/** The host the app looks for, when that is the cause. */
+	readonly host?: string;
 };
 
 export function databaseCause(lines: readonly string[]): DatabaseCause | undefined {
@@ -231,6 +235,7 @@ export function databaseCause(lines: readonly string[]): DatabaseCause | undefin
 			const name = host[1] ?? host[2] ?? host[3] ?? '';
 			return {
 				kind: 'host',
+				host: name,
 				line,
 				title: `the database host "${name}" does not resolve`,
 				explanation: `The app looks for its database at "${name}", and no Service of that name exists here (a docker-compose service name, a name from .env, or another release's Service).`,
@@ -278,6 +283,7 @@ export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolea
 			explanation: database.explanation,
 			fix: database.fix,
 			evidence: [`log: ${database.line.trim()}`],
+			database: {kind: database.kind, host: database.host},
 		};
 	}
 

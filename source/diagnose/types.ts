@@ -18,6 +18,8 @@ export type Diagnosis = {
 	readonly fix: string;
 	/** What it was seen in: termination messages, log lines, events. */
 	readonly evidence: readonly string[];
+	/** The app cannot use its database: which way, and the host it looks for (status adds the database's pod and the Services). */
+	readonly database?: {readonly kind: 'password' | 'host' | 'refused' | 'timeout'; readonly host?: string | undefined} | undefined;
 };
 
 export type LocalImages = {

@@ -252,7 +252,7 @@ test("down: the release goes, the database's data and its password stay (the nex
 
 test('on a terminal, the Gemini key nobody gave is asked for, masked; it reaches the Secret and never the screen', async () => {
 	const root = makeTodoProject();
-	const key = 'AIzaSyD-typed-at-the-prompt-0123456789';
+	const key = 'AIzaSyD-typed-at-the-prompt-0123456789a';
 	const variables = Object.entries(env({TERM: 'xterm-256color'}))
 		.map(([name, value]) => `${name}='${value}'`)
 		.join(' ');

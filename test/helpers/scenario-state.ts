@@ -1,6 +1,6 @@
 // A simulator scenario (real captured pods and events) as the status store holds it, without a server:
 // the scenario writes into an in-memory object list, and the store gets it as one snapshot.
-import type {CoreV1Event, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {CoreV1Event, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import type {StatusAction} from '../../source/engine/status/actions.js';
 import {initialStatusState, statusReducer, type StatusState} from '../../source/engine/status/reducer.js';
 import {createStore, type Store} from '../../source/engine/store.js';
@@ -36,6 +36,7 @@ export function scenarioStore(name: string): Store<StatusState, StatusAction> {
 			events: of<CoreV1Event>('Event'),
 			deployments: of<V1Deployment>('Deployment'),
 			statefulSets: of<V1StatefulSet>('StatefulSet'),
+			services: of<V1Service>('Service'),
 		},
 	});
 	return store;

@@ -5,6 +5,8 @@ import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {databaseCause} from '../../source/diagnose/explain.js';
 import {diagnosePod} from '../../source/diagnose/pod.js';
+import {initialStatusState} from '../../source/engine/status/reducer.js';
+import {statusReport} from '../../source/engine/status/select.js';
 import {capturedPod} from '../helpers/k8s-fixtures.js';
 import {capturedFixture} from '../helpers/paths.js';
 
@@ -44,4 +46,41 @@ test("a crash loop says the database's cause in the diagnosis itself, not only b
 	const refused = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('node-connect-econnrefused-5432.txt')}});
 	assert.match(refused.title, /nothing accepts connections at the database yet/);
 	assert.match(refused.fix, /postgresql pod/);
+});
+
+test("status shows the database's own pod next to the app's database cause, and a host checked against the Services", () => {
+	const app = capturedPod('crashloop');
+	// A database pod as kubectl shows one that is not ready yet: the captured readiness-failing pod, named as a chart names it.
+	const database = {...capturedPod('readiness'), metadata: {...capturedPod('readiness').metadata, name: 'todo-postgresql-0'}};
+	const state = {
+		...initialStatusState(),
+		pods: new Map([
+			[app.metadata?.name ?? '', app],
+			['todo-postgresql-0', database],
+		]),
+		services: new Map([
+			['todo-backend', {metadata: {name: 'todo-backend'}}],
+			['todo-postgresql', {metadata: {name: 'todo-postgresql'}}],
+		]),
+		crashLogs: new Map([[`${app.metadata?.name ?? ''}/quitter`, {restarts: 10, lines: lines('psycopg2-could-not-translate-host-name.txt')}]]),
+	};
+	const report = statusReport(state, {context: 'kind-todo', namespace: 'todo'}, now);
+	const row = report.pods.find(pod => pod.name === app.metadata?.name);
+	assert.match(row?.diagnosis.title ?? '', /the database host "postgres" does not resolve/);
+	assert.ok(row?.diagnosis.evidence.includes('database pod todo-postgresql-0: Running, ready 0/1'), row?.diagnosis.evidence.join('\n'));
+	assert.ok(row?.diagnosis.evidence.includes('no Service named "postgres" here; the Services are: todo-backend, todo-postgresql'));
+	assert.match(row?.diagnosis.fix ?? '', /^Here that is todo-postgresql: make the database URL's host todo-postgresql/);
+	// The database pod's own row is untouched.
+	assert.doesNotMatch(report.pods.find(pod => pod.name === 'todo-postgresql-0')?.diagnosis.evidence.join('\n') ?? '', /database pod/);
+});
+
+test('with no database pod in the namespace, that is said', () => {
+	const app = capturedPod('crashloop');
+	const state = {
+		...initialStatusState(),
+		pods: new Map([[app.metadata?.name ?? '', app]]),
+		crashLogs: new Map([[`${app.metadata?.name ?? ''}/quitter`, {restarts: 10, lines: lines('psycopg2-connection-refused.txt')}]]),
+	};
+	const row = statusReport(state, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
+	assert.ok(row?.diagnosis.evidence.some(line => /^no database pod in this namespace/.test(line)));
 });

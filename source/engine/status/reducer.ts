@@ -1,4 +1,4 @@
-import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node';
+import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import type {WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
 import type {ForwardState, StatusAction, StatusPanel} from './actions.js';
@@ -15,6 +15,7 @@ export type StatusState = {
 	readonly events: ReadonlyMap<string, CoreV1Event>;
 	readonly deployments: ReadonlyMap<string, V1Deployment>;
 	readonly statefulSets: ReadonlyMap<string, V1StatefulSet>;
+	readonly services: ReadonlyMap<string, V1Service>;
 	readonly selected: string | undefined;
 	readonly container: string | undefined;
 	readonly panel: StatusPanel;
@@ -35,6 +36,7 @@ export function initialStatusState(): StatusState {
 		events: new Map(),
 		deployments: new Map(),
 		statefulSets: new Map(),
+		services: new Map(),
 		selected: undefined,
 		container: undefined,
 		panel: {type: 'diagnosis'},
@@ -46,11 +48,13 @@ export function initialStatusState(): StatusState {
 	};
 }
 
-const field: Record<WatchKind, 'pods' | 'events' | 'deployments' | 'statefulSets'> = {
+type Field = 'pods' | 'events' | 'deployments' | 'statefulSets' | 'services';
+const field: Record<WatchKind, Field> = {
 	pods: 'pods',
 	events: 'events',
 	deployments: 'deployments',
 	statefulsets: 'statefulSets',
+	services: 'services',
 };
 const keyOf = (object: KubernetesObject) => object.metadata?.name ?? '';
 
@@ -67,12 +71,13 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 				events: byName(action.snapshot.events),
 				deployments: byName(action.snapshot.deployments),
 				statefulSets: byName(action.snapshot.statefulSets),
+				services: byName(action.snapshot.services),
 				version: state.version + 1,
 			};
 		}
 
 		case 'status/batch': {
-			const copies = new Map<'pods' | 'events' | 'deployments' | 'statefulSets', Map<string, KubernetesObject>>();
+			const copies = new Map<Field, Map<string, KubernetesObject>>();
 			for (const change of action.changes) {
 				const name = field[change.kind];
 				// Removing what is not there changes nothing, and copies nothing.

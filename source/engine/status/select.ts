@@ -1,6 +1,7 @@
 import type {V1Pod} from '@kubernetes/client-node';
 import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow, type RolloutRow, type WarningRow} from '../../diagnose/rows.js';
+import {withDatabaseContext} from '../../diagnose/database-context.js';
 import type {StatusReport} from './report.js';
 import type {StatusState} from './reducer.js';
 
@@ -50,7 +51,9 @@ export function statusReport(state: StatusState, where: {readonly context: strin
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: sortedPodNames(state.pods).names.map(name => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name))),
+		pods: sortedPodNames(state.pods).names.map(name =>
+			withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, state.services),
+		),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 	};
@@ -94,7 +97,8 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const {names, longest} = sortedPodNames(state.pods);
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
-	const rowOf = (name: string) => cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name));
+	const rowOf = (name: string) =>
+		withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, state.services);
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {
