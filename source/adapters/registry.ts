@@ -1,19 +1,26 @@
 // A registry's /v2/ endpoint, asked before a push: a push through the daemon to a registry that hangs
 // waits for the daemon's own long timeouts, and one that refuses is retried for a minute.
-import {request} from 'undici';
+import {Agent, request} from 'undici';
 import {messageOf} from './errors.js';
 
 export type RegistryProbe =
 	{readonly type: 'answers'; readonly scheme: 'https' | 'http'} | {readonly type: 'refused' | 'silent' | 'error'; readonly message: string};
 
 async function ask(url: string, timeoutMs: number): Promise<{status?: number; code?: string; message?: string}> {
+	// Its own dispatcher, so the TLS handshake with a server that never speaks is bounded too (undici's
+	// connect timeout is 10 s by default and the abort signal does not cut a handshake short).
+	const dispatcher = new Agent({connect: {timeout: timeoutMs}, headersTimeout: timeoutMs, bodyTimeout: timeoutMs});
 	try {
-		const response = await request(url, {method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs)});
+		const response = await request(url, {method: 'GET', dispatcher, signal: AbortSignal.timeout(timeoutMs)});
 		await response.body.dump();
 		return {status: response.statusCode};
 	} catch (error) {
-		const {code, name} = error as {code?: string; name?: string};
-		return {code: code ?? (name === 'TimeoutError' ? 'UND_ERR_HEADERS_TIMEOUT' : undefined), message: messageOf(error)};
+		// The abort signal's TimeoutError is a DOMException whose `code` is a number (23): its name is what counts.
+		const {code, name} = error as {code?: unknown; name?: unknown};
+		const timedOut = name === 'TimeoutError' || name === 'AbortError';
+		return {code: timedOut ? 'UND_ERR_HEADERS_TIMEOUT' : typeof code === 'string' ? code : undefined, message: messageOf(error)};
+	} finally {
+		void dispatcher.destroy().catch(() => undefined);
 	}
 }
 
