@@ -9,6 +9,7 @@ import {bundleOptions} from '../scripts/bundle-options.js';
 import {realKubeTool} from '../test/helpers/kube-tools.js';
 import {benchImages} from './images.js';
 import {benchUp} from './up.js';
+import {benchDev} from './dev.js';
 import {benchVerify} from './verify.js';
 import {benchStatus} from './status.js';
 
@@ -206,3 +207,6 @@ await benchVerify(root, runs);
 
 // The whole flow, twice.
 await benchUp(root, runs);
+
+// A saved line to the image in the cluster: built in minikube's engine against the whole image copied.
+await benchDev(Math.min(runs, 5));

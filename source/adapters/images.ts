@@ -114,10 +114,14 @@ export async function startBuild(docker: DockerClient, request: BuildRequest): P
 	return jsonMessages(stream);
 }
 
-/** Copies an image from one daemon to another, streaming `docker save` into `docker load`. */
-export async function copyImage(from: DockerClient, to: DockerClient, reference: string): Promise<void> {
+/** Copies an image from one daemon to another, streaming `docker save` into `docker load`; returns the bytes sent. */
+export async function copyImage(from: DockerClient, to: DockerClient, reference: string): Promise<number> {
 	const saved = await from.getImage(reference).get();
+	let bytes = 0;
 	const relay = new PassThrough();
+	relay.on('data', (chunk: Buffer) => {
+		bytes += chunk.length;
+	});
 	(saved as NodeJS.ReadableStream).pipe(relay);
 	const loaded = await to.loadImage(relay, {quiet: true});
 	for await (const message of jsonMessages(loaded)) {
@@ -125,6 +129,8 @@ export async function copyImage(from: DockerClient, to: DockerClient, reference:
 			throw new Error(message['error']);
 		}
 	}
+
+	return bytes;
 }
 
 /** Runs a command in a container; stdout and stderr come back as text. */

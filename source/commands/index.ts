@@ -8,11 +8,12 @@ import {buildCommand, loadCommand, scanCommand} from './images.js';
 import {installCommand} from './install.js';
 import {lintCommand} from './lint.js';
 import {statusCommand} from './status.js';
-import {upCommand} from './up.js';
+import {devCommand, upCommand} from './up.js';
 import {verifyCommand} from './verify.js';
 
 export const commands = [
 	upCommand,
+	devCommand,
 	doctorCommand,
 	discoverCommand,
 	buildCommand,

@@ -1,4 +1,6 @@
+import type {DevAction, DevState} from '../engine/dev/state.js';
 import {machine, type Env} from '../engine/machine.js';
+import type {Store} from '../engine/store.js';
 import {statusOutcome} from '../engine/status/report.js';
 import type {StatusSession} from '../engine/status/session.js';
 import {statusLines} from '../render/status-report.js';
@@ -11,7 +13,7 @@ import {runWithScreens} from './runner.js';
 export type StatusWhere = {readonly namespace: string; readonly context: string | undefined; readonly selector: string | undefined};
 
 /** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
-async function liveScreen(session: StatusSession, mode: Mode) {
+async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevState, DevAction>) {
 	session.follow();
 	let quit: () => void = () => undefined;
 	const {cancelled} = await runWithScreens(
@@ -30,6 +32,7 @@ async function liveScreen(session: StatusSession, mode: Mode) {
 						onForward={session.forwards.start}
 						onStopForward={session.forwards.stop}
 						onQuit={() => quit()}
+						dev={dev}
 					/>
 				);
 			},
@@ -63,7 +66,11 @@ async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhe
 }
 
 /** Opens the namespace's status: one snapshot (--once, --json, no terminal) or the live screen. */
-export async function showStatus(env: Env, where: StatusWhere, options: {readonly mode: Mode; readonly once: boolean}) {
+export async function showStatus(
+	env: Env,
+	where: StatusWhere,
+	options: {readonly mode: Mode; readonly once: boolean; readonly dev?: Store<DevState, DevAction> | undefined},
+) {
 	const {openStatus} = await import('../engine/status/session.js');
 	const live = options.mode === 'interactive' && !options.once;
 	let session: StatusSession;
@@ -85,7 +92,7 @@ export async function showStatus(env: Env, where: StatusWhere, options: {readonl
 	}
 
 	if (live) {
-		return liveScreen(session, options.mode);
+		return liveScreen(session, options.mode, options.dev);
 	}
 
 	const report = await session.snapshot();

@@ -8,7 +8,7 @@ import {createStore} from '../engine/store.js';
 import {skippableSteps, type Skippable} from '../engine/up/skips.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from './command.js';
-import {listFlag, stringFlag} from './flags.js';
+import {booleanFlag, listFlag, stringFlag, UsageError} from './flags.js';
 import {buildFlags, deployFlags, deploySettings, imageSettings, mirrorFlag, scanFlags, verifyFlags, verifySettings} from './groups.js';
 import {checkOneTarget} from './images.js';
 import {flowScreens} from './flow-screens.js';
@@ -16,6 +16,8 @@ import {inCi, writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
 import {projectOrSay, projectRoot} from './shared.js';
 import {showStatus} from './status.js';
+import {watchChanges} from './watch.js';
+import type {UpRequest} from '../engine/up/stage.js';
 
 export const upCommand = defineCommand({
 	name: 'up',
@@ -45,8 +47,16 @@ export const upCommand = defineCommand({
 			check: item => ((skippableSteps as readonly string[]).includes(item) ? undefined : `takes ${skippableSteps.join(', ')} (comma-separated)`),
 		}),
 		...mirrorFlag,
+		watch: booleanFlag({
+			description: 'after the deploy, watch the backend and frontend folders: each save is built, sent and rolled out by itself (todo-deploy dev)',
+		}),
 	},
-	check: ({flags}) => checkOneTarget(flags),
+	check({flags}) {
+		checkOneTarget(flags);
+		if (flags.watch && flags.json) {
+			throw new UsageError('--watch prints a line per change; it does not go with --json.');
+		}
+	},
 	async run({flags, args, mode, env}) {
 		const root = projectRoot(args[0]);
 		const asking = mode === 'interactive' && !flags.yes;
@@ -108,32 +118,32 @@ export const upCommand = defineCommand({
 		}
 
 		const startedAt = Date.now();
+		const upRequest: UpRequest = {
+			root,
+			env,
+			sources: {backend: project.backend, frontend: project.frontend},
+			chart,
+			contract: project.contract,
+			skip,
+			installDir,
+			mirror: flags.mirror,
+			kind: flags.kind,
+			minikube: flags.minikube,
+			registry: flags.registry,
+			images: {
+				...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
+				guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
+			},
+			deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
+			verify: verifySettings(flags, env, verifyTargets(project.contract)),
+			questions: asking ? questions : undefined,
+		};
 		const {value: result, cancelled} = await runWithScreens(
 			mode,
 			flowScreens(flow, {pods: {store: status, context: flags.context ?? '', namespace: flags.namespace, during: 'rollout'}, questions}),
 			async signal => {
 				questions.cancelWith(signal);
-				const done = await runUp(machine(env, {signal, log, toolsDir: installDir}), flow, status, {
-					root,
-					env,
-					sources: {backend: project.backend, frontend: project.frontend},
-					chart,
-					contract: project.contract,
-					skip,
-					installDir,
-					mirror: flags.mirror,
-					kind: flags.kind,
-					minikube: flags.minikube,
-					registry: flags.registry,
-					images: {
-						...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
-						guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
-					},
-					deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
-					verify: verifySettings(flags, env, verifyTargets(project.contract)),
-					questions: asking ? questions : undefined,
-					signal,
-				});
+				const done = await runUp(machine(env, {signal, log, toolsDir: installDir}), flow, status, {...upRequest, signal});
 				const failed = flow.getState().steps.find(step => step.id === done.failedStep);
 				const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
 				finishFlow(flow, {
@@ -157,11 +167,35 @@ export const upCommand = defineCommand({
 			writeErr(`Session log (secrets masked): ${displayPath(log.file)}\n`);
 		}
 
+		const where = {namespace: flags.namespace, context: flags.context, selector: `app.kubernetes.io/instance=${flags.release}`};
+		if (flags.watch && !cancelled) {
+			if (!result.dev) {
+				writeErr('todo-deploy: not watching: the deploy did not get every pod ready. Fix what the flow says and run again.\n');
+				return {failure: result.failure ?? 'rollout'};
+			}
+
+			return watchChanges(env, mode, result.dev, upRequest, where);
+		}
+
 		// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
 		if (mode === 'interactive' && !cancelled && result.deploy !== undefined) {
-			await showStatus(env, {namespace: flags.namespace, context: flags.context, selector: `app.kubernetes.io/instance=${flags.release}`}, {mode, once: false});
+			await showStatus(env, where, {mode, once: false});
 		}
 
 		return {failure: cancelled ? 'cancelled' : result.failure};
+	},
+});
+
+/** todo-deploy dev: the wizard, then watch mode (up --watch). */
+export const devCommand = defineCommand({
+	...upCommand,
+	name: 'dev',
+	aliases: [],
+	summary: 'up --watch: the wizard, then each save built, sent and rolled out by itself',
+	description:
+		'The wizard (as up), then watch mode: a save in the backend or frontend folder (what .dockerignore leaves out does not count) is built, sent to the cluster and rolled out for that side alone, with the time from the save to the new pod Ready split into build, transfer and rollout. A failed build or rollout is shown and the next save tries again; Ctrl-C stops watching and leaves the last good release running.',
+	examples: ['npx todo-deploy dev', 'npx todo-deploy dev --minikube todo --skip load-check'],
+	async run(input) {
+		return upCommand.run({...input, flags: {...input.flags, watch: true}});
 	},
 });

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import {formatBytes} from '../engine/units.js';
+
+export {formatBytes} from '../engine/units.js';
 // Words and marks shared by the Ink views and the plain renderer.
 import {checkIds, type CheckId, type CheckStatus, type RecommendationTarget} from '../engine/doctor/types.js';
 
@@ -50,14 +53,6 @@ export function commandLines(commands: readonly string[]): string[] {
 	}
 
 	return lines;
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes < 1000) {
-		return `${bytes} B`;
-	}
-
-	return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /** "12.3 MB of 20.1 MB, 5.1 MB/s, 2 s left" (what is known of it). */

@@ -66,9 +66,15 @@ export function loadLine(entry: ImageEntry, status: LoadStatus = entry.load): st
 				return `${name}: already in ${status.where}, not sent again`;
 			}
 
+			if (status.outcome === 'built-in-place') {
+				return `${name}: built in ${status.where}'s own Docker, nothing to send${status.bytes ? ` (its base image copied there once, ${formatBytes(status.bytes)})` : ''}`;
+			}
+
+			const sent = status.bytes === undefined ? '' : `, ${formatBytes(status.bytes)} sent`;
+			const why = status.why ? `; not built in place: ${status.why}` : '';
 			return status.outcome === 'pushed'
-				? `${name}: pushed to ${status.where}${status.digest ? ` (${status.digest})` : ''} in ${formatDuration(status.durationMs)}`
-				: `${name}: loaded into ${status.where} in ${formatDuration(status.durationMs)}`;
+				? `${name}: pushed to ${status.where}${status.digest ? ` (${status.digest})` : ''} in ${formatDuration(status.durationMs)}${sent}`
+				: `${name}: loaded into ${status.where} in ${formatDuration(status.durationMs)}${sent}${why}`;
 		}
 
 		case 'failed': {

@@ -1,5 +1,7 @@
 // The status screen's keys: select, logs, follow, events, describe, port-forward, restart and quit.
-import {useApp, useInput, type Key} from 'ink';
+import {Box, useApp, useInput, type Key} from 'ink';
+import type {DevAction, DevState} from '../engine/dev/state.js';
+import {DevLine, devLineHeight} from './dev-line.js';
 import type {StatusAction, StatusPanel} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
 import {sortedPodNames} from '../engine/status/select.js';
@@ -24,9 +26,11 @@ export type StatusAppProps = {
 	readonly onStopForward?: (() => void) | undefined;
 	/** q, Esc or Ctrl-C: the screen ends. */
 	readonly onQuit?: (() => void) | undefined;
+	/** Watch mode: what is being shipped, shown above the pods. */
+	readonly dev?: Store<DevState, DevAction> | undefined;
 };
 
-export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward, onQuit}: StatusAppProps) {
+export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward, onQuit, dev}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const size = useTerminalSize();
@@ -142,5 +146,15 @@ export function StatusApp({store, context, namespace, onLogs, onRestart, onFollo
 			store.dispatch({type: 'status/panel', panel: {type: 'confirm-restart', pod: current}});
 		}
 	});
-	return <StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={size.rows} />;
+	const screen = (height: number) => (
+		<StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={height} />
+	);
+	return dev ? (
+		<Box flexDirection="column">
+			<DevLine store={dev} />
+			{screen(size.rows - devLineHeight)}
+		</Box>
+	) : (
+		screen(size.rows)
+	);
 }

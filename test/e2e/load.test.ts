@@ -37,7 +37,11 @@ function tools() {
 
 type LoadJson = {
 	target: unknown;
-	images: Array<{name: string; ref: string; load: {type: string; outcome?: string; where?: string; message?: string; fix?: string}}>;
+	images: Array<{
+		name: string;
+		ref: string;
+		load: {type: string; outcome?: string; where?: string; message?: string; fix?: string; bytes?: number; why?: string};
+	}>;
 };
 
 test('load into kind: sends each image once, then sees the node has it and does not call kind again', async () => {
@@ -93,24 +97,49 @@ test('load into kind takes the cluster from the current context; a missing clust
 	assert.match(noTarget.stderr, /no cluster to load into: the context "prod" is neither minikube nor kind.*--registry HOST\/NAMESPACE/s);
 });
 
-test("load into minikube: copies into minikube's own Docker, compares image IDs the next time", async () => {
+test("load into minikube: builds in minikube's own Docker, so nothing is sent; on containerd it builds here and minikube loads it", async () => {
 	const root = makeTodoProject({git: true});
 	const log = path.join(tempDir('log'), 'minikube.log');
 	const env = {PATH: tools(), HOME: tempDir('home'), MINIKUBE_LOG: log, MINIKUBE_TEST_PROFILE: 'todo', MINIKUBE_TEST_DOCKER_HOST: minikubeDocker?.host};
 	const first = await runCli(['load', root, '--minikube', 'todo', '--json'], {env, timeoutMs: 120_000});
 	assert.equal(first.code, 0, first.stderr + first.stdout);
 	const output = JSON.parse(first.stdout) as LoadJson;
-	made.push(...output.images.map(image => image.ref));
 	const inside = {...process.env, DOCKER_HOST: minikubeDocker?.host};
 	for (const image of output.images) {
-		assert.equal(image.load.outcome, 'loaded');
+		assert.equal(image.load.outcome, 'built-in-place', JSON.stringify(image.load));
 		assert.equal(image.load.where, 'minikube profile "todo"');
-		assert.equal(imageId(image.ref, inside), imageId(image.ref));
+		// Built there (its labels say which build), and never here.
+		assert.match(
+			execFileSync('docker', ['image', 'inspect', '-f', '{{index .Config.Labels "dev.todo-deploy.tag"}}', image.ref], {env: inside, encoding: 'utf8'}),
+			/^git-/,
+		);
+		assert.throws(() => imageId(image.ref), /No such image/);
 	}
+
+	// The private engine had no base image: it was copied there once, for both builds.
+	assert.equal(output.images.filter(image => (image.load.bytes ?? 0) > 0).length, 1, JSON.stringify(output.images.map(image => image.load)));
 
 	const second = await runCli(['load', root, '--minikube', 'todo'], {env, timeoutMs: 60_000});
 	assert.equal(second.code, 0, second.stderr);
-	assert.match(second.stdout, /^load {2}todo-frontend:git-[0-9a-f]{12}: already in minikube profile "todo", not sent again$/m);
+	assert.match(second.stdout, /^build todo-frontend:git-[0-9a-f]{12}: up to date \(.*\), nothing to build$/m);
+	assert.match(second.stdout, /^load {2}todo-frontend:git-[0-9a-f]{12}: built in minikube profile "todo"'s own Docker, nothing to send$/m);
+
+	// A cluster on containerd: built here, then `minikube image load`, and the reason is said.
+	const onContainerd = makeTodoProject({git: true});
+	const copied = await runCli(['load', onContainerd, '--minikube', 'todo'], {env: {...env, MINIKUBE_TEST_RUNTIME: 'containerd'}, timeoutMs: 120_000});
+	assert.equal(copied.code, 0, copied.stderr + copied.stdout);
+	const refs = [
+		...copied.stdout.matchAll(
+			/^load {2}(todo-(?:backend|frontend):git-[0-9a-f]{12}): loaded into minikube profile "todo" in [\d.]+ m?s; not built in place: minikube "todo" does not run Docker as its container runtime$/gm,
+		),
+	].map(match => match[1] ?? '');
+	assert.equal(refs.length, 2, copied.stdout);
+	made.push(...refs, ...output.images.map(image => image.ref));
+	for (const ref of refs) {
+		assert.equal(imageId(ref, inside), imageId(ref));
+	}
+
+	assert.match(readFileSync(log, 'utf8'), /^minikube -p todo image load todo-backend:git-[0-9a-f]{12}$/m);
 
 	const wrongProfile = await runCli(['load', root, '--minikube', 'nope'], {env, timeoutMs: 60_000});
 	assert.equal(wrongProfile.code, 3);

@@ -74,7 +74,14 @@ profile)
 	printf '{"invalid":[],"valid":[{"Name":"%s","Status":"Running","Config":{"Name":"%s","Driver":"docker"}}]}' "$MINIKUBE_TEST_PROFILE" "$MINIKUBE_TEST_PROFILE"; exit 0;;
 docker-env)
 	[ "$profile" = "$MINIKUBE_TEST_PROFILE" ] || { echo "🤷  Profile \\"$profile\\" not found. Run \\"minikube profile list\\" to view all profiles." >&2; exit 85; }
+	# A cluster on containerd has no Docker to point at (the captured MK_USAGE line; exit code 64 is minikube's usage error).
+	[ "\${MINIKUBE_TEST_RUNTIME:-docker}" = docker ] || { cat '${capturedFixture('minikube/minikube-docker-env-MK_USAGE-containerd.txt')}' >&2; exit 64; }
 	echo "DOCKER_HOST=$MINIKUBE_TEST_DOCKER_HOST"; echo "MINIKUBE_ACTIVE_DOCKERD=$profile"; exit 0;;
+image)
+	# minikube image load IMAGE: minikube saves it and imports it into the node's runtime (here, the stand-in engine).
+	[ "$2" = load ] && [ -n "$3" ] || exit 64
+	docker save "$3" | DOCKER_HOST="$MINIKUBE_TEST_DOCKER_HOST" docker load -q >/dev/null || exit 1
+	exit 0;;
 service)
 	# minikube service NAME --namespace NS --url: the NodePort URL (here, the simulated kubelet's backend).
 	[ -n "$MINIKUBE_TEST_SERVICE_URL" ] && [ "$2" != "" ] || { echo "❌  Exiting due to SVC_NOT_FOUND: Service '$2' was not found" >&2; exit 89; }

@@ -1,5 +1,6 @@
 import type {BuildProgress} from './build-progress.js';
 import type {ScanSummary} from './scan-report.js';
+import {formatBytes} from '../units.js';
 
 export type ImageName = 'backend' | 'frontend';
 
@@ -62,10 +63,15 @@ export type LoadStatus =
 	| {readonly type: 'loading'; readonly detail: string}
 	| {
 			readonly type: 'done';
-			readonly outcome: 'loaded' | 'already-present' | 'pushed';
+			/** built-in-place: built in the cluster's own engine, so nothing had to travel. */
+			readonly outcome: 'loaded' | 'already-present' | 'pushed' | 'built-in-place';
 			readonly where: string;
 			readonly durationMs: number;
 			readonly digest: string | undefined;
+			/** What travelled to the cluster, when it is known (an image archive, base images copied once). */
+			readonly bytes?: number | undefined;
+			/** Why the image was copied rather than built where the cluster runs. */
+			readonly why?: string | undefined;
 	  }
 	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined}
 	| {readonly type: 'skipped'; readonly reason: string};
@@ -87,3 +93,20 @@ export type ImagesAction =
 	| {readonly type: 'images/scan'; readonly name: ImageName; readonly status: ScanStatus}
 	| {readonly type: 'images/failed'; readonly message: string; readonly fix: string | undefined; readonly kind: 'input' | 'environment'}
 	| {readonly type: 'images/finished'; readonly durationMs: number; readonly cancelled: boolean};
+
+/** A load that ended, in a few words: "already loaded", "built in place, nothing sent", "loaded, 467.0 MB sent". */
+export function loadOutcomeWords(load: Extract<LoadStatus, {type: 'done'}>): string {
+	switch (load.outcome) {
+		case 'already-present': {
+			return 'already loaded';
+		}
+
+		case 'built-in-place': {
+			return 'built in place, nothing sent';
+		}
+
+		default: {
+			return load.bytes === undefined ? load.outcome : `${load.outcome}, ${formatBytes(load.bytes)} sent`;
+		}
+	}
+}

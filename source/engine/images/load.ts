@@ -4,7 +4,7 @@ import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, 
 import {probeRegistry} from '../../adapters/registry.js';
 import {addSecrets} from '../mask.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
-import {parseDockerEnv} from '../../adapters/minikube.js';
+import {minikubeDockerEnv} from './in-place.js';
 import type {System} from '../../adapters/system.js';
 import type {ImagePlan, LoadStatus, LoadTarget} from './actions.js';
 import {messageOf} from '../errors.js';
@@ -16,6 +16,8 @@ export type LoadJob = {
 	readonly plan: ImagePlan;
 	readonly imageId: string;
 	readonly report: (status: LoadStatus) => void;
+	/** Why the image was built here and is sent, rather than built where the cluster runs. */
+	readonly why?: string | undefined;
 };
 
 const notInstalled = (tool: string): LoadStatus => ({type: 'failed', message: `${tool} is not installed.`, fix: `npx todo-deploy install ${tool}`});
@@ -83,16 +85,19 @@ async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cl
 		};
 	}
 
+	const loaded = parsed.type !== 'already-present';
 	return {
 		type: 'done',
-		outcome: parsed.type === 'already-present' ? 'already-present' : 'loaded',
+		outcome: loaded ? 'loaded' : 'already-present',
 		where: `kind cluster "${cluster}"`,
 		durationMs: performance.now() - started,
 		digest: undefined,
+		// kind load sends the whole image archive to every node that lacks it.
+		bytes: loaded ? ((await inspectImage(docker, plan.ref).catch(() => undefined))?.size ?? 0) * present.filter(has => !has).length : 0,
 	};
 }
 
-async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob, profile: string): Promise<LoadStatus> {
+async function loadIntoMinikube({system, docker, plan, imageId, report, why}: LoadJob, profile: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
 	if (!minikube) {
@@ -100,19 +105,18 @@ async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob
 	}
 
 	// With the docker runtime, minikube's own Docker answers directly: compare IDs, then stream the image across.
-	const envResult = await system.run(minikube, ['-p', profile, 'docker-env', '--shell', 'none'], {timeoutMs: 30_000});
-	const dockerEnv = envResult.exitCode === 0 ? parseDockerEnv(envResult.stdout) : undefined;
-	if (dockerEnv) {
+	const answer = await minikubeDockerEnv(system, minikube, profile);
+	if (answer.env) {
 		try {
-			const inside = await dockerClient(dockerEnv);
+			const inside = await dockerClient(answer.env);
 			const there = await inspectImage(inside, plan.ref);
 			if (there?.id === imageId) {
 				return {type: 'done', outcome: 'already-present', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
 			}
 
 			report({type: 'loading', detail: `copying ${plan.ref} into minikube "${profile}"'s Docker`});
-			await copyImage(docker, inside, plan.ref);
-			return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
+			const bytes = await copyImage(docker, inside, plan.ref);
+			return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, bytes, why};
 		} catch (error) {
 			return {
 				type: 'failed',
@@ -122,10 +126,10 @@ async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob
 		}
 	}
 
-	if (/not running|does not exist|not found|Profile ".*" not found/i.test(`${envResult.stdout}\n${envResult.stderr}`)) {
+	if (/not running|does not exist|not found|Profile ".*" not found/i.test(answer.output)) {
 		return {
 			type: 'failed',
-			message: `minikube profile "${profile}" is not running: ${(envResult.stderr || envResult.stdout).trim().split('\n').at(-1) ?? ''}`,
+			message: `minikube profile "${profile}" is not running: ${answer.output.split('\n').at(-1) ?? ''}`,
 			fix: `minikube -p ${profile} start --driver=docker`,
 		};
 	}
@@ -141,7 +145,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report}: LoadJob
 		};
 	}
 
-	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
+	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, why};
 }
 
 async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string): Promise<LoadStatus> {

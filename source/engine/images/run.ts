@@ -17,6 +17,8 @@ import {scanImage} from './scan.js';
 import type {BuildArgs} from './values.js';
 import type {ContextGuard} from './guard.js';
 import {findWindowsLineEndings} from './line-endings.js';
+import {minikubeBuildEngine, shareBaseImages, type InPlace} from './in-place.js';
+import path from 'node:path';
 
 export type ImagesRequest = {
 	readonly root: string;
@@ -37,17 +39,24 @@ export type ImagesRequest = {
 	/** How long a cached scan report stays good (Trivy's database changes every few hours). */
 	readonly scanMaxAgeMs?: number;
 	readonly signal?: AbortSignal | undefined;
+	/** Build in minikube's own Docker when the target is minikube (the default); false builds here and copies. */
+	readonly buildInPlace?: boolean | undefined;
 };
+
+/** Where the images are built: this machine's Docker, or the cluster's own engine (nothing then travels). */
+type Engines = {readonly local: DockerClient | undefined; readonly inPlace: InPlace | undefined; readonly why: string | undefined};
 
 async function runOne(
 	system: System,
-	docker: DockerClient,
+	engines: Engines,
 	store: Store<ImagesState, ImagesAction>,
 	name: ImageName,
 	source: ImageSource,
 	request: ImagesRequest,
 ): Promise<void> {
 	const dispatch = store.dispatch;
+	const {inPlace} = engines;
+	const docker = (inPlace?.docker ?? engines.local) as DockerClient;
 	dispatch({type: 'images/build', name, status: {type: 'preparing'}});
 	const guard = request.guards?.[name];
 	let planned;
@@ -72,6 +81,8 @@ async function runOne(
 	const plan = guard && guard.items.length > 0 ? {...planned.plan, leftOut: guard.items.map(item => item.path)} : planned.plan;
 	dispatch({type: 'images/planned', plan});
 	let imageId: string | undefined;
+	let basesSent = 0;
+	let copyFromHere = false;
 	if (request.steps.build) {
 		// A script written on Windows builds fine and then fails in every pod: stop here, where the fix is one command.
 		const crlf = await findWindowsLineEndings(context.dir, plan.dockerfile, context.entries);
@@ -80,6 +91,18 @@ async function runOne(
 			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
 			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
 			return;
+		}
+
+		if (inPlace) {
+			try {
+				basesSent = await shareBaseImages(engines.local, inPlace, path.join(context.dir, plan.dockerfile), detail => {
+					if (request.steps.load) dispatch({type: 'images/load', name, status: {type: 'loading', detail}});
+				});
+			} catch (error) {
+				// The build pulls what could not be copied, and says so if it cannot.
+				basesSent = 0;
+				dispatch({type: 'images/load', name, status: {type: 'loading', detail: `a base image could not be copied: ${messageOf(error)}`}});
+			}
 		}
 
 		if (!(await buildImage(docker, dispatch, plan, context, request))) {
@@ -91,7 +114,11 @@ async function runOne(
 		const entry = store.getState().images.find(item => item.name === name);
 		imageId = entry?.build.type === 'done' ? entry.build.id : undefined;
 	} else {
-		const existing = await inspectImage(docker, plan.ref);
+		// Built earlier here (before minikube could build it in place): it is copied as before.
+		const inside = await inspectImage(docker, plan.ref);
+		const here = !inside && inPlace && engines.local ? await inspectImage(engines.local, plan.ref) : undefined;
+		copyFromHere = here !== undefined;
+		const existing = inside ?? here;
 		if (!existing) {
 			const message = `${plan.ref} is not built yet (the sources changed since the last build, or it never was).`;
 			dispatch({type: 'images/build', name, status: {type: 'failed', message, step: undefined, output: [], fix: 'todo-deploy build'}});
@@ -120,9 +147,14 @@ async function runOne(
 		}
 
 		const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
+		if (inPlace && !copyFromHere) {
+			report({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
+			return;
+		}
+
 		report({type: 'checking'});
 		try {
-			report(await loadImage({system, docker, plan, imageId: id, report}, target));
+			report(await loadImage({system, docker: copyFromHere ? (engines.local as DockerClient) : docker, plan, imageId: id, report, why: engines.why}, target));
 		} catch (error) {
 			report({type: 'failed', message: messageOf(error), fix: undefined});
 		}
@@ -135,7 +167,7 @@ async function runOne(
 
 		dispatch({type: 'images/scan', name, status: {type: 'scanning'}});
 		try {
-			dispatch({type: 'images/scan', name, status: await scanImage(system, plan, id, request)});
+			dispatch({type: 'images/scan', name, status: await scanImage(system, plan, id, request, inPlace?.env)});
 		} catch (error) {
 			dispatch({type: 'images/scan', name, status: {type: 'failed', message: messageOf(error), fix: undefined}});
 		}
@@ -179,14 +211,17 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 		return;
 	}
 
+	// minikube with Docker inside: build there, and nothing has to be sent.
+	const target = request.steps.load ? request.target : undefined;
+	const choice = target?.type === 'minikube' && request.buildInPlace !== false ? await minikubeBuildEngine(system, target.profile) : undefined;
+	const inPlace = choice?.type === 'in-place' ? choice.inPlace : undefined;
 	const opened = await openDocker(system.env);
-	if (!opened.ok) {
+	if (!opened.ok && !inPlace) {
 		cannot('environment', opened.message, opened.fix);
 		return;
 	}
 
-	const docker: DockerClient = opened.docker;
-
-	await Promise.all(names.map(async name => runOne(system, docker, store, name, request.sources[name] as ImageSource, request)));
+	const engines: Engines = {local: opened.ok ? opened.docker : undefined, inPlace, why: choice?.type === 'copy' ? choice.why : undefined};
+	await Promise.all(names.map(async name => runOne(system, engines, store, name, request.sources[name] as ImageSource, request)));
 	store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});
 }

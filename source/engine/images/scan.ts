@@ -12,7 +12,14 @@ import type {ImagesRequest} from './run.js';
 type ScanMeta = {imageId: string; scannedAt: string; trivyVersion: string | undefined; skipDbUpdate: boolean; scanners?: string};
 const scanners = 'vuln,secret';
 
-export async function scanImage(system: System, plan: ImagePlan, imageId: string, request: ImagesRequest): Promise<ScanStatus> {
+/** engineEnv: DOCKER_HOST and the rest when the image lives in another engine (minikube's), which Trivy reads from the environment. */
+export async function scanImage(
+	system: System,
+	plan: ImagePlan,
+	imageId: string,
+	request: ImagesRequest,
+	engineEnv?: Readonly<Record<string, string>>,
+): Promise<ScanStatus> {
 	const started = performance.now();
 	const report = path.join(request.reportsDir, `${plan.repository}-${plan.tag}.trivy.json`);
 	const metaFile = path.join(request.reportsDir, `${plan.repository}-${plan.tag}.scan.json`);
@@ -52,7 +59,7 @@ export async function scanImage(system: System, plan: ImagePlan, imageId: string
 			ignoreFile: ignoreText === undefined ? undefined : ignoreFile,
 			timeoutMs: 15 * 60_000,
 		}),
-		{timeoutMs: 15 * 60_000},
+		{timeoutMs: 15 * 60_000, ...(engineEnv ? {env: {...system.env, ...engineEnv}} : {})},
 	);
 	const json = result.exitCode === 0 ? await readFile(temporary, 'utf8').catch(() => undefined) : undefined;
 	if (json === undefined) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {releaseHistory, releaseState, isPending} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import type {DeployResult} from '../deploy/run.js';
+import type {DevBase} from '../dev/run.js';
 import type {DoctorAction} from '../doctor/actions.js';
 import {doctorReducer, initialDoctorState, type DoctorState} from '../doctor/reducer.js';
 import type {FlowAction} from '../flow/actions.js';
@@ -60,6 +61,8 @@ export type UpResult = {
 	readonly verify: VerifyResult | undefined;
 	readonly lint: LintReport | undefined;
 	readonly doctor: DoctorState;
+	/** What watch mode ships later changes with; set once the deploy got every pod ready. */
+	readonly dev?: DevBase | undefined;
 };
 
 /** After a Ctrl-C: the Helm release's state in words, read by a system the cancel did not stop. */
@@ -197,5 +200,17 @@ export async function runUp(
 		verify: context.verify,
 		lint: context.lint,
 		doctor: context.doctor.getState(),
+		dev:
+			context.cluster && context.deploy?.ready
+				? {
+						system,
+						cluster: context.cluster,
+						context: context.context,
+						target: context.target,
+						chart: context.chart,
+						fit: context.fit,
+						values: context.values,
+					}
+				: undefined,
 	};
 }

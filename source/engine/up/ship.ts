@@ -3,7 +3,7 @@
 import {ensureStateDir, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {deploySteps, deployRecord, runDeploy, secretNameOf} from '../deploy/run.js';
-import type {ImagesAction} from '../images/actions.js';
+import {loadOutcomeWords, type ImagesAction} from '../images/actions.js';
 import {imagesData, imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages} from '../images/run.js';
 import {dockerignoreProposals, writeDockerignore} from '../images/guard.js';
@@ -28,7 +28,7 @@ const progressOf = (state: ImagesState): string =>
 				case 'done': {
 					return entry.load.type === 'loading' || entry.load.type === 'checking'
 						? `${name} loading`
-						: `${name} ${entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}${entry.load.type === 'done' ? `, ${entry.load.outcome}` : ''}`;
+						: `${name} ${entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}${entry.load.type === 'done' ? `, ${loadOutcomeWords(entry.load)}` : ''}`;
 				}
 
 				case 'failed': {
@@ -120,7 +120,7 @@ export const imagesStage: UpStage = {
 			state.images
 				.map(
 					entry =>
-						`${entry.plan?.ref ?? entry.name} ${entry.build.type === 'done' && entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}, ${entry.load.type === 'done' ? (entry.load.outcome === 'already-present' ? 'already loaded' : entry.load.outcome) : ''}`,
+						`${entry.plan?.ref ?? entry.name} ${entry.build.type === 'done' && entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}, ${entry.load.type === 'done' ? loadOutcomeWords(entry.load) : ''}`,
 				)
 				.join('; '),
 		);

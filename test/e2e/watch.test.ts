@@ -1,0 +1,130 @@
+// up --watch: after the first deploy, a save in the backend is built, sent into the "kind" node and
+// rolled out by itself (the real helm into the simulated API server, whose kubelet runs the new image
+// as a real container), and the new code answers; the frontend is not rolled. A save the image does
+// not see ships nothing; a broken build is shown and the next save ships; Ctrl-C leaves the release.
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {cliPath, nodePath} from '../helpers/paths.js';
+import {makeTodoProject, removeImages} from '../helpers/images.js';
+import {startUpWorld, type UpWorld} from '../helpers/up-world.js';
+
+let world: UpWorld;
+const made: string[] = [];
+
+before(async () => {
+	world = await startUpWorld(`watch${process.pid}`);
+});
+
+after(async () => {
+	await world.stop();
+	removeImages(made);
+});
+
+type Deployment = {metadata: {generation: number}; spec: {template: {spec: {containers: Array<{image: string}>}}}};
+
+test('up --watch ships a backend save by itself, with its times; the frontend stays; a broken build waits for the next save; Ctrl-C leaves the release', async t => {
+	const root = makeTodoProject({git: true, app: true});
+	const child = spawn(
+		nodePath,
+		[
+			cliPath,
+			'up',
+			root,
+			'--yes',
+			'--watch',
+			'-n',
+			'dev',
+			'--url',
+			world.appUrl,
+			'--skip',
+			'load-check',
+			'--helm-arg=--disable-openapi-validation',
+			'--timeout',
+			'60',
+		],
+		{env: world.env(), stdio: ['ignore', 'pipe', 'pipe']},
+	);
+	let stdout = '';
+	let stderr = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		stdout += chunk;
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		stderr += chunk;
+	});
+	const exited = new Promise<number | null>(resolve => {
+		child.on('close', resolve);
+	});
+	const waitFor = async (pattern: RegExp, from: number, timeoutMs: number): Promise<RegExpMatchArray> => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const match = pattern.exec(stdout.slice(from));
+			if (match) {
+				return match;
+			}
+
+			if (Date.now() > deadline || child.exitCode !== null) {
+				throw new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${stdout}\n${stderr}`);
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+	};
+
+	const backend = () => world.cluster.get('Deployment', 'dev', 'todo-todo-app-backend') as Deployment;
+	const frontend = () => world.cluster.get('Deployment', 'dev', 'todo-todo-app-frontend') as Deployment;
+	try {
+		await waitFor(/^Watching backend and frontend: each save is built, sent and rolled out by itself\./m, 0, 240_000);
+		made.push(...[...stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		const firstBackend = backend().spec.template.spec.containers[0]?.image ?? '';
+		const frontendBefore = frontend();
+
+		// One line of the backend changed.
+		let mark = stdout.length;
+		const app = path.join(root, 'backend/app.py');
+		writeFileSync(app, readFileSync(app, 'utf8').replace('{"status": "ok"}', '{"status": "ok", "build": "second"}'));
+		const shipped = await waitFor(
+			/^backend \(app\.py\): new pod Ready ([\d.]+) (m?s) after the save \(build [\d.]+ m?s · transfer [\d.]+ m?s \(loaded, [\d.]+ [kM]?B sent\) · rollout [\d.]+ m?s\)$/m,
+			mark,
+			120_000,
+		);
+		t.diagnostic(shipped[0]);
+		assert.match(backend().spec.template.spec.containers[0]?.image ?? '', /^todo-backend:git-[0-9a-f]{12}-dirty-[0-9a-f]{8}$/);
+		assert.notEqual(backend().spec.template.spec.containers[0]?.image, firstBackend);
+		made.push(backend().spec.template.spec.containers[0]?.image ?? '');
+		// Only the backend rolled: the frontend's Deployment is the one deployed before.
+		assert.equal(frontend().metadata.generation, frontendBefore.metadata.generation);
+		assert.equal(frontend().spec.template.spec.containers[0]?.image, frontendBefore.spec.template.spec.containers[0]?.image);
+		// The new code answers.
+		const health = (await (await fetch(`${world.appUrl}/health`)).json()) as {build?: string};
+		assert.equal(health.build, 'second', `shipped: ${shipped[0]}`);
+
+		// A file .dockerignore leaves out (*.log) starts nothing.
+		mark = stdout.length;
+		writeFileSync(path.join(root, 'backend/debug.log'), 'more log\n');
+		// A broken build is shown, and the release keeps running the last good image.
+		const dockerfile = path.join(root, 'backend/Dockerfile');
+		const good = readFileSync(dockerfile, 'utf8');
+		writeFileSync(dockerfile, good.replace('CMD', 'RUN echo "broken on purpose" && exit 7\nCMD'));
+		await waitFor(/^backend \(Dockerfile\): not shipped: backend build failed: .*\n {2}fix: .*The next save tries again\.$/m, mark, 120_000);
+		assert.doesNotMatch(stdout.slice(mark), /debug\.log/);
+		assert.equal(backend().spec.template.spec.containers[0]?.image, made.at(-1));
+
+		// The next save ships (the Dockerfile mended and one more line changed).
+		mark = stdout.length;
+		writeFileSync(dockerfile, good);
+		writeFileSync(app, readFileSync(app, 'utf8').replace('"build": "second"', '"build": "third"'));
+		await waitFor(/^backend \([^)]*app\.py[^)]*\): new pod Ready /m, mark, 120_000);
+		made.push(backend().spec.template.spec.containers[0]?.image ?? '');
+		assert.equal(((await (await fetch(`${world.appUrl}/health`)).json()) as {build?: string}).build, 'third');
+	} finally {
+		child.kill('SIGINT');
+	}
+
+	assert.equal(await exited, 0, stdout + stderr);
+	assert.match(stdout, /^Stopped watching; the last release that got ready keeps running\.$/m);
+	assert.ok(world.cluster.get('Deployment', 'dev', 'todo-todo-app-backend'), 'the release is still there');
+});
