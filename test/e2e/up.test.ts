@@ -36,7 +36,7 @@ test('up --yes: from the sources to a verified deployment and a truthful report;
 		/^✔ Check this machine: /m,
 		/^- Install missing tools: skipped \(every tool is there\)/m,
 		new RegExp(`^✔ Local cluster: kind cluster "${world.clusterName}" \\(context kind-${world.clusterName}\\)`, 'm'),
-		/^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, loaded; todo-frontend:git-[0-9a-f]{12} built, loaded/m,
+		/^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, loaded, [\d.]+ [kM]?B sent; todo-frontend:git-[0-9a-f]{12} built, loaded, [\d.]+ [kM]?B sent/m,
 		/^✔ Scan images \(Trivy\): backend: no known vulnerabilities; frontend: no known vulnerabilities/m,
 		/^✔ Lint the chart: \d+ objects, no errors/m,
 		/^✔ Secrets: database password generated; auth secret generated/m,
@@ -173,7 +173,7 @@ test('options before the command, and option values that look like words, are no
 	assert.match(status.stderr, /no context "nope" in the kubeconfig/);
 });
 
-test('up with minikube (docker driver): its Docker already has the images, and verify reaches the backend through minikube service --url', async () => {
+test('up with minikube (docker driver): the images are built in its Docker, nothing is sent, and verify reaches the backend through minikube service --url', async () => {
 	const minikube = await startUpWorld('minikube', 'minikube');
 	try {
 		const root = makeTodoProject({git: true, app: true});
@@ -184,7 +184,7 @@ test('up with minikube (docker driver): its Docker already has the images, and v
 		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.match(result.stdout, /^✔ Local cluster: minikube profile "minikube" \(context minikube\)/m);
-		assert.match(result.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, already loaded/m);
+		assert.match(result.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, built in place, nothing sent/m);
 		assert.match(result.stdout, /^✔ Reach the backend: http:\/\/127\.0\.0\.1:\d+ \(minikube service todo-todo-app-backend --url\)/m);
 		assert.match(result.stdout, /^✔ Smoke test \(todo API\): create 201/m);
 	} finally {

@@ -8,6 +8,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {cliPath, nodePath} from '../helpers/paths.js';
+import {openTerminal} from '../helpers/tmux.js';
 import {makeTodoProject, removeImages} from '../helpers/images.js';
 import {startUpWorld, type UpWorld} from '../helpers/up-world.js';
 
@@ -127,4 +128,28 @@ test('up --watch ships a backend save by itself, with its times; the frontend st
 	assert.equal(await exited, 0, stdout + stderr);
 	assert.match(stdout, /^Stopped watching; the last release that got ready keeps running\.$/m);
 	assert.ok(world.cluster.get('Deployment', 'dev', 'todo-todo-app-backend'), 'the release is still there');
+});
+
+test('on a terminal, watch mode draws the change above the live status screen; q stops watching and exits 0', async () => {
+	const root = makeTodoProject({git: true, app: true});
+	const terminal = openTerminal(
+		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'}))
+			.map(([key, value]) => `${key}='${value}'`)
+			.join(' ')} ${nodePath} ${cliPath} dev --yes --namespace devtty --url ${world.appUrl} --skip load-check,scan --helm-arg=--disable-openapi-validation`,
+		{width: 140, height: 50},
+	);
+	try {
+		const first = await terminal.waitFor(/watching backend, frontend · 0 changes shipped · a save ships by itself[\s\S]*todo-deploy status devtty/, 180_000);
+		made.push(...[...first.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		assert.match(first, /waiting for a save/);
+		const app = path.join(root, 'backend/app.py');
+		writeFileSync(app, readFileSync(app, 'utf8').replace('{"status": "ok"}', '{"status": "ok", "build": "tty"}'));
+		const shipped = await terminal.waitFor(/1 change shipped[\s\S]*backend \(app\.py\): new pod Ready [\d.]+ m?s after the save/, 120_000);
+		assert.match(shipped, /todo-todo-app-backend-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/);
+		made.push((world.cluster.get('Deployment', 'devtty', 'todo-todo-app-backend') as Deployment).spec.template.spec.containers[0]?.image ?? '');
+		terminal.keys('q');
+		assert.match(await terminal.waitFor(/\[exit \d+\]/, 15_000), /\[exit 0\]/);
+	} finally {
+		terminal.close();
+	}
 });
