@@ -3,7 +3,7 @@
 // recursive watch on Linux walks every folder, node_modules included, and a Next.js project has tens
 // of thousands: enough to hit fs.inotify.max_user_watches and "too many open files".
 import {watch, type FSWatcher} from 'node:fs';
-import {readdir} from 'node:fs/promises';
+import {lstat, readdir} from 'node:fs/promises';
 import path from 'node:path';
 
 export type TreeWatch = {close(): void; readonly folders: () => number};
@@ -45,8 +45,8 @@ export async function watchTree(
 				}
 
 				// A new folder is watched too; a folder that went away stops its watch.
-				void readdir(absolute, {withFileTypes: true}).then(
-					() => add(absolute),
+				void lstat(absolute).then(
+					async info => (info.isDirectory() ? add(absolute) : undefined),
 					() => {
 						watchers.get(absolute)?.close();
 						watchers.delete(absolute);

@@ -3,10 +3,10 @@
 // as a real container), and the new code answers; the frontend is not rolled. A save the image does
 // not see ships nothing; a broken build is shown and the next save ships; Ctrl-C leaves the release.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
+import {startCli} from '../helpers/cli.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {makeTodoProject, removeImages} from '../helpers/images.js';
@@ -28,66 +28,23 @@ type Deployment = {metadata: {generation: number}; spec: {template: {spec: {cont
 
 test('up --watch ships a backend save by itself, with its times; the frontend stays; a broken build waits for the next save; Ctrl-C leaves the release', async t => {
 	const root = makeTodoProject({git: true, app: true});
-	const child = spawn(
-		nodePath,
-		[
-			cliPath,
-			'up',
-			root,
-			'--yes',
-			'--watch',
-			'-n',
-			'dev',
-			'--url',
-			world.appUrl,
-			'--skip',
-			'load-check',
-			'--helm-arg=--disable-openapi-validation',
-			'--timeout',
-			'60',
-		],
-		{env: world.env(), stdio: ['ignore', 'pipe', 'pipe']},
+	const cli = startCli(
+		['up', root, '--yes', '--watch', '-n', 'dev', '--url', world.appUrl, '--skip', 'load-check', '--helm-arg=--disable-openapi-validation', '--timeout', '60'],
+		{env: world.env()},
 	);
-	let stdout = '';
-	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		stdout += chunk;
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		stderr += chunk;
-	});
-	const exited = new Promise<number | null>(resolve => {
-		child.on('close', resolve);
-	});
-	const waitFor = async (pattern: RegExp, from: number, timeoutMs: number): Promise<RegExpMatchArray> => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const match = pattern.exec(stdout.slice(from));
-			if (match) {
-				return match;
-			}
-
-			if (Date.now() > deadline || child.exitCode !== null) {
-				throw new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${stdout}\n${stderr}`);
-			}
-
-			await new Promise(resolve => setTimeout(resolve, 100));
-		}
-	};
-
 	const backend = () => world.cluster.get('Deployment', 'dev', 'todo-todo-app-backend') as Deployment;
 	const frontend = () => world.cluster.get('Deployment', 'dev', 'todo-todo-app-frontend') as Deployment;
 	try {
-		await waitFor(/^Watching backend and frontend: each save is built, sent and rolled out by itself\./m, 0, 240_000);
-		made.push(...[...stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		await cli.waitFor(/^Watching backend and frontend: each save is built, sent and rolled out by itself\./m, 0, 240_000);
+		made.push(...[...cli.stdout().matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
 		const firstBackend = backend().spec.template.spec.containers[0]?.image ?? '';
 		const frontendBefore = frontend();
 
 		// One line of the backend changed.
-		let mark = stdout.length;
+		let mark = cli.stdout().length;
 		const app = path.join(root, 'backend/app.py');
 		writeFileSync(app, readFileSync(app, 'utf8').replace('{"status": "ok"}', '{"status": "ok", "build": "second"}'));
-		const shipped = await waitFor(
+		const shipped = await cli.waitFor(
 			/^backend \(app\.py\): new pod Ready ([\d.]+) (m?s) after the save \(build [\d.]+ m?s · transfer [\d.]+ m?s \(loaded, [\d.]+ [kM]?B sent\) · rollout [\d.]+ m?s\)$/m,
 			mark,
 			120_000,
@@ -104,29 +61,29 @@ test('up --watch ships a backend save by itself, with its times; the frontend st
 		assert.equal(health.build, 'second', `shipped: ${shipped[0]}`);
 
 		// A file .dockerignore leaves out (*.log) starts nothing.
-		mark = stdout.length;
+		mark = cli.stdout().length;
 		writeFileSync(path.join(root, 'backend/debug.log'), 'more log\n');
 		// A broken build is shown, and the release keeps running the last good image.
 		const dockerfile = path.join(root, 'backend/Dockerfile');
 		const good = readFileSync(dockerfile, 'utf8');
 		writeFileSync(dockerfile, good.replace('CMD', 'RUN echo "broken on purpose" && exit 7\nCMD'));
-		await waitFor(/^backend \(Dockerfile\): not shipped: backend build failed: .*\n {2}fix: .*The next save tries again\.$/m, mark, 120_000);
-		assert.doesNotMatch(stdout.slice(mark), /debug\.log/);
+		await cli.waitFor(/^backend \(Dockerfile\): not shipped: backend build failed: .*\n {2}fix: .*The next save tries again\.$/m, mark, 120_000);
+		assert.doesNotMatch(cli.stdout().slice(mark), /debug\.log/);
 		assert.equal(backend().spec.template.spec.containers[0]?.image, made.at(-1));
 
 		// The next save ships (the Dockerfile mended and one more line changed).
-		mark = stdout.length;
+		mark = cli.stdout().length;
 		writeFileSync(dockerfile, good);
 		writeFileSync(app, readFileSync(app, 'utf8').replace('"build": "second"', '"build": "third"'));
-		await waitFor(/^backend \([^)]*app\.py[^)]*\): new pod Ready /m, mark, 120_000);
+		await cli.waitFor(/^backend \([^)]*app\.py[^)]*\): new pod Ready /m, mark, 120_000);
 		made.push(backend().spec.template.spec.containers[0]?.image ?? '');
 		assert.equal(((await (await fetch(`${world.appUrl}/health`)).json()) as {build?: string}).build, 'third');
 	} finally {
-		child.kill('SIGINT');
+		cli.kill('SIGINT');
 	}
 
-	assert.equal(await exited, 0, stdout + stderr);
-	assert.match(stdout, /^Stopped watching; the last release that got ready keeps running\.$/m);
+	assert.equal(await cli.exited, 0, cli.stdout() + cli.stderr());
+	assert.match(cli.stdout(), /^Stopped watching; the last release that got ready keeps running\.$/m);
 	assert.ok(world.cluster.get('Deployment', 'dev', 'todo-todo-app-backend'), 'the release is still there');
 });
 

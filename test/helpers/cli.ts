@@ -16,8 +16,17 @@ export type CliOptions = {
 	node?: string;
 };
 
-export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-	const started = performance.now();
+/** A running todo-deploy: its output so far, a wait for a line, and its end. */
+export type RunningCli = {
+	readonly stdout: () => string;
+	readonly stderr: () => string;
+	/** Waits until stdout after `from` (a length of stdout) matches; fails with the output if it ends or times out first. */
+	waitFor(pattern: RegExp, from: number, timeoutMs: number): Promise<RegExpMatchArray>;
+	kill(signal?: NodeJS.Signals): void;
+	readonly exited: Promise<number | null>;
+};
+
+export function startCli(args: string[], options: Omit<CliOptions, 'timeoutMs'> = {}): RunningCli {
 	const child = spawn(options.node ?? nodePath, [cliPath, ...args], {
 		env: options.env as NodeJS.ProcessEnv,
 		uid: options.uid,
@@ -32,14 +41,41 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr += chunk;
 	});
-	const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-	const code = await new Promise<number | null>(resolve => {
+	const exited = new Promise<number | null>(resolve => {
 		child.on('close', exitCode => {
 			resolve(exitCode);
 		});
 	});
+	return {
+		stdout: () => stdout,
+		stderr: () => stderr,
+		async waitFor(pattern, from, timeoutMs) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const match = pattern.exec(stdout.slice(from));
+				if (match) {
+					return match;
+				}
+
+				if (Date.now() > deadline || child.exitCode !== null) {
+					throw new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${stdout}\n${stderr}`);
+				}
+
+				await new Promise(resolve => setTimeout(resolve, 100));
+			}
+		},
+		kill: (signal = 'SIGTERM') => child.kill(signal),
+		exited,
+	};
+}
+
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+	const started = performance.now();
+	const running = startCli(args, options);
+	const timer = setTimeout(() => running.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+	const code = await running.exited;
 	clearTimeout(timer);
-	return {code, stdout, stderr, ms: performance.now() - started};
+	return {code, stdout: running.stdout(), stderr: running.stderr(), ms: performance.now() - started};
 }
 
 export function tempDir(prefix: string): string {

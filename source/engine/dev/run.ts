@@ -13,6 +13,7 @@ import type {FlowAction} from '../flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../flow/reducer.js';
 import {loadOutcomeWords, type ImageName, type ImagesAction, type LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
+import {minikubeBuildEngine, type InPlaceChoice} from '../images/in-place.js';
 import {runImages} from '../images/run.js';
 import {chartImageValues} from '../images/values.js';
 import {messageOf} from '../errors.js';
@@ -31,6 +32,8 @@ export type DevBase = {
 	readonly chart: string;
 	readonly fit: FittedChart | undefined;
 	readonly values: Readonly<Record<string, string>>;
+	/** Where the images are built, asked once for the whole session (minikube's docker-env takes about a second). */
+	readonly buildEngine?: Promise<InPlaceChoice> | undefined;
 };
 
 export type DevSession = {close(): void; readonly idle: () => Promise<void>};
@@ -67,6 +70,7 @@ export async function shipChange(
 		sources,
 		steps: {build: true, load: base.target !== undefined, scan: false},
 		target: base.target,
+		buildEngine: base.buildEngine,
 		signal,
 	});
 	const state = images.getState();
@@ -148,7 +152,13 @@ export async function startDev(base: DevBase, request: UpRequest, store: Store<D
 	const pending = new Map<ImageName, {savedAt: number; files: string[]}>();
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> | undefined;
-	let current = base;
+	let current: DevBase = {
+		...base,
+		buildEngine:
+			base.target?.type === 'minikube'
+				? minikubeBuildEngine(base.system, base.target.profile).catch((error: unknown) => ({type: 'copy' as const, why: messageOf(error)}))
+				: undefined,
+	};
 	let closed = false;
 
 	const run = () => {

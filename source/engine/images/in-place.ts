@@ -20,7 +20,12 @@ export type InPlace = {
 	readonly copies: Map<string, Promise<number>>;
 };
 
-export type InPlaceChoice = {readonly type: 'in-place'; readonly inPlace: InPlace} | {readonly type: 'copy'; readonly why: string};
+/** What `minikube docker-env` answered: the engine's environment, or its output saying why there is none. */
+export type DockerEnvAnswer = {readonly env: Record<string, string>} | {readonly env: undefined; readonly output: string};
+
+/** copy: why not in place, and docker-env's answer when it was asked (the copy uses it rather than asking again). */
+export type InPlaceChoice =
+	{readonly type: 'in-place'; readonly inPlace: InPlace} | {readonly type: 'copy'; readonly why: string; readonly dockerEnv?: DockerEnvAnswer | undefined};
 
 /** The Docker API version minikube's engine must speak to be built on (Docker 19.03, multi-stage and build args as the chart's images use them). */
 const minimumApi = [1, 40] as const;
@@ -31,11 +36,7 @@ function apiAtLeast(version: string | undefined): boolean {
 }
 
 /** minikube's docker-env, or why there is none (a profile that is not running says so). */
-export async function minikubeDockerEnv(
-	system: System,
-	minikube: string,
-	profile: string,
-): Promise<{readonly env: Record<string, string>} | {readonly env: undefined; readonly output: string}> {
+export async function minikubeDockerEnv(system: System, minikube: string, profile: string): Promise<DockerEnvAnswer> {
 	const result = await system.run(minikube, ['-p', profile, 'docker-env', '--shell', 'none'], {timeoutMs: 30_000});
 	const env = result.exitCode === 0 ? parseDockerEnv(result.stdout) : undefined;
 	return env ? {env} : {env: undefined, output: `${result.stdout}\n${result.stderr}`.trim()};
@@ -53,6 +54,7 @@ export async function minikubeBuildEngine(system: System, profile: string): Prom
 		const last = answer.output.split('\n').at(-1) ?? '';
 		return {
 			type: 'copy',
+			dockerEnv: answer,
 			why: /only compatible with the "docker" runtime|containerd|cri-o/i.test(answer.output)
 				? `minikube "${profile}" does not run Docker as its container runtime`
 				: `minikube -p ${profile} docker-env gave no engine${last ? ` (${last})` : ''}`,
@@ -65,6 +67,7 @@ export async function minikubeBuildEngine(system: System, profile: string): Prom
 		if (!apiAtLeast(version.ApiVersion)) {
 			return {
 				type: 'copy',
+				dockerEnv: answer,
 				why: `minikube "${profile}"'s Docker ${version.Version ?? '?'} (API ${version.ApiVersion ?? '?'}) is older than todo-deploy builds on`,
 			};
 		}
@@ -75,7 +78,7 @@ export async function minikubeBuildEngine(system: System, profile: string): Prom
 			inPlace: {docker: await dockerClient(answer.env as Env), env: answer.env, where: `minikube profile "${profile}"`, copies: new Map()},
 		};
 	} catch (error) {
-		return {type: 'copy', why: `minikube "${profile}"'s Docker did not answer: ${messageOf(error)}`};
+		return {type: 'copy', dockerEnv: answer, why: `minikube "${profile}"'s Docker did not answer: ${messageOf(error)}`};
 	}
 }
 

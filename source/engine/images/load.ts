@@ -4,7 +4,7 @@ import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, 
 import {probeRegistry} from '../../adapters/registry.js';
 import {addSecrets} from '../mask.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
-import {minikubeDockerEnv} from './in-place.js';
+import {minikubeDockerEnv, type DockerEnvAnswer} from './in-place.js';
 import type {System} from '../../adapters/system.js';
 import type {ImagePlan, LoadStatus, LoadTarget} from './actions.js';
 import {messageOf} from '../errors.js';
@@ -18,6 +18,8 @@ export type LoadJob = {
 	readonly report: (status: LoadStatus) => void;
 	/** Why the image was built here and is sent, rather than built where the cluster runs. */
 	readonly why?: string | undefined;
+	/** minikube's docker-env, when it was already asked (whether to build in place). */
+	readonly dockerEnv?: DockerEnvAnswer | undefined;
 };
 
 const notInstalled = (tool: string): LoadStatus => ({type: 'failed', message: `${tool} is not installed.`, fix: `npx todo-deploy install ${tool}`});
@@ -97,7 +99,7 @@ async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cl
 	};
 }
 
-async function loadIntoMinikube({system, docker, plan, imageId, report, why}: LoadJob, profile: string): Promise<LoadStatus> {
+async function loadIntoMinikube({system, docker, plan, imageId, report, why, dockerEnv}: LoadJob, profile: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
 	if (!minikube) {
@@ -105,7 +107,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report, why}: Lo
 	}
 
 	// With the docker runtime, minikube's own Docker answers directly: compare IDs, then stream the image across.
-	const answer = await minikubeDockerEnv(system, minikube, profile);
+	const answer = dockerEnv ?? (await minikubeDockerEnv(system, minikube, profile));
 	if (answer.env) {
 		try {
 			const inside = await dockerClient(answer.env);

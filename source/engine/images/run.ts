@@ -17,7 +17,7 @@ import {scanImage} from './scan.js';
 import type {BuildArgs} from './values.js';
 import type {ContextGuard} from './guard.js';
 import {findWindowsLineEndings} from './line-endings.js';
-import {minikubeBuildEngine, shareBaseImages, type InPlace} from './in-place.js';
+import {minikubeBuildEngine, shareBaseImages, type InPlaceChoice} from './in-place.js';
 import path from 'node:path';
 
 export type ImagesRequest = {
@@ -41,10 +41,12 @@ export type ImagesRequest = {
 	readonly signal?: AbortSignal | undefined;
 	/** Build in minikube's own Docker when the target is minikube (the default); false builds here and copies. */
 	readonly buildInPlace?: boolean | undefined;
+	/** Where to build, decided once by a caller that ships many times (watch mode); otherwise asked on each run. */
+	readonly buildEngine?: Promise<InPlaceChoice> | undefined;
 };
 
 /** Where the images are built: this machine's Docker, or the cluster's own engine (nothing then travels). */
-type Engines = {readonly local: DockerClient | undefined; readonly inPlace: InPlace | undefined; readonly why: string | undefined};
+type Engines = {readonly local: DockerClient | undefined; readonly choice: InPlaceChoice | undefined};
 
 async function runOne(
 	system: System,
@@ -55,8 +57,11 @@ async function runOne(
 	request: ImagesRequest,
 ): Promise<void> {
 	const dispatch = store.dispatch;
-	const {inPlace} = engines;
+	const {choice} = engines;
+	const inPlace = choice?.type === 'in-place' ? choice.inPlace : undefined;
 	const docker = (inPlace?.docker ?? engines.local) as DockerClient;
+	// Where the image is sent from; an image built earlier here (before minikube could build in place) is copied from here.
+	let sendFrom = docker;
 	dispatch({type: 'images/build', name, status: {type: 'preparing'}});
 	const guard = request.guards?.[name];
 	let planned;
@@ -82,7 +87,6 @@ async function runOne(
 	dispatch({type: 'images/planned', plan});
 	let imageId: string | undefined;
 	let basesSent = 0;
-	let copyFromHere = false;
 	if (request.steps.build) {
 		// A script written on Windows builds fine and then fails in every pod: stop here, where the fix is one command.
 		const crlf = await findWindowsLineEndings(context.dir, plan.dockerfile, context.entries);
@@ -117,7 +121,10 @@ async function runOne(
 		// Built earlier here (before minikube could build it in place): it is copied as before.
 		const inside = await inspectImage(docker, plan.ref);
 		const here = !inside && inPlace && engines.local ? await inspectImage(engines.local, plan.ref) : undefined;
-		copyFromHere = here !== undefined;
+		if (here && engines.local) {
+			sendFrom = engines.local;
+		}
+
 		const existing = inside ?? here;
 		if (!existing) {
 			const message = `${plan.ref} is not built yet (the sources changed since the last build, or it never was).`;
@@ -147,14 +154,15 @@ async function runOne(
 		}
 
 		const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
-		if (inPlace && !copyFromHere) {
+		if (inPlace && sendFrom === inPlace.docker) {
 			report({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
 			return;
 		}
 
 		report({type: 'checking'});
 		try {
-			report(await loadImage({system, docker: copyFromHere ? (engines.local as DockerClient) : docker, plan, imageId: id, report, why: engines.why}, target));
+			const copy = choice?.type === 'copy' ? choice : undefined;
+			report(await loadImage({system, docker: sendFrom, plan, imageId: id, report, why: copy?.why, dockerEnv: copy?.dockerEnv}, target));
 		} catch (error) {
 			report({type: 'failed', message: messageOf(error), fix: undefined});
 		}
@@ -213,15 +221,15 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 
 	// minikube with Docker inside: build there, and nothing has to be sent.
 	const target = request.steps.load ? request.target : undefined;
-	const choice = target?.type === 'minikube' && request.buildInPlace !== false ? await minikubeBuildEngine(system, target.profile) : undefined;
-	const inPlace = choice?.type === 'in-place' ? choice.inPlace : undefined;
+	const choice =
+		target?.type === 'minikube' && request.buildInPlace !== false ? await (request.buildEngine ?? minikubeBuildEngine(system, target.profile)) : undefined;
 	const opened = await openDocker(system.env);
-	if (!opened.ok && !inPlace) {
+	if (!opened.ok && choice?.type !== 'in-place') {
 		cannot('environment', opened.message, opened.fix);
 		return;
 	}
 
-	const engines: Engines = {local: opened.ok ? opened.docker : undefined, inPlace, why: choice?.type === 'copy' ? choice.why : undefined};
+	const engines: Engines = {local: opened.ok ? opened.docker : undefined, choice};
 	await Promise.all(names.map(async name => runOne(system, engines, store, name, request.sources[name] as ImageSource, request)));
 	store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});
 }
