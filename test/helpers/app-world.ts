@@ -19,8 +19,8 @@ import net from 'node:net';
 import path from 'node:path';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController} from '../sim/controller.js';
-import {freePort, makeBin, tempDir} from './cli.js';
-import {realKubeTool} from './kube-tools.js';
+import {freePort, tempDir} from './cli.js';
+import {worldBin} from './kube-tools.js';
 import {startPostgres, type Postgres} from './postgres.js';
 import {ensureFastapiImage, ensureNodeImage} from './runtime-images.js';
 import {kindScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
@@ -268,8 +268,7 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 		};
 	});
 
-	const bin = makeBin({real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp', 'mkdir', 'dirname'], scripts: {trivy: trivyScript, kind: kindScript()}});
-	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
+	const bin = worldBin({trivy: trivyScript, kind: kindScript()});
 	const home = tempDir('home');
 	return {
 		cluster,

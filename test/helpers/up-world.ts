@@ -8,9 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController} from '../sim/controller.js';
-import {freePort, makeBin, tempDir} from './cli.js';
+import {freePort, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
-import {realKubeTool} from './kube-tools.js';
+import {worldBin} from './kube-tools.js';
 import {ensureKindNodeImage, kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 
 export type UpWorld = {
@@ -105,11 +105,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			message: `Readiness probe failed: Get "http://127.0.0.1:${appPort}/ready": dial tcp 127.0.0.1:${appPort}: connect: connection refused`,
 		};
 	});
-	const bin = makeBin({
-		real: ['docker', 'git', 'sed', 'tr', 'cat', 'cp', 'mkdir', 'dirname'],
-		scripts: {trivy: trivyScript, ...(flavour === 'minikube' ? {minikube: minikubeScript} : {kind: kindScript()})},
-	});
-	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('helm')}' '${bin}/helm' && ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
+	const bin = worldBin({trivy: trivyScript, ...(flavour === 'minikube' ? {minikube: minikubeScript} : {kind: kindScript()})});
 	const home = tempDir('home');
 	return {
 		cluster,

@@ -8,6 +8,7 @@ import {recommend, type Outcomes} from '../../source/engine/doctor/recommend.js'
 import type {DockerFacts, PlatformFacts} from '../../source/engine/doctor/types.js';
 import {createFakeSystem, type FakeSystemOptions} from '../helpers/fake-system.js';
 import {capturedFixture} from '../helpers/paths.js';
+import {linuxFacts} from '../helpers/platform-facts.js';
 
 const wslKernel = readFileSync(capturedFixture('wsl', 'uname-r-wsl2-4.19.81-microsoft-standard.txt'), 'utf8').trim();
 const inotify = (watches: number, instances: number) => ({
@@ -75,19 +76,7 @@ test('several problems are all said, each fix in turn', async () => {
 	assert.equal((outcome.fix ?? '').split(' Then: ').length, 3);
 });
 
-const linux: PlatformFacts = {
-	os: 'linux',
-	arch: 'x64',
-	kernel: '6.1.0-26-amd64',
-	wsl: null,
-	wslDistro: null,
-	systemd: true,
-	cpus: 8,
-	memoryMiB: 16_000,
-	userBin: '/home/dev/.local/share/todo-deploy/bin',
-	userBinForShell: '$HOME/.local/share/todo-deploy/bin',
-	userBinOnPath: true,
-};
+const linux: PlatformFacts = {...linuxFacts, kernel: '6.1.0-26-amd64'};
 
 // docker info of Debian's docker.io 20.10.24 on a cgroup v1 host: CgroupVersion "1", CgroupDriver "cgroupfs".
 const dockerOn = (cgroupVersion: string | undefined): DockerFacts => ({

@@ -3,20 +3,9 @@ import {test} from 'node:test';
 import {describeDocker} from '../../source/engine/doctor/check-docker.js';
 import {recommend, type Outcomes} from '../../source/engine/doctor/recommend.js';
 import type {ClusterFacts, DockerFacts, KubeContextFacts, PlatformFacts} from '../../source/engine/doctor/types.js';
+import {linuxFacts} from '../helpers/platform-facts.js';
 
-const linux: PlatformFacts = {
-	os: 'linux',
-	arch: 'x64',
-	kernel: '6.8.0-45-generic',
-	wsl: null,
-	wslDistro: null,
-	systemd: true,
-	cpus: 8,
-	memoryMiB: 16_000,
-	userBin: '/home/dev/.local/share/todo-deploy/bin',
-	userBinForShell: '$HOME/.local/share/todo-deploy/bin',
-	userBinOnPath: true,
-};
+const linux: PlatformFacts = linuxFacts;
 const wsl2: PlatformFacts = {...linux, kernel: '5.15.153.1-microsoft-standard-WSL2', wsl: 2, wslDistro: 'Ubuntu', systemd: false, userBinOnPath: false};
 
 const reachable: DockerFacts = {

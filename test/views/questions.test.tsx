@@ -8,9 +8,7 @@ import {flowQuestions} from '../../source/engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../../source/engine/flow/reducer.js';
 import {createStore} from '../../source/engine/store.js';
 import {FlowApp} from '../../source/views/flow-app.js';
-
-const keys = {down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B', backspace: '\u007F'};
-const settle = async (ms = 100) => new Promise(resolve => setTimeout(resolve, ms));
+import {keyboard, keys, settle} from '../helpers/keys.js';
 
 function flowScreen(t: TestContext) {
 	const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
@@ -21,15 +19,7 @@ function flowScreen(t: TestContext) {
 	return {
 		flow,
 		questions,
-		frame: () => app.lastFrame() ?? '',
-		async type(...input: string[]) {
-			for (const text of input) {
-				app.stdin.write(text);
-				await settle(30);
-			}
-
-			await settle();
-		},
+		...keyboard(app),
 	};
 }
 

@@ -6,9 +6,9 @@ import type {KubernetesObject} from '@kubernetes/client-node';
 import {render} from 'ink-testing-library';
 import {StatusApp} from '../../source/views/status-app.js';
 import {scenarioStore} from '../helpers/scenario-state.js';
+import {keyboard, keys, settle as baseSettle} from '../helpers/keys.js';
 
-const keys = {down: '\u001B[B', up: '\u001B[A', enter: '\r', left: '\u001B[D', right: '\u001B[C', backspace: '\u007F'};
-const settle = async (ms = 120) => new Promise(resolve => setTimeout(resolve, ms));
+const settle = async (ms = 120) => baseSettle(ms);
 
 function screen(t: TestContext, size: {columns?: number; rows?: number} = {}, scenario = 'failures') {
 	const store = scenarioStore(scenario);
@@ -40,15 +40,7 @@ function screen(t: TestContext, size: {columns?: number; rows?: number} = {}, sc
 		store,
 		calls,
 		resize,
-		frame: () => app.lastFrame() ?? '',
-		async type(...input: string[]) {
-			for (const text of input) {
-				app.stdin.write(text);
-				await settle(30);
-			}
-
-			await settle();
-		},
+		...keyboard(app, 120),
 	};
 }
 
