@@ -3,7 +3,7 @@ import {execFileSync, spawn} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {emptyHome, makeBin, runCli, tempDir, type CliResult} from '../helpers/cli.js';
+import {emptyHome, makeBin, runCli, tempDir, type CliResult, failureOf} from '../helpers/cli.js';
 import {buildReleases, startConnectProxy, startReleaseServer, type ReleaseServer} from '../helpers/release-server.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
@@ -180,7 +180,7 @@ test('a connection dropped once is retried and the install succeeds', async () =
 			env: {PATH: makeBin({}), HOME: emptyHome()},
 			timeoutMs: 60_000,
 		});
-		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.equal(result.code, 0, failureOf(result));
 		assert.match(result.stderr, /helm 4\.1\.4: .*trying again in [\d.]+ m?s \(attempt 2\)/);
 		assert.match(result.stdout, /helm 4\.1\.4 installed at .* \(checksum verified, runs: v4\.1\.4\+g05fa379\)/);
 	} finally {

@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {runCli} from '../helpers/cli.js';
+import {runCli, failureOf} from '../helpers/cli.js';
 import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {baseImage, makeTodoProject, removeImages} from '../helpers/images.js';
@@ -86,7 +86,7 @@ test('up stops before deploying an image that fails the scan gate, and says so i
 	const env = world.env({TRIVY_TEST_BACKEND: trivyReport('trivy-golden-alpine-39.json')});
 	const result = await runCli(['up', root, '--yes', '-n', 'gated', '--helm-arg=--disable-openapi-validation'], {env, timeoutMs: 240_000});
 	made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
-	assert.equal(result.code, 5, result.stdout + result.stderr);
+	assert.equal(result.code, 5, failureOf(result));
 	assert.match(
 		result.stdout,
 		/^✖ Scan images \(Trivy\): todo-backend:git-[0-9a-f]{12} fails the gate \(fail on CRITICAL with a fix available, or any secret in the image\)/m,
@@ -182,7 +182,7 @@ test('up with minikube (docker driver): the images are built in its Docker, noth
 			timeoutMs: 240_000,
 		});
 		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
-		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.equal(result.code, 0, failureOf(result));
 		assert.match(result.stdout, /^✔ Local cluster: minikube profile "minikube" \(context minikube\)/m);
 		assert.match(result.stdout, /^✔ Build and load images: todo-backend:git-[0-9a-f]{12} built, built in place, nothing sent/m);
 		assert.match(result.stdout, /^✔ Reach the backend: http:\/\/127\.0\.0\.1:\d+ \(minikube service todo-todo-app-backend --url\)/m);
@@ -202,7 +202,7 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 			{env: bare.env(), timeoutMs: 240_000},
 		);
 		made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
-		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.equal(result.code, 0, failureOf(result));
 		assert.match(result.stdout, /^- Install missing tools: skipped \(every tool is there\)/m);
 		assert.match(
 			result.stdout,

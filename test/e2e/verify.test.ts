@@ -5,7 +5,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {freePort, runCli, tempDir} from '../helpers/cli.js';
+import {freePort, runCli, tempDir, failureOf} from '../helpers/cli.js';
 import {startTodoApi, type RunningApp} from '../helpers/images.js';
 import {repoRoot} from '../helpers/paths.js';
 
@@ -60,7 +60,7 @@ test('verify: health, the todo API smoke test and a load check against a real co
 	const app = await started(startTodoApi({port: await freePort(), env: {DATABASE_URL: `postgresql://todo:x@127.0.0.1:${databasePort}/todo`}}));
 	const root = tempDir('verify-project');
 	const result = await runCli(['verify', root, '--url', app.url, '--users', '20', '--duration', '2'], {env, timeoutMs: 60_000});
-	assert.equal(result.code, 0, result.stdout + result.stderr);
+	assert.equal(result.code, 0, failureOf(result));
 	assert.match(result.stdout, /^✔ Health endpoints: \/health 200, \/ready 200/m);
 	assert.match(result.stdout, /^✔ Smoke test \(todo API\): create 201, list 200, update 200, read back 200, delete 204, gone 404; auth: none needed/m);
 	assert.match(

@@ -78,6 +78,23 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 	return {code, stdout: running.stdout(), stderr: running.stderr(), ms: performance.now() - started};
 }
 
+/**
+ * A failed run told for an assertion message: the exit code and the failed steps (✖ and the lines under
+ * them) first, then the whole output. CI's log keeps the head of a long message, so the cause leads.
+ */
+export function failureOf(result: CliResult): string {
+	const lines = result.stdout.split('\n');
+	const failed = lines.flatMap((line, index) => {
+		if (!line.startsWith('✖')) {
+			return [];
+		}
+
+		const under = lines.slice(index + 1).findIndex(next => !/^\s/.test(next));
+		return lines.slice(index, index + 1 + (under === -1 ? lines.length : under));
+	});
+	return [`exit ${String(result.code)}`, ...failed, '--- stderr:', result.stderr.trim(), '--- stdout:', result.stdout].join('\n');
+}
+
 export function tempDir(prefix: string): string {
 	const directory = mkdtempSync(path.join(os.tmpdir(), `todo-deploy-${prefix}-`));
 	chmodSync(directory, 0o755);
