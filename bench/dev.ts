@@ -2,9 +2,10 @@
 // the app code, one line changed, sent to minikube and kind the way todo-deploy does now, beside
 // today's path (the whole image copied), measured in the same run. Real Docker engines: this machine's,
 // and a second private one standing for minikube's; kind's node is the test stand-in container.
-// The rollout after it is the same for every path, so it is not part of these figures (up --watch
-// prints it with each change).
-import {execFileSync} from 'node:child_process';
+// kind's local registry is Debian's docker-registry (the registry:2 program) on loopback. The rollout
+// after it is the same for every path, so it is not part of these figures (up --watch prints it with
+// each change).
+import {execFileSync, spawn} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {createStore} from '../source/engine/store.js';
@@ -12,7 +13,7 @@ import {machine} from '../source/engine/machine.js';
 import type {ImagesAction, LoadTarget} from '../source/engine/images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../source/engine/images/reducer.js';
 import {runImages} from '../source/engine/images/run.js';
-import {makeBin, tempDir} from '../test/helpers/cli.js';
+import {freePort, makeBin, tempDir} from '../test/helpers/cli.js';
 import {startPrivateDockerd} from '../test/helpers/dockerd.js';
 import {baseImage, ensureBaseImage, gitCommitAll, imageExists, removeImages} from '../test/helpers/images.js';
 import {kindScript, minikubeScript, startKindNode} from '../test/helpers/stand-ins.js';
@@ -42,6 +43,13 @@ export async function benchDev(runs: number): Promise<void> {
 	save('first');
 	gitCommitAll(project, 'first');
 
+	const registryPort = await freePort();
+	const registryConfig = path.join(tempDir('registry'), 'config.yml');
+	writeFileSync(
+		registryConfig,
+		`version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${path.dirname(registryConfig)}/data\nhttp:\n  addr: 127.0.0.1:${registryPort}\n`,
+	);
+	const registry = spawn('/usr/bin/docker-registry', ['serve', registryConfig], {stdio: 'ignore'});
 	const minikubeDocker = await startPrivateDockerd();
 	const cluster = `devbench${process.pid}`;
 	const kindNode = startKindNode(cluster);
@@ -77,6 +85,10 @@ export async function benchDev(runs: number): Promise<void> {
 		}
 
 		made.add(entry.plan.ref);
+		if (target.type === 'kind' && target.registry) {
+			made.add(`${target.registry}/${entry.plan.ref}`);
+		}
+
 		return {ms, bytes: entry.load.bytes ?? 0, ref: entry.plan.ref, how: entry.load.outcome};
 	};
 
@@ -84,6 +96,7 @@ export async function benchDev(runs: number): Promise<void> {
 		{name: 'minikube, whole image copied (today, baseline)', target: {type: 'minikube', profile: 'bench'}, inPlace: false},
 		{name: 'minikube, built in its own Docker (todo-deploy)', target: {type: 'minikube', profile: 'bench'}, inPlace: true},
 		{name: 'kind, kind load of the whole image (today)', target: {type: 'kind', cluster}, inPlace: false},
+		{name: 'kind, pushed to its local registry (todo-deploy)', target: {type: 'kind', cluster, registry: `localhost:${registryPort}`}, inPlace: false},
 	];
 	const results = new Map<string, Shipped[]>(paths.map(item => [item.name, []]));
 	let firstCopy: Shipped | undefined;
@@ -107,6 +120,7 @@ export async function benchDev(runs: number): Promise<void> {
 		}
 	} finally {
 		kindNode.stop();
+		registry.kill();
 		await minikubeDocker.stop();
 		removeImages([...made]);
 	}

@@ -20,6 +20,8 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 for package in postgresql python3-fastapi python3-uvicorn python3-sqlmodel python3-jwt python3-passlib python3-psycopg2 python3-multipart python3-dotenv; do
 	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# kind's local registry in the end-to-end tests: Debian's docker-registry (distribution 2.8, what registry:2 runs).
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 if [ "${#missing[@]}" -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "test setup: installing ${missing[*]}"

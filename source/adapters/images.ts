@@ -252,7 +252,7 @@ export async function pushImage(
 	target: string,
 	auth: RegistryAuth | undefined,
 	onProgress: (line: string) => void,
-): Promise<string | undefined> {
+): Promise<{readonly digest: string | undefined; readonly bytes: number}> {
 	const colon = target.lastIndexOf(':');
 	const repo = target.slice(0, colon);
 	const tag = target.slice(colon + 1);
@@ -267,6 +267,8 @@ export async function pushImage(
 	await docker.getImage(source).tag({repo, tag});
 	const stream = await docker.getImage(target).push({tag, ...(auth ? {authconfig: auth} : {})});
 	let digest: string | undefined;
+	// What went over the wire: each layer's last "Pushing" progress (a layer the registry has says "Layer already exists").
+	const sent = new Map<string, number>();
 	for await (const message of jsonMessages(stream)) {
 		if (typeof message['error'] === 'string') {
 			throw new Error(message['error']);
@@ -274,10 +276,15 @@ export async function pushImage(
 
 		const aux = message['aux'] as {Digest?: string} | undefined;
 		digest = aux?.Digest ?? digest;
+		const detail = message['progressDetail'] as {current?: unknown} | undefined;
+		if (message['status'] === 'Pushing' && typeof message['id'] === 'string' && typeof detail?.current === 'number') {
+			sent.set(message['id'], Math.max(sent.get(message['id']) ?? 0, detail.current));
+		}
+
 		if (typeof message['status'] === 'string') {
 			onProgress(`${message['status']}${typeof message['progress'] === 'string' ? ` ${message['progress']}` : ''}`);
 		}
 	}
 
-	return digest;
+	return {digest, bytes: [...sent.values()].reduce((sum, bytes) => sum + bytes, 0)};
 }

@@ -49,3 +49,27 @@ export async function probeRegistry(host: string, timeoutMs = 5000): Promise<Reg
 
 	return {type: 'error', message: `the registry at ${host} could not be reached: ${plain.message ?? ''}`};
 }
+
+/** Does the registry hold REPOSITORY:TAG? (GET of its manifest, as a pull starts; plain HTTP first, as local registries speak it.) */
+export async function registryHasImage(host: string, repository: string, tag: string, timeoutMs = 5000): Promise<boolean> {
+	const accept = [
+		'application/vnd.docker.distribution.manifest.v2+json',
+		'application/vnd.docker.distribution.manifest.list.v2+json',
+		'application/vnd.oci.image.manifest.v1+json',
+		'application/vnd.oci.image.index.v1+json',
+	].join(', ');
+	for (const scheme of ['http', 'https']) {
+		const dispatcher = new Agent({connect: {timeout: timeoutMs}, headersTimeout: timeoutMs, bodyTimeout: timeoutMs});
+		try {
+			const response = await request(`${scheme}://${host}/v2/${repository}/manifests/${tag}`, {method: 'HEAD', headers: {accept}, dispatcher});
+			await response.body.dump();
+			return response.statusCode === 200;
+		} catch {
+			// The other scheme, then no.
+		} finally {
+			void dispatcher.destroy().catch(() => undefined);
+		}
+	}
+
+	return false;
+}

@@ -40,6 +40,8 @@ export const deployCommand = defineCommand({
 			{fitFor},
 			{fitNotes, fitRecord},
 			{givenSecretProblems},
+			{kindRegistryHolding},
+			{imageGuards},
 		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
@@ -51,6 +53,8 @@ export const deployCommand = defineCommand({
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/fit.js'),
 			import('../engine/deploy/collect.js'),
+			import('../engine/images/kind-registry.js'),
+			import('../engine/images/guard.js'),
 		]);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		// todo-deploy's chart takes the app's names; a chart of the project's own is deployed as it is.
@@ -70,7 +74,14 @@ export const deployCommand = defineCommand({
 
 		let values: Record<string, string>;
 		try {
-			values = await plannedImageValues(machine(env), root, project, flags.registry, imageBuildArgs(project.contract, flags.release));
+			const buildArgs = imageBuildArgs(project.contract, flags.release);
+			const guards = imageGuards(project, project.contract, false);
+			values = await plannedImageValues(machine(env), root, project, flags.registry, buildArgs, guards);
+			// On kind, images that load or up pushed to the cluster's local registry are pulled from there.
+			const local = flags.registry ? undefined : await kindRegistryHolding(machine(env), flags.context, values);
+			if (local) {
+				values = await plannedImageValues(machine(env), root, project, local, buildArgs, guards);
+			}
 		} catch (error) {
 			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 			return {failure: 'fix-first'};

@@ -78,10 +78,23 @@ const registryPattern = /^[\w.-]+(:\d+)?(\/[\w.-]+)*$/;
 
 const checkRegistry = (value: string) => (registryPattern.test(value) ? undefined : 'is not a registry like localhost:5000/team or ghcr.io/you');
 
+/** How images reach a kind cluster: its local registry (only new layers travel) or kind load. */
+export const kindRouteFlags = {
+	'local-registry': booleanFlag({
+		description: 'kind: add a local registry the nodes pull from when the cluster has none (once), so a change sends only its new layers',
+	}),
+	'kind-load': booleanFlag({description: 'kind: send the whole image with kind load, even when the cluster has a local registry'}),
+};
+
+/** undefined: use the cluster's registry when it has one; true: set one up; false: kind load. */
+export const localRegistryChoice = (flags: {'local-registry': boolean; 'kind-load': boolean}): boolean | undefined =>
+	flags['kind-load'] ? false : flags['local-registry'] ? true : undefined;
+
 export const targetFlags = {
 	kind: stringFlag({value: 'CLUSTER', description: 'load into this kind cluster'}),
 	minikube: stringFlag({value: 'PROFILE', description: 'load into this minikube profile'}),
 	registry: stringFlag({value: 'HOST/NS', description: 'push to this registry (for a remote cluster)', check: checkRegistry}),
+	...kindRouteFlags,
 };
 
 export const deployFlags = {

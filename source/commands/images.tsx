@@ -7,7 +7,7 @@ import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand, type CommandInput} from './command.js';
 import {booleanFlag, stringFlag, UsageError} from './flags.js';
-import {buildFlags, imageSettings, scanFlags, targetFlags} from './groups.js';
+import {buildFlags, imageSettings, localRegistryChoice, scanFlags, targetFlags} from './groups.js';
 import {writeErr, writeJson} from './io.js';
 import {runWithScreens} from './runner.js';
 import {askYesNo, projectOrSay, projectRoot} from './shared.js';
@@ -46,6 +46,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	const [
 		{runImages},
 		{resolveLoadTarget},
+		{routeKindTarget},
 		{imagesReducer, imagesOutcome, imagesData, initialImagesState},
 		{renderImagesPlain},
 		{recordImages},
@@ -54,6 +55,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	] = await Promise.all([
 		import('../engine/images/run.js'),
 		import('../engine/images/target.js'),
+		import('../engine/images/kind-registry.js'),
 		import('../engine/images/reducer.js'),
 		import('../render/images-report.js'),
 		import('../engine/images/record.js'),
@@ -80,7 +82,9 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		}
 	}
 
-	const resolved = steps.load ? await resolveLoadTarget(system, values) : {target: undefined, why: ''};
+	const found = steps.load ? await resolveLoadTarget(system, values) : {target: undefined, why: ''};
+	const routed = found.target ? await routeKindTarget(system, found.target, {choice: localRegistryChoice(values)}) : undefined;
+	const resolved = {...found, target: routed?.target ?? found.target};
 	if (steps.load && !resolved.target) {
 		writeErr(
 			`todo-deploy: no cluster to load into: ${resolved.why}.\nName one: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE (todo-deploy doctor shows what is there).\n`,
@@ -89,7 +93,9 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	}
 
 	if (mode === 'plain' && resolved.target) {
-		writeErr(`Loading into ${describeTarget(resolved.target)} (${resolved.why}).\n`);
+		writeErr(
+			`Loading into ${describeTarget(resolved.target)} (${resolved.why}).\n${routed?.words ? `${routed.words[0]!.toUpperCase()}${routed.words.slice(1)}\n` : ''}`,
+		);
 	}
 
 	const store = createStore<ReturnType<typeof initialImagesState>, ImagesAction>(imagesReducer, initialImagesState());

@@ -9,7 +9,18 @@ import {skippableSteps, type Skippable} from '../engine/up/skips.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from './command.js';
 import {booleanFlag, listFlag, stringFlag, UsageError} from './flags.js';
-import {buildFlags, deployFlags, deploySettings, imageSettings, mirrorFlag, scanFlags, verifyFlags, verifySettings} from './groups.js';
+import {
+	buildFlags,
+	deployFlags,
+	kindRouteFlags,
+	localRegistryChoice,
+	deploySettings,
+	imageSettings,
+	mirrorFlag,
+	scanFlags,
+	verifyFlags,
+	verifySettings,
+} from './groups.js';
 import {checkOneTarget} from './images.js';
 import {flowScreens} from './flow-screens.js';
 import {inCi, writeErr, writeJson} from './io.js';
@@ -38,6 +49,7 @@ export const upCommand = defineCommand({
 		...scanFlags,
 		kind: stringFlag({value: 'CLUSTER', description: 'use (or create) this kind cluster'}),
 		minikube: stringFlag({value: 'PROFILE', description: 'use (or start) this minikube profile'}),
+		...kindRouteFlags,
 		...deployFlags,
 		...verifyFlags,
 		skip: listFlag({
@@ -130,6 +142,7 @@ export const upCommand = defineCommand({
 			kind: flags.kind,
 			minikube: flags.minikube,
 			registry: flags.registry,
+			localRegistry: localRegistryChoice(flags),
 			images: {
 				...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
 				guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),

@@ -206,14 +206,22 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 		assert.match(result.stdout, /^- Install missing tools: skipped \(every tool is there\)/m);
 		assert.match(
 			result.stdout,
-			new RegExp(`^✔ Local cluster: kind cluster "${name}" \\(context kind-${name}\\), started with kind create cluster --name ${name}`, 'm'),
+			new RegExp(
+				`^✔ Local cluster: kind cluster "${name}" \\(through its local registry localhost:\\d+\\) \\(context kind-${name}\\), started with kind create cluster --name ${name} --config `,
+				'm',
+			),
 		);
+		// A cluster todo-deploy makes gets a local registry with it.
+		assert.match(result.stdout, /Note: images go through a local registry localhost:\d+, set up now/);
 		assert.match(result.stdout, /^✔ Rollout: 3 pods ready/m);
 		assert.match(readFileSync(path.join(root, '.todo-deploy/cluster.json'), 'utf8'), new RegExp(`"name": "${name}"`));
 
 		const down = await runCli(['down', root, '-n', 'fresh', '--delete-data', '--delete-namespace', '--delete-cluster'], {env: bare.env(), timeoutMs: 60_000});
 		assert.equal(down.code, 0, down.stdout + down.stderr);
-		assert.match(down.stdout, new RegExp(`^✔ Cluster: kind cluster "${name}" deleted`, 'm'));
+		assert.match(
+			down.stdout,
+			new RegExp(`^✔ Cluster: kind cluster "${name}" deleted; the local registry container kind-registry stays .*docker rm -f kind-registry`, 'm'),
+		);
 	} finally {
 		await bare.stop();
 	}

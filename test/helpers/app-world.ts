@@ -22,8 +22,9 @@ import {startController} from '../sim/controller.js';
 import {freePort, tempDir} from './cli.js';
 import {worldBin} from './kube-tools.js';
 import {startPostgres, type Postgres} from './postgres.js';
-import {ensureFastapiImage, ensureNodeImage} from './runtime-images.js';
-import {kindScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureFastapiImage, ensureNodeImage, ensureRegistryImage, registryImage} from './runtime-images.js';
+import {ensureKindNodeImage, kindScript, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {nodeHasLoaded, nodePull} from './node-pull.js';
 
 type Json = Record<string, unknown>;
 type EnvVar = {name: string; value?: string; valueFrom?: {secretKeyRef?: Ref; configMapKeyRef?: Ref}};
@@ -46,6 +47,8 @@ export type AppWorld = {
 	readonly clusterName: string;
 	/** What each app container was started with (name -> env), for the tests to read. */
 	readonly started: ReadonlyArray<{readonly pod: string; readonly image: string; readonly env: Readonly<Record<string, string>>}>;
+	/** Each image the node pulled from a registry (kind's local one), and why it could not when it could not. */
+	readonly pulls: ReadonlyArray<{readonly image: string; readonly error: string | undefined}>;
 	env(extra?: Record<string, string>): Record<string, string>;
 	stop(): Promise<void>;
 };
@@ -56,14 +59,23 @@ const dataOf = (object: Json | undefined, base64: boolean): Record<string, strin
 		Object.entries((object?.['data'] as Record<string, string> | undefined) ?? {}).map(([key, value]) => [key, base64 ? decode(value) : value]),
 	);
 
-export async function startAppWorld(clusterName = `app${process.pid}`): Promise<AppWorld> {
+/** bare: no cluster yet; `kind create cluster --name CLUSTER` (the stand-in) makes its node and its context. */
+export async function startAppWorld(clusterName = `app${process.pid}`, options: {readonly bare?: boolean} = {}): Promise<AppWorld> {
 	ensureFastapiImage();
 	ensureNodeImage();
+	ensureRegistryImage();
 	const postgres = await startPostgres();
-	const kubeconfig = path.join(tempDir('sim'), 'kubeconfig');
-	const cluster = await startSimulatedCluster({kubeconfigPath: kubeconfig});
-	writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: kind-${clusterName}`));
-	const node = startKindNode(clusterName);
+	const simConfig = path.join(tempDir('sim'), 'kubeconfig');
+	const cluster = await startSimulatedCluster({kubeconfigPath: simConfig});
+	writeFileSync(simConfig, readFileSync(simConfig, 'utf8').replaceAll(/\b(name|cluster|user|current-context): sim\b/g, `$1: kind-${clusterName}`));
+	const kubeconfig = options.bare ? path.join(tempDir('kube'), 'config') : simConfig;
+	if (options.bare) {
+		ensureKindNodeImage();
+	}
+
+	const node = options.bare
+		? {name: `${clusterName}-control-plane`, stop: () => execFileSync('docker', ['rm', '-f', `${clusterName}-control-plane`], {stdio: 'ignore'})}
+		: startKindNode(clusterName);
 
 	// The simulated kube-proxy: a loopback address per Service, a listener per port.
 	const addresses = new Map<string, string>();
@@ -71,6 +83,7 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 	const endpoints = new Map<string, {labels: Record<string, string>; ports: Map<string, number>}>();
 	const containers = new Map<string, string>();
 	const started: Array<{pod: string; image: string; env: Record<string, string>}> = [];
+	const pulls: Array<{image: string; error: string | undefined}> = [];
 	const sockets = new Set<net.Socket>();
 
 	const servicesOf = (namespace: string) => cluster.list('Service', namespace);
@@ -190,8 +203,19 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 			return {type: 'ready'};
 		}
 
-		if (!/^todo-(backend|frontend):/.test(container.image)) {
+		if (!/^(?:[^/]+\/)?todo-(backend|frontend):/.test(container.image)) {
 			return {type: 'ready'};
+		}
+
+		// An image named after a registry comes from there, as the node's containerd finds it; any other
+		// must have been loaded into the node (kind load), or the node would ask Docker Hub for it.
+		const refused = container.image.includes('/') ? await nodePull(node.name, container.image) : nodeHasLoaded(node.name, container.image);
+		if (container.image.includes('/')) {
+			pulls.push({image: container.image, error: refused});
+		}
+
+		if (refused) {
+			return {type: 'waiting', reason: 'ErrImagePull', message: refused};
 		}
 
 		// One pod of a component at a time: a new revision's replaces the old one.
@@ -211,6 +235,9 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 		execFileSync('docker', [
 			'run',
 			'-d',
+			// What this engine has, never a pull from Docker Hub.
+			'--pull',
+			'never',
 			'--network',
 			'host',
 			'--name',
@@ -275,10 +302,14 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 		postgres,
 		clusterName,
 		started,
+		pulls,
 		env: (extra = {}) => ({
 			PATH: bin,
 			HOME: home,
 			KUBECONFIG: kubeconfig,
+			...(options.bare ? {KIND_TEST_KUBECONFIG_SOURCE: simConfig} : {}),
+			// A kind cluster todo-deploy makes gets a local registry: never registry:2 from Docker Hub here.
+			TODO_DEPLOY_REGISTRY_IMAGE: registryImage,
 			LANG: 'C.UTF-8',
 			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-alpine-39-skip.json'),
 			TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
@@ -296,6 +327,7 @@ export async function startAppWorld(clusterName = `app${process.pid}`): Promise<
 
 			await Promise.all([...listeners.values()].map(async server => new Promise(resolve => server.close(resolve))));
 			node.stop();
+			removeLocalRegistry();
 			await cluster.close();
 			await postgres.stop();
 		},

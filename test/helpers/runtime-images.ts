@@ -13,6 +13,8 @@ import {repoRoot} from './paths.js';
 
 export const fastapiImage = 'todo-deploy-test/fastapi:1';
 export const nodeImage = 'todo-deploy-test/node:1';
+/** What kind's local-registry script runs (registry:2), made from Debian's docker-registry (distribution 2.8). */
+export const registryImage = 'todo-deploy-test/registry:2';
 
 /** The shared libraries these files link to, with their own (ldd lists the whole closure). */
 function librariesOf(files: readonly string[]): string[] {
@@ -61,14 +63,18 @@ function baseRoot(): string {
 	return root;
 }
 
-function importRoot(image: string, root: string, hostPaths: readonly string[], excludes: readonly string[] = []): void {
+function importRoot(image: string, root: string, hostPaths: readonly string[], excludes: readonly string[] = [], changes: readonly string[] = []): void {
 	const tar = execFileSync(
 		'tar',
 		// -h: a library path is often a link (/lib64/ld-linux…, libstdc++.so.6); the image gets the file.
 		['-c', '-h', '-C', root, '.', '-C', '/', ...excludes.map(pattern => `--exclude=${pattern}`), ...hostPaths.map(file => file.replace(/^\//, ''))],
 		{maxBuffer: 1024 * 1024 * 1024},
 	);
-	execFileSync('docker', ['import', '-', image], {input: tar, stdio: ['pipe', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024});
+	execFileSync('docker', ['import', ...changes.flatMap(change => ['--change', change]), '-', image], {
+		input: tar,
+		stdio: ['pipe', 'ignore', 'pipe'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
 }
 
 // Debian's packages a FastAPI todo app needs, and what they import.
@@ -138,4 +144,32 @@ export function ensureNodeImage(): string {
 	chmodSync(path.join(root, 'usr/bin/node'), 0o755);
 	importRoot(nodeImage, root, librariesOf([node]));
 	return nodeImage;
+}
+
+export function ensureRegistryImage(): string {
+	if (imageExists(registryImage)) {
+		return registryImage;
+	}
+
+	const binary = '/usr/bin/docker-registry';
+	if (!existsSync(binary)) {
+		throw new Error("the tests need Debian's docker-registry package: bash scripts/test-setup.sh installs it");
+	}
+
+	const root = baseRoot();
+	mkdirSync(path.join(root, 'etc/docker/registry'), {recursive: true});
+	mkdirSync(path.join(root, 'var/lib/registry'), {recursive: true});
+	// registry:2's own configuration: filesystem storage, no auth, port 5000 (REGISTRY_HTTP_ADDR moves it).
+	writeFileSync(
+		path.join(root, 'etc/docker/registry/config.yml'),
+		'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\n  delete:\n    enabled: true\nhttp:\n  addr: :5000\n',
+	);
+	importRoot(
+		registryImage,
+		root,
+		[binary, ...librariesOf([binary])],
+		[],
+		['CMD ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]', 'EXPOSE 5000'],
+	);
+	return registryImage;
 }

@@ -2,14 +2,14 @@
 // their arguments and print what the real tools print (test/fixtures/captured), doing the real work
 // (docker save, docker exec) where the real tool would.
 import {execFileSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {tempDir} from './cli.js';
 import {baseImage, ensureBaseImage, imageExists} from './images.js';
 import {capturedFixture} from './paths.js';
 
-export const nodeImage = 'todo-deploy-test/kind-node:2';
+export const nodeImage = 'todo-deploy-test/kind-node:3';
 
 // The real lines kind prints, with the image and ID put in.
 const alreadyPresent = readFileSync(capturedFixture('kind/kind-load-docker-image-already-present.txt'), 'utf8').split('\n')[1] ?? '';
@@ -38,7 +38,12 @@ case "$1 $2" in
 "create cluster")
 	# As kind does: a node container, a kubeconfig context kind-NAME (here, the simulated API server), and its words.
 	[ -n "$KIND_TEST_KUBECONFIG_SOURCE" ] || { echo "ERROR: failed to create cluster: the stand-in has no cluster to give" >&2; exit 1; }
-	docker run -d --rm --network none --name "$name-control-plane" ${nodeImage} >/dev/null || exit 1
+	docker run -d --rm --network host --name "$name-control-plane" ${nodeImage} >/dev/null || exit 1
+	# --config: kind merges each containerdConfigPatches entry into the node's containerd config.
+	config=; for arg; do [ "$prev2" = --config ] && config="$arg"; prev2="$arg"; done
+	if [ -n "$config" ]; then
+		sed -n '/^containerdConfigPatches:/,$p' "$config" | sed -n 's/^  //p' | docker exec -i "$name-control-plane" sh -c 'cat >> /etc/containerd/config.toml'
+	fi
 	mkdir -p "$(dirname "$KUBECONFIG")"
 	sed 's/: sim$/: kind-'"$name"'/' "$KIND_TEST_KUBECONFIG_SOURCE" > "$KUBECONFIG"
 	sed -e 's/kind-kind/kind-'"$name"'/g' -e 's/"kind"/"'"$name"'"/' <<'CREATED'
@@ -111,7 +116,11 @@ export function ensureKindNodeImage(): void {
 			].join('\n'),
 			{mode: 0o755},
 		);
-		writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nCOPY crictl /bin/crictl\nCMD ["sleep", "86400"]\n`);
+		copyFileSync(capturedFixture('kind/node-containerd-config.toml'), path.join(context, 'config.toml'));
+		writeFileSync(
+			path.join(context, 'Dockerfile'),
+			`FROM ${baseImage}\nCOPY crictl /bin/crictl\nCOPY config.toml /etc/containerd/config.toml\nCMD ["sleep", "86400"]\n`,
+		);
 		execFileSync('docker', ['build', '-q', '-t', nodeImage, context]);
 	}
 }
@@ -120,7 +129,8 @@ export function ensureKindNodeImage(): void {
 export function startKindNode(cluster: string): {name: string; stop(): void} {
 	ensureKindNodeImage();
 	const name = `${cluster}-control-plane`;
-	execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', name, nodeImage]);
+	// On the host's network (Docker's bridge stays off here), so it reaches a registry on loopback as kind's nodes reach theirs.
+	execFileSync('docker', ['run', '-d', '--rm', '--network', 'host', '--name', name, nodeImage]);
 	return {name, stop: () => execFileSync('docker', ['rm', '-f', name], {stdio: 'ignore'})};
 }
 
@@ -142,3 +152,8 @@ docker image inspect "$image" >/dev/null 2>&1 || { echo "FATAL	Fatal error	unabl
 if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_TEST_OFFLINE" >&2; exit 1; fi
 case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac
 case ",$scanners," in *,secret,*) exec '${process.execPath}' '${path.join(path.dirname(fileURLToPath(import.meta.url)), 'trivy-secrets.mjs')}' "$image" "$out";; esac`;
+
+/** The local registry container a kind cluster todo-deploy set up leaves (one a machine, shared by kind clusters). */
+export function removeLocalRegistry(): void {
+	execFileSync('docker', ['rm', '-f', 'kind-registry'], {stdio: 'ignore'});
+}

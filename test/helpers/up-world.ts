@@ -11,7 +11,8 @@ import {startController} from '../sim/controller.js';
 import {freePort, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
 import {worldBin} from './kube-tools.js';
-import {ensureKindNodeImage, kindScript, minikubeScript, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureKindNodeImage, kindScript, minikubeScript, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureRegistryImage, registryImage} from './runtime-images.js';
 
 export type UpWorld = {
 	readonly cluster: SimulatedCluster;
@@ -26,6 +27,10 @@ export type UpWorld = {
 /** A kind cluster (a node container, `kind load`), or minikube with the docker driver (its Docker is this one). */
 export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'kind' | 'minikube' | 'bare-kind' = 'kind'): Promise<UpWorld> {
 	ensureBaseImage();
+	if (flavour !== 'minikube') {
+		ensureRegistryImage();
+	}
+
 	// Something listening where the database would be: the backend's /ready connects to it.
 	const database = net.createServer(socket => socket.end());
 	await new Promise<void>(resolve => {
@@ -57,7 +62,8 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 
 	const stopController = startController(cluster, async pod => {
 		const image = pod.images[0] ?? '';
-		if (!image.startsWith('todo-backend:')) {
+		// todo-backend:TAG loaded into the node, or REGISTRY/todo-backend:TAG from kind's local registry.
+		if (!/^(?:[^/]+\/)?todo-backend:/.test(image)) {
 			return {type: 'ready'};
 		}
 
@@ -68,6 +74,9 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			'run',
 			'-d',
 			'--rm',
+			// What this engine has, never a pull from Docker Hub.
+			'--pull',
+			'never',
 			'--network',
 			'host',
 			'--name',
@@ -118,6 +127,8 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			KUBECONFIG: userKubeconfig,
 			LANG: 'C.UTF-8',
 			...(flavour === 'bare-kind' ? {KIND_TEST_KUBECONFIG_SOURCE: kubeconfig} : {}),
+			// A kind cluster todo-deploy makes gets a local registry: never registry:2 from Docker Hub here.
+			TODO_DEPLOY_REGISTRY_IMAGE: registryImage,
 			TRIVY_TEST_BACKEND: trivyReport('trivy-golden-sl-micro-rancher5.4.json'),
 			TRIVY_TEST_FRONTEND: trivyReport('trivy-golden-alpine-39-skip.json'),
 			// minikube's docker driver: its Docker is the one the images are built in; its service URL is the backend's.
@@ -134,6 +145,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			stopController();
 			removeContainers();
 			node.stop();
+			removeLocalRegistry();
 			await cluster.close();
 			await new Promise(resolve => database.close(resolve));
 		},

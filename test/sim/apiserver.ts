@@ -453,7 +453,11 @@ export async function startSimulatedCluster(options: {
 		[...objects.values()].filter(object => object['kind'] === type.kind && (!namespace || (object['metadata'] as Json)['namespace'] === namespace));
 
 	store(typeOfKind('Namespace'), {metadata: {name: 'default'}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}, 'ADDED');
-	store(typeOfKind('Namespace'), {metadata: {name: 'kube-system'}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}, 'ADDED');
+	// The namespaces every cluster starts with (kind's local registry is documented in kube-public).
+	for (const name of ['kube-system', 'kube-public', 'kube-node-lease']) {
+		store(typeOfKind('Namespace'), {metadata: {name}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}, 'ADDED');
+	}
+
 	store(
 		typeOfKind('Node'),
 		{

@@ -11,7 +11,7 @@ import {deploySteps, runDeploy} from '../deploy/run.js';
 import type {FittedChart} from '../deploy/fit.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../flow/reducer.js';
-import {loadOutcomeWords, type ImageName, type ImagesAction, type LoadTarget} from '../images/actions.js';
+import {loadOutcomeWords, pullRegistryOf, type ImageName, type ImagesAction, type LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {minikubeBuildEngine, type InPlaceChoice} from '../images/in-place.js';
 import {runImages} from '../images/run.js';
@@ -89,7 +89,7 @@ export async function shipChange(
 	}
 
 	const plans = state.images.flatMap(entry => (entry.plan ? [entry.plan] : []));
-	const values = {...base.values, ...chartImageValues(plans, base.target?.type === 'registry' ? base.target.registry : undefined)};
+	const values = {...base.values, ...chartImageValues(plans, pullRegistryOf(base.target))};
 	const tags = Object.fromEntries(plans.map(plan => [plan.name, plan.tag]));
 	const done = state.images.flatMap(entry => (entry.load.type === 'done' ? [entry.load] : []));
 	say({

@@ -1,5 +1,6 @@
 // down: the release, todo-deploy's Secret, and (when asked) the namespace and the cluster todo-deploy
 // created; what todo-deploy did not create is named, never deleted.
+import {registryLeftBehind} from '../images/kind-registry.js';
 import type {Cluster} from '../../adapters/cluster.js';
 import {releaseHistory, runHelm} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
@@ -143,8 +144,9 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 
 			const args = created.type === 'kind' ? ['delete', 'cluster', '--name', created.name] : ['delete', '-p', created.name];
 			const result = await system.run(tool, args, {timeoutMs: 10 * 60_000});
+			const registry = result.exitCode === 0 && created.type === 'kind' ? await registryLeftBehind(system) : undefined;
 			return result.exitCode === 0
-				? {ok: true, text: `${created.type} ${created.type === 'kind' ? 'cluster' : 'profile'} "${created.name}" deleted`}
+				? {ok: true, text: `${created.type} ${created.type === 'kind' ? 'cluster' : 'profile'} "${created.name}" deleted${registry ? `; ${registry}` : ''}`}
 				: {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? `${created.type} delete failed`};
 		});
 	} else {

@@ -24,13 +24,19 @@ export type ImagePlan = {
 
 export type LoadTarget =
 	| {readonly type: 'minikube'; readonly profile: string}
-	| {readonly type: 'kind'; readonly cluster: string}
+	/** registry: the cluster's local registry (kind-registry.ts), pushed to instead of kind load. */
+	| {readonly type: 'kind'; readonly cluster: string; readonly registry?: string | undefined}
 	| {readonly type: 'registry'; readonly registry: string};
+
+/** The registry the pods pull the images from (a remote cluster's, or kind's local one); none when loaded into the nodes. */
+export function pullRegistryOf(target: LoadTarget | undefined): string | undefined {
+	return target?.type === 'registry' || target?.type === 'kind' ? target.registry : undefined;
+}
 
 /** 'kind cluster "todo"', 'minikube profile "minikube"', 'registry localhost:5000/team'. */
 export function describeTarget(target: LoadTarget): string {
 	return target.type === 'kind'
-		? `kind cluster "${target.cluster}"`
+		? `kind cluster "${target.cluster}"${target.registry ? ` (through its local registry ${target.registry})` : ''}`
 		: target.type === 'minikube'
 			? `minikube profile "${target.profile}"`
 			: `registry ${target.registry}`;

@@ -1,7 +1,7 @@
 // Putting an image where the cluster finds it: kind's nodes (only those without it), minikube's own
 // Docker (or minikube image load), or a registry for a remote cluster.
 import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, type DockerClient} from '../../adapters/images.js';
-import {probeRegistry} from '../../adapters/registry.js';
+import {probeRegistry, registryHasImage} from '../../adapters/registry.js';
 import {addSecrets} from '../mask.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
 import {minikubeDockerEnv, type DockerEnvAnswer} from './in-place.js';
@@ -28,7 +28,10 @@ const notInstalled = (tool: string): LoadStatus => ({type: 'failed', message: `$
 export async function loadImage(job: LoadJob, target: LoadTarget): Promise<LoadStatus> {
 	switch (target.type) {
 		case 'kind': {
-			return loadIntoKind(job, target.cluster);
+			// Through the cluster's local registry: only the layers it lacks travel.
+			return target.registry
+				? pushToRegistry(job, target.registry, `kind cluster "${target.cluster}"'s local registry ${target.registry}`)
+				: loadIntoKind(job, target.cluster);
 		}
 
 		case 'minikube': {
@@ -150,7 +153,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report, why, doc
 	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, why};
 }
 
-async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string): Promise<LoadStatus> {
+async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string, where?: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const host = registry.split('/')[0] ?? registry;
 	const {auth, helper, problem} = await registryAuth(system.env, system.homedir, host);
@@ -177,10 +180,16 @@ async function pushToRegistry({system, docker, plan, report}: LoadJob, registry:
 		};
 	}
 
+	// Tags are content tags: a registry that has this one has this image, and nothing needs to travel.
+	const repository = target.slice(host.length + 1, target.lastIndexOf(':'));
+	if (reachable.scheme === 'http' && (await registryHasImage(host, repository, plan.tag))) {
+		return {type: 'done', outcome: 'already-present', where: where ?? target, durationMs: performance.now() - started, digest: undefined, bytes: 0};
+	}
+
 	try {
 		report({type: 'loading', detail: `pushing ${target}`});
-		const digest = await pushImage(docker, plan.ref, target, auth, line => report({type: 'loading', detail: line}));
-		return {type: 'done', outcome: 'pushed', where: target, durationMs: performance.now() - started, digest};
+		const pushed = await pushImage(docker, plan.ref, target, auth, line => report({type: 'loading', detail: line}));
+		return {type: 'done', outcome: 'pushed', where: where ?? target, durationMs: performance.now() - started, digest: pushed.digest, bytes: pushed.bytes};
 	} catch (error) {
 		const message = messageOf(error);
 		const denied = /denied|unauthorized|authentication required/i.test(message);

@@ -6,6 +6,7 @@ import type {ImageSource} from '../project/discover.js';
 import type {AppContract} from '../project/read-contract.js';
 import type {ImageName, ImagePlan} from './actions.js';
 import {planImage} from './plan.js';
+import type {ContextGuard} from './guard.js';
 
 export function chartImageValues(plans: readonly ImagePlan[], registry: string | undefined): Record<string, string> {
 	const values: Record<string, string> = {imageSource: registry ? 'registry' : 'local'};
@@ -35,13 +36,15 @@ export async function plannedImageValues(
 	sources: Readonly<Partial<Record<ImageName, ImageSource>>>,
 	registry: string | undefined,
 	buildArgs: BuildArgs = {},
+	/** What build leaves out of each context (guard.ts): it is part of the tag, so deploy names what build made. */
+	guards: Readonly<Partial<Record<ImageName, ContextGuard>>> = {},
 ): Promise<Record<string, string>> {
 	const plans: ImagePlan[] = [];
 	for (const name of ['backend', 'frontend'] as const) {
 		const source = sources[name];
 		if (source) {
 			try {
-				plans.push((await planImage(system, root, name, source, buildArgs[name] ?? {})).plan);
+				plans.push((await planImage(system, root, name, source, buildArgs[name] ?? {}, guards[name]?.leaveOut)).plan);
 			} catch (error) {
 				throw new Error(`the ${name} image: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
 			}

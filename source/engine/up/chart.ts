@@ -2,6 +2,7 @@
 // the project's own is linted against the app first, and when it would fail, todo-deploy's chart,
 // fitted, is offered instead (--yes takes it; --chart builtin never asks). The report says which, and why.
 import path from 'node:path';
+import {pullRegistryOf} from '../images/actions.js';
 import {fitNotes, fitRecord, type FittedChart} from '../deploy/fit.js';
 import {fitFor} from '../deploy/fitted-values.js';
 import {lintFailed, runLint} from '../lint/run.js';
@@ -61,7 +62,7 @@ export const chartStage: UpStage = {
 		const report = await runLint(context.system, {
 			chart: request.chart,
 			valuesFiles: request.deploy.valuesFiles,
-			target: context.target?.type === 'registry' ? 'registry' : 'local',
+			target: pullRegistryOf(context.target) ? 'registry' : 'local',
 			release,
 			namespace,
 			contract: request.contract,

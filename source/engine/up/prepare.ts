@@ -7,7 +7,10 @@ import {startDockerCommand} from '../doctor/platform.js';
 import {runDoctor} from '../doctor/run.js';
 import {commandText, type PlatformFacts, type StartCommand} from '../doctor/types.js';
 import {describeTarget} from '../images/actions.js';
-import {resolveLoadTarget} from '../images/target.js';
+import {resolveLoadTarget, type ResolvedTarget} from '../images/target.js';
+import {kindClusterConfig, routeKindTarget} from '../images/kind-registry.js';
+import {ensureStateDir, writePrivate} from '../../adapters/state-dir.js';
+import path from 'node:path';
 import {recordCreatedCluster} from '../report/run.js';
 import {createStore} from '../store.js';
 import type {InstallAction} from '../tools/actions.js';
@@ -195,6 +198,39 @@ async function start(
 	return {notes: clusterStartNotes(output)};
 }
 
+/**
+ * A kind cluster todo-deploy creates reads registry settings from certs.d (kindClusterConfig), so a local
+ * registry can be added to it later without restarting containerd; a --config the user gave is kept.
+ */
+async function withRegistryReadyConfig(root: string, command: StartCommand | undefined): Promise<StartCommand | undefined> {
+	if (command?.program !== 'kind' || command.args[0] !== 'create' || command.args.includes('--config')) {
+		return command;
+	}
+
+	const file = path.join(await ensureStateDir(root), 'kind-cluster.yaml');
+	await writePrivate(file, kindClusterConfig);
+	return {...command, args: [...command.args, '--config', file]};
+}
+
+/** On kind: through its local registry (used when there, set up when asked or when the cluster is new), else kind load, saying why. */
+async function withLocalRegistry(
+	context: UpContext,
+	step: {detail(text: string): void},
+	created: boolean,
+	resolved: ResolvedTarget,
+): Promise<ResolvedTarget & {route?: string | undefined}> {
+	if (!resolved.target) {
+		return resolved;
+	}
+
+	const routed = await routeKindTarget(context.system, resolved.target, {
+		choice: context.request.localRegistry,
+		created,
+		onProgress: text => step.detail(text),
+	});
+	return {...resolved, target: routed.target, route: routed.words};
+}
+
 export const clusterStage: UpStage = {
 	id: 'cluster',
 	rows: [{id: 'cluster', title: 'Local cluster'}],
@@ -203,13 +239,10 @@ export const clusterStage: UpStage = {
 		context.context = request.deploy.context ?? chosen?.context;
 		const loaded = await loadKubeconfig(context.system);
 		const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
-		const startCommand = chosen
-			? chosenExists
-				? undefined
-				: chosen.create
-			: recommendation?.target === 'existing-context'
-				? undefined
-				: (recommendation?.start ?? undefined);
+		const startCommand = await withRegistryReadyConfig(
+			request.root,
+			chosen ? (chosenExists ? undefined : chosen.create) : recommendation?.target === 'existing-context' ? undefined : (recommendation?.start ?? undefined),
+		);
 		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${context.context ?? 'in use'}`);
 		let notes: string[] = [];
 		if (startCommand) {
@@ -222,12 +255,17 @@ export const clusterStage: UpStage = {
 			notes = started.notes;
 		}
 
-		const resolved = await resolveLoadTarget(context.system, {
-			kind: request.kind,
-			minikube: request.minikube,
-			registry: request.registry,
-			context: context.context,
-		});
+		const resolved = await withLocalRegistry(
+			context,
+			step,
+			startCommand?.creates?.type === 'kind',
+			await resolveLoadTarget(context.system, {
+				kind: request.kind,
+				minikube: request.minikube,
+				registry: request.registry,
+				context: context.context,
+			}),
+		);
 		context.target = resolved.target;
 		if (!resolved.target) {
 			step.failed(
@@ -252,6 +290,7 @@ export const clusterStage: UpStage = {
 			[
 				`${describeTarget(resolved.target)} (context ${context.cluster.context})${startCommand ? `, started with ${commandText(startCommand)}` : ''}`,
 				...notes,
+				...(resolved.route ? [resolved.route] : []),
 			].join(' Note: '),
 		);
 		return next;

@@ -3,7 +3,7 @@
 import {ensureStateDir, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {deploySteps, deployRecord, runDeploy, secretNameOf} from '../deploy/run.js';
-import {loadOutcomeWords, type ImagesAction} from '../images/actions.js';
+import {loadOutcomeWords, pullRegistryOf, type ImagesAction} from '../images/actions.js';
 import {imagesData, imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages} from '../images/run.js';
 import {dockerignoreProposals, writeDockerignore} from '../images/guard.js';
@@ -126,7 +126,7 @@ export const imagesStage: UpStage = {
 		);
 		context.values = chartImageValues(
 			state.images.flatMap(entry => (entry.plan ? [entry.plan] : [])),
-			context.target?.type === 'registry' ? context.target.registry : undefined,
+			pullRegistryOf(context.target),
 		);
 		if (!scan) {
 			return next;
@@ -208,7 +208,7 @@ export const lintStage: UpStage = {
 			fittedValues: context.fit?.values,
 			madeByDeploy: secretNameOf(request.deploy.release),
 			valuesFiles: [valuesFile, ...request.deploy.valuesFiles],
-			target: context.target?.type === 'registry' ? 'registry' : 'local',
+			target: pullRegistryOf(context.target) ? 'registry' : 'local',
 			release: request.deploy.release,
 			namespace: request.deploy.namespace,
 		});

@@ -38,6 +38,8 @@ export type UpRequest = {
 	readonly minikube: string | undefined;
 	/** Push to this registry (a remote cluster pulls from it) instead of loading into kind or minikube. */
 	readonly registry: string | undefined;
+	/** kind: true sets up a local registry when the cluster has none; false never uses one (kind load); undefined uses one that is there. */
+	readonly localRegistry?: boolean | undefined;
 	readonly images: Omit<ImagesRequest, 'root' | 'sources' | 'steps' | 'target' | 'signal'>;
 	readonly deploy: Omit<DeployRequest, 'root' | 'chart' | 'values' | 'signal' | 'fit'> & {readonly sets: Readonly<Record<string, string>>};
 	readonly verify: Omit<VerifyRequest, 'namespace' | 'release' | 'context' | 'minikubeProfile' | 'load' | 'signal'>;

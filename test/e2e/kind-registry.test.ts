@@ -1,0 +1,126 @@
+// kind's local registry, end to end: a real registry (Debian's docker-registry, run as kind's script runs
+// registry:2) in a container beside the kind node, the real dockerd pushing to it, the node's containerd
+// settings written for real in the node container, and the simulated kubelet pulling as containerd
+// would (test/helpers/node-pull.ts) before it runs the team's real app.
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {cpSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {startAppWorld, type AppWorld} from '../helpers/app-world.js';
+import {failureOf, runCli, tempDir} from '../helpers/cli.js';
+import {removeImages} from '../helpers/images.js';
+import {localFixtures} from '../helpers/paths.js';
+import {ensureRegistryImage, registryImage} from '../helpers/runtime-images.js';
+import {removeLocalRegistry} from '../helpers/stand-ins.js';
+
+const made: string[] = [];
+const worlds: AppWorld[] = [];
+const removeRegistry = removeLocalRegistry;
+
+before(() => {
+	ensureRegistryImage();
+	removeRegistry();
+});
+
+after(async () => {
+	removeRegistry();
+	await Promise.all(worlds.map(async world => world.stop()));
+	removeImages(made);
+});
+
+const teamProject = () => {
+	const root = path.join(tempDir('team'), 'todo-app');
+	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	return root;
+};
+
+const imagesIn = (output: string) =>
+	[...output.matchAll(/(?:localhost:\d+\/)?todo-(?:backend|frontend):src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/g)].map(match => match[0]);
+const sentBy = (output: string, side: string) => {
+	const match = new RegExp(`todo-${side}:\\S+ (?:built|up to date), pushed, ([\\d.]+) (B|kB|MB|GB) sent`).exec(output);
+	assert.ok(match, `no "pushed, … sent" for the ${side} in:\n${output}`);
+	return Number(match[1]) * {B: 1, kB: 1e3, MB: 1e6, GB: 1e9}[match[2] as 'B'];
+};
+
+test('up makes a kind cluster with a local registry: the images are pushed there, the node pulls them, and a one-line change sends only its layer', async t => {
+	const world = await startAppWorld(`reg${process.pid}`, {bare: true});
+	worlds.push(world);
+	const root = teamProject();
+	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
+	const args = ['up', root, '--yes', '--kind', world.clusterName, '--skip', 'load-check'];
+	const first = await runCli(args, {env, timeoutMs: 600_000});
+	made.push(...imagesIn(first.stdout));
+	assert.equal(first.code, 0, failureOf(first));
+	// The cluster was created with containerd reading certs.d, then the registry set up beside it.
+	assert.match(first.stdout, new RegExp(`kind create cluster --name ${world.clusterName} --config \\S+kind-cluster\\.yaml`));
+	const host =
+		/images go through a local registry (localhost:\d+), set up now: a registry container kind-registry \(todo-deploy-test\/registry:2\) on 127\.0\.0\.1:\d+, \/etc\/containerd\/certs\.d\/localhost:\d+\/hosts\.toml on the node, kube-public\/local-registry-hosting\./.exec(
+			first.stdout,
+		)?.[1];
+	assert.ok(host, first.stdout);
+	const node = `${world.clusterName}-control-plane`;
+	assert.match(execFileSync('docker', ['exec', node, 'cat', '/etc/containerd/config.toml'], {encoding: 'utf8'}), /config_path = "\/etc\/containerd\/certs\.d"/);
+	assert.match(
+		execFileSync('docker', ['exec', node, 'cat', `/etc/containerd/certs.d/${host}/hosts.toml`], {encoding: 'utf8'}),
+		/\[host\."http:\/\/127\.0\.0\.1:\d+"\]/,
+	);
+	const hosting = world.cluster.get('ConfigMap', 'kube-public', 'local-registry-hosting') as {data: Record<string, string>};
+	assert.match(hosting.data['localRegistryHosting.v1'] ?? '', new RegExp(`^host: "${host}"$`, 'm'));
+	// The node pulled both images from the registry, and the app was verified.
+	assert.deepEqual(new Set(world.pulls.map(pull => pull.image.replace(/:src-.*/, ''))), new Set([`${host}/todo-backend`, `${host}/todo-frontend`]));
+	assert.ok(
+		world.pulls.every(pull => pull.error === undefined),
+		JSON.stringify(world.pulls),
+	);
+	assert.match(first.stdout, /^The todo app runs in todo, verified\./m);
+	const firstSent = sentBy(first.stdout, 'backend');
+
+	// One line of the backend changes: the registry has every other layer, so only the app's layer travels.
+	const main = path.join(root, 'Phase-II/backend/app/main.py');
+	writeFileSync(main, `${readFileSync(main, 'utf8')}\n# one line changed\n`);
+	const second = await runCli(['up', root, '--yes', '--skip', 'load-check'], {env, timeoutMs: 600_000});
+	made.push(...imagesIn(second.stdout));
+	assert.equal(second.code, 0, failureOf(second));
+	assert.match(second.stdout, new RegExp(`images go through its local registry ${host}\\.`));
+	const secondSent = sentBy(second.stdout, 'backend');
+	t.diagnostic(`backend pushed to the local registry: ${firstSent} bytes the first time, ${secondSent} after a one-line change`);
+	assert.ok(secondSent > 0 && secondSent < firstSent / 20, `the change sent ${secondSent} bytes, the first push ${firstSent}`);
+	const newest = world.pulls.at(-1);
+	assert.equal(newest?.error, undefined);
+	assert.ok(second.stdout.includes(newest?.image.replace(`${host}/`, '') ?? '?'), 'the new backend tag was pulled');
+
+	// deploy on its own names the registry's copies with the tags build gave them (what it left out of
+	// the contexts counts): the release already has exactly these, so Helm is not run.
+	const alone = await runCli(['deploy', root, '--yes', '--chart', 'builtin'], {env, timeoutMs: 600_000});
+	assert.equal(alone.code, 0, failureOf(alone));
+	assert.match(alone.stdout, /these images and values: helm not run/);
+});
+
+test('an existing kind cluster without a registry: kind load, saying why and how to add one; one whose containerd cannot take one says so', async () => {
+	removeRegistry();
+	const world = await startAppWorld(`old${process.pid}`);
+	worlds.push(world);
+	const root = teamProject();
+	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
+	const plain = await runCli(['build', root, '--load', '--kind', world.clusterName], {env, timeoutMs: 600_000});
+	made.push(...imagesIn(plain.stdout + plain.stderr));
+	assert.equal(plain.code, 0, failureOf(plain));
+	assert.match(
+		plain.stderr,
+		new RegExp(
+			`Images: kind load \\(kind cluster "${world.clusterName}" has no local registry, so each change sends the whole image\\); todo-deploy up --local-registry adds one`,
+		),
+	);
+	assert.match(plain.stdout, /loaded/);
+
+	const asked = await runCli(['build', root, '--load', '--kind', world.clusterName, '--local-registry'], {env, timeoutMs: 600_000});
+	assert.equal(asked.code, 0, failureOf(asked));
+	assert.match(
+		asked.stderr,
+		/Images: kind load \(the nodes' containerd was started without a registry folder \(config_path \/etc\/containerd\/certs\.d\); adding one means restarting containerd on every node\); Make the cluster again with it: kind delete cluster/,
+	);
+	// Nothing was set up half-way: no registry container, no ConfigMap.
+	assert.throws(() => execFileSync('docker', ['inspect', 'kind-registry'], {stdio: 'ignore'}));
+	assert.equal(world.cluster.get('ConfigMap', 'kube-public', 'local-registry-hosting'), undefined);
+});
