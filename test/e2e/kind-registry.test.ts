@@ -8,7 +8,7 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {startAppWorld, type AppWorld} from '../helpers/app-world.js';
-import {failureOf, runCli, tempDir} from '../helpers/cli.js';
+import {failureOf, runCli, startCli, tempDir} from '../helpers/cli.js';
 import {removeImages} from '../helpers/images.js';
 import {localFixtures} from '../helpers/paths.js';
 import {ensureRegistryImage, registryImage} from '../helpers/runtime-images.js';
@@ -123,4 +123,32 @@ test('an existing kind cluster without a registry: kind load, saying why and how
 	// Nothing was set up half-way: no registry container, no ConfigMap.
 	assert.throws(() => execFileSync('docker', ['inspect', 'kind-registry'], {stdio: 'ignore'}));
 	assert.equal(world.cluster.get('ConfigMap', 'kube-public', 'local-registry-hosting'), undefined);
+});
+
+test('watch mode on kind with its local registry: a saved line is pushed as one small layer and the node pulls the new tag', async t => {
+	removeRegistry();
+	const world = await startAppWorld(`wreg${process.pid}`, {bare: true});
+	worlds.push(world);
+	const root = teamProject();
+	const cli = startCli(['up', root, '--yes', '--watch', '--kind', world.clusterName, '--skip', 'load-check'], {env: world.env()});
+	try {
+		await cli.waitFor(/^Watching Phase-II\/backend and Phase-II\/frontend/m, 0, 300_000);
+		made.push(...imagesIn(cli.stdout()));
+		const mark = cli.stdout().length;
+		const main = path.join(root, 'Phase-II/backend/app/main.py');
+		writeFileSync(main, `${readFileSync(main, 'utf8')}\n# saved once more\n`);
+		const shipped = await cli.waitFor(
+			/^backend \(app\/main\.py\): new pod Ready [\d.]+ m?s after the save \(build [\d.]+ m?s · transfer [\d.]+ m?s \(pushed, ([\d.]+) (B|kB) sent\) · rollout [\d.]+ m?s\)$/m,
+			mark,
+			120_000,
+		);
+		t.diagnostic(shipped[0]);
+		made.push(...imagesIn(cli.stdout()));
+		const newest = world.pulls.at(-1);
+		assert.match(newest?.image ?? '', /^localhost:\d+\/todo-backend:src-[0-9a-f]{12}$/);
+		assert.equal(newest?.error, undefined);
+	} finally {
+		cli.kill('SIGINT');
+		await cli.exited;
+	}
 });

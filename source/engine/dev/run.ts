@@ -63,7 +63,8 @@ export async function shipChange(
 		}
 	});
 	const sources = Object.fromEntries(change.sides.flatMap(side => (request.sources[side] ? [[side, request.sources[side]]] : [])));
-	// No scan on each save: the image was scanned by up, and Trivy takes longer than the change.
+	// No scan on each save: the image was scanned by up, and Trivy takes longer than the change. No labels
+	// either: a save is not a commit, and the builder's extra metadata step costs a tenth of a second a save.
 	await runImages(base.system, images, {
 		...request.images,
 		root: request.root,
@@ -71,6 +72,7 @@ export async function shipChange(
 		steps: {build: true, load: base.target !== undefined, scan: false},
 		target: base.target,
 		buildEngine: base.buildEngine,
+		labels: false,
 		signal,
 	});
 	const state = images.getState();

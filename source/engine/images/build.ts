@@ -54,11 +54,14 @@ export async function buildImage(docker: DockerClient, dispatch: Dispatch, plan:
 			tag: plan.ref,
 			dockerfile: plan.dockerfile,
 			buildArgs: request.buildArgs[plan.name] ?? {},
-			labels: {
-				'org.opencontainers.image.title': plan.repository,
-				...(plan.commit ? {'org.opencontainers.image.revision': plan.commit} : {}),
-				'dev.todo-deploy.tag': plan.tag,
-			},
+			labels:
+				request.labels === false
+					? {}
+					: {
+							'org.opencontainers.image.title': plan.repository,
+							...(plan.commit ? {'org.opencontainers.image.revision': plan.commit} : {}),
+							'dev.todo-deploy.tag': plan.tag,
+						},
 			signal: request.signal,
 		});
 		for await (const message of messages) {

@@ -41,6 +41,8 @@ export type ImagesRequest = {
 	readonly signal?: AbortSignal | undefined;
 	/** Build in minikube's own Docker when the target is minikube (the default); false builds here and copies. */
 	readonly buildInPlace?: boolean | undefined;
+	/** The image's labels (title, revision, content tag); false for watch mode's saves. Default true. */
+	readonly labels?: boolean | undefined;
 	/** Where to build, decided once by a caller that ships many times (watch mode); otherwise asked on each run. */
 	readonly buildEngine?: Promise<InPlaceChoice> | undefined;
 };
