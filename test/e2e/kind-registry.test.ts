@@ -7,7 +7,7 @@ import {execFileSync} from 'node:child_process';
 import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {startAppWorld, type AppWorld} from '../helpers/app-world.js';
+import {startAppWorld} from '../helpers/app-world.js';
 import {failureOf, runCli, startCli, tempDir} from '../helpers/cli.js';
 import {removeImages} from '../helpers/images.js';
 import {localFixtures} from '../helpers/paths.js';
@@ -15,7 +15,6 @@ import {ensureRegistryImage, registryImage} from '../helpers/runtime-images.js';
 import {removeLocalRegistry} from '../helpers/stand-ins.js';
 
 const made: string[] = [];
-const worlds: AppWorld[] = [];
 const removeRegistry = removeLocalRegistry;
 
 before(() => {
@@ -25,7 +24,6 @@ before(() => {
 
 after(async () => {
 	removeRegistry();
-	await Promise.all(worlds.map(async world => world.stop()));
 	removeImages(made);
 });
 
@@ -45,7 +43,8 @@ const sentBy = (output: string, side: string) => {
 
 test('up makes a kind cluster with a local registry: the images are pushed there, the node pulls them, and a one-line change sends only its layer', async t => {
 	const world = await startAppWorld(`reg${process.pid}`, {bare: true});
-	worlds.push(world);
+	// Each world's Services take the same loopback addresses: one world at a time.
+	t.after(async () => world.stop());
 	const root = teamProject();
 	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
 	const args = ['up', root, '--yes', '--kind', world.clusterName, '--skip', 'load-check'];
@@ -97,10 +96,11 @@ test('up makes a kind cluster with a local registry: the images are pushed there
 	assert.match(alone.stdout, /these images and values: helm not run/);
 });
 
-test('an existing kind cluster without a registry: kind load, saying why and how to add one; one whose containerd cannot take one says so', async () => {
+test('an existing kind cluster without a registry: kind load, saying why and how to add one; one whose containerd cannot take one says so', async t => {
 	removeRegistry();
 	const world = await startAppWorld(`old${process.pid}`);
-	worlds.push(world);
+	// Each world's Services take the same loopback addresses: one world at a time.
+	t.after(async () => world.stop());
 	const root = teamProject();
 	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
 	const plain = await runCli(['build', root, '--load', '--kind', world.clusterName], {env, timeoutMs: 600_000});
@@ -128,7 +128,8 @@ test('an existing kind cluster without a registry: kind load, saying why and how
 test('watch mode on kind with its local registry: a saved line is pushed as one small layer and the node pulls the new tag', async t => {
 	removeRegistry();
 	const world = await startAppWorld(`wreg${process.pid}`, {bare: true});
-	worlds.push(world);
+	// Each world's Services take the same loopback addresses: one world at a time.
+	t.after(async () => world.stop());
 	const root = teamProject();
 	const cli = startCli(['up', root, '--yes', '--watch', '--kind', world.clusterName, '--skip', 'load-check'], {env: world.env()});
 	try {
