@@ -135,6 +135,8 @@ export function imageProblem(
 	const preload = local ? `docker pull ${image} && ${local.loadCommand.replaceAll('IMAGE', image)}` : `docker pull ${image}, then load it into the cluster`;
 	let cause = 'the registry could not be reached or refused the image';
 	let fix = 'Check the image name and tag, and the registry credentials (imagePullSecrets).';
+	// A local registry the node is not pointed at: the image is in a registry, so loading it is not the first fix.
+	let wiring = false;
 	const network =
 		/toomanyrequests|429 Too Many Requests|pull rate limit|x509|certificate|no such host|server misbehaving|name resolution|i\/o timeout|deadline exceeded|handshake timeout|Client\.Timeout/i.test(
 			message,
@@ -153,6 +155,16 @@ export function imageProblem(
 	} else if (/i\/o timeout|context deadline exceeded|TLS handshake timeout|Client\.Timeout/i.test(message)) {
 		cause = 'the registry does not answer the node in time (a proxy this machine uses and the node does not, or a slow network)';
 		fix = `Give the node the proxy (minikube start --docker-env HTTPS_PROXY=…; NO_PROXY with the cluster's addresses), or load the image from this machine: ${preload}.`;
+	} else if (/server gave HTTP response to HTTPS client/.test(message)) {
+		// containerd asks over HTTPS unless certs.d/HOST/hosts.toml says otherwise; a local registry speaks HTTP.
+		const host = image.split('/')[0] ?? 'the registry';
+		wiring = true;
+		cause = `the node asked ${host} over HTTPS and it speaks plain HTTP: the node's containerd has no /etc/containerd/certs.d/${host}/hosts.toml pointing at it`;
+		fix = `On kind: todo-deploy up --local-registry points every node at the cluster's local registry (a cluster made without containerd's config_path cannot take it: make it again with todo-deploy up --kind NAME). Or load the image from this machine: ${preload}.`;
+	} else if (/^localhost(:\d+)?$|^127\./.test(image.split('/')[0] ?? '') && /connection refused/.test(message)) {
+		wiring = true;
+		cause = `inside the node, ${image.split('/')[0] ?? 'localhost'} is the node itself, where no registry listens: the node needs /etc/containerd/certs.d/${image.split('/')[0] ?? 'HOST'}/hosts.toml naming where the registry really is`;
+		fix = `On kind: todo-deploy up --local-registry writes it on every node (and starts the registry container when it is not there). Or load the image from this machine: ${preload}.`;
 	} else if (/dial tcp|connection refused/.test(message)) {
 		cause = 'the registry host cannot be reached from the node (it does not exist, or the cluster has no network to it)';
 	} else if (/not found|manifest unknown|does not exist/i.test(message)) {
@@ -163,7 +175,7 @@ export function imageProblem(
 	}
 
 	// An image built here was never in a registry: loading it is the fix, unless the pull failed on the way (a network cause).
-	const builtHere = local && (ours || !network);
+	const builtHere = local && !wiring && (ours || !network);
 	if (local && builtHere) {
 		fix = loaded
 			? `${image} is in ${local.cluster}, but the pull policy makes the node pull it anyway: use imagePullPolicy IfNotPresent.`

@@ -4,13 +4,12 @@
 // would (test/helpers/node-pull.ts) before it runs the team's real app.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {cpSync, readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {startAppWorld} from '../helpers/app-world.js';
-import {failureOf, runCli, startCli, tempDir} from '../helpers/cli.js';
+import {copyTeamProject, startAppWorld} from '../helpers/app-world.js';
+import {failureOf, runCli, startCli} from '../helpers/cli.js';
 import {removeImages} from '../helpers/images.js';
-import {localFixtures} from '../helpers/paths.js';
 import {ensureRegistryImage, registryImage} from '../helpers/runtime-images.js';
 import {removeLocalRegistry} from '../helpers/stand-ins.js';
 
@@ -27,12 +26,6 @@ after(async () => {
 	removeImages(made);
 });
 
-const teamProject = () => {
-	const root = path.join(tempDir('team'), 'todo-app');
-	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
-	return root;
-};
-
 const imagesIn = (output: string) =>
 	[...output.matchAll(/(?:localhost:\d+\/)?todo-(?:backend|frontend):src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/g)].map(match => match[0]);
 const sentBy = (output: string, side: string) => {
@@ -45,7 +38,7 @@ test('up makes a kind cluster with a local registry: the images are pushed there
 	const world = await startAppWorld(`reg${process.pid}`, {bare: true});
 	// Each world's Services take the same loopback addresses: one world at a time.
 	t.after(async () => world.stop());
-	const root = teamProject();
+	const root = copyTeamProject();
 	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
 	const args = ['up', root, '--yes', '--kind', world.clusterName, '--skip', 'load-check'];
 	const first = await runCli(args, {env, timeoutMs: 600_000});
@@ -101,7 +94,7 @@ test('an existing kind cluster without a registry: kind load, saying why and how
 	const world = await startAppWorld(`old${process.pid}`);
 	// Each world's Services take the same loopback addresses: one world at a time.
 	t.after(async () => world.stop());
-	const root = teamProject();
+	const root = copyTeamProject();
 	const env = world.env({TODO_DEPLOY_REGISTRY_IMAGE: registryImage});
 	const plain = await runCli(['build', root, '--load', '--kind', world.clusterName], {env, timeoutMs: 600_000});
 	made.push(...imagesIn(plain.stdout + plain.stderr));
@@ -130,7 +123,7 @@ test('watch mode on kind with its local registry: a saved line is pushed as one 
 	const world = await startAppWorld(`wreg${process.pid}`, {bare: true});
 	// Each world's Services take the same loopback addresses: one world at a time.
 	t.after(async () => world.stop());
-	const root = teamProject();
+	const root = copyTeamProject();
 	const cli = startCli(['up', root, '--yes', '--watch', '--kind', world.clusterName, '--skip', 'load-check'], {env: world.env()});
 	try {
 		await cli.waitFor(/^Watching Phase-II\/backend and Phase-II\/frontend/m, 0, 300_000);

@@ -6,13 +6,12 @@
 // the app and with no edits, must reach "verified" with its pods run for real against a real PostgreSQL.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {cpSync, readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {startAppWorld, type AppWorld} from '../helpers/app-world.js';
-import {freePort, runCli, tempDir, failureOf} from '../helpers/cli.js';
+import {copyTeamProject, startAppWorld, type AppWorld} from '../helpers/app-world.js';
+import {freePort, runCli, failureOf} from '../helpers/cli.js';
 import {removeImages} from '../helpers/images.js';
-import {localFixtures} from '../helpers/paths.js';
 
 let world: AppWorld;
 const made: string[] = [];
@@ -26,17 +25,11 @@ after(async () => {
 	removeImages(made);
 });
 
-const teamProject = () => {
-	const root = path.join(tempDir('team'), 'todo-app');
-	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
-	return root;
-};
-
 const filesIn = (image: string) =>
 	execFileSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', 'find / -xdev -type f 2>/dev/null'], {encoding: 'utf8'});
 
 test("todo-deploy --yes on the team's project, told nothing about the app, no edits: the fitted chart, clean images, authenticated CRUD, verified", async t => {
-	const root = teamProject();
+	const root = copyTeamProject();
 	const before = execFileSync('find', [root, '-type', 'f', '-newer', path.join(root, 'README.md')], {encoding: 'utf8'});
 	// Nothing about the app is given. The load check's shape is: 100 users would measure this machine's
 	// two cores (the load, kubectl, the simulator and the app share them), not the wizard.
@@ -96,7 +89,7 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 });
 
 test('a frontend built with a wrong backend address: verify fails, and says through which setting the frontend finds the backend', async () => {
-	const root = teamProject();
+	const root = copyTeamProject();
 	const unreachable = `http://127.0.0.1:${await freePort()}`;
 	// A saved answer that sends the frontend to a development address (as its .env.local does).
 	writeFileSync(

@@ -110,3 +110,32 @@ test('on a terminal, watch mode draws the change above the live status screen; q
 		terminal.close();
 	}
 });
+
+test("watch mode on minikube: a save is built in minikube's own Docker, so nothing is sent, and the new pod runs it", async t => {
+	const minikube = await startUpWorld('minikube', 'minikube');
+	t.after(async () => minikube.stop());
+	const root = makeTodoProject({git: true, app: true});
+	const cli = startCli(['up', root, '--yes', '--watch', '-n', 'mkdev', '--skip', 'load-check', '--helm-arg=--disable-openapi-validation', '--timeout', '60'], {
+		env: minikube.env(),
+	});
+	try {
+		await cli.waitFor(/^Watching backend and frontend/m, 0, 240_000);
+		made.push(...[...cli.stdout().matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
+		const mark = cli.stdout().length;
+		const app = path.join(root, 'backend/app.py');
+		writeFileSync(app, readFileSync(app, 'utf8').replace('{"status": "ok"}', '{"status": "ok", "build": "in-place"}'));
+		const shipped = await cli.waitFor(
+			/^backend \(app\.py\): new pod Ready [\d.]+ m?s after the save \(build [\d.]+ m?s · transfer 0 ms \(built in place, nothing sent\) · rollout [\d.]+ m?s\)$/m,
+			mark,
+			120_000,
+		);
+		t.diagnostic(shipped[0]);
+		const image = (minikube.cluster.get('Deployment', 'mkdev', 'todo-todo-app-backend') as Deployment).spec.template.spec.containers[0]?.image ?? '';
+		made.push(image);
+		assert.match(image, /^todo-backend:git-[0-9a-f]{12}-dirty-[0-9a-f]{8}$/);
+		assert.equal(((await (await fetch(`${minikube.appUrl}/health`)).json()) as {build?: string}).build, 'in-place');
+	} finally {
+		cli.kill('SIGINT');
+		await cli.exited;
+	}
+});

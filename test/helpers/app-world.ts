@@ -14,13 +14,14 @@
 // - a pod is ready when its readiness probe's path answers 200; a container that exits is restarted
 //   (as the kubelet's back-off does), and its output becomes the pod's logs.
 import {execFileSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController} from '../sim/controller.js';
 import {freePort, tempDir} from './cli.js';
 import {worldBin} from './kube-tools.js';
+import {localFixtures} from './paths.js';
 import {startPostgres, type Postgres} from './postgres.js';
 import {ensureFastapiImage, ensureNodeImage, ensureRegistryImage, registryImage} from './runtime-images.js';
 import {ensureKindNodeImage, kindScript, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
@@ -332,4 +333,11 @@ export async function startAppWorld(clusterName = `app${process.pid}`, options: 
 			await postgres.stop();
 		},
 	};
+}
+
+/** A copy of the team's real project (test/fixtures/real-app), as a user's checkout would be. */
+export function copyTeamProject(): string {
+	const root = path.join(tempDir('team'), 'todo-app');
+	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	return root;
 }

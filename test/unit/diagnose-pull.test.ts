@@ -55,3 +55,18 @@ test('a certificate the node does not trust: a company proxy, and how to give th
 		assert.match(diagnosis.fix, /minikube start --embed-certs/);
 	}
 });
+
+test("kind's local registry not wired into the node: plain HTTP refused over HTTPS, or the node's own localhost; the fix is the hosts.toml --local-registry writes", () => {
+	const https = backingOff('localhost:5000/vm-runner:dev', 'http-registry-no-hosts-toml.txt');
+	assert.match(
+		https.explanation,
+		/asked localhost:5000 over HTTPS and it speaks plain HTTP: the node's containerd has no \/etc\/containerd\/certs\.d\/localhost:5000\/hosts\.toml/,
+	);
+	assert.match(https.fix, /todo-deploy up --local-registry points every node at the cluster's local registry/);
+	const refused = backingOff('localhost:5000/hello-app:1.0', 'localhost-registry-refused.txt');
+	assert.match(refused.explanation, /inside the node, localhost:5000 is the node itself, where no registry listens/);
+	assert.match(refused.fix, /todo-deploy up --local-registry writes it on every node/);
+	// Another registry's refused connection keeps its own cause.
+	const elsewhere = backingOff('registry.example.com:5000/app:1', 'localhost-registry-refused.txt');
+	assert.match(elsewhere.explanation, /cannot be reached from the node/);
+});
