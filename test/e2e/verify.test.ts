@@ -115,7 +115,7 @@ test('nothing listening: reaching the backend fails with the refused connection,
 	assert.match(nowhere.stdout, /✔ Learn the app's API: no API document \(GET \/openapi\.json → 404\): trying todo-deploy's default, \/api\/todos/);
 });
 
-test("the load check's p95 is within 10% of wrk's on the same endpoint with a known delay", async () => {
+test("the load check's p95 is within 10% (or 6 ms) of wrk's on the same endpoint with a known delay, and never under the delay", async () => {
 	const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/helpers/delay-server.ts')], {
 		env: {...process.env, DELAY_MS: '50'},
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -135,8 +135,15 @@ test("the load check's p95 is within 10% of wrk's on the same endpoint with a kn
 		const ours = await runCli(['verify', tempDir('verify-project'), '--url', url, '--users', '100', '--duration', '5', '--json'], {env, timeoutMs: 60_000});
 		const load = (JSON.parse(ours.stdout) as VerifyJson).load;
 		assert.ok(load && load.errors === 0 && load.requests > 1000, JSON.stringify(load));
-		const difference = Math.abs(load.p95 - wrkP95) / wrkP95;
-		assert.ok(difference < 0.1, `todo-deploy p95 ${load.p95.toFixed(1)} ms, wrk p95 ${wrkP95.toFixed(1)} ms: ${(difference * 100).toFixed(1)}% apart`);
+		// Nothing can answer faster than the server's delay; a measuring bias (the client's own event-loop
+		// delay counted as the server's) shows as tens of milliseconds at 100 users. The two runs share two
+		// cores with the server, so a few milliseconds either way are the machine's, not the tool's.
+		assert.ok(load.p95 >= 50 && wrkP95 >= 50, `p95 under the server's 50 ms delay: todo-deploy ${load.p95} ms, wrk ${wrkP95} ms`);
+		const apart = Math.abs(load.p95 - wrkP95);
+		assert.ok(
+			apart / wrkP95 < 0.1 || apart < 6,
+			`todo-deploy p95 ${load.p95.toFixed(1)} ms, wrk p95 ${wrkP95.toFixed(1)} ms: ${((apart / wrkP95) * 100).toFixed(1)}% (${apart.toFixed(1)} ms) apart`,
+		);
 	} finally {
 		server.kill();
 	}
