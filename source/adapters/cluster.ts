@@ -3,7 +3,7 @@
 // The requests are kube-rest's, the list-watch loop kube-watch's; what is kept of each object is the
 // caller's rule (the status screen keeps only what it shows).
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
-import {openKubeRest, type KubeRest} from './kube-rest.js';
+import {createOrReplace, openKubeRest, readObject, type KubeRest} from './kube-rest.js';
 import {listAll, listWatch, type Keep} from './kube-watch.js';
 import {eachLine} from './lines.js';
 import type {System} from './system.js';
@@ -65,19 +65,7 @@ const everything: Keep = object => object;
 function namespaceObjects(rest: KubeRest, namespace: string) {
 	const namespacePath = `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
 	const secretPath = (name?: string) => `${namespacePath}/secrets${name ? `/${encodeURIComponent(name)}` : ''}`;
-	/** The object, undefined when there is none, or an error that says what was asked. */
-	const read = async <T>(path: string, what: string): Promise<T | undefined> => {
-		const response = await rest.fetch(path);
-		if (response.status === 404) {
-			return undefined;
-		}
-
-		if (!response.ok) {
-			throw await rest.failure(response, what);
-		}
-
-		return (await response.json()) as T;
-	};
+	const read = async <T>(path: string, what: string): Promise<T | undefined> => readObject<T>(rest, path, what);
 
 	const remove = async (path: string, what: string): Promise<boolean> => {
 		const response = await rest.fetch(path, {method: 'DELETE'});
@@ -138,19 +126,7 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 				metadata: {name, namespace, labels},
 				data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')])),
 			};
-			const created = await rest.fetch(secretPath(), {method: 'POST', body});
-			if (created.ok) {
-				return;
-			}
-
-			if (created.status !== 409) {
-				throw await rest.failure(created, `creating the Secret ${name}`);
-			}
-
-			const replaced = await rest.fetch(secretPath(name), {method: 'PUT', body});
-			if (!replaced.ok) {
-				throw await rest.failure(replaced, `replacing the Secret ${name}`);
-			}
+			await createOrReplace(rest, secretPath(), name, body, `the Secret ${name}`);
 		},
 	};
 }

@@ -135,3 +135,34 @@ export async function openKubeRest(system: System, contextName: string | undefin
 		},
 	};
 }
+
+/** The object at this path, undefined when there is none (404), or an error that says what was asked. */
+export async function readObject<T>(rest: KubeRest, path: string, what: string): Promise<T | undefined> {
+	const response = await rest.fetch(path);
+	if (response.status === 404) {
+		return undefined;
+	}
+
+	if (!response.ok) {
+		throw await rest.failure(response, what);
+	}
+
+	return (await response.json()) as T;
+}
+
+/** Creates the object in its collection, or replaces the one of that name when it is there already (409). */
+export async function createOrReplace(rest: KubeRest, collection: string, name: string, body: unknown, what: string): Promise<void> {
+	const created = await rest.fetch(collection, {method: 'POST', body});
+	if (created.ok) {
+		return;
+	}
+
+	if (created.status !== 409) {
+		throw await rest.failure(created, `creating ${what}`);
+	}
+
+	const replaced = await rest.fetch(`${collection}/${encodeURIComponent(name)}`, {method: 'PUT', body});
+	if (!replaced.ok) {
+		throw await rest.failure(replaced, `replacing ${what}`);
+	}
+}

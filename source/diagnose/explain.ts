@@ -137,6 +137,7 @@ export function imageProblem(
 	let fix = 'Check the image name and tag, and the registry credentials (imagePullSecrets).';
 	// A local registry the node is not pointed at: the image is in a registry, so loading it is not the first fix.
 	let wiring = false;
+	const imageHost = image.split('/')[0] ?? '';
 	const network =
 		/toomanyrequests|429 Too Many Requests|pull rate limit|x509|certificate|no such host|server misbehaving|name resolution|i\/o timeout|deadline exceeded|handshake timeout|Client\.Timeout/i.test(
 			message,
@@ -157,13 +158,12 @@ export function imageProblem(
 		fix = `Give the node the proxy (minikube start --docker-env HTTPS_PROXY=…; NO_PROXY with the cluster's addresses), or load the image from this machine: ${preload}.`;
 	} else if (/server gave HTTP response to HTTPS client/.test(message)) {
 		// containerd asks over HTTPS unless certs.d/HOST/hosts.toml says otherwise; a local registry speaks HTTP.
-		const host = image.split('/')[0] ?? 'the registry';
 		wiring = true;
-		cause = `the node asked ${host} over HTTPS and it speaks plain HTTP: the node's containerd has no /etc/containerd/certs.d/${host}/hosts.toml pointing at it`;
+		cause = `the node asked ${imageHost} over HTTPS and it speaks plain HTTP: the node's containerd has no /etc/containerd/certs.d/${imageHost}/hosts.toml pointing at it`;
 		fix = `On kind: todo-deploy up --local-registry points every node at the cluster's local registry (a cluster made without containerd's config_path cannot take it: make it again with todo-deploy up --kind NAME). Or load the image from this machine: ${preload}.`;
-	} else if (/^localhost(:\d+)?$|^127\./.test(image.split('/')[0] ?? '') && /connection refused/.test(message)) {
+	} else if (/^localhost(:\d+)?$|^127\./.test(imageHost) && /connection refused/.test(message)) {
 		wiring = true;
-		cause = `inside the node, ${image.split('/')[0] ?? 'localhost'} is the node itself, where no registry listens: the node needs /etc/containerd/certs.d/${image.split('/')[0] ?? 'HOST'}/hosts.toml naming where the registry really is`;
+		cause = `inside the node, ${imageHost} is the node itself, where no registry listens: the node needs /etc/containerd/certs.d/${imageHost}/hosts.toml naming where the registry really is`;
 		fix = `On kind: todo-deploy up --local-registry writes it on every node (and starts the registry container when it is not there). Or load the image from this machine: ${preload}.`;
 	} else if (/dial tcp|connection refused/.test(message)) {
 		cause = 'the registry host cannot be reached from the node (it does not exist, or the cluster has no network to it)';

@@ -24,7 +24,7 @@ import {worldBin} from './kube-tools.js';
 import {localFixtures} from './paths.js';
 import {startPostgres, type Postgres} from './postgres.js';
 import {ensureFastapiImage, ensureNodeImage, ensureRegistryImage, registryImage} from './runtime-images.js';
-import {ensureKindNodeImage, kindScript, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureKindNodeImage, kindScript, podContainerRun, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 import {nodeHasLoaded, nodePull} from './node-pull.js';
 
 type Json = Record<string, unknown>;
@@ -234,15 +234,7 @@ export async function startAppWorld(clusterName = `app${process.pid}`, options: 
 		const variables = {...env, PORT: String(hostPort)};
 		started.push({pod: pod.name, image: container.image, env: variables});
 		execFileSync('docker', [
-			'run',
-			'-d',
-			// What this engine has, never a pull from Docker Hub.
-			'--pull',
-			'never',
-			'--network',
-			'host',
-			'--name',
-			name,
+			...podContainerRun(name),
 			...(user === undefined ? [] : ['--user', String(user)]),
 			...(container.securityContext?.readOnlyRootFilesystem ? ['--read-only'] : []),
 			...(container.volumeMounts ?? []).filter(mount => writable.has(mount.name)).flatMap(mount => ['--tmpfs', `${mount.mountPath}:mode=1777`]),

@@ -157,3 +157,7 @@ case ",$scanners," in *,secret,*) exec '${process.execPath}' '${path.join(path.d
 export function removeLocalRegistry(): void {
 	execFileSync('docker', ['rm', '-f', 'kind-registry'], {stdio: 'ignore'});
 }
+
+/** `docker run` of a pod's container, as the simulated kubelets run one: on the host's network (each pod gets a port
+ * of its own), from what this engine has, never a pull from Docker Hub. */
+export const podContainerRun = (name: string): string[] => ['run', '-d', '--pull', 'never', '--network', 'host', '--name', name];

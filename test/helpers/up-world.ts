@@ -11,7 +11,7 @@ import {startController} from '../sim/controller.js';
 import {freePort, tempDir} from './cli.js';
 import {ensureBaseImage} from './images.js';
 import {worldBin} from './kube-tools.js';
-import {ensureKindNodeImage, kindScript, minikubeScript, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
+import {ensureKindNodeImage, kindScript, minikubeScript, podContainerRun, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 import {ensureRegistryImage, registryImage} from './runtime-images.js';
 
 export type UpWorld = {
@@ -71,16 +71,8 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 		removeContainers();
 		const name = `todo-deploy-backend-${process.pid}-${Date.now()}`;
 		execFileSync('docker', [
-			'run',
-			'-d',
+			...podContainerRun(name),
 			'--rm',
-			// What this engine has, never a pull from Docker Hub.
-			'--pull',
-			'never',
-			'--network',
-			'host',
-			'--name',
-			name,
 			'-e',
 			`PORT=${appPort}`,
 			'-e',

@@ -18,7 +18,8 @@ import {
 	type RegistryContainerSpec,
 } from '../../adapters/kind-registry.js';
 import {kindNodes} from '../../adapters/kind.js';
-import {openKubeRest} from '../../adapters/kube-rest.js';
+import {createOrReplace, openKubeRest, readObject, type KubeRest} from '../../adapters/kube-rest.js';
+import type {DockerClient} from '../../adapters/images.js';
 import {probeRegistry, registryHasImage} from '../../adapters/registry.js';
 import type {System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
@@ -26,7 +27,7 @@ import type {LoadTarget} from './actions.js';
 import {resolveLoadTarget} from './target.js';
 
 export const registryName = 'kind-registry';
-/** The image kind's own script runs; --registry-image (or TODO_DEPLOY_REGISTRY_IMAGE) names a mirror's copy. */
+/** The image kind's own script runs; TODO_DEPLOY_REGISTRY_IMAGE names a mirror's copy. */
 export const defaultRegistryImage = 'registry:2';
 const firstPort = 5001;
 const certsDir = '/etc/containerd/certs.d';
@@ -53,6 +54,14 @@ export function readsCertsDir(configToml: string): boolean {
 export function parseRegistryHosting(data: Readonly<Record<string, string>> | undefined): string | undefined {
 	const text = data?.['localRegistryHosting.v1'] ?? '';
 	return /^host:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
+}
+
+const hostingPath = '/api/v1/namespaces/kube-public/configmaps';
+
+/** The registry host the cluster documents, undefined when it documents none. */
+async function documentedRegistry(rest: KubeRest): Promise<string | undefined> {
+	const found = await readObject<{data?: Record<string, string>}>(rest, `${hostingPath}/local-registry-hosting`, 'reading kube-public/local-registry-hosting');
+	return parseRegistryHosting(found?.data);
 }
 
 export function registryHostingConfigMap(host: string): Record<string, unknown> {
@@ -109,7 +118,6 @@ export type KindRegistryRoute =
 export type KindRegistryOptions = {
 	/** Set one up when the cluster has none (--local-registry, or a cluster todo-deploy just made). */
 	readonly setUp: boolean;
-	readonly image?: string | undefined;
 	readonly onProgress?: ((detail: string) => void) | undefined;
 };
 
@@ -119,11 +127,11 @@ const askAgain = 'todo-deploy up --local-registry';
 export async function kindRegistryRoute(system: System, cluster: string, options: KindRegistryOptions): Promise<KindRegistryRoute> {
 	const progress = options.onProgress ?? (() => undefined);
 	const kind = await system.which('kind');
-	const opened = await openDocker(system.env);
 	if (!kind) {
 		return {type: 'load', why: 'kind is not installed'};
 	}
 
+	const opened = await openDocker(system.env);
 	if (!opened.ok) {
 		return {type: 'load', why: opened.message};
 	}
@@ -136,11 +144,7 @@ export async function kindRegistryRoute(system: System, cluster: string, options
 
 	try {
 		const rest = await openKubeRest(system, `kind-${cluster}`);
-		const answer = await rest.fetch('/api/v1/namespaces/kube-public/configmaps/local-registry-hosting');
-		const documented = answer.ok ? parseRegistryHosting(((await answer.json()) as {data?: Record<string, string>}).data) : undefined;
-		if (!answer.ok && answer.status !== 404) {
-			throw await rest.failure(answer, 'reading kube-public/local-registry-hosting');
-		}
+		const documented = await documentedRegistry(rest);
 
 		const configs = await Promise.all(nodes.map(async node => readNodeFile(docker, node, '/etc/containerd/config.toml')));
 		const unready = nodes.filter((_, index) => !readsCertsDir(configs[index] ?? ''));
@@ -192,7 +196,7 @@ export async function kindRegistryRoute(system: System, cluster: string, options
 			};
 		}
 
-		return await setUpRegistry(docker, nodes, rest, options.image ?? system.env['TODO_DEPLOY_REGISTRY_IMAGE'] ?? defaultRegistryImage, progress);
+		return await setUpRegistry(docker, nodes, rest, system.env['TODO_DEPLOY_REGISTRY_IMAGE'] ?? defaultRegistryImage, progress);
 	} catch (error) {
 		return {type: 'load', why: `the local registry could not be used: ${messageOf(error)}`};
 	}
@@ -212,9 +216,9 @@ async function answersSoon(host: string, timeoutMs = 15_000): Promise<boolean> {
 }
 
 async function setUpRegistry(
-	docker: Parameters<typeof readNodeFile>[0],
+	docker: DockerClient,
 	nodes: readonly string[],
-	rest: Awaited<ReturnType<typeof openKubeRest>>,
+	rest: KubeRest,
 	image: string,
 	progress: (detail: string) => void,
 ): Promise<KindRegistryRoute> {
@@ -252,16 +256,7 @@ async function setUpRegistry(
 	}
 
 	done.push(`${certsDir}/${host}/hosts.toml on ${nodes.length === 1 ? 'the node' : `${nodes.length} nodes`}`);
-	const body = registryHostingConfigMap(host);
-	const created = await rest.fetch('/api/v1/namespaces/kube-public/configmaps', {method: 'POST', body});
-	if (created.status === 409) {
-		const replaced = await rest.fetch('/api/v1/namespaces/kube-public/configmaps/local-registry-hosting', {method: 'PUT', body});
-		if (!replaced.ok) {
-			throw await rest.failure(replaced, 'writing kube-public/local-registry-hosting');
-		}
-	} else if (!created.ok) {
-		throw await rest.failure(created, 'writing kube-public/local-registry-hosting');
-	}
+	await createOrReplace(rest, hostingPath, 'local-registry-hosting', registryHostingConfigMap(host), 'the ConfigMap kube-public/local-registry-hosting');
 
 	done.push('kube-public/local-registry-hosting');
 	if (!(await answersSoon(host))) {
@@ -305,9 +300,7 @@ export async function kindRegistryHolding(system: System, context: string | unde
 	}
 
 	try {
-		const rest = await openKubeRest(system, context);
-		const answer = await rest.fetch('/api/v1/namespaces/kube-public/configmaps/local-registry-hosting');
-		const host = answer.ok ? parseRegistryHosting(((await answer.json()) as {data?: Record<string, string>}).data) : undefined;
+		const host = await documentedRegistry(await openKubeRest(system, context));
 		if (!host) {
 			return undefined;
 		}
@@ -327,7 +320,7 @@ export async function kindRegistryHolding(system: System, context: string | unde
 /** After a kind cluster is deleted: the shared registry container stays, said with how to remove it. */
 export async function registryLeftBehind(system: System): Promise<string | undefined> {
 	const opened = await openDocker(system.env);
-	const container = opened.ok ? await inspectRegistryContainer(opened.docker, registryName).catch(() => undefined) : undefined;
+	const container = opened.ok ? await inspectRegistryContainer(opened.docker, registryName) : undefined;
 	return container
 		? `the local registry container ${registryName} stays (other kind clusters may pull from it; docker rm -f ${registryName} removes it and the images in it)`
 		: undefined;
