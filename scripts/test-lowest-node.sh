@@ -20,4 +20,4 @@ fi
 bash scripts/test-setup.sh
 echo "Testing on $("$node" --version) ($node)"
 npm run build --silent
-"$node" --import tsx --test --test-concurrency=1 "test/unit/**/*.test.ts" "test/views/**/*.test.tsx" "test/e2e/**/*.test.ts"
+"$node" --import tsx --test --test-concurrency=1 --test-timeout=300000 "test/unit/**/*.test.ts" "test/views/**/*.test.tsx" "test/e2e/**/*.test.ts"

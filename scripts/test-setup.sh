@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
 # it installs docker.io, tmux, unzip, openssl, curl, git, busybox-static and python3 (the test
-# images' base and the stand-in backend), wrk (the load check's yardstick), PostgreSQL and Debian's
-# FastAPI stack (the team's real app), and starts dockerd; elsewhere it says what is missing.
+# images' base and the stand-in backend), wrk (the load check's yardstick), stress-ng (CI's CPU hog),
+# PostgreSQL and Debian's FastAPI stack (the team's real app), and starts dockerd unless DOCKER_HOST
+# names an engine that answers; elsewhere it says what is missing.
 # --packages-only installs and starts nothing else (.ci/run starts its own engine).
 set -euo pipefail
 
@@ -16,6 +17,8 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+# CI runs the unit and view tests again beside a CPU hog.
+command -v stress-ng >/dev/null 2>&1 || missing+=(stress-ng)
 # The team's real app in the end-to-end tests: a FastAPI backend on Debian's Python packages, and a real PostgreSQL.
 for package in postgresql python3-fastapi python3-uvicorn python3-sqlmodel python3-jwt python3-passlib python3-psycopg2 python3-multipart python3-dotenv; do
 	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -36,7 +39,19 @@ fi
 
 [ "${1:-}" = --packages-only ] && exit 0
 
-docker_answers() { curl -sf --max-time 2 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1; }
+# The engine the tests use: $DOCKER_HOST when it names a socket (CI starts one of its own), else the default one.
+socket=/var/run/docker.sock
+case "${DOCKER_HOST:-}" in
+unix://*) socket=${DOCKER_HOST#unix://} ;;
+'') ;;
+*) echo "test setup: the tests need a Docker engine on a unix socket; DOCKER_HOST is $DOCKER_HOST" >&2; exit 1 ;;
+esac
+docker_answers() { curl -sf --max-time 2 --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1; }
+if [ -n "${DOCKER_HOST:-}" ] && ! docker_answers; then
+	echo "test setup: no Docker engine answers at $DOCKER_HOST; start it, or unset DOCKER_HOST to use the default one" >&2
+	exit 1
+fi
+
 if ! docker_answers; then
 	if [ "$(id -u)" != 0 ]; then
 		echo 'test setup: no Docker engine answers on /var/run/docker.sock; start one (sudo dockerd --bridge=none --iptables=false)' >&2

@@ -182,6 +182,11 @@ export function diagnosePod(input: DiagnoseInput): Diagnosis {
 			continue;
 		}
 
+		// Running again, not ready, and killed for its memory before: it will be again (a restart count says so).
+		if (status.state?.running && status.restartCount > 0 && status.lastState?.terminated?.reason === 'OOMKilled') {
+			return {state: 'failing', ...crashProblem(pod, status, false, input.logs?.[status.name])};
+		}
+
 		const spec = specOf(pod, status.name, false);
 		const containerEvents = eventsFor(warnings, status.name);
 		if (status.state?.running && status.started === false && spec?.startupProbe) {

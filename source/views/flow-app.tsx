@@ -147,11 +147,11 @@ export function FlowScreen({state, pods, onAnswer}: FlowScreenProps) {
 			{state.question && onAnswer ? (
 				<Box marginTop={1}>
 					{state.question.kind === 'confirm' ? (
-						<Confirm key={state.question.text} question={state.question.text} onAnswer={onAnswer} />
+						<Confirm key={state.asked} question={state.question.text} onAnswer={onAnswer} />
 					) : state.question.kind === 'plan' ? (
-						<PlanPicker key={state.question.text} question={state.question.text} options={state.question.options} onAnswer={onAnswer} />
+						<PlanPicker key={state.asked} question={state.question.text} options={state.question.options} onAnswer={onAnswer} />
 					) : (
-						<SecretInput key={state.question.text} question={state.question.text} onAnswer={onAnswer} />
+						<SecretInput key={state.asked} question={state.question.text} onAnswer={onAnswer} />
 					)}
 				</Box>
 			) : null}

@@ -1,37 +1,45 @@
 import {Text, useInput} from 'ink';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 
 /** A secret typed without showing it: one dot a character; Enter gives it, Esc or an empty Enter skips. */
 export function SecretInput({question, onAnswer}: {readonly question: string; readonly onAnswer: (value: string) => void}) {
-	const [value, setValue] = useState('');
-	const [done, setDone] = useState(false);
+	// The value typed so far lives in a ref: keys typed (or pasted, then Enter) faster than a frame is drawn all count.
+	const typed = useRef({value: '', done: false});
+	const [view, setView] = useState({length: 0, done: false, given: false});
 	useInput((input, key) => {
-		if (done) {
+		const current = typed.current;
+		if (current.done) {
 			return;
 		}
 
 		if (key.return || key.escape) {
-			setDone(true);
-			onAnswer(key.escape ? '' : value);
+			current.done = true;
+			if (key.escape) {
+				current.value = '';
+			}
+
+			setView({length: current.value.length, done: true, given: current.value !== ''});
+			onAnswer(current.value);
 			return;
 		}
 
 		if (key.backspace || key.delete) {
-			setValue(current => current.slice(0, -1));
+			current.value = current.value.slice(0, -1);
+		} else if (!key.ctrl && !key.meta && input) {
+			// A paste arrives as one input; line breaks in it are not part of a key.
+			current.value += input.replace(/[\r\n]/g, '');
+		} else {
 			return;
 		}
 
-		if (!key.ctrl && !key.meta && input) {
-			// A paste arrives as one input; line breaks in it are not part of a key.
-			setValue(current => current + input.replace(/[\r\n]/g, ''));
-		}
+		setView({length: current.value.length, done: false, given: false});
 	});
 	return (
 		<Text>
 			<Text color="cyan">? </Text>
 			<Text bold>{question} </Text>
-			<Text>{'•'.repeat(Math.min(value.length, 40))}</Text>
-			<Text dimColor>{done ? (value ? ' (given)' : ' (skipped)') : ' (Enter to give, Esc to skip)'}</Text>
+			<Text>{'•'.repeat(Math.min(view.length, 40))}</Text>
+			<Text dimColor>{view.done ? (view.given ? ' (given)' : ' (skipped)') : ' (Enter to give, Esc to skip)'}</Text>
 		</Text>
 	);
 }

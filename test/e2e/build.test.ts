@@ -5,8 +5,7 @@ import {appendFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {execCause} from '../../source/diagnose/exec.js';
-import {runCli} from '../helpers/cli.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
+import {cliCommandLine, runCli} from '../helpers/cli.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {ensureBaseImage, gitCommitAll, imageExists, makeTodoProject, removeImages} from '../helpers/images.js';
 
@@ -199,7 +198,7 @@ test('Ctrl-C on the build screen stops the builds, tags nothing and exits 130', 
 	const root = makeTodoProject();
 	appendFileSync(path.join(root, 'backend/Dockerfile'), 'RUN echo "long step started" && sleep 60\n');
 	const terminal = openTerminal(
-		`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} build --only backend`,
+		cliCommandLine('build --only backend', {PATH: '/usr/bin:/bin', HOME: '/tmp', TERM: 'xterm-256color', LANG: 'C.UTF-8'}, {cwd: root}),
 	);
 	try {
 		await terminal.waitFor(/long step started/, 60_000);

@@ -7,10 +7,10 @@ import path from 'node:path';
 import {after, before, beforeEach, test} from 'node:test';
 import {promisify} from 'node:util';
 import {gunzipSync, gzipSync} from 'node:zlib';
-import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {cliCommandLine, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {cliPath, nodePath, capturedFixture} from '../helpers/paths.js';
+import {capturedFixture} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController, type PodOutcome} from '../sim/controller.js';
@@ -253,10 +253,10 @@ test("down: the release goes, the database's data and its password stay (the nex
 test('on a terminal, the Gemini key nobody gave is asked for, masked; it reaches the Secret and never the screen', async () => {
 	const root = makeTodoProject();
 	const key = 'AIzaSyD-typed-at-the-prompt-0123456789a';
-	const variables = Object.entries(env({TERM: 'xterm-256color'}))
-		.map(([name, value]) => `${name}='${value}'`)
-		.join(' ');
-	const terminal = openTerminal(`cd ${root} && env -i ${variables} ${nodePath} ${cliPath} deploy -n prompted ${helmArgs.join(' ')}`, {width: 120, height: 50});
+	const terminal = openTerminal(cliCommandLine(`deploy -n prompted ${helmArgs.join(' ')}`, env({TERM: 'xterm-256color'}), {cwd: root}), {
+		width: 120,
+		height: 50,
+	});
 	try {
 		await terminal.waitFor(/\? Gemini API key \(the chatbot; without it the chatbot is off\):\s+\(Enter to give, Esc to skip\)/, 30_000);
 		terminal.keys(key);

@@ -3,8 +3,8 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {Ajv} from 'ajv';
-import {runCli, tempDir} from '../helpers/cli.js';
-import {cliPath, nodePath, repoRoot} from '../helpers/paths.js';
+import {cliCommandLine, runCli, tempDir} from '../helpers/cli.js';
+import {repoRoot} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 function project(files: string[]): string {
@@ -67,7 +67,7 @@ test('on a terminal, a first discovery asks to keep the answer; y saves it, n do
 		['n', false],
 	] as const) {
 		const root = project(['backend/Dockerfile', 'backend/requirements.txt', 'frontend/Dockerfile', 'frontend/next.config.js']);
-		const terminal = openTerminal(`cd ${root} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} discover`);
+		const terminal = openTerminal(cliCommandLine('discover', {PATH: '/usr/bin:/bin', HOME: '/tmp', TERM: 'xterm-256color', LANG: 'C.UTF-8'}, {cwd: root}));
 		try {
 			await terminal.waitFor(/\? Use these and save them to todo-deploy\.json\? \(Y\/n\)/);
 			assert.match(terminal.screen(), /backend {3}backend\/Dockerfile\nfrontend {2}frontend\/Dockerfile/);

@@ -8,13 +8,16 @@ import {checkOf, doctorEnv, emptyHome, makeBin, parseDoctor, runCli} from '../he
 import {sharedDockerAnswers, startPrivateDockerd} from '../helpers/dockerd.js';
 import {kubeconfigFor, startVersionServer, type FakeApiServer} from '../helpers/fake-apiserver.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {localFixtures, capturedFixture} from '../helpers/paths.js';
+import {dockerHost, dockerSocket, escapeRegExp, localFixtures, capturedFixture} from '../helpers/paths.js';
 
 const deadSocket = 'unix:///nonexistent/todo-deploy-e2e/docker.sock';
 const noStackTrace = (text: string) => assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, `a stack trace was printed:\n${text}`);
 
 before(async () => {
-	assert.ok(await sharedDockerAnswers(), 'dockerd is not running on /var/run/docker.sock: start it as .ci/run does (dockerd --bridge=none --iptables=false)');
+	assert.ok(
+		await sharedDockerAnswers(),
+		`no Docker engine answers at ${dockerHost}: start one as .ci/run does (dockerd --bridge=none --iptables=false), or point DOCKER_HOST at one`,
+	);
 });
 
 test('--version, --help, and usage errors exit 2 with a message that says what to do', async () => {
@@ -66,7 +69,7 @@ test('a running Docker engine is found and minikube with the docker driver is re
 	// What the real docker CLI says of the same daemon.
 	const serverVersion = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {encoding: 'utf8'}).trim();
 	const cgroup = execFileSync('docker', ['info', '--format', '{{.CgroupVersion}}'], {encoding: 'utf8'}).trim();
-	assert.match(docker.summary, new RegExp(`^Docker Engine ${serverVersion.replaceAll('+', '\\+')} \\(API [\\d.]+\\) answers at unix:///var/run/docker.sock$`));
+	assert.match(docker.summary, new RegExp(`^Docker Engine ${serverVersion.replaceAll('+', '\\+')} \\(API [\\d.]+\\) answers at ${escapeRegExp(dockerHost)}$`));
 	if (cgroup === '1') {
 		// Kubernetes 1.35's kubelet refuses cgroup v1: said, and the new cluster is pinned to 1.34.
 		assert.equal(docker.status, 'warn', docker.summary);
@@ -112,7 +115,7 @@ test('a user who may not open the Docker socket is told about the docker group',
 	const output = parseDoctor(result);
 	const docker = checkOf(output, 'docker');
 	assert.equal(docker.status, 'fail');
-	assert.equal(docker.summary, 'Permission denied on /var/run/docker.sock');
+	assert.equal(docker.summary, `Permission denied on ${dockerSocket}`);
 	assert.match(docker.fix ?? '', /sudo usermod -aG docker \$USER, then start a new login shell/);
 	assert.equal(result.code, 1);
 });
@@ -152,16 +155,16 @@ test('a docker context chosen with the real docker CLI is followed as the CLI fo
 		const cli = {env: {...process.env, HOME: home, DOCKER_HOST: ''}, stdio: 'ignore' as const};
 		execFileSync('docker', ['context', 'create', 'todo-private', '--docker', `host=${daemon.host}`], cli);
 		execFileSync('docker', ['context', 'use', 'todo-private'], cli);
-		const followed = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)})), 'docker');
+		const followed = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_HOST: undefined})})), 'docker');
 		assert.match(followed.summary, new RegExp(`answers at ${daemon.host} \\(docker context todo-private\\)$`));
 
-		const overridden = checkOf(
-			parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_HOST: 'unix:///var/run/docker.sock'})})),
+		const overridden = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_HOST: dockerHost})})), 'docker');
+		assert.match(overridden.summary, new RegExp(`answers at ${escapeRegExp(dockerHost)}$`));
+
+		const missing = checkOf(
+			parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_HOST: undefined, DOCKER_CONTEXT: 'gone'})})),
 			'docker',
 		);
-		assert.match(overridden.summary, /answers at unix:\/\/\/var\/run\/docker\.sock$/);
-
-		const missing = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home, {DOCKER_CONTEXT: 'gone'})})), 'docker');
 		assert.equal(missing.status, 'fail');
 		assert.match(missing.detail ?? '', /The docker context "gone" \(DOCKER_CONTEXT\) does not exist: docker context ls lists them/);
 	} finally {

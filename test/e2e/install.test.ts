@@ -3,7 +3,7 @@ import {execFileSync, spawn} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {emptyHome, makeBin, runCli, tempDir, type CliResult, failureOf} from '../helpers/cli.js';
+import {cliCommandLine, emptyHome, makeBin, runCli, tempDir, type CliResult, failureOf} from '../helpers/cli.js';
 import {buildReleases, startConnectProxy, startReleaseServer, type ReleaseServer} from '../helpers/release-server.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
@@ -279,7 +279,12 @@ test('Ctrl-C on the live screen, mid-download: the partial file goes, the screen
 	const dir = path.join(tempDir('tools'), 'bin');
 	server.fault(helmArchive, {type: 'slow', bytesPerSecond: 2_000_000});
 	const terminal = openTerminal(
-		`env -i PATH=${makeBin({})} HOME=${emptyHome()} TERM=xterm-256color LANG=C.UTF-8 ${nodePath} ${cliPath} install helm --version 4.1.4 --mirror ${server.url} --dir ${dir}`,
+		cliCommandLine(`install helm --version 4.1.4 --mirror ${server.url} --dir ${dir}`, {
+			PATH: makeBin({}),
+			HOME: emptyHome(),
+			TERM: 'xterm-256color',
+			LANG: 'C.UTF-8',
+		}),
 		{width: 100, height: 30},
 	);
 	try {

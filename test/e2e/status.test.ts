@@ -3,31 +3,27 @@ import {execFileSync} from 'node:child_process';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
-import {after, before, test} from 'node:test';
-import {freePort, makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {test, type TestContext} from 'node:test';
+import {cliCommandLine, freePort, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {scenarios} from '../sim/scenarios.js';
 import {capturedPod} from '../helpers/k8s-fixtures.js';
 
-let failing: SimulatedCluster;
-let healthy: SimulatedCluster;
-
-before(async () => {
-	failing = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
-	scenarios['failures']?.(failing);
-	healthy = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
-	scenarios['healthy']?.(healthy);
-});
-
-after(async () => {
-	await failing.close();
-	await healthy.close();
-});
+/** A simulated cluster of the test's own, with a scenario's pods and events, closed when the test ends: no test sees another's changes. */
+async function simulated(t: TestContext, scenario: 'failures' | 'healthy' | 'every-failure'): Promise<SimulatedCluster> {
+	const cluster = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
+	t.after(async () => cluster.close());
+	scenarios[scenario]?.(cluster);
+	return cluster;
+}
 
 const env = (cluster: SimulatedCluster) => ({PATH: '/usr/bin:/bin', HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath});
+
+/** The live status screen of a simulated cluster, in a real terminal. */
+const statusScreen = (cluster: SimulatedCluster, size: {width: number; height: number}, extra: Record<string, string> = {}) =>
+	openTerminal(cliCommandLine('status -n todo', {...env(cluster), TERM: 'xterm-256color', LANG: 'C.UTF-8', ...extra}), size);
 
 /** The status engine against a simulated cluster, without a screen: its store, the snapshot, and the watches. */
 async function statusEngine(cluster: SimulatedCluster) {
@@ -52,7 +48,8 @@ async function eventually(holds: () => boolean, what: string): Promise<void> {
 	}
 }
 
-test('status --once: every pod with its diagnosis and fix; exit 1 while any pod is not ready', async () => {
+test('status --once: every pod with its diagnosis and fix; exit 1 while any pod is not ready', async t => {
+	const [failing, healthy] = await Promise.all([simulated(t, 'failures'), simulated(t, 'healthy')]);
 	const result = await runCli(['status', '-n', 'todo', '--once'], {env: env(failing)});
 	assert.equal(result.code, 1, result.stderr);
 	assert.match(result.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
@@ -66,7 +63,8 @@ test('status --once: every pod with its diagnosis and fix; exit 1 while any pod 
 	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });
 
-test('status --json: pods with rows, probes and diagnoses, for scripts', async () => {
+test('status --json: pods with rows, probes and diagnoses, for scripts', async t => {
+	const failing = await simulated(t, 'failures');
 	const result = await runCli(['status', '-n', 'todo', '--json'], {env: env(failing)});
 	const report = JSON.parse(result.stdout) as {
 		context: string;
@@ -88,7 +86,8 @@ test('status --json: pods with rows, probes and diagnoses, for scripts', async (
 	assert.ok(report.pods.every(pod => pod.diagnosis.fix.length > 10));
 });
 
-test('a context that does not exist, or no kubeconfig, is a clear message', async () => {
+test('a context that does not exist, or no kubeconfig, is a clear message', async t => {
+	const failing = await simulated(t, 'failures');
 	const wrong = await runCli(['status', '--context', 'prod', '--once'], {env: env(failing)});
 	// The README's exit codes: a cluster that cannot be reached is 3.
 	assert.equal(wrong.code, 3);
@@ -98,12 +97,9 @@ test('a context that does not exist, or no kubeconfig, is a clear message', asyn
 	assert.match(none.stderr, /no kubeconfig \(looked in .*\.kube\/config\): start a cluster first/);
 });
 
-test('the live screen follows the cluster, shows a dropped watch reconnecting, and its keys work', async () => {
-	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8'})
-		.map(([key, value]) => `${key}=${shell(value)}`)
-		.join(' ');
-	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 120, height: 45});
+test('the live screen follows the cluster, shows a dropped watch reconnecting, and its keys work', async t => {
+	const failing = await simulated(t, 'failures');
+	const terminal = statusScreen(failing, {width: 120, height: 45});
 	try {
 		await terminal.waitFor(/● live/);
 		await terminal.waitFor(/› todo-api-5b4c3d2e1-z9y8x/);
@@ -160,12 +156,9 @@ test('the live screen follows the cluster, shows a dropped watch reconnecting, a
 	}
 });
 
-test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny; NO_COLOR has no colour', async () => {
-	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(failing), TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1'})
-		.map(([key, value]) => `${key}=${shell(value)}`)
-		.join(' ');
-	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 140, height: 45});
+test('resizing the window draws the screen again for the new size: columns dropped when narrow, fewer rows when short, compact when tiny; NO_COLOR has no colour', async t => {
+	const failing = await simulated(t, 'failures');
+	const terminal = statusScreen(failing, {width: 140, height: 45}, {NO_COLOR: '1'});
 	try {
 		await terminal.waitFor(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE[\s\S]*todo-worker-7f6d5c4b3-m2n3b/, 15_000, {visible: true});
 		// tmux writes a colour as an SGR code (ESC [ 3x or 9x m); bold and dim are not colours.
@@ -188,9 +181,8 @@ test('resizing the window draws the screen again for the new size: columns dropp
 	}
 });
 
-test('every failure, one pod each, in a real terminal: ↓ through them shows the right diagnosis and fix', async () => {
-	const every = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('every'), 'kubeconfig')});
-	scenarios['every-failure']?.(every);
+test('every failure, one pod each, in a real terminal: ↓ through them shows the right diagnosis and fix', async t => {
+	const every = await simulated(t, 'every-failure');
 	// Each pod (in the screen's order) with its diagnosis title and the start of its fix.
 	const expected: Array<[string, string, string]> = [
 		['todo-api-5b4c3d2e1-z9y8x', 'app is running, not ready yet', 'Wait a few probe periods'],
@@ -232,11 +224,7 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 	];
 	// Text in the panel may wrap: between two words there may be the box's edge and a new line.
 	const boxed = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`[\s│]+`);
-	const shell = (value: string) => `'${value}'`;
-	const environment = Object.entries({...env(every), TERM: 'xterm-256color', LANG: 'C.UTF-8'})
-		.map(([key, value]) => `${key}=${shell(value)}`)
-		.join(' ');
-	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 160, height: 50});
+	const terminal = statusScreen(every, {width: 160, height: 50});
 	try {
 		// Columns stay aligned when one image name is long (they used to shrink around it).
 		assert.match(
@@ -264,11 +252,11 @@ test('every failure, one pod each, in a real terminal: ↓ through them shows th
 		await terminal.waitFor(/\[exit 1\]/);
 	} finally {
 		terminal.close();
-		await every.close();
 	}
 });
 
-test('after 410 Gone (history compacted) the watch lists again and misses nothing', async () => {
+test('after 410 Gone (history compacted) the watch lists again and misses nothing', async t => {
+	const healthy = await simulated(t, 'healthy');
 	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
 	await loadSnapshot();
 	const stop = followCluster();
@@ -286,12 +274,12 @@ test('after 410 Gone (history compacted) the watch lists again and misses nothin
 		);
 		assert.ok(healthy.requests.some(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?watch=true&resourceVersion=\d+/.test(request)));
 	} finally {
-		delete healthy.faults.compactedBefore;
 		stop();
 	}
 });
 
-test('a watch that ends in an ERROR other than 410 (a token that expired, a server error) is said as what it is, and the screen comes back', async () => {
+test('a watch that ends in an ERROR other than 410 (a token that expired, a server error) is said as what it is, and the screen comes back', async t => {
+	const healthy = await simulated(t, 'healthy');
 	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
 	await loadSnapshot();
 	const stop = followCluster();
@@ -313,12 +301,12 @@ test('a watch that ends in an ERROR other than 410 (a token that expired, a serv
 			await eventually(() => store.getState().connection.type === 'live' && store.getState().pods.has(`todo-after-${code}`), `back after the ${code}`);
 		}
 	} finally {
-		delete healthy.faults.watchError;
 		stop();
 	}
 });
 
-test('the watch resumes from the snapshot: no second list, and a change made in between still arrives', async () => {
+test('the watch resumes from the snapshot: no second list, and a change made in between still arrives', async t => {
+	const healthy = await simulated(t, 'healthy');
 	const {store, loadSnapshot, followCluster} = await statusEngine(healthy);
 	const podLists = () => healthy.requests.filter(request => /^GET \/api\/v1\/namespaces\/todo\/pods\?(?!.*watch=true)/.test(request)).length;
 	const listsBefore = podLists();
@@ -333,22 +321,18 @@ test('the watch resumes from the snapshot: no second list, and a change made in 
 		assert.equal(podLists(), listsBefore + 1, 'the pods were listed again instead of resuming from the snapshot');
 	} finally {
 		stop();
-		healthy.remove('Pod', 'todo', 'todo-added-in-between');
 	}
 });
 
-test('o port-forwards through the real kubectl to the chosen ports, says what went wrong in plain words, and o again stops it', async () => {
-	const shell = (value: string) => `'${value}'`;
+test('o port-forwards through the real kubectl to the chosen ports, says what went wrong in plain words, and o again stops it', async t => {
+	const failing = await simulated(t, 'failures');
 	const bin = makeBin({});
 	execFileSync('/bin/sh', ['-c', `ln -s '${realKubeTool('kubectl')}' '${bin}/kubectl'`]);
 	// What listens on the pod's port 8000 (its port 9090 has nothing).
 	const app = http.createServer((request, response) => response.end(`todo-api answered ${request.url ?? ''}`));
 	await new Promise<void>(resolve => app.listen(0, '127.0.0.1', resolve));
 	const appPort = (app.address() as AddressInfo).port;
-	const environment = Object.entries({...env(failing), PATH: `${bin}:/usr/bin:/bin`, TERM: 'xterm-256color', LANG: 'C.UTF-8'})
-		.map(([key, value]) => `${key}=${shell(value)}`)
-		.join(' ');
-	const terminal = openTerminal(`env -i ${environment} ${shell(nodePath)} ${shell(cliPath)} status -n todo`, {width: 150, height: 50});
+	const terminal = statusScreen(failing, {width: 150, height: 50}, {PATH: `${bin}:/usr/bin:/bin`});
 	// A pod that declares two ports, first in the list so it is selected.
 	const healthy = capturedPod('healthy') as unknown as {metadata: Record<string, unknown>; spec: {containers: Array<Record<string, unknown>>}};
 	failing.put({
@@ -435,7 +419,5 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 	} finally {
 		terminal.close();
 		app.close();
-		failing.servePort('todo', 'todo-aaa-web', 8000, undefined);
-		failing.remove('Pod', 'todo', 'todo-aaa-web');
 	}
 });

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import {after, before, test} from 'node:test';
-import {emptyHome, freePort, makeBin, tempDir} from '../helpers/cli.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
+import {cliCommandLine, emptyHome, freePort, makeBin, tempDir} from '../helpers/cli.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -31,13 +30,18 @@ after(async () => {
 	await new Promise(resolve => silent.close(resolve));
 });
 
-const variables = (extra: Record<string, string> = {}) =>
-	Object.entries({PATH: makeBin({}), HOME: emptyHome(), LANG: 'C.UTF-8', DOCKER_HOST: 'unix:///nonexistent/docker.sock', TERM: 'xterm-256color', ...extra})
-		.map(([key, value]) => `${key}=${value}`)
-		.join(' ');
+const doctorLine = (args: string, extra: Record<string, string> = {}) =>
+	cliCommandLine(args, {
+		PATH: makeBin({}),
+		HOME: emptyHome(),
+		LANG: 'C.UTF-8',
+		DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+		TERM: 'xterm-256color',
+		...extra,
+	});
 
 test('doctor in a 20x6 window: rows are stacked, nothing overlaps, no line is wider than the window', async () => {
-	const terminal = openTerminal(`env -i ${variables()} ${nodePath} ${cliPath} doctor`, {width: 20, height: 6});
+	const terminal = openTerminal(doctorLine('doctor'), {width: 20, height: 6});
 	try {
 		// At 20 columns the shell's "[exit N]" may wrap too.
 		const screen = await terminal.waitFor(/\[\s*exit\s+\d+\]/, 30_000);
@@ -61,7 +65,7 @@ test('doctor in a 20x6 window: rows are stacked, nothing overlaps, no line is wi
 });
 
 test('TERM=dumb gets plain lines, as a pipe does: no live screen', async () => {
-	const terminal = openTerminal(`env -i ${variables({TERM: 'dumb'})} ${nodePath} ${cliPath} doctor`, {width: 100, height: 40});
+	const terminal = openTerminal(doctorLine('doctor', {TERM: 'dumb'}), {width: 100, height: 40});
 	try {
 		const screen = await terminal.waitFor(/\[exit \d+\]/, 30_000);
 		// ok, or warn where this machine's limits are low (inotify, disk).
@@ -79,7 +83,7 @@ test('the live status screen against an API server that never answers: it says w
 		kubeconfig,
 		`apiVersion: v1\nkind: Config\ncurrent-context: hung\nclusters:\n- name: hung\n  cluster: {server: 'http://127.0.0.1:${silentPort}'}\ncontexts:\n- name: hung\n  context: {cluster: hung, user: u}\nusers:\n- name: u\n  user: {token: t}\n`,
 	);
-	const terminal = openTerminal(`env -i ${variables({KUBECONFIG: kubeconfig})} ${nodePath} ${cliPath} status -n todo`, {width: 100, height: 20});
+	const terminal = openTerminal(doctorLine('status -n todo', {KUBECONFIG: kubeconfig}), {width: 100, height: 20});
 	try {
 		await terminal.waitFor(/Connecting to the current context \(todo\)… \(q quits\)/);
 		const pressed = Date.now();

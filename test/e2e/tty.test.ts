@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import {emptyHome, makeBin} from '../helpers/cli.js';
+import {cliCommandLine, emptyHome, makeBin} from '../helpers/cli.js';
 import {makeTodoProject} from '../helpers/images.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
+import {dockerHost, escapeRegExp} from '../helpers/paths.js';
 import {buildReleases, startReleaseServer} from '../helpers/release-server.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 // A foreground colour escape: ESC [ 3x m, 9x m or 38;5;n m.
 const sgrColour = new RegExp(`${String.fromCodePoint(27)}\\[(?:3\\d|9\\d|38;5;\\d+)m`);
 
-const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
-
-function doctorCommand(args: string, env: Record<string, string>): string {
-	const assignments = Object.entries(env)
-		.map(([key, value]) => `${key}=${shellQuote(value)}`)
-		.join(' ');
-	return `env -i ${assignments} ${shellQuote(nodePath)} ${shellQuote(cliPath)} ${args}`;
-}
+const doctorCommand = (args: string, env: Record<string, string>) => cliCommandLine(args, env);
 
 test('in a real terminal the doctor screen draws every check, the recommendation, and exits by itself', async () => {
 	const bin = makeBin({real: ['docker']});
@@ -28,7 +21,7 @@ test('in a real terminal the doctor screen draws every check, the recommendation
 		assert.match(screen, /todo-deploy \d+\.\d+\.\d+ · doctor/);
 		for (const row of [
 			/[✔⚠] Platform/,
-			/[✔⚠] Docker\s+Docker Engine [^\n]* answers at unix:\/\/\/var\/run\/docker\.sock/,
+			new RegExp(`[✔⚠] Docker\\s+Docker Engine [^\\n]* answers at\\s+${escapeRegExp(dockerHost)}`),
 			/○ minikube\s+minikube is not installed/,
 			/○ Helm\s+Helm is not installed/,
 			/○ Kubernetes\s+No kubeconfig yet/,

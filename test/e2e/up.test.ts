@@ -6,8 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {runCli, failureOf} from '../helpers/cli.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
+import {cliCommandLine, runCli, failureOf} from '../helpers/cli.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {baseImage, makeTodoProject, removeImages} from '../helpers/images.js';
 import {trivyReport} from '../helpers/stand-ins.js';
@@ -113,9 +112,11 @@ test('without a terminal and without --yes, up asks for --yes instead of changin
 test('the session log records each command with its output, never a secret value; Ctrl-C during the load check stops, names the release state and exits 130', async () => {
 	const root = makeTodoProject({git: true, app: true});
 	const terminal = openTerminal(
-		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color', GEMINI_API_KEY: 'AIzaSyD-session-log-test-key-0123456789'}))
-			.map(([key, value]) => `${key}='${value}'`)
-			.join(' ')} ${nodePath} ${cliPath} up --yes --namespace logged --url ${world.appUrl} --users 10 --duration 60 --helm-arg=--disable-openapi-validation`,
+		cliCommandLine(
+			`up --yes --namespace logged --url ${world.appUrl} --users 10 --duration 60 --helm-arg=--disable-openapi-validation`,
+			world.env({TERM: 'xterm-256color', GEMINI_API_KEY: 'AIzaSyD-session-log-test-key-0123456789'}),
+			{cwd: root},
+		),
 		{width: 120, height: 60},
 	);
 	try {
@@ -148,9 +149,13 @@ test('the session log records each command with its output, never a secret value
 test('on a terminal, after the deploy the wizard stays open as the live status screen; q quits', async () => {
 	const root = makeTodoProject({git: true, app: true});
 	const terminal = openTerminal(
-		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'}))
-			.map(([key, value]) => `${key}='${value}'`)
-			.join(' ')} ${nodePath} ${cliPath} up --yes --namespace live --url ${world.appUrl} --skip load-check --helm-arg=--disable-openapi-validation`,
+		cliCommandLine(
+			`up --yes --namespace live --url ${world.appUrl} --skip load-check --helm-arg=--disable-openapi-validation`,
+			world.env({TERM: 'xterm-256color'}),
+			{
+				cwd: root,
+			},
+		),
 		{width: 120, height: 60},
 	);
 	try {
@@ -228,55 +233,53 @@ test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it,
 });
 
 test('status says whether the kind cluster has the image a pod may not pull: another tag loaded, then this one', async () => {
-	const env = world.env();
-	const [loadedTag, wantedTag] = [`todo-backend:never-${process.pid}-a`, `todo-backend:never-${process.pid}-b`];
-	execFileSync('docker', ['tag', baseImage, loadedTag]);
-	made.push(loadedTag, wantedTag);
-	const kind = (tag: string) =>
-		execFileSync('kind', ['load', 'docker-image', tag, '--name', world.clusterName], {env: {...process.env, ...env}, encoding: 'utf8'});
-	kind(loadedTag);
-	world.cluster.put({kind: 'Namespace', metadata: {name: 'never'}, status: {phase: 'Active'}});
-	// As the kubelet reports it (the message is the real one, from a captured event), with the pull policy Never.
-	const message = `Container image "${wantedTag}" is not present with pull policy of Never`;
-	world.cluster.put({
-		apiVersion: 'v1',
-		kind: 'Pod',
-		metadata: {name: 'todo-backend-never', namespace: 'never', creationTimestamp: new Date().toISOString()},
-		spec: {nodeName: `${world.clusterName}-control-plane`, containers: [{name: 'backend', image: wantedTag, imagePullPolicy: 'Never'}]},
-		status: {
-			phase: 'Pending',
-			containerStatuses: [
-				{name: 'backend', image: wantedTag, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message}}},
-			],
-		},
-	});
-	const first = await runCli(['status', '-n', 'never', '--once'], {env});
-	assert.equal(first.code, 1, first.stdout + first.stderr);
-	assert.match(first.stdout, new RegExp(`backend: image ${wantedTag} is not in the cluster`));
-	// After the earlier tests the cluster has other tags of todo-backend too: then all of them are named.
-	const tag = loadedTag.split(':')[1] ?? '';
-	assert.match(first.stdout, new RegExp(`it has (${loadedTag}, a different tag|other tags of todo-backend \\([^)]*\\b${tag}\\b[^)]*\\))`));
-	assert.match(first.stdout, new RegExp(`fix: Deploy (the tag that was loaded \\(${loadedTag}\\)|a tag that was loaded), or load ${wantedTag}\\.`));
-	// The live screen looks again while the pod waits: a kind load in another terminal shows within seconds.
-	const terminal = openTerminal(
-		`env -i ${Object.entries(world.env({TERM: 'xterm-256color', LANG: 'C.UTF-8'}))
-			.map(([key, value]) => `${key}='${value}'`)
-			.join(' ')} ${nodePath} ${cliPath} status -n never`,
-		{width: 120, height: 40},
-	);
+	// A kind cluster of this test's own: it holds only the tags this test loads.
+	const own = await startUpWorld(`never${process.pid}`);
 	try {
-		await terminal.waitFor(new RegExp(`image ${wantedTag} is not in the cluster`));
-		execFileSync('docker', ['tag', baseImage, wantedTag]);
-		kind(wantedTag);
-		await terminal.waitFor(new RegExp(`image ${wantedTag} is loaded now`), 20_000);
-		terminal.keys('q');
-		await terminal.waitFor(/\[exit 1\]/);
-	} finally {
-		terminal.close();
-	}
+		const env = own.env();
+		const [loadedTag, wantedTag] = [`todo-backend:never-${process.pid}-a`, `todo-backend:never-${process.pid}-b`];
+		execFileSync('docker', ['tag', baseImage, loadedTag]);
+		made.push(loadedTag, wantedTag);
+		const kind = (tag: string) =>
+			execFileSync('kind', ['load', 'docker-image', tag, '--name', own.clusterName], {env: {...process.env, ...env}, encoding: 'utf8'});
+		kind(loadedTag);
+		own.cluster.put({kind: 'Namespace', metadata: {name: 'never'}, status: {phase: 'Active'}});
+		// As the kubelet reports it (the message is the real one, from a captured event), with the pull policy Never.
+		const message = `Container image "${wantedTag}" is not present with pull policy of Never`;
+		own.cluster.put({
+			apiVersion: 'v1',
+			kind: 'Pod',
+			metadata: {name: 'todo-backend-never', namespace: 'never', creationTimestamp: new Date().toISOString()},
+			spec: {nodeName: `${own.clusterName}-control-plane`, containers: [{name: 'backend', image: wantedTag, imagePullPolicy: 'Never'}]},
+			status: {
+				phase: 'Pending',
+				containerStatuses: [
+					{name: 'backend', image: wantedTag, imageID: '', ready: false, restartCount: 0, state: {waiting: {reason: 'ErrImageNeverPull', message}}},
+				],
+			},
+		});
+		const first = await runCli(['status', '-n', 'never', '--once'], {env});
+		assert.equal(first.code, 1, first.stdout + first.stderr);
+		assert.match(first.stdout, new RegExp(`backend: image ${wantedTag} is not in the cluster`));
+		assert.match(first.stdout, new RegExp(`it has ${loadedTag}, a different tag`));
+		assert.match(first.stdout, new RegExp(`fix: Deploy the tag that was loaded \\(${loadedTag}\\), or load ${wantedTag}\\.`));
+		// The live screen looks again while the pod waits: a kind load in another terminal shows within seconds.
+		const terminal = openTerminal(cliCommandLine('status -n never', own.env({TERM: 'xterm-256color', LANG: 'C.UTF-8'})), {width: 120, height: 40});
+		try {
+			await terminal.waitFor(new RegExp(`image ${wantedTag} is not in the cluster`));
+			execFileSync('docker', ['tag', baseImage, wantedTag]);
+			kind(wantedTag);
+			await terminal.waitFor(new RegExp(`image ${wantedTag} is loaded now`), 20_000);
+			terminal.keys('q');
+			await terminal.waitFor(/\[exit 1\]/);
+		} finally {
+			terminal.close();
+		}
 
-	const second = await runCli(['status', '-n', 'never', '--once'], {env});
-	assert.match(second.stdout, new RegExp(`backend: image ${wantedTag} is loaded now`));
-	assert.match(second.stdout, new RegExp(`kind cluster "${world.clusterName}" has it now`));
-	world.cluster.remove('Namespace', undefined, 'never');
+		const second = await runCli(['status', '-n', 'never', '--once'], {env});
+		assert.match(second.stdout, new RegExp(`backend: image ${wantedTag} is loaded now`));
+		assert.match(second.stdout, new RegExp(`kind cluster "${own.clusterName}" has it now`));
+	} finally {
+		await own.stop();
+	}
 });

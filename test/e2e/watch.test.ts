@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {startCli} from '../helpers/cli.js';
-import {cliPath, nodePath} from '../helpers/paths.js';
+import {cliCommandLine, startCli} from '../helpers/cli.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {makeTodoProject, removeImages} from '../helpers/images.js';
 import {startUpWorld, type UpWorld} from '../helpers/up-world.js';
@@ -90,9 +89,11 @@ test('up --watch ships a backend save by itself, with its times; the frontend st
 test('on a terminal, watch mode draws the change above the live status screen; q stops watching and exits 0', async () => {
 	const root = makeTodoProject({git: true, app: true});
 	const terminal = openTerminal(
-		`cd ${root} && env -i ${Object.entries(world.env({TERM: 'xterm-256color'}))
-			.map(([key, value]) => `${key}='${value}'`)
-			.join(' ')} ${nodePath} ${cliPath} dev --yes --namespace devtty --url ${world.appUrl} --skip load-check,scan --helm-arg=--disable-openapi-validation`,
+		cliCommandLine(
+			`dev --yes --namespace devtty --url ${world.appUrl} --skip load-check,scan --helm-arg=--disable-openapi-validation`,
+			world.env({TERM: 'xterm-256color'}),
+			{cwd: root},
+		),
 		{width: 140, height: 50},
 	);
 	try {

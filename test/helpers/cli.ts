@@ -4,7 +4,7 @@ import {chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'nod
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {cliPath, nodePath} from './paths.js';
+import {cliPath, dockerHost, nodePath} from './paths.js';
 
 export type CliResult = {code: number | null; stdout: string; stderr: string; ms: number};
 
@@ -26,9 +26,27 @@ export type RunningCli = {
 	readonly exited: Promise<number | null>;
 };
 
+/**
+ * The environment a test gives the CLI, pointed at the tests' Docker engine unless the test names one
+ * itself (DOCKER_HOST: undefined leaves it unset, for the docker CLI's own context rules).
+ */
+export function withTestDocker(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+	return 'DOCKER_HOST' in env || !process.env['DOCKER_HOST'] ? {...env} : {...env, DOCKER_HOST: dockerHost};
+}
+
+const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+
+/** The shell line that runs todo-deploy with exactly this environment (env -i), for a real terminal (tmux). */
+export function cliCommandLine(args: string, env: Readonly<Record<string, string | undefined>>, options: {cwd?: string; node?: string} = {}): string {
+	const assignments = Object.entries(withTestDocker(env))
+		.flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${shellQuote(value)}`]))
+		.join(' ');
+	return `${options.cwd ? `cd ${shellQuote(options.cwd)} && ` : ''}env -i ${assignments} ${shellQuote(options.node ?? nodePath)} ${shellQuote(cliPath)} ${args}`;
+}
+
 export function startCli(args: string[], options: Omit<CliOptions, 'timeoutMs'> = {}): RunningCli {
 	const child = spawn(options.node ?? nodePath, [cliPath, ...args], {
-		env: options.env as NodeJS.ProcessEnv,
+		env: options.env ? (withTestDocker(options.env) as NodeJS.ProcessEnv) : undefined,
 		uid: options.uid,
 		gid: options.gid,
 		stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import {existsSync, mkdirSync} from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {tempDir} from './cli.js';
+import {dockerSocket} from './paths.js';
 
 export type PrivateDockerd = {host: string; socket: string; stop(): Promise<void>};
 
@@ -74,6 +75,7 @@ export async function startPrivateDockerd(options: {readonly env?: Readonly<Reco
 	};
 }
 
+/** Whether the tests' Docker engine answers ($DOCKER_HOST, else the default socket). */
 export async function sharedDockerAnswers(): Promise<boolean> {
-	return pingSocket('/var/run/docker.sock');
+	return pingSocket(dockerSocket);
 }

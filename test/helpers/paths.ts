@@ -12,3 +12,13 @@ export const nodePath = process.execPath;
 export function capturedFixture(...parts: string[]): string {
 	return path.join(capturedFixtures, ...parts);
 }
+
+/**
+ * The Docker engine the tests use: $DOCKER_HOST when it is set (CI starts an engine of its own and
+ * points the tests at it), else the machine's default socket.
+ */
+export const dockerHost = process.env['DOCKER_HOST'] || 'unix:///var/run/docker.sock';
+export const dockerSocket = dockerHost.startsWith('unix://') ? dockerHost.slice('unix://'.length) : '/var/run/docker.sock';
+
+/** A text as a pattern that matches exactly it. */
+export const escapeRegExp = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`);

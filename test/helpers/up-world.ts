@@ -13,6 +13,7 @@ import {ensureBaseImage} from './images.js';
 import {worldBin} from './kube-tools.js';
 import {ensureKindNodeImage, kindScript, minikubeScript, podContainerRun, removeLocalRegistry, startKindNode, trivyReport, trivyScript} from './stand-ins.js';
 import {ensureRegistryImage, registryImage} from './runtime-images.js';
+import {dockerHost} from './paths.js';
 
 export type UpWorld = {
 	readonly cluster: SimulatedCluster;
@@ -127,7 +128,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			...(flavour === 'minikube'
 				? {
 						MINIKUBE_TEST_PROFILE: clusterName,
-						MINIKUBE_TEST_DOCKER_HOST: 'unix:///var/run/docker.sock',
+						MINIKUBE_TEST_DOCKER_HOST: dockerHost,
 						MINIKUBE_TEST_SERVICE_URL: `http://127.0.0.1:${appPort}`,
 					}
 				: {}),

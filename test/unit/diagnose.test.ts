@@ -228,31 +228,66 @@ test('evicted pods say why the node evicted them', () => {
 	assert.match(diagnosis.explanation, /low on resource: memory/);
 });
 
-test('every captured pod gets a diagnosis with a title, an explanation and a fix', () => {
-	for (const name of [
-		'config',
-		'crashloop',
-		'failed',
-		'healthy',
-		'image',
-		'init',
-		'notfound',
-		'oom',
-		'oomserving',
-		'pending',
-		'probe0',
-		'readiness',
-		'restarts',
-		'sigterm',
-		'startup',
-		'wedged',
+/** What each captured pod is, from its source (SOURCES.md, and Argo CD's own expected-health annotations), not from our code. */
+const capturedTruth: ReadonlyArray<readonly [fixture: string, state: string, reason: string, container: string | undefined]> = [
+	['config', 'failing', 'CreateContainerConfigError', 'app'],
+	['crashloop', 'failing', 'CrashLoopBackOff', 'quitter'],
+	['failed', 'failing', 'ContainerStatusUnknown', 'app'],
+	['healthy', 'ready', 'Ready', undefined],
+	['image', 'failing', 'ImagePullBackOff', 'nope'],
+	['init', 'failing', 'CrashLoopBackOff', 'migrate'],
+	['notfound', 'failing', 'CrashLoopBackOff', 'app'],
+	['oom', 'failing', 'OOMKilled', 'hog'],
+	['oomserving', 'ready', 'Ready', 'app'],
+	['pending', 'failing', 'Unschedulable', undefined],
+	['probe0', 'progressing', 'NotReady', 'app'],
+	['readiness', 'progressing', 'NotReady', 'app'],
+	['restarts', 'ready', 'Ready', 'flaky'],
+	['sigterm', 'failing', 'CrashLoopBackOff', 'app'],
+	['startup', 'progressing', 'Starting', 'slowboot'],
+	['wedged', 'progressing', 'ContainerCreating', 'app'],
+];
+
+test('every captured pod gets the state and cause its source records, a failure names its container, and each failing cause has its own fix', () => {
+	for (const [fixture, state, reason, container] of capturedTruth) {
+		const diagnosis = diagnosePod({pod: capturedPod(fixture), now});
+		assert.deepEqual([diagnosis.state, diagnosis.reason, diagnosis.container], [state, reason, container], fixture);
+		if (container && state === 'failing') {
+			assert.match(diagnosis.title, new RegExp(`\\b${container}\\b`), fixture);
+		}
+
+		assert.ok(diagnosis.explanation.length > 20 && diagnosis.fix.length > 10, fixture);
+	}
+
+	// Different failing causes get different advice.
+	const fixByReason = new Map<string, string>();
+	for (const [fixture, state, reason] of capturedTruth) {
+		if (state === 'failing' && !fixByReason.has(reason)) {
+			fixByReason.set(reason, diagnosePod({pod: capturedPod(fixture), now}).fix);
+		}
+	}
+
+	assert.equal(new Set(fixByReason.values()).size, fixByReason.size, 'each failing cause has its own fix');
+});
+
+test("Argo CD's captured pods: the health its test expects (unhealthy is never called ready) and the status it names", () => {
+	for (const fixture of [
 		'is-healthy-crashloopbackoff.yaml',
 		'is-healthy-oomkilled-unhealthy.yaml',
 		'is-healthy-pod-imagepullbackoff.yaml',
 		'is-healthy-pod-never-ready.yaml',
 		'is-healthy-pod-pending.yaml',
 	]) {
-		const diagnosis = diagnosePod({pod: capturedPod(name), now});
-		assert.ok(diagnosis.title && diagnosis.explanation && diagnosis.fix, name);
+		const pod = capturedPod(fixture);
+		const annotations = pod.metadata?.annotations ?? {};
+		const health = annotations['expected-health'];
+		const status = annotations['expected-status'] ?? '';
+		const diagnosis = diagnosePod({pod, now});
+		assert.ok(health, `${fixture} records the health Argo CD expects`);
+		assert.notEqual(diagnosis.state, 'ready', `${fixture}: Argo CD calls it ${health}`);
+		// Where Argo CD names a failure we also name, it is the same one.
+		if (['CrashLoopBackOff', 'OOMKilled', 'ImagePullBackOff'].includes(status)) {
+			assert.deepEqual([diagnosis.state, diagnosis.reason], ['failing', status], fixture);
+		}
 	}
 });

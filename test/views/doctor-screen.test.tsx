@@ -6,6 +6,7 @@ import {doctorReducer, initialDoctorState, type DoctorState} from '../../source/
 import type {Recommendation} from '../../source/engine/doctor/types.js';
 import {createStore} from '../../source/engine/store.js';
 import {DoctorApp, DoctorScreen} from '../../source/views/doctor-app.js';
+import {keyboard} from '../helpers/keys.js';
 
 function stateWith(...actions: DoctorAction[]): DoctorState {
 	return actions.reduce(doctorReducer, initialDoctorState());
@@ -87,13 +88,14 @@ test('when nothing works the fixes are numbered in order', () => {
 test('DoctorApp follows the store and exits once the doctor is done', async () => {
 	const store = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
 	const app = render(<DoctorApp store={store} version="0.1.0" />);
+	const screen = keyboard(app);
 	store.dispatch({type: 'doctor/check-finished', id: 'trivy', outcome: {status: 'ok', summary: 'Trivy v0.74.0 at /usr/bin/trivy'}, durationMs: 5});
-	await new Promise(resolve => setTimeout(resolve, 120));
-	assert.match(app.lastFrame() ?? '', /✔ Trivy\s+Trivy v0.74.0/);
+	await screen.waitForFrame(/✔ Trivy\s+Trivy v0.74.0/);
+	assert.doesNotMatch(screen.frame(), /Recommended/);
 	store.dispatch({type: 'doctor/finished', recommendation: minikubeRecommendation, durationMs: 10});
-	await new Promise(resolve => setTimeout(resolve, 120));
-	// The last drawn frame holds the recommendation; after it the app has exited by itself.
+	// The app exits by itself once it has drawn the recommendation (an exited app's last frame is empty).
+	await screen.waitForFrame(frame => frame === '');
 	const drawn = app.frames.filter(frame => frame.trim() !== '');
 	assert.match(drawn.at(-1) ?? '', /Recommended: minikube with the docker driver/);
-	assert.equal(app.lastFrame(), '');
+	assert.match(drawn.at(-1) ?? '', /Finished in 10 ms/);
 });

@@ -10,10 +10,12 @@ export type FlowState = {
 	readonly notes: readonly string[];
 	readonly outcome: FlowOutcome | undefined;
 	readonly question: FlowQuestion | undefined;
+	/** Counts the questions asked: each is a new prompt, even when its text is the last one's. */
+	readonly asked: number;
 };
 
 export function initialFlowState(): FlowState {
-	return {title: '', steps: [], notes: [], outcome: undefined, question: undefined};
+	return {title: '', steps: [], notes: [], outcome: undefined, question: undefined, asked: 0};
 }
 
 export function flowReducer(state: FlowState, action: FlowAction): FlowState {
@@ -25,6 +27,7 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 				notes: [],
 				outcome: undefined,
 				question: undefined,
+				asked: state.asked,
 			};
 		}
 
@@ -38,7 +41,7 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 		}
 
 		case 'flow/ask': {
-			return {...state, question: action.question};
+			return {...state, question: action.question, asked: action.question ? state.asked + 1 : state.asked};
 		}
 
 		case 'flow/finished': {
