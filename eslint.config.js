@@ -1,12 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The layers (the team's STYLE.md): commands -> engine -> adapters; views and render read the engine's
+// The layers (the team's STYLE.md): commands (with their kit) -> engine -> adapters; views and render read the engine's
 // state. Each layer names what it may not import; one entry per folder, since a later
 // no-restricted-imports replaces an earlier one for the same file.
 const react = {group: ['react', 'react/*', 'ink', 'ink-*'], message: 'The engine, adapters and renderers do not use React.'};
 const views = {group: ['**/views/**'], message: 'Views subscribe to state; nothing below them imports a view.'};
-const commands = {group: ['**/commands/**'], message: 'Commands call the engine; nothing the engine or a view uses imports a command.'};
+const commands = {
+	group: ['**/commands/**', '**/command-kit/**'],
+	message: 'Commands call the engine; nothing the engine or a view uses imports a command or the command kit.',
+};
+// A command is a leaf: the kit (flags, runner, screens) serves every command, and no command another.
+const otherCommands = {group: ['./*'], message: 'A command does not import another command; what two share belongs in the command kit.'};
 const render = {group: ['**/render/**'], message: "The engine returns data; rendering it is render/ and views/ work, not the engine's."};
 const adapters = {group: ['**/adapters/**'], message: 'Only the engine talks to adapters.'};
 const engineAtRunTime = {
@@ -15,7 +20,7 @@ const engineAtRunTime = {
 	message: "An adapter wraps one outside tool; it may name the engine's types, not run its code.",
 };
 
-const layer = (files, patterns) => ({files, rules: {'no-restricted-imports': ['error', {patterns}]}});
+const layer = (files, patterns, ignores = []) => ({files, ignores, rules: {'no-restricted-imports': ['error', {patterns}]}});
 
 export default tseslint.config(
 	{ignores: ['dist/', 'node_modules/', '.cache/', 'charts/', 'test/fixtures/']},
@@ -36,7 +41,9 @@ export default tseslint.config(
 	layer(['source/adapters/**'], [react, views, commands, render, engineAtRunTime]),
 	layer(['source/render/**'], [react, views, commands, adapters]),
 	layer(['source/views/**'], [adapters, commands]),
-	layer(['source/commands/**'], [adapters]),
+	layer(['source/commands/**'], [adapters, otherCommands], ['source/commands/index.ts']),
+	layer(['source/commands/index.ts'], [adapters]),
+	layer(['source/command-kit/**'], [adapters, {group: ['**/commands/**'], message: 'The command kit serves the commands; it imports none of them.'}]),
 	{
 		files: ['**/*.js'],
 		languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},

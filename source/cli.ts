@@ -1,17 +1,17 @@
 // Chooses the command, runs it, and sets the exit code; the commands live in commands/, one a file.
 import {statSync} from 'node:fs';
 import packageJson from '../package.json' with {type: 'json'};
-import {commandHelp, type Command} from './commands/command.js';
-import {parseFlags, UsageError, valueOptions} from './commands/flags.js';
-import {commonFlags} from './commands/groups.js';
-import {globalHelp} from './commands/help.js';
+import {commandHelp, type Command} from './command-kit/command.js';
+import {parseFlags, UsageError, valueOptions} from './command-kit/flags.js';
+import {commonFlags} from './command-kit/groups.js';
+import {globalHelp} from './command-kit/help.js';
 import {commands} from './commands/index.js';
-import {modeOf, writeErr, writeOut} from './commands/io.js';
+import {modeOf, writeErr, writeOut} from './command-kit/io.js';
 import {exitCodeOf, type Outcome} from './engine/outcome.js';
 import {messageOf} from './engine/errors.js';
 import {drainNotices} from './engine/notices.js';
-import {CancelledError} from './commands/runner.js';
-import {guardProcess} from './commands/process-guards.js';
+import {CancelledError} from './command-kit/runner.js';
+import {guardProcess} from './command-kit/process-guards.js';
 
 const named = new Map(commands.flatMap(command => [command.name, ...(command.aliases ?? [])].map(name => [name, command] as const)));
 const takesValue = valueOptions([commonFlags, ...commands.map(command => command.flags)]);

@@ -1,16 +1,16 @@
 import path from 'node:path';
-import {writeJson, writeErr} from './io.js';
+import {writeJson, writeErr} from '../command-kit/io.js';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {failedStep, finishFlow} from '../engine/flow/steps.js';
 import {machine, sessionLog} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
-import {defineCommand} from './command.js';
-import {deployFlags, deploySettings} from './groups.js';
-import {flowScreens} from './flow-screens.js';
-import {runWithScreens} from './runner.js';
-import {clusterOrSay, projectOrSay, projectRoot} from './shared.js';
+import {defineCommand} from '../command-kit/command.js';
+import {deployFlags, deploySettings} from '../command-kit/groups.js';
+import {flowScreens} from '../command-kit/flow-screens.js';
+import {runWithScreens} from '../command-kit/runner.js';
+import {clusterOrSay, projectOrSay, projectRoot} from '../command-kit/project.js';
 
 export const deployCommand = defineCommand({
 	name: 'deploy',

@@ -1,10 +1,10 @@
 import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
 import {contractLines, credentialLines} from '../render/contract-report.js';
-import {defineCommand} from './command.js';
-import {booleanFlag, pathFlag} from './flags.js';
-import {projectFlags} from './groups.js';
-import {isInteractive, writeJson, writeOut} from './io.js';
-import {askYesNo, projectOrSay, projectRoot} from './shared.js';
+import {defineCommand} from '../command-kit/command.js';
+import {booleanFlag, pathFlag} from '../command-kit/flags.js';
+import {projectFlags} from '../command-kit/groups.js';
+import {isInteractive, writeJson, writeOut} from '../command-kit/io.js';
+import {askYesNo, projectOrSay, projectRoot} from '../command-kit/project.js';
 
 const where = (image: ResolvedProject['backend']) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
 

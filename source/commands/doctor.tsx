@@ -6,9 +6,9 @@ import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {doctorJson} from '../render/doctor-report.js';
 import {renderDoctorPlain} from '../render/plain.js';
-import {defineCommand} from './command.js';
-import {writeErr, writeJson} from './io.js';
-import {runWithScreens} from './runner.js';
+import {defineCommand} from '../command-kit/command.js';
+import {writeErr, writeJson} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
 
 export const doctorCommand = defineCommand({
 	name: 'doctor',

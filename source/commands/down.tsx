@@ -3,13 +3,13 @@ import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/redu
 import {finishFlow} from '../engine/flow/steps.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
-import {defineCommand} from './command.js';
-import {booleanFlag} from './flags.js';
-import {clusterFlags} from './groups.js';
-import {flowScreens} from './flow-screens.js';
-import {writeJson} from './io.js';
-import {runWithScreens} from './runner.js';
-import {clusterOrSay, projectRoot} from './shared.js';
+import {defineCommand} from '../command-kit/command.js';
+import {booleanFlag} from '../command-kit/flags.js';
+import {clusterFlags} from '../command-kit/groups.js';
+import {flowScreens} from '../command-kit/flow-screens.js';
+import {writeJson} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
+import {clusterOrSay, projectRoot} from '../command-kit/project.js';
 
 export const downCommand = defineCommand({
 	name: 'down',

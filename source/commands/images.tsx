@@ -5,12 +5,12 @@ import type {ImagesAction, ImageSteps} from '../engine/images/actions.js';
 import {describeTarget} from '../engine/images/actions.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
-import {defineCommand, type CommandInput} from './command.js';
-import {booleanFlag, stringFlag, UsageError} from './flags.js';
-import {buildFlags, imageSettings, localRegistryChoice, scanFlags, targetFlags} from './groups.js';
-import {writeErr, writeJson} from './io.js';
-import {runWithScreens} from './runner.js';
-import {askYesNo, projectOrSay, projectRoot} from './shared.js';
+import {defineCommand, type CommandInput} from '../command-kit/command.js';
+import {booleanFlag, stringFlag} from '../command-kit/flags.js';
+import {buildFlags, checkOneTarget, imageSettings, localRegistryChoice, scanFlags, targetFlags} from '../command-kit/groups.js';
+import {writeErr, writeJson} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
+import {askYesNo, projectOrSay, projectRoot} from '../command-kit/project.js';
 
 const flags = {
 	...buildFlags,
@@ -22,16 +22,6 @@ const flags = {
 };
 
 type ImagesFlags = CommandInput<typeof flags>['flags'];
-
-export function checkOneTarget(values: {
-	readonly kind?: string | undefined;
-	readonly minikube?: string | undefined;
-	readonly registry?: string | undefined;
-}): void {
-	if ([values.kind, values.minikube, values.registry].filter(value => value !== undefined).length > 1) {
-		throw new UsageError('Name one place to load into: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE.');
-	}
-}
 
 async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (values: ImagesFlags) => ImageSteps) {
 	const {flags: values, mode, env} = input;

@@ -1,5 +1,5 @@
 // Every command, in the order --help lists them.
-import type {Command} from './command.js';
+import type {Command} from '../command-kit/command.js';
 import {deployCommand} from './deploy.js';
 import {discoverCommand} from './discover.js';
 import {doctorCommand} from './doctor.js';

@@ -4,11 +4,11 @@ import type {ToolName} from '../engine/doctor/types.js';
 import {machine, toolsDir} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import type {InstallAction} from '../engine/tools/actions.js';
-import {defineCommand} from './command.js';
-import {booleanFlag, numberFlag, pathFlag, stringFlag, UsageError} from './flags.js';
-import {mirrorFlag} from './groups.js';
-import {writeJson, writeOut} from './io.js';
-import {runWithScreens} from './runner.js';
+import {defineCommand} from '../command-kit/command.js';
+import {booleanFlag, numberFlag, pathFlag, stringFlag, UsageError} from '../command-kit/flags.js';
+import {mirrorFlag} from '../command-kit/groups.js';
+import {writeJson, writeOut} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
 
 export const installCommand = defineCommand({
 	name: 'install',

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import {machine} from '../engine/machine.js';
-import {defineCommand} from './command.js';
-import {choiceFlag, pathFlag, pathListFlag, stringFlag, UsageError} from './flags.js';
-import {orSay} from './shared.js';
-import {writeJson, writeOut} from './io.js';
+import {defineCommand} from '../command-kit/command.js';
+import {choiceFlag, pathFlag, pathListFlag, stringFlag, UsageError} from '../command-kit/flags.js';
+import {orSay} from '../command-kit/project.js';
+import {writeJson, writeOut} from '../command-kit/io.js';
 
 export const lintCommand = defineCommand({
 	name: 'lint',

@@ -7,10 +7,11 @@ import {machine, sessionLog, toolsDir} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {skippableSteps, type Skippable} from '../engine/up/skips.js';
 import {displayPath} from '../render/format.js';
-import {defineCommand} from './command.js';
-import {booleanFlag, listFlag, stringFlag, UsageError} from './flags.js';
+import {defineCommand} from '../command-kit/command.js';
+import {booleanFlag, listFlag, stringFlag, UsageError} from '../command-kit/flags.js';
 import {
 	buildFlags,
+	checkOneTarget,
 	deployFlags,
 	kindRouteFlags,
 	localRegistryChoice,
@@ -20,14 +21,13 @@ import {
 	scanFlags,
 	verifyFlags,
 	verifySettings,
-} from './groups.js';
-import {checkOneTarget} from './images.js';
-import {flowScreens} from './flow-screens.js';
-import {inCi, writeErr, writeJson} from './io.js';
-import {runWithScreens} from './runner.js';
-import {projectOrSay, projectRoot} from './shared.js';
-import {showStatus} from './status.js';
-import {watchChanges} from './watch.js';
+} from '../command-kit/groups.js';
+import {flowScreens} from '../command-kit/flow-screens.js';
+import {inCi, writeErr, writeJson} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
+import {projectOrSay, projectRoot} from '../command-kit/project.js';
+import {showStatus} from '../command-kit/status-screen.js';
+import {watchChanges} from '../command-kit/watch-mode.js';
 import type {UpRequest} from '../engine/up/stage.js';
 
 export const upCommand = defineCommand({

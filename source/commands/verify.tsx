@@ -4,12 +4,12 @@ import {finishFlow} from '../engine/flow/steps.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {displayPath} from '../render/format.js';
-import {defineCommand} from './command.js';
-import {clusterFlags, verifyFlags, verifySettings} from './groups.js';
-import {flowScreens} from './flow-screens.js';
-import {writeJson, writeOut} from './io.js';
-import {runWithScreens} from './runner.js';
-import {orSay, projectRoot} from './shared.js';
+import {defineCommand} from '../command-kit/command.js';
+import {clusterFlags, verifyFlags, verifySettings} from '../command-kit/groups.js';
+import {flowScreens} from '../command-kit/flow-screens.js';
+import {writeJson, writeOut} from '../command-kit/io.js';
+import {runWithScreens} from '../command-kit/runner.js';
+import {orSay, projectRoot} from '../command-kit/project.js';
 
 export const verifyCommand = defineCommand({
 	name: 'verify',

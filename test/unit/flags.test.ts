@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {test} from 'node:test';
-import {commandHelp} from '../../source/commands/command.js';
+import {commandHelp} from '../../source/command-kit/command.js';
 import {
 	booleanFlag,
 	choiceFlag,
@@ -15,8 +15,8 @@ import {
 	stringFlag,
 	UsageError,
 	valueOptions,
-} from '../../source/commands/flags.js';
-import {commonFlags} from '../../source/commands/groups.js';
+} from '../../source/command-kit/flags.js';
+import {commonFlags} from '../../source/command-kit/groups.js';
 import {commands} from '../../source/commands/index.js';
 
 const flags = {

@@ -48,3 +48,19 @@ test("an adapter may name the engine's types, not run its code", async () => {
 		/may name the engine's types/,
 	);
 });
+
+test('a command imports no other command; the command kit serves them all and imports none', async () => {
+	assert.match(
+		(await problems('source/commands/x.ts', "import {upCommand} from './up.js';\nexport const a = upCommand;\n")).join(),
+		/A command does not import another command/,
+	);
+	assert.deepEqual(await problems('source/commands/x.ts', "import {showStatus} from '../command-kit/status-screen.js';\nexport const a = showStatus;\n"), []);
+	assert.match(
+		(await problems('source/command-kit/x.ts', "import {upCommand} from '../commands/up.js';\nexport const a = upCommand;\n")).join(),
+		/The command kit serves the commands/,
+	);
+	assert.match(
+		(await problems('source/views/x.tsx', "import {runWithScreens} from '../command-kit/runner.js';\nexport const a = runWithScreens;\n")).join(),
+		/Commands call the engine/,
+	);
+});

@@ -7,7 +7,7 @@ import {createStore} from '../engine/store.js';
 import type {UpRequest} from '../engine/up/stage.js';
 import type {Mode} from './io.js';
 import {runWithScreens} from './runner.js';
-import {showStatus, type StatusWhere} from './status.js';
+import {showStatus, type StatusWhere} from './status-screen.js';
 
 export async function watchChanges(env: Env, mode: Mode, base: DevBase, request: UpRequest, where: StatusWhere): Promise<Outcome> {
 	const [{startDev}, {devReducer, initialDevState}, {renderDevPlain}] = await Promise.all([

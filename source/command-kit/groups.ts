@@ -78,6 +78,17 @@ const registryPattern = /^[\w.-]+(:\d+)?(\/[\w.-]+)*$/;
 
 const checkRegistry = (value: string) => (registryPattern.test(value) ? undefined : 'is not a registry like localhost:5000/team or ghcr.io/you');
 
+/** --kind, --minikube and --registry each name where the images go: at most one of them. */
+export function checkOneTarget(values: {
+	readonly kind?: string | undefined;
+	readonly minikube?: string | undefined;
+	readonly registry?: string | undefined;
+}): void {
+	if ([values.kind, values.minikube, values.registry].filter(value => value !== undefined).length > 1) {
+		throw new UsageError('Name one place to load into: --kind CLUSTER, --minikube PROFILE or --registry HOST/NAMESPACE.');
+	}
+}
+
 /** How images reach a kind cluster: its local registry (only new layers travel) or kind load. */
 export const kindRouteFlags = {
 	'local-registry': booleanFlag({

@@ -1,0 +1,100 @@
+// The status screen as commands open it: one snapshot (--once, --json, no terminal) or the live screen until q.
+import type {DevAction, DevState} from '../engine/dev/state.js';
+import {machine, type Env} from '../engine/machine.js';
+import type {Store} from '../engine/store.js';
+import {statusOutcome} from '../engine/status/report.js';
+import type {StatusSession} from '../engine/status/session.js';
+import {statusLines} from '../render/status-report.js';
+import {writeErr, writeJson, writeOut, type Mode} from './io.js';
+import {runWithScreens} from './runner.js';
+
+export type StatusWhere = {readonly namespace: string; readonly context: string | undefined; readonly selector: string | undefined};
+
+/** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
+async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevState, DevAction>) {
+	session.follow();
+	let quit: () => void = () => undefined;
+	const {cancelled} = await runWithScreens(
+		mode,
+		{
+			async interactive() {
+				const {StatusApp} = await import('../views/status-app.js');
+				return (
+					<StatusApp
+						store={session.store}
+						context={session.context}
+						namespace={session.namespace}
+						onLogs={(pod, container, previous) => session.showLogs(pod, container, previous)}
+						onRestart={pod => session.restart(pod)}
+						onFollow={(pod, container) => session.followLogs(pod, container)}
+						onForward={session.forwards.start}
+						onStopForward={session.forwards.stop}
+						onQuit={() => quit()}
+						dev={dev}
+					/>
+				);
+			},
+		},
+		async signal =>
+			new Promise<void>(resolve => {
+				quit = resolve;
+				signal.addEventListener('abort', () => resolve(), {once: true});
+			}),
+	);
+	session.close();
+	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
+}
+
+/** The session once it is open, with a screen that says what it waits for; undefined when q was pressed first. */
+async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhere): Promise<StatusSession | undefined> {
+	const [{render}, {Connecting}] = await Promise.all([import('ink'), import('../views/connecting.js')]);
+	let quit: () => void = () => undefined;
+	const quitting = new Promise<undefined>(resolve => {
+		quit = () => resolve(undefined);
+	});
+	const app = render(<Connecting what={`Connecting to ${where.context ?? 'the current context'} (${where.namespace})…`} onQuit={() => quit()} />, {
+		exitOnCtrlC: false,
+	});
+	try {
+		return await Promise.race([opening, quitting]);
+	} finally {
+		app.unmount();
+		await app.waitUntilExit();
+	}
+}
+
+/** Opens the namespace's status: one snapshot (--once, --json, no terminal) or the live screen. */
+export async function showStatus(
+	env: Env,
+	where: StatusWhere,
+	options: {readonly mode: Mode; readonly once: boolean; readonly dev?: Store<DevState, DevAction> | undefined},
+) {
+	const {openStatus} = await import('../engine/status/session.js');
+	const live = options.mode === 'interactive' && !options.once;
+	let session: StatusSession;
+	try {
+		const opening = openStatus(machine(env), where, {live});
+		const opened = live ? await whileConnecting(opening, where) : await opening;
+		if (!opened) {
+			void opening.then(
+				late => late.close(),
+				() => undefined,
+			);
+			return {failure: 'cancelled' as const};
+		}
+
+		session = opened;
+	} catch (error) {
+		writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		return {failure: 'environment' as const};
+	}
+
+	if (live) {
+		return liveScreen(session, options.mode, options.dev);
+	}
+
+	const report = await session.snapshot();
+	session.close();
+	await (options.mode === 'json' ? writeJson(report) : writeOut(`${statusLines(report).join('\n')}\n`));
+	return statusOutcome(report);
+}
