@@ -4,7 +4,7 @@
 import {Readable, Writable} from 'node:stream';
 import {preferSmallHeap} from '../source/adapters/heap.js';
 import {createSystem} from '../source/adapters/system.js';
-import {connect} from '../source/engine/cluster.js';
+import {resolveAndConnect} from '../source/engine/cluster.js';
 import type {StatusAction} from '../source/engine/status/actions.js';
 import {initialStatusState, statusReducer, type StatusState} from '../source/engine/status/reducer.js';
 import {followCluster, loadSnapshot} from '../source/engine/status/run.js';
@@ -19,7 +19,7 @@ if (heap !== 'default') {
 }
 
 const startMiB = Math.round(process.memoryUsage().rss / 1048576);
-const cluster = await connect(createSystem(process.env), {namespace: 'bench'});
+const {cluster} = await resolveAndConnect(createSystem(process.env), {namespace: 'bench'});
 const store = createStore<StatusState, StatusAction>(statusReducer, initialStatusState());
 const connectedMiB = Math.round(process.memoryUsage().rss / 1048576);
 await loadSnapshot(cluster, store);

@@ -6,12 +6,10 @@ import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1St
 import {createOrReplace, openKubeRest, readObject, type KubeRest} from './kube-rest.js';
 import {listAll, listWatch, type Keep} from './kube-watch.js';
 import {eachLine} from './lines.js';
-import type {System} from './system.js';
+import type {ClusterTarget} from '../engine/cluster-target.js';
 
 export {ClusterError} from './kube-rest.js';
 export type {Keep} from './kube-watch.js';
-
-export type ClusterTarget = {readonly context?: string | undefined; readonly namespace: string; readonly selector?: string | undefined};
 
 export type Snapshot = {
 	readonly pods: readonly V1Pod[];
@@ -176,9 +174,11 @@ function podObjects(rest: KubeRest, namespace: string) {
 	};
 }
 
-export async function connectCluster(system: System, target: ClusterTarget, options: {readonly keep?: Keep} = {}): Promise<Cluster> {
-	const rest = await openKubeRest(system, target.context);
-	const {namespace, selector} = target;
+/** The target's namespace; selector: only the pods (and workloads) with these labels. */
+export async function connectCluster(target: ClusterTarget, options: {readonly selector?: string | undefined; readonly keep?: Keep} = {}): Promise<Cluster> {
+	const rest = await openKubeRest(target);
+	const {namespace} = target;
+	const {selector} = options;
 	const keep = options.keep ?? everything;
 	const paths: Record<WatchKind, string> = {
 		pods: `/api/v1/namespaces/${namespace}/pods`,

@@ -1,5 +1,9 @@
-// Helm: version.
+// Helm: its version, rendering a chart, a release's history, and any helm command against the command's cluster target.
+import type {ClusterTarget} from '../engine/cluster-target.js';
 import {describeRunFailure, firstSemver, probeTool, type System} from './system.js';
+
+/** What helm needs of the target: the context (and kubeconfig) to use, and the namespace. */
+export type HelmTarget = Pick<ClusterTarget, 'helmArgs' | 'namespace'>;
 
 /** `helm version --short` prints "v4.1.4+g05fa379" (Helm 2 printed "Client: v2.16.1+g…"). */
 export function parseHelmVersion(output: string): string | undefined {
@@ -47,14 +51,9 @@ export async function releaseHistory(
 	system: System,
 	helm: string,
 	release: string,
-	namespace: string,
-	context: string | undefined,
+	target: HelmTarget,
 ): Promise<Array<{revision: number; status: string}> | undefined> {
-	const result = await system.run(
-		helm,
-		['history', release, '--namespace', namespace, '--output', 'json', '--max', '20', ...(context ? ['--kube-context', context] : [])],
-		{timeoutMs: 60_000},
-	);
+	const result = await runHelm(system, helm, ['history', release, '--output', 'json', '--max', '20'], target, 60_000);
 	if (result.exitCode !== 0) {
 		if (/release: not found/i.test(result.stderr)) {
 			return undefined;
@@ -92,7 +91,7 @@ export function isPending(status: string): boolean {
 	return /^pending-(install|upgrade|rollback)$/.test(status);
 }
 
-/** Runs helm with the kube context; output comes back for the caller to explain. */
-export async function runHelm(system: System, helm: string, args: readonly string[], context: string | undefined, timeoutMs: number) {
-	return system.run(helm, [...args, ...(context ? ['--kube-context', context] : [])], {timeoutMs});
+/** Runs helm against the target's cluster and namespace; output comes back for the caller to explain. */
+export async function runHelm(system: System, helm: string, args: readonly string[], target: HelmTarget, timeoutMs: number) {
+	return system.run(helm, [...args, '--namespace', target.namespace, ...target.helmArgs], {timeoutMs});
 }

@@ -2,8 +2,8 @@
 // (KubeConfig and its request context), the requests are undici's. Only client-node's kubeconfig and
 // request parts load (about 2.5 MB bundled), not the index with every generated API model (15 MB of
 // code that costs 64 MiB of memory and a third of a second to load).
-import type {System} from './system.js';
-import {loadKubeconfig, probeContextVersion} from './kube.js';
+import type {ClusterTarget} from '../engine/cluster-target.js';
+import {probeContextVersion} from './kube.js';
 
 const importClient = async () => {
 	const [config, http, undici] = await Promise.all([
@@ -52,52 +52,16 @@ export const requestTimeoutMs = 30_000;
 /** How long the first request (GET /version) may take before the cluster is said not to answer. */
 export const connectTimeoutMs = 8000;
 
-export async function openKubeRest(system: System, contextName: string | undefined): Promise<KubeRest> {
-	const loaded = await loadKubeconfig(system);
-	if (loaded.type === 'none') {
-		throw new ClusterError(`no kubeconfig (looked in ${loaded.files.join(', ')}): start a cluster first (todo-deploy doctor says how)`);
-	}
-
-	if (loaded.type === 'broken') {
-		throw new ClusterError(`the kubeconfig ${loaded.file} cannot be read: ${loaded.message}`);
-	}
-
+/** The API of the target's context: its credentials, TLS and server, checked to answer /version within a short deadline. */
+export async function openKubeRest(target: ClusterTarget): Promise<KubeRest> {
 	const client = await importClient();
 	const kc = new client.KubeConfig();
 	// kubectl talks plain HTTP to an http:// server (kubectl proxy serves one); client-node refuses it unless
 	// skipTLSVerify is set, which changes nothing else when there is no TLS.
-	const clusters = loaded.config.getClusters().map(entry => (entry.server.startsWith('http:') ? {...entry, skipTLSVerify: true} : entry));
-	kc.loadFromOptions({
-		clusters,
-		users: loaded.config.getUsers(),
-		contexts: loaded.config.getContexts(),
-		currentContext: contextName ?? loaded.config.getCurrentContext(),
-	});
-	if (contextName && !kc.getContextObject(contextName)) {
-		throw new ClusterError(
-			`no context "${contextName}" in the kubeconfig (it has ${
-				kc
-					.getContexts()
-					.map(context => context.name)
-					.join(', ') || 'none'
-			})`,
-		);
-	}
-
-	const current = kc.getCurrentContext();
-	if (!current || !kc.getContextObject(current)) {
-		const names = kc.getContexts().map(context => context.name);
-		throw new ClusterError(
-			`the kubeconfig has no current context${current ? ` ("${current}" is not one of its contexts)` : ''}: choose one with kubectl config use-context NAME${names.length > 0 ? ` (it has ${names.join(', ')})` : ', or start a cluster (todo-deploy doctor says how)'}`,
-		);
-	}
-
-	const server = kc.getCurrentCluster()?.server ?? '';
-	if (!server) {
-		throw new ClusterError(
-			`the context "${current}" names no cluster with a server address in the kubeconfig: fix the kubeconfig, or start a cluster (todo-deploy doctor says how)`,
-		);
-	}
+	const clusters = target.config.getClusters().map(entry => (entry.server.startsWith('http:') ? {...entry, skipTLSVerify: true} : entry));
+	kc.loadFromOptions({clusters, users: target.config.getUsers(), contexts: target.config.getContexts(), currentContext: target.context});
+	const current = target.context;
+	const {server} = target;
 
 	// Reachable at all, within a short deadline: a stopped or hung API server is said now, not after a long wait.
 	const probe = await probeContextVersion(kc, current, connectTimeoutMs);
@@ -112,8 +76,8 @@ export async function openKubeRest(system: System, contextName: string | undefin
 	};
 
 	return {
-		context: kc.getCurrentContext(),
-		server: server || '?',
+		context: current,
+		server,
 		async fetch(path, {method = 'GET', body, signal = AbortSignal.timeout(requestTimeoutMs)} = {}) {
 			const context = await authorised(path, method);
 			const headers = body === undefined ? context.getHeaders() : {...context.getHeaders(), 'content-type': 'application/json'};

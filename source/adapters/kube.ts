@@ -57,8 +57,8 @@ export type LoadedKubeconfig =
  * Loads and merges the kubeconfig files like kubectl: missing files are skipped,
  * the first file to name a cluster, user, context or current-context wins.
  */
-export async function loadKubeconfig(system: System): Promise<LoadedKubeconfig> {
-	const candidates = kubeconfigPaths(system.env, system.homedir);
+export async function loadKubeconfig(system: System, files?: readonly string[]): Promise<LoadedKubeconfig> {
+	const candidates = files ?? kubeconfigPaths(system.env, system.homedir);
 	const present: string[] = [];
 	for (const file of candidates) {
 		if (await system.exists(file)) {

@@ -1,17 +1,18 @@
 // `kubectl port-forward`: a Service reached from this machine through the API server, on a free
 // local port, for as long as verify needs it.
+import type {ClusterTarget} from '../engine/cluster-target.js';
 import type {System} from './system.js';
 
 export type Forward = {readonly url: string; stop(): void};
 
 export type ForwardOptions = {
-	readonly namespace: string;
+	/** The cluster and namespace: kubectl gets the target's context (and kubeconfig). */
+	readonly target: Pick<ClusterTarget, 'kubectlArgs' | 'namespace'>;
 	/** What kubectl names: service/NAME or pod/NAME. */
-	readonly target: string;
+	readonly resource: string;
 	readonly port: number;
 	/** The local port; undefined: any free one. */
 	readonly localPort?: number | undefined;
-	readonly context: string | undefined;
 	readonly timeoutMs: number;
 	/** A connection through the tunnel failed (kubectl goes on forwarding): the reason, in kubectl's words. */
 	readonly onTrouble?: (message: string) => void;
@@ -50,12 +51,12 @@ export async function portForward(system: System, options: ForwardOptions): Prom
 			[
 				'port-forward',
 				'--namespace',
-				options.namespace,
-				options.target,
+				options.target.namespace,
+				options.resource,
 				`${options.localPort ?? ''}:${options.port}`,
 				'--address',
 				'127.0.0.1',
-				...(options.context ? ['--context', options.context] : []),
+				...options.target.kubectlArgs,
 			],
 			{
 				onLine(line) {

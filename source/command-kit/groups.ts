@@ -1,6 +1,7 @@
 // Flags several commands share, declared once and spread into each command's own.
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
+import type {ClusterChoice} from '../engine/cluster-target.js';
 import type {deployAnswers} from '../engine/deploy/run.js';
 import {defaultGate, parseSeverities} from '../engine/images/scan-report.js';
 import {addSecrets} from '../engine/mask.js';
@@ -35,6 +36,18 @@ export const checkNamespace = (value: string) => (namespaceName.test(value) ? un
 const httpUrl = (value: string) => (/^https?:\/\/[^/\s]+/.test(value) ? undefined : 'is not an http:// or https:// address');
 const urlPath = (value: string) => (value.startsWith('/') ? undefined : 'is not a path starting with /, like /api/todos');
 
+/** The flags that choose the cluster a command talks to; clusterChoice hands them to the one resolver (engine/cluster-target.ts). */
+export const clusterTargetFlags = {
+	context: stringFlag({value: 'CONTEXT', description: 'the kube context (default: the current one)'}),
+};
+
+/** What a command says about its cluster, for the resolver: every cluster-scoped flag, and the namespace. */
+export function clusterChoice(
+	flags: FlagValues<typeof clusterTargetFlags> & {readonly namespace: string; readonly kind?: string | undefined; readonly minikube?: string | undefined},
+): ClusterChoice {
+	return {context: flags.context, namespace: flags.namespace, kind: flags.kind, minikube: flags.minikube};
+}
+
 export const clusterFlags = {
 	namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'todo', description: 'the namespace', check: checkNamespace}),
 	release: stringFlag({
@@ -43,7 +56,7 @@ export const clusterFlags = {
 		description: 'the Helm release',
 		check: value => (releaseName.test(value) ? undefined : 'is not a Helm release name (lower-case letters, digits and -, at most 53)'),
 	}),
-	context: stringFlag({value: 'CONTEXT', description: 'the kube context (default: the current one)'}),
+	...clusterTargetFlags,
 };
 
 export const projectFlags = {
@@ -202,8 +215,6 @@ export function deploySettings(
 ) {
 	return {
 		release: flags.release,
-		namespace: flags.namespace,
-		context: flags.context,
 		valuesFiles: flags.values,
 		helmArgs: flags['helm-arg'],
 		env: context.env,

@@ -1,5 +1,5 @@
 // What several commands do the same way: read the project, reach the cluster, ask one question.
-import type {Cluster, ClusterTarget} from '../engine/cluster.js';
+import type {Cluster, ClusterChoice, ClusterTarget} from '../engine/cluster.js';
 import type {System} from '../engine/machine.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
 import {statSync} from 'node:fs';
@@ -38,10 +38,14 @@ export async function projectOrSay(root: string, flags: ProjectFlags): Promise<R
 	return orSay(async () => resolveProject(root, flags));
 }
 
-/** The cluster of the context, or undefined after saying why it cannot be reached. */
-export async function clusterOrSay(system: System, target: ClusterTarget): Promise<Cluster | undefined> {
-	const {connect} = await import('../engine/cluster.js');
-	return orSay(async () => connect(system, target));
+/** The command's cluster target, resolved once, and its cluster; undefined after saying why it cannot be reached. */
+export async function clusterOrSay(
+	system: System,
+	choice: ClusterChoice,
+	options: {readonly selector?: string | undefined} = {},
+): Promise<{readonly target: ClusterTarget; readonly cluster: Cluster} | undefined> {
+	const {resolveAndConnect} = await import('../engine/cluster.js');
+	return orSay(async () => resolveAndConnect(system, choice, options));
 }
 
 /** A yes/no question on the terminal (the caller knows there is one). */

@@ -7,7 +7,7 @@ import {failedStep, finishFlow} from '../engine/flow/steps.js';
 import {machine, sessionLog} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand} from '../command-kit/command.js';
-import {deployFlags, deploySettings} from '../command-kit/groups.js';
+import {clusterChoice, deployFlags, deploySettings} from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {clusterOrSay, projectOrSay, projectRoot} from '../command-kit/project.js';
@@ -34,7 +34,7 @@ export const deployCommand = defineCommand({
 			{readDotenv, secretSpecsFor},
 			{plannedImageValues, imageBuildArgs},
 			{chartToDeploy},
-			{clusterImagesOfContext},
+			{clusterImagesOf},
 			{initialStatusState, statusReducer},
 			{recordSection},
 			{fitFor},
@@ -72,28 +72,26 @@ export const deployCommand = defineCommand({
 			return {failure: 'environment'};
 		}
 
+		// The cluster, resolved once: helm, the API and the image lookups all use this target.
+		const reached = await clusterOrSay(machine(env), clusterChoice(flags), {selector: `app.kubernetes.io/instance=${flags.release}`});
+		if (!reached) {
+			return {failure: 'environment'};
+		}
+
+		const {cluster, target} = reached;
 		let values: Record<string, string>;
 		try {
 			const buildArgs = imageBuildArgs(project.contract, flags.release);
 			const guards = imageGuards(project, project.contract, false);
 			values = await plannedImageValues(machine(env), root, project, flags.registry, buildArgs, guards);
 			// On kind, images that load or up pushed to the cluster's local registry are pulled from there.
-			const local = flags.registry ? undefined : await kindRegistryHolding(machine(env), flags.context, values);
+			const local = flags.registry ? undefined : await kindRegistryHolding(target, values);
 			if (local) {
 				values = await plannedImageValues(machine(env), root, project, local, buildArgs, guards);
 			}
 		} catch (error) {
 			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 			return {failure: 'fix-first'};
-		}
-
-		const cluster = await clusterOrSay(machine(env), {
-			context: flags.context,
-			namespace: flags.namespace,
-			selector: `app.kubernetes.io/instance=${flags.release}`,
-		});
-		if (!cluster) {
-			return {failure: 'environment'};
 		}
 
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
@@ -116,12 +114,13 @@ export const deployCommand = defineCommand({
 				const system = machine(env, {signal, log});
 				const deployed = await runDeploy(system, cluster, flow, status, {
 					root,
+					target,
 					chart,
 					fit,
 					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}),
 					values: {...values, ...flags.set},
 					signal,
-					clusterImages: await clusterImagesOfContext(system, flags.context),
+					clusterImages: clusterImagesOf(system, target),
 				});
 				const failed = failedStep(flow);
 				finishFlow(flow, {

@@ -5,7 +5,7 @@ import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand} from '../command-kit/command.js';
 import {booleanFlag} from '../command-kit/flags.js';
-import {clusterFlags} from '../command-kit/groups.js';
+import {clusterChoice, clusterFlags} from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {writeJson} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
@@ -28,11 +28,12 @@ export const downCommand = defineCommand({
 	async run({flags, args, mode, env}) {
 		const root = projectRoot(args[0]);
 		const [{runDown, downSteps}, {readCreatedCluster}] = await Promise.all([import('../engine/down/run.js'), import('../engine/report/run.js')]);
-		const cluster = await clusterOrSay(machine(env), {context: flags.context, namespace: flags.namespace});
-		if (!cluster) {
+		const reached = await clusterOrSay(machine(env), clusterChoice(flags));
+		if (!reached) {
 			return {failure: 'environment'};
 		}
 
+		const {cluster, target} = reached;
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 		flow.dispatch({type: 'flow/planned', title: `down ${flags.release} in ${flags.namespace} (${cluster.context})`, steps: downSteps});
 		const startedAt = Date.now();
@@ -40,8 +41,7 @@ export const downCommand = defineCommand({
 		const {value: outcome, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
 			const removed = await runDown(machine(env, {signal}), cluster, flow, {
 				release: flags.release,
-				namespace: flags.namespace,
-				context: flags.context,
+				target,
 				deleteNamespace: flags['delete-namespace'],
 				deleteData: flags['delete-data'],
 				deleteCluster: flags['delete-cluster'],

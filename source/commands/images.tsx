@@ -6,8 +6,17 @@ import {describeTarget} from '../engine/images/actions.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand, type CommandInput} from '../command-kit/command.js';
-import {booleanFlag, stringFlag} from '../command-kit/flags.js';
-import {buildFlags, checkOneTarget, imageSettings, localRegistryChoice, scanFlags, targetFlags} from '../command-kit/groups.js';
+import {booleanFlag} from '../command-kit/flags.js';
+import {
+	buildFlags,
+	checkOneTarget,
+	clusterChoice,
+	clusterTargetFlags,
+	imageSettings,
+	localRegistryChoice,
+	scanFlags,
+	targetFlags,
+} from '../command-kit/groups.js';
 import {writeErr, writeJson} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {askYesNo, projectOrSay, projectRoot} from '../command-kit/project.js';
@@ -16,7 +25,7 @@ const flags = {
 	...buildFlags,
 	...scanFlags,
 	...targetFlags,
-	context: stringFlag({value: 'CONTEXT', description: 'the kube context whose cluster to load into (default: the current one)'}),
+	...clusterTargetFlags,
 	load: booleanFlag({description: 'also load the images into the cluster'}),
 	scan: booleanFlag({description: 'also scan the images with Trivy'}),
 };
@@ -35,7 +44,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 	const system = machine(env);
 	const [
 		{runImages},
-		{resolveLoadTarget},
+		{resolveImagesTarget},
 		{routeKindTarget},
 		{imagesReducer, imagesOutcome, imagesData, initialImagesState},
 		{renderImagesPlain},
@@ -72,8 +81,10 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		}
 	}
 
-	const found = steps.load ? await resolveLoadTarget(system, values) : {target: undefined, why: ''};
-	const routed = found.target ? await routeKindTarget(system, found.target, {choice: localRegistryChoice(values)}) : undefined;
+	const found = steps.load
+		? await resolveImagesTarget(system, values, clusterChoice({...values, namespace: 'default'}))
+		: {target: undefined, why: '', cluster: undefined};
+	const routed = found.target ? await routeKindTarget(system, found.target, {choice: localRegistryChoice(values), api: found.cluster}) : undefined;
 	const resolved = {...found, target: routed?.target ?? found.target};
 	if (steps.load && !resolved.target) {
 		writeErr(

@@ -12,6 +12,7 @@ import {booleanFlag, listFlag, stringFlag, UsageError} from '../command-kit/flag
 import {
 	buildFlags,
 	checkOneTarget,
+	clusterChoice,
 	deployFlags,
 	kindRouteFlags,
 	localRegistryChoice,
@@ -147,6 +148,7 @@ export const upCommand = defineCommand({
 				...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
 				guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
 			},
+			clusterChoice: clusterChoice(flags),
 			deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
 			verify: verifySettings(flags, env, verifyTargets(project.contract)),
 			questions: asking ? questions : undefined,

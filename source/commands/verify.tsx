@@ -5,7 +5,7 @@ import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from '../command-kit/command.js';
-import {clusterFlags, verifyFlags, verifySettings} from '../command-kit/groups.js';
+import {clusterChoice, clusterFlags, verifyFlags, verifySettings} from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {writeJson, writeOut} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
@@ -27,16 +27,21 @@ export const verifyCommand = defineCommand({
 	flags: {...clusterFlags, ...verifyFlags},
 	async run({flags, args, mode, env}) {
 		const root = projectRoot(args[0]);
-		const [{runVerify, verifySteps}, {resolveLoadTarget}, {recordSection}, {verifyTargets}] = await Promise.all([
+		const [{runVerify, verifySteps}, {resolveClusterTarget}, {recordSection}, {verifyTargets}] = await Promise.all([
 			import('../engine/verify/run.js'),
-			import('../engine/images/target.js'),
+			import('../engine/cluster-target.js'),
 			import('../engine/report/run.js'),
 			import('../engine/verify/targets.js'),
 		]);
 		// What the app serves, learnt from the project when there is one here.
 		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(root, {}));
 		const settings = verifySettings(flags, env, verifyTargets(project?.backend || project?.frontend ? project.contract : undefined));
-		const target = flags.url ? undefined : (await resolveLoadTarget(machine(env), {context: flags.context})).target;
+		// The cluster is resolved once; with --url it is not needed (and may not be there).
+		const cluster = flags.url ? undefined : await orSay(async () => resolveClusterTarget(machine(env), clusterChoice(flags)));
+		if (!flags.url && !cluster) {
+			return {failure: 'environment'};
+		}
+
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 		flow.dispatch({type: 'flow/planned', title: `verify ${flags.release} in ${flags.namespace}`, steps: verifySteps});
 		const startedAt = Date.now();
@@ -45,8 +50,7 @@ export const verifyCommand = defineCommand({
 				...settings,
 				namespace: flags.namespace,
 				release: flags.release,
-				context: flags.context,
-				minikubeProfile: target?.type === 'minikube' ? target.profile : undefined,
+				cluster,
 				load: !flags['no-load'],
 				signal,
 			});

@@ -27,14 +27,14 @@ const statusScreen = (cluster: SimulatedCluster, size: {width: number; height: n
 
 /** The status engine against a simulated cluster, without a screen: its store, the snapshot, and the watches. */
 async function statusEngine(cluster: SimulatedCluster) {
-	const [{connect}, {createSystem}, {createStore}, {initialStatusState, statusReducer}, run] = await Promise.all([
+	const [{resolveAndConnect}, {createSystem}, {createStore}, {initialStatusState, statusReducer}, run] = await Promise.all([
 		import('../../source/engine/cluster.js'),
 		import('../../source/adapters/system.js'),
 		import('../../source/engine/store.js'),
 		import('../../source/engine/status/reducer.js'),
 		import('../../source/engine/status/run.js'),
 	]);
-	const connected = await connect(createSystem(env(cluster)), {namespace: 'todo'});
+	const {cluster: connected} = await resolveAndConnect(createSystem(env(cluster)), {namespace: 'todo'});
 	const store = createStore(statusReducer, initialStatusState());
 	return {store, loadSnapshot: async () => run.loadSnapshot(connected, store), followCluster: () => run.followCluster(connected, store)};
 }

@@ -136,7 +136,7 @@ test('the session log records each command with its output, never a secret value
 	const file = path.join(root, '.todo-deploy/logs', logs[0] ?? '');
 	assert.equal(statSync(file).mode & 0o777, 0o600);
 	const log = readFileSync(file, 'utf8');
-	assert.match(log, /\$ helm upgrade --install todo \S+ --namespace logged .*\(exit 0, \d+ ms\)/);
+	assert.match(log, /\$ helm upgrade --install todo \S+ .*--namespace logged --kube-context kind-\S+ .*\(exit 0, \d+ ms\)/);
 	assert.match(log, /\$ kind load docker-image todo-backend:git-[0-9a-f]{12} --name /);
 	const secret = world.cluster.get('Secret', 'logged', 'todo-todo-app-app-secrets') as {data: Record<string, string>};
 	for (const value of Object.values(secret.data).map(encoded => Buffer.from(encoded, 'base64').toString())) {

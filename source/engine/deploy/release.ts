@@ -1,6 +1,6 @@
 // The release as Helm knows it, before deploy changes anything: its last state, and a release stuck
 // in pending-* (an interrupted helm) named, or cleared when --recover asks for it.
-import {isPending, releaseHistory, releaseState, runHelm, type ReleaseState} from '../../adapters/helm.js';
+import {isPending, releaseHistory, releaseState, runHelm, type HelmTarget, type ReleaseState} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
 
@@ -11,11 +11,12 @@ export type ReleaseCheck =
 export async function checkRelease(
 	system: System,
 	helm: string,
-	request: {readonly release: string; readonly namespace: string; readonly context: string | undefined; readonly recover: boolean},
+	target: HelmTarget,
+	request: {readonly release: string; readonly recover: boolean},
 ): Promise<ReleaseCheck> {
 	let state: ReleaseState | undefined;
 	try {
-		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
+		const history = await releaseHistory(system, helm, request.release, target);
 		state = history ? releaseState(history) : undefined;
 	} catch (error) {
 		return {ok: false, message: messageOf(error), fix: 'todo-deploy doctor checks the cluster.', failure: 'deploy'};
@@ -35,8 +36,8 @@ export async function checkRelease(
 	}
 
 	const recovery = state.lastDeployed
-		? await runHelm(system, helm, ['rollback', request.release, String(state.lastDeployed), '--namespace', request.namespace], request.context, 5 * 60_000)
-		: await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000);
+		? await runHelm(system, helm, ['rollback', request.release, String(state.lastDeployed)], target, 5 * 60_000)
+		: await runHelm(system, helm, ['uninstall', request.release], target, 5 * 60_000);
 	if (recovery.exitCode !== 0) {
 		return {ok: false, message: `Recovering the release failed: ${(recovery.stderr || recovery.stdout).trim()}`, fix: undefined, failure: 'deploy'};
 	}

@@ -2,6 +2,7 @@
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import {runHelm} from '../../adapters/helm.js';
 import {checkRelease} from './release.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
@@ -37,8 +38,8 @@ export type DeployRequest = {
 	readonly root: string;
 	readonly chart: string;
 	readonly release: string;
-	readonly namespace: string;
-	readonly context: string | undefined;
+	/** The cluster and namespace, resolved once: helm and the API calls use the same. */
+	readonly target: ClusterTarget;
 	/** --set pairs without secrets: image repositories and tags, the image source. */
 	readonly values: Readonly<Record<string, string>>;
 	readonly valuesFiles: readonly string[];
@@ -147,7 +148,7 @@ export async function runDeploy(
 		return result('environment', {secrets: publicSecrets});
 	}
 
-	const checked = await checkRelease(system, helm, request);
+	const checked = await checkRelease(system, helm, request.target, request);
 	if (!checked.ok) {
 		releaseStep.failed(mask(checked.message), checked.fix);
 		skipRest(2, 'the release cannot be changed now');
@@ -168,8 +169,8 @@ export async function runDeploy(
 	const rendered = await runHelm(
 		system,
 		helm,
-		['template', request.release, request.chart, '--namespace', request.namespace, ...sets, ...valuesFiles.flatMap(file => ['--values', file])],
-		request.context,
+		['template', request.release, request.chart, ...sets, ...valuesFiles.flatMap(file => ['--values', file])],
+		request.target,
 		60_000,
 	);
 	if (rendered.exitCode !== 0) {
@@ -187,7 +188,7 @@ export async function runDeploy(
 
 	releaseStep.done(
 		firstInstall
-			? `first install of ${request.release} into ${request.namespace}; the chart renders`
+			? `first install of ${request.release} into ${request.target.namespace}; the chart renders`
 			: `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'}); the chart renders`,
 	);
 
@@ -200,7 +201,7 @@ export async function runDeploy(
 			JSON.stringify([
 				chartDigest,
 				request.release,
-				request.namespace,
+				request.target.namespace,
 				sets,
 				valuesFiles,
 				request.helmArgs,
@@ -212,7 +213,7 @@ export async function runDeploy(
 		.digest('hex');
 	// What the last deploy from here installed: when the release is still at that revision, deployed,
 	// and the chart, values and secrets are the same (the fingerprint), helm is not run again.
-	const memoryKey = `${cluster.context}/${request.namespace}/${request.release}`;
+	const memoryKey = `${cluster.context}/${request.target.namespace}/${request.release}`;
 	const previous = await readDeployMemory(request.root, memoryKey);
 	if (fingerprint && previous && previous.fingerprint === fingerprint && state?.status === 'deployed' && state.revision === previous.revision) {
 		helmStep.done(`revision ${previous.revision} already has this chart, these images and values: helm not run`);
@@ -237,7 +238,7 @@ export async function runDeploy(
 		return result('environment', {secrets: publicSecrets});
 	}
 
-	const wrote = `Secret ${secretName} written${namespaceCreated ? `, namespace ${request.namespace} created` : ''}`;
+	const wrote = `Secret ${secretName} written${namespaceCreated ? `, namespace ${request.target.namespace} created` : ''}`;
 	helmStep.detail(`${wrote}; helm upgrade --install ${request.release}`);
 	const upgrade = await runHelm(
 		system,
@@ -247,19 +248,17 @@ export async function runDeploy(
 			'--install',
 			request.release,
 			request.chart,
-			'--namespace',
-			request.namespace,
 			'--timeout',
 			`${Math.ceil(request.timeoutMs / 1000)}s`,
 			...sets,
 			...valuesFiles.flatMap(file => ['--values', file]),
 			...request.helmArgs,
 		],
-		request.context,
+		request.target,
 		request.timeoutMs + 60_000,
 	);
 	if (upgrade.exitCode !== 0) {
-		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.namespace);
+		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.target.namespace);
 		helmStep.failed(
 			upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message,
 			explained.fix,
@@ -283,7 +282,7 @@ export async function runDeploy(
 		if (request.keepWrites) {
 			flow.dispatch({
 				type: 'flow/note',
-				text: `Kept (--on-failure keep): the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.namespace}` : ''}. Remove them: todo-deploy down -n ${request.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
+				text: `Kept (--on-failure keep): the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.target.namespace}` : ''}. Remove them: todo-deploy down -n ${request.target.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
 			});
 			return;
 		}
@@ -292,15 +291,15 @@ export async function runDeploy(
 		flow.dispatch({
 			type: 'flow/note',
 			text: removed
-				? `Nothing was installed, so what deploy wrote is removed: ${namespaceMade ? `the namespace ${request.namespace} (with the Secret)` : `the Secret ${secretName}`}.`
-				: `Nothing was installed, but the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.namespace}` : ''} could not be removed: todo-deploy down -n ${request.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
+				? `Nothing was installed, so what deploy wrote is removed: ${namespaceMade ? `the namespace ${request.target.namespace} (with the Secret)` : `the Secret ${secretName}`}.`
+				: `Nothing was installed, but the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.target.namespace}` : ''} could not be removed: todo-deploy down -n ${request.target.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
 		});
 	}
 
 	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
 	async function watchRollout(revision: number, fingerprint: string, unchanged: boolean): Promise<DeployResult> {
 		const rolloutStep = running('rollout', 'waiting for the pods');
-		const where = {context: cluster.context, namespace: request.namespace};
+		const where = {context: cluster.context, namespace: request.target.namespace};
 		let report: StatusReport;
 		try {
 			await loadSnapshot(cluster, status);
@@ -312,7 +311,7 @@ export async function runDeploy(
 
 		const started = Date.now();
 		const outcome = await waitForRollout(cluster, status, {
-			namespace: request.namespace,
+			namespace: request.target.namespace,
 			timeoutMs: request.timeoutMs,
 			signal: request.signal,
 			onProgress: detail => step('rollout', {type: 'running', detail, startedAt: started}),
@@ -359,20 +358,14 @@ export async function runDeploy(
 		if (choice === 'keep') {
 			flow.dispatch({
 				type: 'flow/note',
-				text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.namespace}. Remove it: helm uninstall ${request.release} -n ${request.namespace}.`,
+				text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.target.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.target.namespace}. Remove it: helm uninstall ${request.release} -n ${request.target.namespace}.`,
 			});
 			return result('rollout', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
 		}
 
 		const undo = firstInstall
-			? await runHelm(system, helmPath, ['uninstall', request.release, '--namespace', request.namespace], request.context, 5 * 60_000)
-			: await runHelm(
-					system,
-					helmPath,
-					['rollback', request.release, String(state?.lastDeployed ?? ''), '--namespace', request.namespace],
-					request.context,
-					5 * 60_000,
-				);
+			? await runHelm(system, helmPath, ['uninstall', request.release], request.target, 5 * 60_000)
+			: await runHelm(system, helmPath, ['rollback', request.release, String(state?.lastDeployed ?? '')], request.target, 5 * 60_000);
 		flow.dispatch({
 			type: 'flow/note',
 			text:
@@ -380,7 +373,7 @@ export async function runDeploy(
 					? firstInstall
 						? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.`
 						: `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`
-					: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.namespace}.`,
+					: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.target.namespace}.`,
 		});
 		return result('rollout', {secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
 	}

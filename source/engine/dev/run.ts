@@ -5,6 +5,7 @@
 import path from 'node:path';
 import {readDockerignore} from '../../adapters/build-context.js';
 import type {Cluster} from '../../adapters/cluster.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import type {System} from '../../adapters/system.js';
 import {watchTree, type TreeWatch} from '../../adapters/watch-tree.js';
 import {deploySteps, runDeploy} from '../deploy/run.js';
@@ -27,8 +28,10 @@ import type {DevAction, DevCycle, DevState} from './state.js';
 export type DevBase = {
 	readonly system: System;
 	readonly cluster: Cluster;
-	readonly context: string | undefined;
-	readonly target: LoadTarget | undefined;
+	/** The cluster and namespace the first deploy resolved. */
+	readonly target: ClusterTarget;
+	/** Where the images go (the nodes of kind or minikube, a registry). */
+	readonly destination: LoadTarget | undefined;
 	readonly chart: string;
 	readonly fit: FittedChart | undefined;
 	readonly values: Readonly<Record<string, string>>;
@@ -69,8 +72,8 @@ export async function shipChange(
 		...request.images,
 		root: request.root,
 		sources,
-		steps: {build: true, load: base.target !== undefined, scan: false},
-		target: base.target,
+		steps: {build: true, load: base.destination !== undefined, scan: false},
+		target: base.destination,
 		buildEngine: base.buildEngine,
 		labels: false,
 		signal,
@@ -91,7 +94,7 @@ export async function shipChange(
 	}
 
 	const plans = state.images.flatMap(entry => (entry.plan ? [entry.plan] : []));
-	const values = {...base.values, ...chartImageValues(plans, pullRegistryOf(base.target))};
+	const values = {...base.values, ...chartImageValues(plans, pullRegistryOf(base.destination))};
 	const tags = Object.fromEntries(plans.map(plan => [plan.name, plan.tag]));
 	const done = state.images.flatMap(entry => (entry.load.type === 'done' ? [entry.load] : []));
 	say({
@@ -116,7 +119,7 @@ export async function shipChange(
 		const deployed = await runDeploy(base.system, base.cluster, flow, createStore(statusReducer, initialStatusState()), {
 			...deploy,
 			root: request.root,
-			context: base.context,
+			target: base.target,
 			chart: base.chart,
 			fit: base.fit,
 			values: {...values, ...sets},
@@ -124,7 +127,7 @@ export async function shipChange(
 			// The release that ran before stays running when the new pods do not get ready.
 			onFailure: 'rollback',
 			signal,
-			clusterImages: clusterImages(base.system, base.target),
+			clusterImages: clusterImages(base.system, base.destination),
 		});
 		const rolloutMs = performance.now() - rolloutStarted;
 		if (!deployed.ready) {
@@ -157,8 +160,8 @@ export async function startDev(base: DevBase, request: UpRequest, store: Store<D
 	let current: DevBase = {
 		...base,
 		buildEngine:
-			base.target?.type === 'minikube'
-				? minikubeBuildEngine(base.system, base.target.profile).catch((error: unknown) => ({type: 'copy' as const, why: messageOf(error)}))
+			base.destination?.type === 'minikube'
+				? minikubeBuildEngine(base.system, base.destination.profile).catch((error: unknown) => ({type: 'copy' as const, why: messageOf(error)}))
 				: undefined,
 	};
 	let closed = false;

@@ -2,6 +2,7 @@
 // created; what todo-deploy did not create is named, never deleted.
 import {registryLeftBehind} from '../images/kind-registry.js';
 import type {Cluster} from '../../adapters/cluster.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import {releaseHistory, runHelm} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {secretNameOf} from '../deploy/run.js';
@@ -16,8 +17,7 @@ export const downSteps = stepList({release: 'Helm release', data: 'Database data
 
 export type DownRequest = {
 	readonly release: string;
-	readonly namespace: string;
-	readonly context: string | undefined;
+	readonly target: ClusterTarget;
 	readonly deleteNamespace: boolean;
 	/** Delete the database's volume claims (its data) too, and with them the password it needs. */
 	readonly deleteData: boolean;
@@ -57,12 +57,12 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 			return {ok: false, text: 'Helm is not installed.', fix: 'npx todo-deploy install helm', failure: 'environment'};
 		}
 
-		const history = await releaseHistory(system, helm, request.release, request.namespace, request.context);
+		const history = await releaseHistory(system, helm, request.release, request.target);
 		if (!history) {
-			return {ok: true, text: `no release ${request.release} in ${request.namespace}`};
+			return {ok: true, text: `no release ${request.release} in ${request.target.namespace}`};
 		}
 
-		const result = await runHelm(system, helm, ['uninstall', request.release, '--namespace', request.namespace], request.context, 180_000);
+		const result = await runHelm(system, helm, ['uninstall', request.release], request.target, 180_000);
 		return result.exitCode === 0
 			? {ok: true, text: `uninstalled ${request.release} (it had ${history.length} revision${history.length === 1 ? '' : 's'})`}
 			: {ok: false, text: (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'helm uninstall failed'};
@@ -97,16 +97,16 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		return {ok: true, text: (await cluster.deleteSecret(secret)) ? `deleted ${secret}` : 'there was none'};
 	});
 	if (request.deleteNamespace) {
-		await timed('namespace', request.namespace, async () => {
+		await timed('namespace', request.target.namespace, async () => {
 			const labels = await cluster.namespaceLabels();
 			if (!labels) {
-				return {ok: true, text: `${request.namespace} is already gone`};
+				return {ok: true, text: `${request.target.namespace} is already gone`};
 			}
 
 			if (claims.length > 0) {
 				return {
 					ok: false,
-					text: `${request.namespace} holds the database's data (${claims.join(', ')}), kept since --delete-data was not given: deleting the namespace would delete it too.`,
+					text: `${request.target.namespace} holds the database's data (${claims.join(', ')}), kept since --delete-data was not given: deleting the namespace would delete it too.`,
 					fix: `Add --delete-data to delete the data with the namespace (every todo is lost), or keep the namespace.`,
 				};
 			}
@@ -114,16 +114,16 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 			if (labels['app.kubernetes.io/managed-by'] !== 'todo-deploy') {
 				return {
 					ok: false,
-					text: `${request.namespace} was not created by todo-deploy, so it stays.`,
-					fix: `Delete it yourself if nothing else lives there: kubectl delete namespace ${request.namespace}`,
+					text: `${request.target.namespace} was not created by todo-deploy, so it stays.`,
+					fix: `Delete it yourself if nothing else lives there: kubectl delete namespace ${request.target.namespace}`,
 				};
 			}
 
 			await cluster.deleteNamespace();
-			return {ok: true, text: `deleted ${request.namespace} and what was left in it`};
+			return {ok: true, text: `deleted ${request.target.namespace} and what was left in it`};
 		});
 	} else {
-		step('namespace', {type: 'skipped', reason: `kept (--delete-namespace removes ${request.namespace})`});
+		step('namespace', {type: 'skipped', reason: `kept (--delete-namespace removes ${request.target.namespace})`});
 	}
 
 	if (request.deleteCluster) {

@@ -22,9 +22,9 @@ import {createOrReplace, openKubeRest, readObject, type KubeRest} from '../../ad
 import type {DockerClient} from '../../adapters/images.js';
 import {probeRegistry, registryHasImage} from '../../adapters/registry.js';
 import type {System} from '../../adapters/system.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import {messageOf} from '../errors.js';
 import type {LoadTarget} from './actions.js';
-import {resolveLoadTarget} from './target.js';
 
 export const registryName = 'kind-registry';
 /** The image kind's own script runs; TODO_DEPLOY_REGISTRY_IMAGE names a mirror's copy. */
@@ -116,6 +116,8 @@ export type KindRegistryRoute =
 	| {readonly type: 'load'; readonly why: string; readonly fix?: string | undefined};
 
 export type KindRegistryOptions = {
+	/** The kind cluster's API (its kube context resolved); undefined when there is none to reach. */
+	readonly api: ClusterTarget | undefined;
 	/** Set one up when the cluster has none (--local-registry, or a cluster todo-deploy just made). */
 	readonly setUp: boolean;
 	readonly onProgress?: ((detail: string) => void) | undefined;
@@ -142,8 +144,12 @@ export async function kindRegistryRoute(system: System, cluster: string, options
 		return {type: 'load', why: `kind cluster "${cluster}" has no nodes`};
 	}
 
+	if (!options.api) {
+		return {type: 'load', why: `no kube context reaches kind cluster "${cluster}"`};
+	}
+
 	try {
-		const rest = await openKubeRest(system, `kind-${cluster}`);
+		const rest = await openKubeRest(options.api);
 		const documented = await documentedRegistry(rest);
 
 		const configs = await Promise.all(nodes.map(async node => readNodeFile(docker, node, '/etc/containerd/config.toml')));
@@ -273,7 +279,12 @@ async function setUpRegistry(
 export async function routeKindTarget(
 	system: System,
 	target: LoadTarget,
-	options: {readonly choice: boolean | undefined; readonly created?: boolean; readonly onProgress?: (detail: string) => void},
+	options: {
+		readonly choice: boolean | undefined;
+		readonly api: ClusterTarget | undefined;
+		readonly created?: boolean;
+		readonly onProgress?: (detail: string) => void;
+	},
 ): Promise<{readonly target: LoadTarget; readonly words: string | undefined}> {
 	if (target.type !== 'kind') {
 		return {target, words: undefined};
@@ -283,7 +294,11 @@ export async function routeKindTarget(
 		return {target, words: 'images: kind load (--kind-load).'};
 	}
 
-	const route = await kindRegistryRoute(system, target.cluster, {setUp: options.created === true || options.choice === true, onProgress: options.onProgress});
+	const route = await kindRegistryRoute(system, target.cluster, {
+		api: options.api,
+		setUp: options.created === true || options.choice === true,
+		onProgress: options.onProgress,
+	});
 	return route.type === 'registry'
 		? {target: {...target, registry: route.host}, words: `images go through ${route.how}.`}
 		: {target, words: `images: kind load (${route.why})${route.fix ? `; ${route.fix}` : ''}.`};
@@ -293,14 +308,13 @@ export async function routeKindTarget(
  * For deploy alone: the local registry of the kind cluster behind this context, when it holds every
  * image the values name (pushed there by load or up); undefined otherwise (the nodes have them, or not).
  */
-export async function kindRegistryHolding(system: System, context: string | undefined, values: Readonly<Record<string, string>>): Promise<string | undefined> {
-	const resolved = await resolveLoadTarget(system, {context});
-	if (resolved.target?.type !== 'kind') {
+export async function kindRegistryHolding(cluster: ClusterTarget, values: Readonly<Record<string, string>>): Promise<string | undefined> {
+	if (cluster.local?.type !== 'kind') {
 		return undefined;
 	}
 
 	try {
-		const host = await documentedRegistry(await openKubeRest(system, context));
+		const host = await documentedRegistry(await openKubeRest(cluster));
 		if (!host) {
 			return undefined;
 		}

@@ -1,18 +1,18 @@
-// Where `load` puts the images: a flag names it, or the current kube context tells.
-import {classifyLocalContext, loadKubeconfig} from '../../adapters/kube.js';
+// Where `load` puts the images: a flag names it, or the cluster the command talks to tells.
 import type {System} from '../../adapters/system.js';
+import {resolveClusterTarget, type ClusterChoice, type ClusterTarget} from '../cluster-target.js';
 import type {LoadTarget} from './actions.js';
 
 export type TargetFlags = {
 	readonly kind?: string | undefined;
 	readonly minikube?: string | undefined;
 	readonly registry?: string | undefined;
-	readonly context?: string | undefined;
 };
 
 export type ResolvedTarget = {readonly target: LoadTarget | undefined; readonly why: string};
 
-export async function resolveLoadTarget(system: System, flags: TargetFlags): Promise<ResolvedTarget> {
+/** Where the images go: --kind, --minikube or --registry, else the cluster's own nodes when it is kind or minikube. */
+export function resolveLoadTarget(flags: TargetFlags, cluster: ClusterTarget | undefined, unreachable?: string): ResolvedTarget {
 	if (flags.kind) {
 		return {target: {type: 'kind', cluster: flags.kind}, why: '--kind'};
 	}
@@ -25,31 +25,48 @@ export async function resolveLoadTarget(system: System, flags: TargetFlags): Pro
 		return {target: {type: 'registry', registry: flags.registry.replace(/\/$/, '')}, why: '--registry'};
 	}
 
-	const loaded = await loadKubeconfig(system);
-	if (loaded.type !== 'loaded') {
-		return {
+	if (!cluster) {
+		return {target: undefined, why: unreachable ?? 'there is no kubeconfig, so no cluster'};
+	}
+
+	return (
+		loadTargetOf(cluster) ?? {
 			target: undefined,
-			why: loaded.type === 'broken' ? `the kubeconfig ${loaded.file} is broken (${loaded.message})` : 'there is no kubeconfig, so no cluster',
-		};
+			why: `the context "${cluster.context}" is neither minikube nor kind, so its nodes cannot be loaded directly; push to a registry it pulls from: --registry HOST/NAMESPACE`,
+		}
+	);
+}
+
+/** The nodes of the target's cluster, when they take images from this machine (kind, minikube). */
+export function loadTargetOf(cluster: ClusterTarget): ResolvedTarget | undefined {
+	const why = `the context "${cluster.context}"`;
+	return cluster.local?.type === 'kind'
+		? {target: {type: 'kind', cluster: cluster.local.name}, why}
+		: cluster.local?.type === 'minikube'
+			? {target: {type: 'minikube', profile: cluster.local.profile}, why}
+			: undefined;
+}
+
+/**
+ * For load: where the images go, and the cluster behind it (kind-NAME for --kind, the profile for
+ * --minikube, the command's own context otherwise), resolved once; a cluster that cannot be resolved is said.
+ */
+export async function resolveImagesTarget(
+	system: System,
+	flags: TargetFlags,
+	choice: ClusterChoice,
+): Promise<ResolvedTarget & {readonly cluster: ClusterTarget | undefined}> {
+	if (flags.registry) {
+		return {...resolveLoadTarget(flags, undefined), cluster: undefined};
 	}
 
-	const contextName = flags.context ?? loaded.config.getCurrentContext();
-	const context = loaded.config.getContextObject(contextName);
-	if (!context) {
-		return {target: undefined, why: contextName ? `the context "${contextName}" is not in the kubeconfig` : 'the kubeconfig has no current context'};
+	let cluster: ClusterTarget | undefined;
+	let unreachable: string | undefined;
+	try {
+		cluster = await resolveClusterTarget(system, {...choice, kind: flags.kind, minikube: flags.minikube});
+	} catch (error) {
+		unreachable = error instanceof Error ? error.message : String(error);
 	}
 
-	const kind = classifyLocalContext(context.name, context.cluster);
-	if (kind === 'kind') {
-		return {target: {type: 'kind', cluster: context.name.replace(/^kind-/, '')}, why: `the context "${context.name}"`};
-	}
-
-	if (kind === 'minikube') {
-		return {target: {type: 'minikube', profile: context.name}, why: `the context "${context.name}"`};
-	}
-
-	return {
-		target: undefined,
-		why: `the context "${context.name}" is neither minikube nor kind, so its nodes cannot be loaded directly; push to a registry it pulls from: --registry HOST/NAMESPACE`,
-	};
+	return {...resolveLoadTarget(flags, cluster, unreachable), cluster};
 }

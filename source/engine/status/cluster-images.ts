@@ -6,7 +6,8 @@ import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {System} from '../../adapters/system.js';
 import type {LocalImages} from '../../diagnose/pod.js';
 import type {LoadTarget} from '../images/actions.js';
-import {resolveLoadTarget} from '../images/target.js';
+import type {ClusterTarget} from '../cluster-target.js';
+import {loadTargetOf} from '../images/target.js';
 
 /** Every name a pod may use for the same image: docker.io/library/x:1 is also docker.io/x:1 and x:1. */
 export function imageNames(references: readonly string[]): Set<string> {
@@ -23,9 +24,9 @@ export function imageNames(references: readonly string[]): Set<string> {
 
 export type ClusterImages = () => Promise<LocalImages | undefined>;
 
-/** The same, for the cluster of a kube context (the current one when undefined), as `load` finds it. */
-export async function clusterImagesOfContext(system: System, context: string | undefined): Promise<ClusterImages | undefined> {
-	return clusterImages(system, (await resolveLoadTarget(system, {context})).target);
+/** The same, for the cluster a command talks to, as `load` finds it. */
+export function clusterImagesOf(system: System, cluster: ClusterTarget): ClusterImages | undefined {
+	return clusterImages(system, loadTargetOf(cluster)?.target);
 }
 
 /** Each kind node's `crictl images`, as kind checks them; an image counts when every node has it. */

@@ -4,10 +4,10 @@ import {preferSmallHeap} from '../../adapters/heap.js';
 import {portForward} from '../../adapters/port-forward.js';
 import type {System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
-import {connect, type ClusterTarget} from '../cluster.js';
+import {resolveAndConnect, type ClusterChoice} from '../cluster.js';
 import {createStore, type Store} from '../store.js';
 import type {StatusAction} from './actions.js';
-import {clusterImagesOfContext, type ClusterImages} from './cluster-images.js';
+import {clusterImagesOf, type ClusterImages} from './cluster-images.js';
 import {createPortForwards, type PortForwards} from './forward.js';
 import {initialStatusState, statusReducer, type StatusState} from './reducer.js';
 import type {StatusReport} from './report.js';
@@ -35,7 +35,7 @@ export type StatusSession = {
 /** Connects and lists once; throws with a message for the person when the cluster cannot be reached. */
 export async function openStatus(
 	system: System,
-	target: ClusterTarget & {readonly namespace: string},
+	choice: ClusterChoice & {readonly selector?: string | undefined},
 	options: {readonly live: boolean},
 ): Promise<StatusSession> {
 	// The long-lived screen keeps its heap near what is live (deploy's short watch and the load check do not).
@@ -43,7 +43,7 @@ export async function openStatus(
 		preferSmallHeap();
 	}
 
-	const cluster = await connect(system, target);
+	const {target, cluster} = await resolveAndConnect(system, choice, {selector: choice.selector});
 	const store = createStore(statusReducer, initialStatusState());
 	try {
 		await loadSnapshot(cluster, store);
@@ -54,16 +54,15 @@ export async function openStatus(
 	}
 
 	// A kind cluster's or minikube profile's images, for pods that cannot get theirs.
-	const lookup: ClusterImages | undefined = await clusterImagesOfContext(system, target.context);
+	const lookup: ClusterImages | undefined = clusterImagesOf(system, target);
 	const stops: Array<() => void> = [];
 	let stopFollowing: (() => void) | undefined;
 	const forwards = createPortForwards(store, async (pod, remote, local, events) =>
 		portForward(system, {
-			namespace: target.namespace,
-			target: `pod/${pod}`,
+			target,
+			resource: `pod/${pod}`,
 			port: remote,
 			localPort: local,
-			context: target.context,
 			timeoutMs: 20_000,
 			...events,
 		}),

@@ -30,7 +30,8 @@ export const chartStage: UpStage = {
 	rows: [{id: 'chart', title: 'Fit the chart to the app'}],
 	async run(context) {
 		const {request} = context;
-		const {release, namespace} = request.deploy;
+		const {release} = request.deploy;
+		const {namespace} = request.clusterChoice;
 		const row = context.rows.begin('chart', `reading ${shown(request.root, request.chart)}`);
 		for (const credential of request.contract.credentials) {
 			context.flow.dispatch({
@@ -62,7 +63,7 @@ export const chartStage: UpStage = {
 		const report = await runLint(context.system, {
 			chart: request.chart,
 			valuesFiles: request.deploy.valuesFiles,
-			target: pullRegistryOf(context.target) ? 'registry' : 'local',
+			target: pullRegistryOf(context.destination) ? 'registry' : 'local',
 			release,
 			namespace,
 			contract: request.contract,

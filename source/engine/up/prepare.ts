@@ -2,7 +2,9 @@
 // and have a cluster (the one named, the one that runs, or the one the doctor recommends, started now).
 import {loadKubeconfig} from '../../adapters/kube.js';
 import {clusterStartNotes, explainClusterStart} from '../../diagnose/cluster-start.js';
-import {connect} from '../cluster.js';
+import {connect, resolveClusterTarget, type ClusterTarget} from '../cluster.js';
+import {chosenContext} from '../cluster-target.js';
+import {messageOf} from '../errors.js';
 import {startDockerCommand} from '../doctor/platform.js';
 import {runDoctor} from '../doctor/run.js';
 import {commandText, type PlatformFacts, type StartCommand} from '../doctor/types.js';
@@ -75,7 +77,7 @@ async function confirmPlan(context: UpContext): Promise<boolean> {
 				: `Start a cluster (${recommendation.command ?? ''})`;
 	const answer = await questions.ask({
 		kind: 'plan',
-		text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.deploy.namespace}. ${contractSummary(request.contract)} Go?`,
+		text: `${cluster}, build and load both images, deploy release ${request.deploy.release} into ${request.clusterChoice.namespace}. ${contractSummary(request.contract)} Go?`,
 		options: skippableSteps.map(id => ({id, label: labels[id], on: !context.skip.has(id)})),
 	});
 	if (!Array.isArray(answer)) {
@@ -217,6 +219,7 @@ async function withLocalRegistry(
 	context: UpContext,
 	step: {detail(text: string): void},
 	created: boolean,
+	api: ClusterTarget | undefined,
 	resolved: ResolvedTarget,
 ): Promise<ResolvedTarget & {route?: string | undefined}> {
 	if (!resolved.target) {
@@ -225,6 +228,7 @@ async function withLocalRegistry(
 
 	const routed = await routeKindTarget(context.system, resolved.target, {
 		choice: context.request.localRegistry,
+		api,
 		created,
 		onProgress: text => step.detail(text),
 	});
@@ -236,14 +240,14 @@ export const clusterStage: UpStage = {
 	rows: [{id: 'cluster', title: 'Local cluster'}],
 	async run(context) {
 		const {request, chosen, recommendation} = context;
-		context.context = request.deploy.context ?? chosen?.context;
-		const loaded = await loadKubeconfig(context.system);
+		const contextName = chosenContext(request.clusterChoice);
+		const loaded = await loadKubeconfig(context.system, request.clusterChoice.kubeconfig ? [request.clusterChoice.kubeconfig] : undefined);
 		const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
 		const startCommand = await withRegistryReadyConfig(
 			request.root,
 			chosen ? (chosenExists ? undefined : chosen.create) : recommendation?.target === 'existing-context' ? undefined : (recommendation?.start ?? undefined),
 		);
-		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${context.context ?? 'in use'}`);
+		const step = context.rows.begin('cluster', startCommand ? commandText(startCommand) : `the context ${contextName ?? 'in use'}`);
 		let notes: string[] = [];
 		if (startCommand) {
 			const started = await start(context, startCommand, text => step.detail(text));
@@ -255,32 +259,34 @@ export const clusterStage: UpStage = {
 			notes = started.notes;
 		}
 
+		// The cluster is there now: resolved once, for every step after this one.
+		let target: ClusterTarget | undefined;
+		let unreachable: string | undefined;
+		try {
+			target = await resolveClusterTarget(context.system, request.clusterChoice);
+		} catch (error) {
+			unreachable = messageOf(error);
+		}
+
 		const resolved = await withLocalRegistry(
 			context,
 			step,
 			startCommand?.creates?.type === 'kind',
-			await resolveLoadTarget(context.system, {
-				kind: request.kind,
-				minikube: request.minikube,
-				registry: request.registry,
-				context: context.context,
-			}),
+			target,
+			resolveLoadTarget({kind: request.kind, minikube: request.minikube, registry: request.registry}, target, unreachable),
 		);
-		context.target = resolved.target;
-		if (!resolved.target) {
+		context.destination = resolved.target;
+		if (!resolved.target || !target) {
 			step.failed(
-				`No local cluster to deploy to: ${resolved.why}.`,
+				`No local cluster to deploy to: ${resolved.target ? (unreachable ?? 'its context cannot be resolved') : resolved.why}.`,
 				'Start one: minikube start --driver=docker, or kind create cluster --name todo (or let todo-deploy: --kind todo)',
 			);
 			return stop('cluster', 'environment', 'no cluster');
 		}
 
+		context.target = target;
 		try {
-			context.cluster = await connect(context.system, {
-				context: context.context,
-				namespace: request.deploy.namespace,
-				selector: `app.kubernetes.io/instance=${request.deploy.release}`,
-			});
+			context.cluster = await connect(target, {selector: `app.kubernetes.io/instance=${request.deploy.release}`});
 		} catch (error) {
 			step.failed(`The cluster does not answer: ${error instanceof Error ? error.message : String(error)}`, 'todo-deploy doctor checks the kube context.');
 			return stop('cluster', 'environment', 'no cluster');

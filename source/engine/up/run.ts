@@ -5,6 +5,7 @@
 import path from 'node:path';
 import {releaseHistory, releaseState, isPending} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import type {DeployResult} from '../deploy/run.js';
 import type {DevBase} from '../dev/run.js';
 import type {DoctorAction} from '../doctor/actions.js';
@@ -66,11 +67,12 @@ export type UpResult = {
 };
 
 /** After a Ctrl-C: the Helm release's state in words, read by a system the cancel did not stop. */
-async function describeRelease(request: UpRequest): Promise<string | undefined> {
+async function describeRelease(request: UpRequest, target: ClusterTarget | undefined): Promise<string | undefined> {
 	const fresh = machine(request.env, {toolsDir: request.installDir});
-	const {release, namespace, context} = request.deploy;
+	const {release} = request.deploy;
+	const {namespace} = request.clusterChoice;
 	const helm = await fresh.which('helm');
-	const history = helm ? await releaseHistory(fresh, helm, release, namespace, context).catch(() => undefined) : undefined;
+	const history = helm && target ? await releaseHistory(fresh, helm, release, target).catch(() => undefined) : undefined;
 	const state = history ? releaseState(history) : undefined;
 	if (!state) {
 		return `Release ${release}: not installed in ${namespace}.`;
@@ -100,8 +102,8 @@ export async function runUp(
 		skip: new Set(request.skip),
 		chosen: chosenCluster(request.kind, request.minikube),
 		missing: [],
-		context: undefined,
 		target: undefined,
+		destination: undefined,
 		cluster: undefined,
 		images: undefined,
 		values: {},
@@ -175,7 +177,7 @@ export async function runUp(
 		const first = flow.getState().steps.find(row => row.id !== reportRow.id && open(row.status));
 		stopped = {row: first?.id ?? stopped?.row ?? reportRow.id, failure: 'cancelled'};
 		skipRows(0, 'cancelled (Ctrl-C)', type => type === 'pending' || type === 'running');
-		const release = await describeRelease(request);
+		const release = await describeRelease(request, context.target);
 		if (release) {
 			flow.dispatch({type: 'flow/note', text: release});
 		}
@@ -201,12 +203,12 @@ export async function runUp(
 		lint: context.lint,
 		doctor: context.doctor.getState(),
 		dev:
-			context.cluster && context.deploy?.ready
+			context.cluster && context.target && context.deploy?.ready
 				? {
 						system,
 						cluster: context.cluster,
-						context: context.context,
 						target: context.target,
+						destination: context.destination,
 						chart: context.chart,
 						fit: context.fit,
 						values: context.values,

@@ -91,7 +91,7 @@ export const imagesStage: UpStage = {
 			root: request.root,
 			sources: request.sources,
 			steps: {build: true, load: true, scan: scanOn},
-			target: context.target,
+			target: context.destination,
 			signal: request.signal,
 		});
 		const state = store.getState();
@@ -126,7 +126,7 @@ export const imagesStage: UpStage = {
 		);
 		context.values = chartImageValues(
 			state.images.flatMap(entry => (entry.plan ? [entry.plan] : [])),
-			pullRegistryOf(context.target),
+			pullRegistryOf(context.destination),
 		);
 		if (!scan) {
 			return next;
@@ -208,9 +208,9 @@ export const lintStage: UpStage = {
 			fittedValues: context.fit?.values,
 			madeByDeploy: secretNameOf(request.deploy.release),
 			valuesFiles: [valuesFile, ...request.deploy.valuesFiles],
-			target: pullRegistryOf(context.target) ? 'registry' : 'local',
+			target: pullRegistryOf(context.destination) ? 'registry' : 'local',
 			release: request.deploy.release,
-			namespace: request.deploy.namespace,
+			namespace: request.clusterChoice.namespace,
 		});
 		context.lint = report;
 		await recordSection(request.root, 'lint', {status: lintFailed(report) ? 'failed' : 'verified', data: report});
@@ -236,8 +236,8 @@ export const deployStage: UpStage = {
 	id: 'deploy',
 	rows: deploySteps,
 	async run(context) {
-		const {request, cluster} = context;
-		if (!cluster) {
+		const {request, cluster, target} = context;
+		if (!cluster || !target) {
 			return stop('secrets', 'environment', 'no cluster');
 		}
 
@@ -246,17 +246,17 @@ export const deployStage: UpStage = {
 		const deployed = await runDeploy(context.system, cluster, context.flow, context.status, {
 			...deploy,
 			root: request.root,
-			context: context.context,
+			target,
 			chart: context.chart,
 			fit: context.fit,
 			values: {...context.values, ...sets},
 			signal: request.signal,
-			clusterImages: clusterImages(context.system, context.target),
+			clusterImages: clusterImages(context.system, context.destination),
 		});
 		context.deploy = deployed;
 		await recordSection(request.root, 'deploy', {
 			status: deployed.ready ? 'verified' : 'failed',
-			data: deployRecord({release: request.deploy.release, namespace: request.deploy.namespace, context: cluster.context}, deployed),
+			data: deployRecord({release: request.deploy.release, namespace: request.clusterChoice.namespace, context: cluster.context}, deployed),
 		});
 		return deployed.ready
 			? next
@@ -296,10 +296,9 @@ export const verifyStage: UpStage = {
 				: undefined;
 		const verified = await runVerify(context.system, context.flow, {
 			...request.verify,
-			namespace: request.deploy.namespace,
+			namespace: request.clusterChoice.namespace,
 			release: request.deploy.release,
-			context: context.context,
-			minikubeProfile: context.target?.type === 'minikube' ? context.target.profile : undefined,
+			cluster: context.target,
 			load: !context.skip.has('load-check'),
 			reuseLoad,
 			signal: request.signal,

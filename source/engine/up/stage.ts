@@ -1,6 +1,7 @@
 // The wizard as data: each stage names the rows it drives on the flow screen, when it does not run,
 // and what it runs. The request and the context every stage reads and adds to.
 import type {Cluster} from '../../adapters/cluster.js';
+import type {ClusterChoice, ClusterTarget} from '../cluster-target.js';
 import type {Env, System} from '../../adapters/system.js';
 import type {DeployRequest, DeployResult} from '../deploy/run.js';
 import type {FittedChart} from '../deploy/fit.js';
@@ -41,8 +42,10 @@ export type UpRequest = {
 	/** kind: true sets up a local registry when the cluster has none; false never uses one (kind load); undefined uses one that is there. */
 	readonly localRegistry?: boolean | undefined;
 	readonly images: Omit<ImagesRequest, 'root' | 'sources' | 'steps' | 'target' | 'signal'>;
-	readonly deploy: Omit<DeployRequest, 'root' | 'chart' | 'values' | 'signal' | 'fit'> & {readonly sets: Readonly<Record<string, string>>};
-	readonly verify: Omit<VerifyRequest, 'namespace' | 'release' | 'context' | 'minikubeProfile' | 'load' | 'signal'>;
+	/** The cluster-scoped flags and the namespace: resolved once the cluster is there. */
+	readonly clusterChoice: ClusterChoice;
+	readonly deploy: Omit<DeployRequest, 'root' | 'chart' | 'values' | 'signal' | 'fit' | 'target'> & {readonly sets: Readonly<Record<string, string>>};
+	readonly verify: Omit<VerifyRequest, 'namespace' | 'release' | 'cluster' | 'load' | 'signal'>;
 	/** Shows the plan and asks before going on; undefined (no terminal, or --yes) goes ahead as planned. */
 	readonly questions: Questions | undefined;
 	readonly signal?: AbortSignal | undefined;
@@ -64,8 +67,10 @@ export type UpContext = {
 	chosen: ChosenCluster | undefined;
 	/** Tools the path needs that are not installed. */
 	missing: readonly ToolName[];
-	context: string | undefined;
-	target: LoadTarget | undefined;
+	/** The cluster and namespace, resolved once the cluster is there. */
+	target: ClusterTarget | undefined;
+	/** Where the images go. */
+	destination: LoadTarget | undefined;
 	cluster: Cluster | undefined;
 	images: ImagesState | undefined;
 	/** The chart values that name the images (never a secret). */

@@ -4,6 +4,7 @@
 // authenticated read of the todo list. Each step records what it saw, nothing more.
 import {call, callForData, loadCheck, type Answer, type SmokeStep} from '../../adapters/app.js';
 import type {System} from '../../adapters/system.js';
+import type {ClusterTarget} from '../cluster-target.js';
 import {fullnameOf} from '../deploy/names.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps, stepList} from '../flow/steps.js';
@@ -35,11 +36,11 @@ export type FrontendTarget = {
 
 export type VerifyRequest = {
 	readonly url: string | undefined;
+	/** The release's namespace (also when an address is given). */
 	readonly namespace: string;
 	readonly release: string;
-	readonly context: string | undefined;
-	/** The minikube profile, when the context is one: its service URL is tried before a port-forward. */
-	readonly minikubeProfile: string | undefined;
+	/** The cluster (minikube's service URL is tried before a port-forward); undefined only with --url. */
+	readonly cluster: ClusterTarget | undefined;
 	readonly servicePort: number;
 	/** The todo collection (--api); undefined: found in the OpenAPI document. */
 	readonly api: string | undefined;
