@@ -1,4 +1,5 @@
 // The status screen as commands open it: one snapshot (--once, --json, no terminal) or the live screen until q.
+import {chosenContext, type ClusterChoice} from '../engine/cluster-target.js';
 import type {DevAction, DevState} from '../engine/dev/state.js';
 import {machine, type Env} from '../engine/machine.js';
 import type {Store} from '../engine/store.js';
@@ -8,7 +9,8 @@ import {statusLines} from '../render/status-report.js';
 import {writeErr, writeJson, writeOut, type Mode} from './io.js';
 import {runWithScreens} from './runner.js';
 
-export type StatusWhere = {readonly namespace: string; readonly context: string | undefined; readonly selector: string | undefined};
+/** The cluster choice (resolved when the screen opens) and the pods to show. */
+export type StatusWhere = ClusterChoice & {readonly selector: string | undefined};
 
 /** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
 async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevState, DevAction>) {
@@ -52,7 +54,7 @@ async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhe
 	const quitting = new Promise<undefined>(resolve => {
 		quit = () => resolve(undefined);
 	});
-	const app = render(<Connecting what={`Connecting to ${where.context ?? 'the current context'} (${where.namespace})…`} onQuit={() => quit()} />, {
+	const app = render(<Connecting what={`Connecting to ${chosenContext(where) ?? 'the current context'} (${where.namespace})…`} onQuit={() => quit()} />, {
 		exitOnCtrlC: false,
 	});
 	try {

@@ -1,7 +1,7 @@
 // todo-deploy status: the live screen of a namespace's pods, or one snapshot.
 import {defineCommand} from '../command-kit/command.js';
 import {booleanFlag, stringFlag} from '../command-kit/flags.js';
-import {checkNamespace, clusterFlags} from '../command-kit/groups.js';
+import {checkNamespace, clusterChoice, clusterTargetFlags} from '../command-kit/groups.js';
 import {showStatus} from '../command-kit/status-screen.js';
 
 export const statusCommand = defineCommand({
@@ -14,11 +14,11 @@ export const statusCommand = defineCommand({
 	examples: ['npx todo-deploy status -n todo', 'npx todo-deploy status -n todo --once', 'npx todo-deploy status -n todo --json'],
 	flags: {
 		namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'default', description: 'the namespace', check: checkNamespace}),
-		context: clusterFlags.context,
+		...clusterTargetFlags,
 		selector: stringFlag({short: 'l', value: 'SELECTOR', description: 'only the pods with these labels (app=todo,tier=api)'}),
 		once: booleanFlag({description: 'one snapshot, then exit'}),
 	},
 	async run({flags, mode, env}) {
-		return showStatus(env, {namespace: flags.namespace, context: flags.context, selector: flags.selector}, {mode, once: flags.once});
+		return showStatus(env, {...clusterChoice(flags), selector: flags.selector}, {mode, once: flags.once});
 	},
 });

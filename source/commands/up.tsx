@@ -182,7 +182,7 @@ export const upCommand = defineCommand({
 			writeErr(`Session log (secrets masked): ${displayPath(log.file)}\n`);
 		}
 
-		const where = {namespace: flags.namespace, context: flags.context, selector: `app.kubernetes.io/instance=${flags.release}`};
+		const where = {...clusterChoice(flags), selector: `app.kubernetes.io/instance=${flags.release}`};
 		if (flags.watch && !cancelled) {
 			if (!result.dev) {
 				writeErr('todo-deploy: not watching: the deploy did not get every pod ready. Fix what the flow says and run again.\n');
