@@ -39,13 +39,14 @@ const urlPath = (value: string) => (value.startsWith('/') ? undefined : 'is not 
 /** The flags that choose the cluster a command talks to; clusterChoice hands them to the one resolver (engine/cluster-target.ts). */
 export const clusterTargetFlags = {
 	context: stringFlag({value: 'CONTEXT', description: 'the kube context (default: the current one)'}),
+	kubeconfig: pathFlag({value: 'FILE', description: 'the kubeconfig to use (default: $KUBECONFIG, else ~/.kube/config); helm and kubectl get it too'}),
 };
 
 /** What a command says about its cluster, for the resolver: every cluster-scoped flag, and the namespace. */
 export function clusterChoice(
 	flags: FlagValues<typeof clusterTargetFlags> & {readonly namespace: string; readonly kind?: string | undefined; readonly minikube?: string | undefined},
 ): ClusterChoice {
-	return {context: flags.context, namespace: flags.namespace, kind: flags.kind, minikube: flags.minikube};
+	return {context: flags.context, kubeconfig: flags.kubeconfig, namespace: flags.namespace, kind: flags.kind, minikube: flags.minikube};
 }
 
 export const clusterFlags = {

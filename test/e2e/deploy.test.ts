@@ -7,7 +7,7 @@ import path from 'node:path';
 import {after, before, beforeEach, test} from 'node:test';
 import {promisify} from 'node:util';
 import {gunzipSync, gzipSync} from 'node:zlib';
-import {cliCommandLine, makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {cliCommandLine, failureOf, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {makeTodoProject} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {capturedFixture} from '../helpers/paths.js';
@@ -106,6 +106,19 @@ test('deploy: secrets through the API, helm upgrade --install with the content t
 		history.map(entry => entry.status),
 		['superseded', 'deployed'],
 	);
+});
+
+test('--kubeconfig FILE reaches helm as well as the API: one kubeconfig for the whole deploy', async () => {
+	const root = makeTodoProject();
+	const result = await runCli(['deploy', root, '-n', 'elsewhere', '--kubeconfig', cluster.kubeconfigPath, ...helmArgs], {
+		env: env({KUBECONFIG: '/nonexistent/kubeconfig'}),
+		timeoutMs: 120_000,
+	});
+	assert.equal(result.code, 0, failureOf(result));
+	const upgrade = readFileSync(helmLog, 'utf8')
+		.split('\n')
+		.find(line => line.startsWith('upgrade --install todo') && line.includes('--namespace elsewhere'));
+	assert.ok(upgrade?.includes(`--kubeconfig ${cluster.kubeconfigPath} --kube-context sim`), upgrade);
 });
 
 test('a placeholder secret is refused before anything is deployed; secrets on --set are a usage error', async () => {

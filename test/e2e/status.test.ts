@@ -97,6 +97,17 @@ test('a context that does not exist, or no kubeconfig, is a clear message', asyn
 	assert.match(none.stderr, /no kubeconfig \(looked in .*\.kube\/config\): start a cluster first/);
 });
 
+test('--kubeconfig FILE: that file instead of $KUBECONFIG or ~/.kube/config; one that does not exist is said', async t => {
+	const healthy = await simulated(t, 'healthy');
+	const elsewhere = {PATH: '/usr/bin:/bin', HOME: tempDir('home'), KUBECONFIG: '/nonexistent/kubeconfig'};
+	const ok = await runCli(['status', '-n', 'todo', '--once', '--kubeconfig', healthy.kubeconfigPath], {env: elsewhere});
+	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+	assert.match(ok.stdout, /todo-frontend-5d8c9b7f6-k4l9p\s+1\/1\s+Running/);
+	const missing = await runCli(['status', '-n', 'todo', '--once', '--kubeconfig', '/nonexistent/other'], {env: elsewhere});
+	assert.equal(missing.code, 3);
+	assert.match(missing.stderr, /the kubeconfig \/nonexistent\/other \(--kubeconfig\) does not exist/);
+});
+
 test('the live screen follows the cluster, shows a dropped watch reconnecting, and its keys work', async t => {
 	const failing = await simulated(t, 'failures');
 	const terminal = statusScreen(failing, {width: 120, height: 45});
