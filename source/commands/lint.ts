@@ -1,3 +1,5 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import {machine} from '../engine/machine.js';
 import {defineCommand} from '../command-kit/command.js';
@@ -42,18 +44,28 @@ export const lintCommand = defineCommand({
 		// The app's contract: each pod must get what its code reads; todo-deploy's chart is fitted to it first.
 		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(path.resolve(flags.app ?? '.'), {}));
 		const contract = project?.backend || project?.frontend ? project.contract : undefined;
-		const [{fitFor}, {secretNameOf}] = await Promise.all([import('../engine/deploy/fitted-values.js'), import('../engine/deploy/names.js')]);
+		const [{fitFor}, {secretNameOf}, {releaseValues}] = await Promise.all([
+			import('../engine/deploy/fitted-values.js'),
+			import('../engine/deploy/names.js'),
+			import('../engine/deploy/values.js'),
+		]);
 		const fit = contract ? await fitFor(chart, contract, flags.release) : undefined;
-		const report = await runLint(machine(env), {
-			chart,
-			valuesFiles: flags.values,
-			target: flags.target,
-			release: flags.release,
-			contract,
-			fittedValues: fit?.values,
-			madeByDeploy: fit ? secretNameOf(flags.release) : undefined,
-		});
-		await (flags.json ? writeJson(report) : writeOut(`${lintLines(report).join('\n')}\n`));
-		return {failure: lintFailed(report) ? 'fix-first' : undefined};
+		// The values deploy would give helm (the fitted values written to a folder of lint's own).
+		const scratch = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-values-'));
+		try {
+			const values = fit ? await releaseValues(scratch, {fit, sets: {}, files: flags.values, release: flags.release}) : {files: flags.values, sets: {}};
+			const report = await runLint(machine(env), {
+				chart,
+				values,
+				target: flags.target,
+				release: flags.release,
+				contract,
+				madeByDeploy: fit ? secretNameOf(flags.release) : undefined,
+			});
+			await (flags.json ? writeJson(report) : writeOut(`${lintLines(report).join('\n')}\n`));
+			return {failure: lintFailed(report) ? 'fix-first' : undefined};
+		} finally {
+			await rm(scratch, {recursive: true, force: true});
+		}
 	},
 });

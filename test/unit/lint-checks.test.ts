@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {lintObjects, looksDoubleEncoded, passwordInUrl, placeholderReason} from '../../source/engine/lint/checks.js';
-import {mergeValues} from '../../source/engine/lint/run.js';
 import {planSentinels} from '../../source/engine/lint/sentinels.js';
 
 test('placeholders the team shipped are recognised; real-looking values are not', () => {
@@ -58,6 +57,3 @@ test('markers go into probe numbers and secret values only, not into names of se
 	});
 });
 
-test('values files merge key by key, later ones winning, as Helm does', () => {
-	assert.deepEqual(mergeValues({a: {b: 1, c: 2}, list: [1, 2]}, {a: {c: 3}, list: [9]}), {a: {b: 1, c: 3}, list: [9]});
-});

@@ -3,7 +3,8 @@
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {ClusterTarget} from '../cluster-target.js';
-import {runHelm} from '../../adapters/helm.js';
+import {load} from 'js-yaml';
+import {renderChart, runHelm, valueArgs} from '../../adapters/helm.js';
 import {checkRelease} from './release.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
@@ -22,7 +23,7 @@ import type {Store} from '../store.js';
 import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
 import {collectSecrets} from './collect.js';
 import type {FittedChart} from './fit.js';
-import {writeFittedValues} from './fitted-values.js';
+import {releaseValues} from './values.js';
 import {describeSecrets, explainHelmFailure, problemLines} from './explain.js';
 import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
 import {waitForRollout} from './rollout.js';
@@ -162,24 +163,19 @@ export async function runDeploy(
 	const {state} = checked;
 	const firstInstall = state === undefined || state.lastDeployed === undefined;
 	const helmPath = helm;
-	// The fitted values come first: the user's own files and --set pairs win over them.
-	const valuesFiles = request.fit ? [await writeFittedValues(request.root, request.fit.values), ...request.valuesFiles] : request.valuesFiles;
-	const sets = Object.entries({...request.values, 'secrets.existingSecret': secretName}).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+	// The same files and --set pairs lint renders with: the fitted values first, the user's files and --set win.
+	const values = await releaseValues(request.root, {fit: request.fit, sets: request.values, files: request.valuesFiles, release: request.release});
+	const valuesFiles = values.files;
+	const sets = valueArgs({files: [], sets: values.sets});
 	// The chart must render with these values before anything in the cluster changes.
-	const rendered = await runHelm(
+	const rendered = await renderChart(
 		system,
-		helm,
-		['template', request.release, request.chart, ...sets, ...valuesFiles.flatMap(file => ['--values', file])],
-		request.target,
-		60_000,
+		{chart: request.chart, release: request.release, namespace: request.target.namespace, values, timeoutMs: 60_000},
+		load,
 	);
-	if (rendered.exitCode !== 0) {
-		const why = (rendered.stderr || rendered.stdout)
-			.replace(/\n*Use --debug flag to render out invalid YAML\s*$/, '')
-			.replace(/^Error: /, '')
-			.trim();
+	if (!rendered.ok) {
 		releaseStep.failed(
-			`The chart does not render with these values, so nothing was changed in the cluster: ${mask(why || describeRunFailure('helm template', rendered))}`,
+			`The chart does not render with these values, so nothing was changed in the cluster: ${mask(rendered.error)}`,
 			'todo-deploy lint shows where; fix the chart or the values (-f, --set).',
 		);
 		skipRest(2, 'the chart does not render');
@@ -243,17 +239,7 @@ export async function runDeploy(
 	const upgrade = await runHelm(
 		system,
 		helm,
-		[
-			'upgrade',
-			'--install',
-			request.release,
-			request.chart,
-			'--timeout',
-			`${Math.ceil(request.timeoutMs / 1000)}s`,
-			...sets,
-			...valuesFiles.flatMap(file => ['--values', file]),
-			...request.helmArgs,
-		],
+		['upgrade', '--install', request.release, request.chart, '--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...valueArgs(values), ...request.helmArgs],
 		request.target,
 		request.timeoutMs + 60_000,
 	);

@@ -3,7 +3,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {load, loadAll} from 'js-yaml';
-import {renderChart} from '../../adapters/helm.js';
+import {renderChart, type HelmValues, type RenderResult} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
 import {lintObjects, type Finding, type LintTarget} from './checks.js';
 import type {K8sObject} from './objects.js';
@@ -12,14 +12,13 @@ import {analyseSentinels, planSentinels} from './sentinels.js';
 
 export type LintRequest = {
 	readonly chart: string;
-	readonly valuesFiles: readonly string[];
+	/** The values deploy gives helm (the same files and --set pairs), so lint checks what will be installed. */
+	readonly values: HelmValues;
 	readonly target: LintTarget;
 	readonly release?: string;
 	readonly namespace?: string;
 	/** What the app's code reads, to check each pod gets it. */
 	readonly contract?: AppContract | undefined;
-	/** todo-deploy's chart fitted to the app: read before the values files. */
-	readonly fittedValues?: Readonly<Record<string, unknown>> | undefined;
 	/** The Secret deploy writes before helm runs (its name), which the chart may take as existing. */
 	readonly madeByDeploy?: string | undefined;
 };
@@ -38,20 +37,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Later files win, key by key, as Helm merges -f files. */
-export function mergeValues(base: unknown, override: unknown): unknown {
-	if (!isPlainObject(base) || !isPlainObject(override)) {
-		return override === undefined ? base : override;
-	}
-
-	const merged: Record<string, unknown> = {...base};
-	for (const [key, value] of Object.entries(override)) {
-		merged[key] = mergeValues(base[key], value);
-	}
-
-	return merged;
-}
-
 export function parseManifest(manifest: string): K8sObject[] {
 	return loadAll(manifest).filter((document): document is K8sObject => isPlainObject(document) && typeof document['kind'] === 'string');
 }
@@ -59,9 +44,7 @@ export function parseManifest(manifest: string): K8sObject[] {
 export async function runLint(system: System, request: LintRequest): Promise<LintReport> {
 	const folder = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-'));
 	try {
-		const fitted = path.join(folder, 'fitted.yaml');
-		await writeFile(fitted, JSON.stringify(request.fittedValues ?? {}), {mode: 0o600});
-		return await lintIn(system, {...request, valuesFiles: [fitted, ...request.valuesFiles]}, folder);
+		return await lintIn(system, request, folder);
 	} finally {
 		await rm(folder, {recursive: true, force: true});
 	}
@@ -71,7 +54,12 @@ async function lintIn(system: System, request: LintRequest, folder: string): Pro
 	const release = request.release ?? 'todo';
 	const namespace = request.namespace ?? 'default';
 	const render = async (extraFiles: readonly string[], as = release) =>
-		renderChart(system, {chart: request.chart, release: as, namespace, valuesFiles: [...request.valuesFiles, ...extraFiles], timeoutMs: 60_000});
+		renderChart(
+			system,
+			// Marker values go after the files and before the --set pairs, which still win as they do at deploy time.
+			{chart: request.chart, release: as, namespace, values: {files: [...request.values.files, ...extraFiles], sets: request.values.sets}, timeoutMs: 60_000},
+			yaml => load(yaml),
+		);
 	const first = await render([]);
 	if (!first.ok) {
 		return {chart: request.chart, objects: 0, findings: [], renderError: first.error, sentinelSkipped: 'the chart did not render'};
@@ -90,12 +78,8 @@ async function lintIn(system: System, request: LintRequest, folder: string): Pro
 		};
 	}
 
-	let values: unknown = {};
-	for (const file of [path.join(request.chart, 'values.yaml'), ...request.valuesFiles]) {
-		const text = await system.readFile(file);
-		values = mergeValues(values, text === undefined ? {} : load(text));
-	}
-
+	// The values as helm merged them (chart defaults, the files, the --set pairs; null deletes a key).
+	const {values} = first;
 	const existingSecret = isPlainObject(values) && isPlainObject(values['secrets']) ? values['secrets']['existingSecret'] : undefined;
 	const external = new Set(typeof existingSecret === 'string' && existingSecret ? [existingSecret] : []);
 	const findings = lintObjects(objects, {target: request.target, external, contract: request.contract, madeByDeploy: request.madeByDeploy});
@@ -109,7 +93,7 @@ async function lintIn(system: System, request: LintRequest, folder: string): Pro
 		})),
 	);
 
-	const plan = planSentinels(values);
+	const plan = planSentinels(values, new Set(Object.keys(request.values.sets)));
 	let sentinelSkipped: string | undefined;
 	const overrides = path.join(folder, 'markers.yaml');
 	await writeFile(overrides, JSON.stringify(plan.overrides), {mode: 0o600});
@@ -132,7 +116,7 @@ const otherRelease = 'lint-other-release';
  * another name, what breaks only then is a finding.
  */
 async function releaseNameFindings(
-	render: (extraFiles: readonly string[], release?: string) => Promise<{ok: true; manifest: string} | {ok: false; error: string}>,
+	render: (extraFiles: readonly string[], release?: string) => Promise<RenderResult>,
 	request: LintRequest,
 	objects: readonly K8sObject[],
 	context: Parameters<typeof lintObjects>[1],

@@ -25,7 +25,8 @@ export type SentinelPlan = {
 	readonly secrets: ReadonlyArray<{readonly path: string; readonly marker: string}>;
 };
 
-export function planSentinels(values: unknown): SentinelPlan {
+/** except: values given with --set, which win over any marker file and so cannot be marked. */
+export function planSentinels(values: unknown, except: ReadonlySet<string> = new Set()): SentinelPlan {
 	const overrides: Record<string, unknown> = {};
 	const set = (path: readonly string[], value: unknown) => {
 		let node = overrides;
@@ -43,6 +44,10 @@ export function planSentinels(values: unknown): SentinelPlan {
 	const probes: Array<{path: string; marker: number}> = [];
 	const secrets: Array<{path: string; marker: string}> = [];
 	for (const leaf of leaves(values)) {
+		if (except.has(leaf.path.join('.'))) {
+			continue;
+		}
+
 		const key = leaf.path.at(-1) ?? '';
 		if (typeof leaf.value === 'number' && leaf.path.some(segment => /probe/i.test(segment))) {
 			const marker = 7301 + probes.length;

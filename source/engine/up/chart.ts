@@ -62,7 +62,7 @@ export const chartStage: UpStage = {
 		row.detail(`linting ${own} against what the app reads`);
 		const report = await runLint(context.system, {
 			chart: request.chart,
-			valuesFiles: request.deploy.valuesFiles,
+			values: {files: request.deploy.valuesFiles, sets: request.deploy.sets},
 			target: pullRegistryOf(context.destination) ? 'registry' : 'local',
 			release,
 			namespace,

@@ -29,7 +29,6 @@ import type {UpContext, UpRequest, UpStage} from './stage.js';
 
 export {skippableSteps, type Skippable} from './skips.js';
 export type {UpRequest} from './stage.js';
-export {nest} from './ship.js';
 
 /** The wizard, in order. A new step is one entry here plus the engine function it runs. */
 export const upStages: readonly UpStage[] = [doctorStage, installStage, clusterStage, chartStage, imagesStage, lintStage, deployStage, verifyStage];

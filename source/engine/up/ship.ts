@@ -1,8 +1,8 @@
 // The wizard's later stages: build, load and scan at once; lint the chart with the values about to be
 // deployed; deploy; verify. Nothing is deployed that did not build, did not load, or fails the gate.
-import {ensureStateDir, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {deploySteps, deployRecord, runDeploy, secretNameOf} from '../deploy/run.js';
+import {releaseValues} from '../deploy/values.js';
 import {loadOutcomeWords, pullRegistryOf, type ImagesAction} from '../images/actions.js';
 import {imagesData, imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {runImages} from '../images/run.js';
@@ -173,23 +173,6 @@ export const imagesStage: UpStage = {
 	},
 };
 
-/** {"backend.image.tag": "x"} -> {backend: {image: {tag: "x"}}}, for a values file. */
-export function nest(flat: Readonly<Record<string, string>>): Record<string, unknown> {
-	const root: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(flat)) {
-		const parts = key.split('.');
-		let node = root;
-		for (const part of parts.slice(0, -1)) {
-			node[part] ??= {};
-			node = node[part] as Record<string, unknown>;
-		}
-
-		node[parts.at(-1) ?? key] = /^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
-	}
-
-	return root;
-}
-
 export const lintStage: UpStage = {
 	id: 'lint',
 	rows: [{id: 'lint', title: 'Lint the chart', off: ['lint']}],
@@ -197,17 +180,18 @@ export const lintStage: UpStage = {
 	async run(context) {
 		const {request} = context;
 		const lint = context.rows.begin('lint', `rendering ${context.chart}`);
-		const valuesFile = path.join(await ensureStateDir(request.root), 'values.todo-deploy.yaml');
-		await writePrivate(
-			valuesFile,
-			`# Written by todo-deploy for lint: image tags and the Secret's name (no secret values).\n${JSON.stringify(nest({...context.values, ...request.deploy.sets, 'secrets.existingSecret': secretNameOf(request.deploy.release)}), null, 2)}\n`,
-		);
+		// Exactly what deploy gives helm next: the same values files and --set pairs.
+		const values = await releaseValues(request.root, {
+			fit: context.fit,
+			sets: {...context.values, ...request.deploy.sets},
+			files: request.deploy.valuesFiles,
+			release: request.deploy.release,
+		});
 		const report = await runLint(context.system, {
 			chart: context.chart,
 			contract: request.contract,
-			fittedValues: context.fit?.values,
 			madeByDeploy: secretNameOf(request.deploy.release),
-			valuesFiles: [valuesFile, ...request.deploy.valuesFiles],
+			values,
 			target: pullRegistryOf(context.destination) ? 'registry' : 'local',
 			release: request.deploy.release,
 			namespace: request.clusterChoice.namespace,
