@@ -140,6 +140,8 @@ export const deployFlags = {
 	}),
 	values: pathListFlag({short: 'f', value: 'FILE', description: 'a values file'}),
 	'helm-arg': listFlag({value: 'ARG', description: 'an argument passed on to helm upgrade'}),
+	// The tags name the build arguments: deploy names the tags a build with these made.
+	'build-arg': buildFlags['build-arg'],
 	'on-failure': choiceFlag({
 		choices: ['keep', 'rollback'],
 		description: 'what a failed rollout leaves: keep the pods for troubleshooting, or roll back (default: ask; without a terminal, keep)',

@@ -32,16 +32,17 @@ export const deployCommand = defineCommand({
 		const [
 			{runDeploy, deploySteps, deployRecord, deployAnswers},
 			{readDotenv, secretSpecsFor},
-			{plannedImageValues, imageBuildArgs},
+			{plannedImages, chartImageValues, imageBuildArgs},
 			{chartToDeploy},
 			{clusterImagesOf},
 			{initialStatusState, statusReducer},
 			{recordSection},
-			{fitFor},
-			{fitNotes, fitRecord},
+			{fitForChart},
+			{fitChart, fitNotes, fitRecord},
 			{givenSecretProblems},
 			{kindRegistryHolding},
 			{imageGuards},
+			{readBuilds, unbuiltTags},
 		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
@@ -55,10 +56,13 @@ export const deployCommand = defineCommand({
 			import('../engine/deploy/collect.js'),
 			import('../engine/images/kind-registry.js'),
 			import('../engine/images/guard.js'),
+			import('../engine/images/builds.js'),
 		]);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
-		// todo-deploy's chart takes the app's names; a chart of the project's own is deployed as it is.
-		const fit = await fitFor(chart, project.contract, flags.release);
+		// The app's contract fitted once: what the builds bake in, and what todo-deploy's chart is given
+		// (a chart of the project's own is deployed as it is).
+		const fitted = fitChart({contract: project.contract, release: flags.release});
+		const fit = await fitForChart(chart, fitted);
 		// Before the cluster is asked anything: the secrets as given, and Helm. A problem here changes nothing.
 		const dotenv = await readDotenv(root);
 		const given = givenSecretProblems({env, dotenv, random: () => 'x'}, secretSpecsFor(fit?.bindings));
@@ -81,13 +85,28 @@ export const deployCommand = defineCommand({
 		const {cluster, target} = reached;
 		let values: Record<string, string>;
 		try {
-			const buildArgs = imageBuildArgs(project.contract, flags.release);
-			const guards = imageGuards(project, project.contract, false);
-			values = await plannedImageValues(machine(env), root, project, flags.registry, buildArgs, guards);
+			// The tags build gives these sources with these build arguments (--build-arg as build took them).
+			const plans = await plannedImages(machine(env), root, project, imageBuildArgs(fitted, flags['build-arg']), imageGuards(project, project.contract, false));
+			const unbuilt = unbuiltTags(plans, await readBuilds(root));
+			if (unbuilt.length > 0) {
+				writeErr(
+					`${unbuilt
+						.map(
+							({planned, built}) =>
+								`todo-deploy: ${planned.ref} was never built here: the last build of these sources made ${built.ref}${built.buildArgs.length > 0 ? ` (with the build arguments ${built.buildArgs.join(', ')})` : ''}.\n`,
+						)
+						.join(
+							'',
+						)}  fix: give deploy the same --build-arg as the build (todo-deploy deploy --build-arg NAME=VALUE), or build again with these: todo-deploy build\nNothing was changed.\n`,
+				);
+				return {failure: 'fix-first'};
+			}
+
+			values = chartImageValues(plans, flags.registry);
 			// On kind, images that load or up pushed to the cluster's local registry are pulled from there.
 			const local = flags.registry ? undefined : await kindRegistryHolding(target, values);
 			if (local) {
-				values = await plannedImageValues(machine(env), root, project, local, buildArgs, guards);
+				values = chartImageValues(plans, local);
 			}
 		} catch (error) {
 			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -50,6 +50,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		{renderImagesPlain},
 		{recordImages},
 		{imageBuildArgs},
+		{fitChart},
 		{imageGuards, dockerignoreProposals, writeDockerignore},
 	] = await Promise.all([
 		import('../engine/images/run.js'),
@@ -59,6 +60,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		import('../render/images-report.js'),
 		import('../engine/images/record.js'),
 		import('../engine/images/values.js'),
+		import('../engine/deploy/fit.js'),
 		import('../engine/images/guard.js'),
 	]);
 	const sources = {
@@ -116,7 +118,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 				guards,
 				steps,
 				target: resolved.target,
-				...imageSettings(values, root, imageBuildArgs(project.contract, values.release, values['build-arg'])),
+				...imageSettings(values, root, imageBuildArgs(fitChart({contract: project.contract, release: values.release}), values['build-arg'])),
 				signal,
 			}),
 	);

@@ -44,12 +44,13 @@ export const lintCommand = defineCommand({
 		// The app's contract: each pod must get what its code reads; todo-deploy's chart is fitted to it first.
 		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(path.resolve(flags.app ?? '.'), {}));
 		const contract = project?.backend || project?.frontend ? project.contract : undefined;
-		const [{fitFor}, {secretNameOf}, {releaseValues}] = await Promise.all([
+		const [{fitChart}, {fitForChart}, {secretNameOf}, {releaseValues}] = await Promise.all([
+			import('../engine/deploy/fit.js'),
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/names.js'),
 			import('../engine/deploy/values.js'),
 		]);
-		const fit = contract ? await fitFor(chart, contract, flags.release) : undefined;
+		const fit = contract ? await fitForChart(chart, fitChart({contract, release: flags.release})) : undefined;
 		// The values deploy would give helm (the fitted values written to a folder of lint's own).
 		const scratch = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-values-'));
 		try {

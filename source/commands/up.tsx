@@ -100,6 +100,7 @@ export const upCommand = defineCommand({
 			{chartToDeploy},
 			{initialStatusState, statusReducer},
 			{imageBuildArgs},
+			{fitChart},
 			{imageGuards},
 			{verifyTargets},
 		] = await Promise.all([
@@ -109,6 +110,7 @@ export const upCommand = defineCommand({
 			import('../engine/project/chart.js'),
 			import('../engine/status/reducer.js'),
 			import('../engine/images/values.js'),
+			import('../engine/deploy/fit.js'),
 			import('../engine/images/guard.js'),
 			import('../engine/verify/targets.js'),
 		]);
@@ -130,6 +132,8 @@ export const upCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
+		// The app's contract fitted once, for the whole run: what the builds bake in, and what the chart gets.
+		const fitted = fitChart({contract: project.contract, release: flags.release});
 		const startedAt = Date.now();
 		const upRequest: UpRequest = {
 			root,
@@ -137,6 +141,7 @@ export const upCommand = defineCommand({
 			sources: {backend: project.backend, frontend: project.frontend},
 			chart,
 			contract: project.contract,
+			fitted,
 			skip,
 			installDir,
 			mirror: flags.mirror,
@@ -145,7 +150,7 @@ export const upCommand = defineCommand({
 			registry: flags.registry,
 			localRegistry: localRegistryChoice(flags),
 			images: {
-				...imageSettings(flags, root, imageBuildArgs(project.contract, flags.release, flags['build-arg'])),
+				...imageSettings(flags, root, imageBuildArgs(fitted, flags['build-arg'])),
 				guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
 			},
 			clusterChoice: clusterChoice(flags),

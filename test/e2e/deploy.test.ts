@@ -8,9 +8,9 @@ import {after, before, beforeEach, test} from 'node:test';
 import {promisify} from 'node:util';
 import {gunzipSync, gzipSync} from 'node:zlib';
 import {cliCommandLine, failureOf, makeBin, runCli, tempDir} from '../helpers/cli.js';
-import {makeTodoProject} from '../helpers/images.js';
+import {ensureBaseImage, makeTodoProject, removeImages} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {capturedFixture} from '../helpers/paths.js';
+import {capturedFixture, escapeRegExp} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController, type PodOutcome} from '../sim/controller.js';
@@ -119,6 +119,32 @@ test('--kubeconfig FILE reaches helm as well as the API: one kubeconfig for the 
 		.split('\n')
 		.find(line => line.startsWith('upgrade --install todo') && line.includes('--namespace elsewhere'));
 	assert.ok(upgrade?.includes(`--kubeconfig ${cluster.kubeconfigPath} --kube-context sim`), upgrade);
+});
+
+test('deploy names the tags build made: after build --build-arg, deploy without it refuses before anything changes, and with it deploys that tag', async () => {
+	ensureBaseImage();
+	const root = makeTodoProject({git: true});
+	const built = await runCli(['build', root, '--build-arg', 'EXTRA=1'], {env: env(), timeoutMs: 240_000});
+	const refs = [...built.stdout.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}-args-[0-9a-f]{6}/g)].map(match => match[0]);
+	try {
+		assert.equal(built.code, 0, failureOf(built));
+		const backend = refs.find(ref => ref.startsWith('todo-backend:')) ?? '';
+		assert.ok(backend, built.stdout);
+		const refused = await runCli(['deploy', root, '-n', 'buildargs', ...helmArgs], {env: env(), timeoutMs: 60_000});
+		assert.equal(refused.code, 1, failureOf(refused));
+		assert.match(
+			refused.stderr,
+			new RegExp(`todo-backend:git-[0-9a-f]{12} was never built here: the last build of these sources made ${escapeRegExp(backend)} \\(with the build arguments EXTRA\\)`),
+		);
+		assert.match(refused.stderr, /fix: give deploy the same --build-arg as the build/);
+		assert.equal(cluster.get('Namespace', undefined, 'buildargs'), undefined, 'nothing was written');
+		const deployed = await runCli(['deploy', root, '-n', 'buildargs', '--build-arg', 'EXTRA=1', ...helmArgs], {env: env(), timeoutMs: 120_000});
+		assert.equal(deployed.code, 0, failureOf(deployed));
+		const deployment = cluster.get('Deployment', 'buildargs', 'todo-todo-app-backend') as {spec: {template: {spec: {containers: Array<{image: string}>}}}};
+		assert.equal(deployment.spec.template.spec.containers[0]?.image, backend);
+	} finally {
+		removeImages(refs);
+	}
 });
 
 test('a placeholder secret is refused before anything is deployed; secrets on --set are a usage error', async () => {

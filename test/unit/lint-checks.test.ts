@@ -56,4 +56,3 @@ test('markers go into probe numbers and secret values only, not into names of se
 		backend: {probes: {readiness: {timeoutSeconds: 7301}}},
 	});
 });
-

@@ -1,6 +1,7 @@
 // The wizard as data: its rows, what --skip and the plan switch off, where it stops on a failure, and a
 // Ctrl-C at each stage: nothing after it starts, the rows say so, the report is still written.
 import assert from 'node:assert/strict';
+import {fitChart} from '../../source/engine/deploy/fit.js';
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -106,6 +107,7 @@ function upWorld(options: {skip?: ReadonlyArray<'install' | 'scan' | 'lint' | 'v
 		minikube: undefined,
 		registry: undefined,
 		contract: {credentials: []},
+		fitted: fitChart({contract: {credentials: []}, release: 'todo'}),
 		images: {} as UpRequest['images'],
 		clusterChoice: {namespace: 'todo'},
 		deploy: {release: 'todo'} as UpRequest['deploy'],

@@ -14,6 +14,8 @@ const plan = (name: 'backend' | 'frontend'): ImagePlan => ({
 	ref: `todo-${name}:git-3f2c1a9b7d4e`,
 	repository: `todo-${name}`,
 	tag: 'git-3f2c1a9b7d4e',
+	sourceTag: 'git-3f2c1a9b7d4e',
+	buildArgs: [],
 	context: `/p/${name}`,
 	dockerfile: 'Dockerfile',
 	commit: '3f2c1a9b7d4e',

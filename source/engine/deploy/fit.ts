@@ -39,8 +39,10 @@ export type FittedChart = {
 	readonly bindings: readonly SecretBinding[];
 	/** Build arguments per image: the addresses and settings a build bakes in. */
 	readonly buildArgs: Readonly<Partial<Record<Side, Readonly<Record<string, string>>>>>;
-	/** The database's user and name, as the project's compose file has them (else the chart's). */
+	/** The database's user and name, as the project's compose file has them (else todo, or the chart's: fitForChart). */
 	readonly database: {readonly user: string; readonly name: string};
+	/** Whether the project said them; otherwise the chart's own defaults apply. */
+	readonly databaseFrom: 'project' | 'default';
 	/** What was learnt and where, a line each, for the plan and the report. */
 	readonly learnt: readonly string[];
 	/** What could not be fitted, each with what to do. */
@@ -81,8 +83,6 @@ const where = (entry: EnvUse) => (entry.from.length > 0 ? ` (${entry.from.slice(
 export type FitInputs = {
 	readonly contract: AppContract;
 	readonly release: string;
-	/** The chart's own database user and name, used when the project does not say. */
-	readonly chartDatabase?: {readonly user: string; readonly name: string};
 };
 
 export function fitChart(inputs: FitInputs): FittedChart {
@@ -94,10 +94,8 @@ export function fitChart(inputs: FitInputs): FittedChart {
 	const buildArgs: Partial<Record<Side, Record<string, string>>> = {};
 	// The Secret todo-deploy writes (with the app's own keys) is the one the pods read.
 	const values: Record<string, unknown> = {secrets: {existingSecret: secretNameOf(inputs.release)}};
-	const database = {
-		user: contract.database?.user ?? inputs.chartDatabase?.user ?? 'todo',
-		name: contract.database?.database ?? inputs.chartDatabase?.name ?? 'todo',
-	};
+	const database = {user: contract.database?.user ?? 'todo', name: contract.database?.database ?? 'todo'};
+	const databaseFrom = contract.database?.user || contract.database?.database ? 'project' : 'default';
 	if (contract.database && (contract.database.user || contract.database.database)) {
 		values['postgresql'] = {username: database.user, database: database.name};
 		learnt.push(`database: user ${database.user}, database ${database.name}, as ${contract.database.from} has them`);
@@ -142,7 +140,7 @@ export function fitChart(inputs: FitInputs): FittedChart {
 		values[side] = fitted;
 	}
 
-	return {values, bindings: [...bindings.values()], buildArgs, database, learnt, gaps};
+	return {values, bindings: [...bindings.values()], buildArgs, database, databaseFrom, learnt, gaps};
 
 	function fitSide(side: Side, service: ServiceContract): Record<string, unknown> {
 		const sideValues: Record<string, unknown> = {};

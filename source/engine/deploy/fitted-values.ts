@@ -4,8 +4,7 @@ import {readFile} from 'node:fs/promises';
 import {ensureStateDir, stateDirName, writePrivate} from '../../adapters/state-dir.js';
 import path from 'node:path';
 import {load} from 'js-yaml';
-import type {AppContract} from '../project/read-contract.js';
-import {fitChart, type FittedChart} from './fit.js';
+import type {FittedChart} from './fit.js';
 
 export const fittedValuesFile = (root: string) => path.join(root, stateDirName, 'values.fitted.yaml');
 
@@ -17,10 +16,11 @@ export async function writeFittedValues(root: string, values: Readonly<Record<st
 }
 
 /**
- * The chart fitted to the app, when the chart takes the app's names (todo-deploy's chart, or a copy
- * of it: its values have backend.secretEnv); undefined for a chart of the project's own.
+ * The app's fit as this chart takes it, when the chart takes the app's names (todo-deploy's chart, or
+ * a copy of it: its values have backend.secretEnv); undefined for a chart of the project's own. The
+ * fit itself is made once per run (fitChart); a chart only adds its own database defaults.
  */
-export async function fitFor(chart: string, contract: AppContract, release: string): Promise<FittedChart | undefined> {
+export async function fitForChart(chart: string, fitted: FittedChart): Promise<FittedChart | undefined> {
 	const text = await readFile(path.join(chart, 'values.yaml'), 'utf8').catch(() => undefined);
 	let values: unknown;
 	try {
@@ -34,13 +34,13 @@ export async function fitFor(chart: string, contract: AppContract, release: stri
 		return undefined;
 	}
 
+	if (fitted.databaseFrom === 'project') {
+		return fitted;
+	}
+
 	const postgresql = isMap(values) && isMap(values['postgresql']) ? values['postgresql'] : {};
 	const stringOr = (value: unknown, fallback: string) => (typeof value === 'string' && value ? value : fallback);
-	return fitChart({
-		contract,
-		release,
-		chartDatabase: {user: stringOr(postgresql['username'], 'todo'), name: stringOr(postgresql['database'], 'todo')},
-	});
+	return {...fitted, database: {user: stringOr(postgresql['username'], fitted.database.user), name: stringOr(postgresql['database'], fitted.database.name)}};
 }
 
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

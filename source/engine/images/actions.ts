@@ -10,6 +10,10 @@ export type ImagePlan = {
 	readonly ref: string;
 	readonly repository: string;
 	readonly tag: string;
+	/** The tag the sources alone give (without the build arguments' part): the same sources, the same sourceTag. */
+	readonly sourceTag: string;
+	/** The names of the build arguments the tag includes (never their values). */
+	readonly buildArgs: readonly string[];
 	readonly context: string;
 	readonly dockerfile: string;
 	/** The commit the tag came from, when the sources are in git. */

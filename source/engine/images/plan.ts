@@ -43,6 +43,8 @@ export async function planImage(
 			ref: `${repository}:${tag}`,
 			repository,
 			tag,
+			sourceTag: imageTag(from, undefined),
+			buildArgs: Object.keys(buildArgs).sort(),
 			context: dir,
 			dockerfile: source.dockerfile,
 			commit: from.type === 'git' ? from.commit : undefined,

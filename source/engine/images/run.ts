@@ -13,6 +13,7 @@ import {messageOf} from '../errors.js';
 import {buildImage} from './build.js';
 import {loadImage} from './load.js';
 import {planImage} from './plan.js';
+import {recordBuilds} from './builds.js';
 import {scanImage} from './scan.js';
 import type {BuildArgs} from './values.js';
 import type {ContextGuard} from './guard.js';
@@ -233,5 +234,10 @@ export async function runImages(system: System, store: Store<ImagesState, Images
 
 	const engines: Engines = {local: opened.ok ? opened.docker : undefined, choice};
 	await Promise.all(names.map(async name => runOne(system, engines, store, name, request.sources[name] as ImageSource, request)));
+	// What was built is kept, so that deploy names exactly these tags (and knows the build arguments they took).
+	await recordBuilds(
+		request.root,
+		store.getState().images.flatMap(entry => (entry.plan && entry.build.type === 'done' ? [entry.plan] : [])),
+	);
 	store.dispatch({type: 'images/finished', durationMs: performance.now() - started, cancelled: request.signal?.aborted ?? false});
 }

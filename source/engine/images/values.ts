@@ -1,9 +1,8 @@
 // The chart values that name the images: their repositories (under the registry, when pushed) and
 // their content tags, and where the pods get them. Never a secret.
 import type {System} from '../../adapters/system.js';
-import {fitChart} from '../deploy/fit.js';
+import type {FittedChart} from '../deploy/fit.js';
 import type {ImageSource} from '../project/discover.js';
-import type {AppContract} from '../project/read-contract.js';
 import type {ImageName, ImagePlan} from './actions.js';
 import {planImage} from './plan.js';
 import type {ContextGuard} from './guard.js';
@@ -21,24 +20,23 @@ export function chartImageValues(plans: readonly ImagePlan[], registry: string |
 export type BuildArgs = Readonly<Partial<Record<ImageName, Readonly<Record<string, string>>>>>;
 
 /**
- * Each image's build arguments: what its build bakes in, fitted to the release (the backend's address
+ * Each image's build arguments: what its build bakes in, as the app's fit has it (the backend's address
  * for NEXT_PUBLIC_*), then the ones given with --build-arg, which win.
  */
-export function imageBuildArgs(contract: AppContract | undefined, release: string, given: Readonly<Record<string, string>> = {}): BuildArgs {
-	const fitted = contract ? fitChart({contract, release}).buildArgs : {};
-	return {backend: {...fitted.backend, ...given}, frontend: {...fitted.frontend, ...given}};
+export function imageBuildArgs(fitted: FittedChart | undefined, given: Readonly<Record<string, string>> = {}): BuildArgs {
+	const baked = fitted?.buildArgs ?? {};
+	return {backend: {...baked.backend, ...given}, frontend: {...baked.frontend, ...given}};
 }
 
 /** The tags `build` gives these sources now, without building: what deploy names. */
-export async function plannedImageValues(
+export async function plannedImages(
 	system: System,
 	root: string,
 	sources: Readonly<Partial<Record<ImageName, ImageSource>>>,
-	registry: string | undefined,
 	buildArgs: BuildArgs = {},
 	/** What build leaves out of each context (guard.ts): it is part of the tag, so deploy names what build made. */
 	guards: Readonly<Partial<Record<ImageName, ContextGuard>>> = {},
-): Promise<Record<string, string>> {
+): Promise<ImagePlan[]> {
 	const plans: ImagePlan[] = [];
 	for (const name of ['backend', 'frontend'] as const) {
 		const source = sources[name];
@@ -51,5 +49,5 @@ export async function plannedImageValues(
 		}
 	}
 
-	return chartImageValues(plans, registry);
+	return plans;
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import {pullRegistryOf} from '../images/actions.js';
 import {fitNotes, fitRecord, type FittedChart} from '../deploy/fit.js';
-import {fitFor} from '../deploy/fitted-values.js';
+import {fitForChart} from '../deploy/fitted-values.js';
 import {lintFailed, runLint} from '../lint/run.js';
 import {shippedChart} from '../project/chart.js';
 import {recordSection} from '../report/run.js';
@@ -40,7 +40,7 @@ export const chartStage: UpStage = {
 			});
 		}
 
-		const fitted = await fitFor(request.chart, request.contract, release);
+		const fitted = await fitForChart(request.chart, request.fitted);
 		if (fitted) {
 			await useFitted(context, request.chart, fitted, 'it takes the names the app reads');
 			row.done(
@@ -95,7 +95,7 @@ export const chartStage: UpStage = {
 		}
 
 		const builtin = shippedChart();
-		const fit = await fitFor(builtin, request.contract, release);
+		const fit = await fitForChart(builtin, request.fitted);
 		if (!fit) {
 			row.failed(`todo-deploy's chart at ${builtin} does not take the app's names`, 'Reinstall todo-deploy: its chart is damaged.');
 			return stop('chart', 'environment', 'no chart to deploy');

@@ -32,6 +32,8 @@ export type UpRequest = {
 	readonly chart: string;
 	/** What the app reads: todo-deploy's chart is fitted to it, a project's chart linted against it. */
 	readonly contract: AppContract;
+	/** The contract fitted once for the run (fitChart): the builds' arguments, and todo-deploy's chart's values. */
+	readonly fitted: FittedChart;
 	readonly skip: ReadonlySet<Skippable>;
 	readonly installDir: string;
 	readonly mirror: string | undefined;
