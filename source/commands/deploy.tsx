@@ -11,6 +11,7 @@ import {clusterChoice, deployFlags, deploySettings} from '../command-kit/groups.
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {clusterOrSay, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {stepsJson} from '../render/step-words.js';
 
 export const deployCommand = defineCommand({
 	name: 'deploy',
@@ -157,7 +158,7 @@ export const deployCommand = defineCommand({
 		await recordSection(root, 'deploy', {status: result.ready ? 'verified' : 'failed', data: record});
 		if (mode === 'json') {
 			const state = flow.getState();
-			await writeJson({...record, chart, fitted: fit ? fitRecord(fit) : null, steps: state.steps, notes: state.notes});
+			await writeJson({...record, chart, fitted: fit ? fitRecord(fit) : null, steps: stepsJson(state.steps), notes: state.notes});
 		}
 
 		return {failure: cancelled ? 'cancelled' : result.failure};

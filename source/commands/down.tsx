@@ -10,6 +10,7 @@ import {flowScreens} from '../command-kit/flow-screens.js';
 import {writeJson} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {clusterOrSay, projectRoot} from '../command-kit/project.js';
+import {stepsJson} from '../render/step-words.js';
 
 export const downCommand = defineCommand({
 	name: 'down',
@@ -59,7 +60,7 @@ export const downCommand = defineCommand({
 			return removed;
 		});
 		if (mode === 'json') {
-			await writeJson({removed: outcome.failure === undefined, steps: flow.getState().steps});
+			await writeJson({removed: outcome.failure === undefined, steps: stepsJson(flow.getState().steps)});
 		}
 
 		return cancelled ? {failure: 'cancelled'} : outcome;

@@ -2,7 +2,7 @@
 // scanned as soon as it is built.
 import path from 'node:path';
 import type {ImagesAction, ImageSteps} from '../engine/images/actions.js';
-import {describeTarget} from '../engine/images/actions.js';
+import {describeTarget} from '../render/images-report.js';
 import {machine} from '../engine/machine.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand, type CommandInput} from '../command-kit/command.js';

@@ -30,6 +30,7 @@ import {projectOrSay, projectRoot} from '../command-kit/project.js';
 import {showStatus} from '../command-kit/status-screen.js';
 import {watchChanges} from '../command-kit/watch-mode.js';
 import type {UpRequest} from '../engine/up/stage.js';
+import {stepsJson} from '../render/step-words.js';
 
 export const upCommand = defineCommand({
 	name: 'up',
@@ -182,7 +183,13 @@ export const upCommand = defineCommand({
 		log.note(`finished: ${flow.getState().outcome?.message ?? ''}`);
 		if (mode === 'json') {
 			const state = flow.getState();
-			await writeJson({outcome: state.outcome, failedStep: result.failedStep ?? null, report: result.report ?? null, steps: state.steps, notes: state.notes});
+			await writeJson({
+				outcome: state.outcome,
+				failedStep: result.failedStep ?? null,
+				report: result.report ?? null,
+				steps: stepsJson(state.steps),
+				notes: state.notes,
+			});
 		} else {
 			writeErr(`Session log (secrets masked): ${displayPath(log.file)}\n`);
 		}

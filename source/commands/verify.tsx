@@ -10,6 +10,7 @@ import {flowScreens} from '../command-kit/flow-screens.js';
 import {writeJson, writeOut} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {orSay, projectRoot} from '../command-kit/project.js';
+import {stepsJson} from '../render/step-words.js';
 
 export const verifyCommand = defineCommand({
 	name: 'verify',
@@ -64,7 +65,7 @@ export const verifyCommand = defineCommand({
 		});
 		const report = await recordSection(root, 'verify', {status: result.passed ? 'verified' : 'failed', data: result});
 		if (mode === 'json') {
-			await writeJson({...result, steps: flow.getState().steps, report});
+			await writeJson({...result, steps: stepsJson(flow.getState().steps), report});
 		} else {
 			await writeOut(`Report: ${displayPath(report)}\n`);
 		}

@@ -2,7 +2,39 @@
 // build, transfer and rollout times and what travelled.
 import type {DevAction, DevCycle, DevState} from '../engine/dev/state.js';
 import {formatBytes, formatDuration} from './format.js';
+import {imagesFailure, loadOutcomeWords} from './images-report.js';
 import {plainRenderer} from './plain-lines.js';
+import {statusWords} from './step-words.js';
+
+/** How the images travelled: "built in place, nothing sent", "loaded, 25.9 MB sent". */
+const via = (cycle: DevCycle) => [...new Set((cycle.loads ?? []).map(load => loadOutcomeWords(load)))].join(', ') || undefined;
+
+/** Why a change was not shipped, and what to do. */
+export function failureWords(cycle: DevCycle): {readonly text: string; readonly fix: string} {
+	const {failure} = cycle;
+	switch (failure?.kind) {
+		case 'images': {
+			const words = imagesFailure(failure.state);
+			return {text: words.text, fix: words.fix ?? 'Fix it and save again.'};
+		}
+
+		case 'rollout': {
+			const words = failure.status ? statusWords(failure.status) : undefined;
+			return {
+				text: `the new ${cycle.sides.join(' and ')} did not get ready: ${words?.text || 'the rollout did not finish'}${failure.rolledBack ? ' (rolled back: the earlier release runs)' : ''}`,
+				fix: words?.fix ?? 'Fix it and save again.',
+			};
+		}
+
+		case 'error': {
+			return {text: failure.message, fix: 'Fix it and save again.'};
+		}
+
+		case undefined: {
+			return {text: 'it failed', fix: 'Fix it and save again.'};
+		}
+	}
+}
 
 const what = (cycle: DevCycle) => `${cycle.sides.join(' + ')}${cycle.files.length > 0 ? ` (${cycle.files.join(', ')})` : ''}`;
 
@@ -12,7 +44,7 @@ export function devTimes(cycle: DevCycle): string {
 		cycle.buildMs === undefined ? '' : `build ${formatDuration(cycle.buildMs)}`,
 		cycle.transferMs === undefined
 			? ''
-			: `transfer ${formatDuration(cycle.transferMs)} (${cycle.via ?? (cycle.bytes ? `${formatBytes(cycle.bytes)} sent` : 'nothing sent')})`,
+			: `transfer ${formatDuration(cycle.transferMs)} (${via(cycle) ?? (cycle.bytes ? `${formatBytes(cycle.bytes)} sent` : 'nothing sent')})`,
 		cycle.rolloutMs === undefined ? '' : `rollout ${formatDuration(cycle.rolloutMs)}`,
 	];
 	return parts.filter(Boolean).join(' · ');
@@ -41,7 +73,8 @@ export function devCycleLine(cycle: DevCycle): string {
 		}
 
 		case 'failed': {
-			return `${what(cycle)}: not shipped: ${cycle.message ?? 'it failed'}${cycle.fix ? `\n  fix: ${cycle.fix} The next save tries again.` : ''}`;
+			const {text, fix} = failureWords(cycle);
+			return `${what(cycle)}: not shipped: ${text}\n  fix: ${fix} The next save tries again.`;
 		}
 	}
 }

@@ -4,15 +4,17 @@ import type {FlowAction, StepStatus} from '../engine/flow/actions.js';
 import type {FlowState} from '../engine/flow/reducer.js';
 import {formatDuration} from './format.js';
 import {plainRenderer} from './plain-lines.js';
+import {statusWords} from './step-words.js';
 
 export function stepLines(title: string, status: StepStatus): string[] {
+	const words = statusWords(status);
 	switch (status.type) {
 		case 'done': {
-			return [`✔ ${title}: ${status.summary} (${formatDuration(status.durationMs)})`];
+			return [`✔ ${title}: ${words.text} (${formatDuration(status.durationMs)})`];
 		}
 
 		case 'failed': {
-			return [`✖ ${title}: ${status.message}`, ...(status.fix ? [`  fix: ${status.fix}`] : []), ...status.evidence.map(line => `  ${line}`)];
+			return [`✖ ${title}: ${words.text}`, ...(words.fix ? [`  fix: ${words.fix}`] : []), ...words.evidence.map(line => `  ${line}`)];
 		}
 
 		case 'skipped': {
@@ -20,7 +22,7 @@ export function stepLines(title: string, status: StepStatus): string[] {
 		}
 
 		case 'running': {
-			return [`… ${title}: ${status.detail}`];
+			return [`… ${title}: ${words.text}`];
 		}
 
 		case 'pending': {

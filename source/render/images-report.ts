@@ -1,5 +1,5 @@
 // Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
-import type {BuildStatus, ImagesAction, LoadStatus, ScanStatus} from '../engine/images/actions.js';
+import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
@@ -159,3 +159,143 @@ export const renderImagesPlain = plainRenderer<ImagesState, ImagesAction>((state
 		say.out(line);
 	}
 });
+
+/** A load that ended, in a few words: "already loaded", "built in place, nothing sent", "loaded, 467.0 MB sent". */
+export function loadOutcomeWords(load: Extract<LoadStatus, {type: 'done'}>): string {
+	switch (load.outcome) {
+		case 'already-present': {
+			return 'already loaded';
+		}
+
+		case 'built-in-place': {
+			return 'built in place, nothing sent';
+		}
+
+		default: {
+			return load.bytes === undefined ? load.outcome : `${load.outcome}, ${formatBytes(load.bytes)} sent`;
+		}
+	}
+}
+
+/** 'kind cluster "todo"', 'minikube profile "minikube"', 'registry localhost:5000/team'. */
+export function describeTarget(target: LoadTarget): string {
+	return target.type === 'kind'
+		? `kind cluster "${target.cluster}"${target.registry ? ` (through its local registry ${target.registry})` : ''}`
+		: target.type === 'minikube'
+			? `minikube profile "${target.profile}"`
+			: `registry ${target.registry}`;
+}
+
+/** Both images in one line, as the wizard's row shows them while they build and load. */
+export function imagesProgress(state: ImagesState): string {
+	return state.images
+		.map(entry => {
+			const {name} = entry;
+			switch (entry.build.type) {
+				case 'building': {
+					return entry.build.progress.steps > 0 ? `${name} step ${entry.build.progress.step}/${entry.build.progress.steps}` : `${name} sending context`;
+				}
+
+				case 'done': {
+					return entry.load.type === 'loading' || entry.load.type === 'checking'
+						? `${name} loading`
+						: `${name} ${entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}${entry.load.type === 'done' ? `, ${loadOutcomeWords(entry.load)}` : ''}`;
+				}
+
+				case 'failed': {
+					return `${name} failed`;
+				}
+
+				default: {
+					return `${name} preparing`;
+				}
+			}
+		})
+		.join('; ');
+}
+
+/** Both images built and loaded, in one line. */
+export function imagesSummary(state: ImagesState): string {
+	return state.images
+		.map(
+			entry =>
+				`${label(entry)} ${entry.build.type === 'done' && entry.build.outcome === 'up-to-date' ? 'up to date' : 'built'}, ${entry.load.type === 'done' ? loadOutcomeWords(entry.load) : ''}`,
+		)
+		.join('; ');
+}
+
+export type Failure = {readonly text: string; readonly fix: string | undefined; readonly evidence: readonly string[]};
+
+/** Every image that did not build or load, each with its cause; the first fix leads. */
+export function imagesFailure(state: ImagesState): Failure {
+	if (state.error) {
+		return {text: state.error.message, fix: state.error.fix, evidence: []};
+	}
+
+	const failed = state.images.filter(entry => entry.build.type === 'failed' || entry.load.type === 'failed');
+	const words = failed.map(entry => {
+		const build = entry.build.type === 'failed' ? entry.build : undefined;
+		const load = entry.load.type === 'failed' ? entry.load : undefined;
+		return {
+			text: build ? `${label(entry)}: build failed: ${build.message}` : `${label(entry)}: ${load?.message ?? 'not ready'}`,
+			fix: build?.fix ?? load?.fix,
+			evidence: build ? [...(build.step ? [`at ${build.step}`] : []), ...build.output.slice(-6).map(line => `| ${line}`)] : [],
+		};
+	});
+	const [first, ...others] = words;
+	if (!first) {
+		return {text: 'the images are not ready', fix: undefined, evidence: []};
+	}
+
+	// The other images' failures follow the first one's lines, each with its own fix.
+	return {
+		text: first.text,
+		fix: first.fix,
+		evidence: [...first.evidence, ...others.flatMap(other => [`✖ ${other.text}`, ...(other.fix ? [`  fix: ${other.fix}`] : []), ...other.evidence])],
+	};
+}
+
+/** The images being scanned now, or what the scan waits for. */
+export function scanProgress(state: ImagesState): string {
+	const scanning = state.images.filter(entry => entry.scan.type === 'scanning').map(entry => entry.name);
+	return scanning.length > 0 ? `scanning ${scanning.join(', ')}` : 'waiting for the builds';
+}
+
+/** Each image's findings in a few words. */
+export function scanSummary(state: ImagesState): string {
+	return state.images.map(entry => (entry.scan.type === 'done' ? `${entry.name}: ${severityCounts(entry.scan.summary)}` : '')).join('; ');
+}
+
+/** An image that was not scanned, or the ones that fail the gate, with what to do and the worst findings. */
+export function scanFailure(state: ImagesState): Failure {
+	const unscanned = state.images.find(entry => entry.scan.type !== 'done');
+	if (unscanned) {
+		const failure = unscanned.scan.type === 'failed' ? unscanned.scan : undefined;
+		return {
+			text: `${label(unscanned)} was not scanned: ${failure ? failure.message : unscanned.scan.type}`,
+			fix: failure ? (failure.fix ?? 'Or switch the scan off: --skip scan') : undefined,
+			evidence: [],
+		};
+	}
+
+	const blocked = state.images.filter(entry => entry.scan.type === 'done' && !entry.scan.summary.gate.passed);
+	const first = blocked[0]?.scan;
+	return {
+		text: `${blocked.map(entry => label(entry)).join(', ')} ${blocked.length === 1 ? 'fails' : 'fail'} the gate (${first?.type === 'done' ? first.summary.gate.rule : ''})`,
+		fix: blocked.some(entry => entry.scan.type === 'done' && entry.scan.summary.secrets.length > 0)
+			? 'A secret is in the image: rotate it, and keep its file out of the build (.dockerignore, or no --allow-secrets-in-image).'
+			: 'Update the packages named below (a newer base image usually does it), or accept a finding in .trivyignore with a reason.',
+		evidence: blocked.flatMap(entry =>
+			entry.scan.type === 'done'
+				? [
+						...entry.scan.summary.secrets.map(secret => `${entry.name}: SECRET ${secret.title} in ${secret.target}${secret.line ? `:${secret.line}` : ''}`),
+						...entry.scan.summary.worst
+							.slice(0, 4)
+							.map(
+								finding => `${entry.name}: ${finding.severity} ${finding.id} ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> ${finding.fixed}` : ''}`,
+							),
+					]
+				: [],
+		),
+	};
+}

@@ -8,6 +8,7 @@ import type {StatusState} from '../engine/status/reducer.js';
 import {statusWindow} from '../engine/status/select.js';
 import type {Store} from '../engine/store.js';
 import {formatDuration} from '../render/format.js';
+import {statusWords} from '../render/step-words.js';
 import {Row} from './row.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {Confirm} from './confirm.js';
@@ -40,16 +41,8 @@ function StepRow({title, status}: {readonly title: string; readonly status: Step
 				<Spinner type="dots" />
 			</Text>
 		);
-	const text =
-		status.type === 'done'
-			? status.summary
-			: status.type === 'failed'
-				? status.message
-				: status.type === 'skipped'
-					? status.reason
-					: status.type === 'running'
-						? status.detail
-						: '';
+	const words = statusWords(status);
+	const {text} = words;
 	return (
 		<Box flexDirection="column">
 			<Row
@@ -75,12 +68,12 @@ function StepRow({title, status}: {readonly title: string; readonly status: Step
 			/>
 			{status.type === 'failed' ? (
 				<Box flexDirection="column" marginLeft={2}>
-					{status.fix ? (
+					{words.fix ? (
 						<Text color="cyan" wrap="wrap">
-							→ {status.fix}
+							→ {words.fix}
 						</Text>
 					) : null}
-					{status.evidence.slice(0, 16).map((line, index) => (
+					{words.evidence.slice(0, 16).map((line, index) => (
 						// Lines of one failure in a fixed order: the index is their identity.
 						<Text key={index} dimColor={line.startsWith('  ')} wrap="truncate-end">
 							{line}

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {describeTarget, type ImagesAction} from '../engine/images/actions.js';
+import type {ImagesAction} from '../engine/images/actions.js';
+import {describeTarget} from '../render/images-report.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import type {Store} from '../engine/store.js';
 import {buildLine, loadLine, scanLine} from '../render/images-report.js';

@@ -134,7 +134,9 @@ test('deploy names the tags build made: after build --build-arg, deploy without 
 		assert.equal(refused.code, 1, failureOf(refused));
 		assert.match(
 			refused.stderr,
-			new RegExp(`todo-backend:git-[0-9a-f]{12} was never built here: the last build of these sources made ${escapeRegExp(backend)} \\(with the build arguments EXTRA\\)`),
+			new RegExp(
+				`todo-backend:git-[0-9a-f]{12} was never built here: the last build of these sources made ${escapeRegExp(backend)} \\(with the build arguments EXTRA\\)`,
+			),
 		);
 		assert.match(refused.stderr, /fix: give deploy the same --build-arg as the build/);
 		assert.equal(cluster.get('Namespace', undefined, 'buildargs'), undefined, 'nothing was written');

@@ -66,7 +66,7 @@ test('up --watch ships a backend save by itself, with its times; the frontend st
 		const dockerfile = path.join(root, 'backend/Dockerfile');
 		const good = readFileSync(dockerfile, 'utf8');
 		writeFileSync(dockerfile, good.replace('CMD', 'RUN echo "broken on purpose" && exit 7\nCMD'));
-		await cli.waitFor(/^backend \(Dockerfile\): not shipped: backend build failed: .*\n {2}fix: .*The next save tries again\.$/m, mark, 120_000);
+		await cli.waitFor(/^backend \(Dockerfile\): not shipped: todo-backend:\S+: build failed: .*\n {2}fix: .*The next save tries again\.$/m, mark, 120_000);
 		assert.doesNotMatch(cli.stdout().slice(mark), /debug\.log/);
 		assert.equal(backend().spec.template.spec.containers[0]?.image, made.at(-1));
 

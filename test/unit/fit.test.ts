@@ -12,7 +12,7 @@ import {resolveSecrets, secretData, secretSpecsFor} from '../../source/engine/de
 import type {EnvUse, ServiceContract} from '../../source/engine/project/contract.js';
 import {discoverProject} from '../../source/engine/project/discover.js';
 import {readContract, type AppContract} from '../../source/engine/project/read-contract.js';
-import {contractSummary} from '../../source/engine/up/prepare.js';
+import {contractSummary} from '../../source/engine/up/stages/doctor.js';
 import {tempDir} from '../helpers/cli.js';
 import {localFixtures, repoRoot} from '../helpers/paths.js';
 

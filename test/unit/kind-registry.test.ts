@@ -9,7 +9,8 @@ import {
 	registryContainerPlan,
 	registryHostingConfigMap,
 } from '../../source/engine/images/kind-registry.js';
-import {describeTarget, pullRegistryOf} from '../../source/engine/images/actions.js';
+import {pullRegistryOf} from '../../source/engine/images/actions.js';
+import {describeTarget} from '../../source/render/images-report.js';
 import {chartImageValues} from '../../source/engine/images/values.js';
 import {capturedFixture} from '../helpers/paths.js';
 

@@ -11,7 +11,17 @@ import {flowReducer, initialFlowState, type FlowState} from '../../source/engine
 import {initialStatusState, statusReducer} from '../../source/engine/status/reducer.js';
 import {createStore} from '../../source/engine/store.js';
 import {runUp, upStages, upSteps} from '../../source/engine/up/run.js';
-import {next, stop, type StageEnd, type UpContext, type UpRequest, type UpStage} from '../../source/engine/up/stage.js';
+import {
+	defineStage,
+	next,
+	stop,
+	type AnyStage,
+	type FactName,
+	type StageBase,
+	type StageEnd,
+	type UpFacts,
+	type UpRequest,
+} from '../../source/engine/up/stage.js';
 import {tempDir} from '../helpers/cli.js';
 import {createFakeSystem} from '../helpers/fake-system.js';
 
@@ -56,33 +66,40 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 	assert.equal(upStages.length, 8);
 });
 
-/** Stages with the real rows, whose work the test decides: each records that it ran. */
-function fakeStages(work: (id: string, context: UpContext) => Promise<StageEnd>): {
-	stages: UpStage[];
-	ran: string[];
-} {
+/** A stand-in for each fact a stage adds, for stages whose work the test decides. */
+const placeholder: Partial<Record<FactName, unknown>> = {
+	recommendation: {target: 'existing-context'},
+	missing: ['helm'],
+	skip: new Set(),
+	chart: '/nowhere',
+	fit: undefined,
+	values: {},
+};
+
+type Work = (id: string, facts: UpFacts, base: StageBase) => Promise<StageEnd<Partial<UpFacts>> | 'next'>;
+
+/** Stages with the real rows and the real reads and adds, whose work the test decides: each records that it ran. */
+function fakeStages(work: Work): {stages: AnyStage[]; ran: string[]} {
 	const ran: string[] = [];
-	const stages = upStages.map((stage): UpStage => ({
+	const stages = upStages.map((stage): AnyStage => ({
 		...stage,
-		async run(context) {
+		async run(facts, base) {
 			ran.push(stage.id);
-			if (stage.id === 'doctor') {
-				// As the real doctor finds: a tool to install.
-				context.missing = ['helm'];
+			for (const row of stage.rows) {
+				base.rows.begin(row.id, 'working');
+			}
+
+			const end = await work(stage.id, facts, base);
+			if (end !== 'next') {
+				return end;
 			}
 
 			for (const row of stage.rows) {
-				context.rows.begin(row.id, 'working');
+				base.rows.set(row.id, {type: 'done', summary: 'done', durationMs: 1});
 			}
 
-			const end = await work(stage.id, context);
-			if (end.type === 'next') {
-				for (const row of stage.rows) {
-					context.rows.set(row.id, {type: 'done', summary: 'done', durationMs: 1});
-				}
-			}
-
-			return end;
+			const adds = Object.fromEntries(stage.adds.map(name => [name, name in placeholder ? placeholder[name] : {name}]));
+			return next(stage.id === 'doctor' ? {...adds, skip: facts.skip} : adds) as StageEnd<Partial<UpFacts>>;
 		},
 	}));
 	return {stages, ran};
@@ -124,7 +141,7 @@ const rowStates = (flow: {getState(): FlowState}) =>
 test('every stage runs in order; the report is written last', async () => {
 	const world = upWorld();
 	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
-	const {stages, ran} = fakeStages(async () => next);
+	const {stages, ran} = fakeStages(async () => 'next');
 	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
 	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'chart', 'images', 'lint', 'deploy', 'verify']);
 	assert.equal(result.failure, undefined);
@@ -138,13 +155,13 @@ test('every stage runs in order; the report is written last', async () => {
 test('a stage that fails stops the flow with its class; later rows say why they did not run', async () => {
 	const world = upWorld();
 	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
-	const {stages, ran} = fakeStages(async (id, context) => {
+	const {stages, ran} = fakeStages(async (id, _facts, base) => {
 		if (id === 'images') {
-			context.rows.set('images', {type: 'failed', message: 'build failed', fix: undefined, evidence: [], durationMs: 1});
+			base.rows.set('images', {type: 'failed', message: 'build failed', fix: undefined, evidence: [], durationMs: 1});
 			return stop('images', 'build', 'nothing is deployed that did not build');
 		}
 
-		return next;
+		return 'next';
 	});
 	const result = await runUp(world.system, world.flow, world.status, world.request, stages);
 	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'chart', 'images']);
@@ -159,7 +176,7 @@ test('a stage that fails stops the flow with its class; later rows say why they 
 test('switched-off stages do not run; the plan may switch more off; a declined plan changes nothing', async () => {
 	const world = upWorld({skip: ['lint'], asking: true});
 	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip)});
-	const {stages, ran} = fakeStages(async () => next);
+	const {stages, ran} = fakeStages(async () => 'next');
 	// The plan is shown after the doctor: switch scan and verify off too.
 	const unsubscribe = world.flow.subscribe(state => {
 		if (state.question?.kind === 'plan') {
@@ -169,11 +186,10 @@ test('switched-off stages do not run; the plan may switch more off; a declined p
 	// The fake doctor stage asks as the real one does.
 	stages[0] = {
 		...stages[0]!,
-		async run(context) {
-			const answer = (await context.request.questions?.ask({kind: 'plan', text: 'Go?', options: []})) as string[];
-			context.skip = new Set((['install', 'scan', 'lint', 'verify', 'load-check'] as const).filter(name => !answer.includes(name)));
-			context.missing = ['helm'];
-			return next;
+		async run(_facts, base) {
+			const answer = (await base.request.questions?.ask({kind: 'plan', text: 'Go?', options: []})) as string[];
+			const skip = new Set((['install', 'scan', 'lint', 'verify', 'load-check'] as const).filter(name => !answer.includes(name)));
+			return next({recommendation: placeholder['recommendation'], missing: ['helm'], skip}) as StageEnd<Partial<UpFacts>>;
 		},
 	};
 	await runUp(world.system, world.flow, world.status, world.request, stages);
@@ -185,7 +201,7 @@ test('switched-off stages do not run; the plan may switch more off; a declined p
 
 	const declined = upWorld();
 	declined.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(declined.skip)});
-	const fakes = fakeStages(async id => (id === 'doctor' ? {type: 'declined'} : next));
+	const fakes = fakeStages(async id => (id === 'doctor' ? {type: 'declined'} : 'next'));
 	const result = await runUp(declined.system, declined.flow, declined.status, declined.request, fakes.stages);
 	assert.equal(result.declined, true);
 	assert.deepEqual(fakes.ran, ['doctor']);
@@ -204,7 +220,7 @@ for (const cancelAt of upStages.map(stage => stage.id)) {
 				return stop(id === 'deploy' ? 'rollout' : (upStages.find(stage => stage.id === id)?.rows[0]?.id ?? id), 'cancelled', 'cancelled');
 			}
 
-			return next;
+			return 'next';
 		});
 		const result = await runUp(world.system, world.flow, world.status, world.request, stages);
 		const order = upStages.map(stage => stage.id);
@@ -225,3 +241,38 @@ for (const cancelAt of upStages.map(stage => stage.id)) {
 		);
 	});
 }
+
+test('a new stage is its own file and one entry in the list: its row shows, it gets the facts it reads, and its stop ends the flow there', async () => {
+	// As a new file would declare it: a stage between lint and deploy that reads what lint found.
+	const seen: unknown[] = [];
+	const gate = defineStage({
+		id: 'policy',
+		rows: [{id: 'policy', title: 'Company policy'}],
+		reads: ['lint', 'values'],
+		adds: [],
+		async run({lint, values}, base) {
+			seen.push(lint, values);
+			base.rows.begin('policy', 'checking');
+			base.rows.set('policy', {type: 'failed', message: 'the policy says no', fix: 'ask', evidence: [], durationMs: 1});
+			return stop('policy', 'fix-first', 'the policy stopped it');
+		},
+	});
+	const {stages, ran} = fakeStages(async () => 'next');
+	const withPolicy = [...stages.slice(0, 6), gate, ...stages.slice(6)];
+	const world = upWorld();
+	const rows = upSteps(world.skip, withPolicy).map(row => row.id);
+	assert.deepEqual(rows.slice(rows.indexOf('lint'), rows.indexOf('lint') + 3), ['lint', 'policy', 'secrets']);
+	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip, withPolicy)});
+	const result = await runUp(world.system, world.flow, world.status, world.request, withPolicy);
+	assert.deepEqual(ran, ['doctor', 'install', 'cluster', 'chart', 'images', 'lint']);
+	assert.deepEqual(seen, [{name: 'lint'}, {}], 'the facts lint and images added');
+	assert.deepEqual([result.failedStep, result.failure], ['policy', 'fix-first']);
+	assert.equal(rowStates(world.flow)['secrets'], 'skipped: the policy stopped it');
+});
+
+test('a stage that reads a fact no earlier stage adds is a mistake the runner names', async () => {
+	const early = defineStage({id: 'early', rows: [{id: 'early', title: 'Too early'}], reads: ['deploy'], adds: [], run: async () => next({})});
+	const world = upWorld();
+	world.flow.dispatch({type: 'flow/planned', title: 'up', steps: upSteps(world.skip, [early])});
+	await assert.rejects(runUp(world.system, world.flow, world.status, world.request, [early]), /the stage "early" reads deploy, which no stage before it adds/);
+});

@@ -1,6 +1,4 @@
-// Helm's failures, the secrets' sources and the failing pods, in words for the person.
-import {notReady, type StatusReport} from '../status/report.js';
-import type {ResolvedSecret} from './secrets.js';
+// Helm's failures explained: what a person needs first, and the fix.
 
 /** Helm's own words, explained: the lines a person needs first. */
 export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
@@ -58,46 +56,4 @@ export function explainHelmFailure(output: string, release: string, namespace: s
 	}
 
 	return {message: output.trim().split('\n').filter(Boolean).slice(-3).join(' ') || 'helm failed', fix: undefined};
-}
-
-export function describeSecrets(secrets: readonly ResolvedSecret[]): string {
-	const from = (secret: ResolvedSecret) => {
-		switch (secret.source) {
-			case 'environment': {
-				return `from $${secret.variable ?? ''}`;
-			}
-
-			case '.env': {
-				return `from ${secret.variable ?? ''} in .env`;
-			}
-
-			case 'prompt': {
-				return 'as typed';
-			}
-
-			case 'cluster': {
-				return 'kept from the cluster';
-			}
-
-			case 'generated': {
-				return 'generated';
-			}
-
-			case 'not set': {
-				return secret.name === 'geminiApiKey' ? 'not set (chatbot off)' : 'not set (the code falls back)';
-			}
-		}
-	};
-
-	return secrets.map(secret => `${secret.label} ${from(secret)}`).join('; ');
-}
-
-/** Failing pods as evidence lines: name, what is wrong, the fix. */
-export function problemLines(report: StatusReport): string[] {
-	return notReady(report).flatMap(row => [
-		`${row.name}: ${row.diagnosis.title}`,
-		`  ${row.diagnosis.explanation}`,
-		`  fix: ${row.diagnosis.fix}`,
-		...row.diagnosis.evidence.slice(0, 2).map(line => `  | ${line}`),
-	]);
 }

@@ -3,7 +3,7 @@
 import type {Cluster} from '../../adapters/cluster.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
-import {notReady, rolledOut} from '../status/report.js';
+import {rolledOut, type StatusReport} from '../status/report.js';
 import {followCluster} from '../status/run.js';
 import {statusReport} from '../status/select.js';
 import type {Store} from '../store.js';
@@ -13,7 +13,12 @@ export type RolloutEnd = 'ready' | 'timeout' | 'cancelled';
 export async function waitForRollout(
 	cluster: Cluster,
 	status: Store<StatusState, StatusAction>,
-	options: {readonly namespace: string; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined; readonly onProgress: (detail: string) => void},
+	options: {
+		readonly namespace: string;
+		readonly timeoutMs: number;
+		readonly signal?: AbortSignal | undefined;
+		readonly onProgress: (report: StatusReport) => void;
+	},
 ): Promise<RolloutEnd> {
 	const where = {context: cluster.context, namespace: options.namespace};
 	const stop = followCluster(cluster, status);
@@ -32,11 +37,7 @@ export async function waitForRollout(
 
 			const check = () => {
 				const report = statusReport(status.getState(), where);
-				const waitingFor = notReady(report);
-				const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
-				options.onProgress(
-					`${report.pods.length - waitingFor.length}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`,
-				);
+				options.onProgress(report);
 				if (rolledOut(report)) {
 					finish('ready');
 				}

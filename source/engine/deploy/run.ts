@@ -1,10 +1,11 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
+// Four named steps (secrets, release, helm, rollout), each reporting what it saw as data (step-report.ts).
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {ClusterTarget} from '../cluster-target.js';
 import {load} from 'js-yaml';
-import {renderChart, runHelm, valueArgs} from '../../adapters/helm.js';
+import {renderChart, runHelm, valueArgs, type HelmValues, type ReleaseState} from '../../adapters/helm.js';
 import {checkRelease} from './release.js';
 import {describeRunFailure, type System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
@@ -18,13 +19,14 @@ import type {StatusState} from '../status/reducer.js';
 import type {ClusterImages} from '../status/cluster-images.js';
 import {loadSnapshot, lookUpImagesOnce, readCrashLogs} from '../status/run.js';
 import {statusReport} from '../status/select.js';
-import {notReady, type StatusReport} from '../status/report.js';
+import type {StatusReport} from '../status/report.js';
 import type {Store} from '../store.js';
 import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
-import {collectSecrets} from './collect.js';
+import {collectSecrets, type Collected} from './collect.js';
 import type {FittedChart} from './fit.js';
 import {releaseValues} from './values.js';
-import {describeSecrets, explainHelmFailure, problemLines} from './explain.js';
+import {explainHelmFailure} from './explain.js';
+import type {PublicSecret, Wrote} from './step-report.js';
 import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
 import {waitForRollout} from './rollout.js';
 
@@ -71,12 +73,52 @@ export type DeployResult = {
 	/** Why it did not get there, as an outcome class; undefined when every pod is ready. */
 	readonly failure: FailureClass | undefined;
 	readonly revision: number | undefined;
-	readonly secrets: ReadonlyArray<Omit<ResolvedSecret, 'value'>>;
+	readonly secrets: readonly PublicSecret[];
 	readonly report: StatusReport | undefined;
 	readonly kept: 'kept' | 'rolled-back' | 'uninstalled' | undefined;
 	/** The fingerprint of what is installed, and whether helm ran this time. */
 	readonly fingerprint: string | undefined;
 	readonly unchanged: boolean;
+};
+
+/** One deploy as its steps share it: the request, the stores, the rows and what the secrets step resolved. */
+type DeployRun = {
+	readonly system: System;
+	readonly cluster: Cluster;
+	readonly flow: Store<FlowState, FlowAction>;
+	readonly status: Store<StatusState, StatusAction>;
+	readonly request: DeployRequest;
+	readonly steps: ReturnType<typeof flowSteps>;
+	readonly secretName: string;
+};
+
+/** What the secrets step settled: every secret, what may be shown of them, and the mask for helm's words. */
+type SettledSecrets = {
+	readonly secrets: readonly ResolvedSecret[];
+	readonly shown: readonly PublicSecret[];
+	readonly mask: (text: string) => string;
+	readonly collected: Extract<Collected, {ok: true}>;
+};
+
+/** The release as helm knows it, and the values it is given. */
+type CheckedRelease = {readonly helm: string; readonly state: ReleaseState | undefined; readonly firstInstall: boolean; readonly values: HelmValues};
+
+const ended = (run: DeployRun, failure: FailureClass | undefined, fields: Partial<DeployResult> = {}): DeployResult => ({
+	ready: false,
+	failure: run.request.signal?.aborted ? 'cancelled' : failure,
+	revision: undefined,
+	secrets: [],
+	report: undefined,
+	kept: undefined,
+	fingerprint: undefined,
+	unchanged: false,
+	...fields,
+});
+
+const skipAfter = (run: DeployRun, index: number, reason: string) => {
+	for (const later of deploySteps.slice(index)) {
+		run.steps.set(later.id, {type: 'skipped', reason});
+	}
 };
 
 export async function runDeploy(
@@ -86,87 +128,79 @@ export async function runDeploy(
 	status: Store<StatusState, StatusAction>,
 	request: DeployRequest,
 ): Promise<DeployResult> {
-	const {set: step, begin: running} = flowSteps(flow);
+	const run: DeployRun = {system, cluster, flow, status, request, steps: flowSteps(flow), secretName: secretNameOf(request.release)};
+	const secrets = await secretsStep(run);
+	if ('ready' in secrets) {
+		return secrets;
+	}
 
-	const skipRest = (from: number, reason: string) => {
-		for (const later of deploySteps.slice(from)) {
-			step(later.id, {type: 'skipped', reason});
-		}
-	};
+	const release = await releaseStep(run, secrets);
+	if ('ready' in release) {
+		return release;
+	}
 
-	const result = (failure: FailureClass | undefined, fields: Partial<DeployResult> = {}): DeployResult => ({
-		ready: false,
-		failure: request.signal?.aborted ? 'cancelled' : failure,
-		revision: undefined,
-		secrets: [],
-		report: undefined,
-		kept: undefined,
-		fingerprint: undefined,
-		unchanged: false,
-		...fields,
-	});
-	const secretName = secretNameOf(request.release);
+	return helmStep(run, secrets, release);
+}
 
-	// 1. Secrets: checked and resolved; nothing in the cluster changes until Helm and the chart are known good.
+/** 1. The secrets, checked and resolved; nothing in the cluster changes until Helm and the chart are known good. */
+async function secretsStep(run: DeployRun): Promise<SettledSecrets | DeployResult> {
+	const {request, flow} = run;
 	const specs = secretSpecsFor(request.fit?.bindings);
-	const secretsStep = running('secrets', `collecting ${specs.map(spec => spec.label).join(', ')}`);
-	const collected = await collectSecrets(cluster, secretName, specs, request);
+	const step = run.steps.begin('secrets', `collecting ${specs.map(spec => spec.label).join(', ')}`);
+	const collected = await collectSecrets(run.cluster, run.secretName, specs, request);
 	if (!collected.ok) {
 		const [problem, ...others] = collected.problems;
 		if (collected.unreachable !== undefined || !problem) {
-			secretsStep.failed(`The cluster did not answer: ${collected.unreachable ?? ''}`, 'todo-deploy doctor checks the cluster and your access to it.');
-			skipRest(1, 'the cluster did not answer');
-			return result('environment');
+			step.failed(`The cluster did not answer: ${collected.unreachable ?? ''}`, 'todo-deploy doctor checks the cluster and your access to it.');
+			skipAfter(run, 1, 'the cluster did not answer');
+			return ended(run, 'environment');
 		}
 
-		secretsStep.failed(
+		step.failed(
 			problem.message,
 			problem.fix,
 			others.map(other => other.message),
 		);
-		skipRest(1, 'the secrets are not right');
-		return result('fix-first');
+		skipAfter(run, 1, 'the secrets are not right');
+		return ended(run, 'fix-first');
 	}
 
-	const {secrets} = collected;
 	for (const note of collected.notes) {
 		flow.dispatch({type: 'flow/note', text: note});
 	}
 
+	const {secrets} = collected;
 	request.onSecrets?.(secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
-	secretsStep.done(describeSecrets(secrets));
+	const shown = secrets.map(({value: _value, ...rest}) => rest);
+	step.done({kind: 'deploy/secrets', secrets: shown});
+	const values = secrets.map(secret => secret.value);
+	return {secrets, shown, mask: text => maskSecrets(text, values), collected};
+}
 
-	const secretValues = secrets.map(secret => secret.value);
-	const publicSecrets = secrets.map(({value: _value, ...rest}) => rest);
-	const mask = (text: string) => maskSecrets(text, secretValues);
-
-	// 2. The release as Helm knows it; a pending one blocks every helm command.
-	const releaseStep = running('release', `helm history ${request.release}`);
+/** 2. The release as Helm knows it (a pending one blocks every helm command), and the chart rendered with the values. */
+async function releaseStep(run: DeployRun, settled: SettledSecrets): Promise<CheckedRelease | DeployResult> {
+	const {system, request, flow} = run;
+	const step = run.steps.begin('release', `helm history ${request.release}`);
 	const helm = await system.which('helm');
 	if (!helm) {
-		releaseStep.failed('Helm is not installed.', 'npx todo-deploy install helm');
-		skipRest(2, 'no Helm');
-		return result('environment', {secrets: publicSecrets});
+		step.failed('Helm is not installed.', 'npx todo-deploy install helm');
+		skipAfter(run, 2, 'no Helm');
+		return ended(run, 'environment', {secrets: settled.shown});
 	}
 
 	const checked = await checkRelease(system, helm, request.target, request);
 	if (!checked.ok) {
-		releaseStep.failed(mask(checked.message), checked.fix);
-		skipRest(2, 'the release cannot be changed now');
-		return result(checked.failure, {secrets: publicSecrets});
+		step.failed(settled.mask(checked.message), checked.fix);
+		skipAfter(run, 2, 'the release cannot be changed now');
+		return ended(run, checked.failure, {secrets: settled.shown});
 	}
 
 	if (checked.note) {
 		flow.dispatch({type: 'flow/note', text: checked.note});
 	}
 
-	const {state} = checked;
-	const firstInstall = state === undefined || state.lastDeployed === undefined;
-	const helmPath = helm;
 	// The same files and --set pairs lint renders with: the fitted values first, the user's files and --set win.
 	const values = await releaseValues(request.root, {fit: request.fit, sets: request.values, files: request.valuesFiles, release: request.release});
-	const valuesFiles = values.files;
-	const sets = valueArgs({files: [], sets: values.sets});
 	// The chart must render with these values before anything in the cluster changes.
 	const rendered = await renderChart(
 		system,
@@ -174,195 +208,221 @@ export async function runDeploy(
 		load,
 	);
 	if (!rendered.ok) {
-		releaseStep.failed(
-			`The chart does not render with these values, so nothing was changed in the cluster: ${mask(rendered.error)}`,
+		step.failed(
+			`The chart does not render with these values, so nothing was changed in the cluster: ${settled.mask(rendered.error)}`,
 			'todo-deploy lint shows where; fix the chart or the values (-f, --set).',
 		);
-		skipRest(2, 'the chart does not render');
-		return result('fix-first', {secrets: publicSecrets});
+		skipAfter(run, 2, 'the chart does not render');
+		return ended(run, 'fix-first', {secrets: settled.shown});
 	}
 
-	releaseStep.done(
-		firstInstall
-			? `first install of ${request.release} into ${request.target.namespace}; the chart renders`
-			: `upgrade of ${request.release} from revision ${state?.revision ?? '?'} (${state?.status ?? '?'}); the chart renders`,
-	);
+	const {state} = checked;
+	step.done({kind: 'deploy/release', release: request.release, namespace: request.target.namespace, previous: state});
+	return {helm, state, firstInstall: state === undefined || state.lastDeployed === undefined, values};
+}
 
-	// 3. The Secret, then helm upgrade --install, without --wait: the rollout is watched here, pod by pod.
-	const helmStep = running('helm', `helm upgrade --install ${request.release} ${request.chart}`);
-	// Secrets take part as a hash: a changed password must reach the pods (they restart on a new revision).
-	const chartDigest = await chartDigestOf(request.chart, valuesFiles);
-	const fingerprint = createHash('sha256')
+/** What is installed, as one hash: the chart, the values and the secrets (a changed password must reach the pods). */
+async function fingerprintOf(run: DeployRun, settled: SettledSecrets, values: HelmValues): Promise<string> {
+	const {request} = run;
+	return createHash('sha256')
 		.update(
 			JSON.stringify([
-				chartDigest,
+				await chartDigestOf(request.chart, values.files),
 				request.release,
 				request.target.namespace,
-				sets,
-				valuesFiles,
+				valueArgs({files: [], sets: values.sets}),
+				values.files,
 				request.helmArgs,
 				createHash('sha256')
-					.update(JSON.stringify(secrets.map(secret => [secret.name, secret.value ?? ''])))
+					.update(JSON.stringify(settled.secrets.map(secret => [secret.name, secret.value ?? ''])))
 					.digest('hex'),
 			]),
 		)
 		.digest('hex');
+}
+
+/** 3. The Secret, then helm upgrade --install, without --wait: the rollout is watched here, pod by pod. */
+async function helmStep(run: DeployRun, settled: SettledSecrets, release: CheckedRelease): Promise<DeployResult> {
+	const {system, request, cluster} = run;
+	const {namespace} = request.target;
+	const step = run.steps.begin('helm', {kind: 'deploy/helm', release: request.release, chart: request.chart, wrote: undefined});
+	const fingerprint = await fingerprintOf(run, settled, release.values);
 	// What the last deploy from here installed: when the release is still at that revision, deployed,
 	// and the chart, values and secrets are the same (the fingerprint), helm is not run again.
-	const memoryKey = `${cluster.context}/${request.target.namespace}/${request.release}`;
+	const memoryKey = `${cluster.context}/${namespace}/${request.release}`;
 	const previous = await readDeployMemory(request.root, memoryKey);
-	if (fingerprint && previous && previous.fingerprint === fingerprint && state?.status === 'deployed' && state.revision === previous.revision) {
-		helmStep.done(`revision ${previous.revision} already has this chart, these images and values: helm not run`);
-		return watchRollout(previous.revision, fingerprint, true);
+	if (previous?.fingerprint === fingerprint && release.state?.status === 'deployed' && release.state.revision === previous.revision) {
+		step.done({kind: 'deploy/unchanged', revision: previous.revision});
+		return rolloutStep(run, settled, release, {revision: previous.revision, fingerprint, unchanged: true, memoryKey});
 	}
 
-	let namespaceCreated: boolean;
+	let wrote: Wrote;
 	try {
-		namespaceCreated = await cluster.ensureNamespace();
+		const namespaceCreated = await cluster.ensureNamespace();
 		const database = {
 			host: `${fullnameOf(request.release)}-postgresql`,
 			user: request.fit?.database.user ?? 'todo',
 			name: request.fit?.database.name ?? 'todo',
 		};
-		await cluster.applySecret(secretName, secretData(secrets, database, request.fit?.bindings, specs), {
+		await cluster.applySecret(run.secretName, secretData(settled.secrets, database, request.fit?.bindings, secretSpecsFor(request.fit?.bindings)), {
 			'app.kubernetes.io/managed-by': 'todo-deploy',
 			'app.kubernetes.io/instance': request.release,
 		});
+		wrote = {secret: run.secretName, namespace, namespaceCreated};
 	} catch (error) {
-		helmStep.failed(`The Secret ${secretName} could not be written: ${mask(messageOf(error))}`, 'todo-deploy doctor checks the cluster and your access to it.');
-		skipRest(3, 'no Secret');
-		return result('environment', {secrets: publicSecrets});
+		step.failed(
+			`The Secret ${run.secretName} could not be written: ${settled.mask(messageOf(error))}`,
+			'todo-deploy doctor checks the cluster and your access to it.',
+		);
+		skipAfter(run, 3, 'no Secret');
+		return ended(run, 'environment', {secrets: settled.shown});
 	}
 
-	const wrote = `Secret ${secretName} written${namespaceCreated ? `, namespace ${request.target.namespace} created` : ''}`;
-	helmStep.detail(`${wrote}; helm upgrade --install ${request.release}`);
+	step.detail({kind: 'deploy/helm', release: request.release, chart: request.chart, wrote});
 	const upgrade = await runHelm(
 		system,
-		helm,
-		['upgrade', '--install', request.release, request.chart, '--timeout', `${Math.ceil(request.timeoutMs / 1000)}s`, ...valueArgs(values), ...request.helmArgs],
+		release.helm,
+		[
+			'upgrade',
+			'--install',
+			request.release,
+			request.chart,
+			'--timeout',
+			`${Math.ceil(request.timeoutMs / 1000)}s`,
+			...valueArgs(release.values),
+			...request.helmArgs,
+		],
 		request.target,
 		request.timeoutMs + 60_000,
 	);
 	if (upgrade.exitCode !== 0) {
-		const explained = explainHelmFailure(mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, request.target.namespace);
-		helmStep.failed(
+		const explained = explainHelmFailure(settled.mask(`${upgrade.stderr}\n${upgrade.stdout}`), request.release, namespace);
+		step.failed(
 			upgrade.timedOut ? describeRunFailure('helm upgrade', upgrade) : explained.message,
 			explained.fix,
-			mask(upgrade.stderr).trim().split('\n').slice(-4),
+			settled.mask(upgrade.stderr).trim().split('\n').slice(-4),
 		);
-		skipRest(3, 'helm failed');
-		await undoFirstWrites(namespaceCreated);
-		return result('deploy', {secrets: publicSecrets});
+		skipAfter(run, 3, 'helm failed');
+		await undoFirstWrites(run, settled, release, wrote);
+		return ended(run, 'deploy', {secrets: settled.shown});
 	}
 
 	const revision = Number(/^REVISION: (\d+)/m.exec(upgrade.stdout)?.[1] ?? Number.NaN);
-	helmStep.done(`revision ${Number.isNaN(revision) ? '?' : revision} ${/^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1] ?? 'applied'} (${wrote})`);
-	return watchRollout(revision, fingerprint, false);
+	step.done({kind: 'deploy/installed', revision: Number.isNaN(revision) ? undefined : revision, status: /^STATUS: (\S+)/m.exec(upgrade.stdout)?.[1], wrote});
+	return rolloutStep(run, settled, release, {revision, fingerprint, unchanged: false, memoryKey});
+}
 
-	/** A first install whose helm failed leaves nothing behind (unless --on-failure keep): what deploy wrote goes, and is named. */
-	async function undoFirstWrites(namespaceMade: boolean): Promise<void> {
-		if (!firstInstall || collected.ok !== true || collected.existing !== undefined) {
-			return;
-		}
-
-		if (request.keepWrites) {
-			flow.dispatch({
-				type: 'flow/note',
-				text: `Kept (--on-failure keep): the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.target.namespace}` : ''}. Remove them: todo-deploy down -n ${request.target.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
-			});
-			return;
-		}
-
-		const removed = await (namespaceMade ? cluster.deleteNamespace().then(() => true) : cluster.deleteSecret(secretName)).catch(() => false);
-		flow.dispatch({
-			type: 'flow/note',
-			text: removed
-				? `Nothing was installed, so what deploy wrote is removed: ${namespaceMade ? `the namespace ${request.target.namespace} (with the Secret)` : `the Secret ${secretName}`}.`
-				: `Nothing was installed, but the Secret ${secretName}${namespaceMade ? ` and the namespace ${request.target.namespace}` : ''} could not be removed: todo-deploy down -n ${request.target.namespace}${namespaceMade ? ' --delete-namespace' : ''}.`,
-		});
+/** A first install whose helm failed leaves nothing behind (unless --on-failure keep): what deploy wrote goes, and is named. */
+async function undoFirstWrites(run: DeployRun, settled: SettledSecrets, release: CheckedRelease, wrote: Wrote): Promise<void> {
+	const {request, cluster, flow, secretName} = run;
+	const {namespace} = request.target;
+	if (!release.firstInstall || settled.collected.existing !== undefined) {
+		return;
 	}
 
-	// 4. The rollout: the status screen's own watch, until every pod is ready or the time is up.
-	async function watchRollout(revision: number, fingerprint: string, unchanged: boolean): Promise<DeployResult> {
-		const rolloutStep = running('rollout', 'waiting for the pods');
-		const where = {context: cluster.context, namespace: request.target.namespace};
-		let report: StatusReport;
-		try {
-			await loadSnapshot(cluster, status);
-			report = statusReport(status.getState(), where);
-		} catch (error) {
-			rolloutStep.failed(`The pods could not be listed: ${error instanceof Error ? error.message : String(error)}`, undefined);
-			return result('environment', {secrets: publicSecrets, revision});
-		}
-
-		const started = Date.now();
-		const outcome = await waitForRollout(cluster, status, {
-			namespace: request.target.namespace,
-			timeoutMs: request.timeoutMs,
-			signal: request.signal,
-			onProgress: detail => step('rollout', {type: 'running', detail, startedAt: started}),
+	const made = wrote.namespaceCreated;
+	if (request.keepWrites) {
+		flow.dispatch({
+			type: 'flow/note',
+			text: `Kept (--on-failure keep): the Secret ${secretName}${made ? ` and the namespace ${namespace}` : ''}. Remove them: todo-deploy down -n ${namespace}${made ? ' --delete-namespace' : ''}.`,
 		});
-		if (outcome !== 'ready') {
-			// The failing pods' own last lines: a crash says its cause (the database, a setting) in the diagnosis.
-			await readCrashLogs(cluster, status);
-		}
+		return;
+	}
 
-		report = statusReport(status.getState(), where);
-		if (outcome !== 'ready' && request.clusterImages) {
+	const removed = await (made ? cluster.deleteNamespace().then(() => true) : cluster.deleteSecret(secretName)).catch(() => false);
+	flow.dispatch({
+		type: 'flow/note',
+		text: removed
+			? `Nothing was installed, so what deploy wrote is removed: ${made ? `the namespace ${namespace} (with the Secret)` : `the Secret ${secretName}`}.`
+			: `Nothing was installed, but the Secret ${secretName}${made ? ` and the namespace ${namespace}` : ''} could not be removed: todo-deploy down -n ${namespace}${made ? ' --delete-namespace' : ''}.`,
+	});
+}
+
+type Installed = {readonly revision: number; readonly fingerprint: string; readonly unchanged: boolean; readonly memoryKey: string};
+
+/** 4. The rollout: the status screen's own watch, until every pod is ready or the time is up. */
+async function rolloutStep(run: DeployRun, settled: SettledSecrets, release: CheckedRelease, installed: Installed): Promise<DeployResult> {
+	const {request, cluster, status} = run;
+	const {revision, fingerprint, unchanged} = installed;
+	const where = {context: cluster.context, namespace: request.target.namespace};
+	const started = Date.now();
+	const said = (report: StatusReport, outcome: 'running' | 'ready' | 'timeout' | 'cancelled') =>
+		({kind: 'deploy/rollout', report, outcome, timeoutMs: request.timeoutMs, elapsedMs: Date.now() - started}) as const;
+	const step = run.steps.begin('rollout', 'waiting for the pods');
+	try {
+		await loadSnapshot(cluster, status);
+	} catch (error) {
+		step.failed(`The pods could not be listed: ${messageOf(error)}`);
+		return ended(run, 'environment', {secrets: settled.shown, revision});
+	}
+
+	const outcome = await waitForRollout(cluster, status, {
+		namespace: request.target.namespace,
+		timeoutMs: request.timeoutMs,
+		signal: request.signal,
+		onProgress: report => step.detail(said(report, 'running')),
+	});
+	if (outcome !== 'ready') {
+		// The failing pods' own last lines: a crash says its cause (the database, a setting) in the diagnosis.
+		await readCrashLogs(cluster, status);
+		if (request.clusterImages) {
 			await lookUpImagesOnce(status, request.clusterImages);
-			report = statusReport(status.getState(), where);
+		}
+	}
+
+	const report = statusReport(status.getState(), where);
+	if (outcome === 'ready') {
+		step.done(said(report, 'ready'));
+		if (!Number.isNaN(revision)) {
+			await writeDeployMemory(request.root, installed.memoryKey, {fingerprint, revision});
 		}
 
-		if (outcome === 'ready') {
-			rolloutStep.done(`${report.pods.length} pods ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
-			if (fingerprint && !Number.isNaN(revision)) {
-				await writeDeployMemory(request.root, memoryKey, {fingerprint, revision});
-			}
+		return ended(run, undefined, {ready: true, secrets: settled.shown, revision, report, fingerprint, unchanged});
+	}
 
-			return result(undefined, {ready: true, secrets: publicSecrets, revision, report, fingerprint, unchanged});
-		}
+	step.failed(said(report, outcome));
+	if (outcome === 'cancelled') {
+		return ended(run, 'cancelled', {secrets: settled.shown, revision, report, kept: 'kept', fingerprint, unchanged});
+	}
 
-		const evidence = problemLines(report);
-		const failing = notReady(report);
-		rolloutStep.failed(
-			outcome === 'cancelled'
-				? 'Cancelled while the pods were starting.'
-				: `${failing.length} of ${report.pods.length} pods not ready after ${Math.round(request.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
-			failing[0]?.diagnosis.fix,
-			evidence,
-		);
+	const kept = await afterFailedRollout(run, settled, release, revision);
+	return ended(run, 'rollout', {secrets: settled.shown, revision, report, kept, ...(kept === 'kept' ? {fingerprint, unchanged} : {})});
+}
 
-		if (outcome === 'cancelled') {
-			return result('cancelled', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
-		}
-
-		// The release stays, or goes: a first install is removed, an upgrade rolled back.
-		const question = firstInstall
-			? `Remove the failed first install (helm uninstall ${request.release})? No keeps the pods for troubleshooting.`
-			: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
-		const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
-		if (choice === 'keep') {
-			flow.dispatch({
-				type: 'flow/note',
-				text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${request.target.namespace} with pods that are not ready. Watch them: todo-deploy status -n ${request.target.namespace}. Remove it: helm uninstall ${request.release} -n ${request.target.namespace}.`,
-			});
-			return result('rollout', {secrets: publicSecrets, revision, report, kept: 'kept', fingerprint, unchanged});
-		}
-
-		const undo = firstInstall
-			? await runHelm(system, helmPath, ['uninstall', request.release], request.target, 5 * 60_000)
-			: await runHelm(system, helmPath, ['rollback', request.release, String(state?.lastDeployed ?? '')], request.target, 5 * 60_000);
+/** The release stays, or goes: a first install is removed, an upgrade rolled back, as the person (or --on-failure) says. */
+async function afterFailedRollout(run: DeployRun, settled: SettledSecrets, release: CheckedRelease, revision: number): Promise<DeployResult['kept']> {
+	const {system, request, flow, secretName} = run;
+	const {namespace} = request.target;
+	const {firstInstall, state} = release;
+	const question = firstInstall
+		? `Remove the failed first install (helm uninstall ${request.release})? No keeps the pods for troubleshooting.`
+		: `Roll back to revision ${state?.lastDeployed ?? '?'}? No keeps the new pods for troubleshooting.`;
+	const choice = typeof request.onFailure === 'function' ? await request.onFailure(question) : request.onFailure;
+	if (choice === 'keep') {
 		flow.dispatch({
 			type: 'flow/note',
-			text:
-				undo.exitCode === 0
-					? firstInstall
-						? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.`
-						: `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`
-					: `Undoing the release failed: ${mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${request.target.namespace}.`,
+			text: `Kept: release ${request.release} revision ${Number.isNaN(revision) ? '?' : revision} stays deployed in ${namespace} with pods that are not ready. Watch them: todo-deploy status -n ${namespace}. Remove it: helm uninstall ${request.release} -n ${namespace}.`,
 		});
-		return result('rollout', {secrets: publicSecrets, revision, report, kept: undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept'});
+		return 'kept';
 	}
+
+	const undo = await runHelm(
+		system,
+		release.helm,
+		firstInstall ? ['uninstall', request.release] : ['rollback', request.release, String(state?.lastDeployed ?? '')],
+		request.target,
+		5 * 60_000,
+	);
+	flow.dispatch({
+		type: 'flow/note',
+		text:
+			undo.exitCode === 0
+				? firstInstall
+					? `Removed the failed first install of ${request.release}; the Secret ${secretName} stays for the next try.`
+					: `Rolled ${request.release} back to revision ${state?.lastDeployed ?? '?'}.`
+				: `Undoing the release failed: ${settled.mask((undo.stderr || undo.stdout).trim())}. The release is as helm left it: helm history ${request.release} -n ${namespace}.`,
+	});
+	return undo.exitCode === 0 ? (firstInstall ? 'uninstalled' : 'rolled-back') : 'kept';
 }
 
 export {deployAnswers, deployRecord} from './record.js';

@@ -12,7 +12,7 @@ import {deploySteps, runDeploy} from '../deploy/run.js';
 import type {FittedChart} from '../deploy/fit.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../flow/reducer.js';
-import {loadOutcomeWords, pullRegistryOf, type ImageName, type ImagesAction, type LoadTarget} from '../images/actions.js';
+import {pullRegistryOf, type ImageName, type ImagesAction, type LoadTarget} from '../images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../images/reducer.js';
 import {minikubeBuildEngine, type InPlaceChoice} from '../images/in-place.js';
 import {runImages} from '../images/run.js';
@@ -81,15 +81,7 @@ export async function shipChange(
 	const state = images.getState();
 	const failed = state.images.find(entry => entry.build.type === 'failed' || entry.load.type === 'failed');
 	if (state.error || failed || state.images.length === 0) {
-		const build = failed?.build.type === 'failed' ? failed.build : undefined;
-		const load = failed?.load.type === 'failed' ? failed.load : undefined;
-		say({
-			phase: 'failed',
-			message:
-				state.error?.message ?? (build ? `${failed?.name ?? ''} build failed: ${build.message}` : `${failed?.name ?? ''}: ${load?.message ?? 'not sent'}`),
-			fix: state.error?.fix ?? build?.fix ?? load?.fix ?? 'Fix it and save again.',
-			totalMs: Date.now() - change.savedAt,
-		});
+		say({phase: 'failed', failure: {kind: 'images', state}, totalMs: Date.now() - change.savedAt});
 		return base;
 	}
 
@@ -101,7 +93,7 @@ export async function shipChange(
 		buildMs: Math.max(0, ...state.images.map(entry => (entry.build.type === 'done' ? entry.build.durationMs : 0))),
 		transferMs: Math.max(0, ...done.map(load => (load.outcome === 'built-in-place' ? 0 : load.durationMs))),
 		bytes: done.reduce((sum, load) => sum + (load.bytes ?? 0), 0),
-		via: [...new Set(done.map(load => loadOutcomeWords(load)))].join(', ') || undefined,
+		loads: done,
 		tags,
 	});
 	if (plans.every(plan => base.values[`${plan.name}.image.tag`] === plan.tag)) {
@@ -131,22 +123,15 @@ export async function shipChange(
 		});
 		const rolloutMs = performance.now() - rolloutStarted;
 		if (!deployed.ready) {
-			const step = flow.getState().steps.find(item => item.status.type === 'failed');
-			const status = step?.status.type === 'failed' ? step.status : undefined;
-			say({
-				phase: 'failed',
-				rolloutMs,
-				totalMs: Date.now() - change.savedAt,
-				message: `the new ${change.sides.join(' and ')} did not get ready: ${status?.message ?? 'the rollout did not finish'}${deployed.kept === 'rolled-back' ? ' (rolled back: the earlier release runs)' : ''}`,
-				fix: status?.fix ?? 'Fix it and save again.',
-			});
+			const status = flow.getState().steps.find(item => item.status.type === 'failed')?.status;
+			say({phase: 'failed', rolloutMs, totalMs: Date.now() - change.savedAt, failure: {kind: 'rollout', status, rolledBack: deployed.kept === 'rolled-back'}});
 			return base;
 		}
 
 		say({phase: 'ready', rolloutMs, totalMs: Date.now() - change.savedAt});
 		return {...base, values};
 	} catch (error) {
-		say({phase: 'failed', message: messageOf(error), fix: 'Fix it and save again.', totalMs: Date.now() - change.savedAt});
+		say({phase: 'failed', failure: {kind: 'error', message: messageOf(error)}, totalMs: Date.now() - change.savedAt});
 		return base;
 	}
 }

@@ -1,6 +1,8 @@
 // What watch mode shows: the folders watched, the change being shipped, and the last one's times
 // from the save to the new pod Ready, split into build, transfer and rollout.
-import type {ImageName} from '../images/actions.js';
+import type {StepStatus} from '../flow/actions.js';
+import type {ImageName, LoadStatus} from '../images/actions.js';
+import type {ImagesState} from '../images/reducer.js';
 
 export type DevPhase = 'building' | 'sending' | 'rolling-out' | 'ready' | 'unchanged' | 'failed';
 
@@ -15,15 +17,22 @@ export type DevCycle = {
 	readonly transferMs?: number | undefined;
 	/** What travelled to the cluster; 0 when the image was built where the cluster runs. */
 	readonly bytes?: number | undefined;
-	/** How it travelled: "built in place", "loaded", "pushed". */
-	readonly via?: string | undefined;
+	/** How each image travelled (built in place, loaded, pushed). */
+	readonly loads?: ReadonlyArray<Extract<LoadStatus, {type: 'done'}>> | undefined;
 	readonly rolloutMs?: number | undefined;
 	/** From the save to every pod Ready. */
 	readonly totalMs?: number | undefined;
 	readonly tags?: Readonly<Partial<Record<ImageName, string>>> | undefined;
-	readonly message?: string | undefined;
-	readonly fix?: string | undefined;
+	/** Why the change was not shipped (phase failed). */
+	readonly failure?: DevFailure | undefined;
 };
+
+export type DevFailure =
+	/** An image did not build or load: the images' state says which and why. */
+	| {readonly kind: 'images'; readonly state: ImagesState}
+	/** The new pods did not get ready: the rollout's failed row, and whether the earlier release was put back. */
+	| {readonly kind: 'rollout'; readonly status: StepStatus | undefined; readonly rolledBack: boolean}
+	| {readonly kind: 'error'; readonly message: string};
 
 export type DevState = {
 	readonly watching: readonly string[];

@@ -1,9 +1,21 @@
 // A flow is a list of steps shown on one screen: deploy's four, or the whole wizard's.
+import type {DeployStepReport} from '../deploy/step-report.js';
+import type {ImagesStepReport} from '../images/step-report.js';
+import type {UpStepReport} from '../up/step-report.js';
+import type {VerifyStepReport} from '../verify/step-report.js';
+
+/** What a step saw, as data: render/step-words.ts words it once for the screen, the plain lines and JSON. */
+export type StepReport = UpStepReport | ImagesStepReport | DeployStepReport | VerifyStepReport;
+
+/** A step's text: a line already in words (a tool's own message), or a report to word. */
+export type StepText = string | StepReport;
+
 export type StepStatus =
 	| {readonly type: 'pending'}
-	| {readonly type: 'running'; readonly detail: string; readonly startedAt: number}
-	| {readonly type: 'done'; readonly summary: string; readonly durationMs: number}
-	| {readonly type: 'failed'; readonly message: string; readonly fix: string | undefined; readonly evidence: readonly string[]; readonly durationMs: number}
+	| {readonly type: 'running'; readonly detail: StepText; readonly startedAt: number}
+	| {readonly type: 'done'; readonly summary: StepText; readonly durationMs: number}
+	/** A report's words bring their own fix and evidence; these are added to them. */
+	| {readonly type: 'failed'; readonly message: StepText; readonly fix: string | undefined; readonly evidence: readonly string[]; readonly durationMs: number}
 	| {readonly type: 'skipped'; readonly reason: string};
 
 export type FlowQuestion =

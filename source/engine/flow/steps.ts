@@ -1,18 +1,18 @@
 // The steps of a flow as an engine drives them: set a status, or start one and later end it.
 import type {Store} from '../store.js';
-import type {FlowAction, StepStatus} from './actions.js';
+import type {FlowAction, StepStatus, StepText} from './actions.js';
 import type {FlowState} from './reducer.js';
 
 export type RunningStep = {
 	readonly startedAt: number;
-	detail(text: string): void;
-	done(summary: string): void;
-	failed(message: string, fix: string | undefined, evidence?: readonly string[]): void;
+	detail(text: StepText): void;
+	done(summary: StepText): void;
+	failed(message: StepText, fix?: string | undefined, evidence?: readonly string[]): void;
 };
 
 export function flowSteps(flow: Store<FlowState, FlowAction>) {
 	const set = (id: string, status: StepStatus) => flow.dispatch({type: 'flow/step', id, status});
-	const begin = (id: string, detail: string): RunningStep => {
+	const begin = (id: string, detail: StepText): RunningStep => {
 		const startedAt = Date.now();
 		set(id, {type: 'running', detail, startedAt});
 		return {

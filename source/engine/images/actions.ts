@@ -1,6 +1,5 @@
 import type {BuildProgress} from './build-progress.js';
 import type {ScanSummary} from './scan-report.js';
-import {formatBytes} from '../units.js';
 
 export type ImageName = 'backend' | 'frontend';
 
@@ -35,15 +34,6 @@ export type LoadTarget =
 /** The registry the pods pull the images from (a remote cluster's, or kind's local one); none when loaded into the nodes. */
 export function pullRegistryOf(target: LoadTarget | undefined): string | undefined {
 	return target?.type === 'registry' || target?.type === 'kind' ? target.registry : undefined;
-}
-
-/** 'kind cluster "todo"', 'minikube profile "minikube"', 'registry localhost:5000/team'. */
-export function describeTarget(target: LoadTarget): string {
-	return target.type === 'kind'
-		? `kind cluster "${target.cluster}"${target.registry ? ` (through its local registry ${target.registry})` : ''}`
-		: target.type === 'minikube'
-			? `minikube profile "${target.profile}"`
-			: `registry ${target.registry}`;
 }
 
 export type BuildStatus =
@@ -103,20 +93,3 @@ export type ImagesAction =
 	| {readonly type: 'images/scan'; readonly name: ImageName; readonly status: ScanStatus}
 	| {readonly type: 'images/failed'; readonly message: string; readonly fix: string | undefined; readonly kind: 'input' | 'environment'}
 	| {readonly type: 'images/finished'; readonly durationMs: number; readonly cancelled: boolean};
-
-/** A load that ended, in a few words: "already loaded", "built in place, nothing sent", "loaded, 467.0 MB sent". */
-export function loadOutcomeWords(load: Extract<LoadStatus, {type: 'done'}>): string {
-	switch (load.outcome) {
-		case 'already-present': {
-			return 'already loaded';
-		}
-
-		case 'built-in-place': {
-			return 'built in place, nothing sent';
-		}
-
-		default: {
-			return load.bytes === undefined ? load.outcome : `${load.outcome}, ${formatBytes(load.bytes)} sent`;
-		}
-	}
-}

@@ -1,7 +1,8 @@
-// The whole flow on one screen, as a list of stages (stage.ts): doctor and plan, install, cluster,
-// build + load + scan, lint, deploy, verify; the report is always written last. Each stage is the same
-// engine its own command runs; this file only walks the list, skips what is switched off, stops at
-// the first failure, and on Ctrl-C starts nothing after the running stage.
+// The whole flow on one screen, as a list of stages (stage.ts), each in a file of its own (stages/):
+// doctor and plan, install, cluster, chart, build + load + scan, lint, deploy, verify; the report is
+// always written last. This file only walks the list: it runs a stage once the facts it reads are
+// there, skips what is switched off, stops at the first failure, and on Ctrl-C starts nothing after
+// the running stage.
 import path from 'node:path';
 import {releaseHistory, releaseState, isPending} from '../../adapters/helm.js';
 import type {System} from '../../adapters/system.js';
@@ -21,24 +22,29 @@ import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import {createStore, type Store} from '../store.js';
 import type {VerifyResult} from '../verify/run.js';
-import {chartStage} from './chart.js';
-import {chosenCluster, clusterStage, doctorStage, installStage} from './prepare.js';
-import {deployStage, imagesStage, lintStage, verifyStage} from './ship.js';
 import type {Skippable} from './skips.js';
-import type {UpContext, UpRequest, UpStage} from './stage.js';
+import type {AnyStage, StageBase, UpFacts, UpRequest} from './stage.js';
+import {chartStage} from './stages/chart.js';
+import {clusterStage} from './stages/cluster.js';
+import {deployStage} from './stages/deploy.js';
+import {doctorStage} from './stages/doctor.js';
+import {imagesStage} from './stages/images.js';
+import {installStage} from './stages/install.js';
+import {lintStage} from './stages/lint.js';
+import {verifyStage} from './stages/verify.js';
 
 export {skippableSteps, type Skippable} from './skips.js';
 export type {UpRequest} from './stage.js';
 
-/** The wizard, in order. A new step is one entry here plus the engine function it runs. */
-export const upStages: readonly UpStage[] = [doctorStage, installStage, clusterStage, chartStage, imagesStage, lintStage, deployStage, verifyStage];
+/** The wizard, in order. A new step is its file in stages/ and one entry here. */
+export const upStages: readonly AnyStage[] = [doctorStage, installStage, clusterStage, chartStage, imagesStage, lintStage, deployStage, verifyStage];
 
 const reportRow = {id: 'report', title: 'Report'};
 
 /** The rows of the flow screen; rows switched off from the command line start as skipped. */
 export function upSteps(
 	skip: ReadonlySet<Skippable>,
-	stages: readonly UpStage[] = upStages,
+	stages: readonly AnyStage[] = upStages,
 ): Array<{readonly id: string; readonly title: string; readonly skip?: string | undefined}> {
 	return [
 		...stages.flatMap(stage =>
@@ -82,53 +88,36 @@ async function describeRelease(request: UpRequest, target: ClusterTarget | undef
 		: `Release ${release}: revision ${state.revision} is ${state.status}; the pods may still be starting (todo-deploy status -n ${namespace}).`;
 }
 
-export async function runUp(
-	system: System,
-	flow: Store<FlowState, FlowAction>,
-	status: Store<StatusState, StatusAction>,
-	request: UpRequest,
-	stages: readonly UpStage[] = upStages,
-): Promise<UpResult> {
-	const rows = flowSteps(flow);
-	const context: UpContext = {
-		system,
-		flow,
-		status,
-		request,
-		rows,
-		doctor: createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState()),
-		recommendation: undefined,
-		skip: new Set(request.skip),
-		chosen: chosenCluster(request.kind, request.minikube),
-		missing: [],
-		target: undefined,
-		destination: undefined,
-		cluster: undefined,
-		images: undefined,
-		values: {},
-		chart: request.chart,
-		fit: undefined,
-		lint: undefined,
-		deploy: undefined,
-		verify: undefined,
-	};
-	const open = (status: {readonly type: string}) => status.type === 'pending' || status.type === 'running';
-	const skipRows = (from: number, reason: string, only: (type: string) => boolean = type => type === 'pending') => {
+/** A stage's facts as it declared them, or the names no earlier stage added (a mistake in the list, said plainly). */
+function factsFor(stage: AnyStage, facts: Partial<UpFacts>): UpFacts {
+	const missing = stage.reads.filter(name => !(name in facts));
+	if (missing.length > 0) {
+		throw new Error(`the stage "${stage.id}" reads ${missing.join(', ')}, which no stage before it adds`);
+	}
+
+	return facts as UpFacts;
+}
+
+/** What went on as far as a stop: the facts, the row and class it stopped at, or a declined plan. */
+type Walked = {readonly facts: Partial<UpFacts>; readonly stopped: {row: string; failure: FailureClass} | undefined; readonly declined: boolean};
+
+async function walkStages(base: StageBase, stages: readonly AnyStage[]): Promise<Walked> {
+	const {request, flow, rows} = base;
+	let facts: Partial<UpFacts> = {skip: request.skip};
+	const skipRows = (from: number, reason: string) => {
 		for (const row of flow.getState().steps.slice(from)) {
-			if (row.id !== reportRow.id && only(row.status.type)) {
+			if (row.id !== reportRow.id && row.status.type === 'pending') {
 				rows.set(row.id, {type: 'skipped', reason});
 			}
 		}
 	};
 
-	const indexOf = (id: string) => flow.getState().steps.findIndex(row => row.id === id);
-	let stopped: {row: string; failure: FailureClass} | undefined;
 	for (const stage of stages) {
 		if (request.signal?.aborted) {
 			break;
 		}
 
-		const reason = stage.skip?.(context);
+		const reason = stage.skip?.(factsFor(stage, facts), base);
 		if (reason) {
 			for (const row of stage.rows) {
 				rows.set(row.id, {type: 'skipped', reason});
@@ -137,7 +126,7 @@ export async function runUp(
 			continue;
 		}
 
-		const end = await stage.run(context);
+		const end = await stage.run(factsFor(stage, facts), base);
 		// A cancel is said as one, whatever the stage made of its stopped children.
 		if (request.signal?.aborted) {
 			break;
@@ -145,73 +134,103 @@ export async function runUp(
 
 		if (end.type === 'declined') {
 			skipRows(1, 'not started: the plan was declined');
-			return {
-				failedStep: undefined,
-				failure: undefined,
-				declined: true,
-				report: undefined,
-				deploy: undefined,
-				verify: undefined,
-				lint: undefined,
-				doctor: context.doctor.getState(),
-			};
-		}
-
-		if (stage.id === 'doctor') {
-			// The plan may have switched steps off.
-			for (const row of stages.flatMap(item => item.rows).filter(item => item.off?.some(name => context.skip.has(name)))) {
-				rows.set(row.id, {type: 'skipped', reason: 'switched off in the plan'});
-			}
+			return {facts, stopped: undefined, declined: true};
 		}
 
 		if (end.type === 'stop') {
-			stopped = {row: end.row, failure: end.failure};
-			skipRows(indexOf(end.row) + 1, end.reason);
-			break;
+			skipRows(flow.getState().steps.findIndex(row => row.id === end.row) + 1, end.reason);
+			return {facts, stopped: {row: end.row, failure: end.failure}, declined: false};
+		}
+
+		const before = facts.skip;
+		facts = {...facts, ...end.adds};
+		// Steps the plan switched off (any stage that changes what is switched off, the doctor's plan first).
+		if (facts.skip !== before) {
+			for (const row of stages.flatMap(item => item.rows).filter(item => item.off?.some(name => facts.skip?.has(name)))) {
+				if (flow.getState().steps.find(step => step.id === row.id)?.status.type === 'pending') {
+					rows.set(row.id, {type: 'skipped', reason: 'switched off in the plan'});
+				}
+			}
 		}
 	}
 
+	return {facts, stopped: undefined, declined: false};
+}
+
+export async function runUp(
+	system: System,
+	flow: Store<FlowState, FlowAction>,
+	status: Store<StatusState, StatusAction>,
+	request: UpRequest,
+	stages: readonly AnyStage[] = upStages,
+): Promise<UpResult> {
+	const rows = flowSteps(flow);
+	const doctor = createStore<DoctorState, DoctorAction>(doctorReducer, initialDoctorState());
+	const base: StageBase = {system, flow, status, request, rows, doctor};
+	const walked = await walkStages(base, stages);
+	const {facts} = walked;
+	if (walked.declined) {
+		return {
+			failedStep: undefined,
+			failure: undefined,
+			declined: true,
+			report: undefined,
+			deploy: undefined,
+			verify: undefined,
+			lint: undefined,
+			doctor: doctor.getState(),
+		};
+	}
+
+	let {stopped} = walked;
 	// Ctrl-C: the running stage's children were stopped by the signal; nothing after it started.
 	if (request.signal?.aborted) {
-		const first = flow.getState().steps.find(row => row.id !== reportRow.id && open(row.status));
+		const open = (type: string) => type === 'pending' || type === 'running';
+		const first = flow.getState().steps.find(row => row.id !== reportRow.id && open(row.status.type));
 		stopped = {row: first?.id ?? stopped?.row ?? reportRow.id, failure: 'cancelled'};
-		skipRows(0, 'cancelled (Ctrl-C)', type => type === 'pending' || type === 'running');
-		const release = await describeRelease(request, context.target);
+		for (const row of flow.getState().steps) {
+			if (row.id !== reportRow.id && open(row.status.type)) {
+				rows.set(row.id, {type: 'skipped', reason: 'cancelled (Ctrl-C)'});
+			}
+		}
+
+		const release = await describeRelease(request, facts.target);
 		if (release) {
 			flow.dispatch({type: 'flow/note', text: release});
 		}
 	}
 
-	const reportStep = rows.begin(reportRow.id, '.todo-deploy/report.md');
-	let report: string | undefined;
-	try {
-		const doctor = context.doctor.getState();
-		report = await recordSection(request.root, 'environment', {status: 'verified', data: {recommendation: doctor.recommendation, checks: doctor.checks}});
-		reportStep.done(`${path.relative(request.root, report) || report}: every step as observed, and the ones that did not run`);
-	} catch (error) {
-		reportStep.failed(`The report could not be written: ${error instanceof Error ? error.message : String(error)}`, undefined);
-	}
-
+	const report = await writeReport(base);
+	const {cluster, target, deploy, chart, values} = facts;
 	return {
 		failedStep: stopped?.row,
 		failure: stopped?.failure,
 		declined: false,
 		report,
-		deploy: context.deploy,
-		verify: context.verify,
-		lint: context.lint,
-		doctor: context.doctor.getState(),
+		deploy,
+		verify: facts.verify,
+		lint: facts.lint,
+		doctor: doctor.getState(),
 		dev:
-			context.cluster && context.target && context.deploy?.ready
-				? {
-						system,
-						cluster: context.cluster,
-						target: context.target,
-						destination: context.destination,
-						chart: context.chart,
-						fit: context.fit,
-						values: context.values,
-					}
+			cluster && target && deploy?.ready && chart !== undefined && values
+				? {system, cluster, target, destination: facts.destination, chart, fit: facts.fit, values}
 				: undefined,
 	};
+}
+
+/** The report, always: every step as observed, and the ones that did not run. */
+async function writeReport(base: StageBase): Promise<string | undefined> {
+	const reportStep = base.rows.begin(reportRow.id, '.todo-deploy/report.md');
+	try {
+		const doctor = base.doctor.getState();
+		const report = await recordSection(base.request.root, 'environment', {
+			status: 'verified',
+			data: {recommendation: doctor.recommendation, checks: doctor.checks},
+		});
+		reportStep.done(`${path.relative(base.request.root, report) || report}: every step as observed, and the ones that did not run`);
+		return report;
+	} catch (error) {
+		reportStep.failed(`The report could not be written: ${error instanceof Error ? error.message : String(error)}`, undefined);
+		return undefined;
+	}
 }

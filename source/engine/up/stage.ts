@@ -1,28 +1,25 @@
-// The wizard as data: each stage names the rows it drives on the flow screen, when it does not run,
-// and what it runs. The request and the context every stage reads and adds to.
-import type {Cluster} from '../../adapters/cluster.js';
-import type {ClusterChoice, ClusterTarget} from '../cluster-target.js';
+// The wizard as data: each stage names the rows it drives on the flow screen, the facts it reads, and
+// returns the facts it adds (a typed result, never a shared bag to write into). A stage's own file
+// declares its facts in UpFacts, so a new stage is its file and one entry in the list (run.ts).
 import type {Env, System} from '../../adapters/system.js';
-import type {DeployRequest, DeployResult} from '../deploy/run.js';
+import type {ClusterChoice} from '../cluster-target.js';
+import type {DeployRequest} from '../deploy/run.js';
 import type {FittedChart} from '../deploy/fit.js';
 import type {AppContract} from '../project/read-contract.js';
 import type {DoctorAction} from '../doctor/actions.js';
 import type {DoctorState} from '../doctor/reducer.js';
-import type {Recommendation, StartCommand, ToolName} from '../doctor/types.js';
+import type {StartCommand} from '../doctor/types.js';
 import type {FlowAction} from '../flow/actions.js';
 import type {Questions} from '../flow/questions.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {flowSteps} from '../flow/steps.js';
 import type {ImagesRequest} from '../images/run.js';
-import type {LoadTarget} from '../images/actions.js';
-import type {ImagesState} from '../images/reducer.js';
-import type {LintReport} from '../lint/run.js';
 import type {FailureClass} from '../outcome.js';
 import type {ImageSource} from '../project/discover.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import type {Store} from '../store.js';
-import type {VerifyRequest, VerifyResult} from '../verify/run.js';
+import type {VerifyRequest} from '../verify/run.js';
 import type {Skippable} from './skips.js';
 
 export type UpRequest = {
@@ -56,52 +53,62 @@ export type UpRequest = {
 /** The cluster --kind or --minikube named: its context, and how to create it when it is not there. */
 export type ChosenCluster = {readonly type: 'kind' | 'minikube'; readonly context: string; readonly create: StartCommand};
 
-/** What the stages learn on the way; each reads what the earlier ones found. */
-export type UpContext = {
+/**
+ * What the stages learn on the way, a field per fact. Each stage's file adds the facts it returns
+ * (declare module './stage.js' { interface UpFacts { … } }); the run starts with the steps switched off.
+ */
+export interface UpFacts {
+	/** The steps switched off: from the command line, then the plan. */
+	readonly skip: ReadonlySet<Skippable>;
+}
+
+export type FactName = keyof UpFacts;
+
+/** What every stage is given besides the facts: where to run, the stores it drives, the request. */
+export type StageBase = {
 	readonly system: System;
 	readonly flow: Store<FlowState, FlowAction>;
 	readonly status: Store<StatusState, StatusAction>;
 	readonly request: UpRequest;
 	readonly rows: ReturnType<typeof flowSteps>;
 	readonly doctor: Store<DoctorState, DoctorAction>;
-	recommendation: Recommendation | undefined;
-	skip: Set<Skippable>;
-	chosen: ChosenCluster | undefined;
-	/** Tools the path needs that are not installed. */
-	missing: readonly ToolName[];
-	/** The cluster and namespace, resolved once the cluster is there. */
-	target: ClusterTarget | undefined;
-	/** Where the images go. */
-	destination: LoadTarget | undefined;
-	cluster: Cluster | undefined;
-	images: ImagesState | undefined;
-	/** The chart values that name the images (never a secret). */
-	values: Record<string, string>;
-	/** The chart deployed: the request's, or todo-deploy's when the project's would fail. */
-	chart: string;
-	/** todo-deploy's chart fitted to the app; undefined for a project's own chart. */
-	fit: FittedChart | undefined;
-	lint: LintReport | undefined;
-	deploy: DeployResult | undefined;
-	verify: VerifyResult | undefined;
 };
 
-export type StageEnd =
-	| {readonly type: 'next'}
+export type StageEnd<Adds> =
+	| {readonly type: 'next'; readonly adds: Adds}
 	/** The flow stops at this row; later rows are skipped with the reason. */
 	| {readonly type: 'stop'; readonly row: string; readonly failure: FailureClass; readonly reason: string}
 	/** The person said no to the plan: nothing was changed. */
 	| {readonly type: 'declined'};
 
-export const next: StageEnd = {type: 'next'};
-export const stop = (row: string, failure: FailureClass, reason: string): StageEnd => ({type: 'stop', row, failure, reason});
+export const next = <Adds>(adds: Adds): StageEnd<Adds> => ({type: 'next', adds});
+export const stop = (row: string, failure: FailureClass, reason: string): StageEnd<never> => ({type: 'stop', row, failure, reason});
 
 export type StageRow = {readonly id: string; readonly title: string; readonly off?: readonly Skippable[]};
 
-export type UpStage = {
+/** A stage: it runs once every fact it reads is there, and returns the facts it adds. */
+export type UpStage<Reads extends FactName, Adds extends FactName> = {
 	readonly id: string;
 	readonly rows: readonly StageRow[];
+	readonly reads: readonly Reads[];
+	/** The facts it returns when it goes on (checked by the runner). */
+	readonly adds: readonly Adds[];
 	/** Why the stage does not run now (its switches are off, or nothing is to do), else undefined. */
-	readonly skip?: (context: UpContext) => string | undefined;
-	readonly run: (context: UpContext) => Promise<StageEnd>;
+	readonly skip?: (facts: Pick<UpFacts, Reads>, base: StageBase) => string | undefined;
+	readonly run: (facts: Pick<UpFacts, Reads>, base: StageBase) => Promise<StageEnd<Pick<UpFacts, Adds>>>;
 };
+
+/** A stage in the list: what the runner sees of any stage. */
+export type AnyStage = {
+	readonly id: string;
+	readonly rows: readonly StageRow[];
+	readonly reads: readonly FactName[];
+	readonly adds: readonly FactName[];
+	readonly skip?: (facts: UpFacts, base: StageBase) => string | undefined;
+	readonly run: (facts: UpFacts, base: StageBase) => Promise<StageEnd<Partial<UpFacts>>>;
+};
+
+/** Keeps a stage's types where it is written, and lets it stand in the list beside the others. */
+export function defineStage<Reads extends FactName, Adds extends FactName>(stage: UpStage<Reads, Adds>): AnyStage {
+	return stage as unknown as AnyStage;
+}

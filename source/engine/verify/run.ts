@@ -14,7 +14,8 @@ import type {Store} from '../store.js';
 import {planFromOpenApi, type ApiPlan} from './openapi.js';
 import {reachService, type Reached} from './reach.js';
 import {plainPlan, runSmoke, type SmokeResult} from './smoke.js';
-import {describeLoad, latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
+import {latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
+import type {LearntApi} from './step-report.js';
 
 export const verifySteps = stepList({
 	reach: 'Reach the backend',
@@ -78,9 +79,6 @@ export type VerifyResult = {
 	/** Not reached is the cluster's or the tools' fault; reached but wrong is the app's. */
 	readonly failure: FailureClass | undefined;
 };
-
-const answerLine = (answer: Answer) =>
-	`${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
 
 const flagsHelp = '--api PATH (the todo collection), --openapi PATH (the API document: a file, or a path on the backend), --token-env NAME (a token)';
 
@@ -150,7 +148,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 	});
 	const fullname = fullnameOf(request.release);
 	const service = `${fullname}-backend`;
-	const reachStep = begin('reach', request.url ?? `service ${service} in ${request.namespace}`);
+	const reachStep = begin('reach', {kind: 'verify/reaching', url: request.url, service, namespace: request.namespace});
 	let backend: Reached;
 	try {
 		backend = await reachService(system, {...request, service, port: request.servicePort});
@@ -179,56 +177,33 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			return result({url: base, via: backend.via, health: [first]});
 		}
 
-		reachStep.done(`${base} (${backend.via})`);
+		reachStep.done({kind: 'verify/reached', url: base, via: backend.via});
 
 		// The API's document first: it may name health paths the code did not make plain.
 		const apiStep = begin('api', request.api ?? request.openapi ?? 'GET /openapi.json');
 		const learnt = await learnApi(system, base, request);
 		const plan = learnt.plan ?? plainPlan('/api/todos');
-		if (learnt.plan) {
-			apiStep.done(
-				`${learnt.from}: the todos at ${plan.collection} (create ${plan.create.codes.join('/')}${plan.update ? `, ${plan.update.method} to update` : ''})${plan.auth ? `; sign-in: ${plan.auth.from}` : ''}`,
-			);
-		} else {
-			apiStep.done(`no API document (${learnt.tried.join('; ') || 'none found'}): trying todo-deploy's default, ${plan.collection}`);
-		}
+		const api: LearntApi = {
+			from: learnt.from,
+			found: learnt.plan !== undefined,
+			tried: learnt.tried,
+			collection: plan.collection,
+			createCodes: plan.create.codes,
+			updateMethod: plan.update?.method,
+			signIn: plan.auth?.from,
+		};
+		apiStep.done({kind: 'verify/api', api});
 
 		const healthPaths = [...new Set([...request.healthPaths, ...plan.health])];
 		const paths = healthPaths.length > 0 ? healthPaths : ['/health', '/ready'];
 		const healthStep = begin('health', paths.map(path => `GET ${path}`).join(', '));
 		const answers = await Promise.all(paths.map(async path => call(base, 'GET', path)));
 		const healthy = answers.every(answer => answer.status === 200);
-		if (healthy) {
-			healthStep.done(answers.map(answer => `${answer.path} ${answer.status ?? '?'}`).join(', '));
-		} else {
-			const bad = answers.find(answer => answer.status !== 200);
-			healthStep.failed(
-				`${bad?.path ?? ''} answered ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
-				/ready/.test(bad?.path ?? '')
-					? 'The backend runs but is not ready: the body says what it waits for (usually the database; check the postgresql pod with todo-deploy status).'
-					: 'The backend does not answer its health check: todo-deploy status shows its pod and logs.',
-				answers.map(answer => answerLine(answer)),
-			);
-		}
+		(healthy ? healthStep.done : healthStep.failed)({kind: 'verify/health', answers});
 
 		const smokeStep = begin('smoke', `create, list, update, delete on ${plan.collection}`);
 		const smoke: SmokeResult = await runSmoke(base, plan, {token: request.token?.value, random: request.random});
-		if (smoke.ok) {
-			smokeStep.done(`${smoke.steps.map(entry => `${entry.name} ${entry.status ?? '?'}`).join(', ')}; auth: ${smoke.auth}`);
-		} else {
-			const bad = smoke.steps.find(entry => !entry.ok);
-			smokeStep.failed(
-				`${bad?.name ?? 'create'} failed: expected ${bad?.expected ?? ''}, got ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
-				learnt.plan
-					? bad?.name === 'sign in' || bad?.name === 'log in' || bad?.name === 'sign up'
-						? `The API wants a signed-in user and the test could not get one (${smoke.auth}). Give a token: --token-env NAME.`
-						: learnt.from.startsWith('--api')
-							? `The todo API at ${plan.collection} (as --api names it) did not behave; the requests are below. If it lives elsewhere: --api PATH, or --openapi PATH for its document.`
-							: `The API did not behave as its document says (${learnt.from}); the requests are listed below.`
-					: `Tried ${learnt.tried.join('; ') || 'no API document'}, then todo-deploy's default ${plan.collection}. Say where the API is: ${flagsHelp}.`,
-				smoke.steps.map(entry => answerLine(entry)),
-			);
-		}
+		(smoke.ok ? smokeStep.done : smokeStep.failed)({kind: 'verify/smoke', steps: smoke.steps, auth: smoke.auth, api, flagsHelp});
 
 		for (const remain of smoke.remains) {
 			flow.dispatch({type: 'flow/note', text: `The smoke test left ${remain}.`});
@@ -245,7 +220,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			load = request.reuseLoad.summary;
 			step('load', {
 				type: 'done',
-				summary: `${describeLoad(load)} (measured ${request.reuseLoad.at}; nothing was deployed since, so not measured again)`,
+				summary: {kind: 'verify/load', load, path: loadPath, signedIn: auth !== undefined, reusedFrom: request.reuseLoad.at},
 				durationMs: 0,
 			});
 		} else {
@@ -313,30 +288,18 @@ async function checkFrontend(
 	const proxy = target.proxies[0];
 	const through = proxy ? await call(frontend.url, 'GET', proxy, undefined, {headers: auth ?? {}}) : undefined;
 	const answers = [...health, ...(through ? [through] : [])];
-	const badHealth = health.find(answer => answer.status !== 200);
+	const badHealth = health.some(answer => answer.status !== 200);
 	const badProxy = through && (through.status === undefined || through.status >= 500 || (auth !== undefined && through.status >= 400));
-	if (badHealth) {
-		frontendStep.failed(
-			`The frontend's ${badHealth.path} answered ${badHealth.status ?? badHealth.error ?? '?'}`,
-			'todo-deploy status shows the frontend pod and its logs.',
-			answers.map(answer => answerLine(answer)),
-		);
-		return {ok: false, answers};
-	}
-
-	if (through && badProxy) {
-		frontendStep.failed(
-			`GET ${through.path} through the frontend answered ${through.status ?? through.error ?? '?'}${through.body ? `: ${through.body}` : ''}: the frontend does not reach the backend`,
-			`The frontend finds the backend by ${target.addressHint ?? 'an address in its settings'}; it must be the backend's Service, http://${fullname}-backend:${request.servicePort}. todo-deploy discover shows what the project sets, and todo-deploy.json overrides it.`,
-			answers.map(answer => answerLine(answer)),
-		);
-		return {ok: false, answers};
-	}
-
-	frontendStep.done(
-		`${answers.map(answer => `${answer.path} ${answer.status ?? '?'}`).join(', ')}${through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
-	);
-	return {ok: true, answers};
+	const ok = !badHealth && !badProxy;
+	(ok ? frontendStep.done : frontendStep.failed)({
+		kind: 'verify/frontend',
+		answers,
+		through,
+		signedIn: auth !== undefined,
+		addressHint: target.addressHint,
+		backend: `http://${fullname}-backend:${request.servicePort}`,
+	});
+	return {ok, answers};
 }
 
 async function measureLoad(
@@ -346,20 +309,16 @@ async function measureLoad(
 	path: string,
 	headers: Readonly<Record<string, string>> | undefined,
 ): Promise<LoadSummary> {
-	const {set: step, begin} = flowSteps(flow);
-	const as = headers ? ' as the signed-in test user' : '';
-	const loadStep = begin('load', `${request.users} users on GET ${path}${as} for ${Math.round(request.durationMs / 1000)} s`);
+	const {begin} = flowSteps(flow);
+	const progress = (elapsedMs: number, requests: number, errors: number) =>
+		({kind: 'verify/load-progress', users: request.users, path, elapsedMs, durationMs: request.durationMs, requests, errors}) as const;
+	const loadStep = begin('load', progress(0, 0, 0));
 	const raw = await loadCheck(base, path, {
 		users: request.users,
 		durationMs: request.durationMs,
 		headers,
 		signal: request.signal,
-		onProgress: progress =>
-			step('load', {
-				type: 'running',
-				detail: `${request.users} users on GET ${path}: ${Math.round(progress.elapsedMs / 1000)}/${Math.round(request.durationMs / 1000)} s, ${progress.requests} requests, ${progress.errors} errors`,
-				startedAt: loadStep.startedAt,
-			}),
+		onProgress: seen => loadStep.detail(progress(seen.elapsedMs, seen.requests, seen.errors)),
 	});
 	const load = summarizeLoad(raw.samples, raw.count, {
 		users: request.users,
@@ -369,23 +328,12 @@ async function measureLoad(
 		targetP95Ms: request.targetP95Ms,
 	});
 	const chart = latencyChart(load);
+	const report = {kind: 'verify/load', load, path, signedIn: headers !== undefined, reusedFrom: undefined} as const;
 	if (load.passed) {
-		loadStep.done(`${describeLoad(load)} on GET ${path}${as}; p95 under the ${request.targetP95Ms} ms target`);
+		loadStep.done(report);
 		flow.dispatch({type: 'flow/note', text: `Latency of ${load.requests} requests:\n${chart.join('\n')}`});
 	} else {
-		const why =
-			load.p95 >= request.targetP95Ms
-				? `p95 ${Math.round(load.p95)} ms is over the ${request.targetP95Ms} ms target`
-				: `${load.errors} of ${load.requests} requests failed (${Object.entries(load.errorKinds)
-						.map(([kind, count]) => `${count} ${kind}`)
-						.join(', ')})`;
-		loadStep.failed(
-			`${describeLoad(load)}: ${why}`,
-			load.p95 >= request.targetP95Ms
-				? 'More backend replicas (--set backend.replicas=3), more CPU for the backend, or a faster endpoint; todo-deploy status shows whether the pods are throttled or restarting.'
-				: 'The errors say what failed; todo-deploy status shows the backend pods and their logs.',
-			chart,
-		);
+		loadStep.failed(report, undefined, chart);
 	}
 
 	return load;

@@ -1,0 +1,131 @@
+// verify's rows in words: how the backend was reached, the API learnt, the health paths, the smoke
+// test, the frontend's way to the backend, and the load check.
+import type {Answer, VerifyStepReport} from '../engine/verify/step-report.js';
+import {describeLoad} from '../engine/verify/stats.js';
+import type {Failure} from './images-report.js';
+
+export const answerLine = (answer: Answer) =>
+	`${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
+
+const plain = (text: string): Failure => ({text, fix: undefined, evidence: []});
+const codes = (answers: readonly Answer[]) => answers.map(answer => `${answer.path} ${answer.status ?? '?'}`).join(', ');
+
+/** A verify row's words: what it saw when it passes, what failed and what to do when it does not. */
+export function verifyWords(report: VerifyStepReport, failed: boolean): Failure {
+	switch (report.kind) {
+		case 'verify/reaching': {
+			return plain(report.url ?? `service ${report.service} in ${report.namespace}`);
+		}
+
+		case 'verify/reached': {
+			return plain(`${report.url} (${report.via})`);
+		}
+
+		case 'verify/api': {
+			const {api} = report;
+			return plain(
+				api.found
+					? `${api.from}: the todos at ${api.collection} (create ${api.createCodes.join('/')}${api.updateMethod ? `, ${api.updateMethod} to update` : ''})${api.signIn ? `; sign-in: ${api.signIn}` : ''}`
+					: `no API document (${api.tried.join('; ') || 'none found'}): trying todo-deploy's default, ${api.collection}`,
+			);
+		}
+
+		case 'verify/health': {
+			return failed ? healthFailure(report.answers) : plain(codes(report.answers));
+		}
+
+		case 'verify/smoke': {
+			return failed ? smokeFailure(report) : plain(`${report.steps.map(entry => `${entry.name} ${entry.status ?? '?'}`).join(', ')}; auth: ${report.auth}`);
+		}
+
+		case 'verify/frontend': {
+			return failed
+				? frontendFailure(report)
+				: plain(
+						`${codes(report.answers)}${report.through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
+					);
+		}
+
+		case 'verify/load-progress': {
+			return plain(
+				`${report.users} users on GET ${report.path}: ${Math.round(report.elapsedMs / 1000)}/${Math.round(report.durationMs / 1000)} s, ${report.requests} requests, ${report.errors} errors`,
+			);
+		}
+
+		case 'verify/load': {
+			return loadWords(report);
+		}
+	}
+}
+
+function healthFailure(answers: readonly Answer[]): Failure {
+	const bad = answers.find(answer => answer.status !== 200);
+	return {
+		text: `${bad?.path ?? ''} answered ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
+		fix: /ready/.test(bad?.path ?? '')
+			? 'The backend runs but is not ready: the body says what it waits for (usually the database; check the postgresql pod with todo-deploy status).'
+			: 'The backend does not answer its health check: todo-deploy status shows its pod and logs.',
+		evidence: answers.map(answer => answerLine(answer)),
+	};
+}
+
+function smokeFailure(report: Extract<VerifyStepReport, {kind: 'verify/smoke'}>): Failure {
+	const {api} = report;
+	const bad = report.steps.find(entry => !entry.ok);
+	const signIn = bad?.name === 'sign in' || bad?.name === 'log in' || bad?.name === 'sign up';
+	return {
+		text: `${bad?.name ?? 'create'} failed: expected ${bad?.expected ?? ''}, got ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
+		fix: api.found
+			? signIn
+				? `The API wants a signed-in user and the test could not get one (${report.auth}). Give a token: --token-env NAME.`
+				: api.from.startsWith('--api')
+					? `The todo API at ${api.collection} (as --api names it) did not behave; the requests are below. If it lives elsewhere: --api PATH, or --openapi PATH for its document.`
+					: `The API did not behave as its document says (${api.from}); the requests are listed below.`
+			: `Tried ${api.tried.join('; ') || 'no API document'}, then todo-deploy's default ${api.collection}. Say where the API is: ${report.flagsHelp}.`,
+		evidence: report.steps.map(entry => answerLine(entry)),
+	};
+}
+
+function frontendFailure(report: Extract<VerifyStepReport, {kind: 'verify/frontend'}>): Failure {
+	const badHealth = report.answers.find(answer => answer !== report.through && answer.status !== 200);
+	if (badHealth) {
+		return {
+			text: `The frontend's ${badHealth.path} answered ${badHealth.status ?? badHealth.error ?? '?'}`,
+			fix: 'todo-deploy status shows the frontend pod and its logs.',
+			evidence: report.answers.map(answer => answerLine(answer)),
+		};
+	}
+
+	const {through} = report;
+	return {
+		text: `GET ${through?.path ?? ''} through the frontend answered ${through?.status ?? through?.error ?? '?'}${through?.body ? `: ${through.body}` : ''}: the frontend does not reach the backend`,
+		fix: `The frontend finds the backend by ${report.addressHint ?? 'an address in its settings'}; it must be the backend's Service, ${report.backend}. todo-deploy discover shows what the project sets, and todo-deploy.json overrides it.`,
+		evidence: report.answers.map(answer => answerLine(answer)),
+	};
+}
+
+function loadWords(report: Extract<VerifyStepReport, {kind: 'verify/load'}>): Failure {
+	const {load} = report;
+	if (report.reusedFrom) {
+		return plain(`${describeLoad(load)} (measured ${report.reusedFrom}; nothing was deployed since, so not measured again)`);
+	}
+
+	const as = report.signedIn ? ' as the signed-in test user' : '';
+	if (load.passed) {
+		return plain(`${describeLoad(load)} on GET ${report.path}${as}; p95 under the ${load.targetP95Ms} ms target`);
+	}
+
+	const slow = load.p95 >= load.targetP95Ms;
+	const why = slow
+		? `p95 ${Math.round(load.p95)} ms is over the ${load.targetP95Ms} ms target`
+		: `${load.errors} of ${load.requests} requests failed (${Object.entries(load.errorKinds)
+				.map(([kind, count]) => `${count} ${kind}`)
+				.join(', ')})`;
+	return {
+		text: `${describeLoad(load)}: ${why}`,
+		fix: slow
+			? 'More backend replicas (--set backend.replicas=3), more CPU for the backend, or a faster endpoint; todo-deploy status shows whether the pods are throttled or restarting.'
+			: 'The errors say what failed; todo-deploy status shows the backend pods and their logs.',
+		evidence: [],
+	};
+}
