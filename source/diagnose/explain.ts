@@ -1,6 +1,8 @@
 // Pure pieces of a diagnosis: exit codes, probes, images, config references and scheduling, in plain words.
 import type {V1Container, V1ContainerStatus, V1Pod, V1Probe} from '@kubernetes/client-node';
 import {execCause} from './exec.js';
+import {pullCause} from './pull.js';
+import {databaseCause} from './database.js';
 import type {Diagnosis, LocalImages, PodEvent} from './types.js';
 
 const exitCodeMeanings: Readonly<Record<number, string>> = {
@@ -133,49 +135,12 @@ export function imageProblem(
 	// A registry image (postgres, busybox) is not a local image that was never loaded: its cause is the pull's.
 	const ours = /(^|\/)todo-(backend|frontend)(:|@|$)/.test(image) || otherTags.length > 0;
 	const preload = local ? `docker pull ${image} && ${local.loadCommand.replaceAll('IMAGE', image)}` : `docker pull ${image}, then load it into the cluster`;
-	let cause = 'the registry could not be reached or refused the image';
-	let fix = 'Check the image name and tag, and the registry credentials (imagePullSecrets).';
-	// A local registry the node is not pointed at: the image is in a registry, so loading it is not the first fix.
-	let wiring = false;
-	const imageHost = image.split('/')[0] ?? '';
-	const network =
-		/toomanyrequests|429 Too Many Requests|pull rate limit|x509|certificate|no such host|server misbehaving|name resolution|i\/o timeout|deadline exceeded|handshake timeout|Client\.Timeout/i.test(
-			message,
-		);
-	if (/toomanyrequests|429 Too Many Requests|pull rate limit/i.test(message)) {
-		cause = "Docker Hub's pull rate limit for anonymous pulls was reached (429 Too Many Requests)";
-		fix = `Load it once from this machine so the node never pulls it: ${preload}. Or wait (the limit resets within hours), or give the node Docker Hub credentials (an imagePullSecret).`;
-	} else if (/x509|certificate signed by unknown authority|certificate is not valid|tls: failed to verify/i.test(message)) {
-		cause = "the node does not trust the certificate the registry's connection shows: usually a company proxy that inspects HTTPS with its own CA";
-		fix = `Give the node your company's CA (minikube: put its .pem in ~/.minikube/certs and minikube start --embed-certs; kind: mount it into the node and run update-ca-certificates), or load the image from this machine: ${preload}.`;
-	} else if (/no such host|server misbehaving|Temporary failure in name resolution/i.test(message)) {
-		// A registry that resolves nowhere (a typo, a made-up host) and a node without DNS read the same.
-		const registry = image.includes('/') && /[.:]|^localhost$/.test(image.split('/')[0] ?? '') ? image.split('/')[0] : 'registry-1.docker.io';
-		cause = `the node cannot resolve the registry's name ${registry}: a wrong registry in the image name, or no DNS from the cluster's network (a VPN that changed it)`;
-		fix = `Check the image name and tag first (is ${registry} the registry you mean?); if it is right, check the node's DNS (minikube ssh -- nslookup ${registry}), or load the image from this machine: ${preload}.`;
-	} else if (/i\/o timeout|context deadline exceeded|TLS handshake timeout|Client\.Timeout/i.test(message)) {
-		cause = 'the registry does not answer the node in time (a proxy this machine uses and the node does not, or a slow network)';
-		fix = `Give the node the proxy (minikube start --docker-env HTTPS_PROXY=…; NO_PROXY with the cluster's addresses), or load the image from this machine: ${preload}.`;
-	} else if (/server gave HTTP response to HTTPS client/.test(message)) {
-		// containerd asks over HTTPS unless certs.d/HOST/hosts.toml says otherwise; a local registry speaks HTTP.
-		wiring = true;
-		cause = `the node asked ${imageHost} over HTTPS and it speaks plain HTTP: the node's containerd has no /etc/containerd/certs.d/${imageHost}/hosts.toml pointing at it`;
-		fix = `On kind: todo-deploy up --local-registry points every node at the cluster's local registry (a cluster made without containerd's config_path cannot take it: make it again with todo-deploy up --kind NAME). Or load the image from this machine: ${preload}.`;
-	} else if (/^localhost(:\d+)?$|^127\./.test(imageHost) && /connection refused/.test(message)) {
-		wiring = true;
-		cause = `inside the node, ${imageHost} is the node itself, where no registry listens: the node needs /etc/containerd/certs.d/${imageHost}/hosts.toml naming where the registry really is`;
-		fix = `On kind: todo-deploy up --local-registry writes it on every node (and starts the registry container when it is not there). Or load the image from this machine: ${preload}.`;
-	} else if (/dial tcp|connection refused/.test(message)) {
-		cause = 'the registry host cannot be reached from the node (it does not exist, or the cluster has no network to it)';
-	} else if (/not found|manifest unknown|does not exist/i.test(message)) {
-		cause = 'the registry has no such image or tag';
-	} else if (/unauthorized|denied|authentication required|forbidden/i.test(message)) {
-		cause = "the registry refused the node's credentials";
-		fix = 'Add an imagePullSecret with credentials for the registry.';
-	}
+	const pulled = pullCause({message, image, imageHost: image.split('/')[0] ?? '', preload});
+	let {fix} = pulled;
+	const {cause} = pulled;
 
 	// An image built here was never in a registry: loading it is the fix, unless the pull failed on the way (a network cause).
-	const builtHere = local && !wiring && (ours || !network);
+	const builtHere = local && !pulled.wiring && (ours || !pulled.network);
 	if (local && builtHere) {
 		fix = loaded
 			? `${image} is in ${local.cluster}, but the pull policy makes the node pull it anyway: use imagePullPolicy IfNotPresent.`
@@ -212,76 +177,6 @@ export function configProblem(status: V1ContainerStatus, message: string): Omit<
 		explanation: `The container cannot be created because ${what}; the pod waits until it appears.`,
 		fix,
 	};
-}
-
-/** Why an app cannot use its database, read from its last lines (psycopg2, SQLAlchemy, node-postgres, libpq). */
-export type DatabaseCause = {
-	readonly kind: 'password' | 'host' | 'refused' | 'timeout';
-	readonly title: string;
-	readonly explanation: string;
-	readonly fix: string;
-	readonly line: string;
-	/** The host the app looks for, when that is the cause. */
-	readonly host?: string;
-};
-
-export function databaseCause(lines: readonly string[]): DatabaseCause | undefined {
-	for (const line of [...lines].reverse()) {
-		const password = /password authentication failed for user \\?"?([\w.@-]+)/.exec(line);
-		if (password) {
-			const user = password[1] ?? '';
-			return {
-				kind: 'password',
-				line,
-				title: 'the database rejects its password',
-				explanation: `PostgreSQL refuses the password given for user "${user}". A database keeps the password it was first started with, in its volume: an install with a new password (after todo-deploy down kept the data, or a deleted Secret) no longer matches it.`,
-				fix: 'Give the database its old password back (TODO_DATABASE_PASSWORD=the old one, then todo-deploy deploy), or start the data over: todo-deploy down --delete-data (every todo is lost), then todo-deploy up.',
-			};
-		}
-
-		const host =
-			/could not translate host name \\?"([^"\\]+)\\?"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)|dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/.exec(
-				line,
-			);
-		if (host) {
-			const name = host[1] ?? host[2] ?? host[3] ?? '';
-			return {
-				kind: 'host',
-				host: name,
-				line,
-				title: `the database host "${name}" does not resolve`,
-				explanation: `The app looks for its database at "${name}", and no Service of that name exists here (a docker-compose service name, a name from .env, or another release's Service).`,
-				fix: "Make the database URL name the database's Service in this namespace (kubectl get svc lists them; todo-deploy's chart sets it for you); todo-deploy discover shows where the app reads it.",
-			};
-		}
-
-		if (
-			/port \d+ failed: Connection refused|connect ECONNREFUSED [\w.:[\]]+:5432|could not connect to server: Connection refused|Connection to [\w.-]+:5432 refused/.test(
-				line,
-			)
-		) {
-			return {
-				kind: 'refused',
-				line,
-				title: 'nothing accepts connections at the database yet',
-				explanation:
-					'The database port refuses the connection: the PostgreSQL pod is not running or not ready (starting, or failing itself), so the app exits and is restarted.',
-				fix: 'Look at the postgresql pod on this screen: once it is ready, the next restart of the app connects. If it never is, its own diagnosis says why.',
-			};
-		}
-
-		if (/port \d+ failed: (Connection timed out|timeout expired)|connect ETIMEDOUT [\w.:]+:5432/.test(line)) {
-			return {
-				kind: 'timeout',
-				line,
-				title: 'the database does not answer in time',
-				explanation: 'The connection to port 5432 hangs: a NetworkPolicy drops it, or the database is overloaded.',
-				fix: 'Check that a NetworkPolicy lets the app reach the database on 5432 (todo-deploy lint finds a wrong one), and the postgresql pod on this screen.',
-			};
-		}
-	}
-
-	return undefined;
 }
 
 export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolean, logs: readonly string[] | undefined): Omit<Diagnosis, 'state'> {

@@ -5,6 +5,7 @@ import type {Store} from '../store.js';
 import type {ClusterImages} from './cluster-images.js';
 import type {StatusAction} from './actions.js';
 import type {StatusState} from './reducer.js';
+import {isImageReason} from '../../diagnose/pull.js';
 
 export async function loadSnapshot(cluster: Cluster, store: Store<StatusState, StatusAction>): Promise<void> {
 	store.dispatch({type: 'status/snapshot', snapshot: await cluster.snapshot()});
@@ -91,12 +92,10 @@ export function followLogs(cluster: Cluster, store: Store<StatusState, StatusAct
 	);
 }
 
-const imageProblems = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull']);
-
 /** A container of the pod waits for an image it cannot pull, or may not pull. */
 export function waitsForImage(pod: V1Pod): boolean {
 	return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].some(status =>
-		imageProblems.has(status.state?.waiting?.reason ?? ''),
+		isImageReason(status.state?.waiting?.reason ?? ''),
 	);
 }
 
