@@ -3,6 +3,7 @@
 // derived from its declarations, so a new flag is one entry in one file.
 import path from 'node:path';
 import {parseArgs, type ParseArgsOptionDescriptor} from 'node:util';
+import {columnsOf, fold, padColumns} from '../render/columns.js';
 
 /** The command line was wrong: exit 2, with this message and where to read more. */
 export class UsageError extends Error {
@@ -247,27 +248,10 @@ export function flagLines(flags: Flags, width = 100): string[] {
 		const head = heads[index] ?? '';
 		const text = `${flag.description}${flag.note ? ` (${flag.note})` : ''}`;
 		const lines = wrap(text, width - column - 2);
-		const first = head.length + 2 > column ? [`  ${head}`, `  ${' '.repeat(column)}${lines[0] ?? ''}`] : [`  ${head.padEnd(column)}${lines[0] ?? ''}`];
+		const first = columnsOf(head) + 2 > column ? [`  ${head}`, `  ${' '.repeat(column)}${lines[0] ?? ''}`] : [`  ${padColumns(head, column)}${lines[0] ?? ''}`];
 		return [...first, ...lines.slice(1).map(line => `  ${' '.repeat(column)}${line}`)];
 	});
 }
 
 /** Words folded into lines of at most `width` characters. */
-export function wrap(text: string, width: number): string[] {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(/\s+/).filter(Boolean)) {
-		if (line && line.length + 1 + word.length > width) {
-			lines.push(line);
-			line = word;
-		} else {
-			line = line ? `${line} ${word}` : word;
-		}
-	}
-
-	if (line) {
-		lines.push(line);
-	}
-
-	return lines;
-}
+export const wrap = fold;

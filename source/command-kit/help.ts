@@ -4,6 +4,7 @@ import {outcomeClasses} from '../engine/outcome.js';
 import type {Command} from './command.js';
 import {flagLines, wrap} from './flags.js';
 import {commonFlags} from './groups.js';
+import {padColumns} from '../render/columns.js';
 
 const environment = [
 	['NO_COLOR', 'no colours'],
@@ -20,7 +21,7 @@ export function globalHelp(commands: readonly Command[], version: string, width 
 	const row = (head: string, text: string) => {
 		const lines = wrap(text, width - indent);
 		return head.length + 2 < indent
-			? [`  ${head.padEnd(indent - 2)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `${' '.repeat(indent)}${line}`)]
+			? [`  ${padColumns(head, indent - 2)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `${' '.repeat(indent)}${line}`)]
 			: [`  ${head}`, ...lines.map(line => `${' '.repeat(indent)}${line}`)];
 	};
 
@@ -45,7 +46,7 @@ export function globalHelp(commands: readonly Command[], version: string, width 
 		'Exit codes',
 		...Object.values(outcomeClasses).flatMap(({code, meaning}) => {
 			const lines = wrap(meaning, width - 7);
-			return [`  ${String(code).padEnd(5)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `       ${line}`)];
+			return [`  ${padColumns(String(code), 5)}${lines[0] ?? ''}`, ...lines.slice(1).map(line => `       ${line}`)];
 		}),
 	].join('\n');
 }

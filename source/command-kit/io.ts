@@ -1,16 +1,14 @@
 // Where a command's words go, and how: a live screen on a terminal, plain lines elsewhere, or JSON.
+import isInCi from 'is-in-ci';
+
 export type Mode = 'interactive' | 'plain' | 'json';
 
-// The same rule as Ink's is-in-ci: in CI Ink draws only the last frame, so plain lines serve better.
-export const isSet = (env: Readonly<Record<string, string | undefined>>, key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
-
-export function inCi(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-	return isSet(env, 'CI') || isSet(env, 'CONTINUOUS_INTEGRATION');
-}
+/** In CI (Ink's own rule, is-in-ci): Ink draws only the last frame there, so plain lines serve better. */
+export const inCi = (): boolean => isInCi;
 
 /** A terminal a person can answer on: stdout is a TTY, not in CI, and the terminal can move the cursor. */
 export function isInteractive(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-	return Boolean(process.stdout.isTTY) && !inCi(env) && env['TERM'] !== 'dumb';
+	return Boolean(process.stdout.isTTY) && !inCi() && env['TERM'] !== 'dumb';
 }
 
 export function modeOf(json: boolean, env: Readonly<Record<string, string | undefined>> = process.env): Mode {

@@ -74,7 +74,7 @@ export const upCommand = defineCommand({
 	async run({flags, args, mode, env}) {
 		const root = projectRoot(args[0]);
 		const asking = mode === 'interactive' && !flags.yes;
-		if (mode !== 'interactive' && !flags.yes && !inCi(env)) {
+		if (mode !== 'interactive' && !flags.yes && !inCi()) {
 			writeErr(
 				'todo-deploy: there is no terminal to ask before installing tools, starting a cluster and deploying; run with --yes to go ahead (todo-deploy doctor only checks).\n',
 			);

@@ -2,6 +2,7 @@
 // learnt it, and what would go into an image that should not.
 import type {AppContract} from '../engine/project/read-contract.js';
 import type {EnvUse, ServiceContract} from '../engine/project/contract.js';
+import {padColumns} from './columns.js';
 
 const fills: Readonly<Record<EnvUse['kind'], (entry: EnvUse) => string>> = {
 	'database-url': () => 'the in-cluster PostgreSQL (in the Secret)',
@@ -30,7 +31,7 @@ export function contractLines(side: string, contract: ServiceContract | undefine
 		...(contract.env.length > 0 ? ['  settings the code reads:'] : ['  the code reads no settings from the environment']),
 		...contract.env.map(
 			entry =>
-				`    ${entry.name.padEnd(width)}  ${entry.kind.padEnd(12)}  ${fills[entry.kind](entry)}${entry.required ? ' (required)' : ''}  [${entry.from.map(at => short(at)).join(', ')}]`,
+				`    ${padColumns(entry.name, width)}  ${padColumns(entry.kind, 12)}  ${fills[entry.kind](entry)}${entry.required ? ' (required)' : ''}  [${entry.from.map(at => short(at)).join(', ')}]`,
 		),
 		...(contract.unwanted.length > 0
 			? [`  would go into the ${side} image and should not:`, ...contract.unwanted.map(item => `    ${item.secret ? '✖' : '!'} ${item.path}: ${item.why}`)]

@@ -2,6 +2,7 @@
 import type {DoctorState} from '../engine/doctor/reducer.js';
 import {checkIds, type CheckId, type CheckOutcome, type CheckStatus, type PlatformFacts, type Recommendation} from '../engine/doctor/types.js';
 import {checkTitles, commandLines, formatDuration, targetNames, titleWidth} from './format.js';
+import {padColumns} from './columns.js';
 
 export type DoctorJson = {
 	readonly platform: (PlatformFacts & {readonly wsl: 1 | 2 | null}) | null;
@@ -58,7 +59,7 @@ const indent = (text: string, prefix: string) =>
 		.join('\n');
 
 export function checkLines(id: CheckId, outcome: CheckOutcome): string[] {
-	const lines = [`${plainTags[outcome.status].padEnd(7)} ${checkTitles[id].padEnd(titleWidth)}  ${outcome.summary}`];
+	const lines = [`${padColumns(plainTags[outcome.status], 7)} ${padColumns(checkTitles[id], titleWidth)}  ${outcome.summary}`];
 	const pad = ' '.repeat(8 + titleWidth + 2);
 	if (outcome.detail && outcome.status !== 'ok') {
 		lines.push(indent(outcome.detail, pad));

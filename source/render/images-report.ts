@@ -4,6 +4,7 @@ import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
 import {plainRenderer} from './plain-lines.js';
+import {padColumns} from './columns.js';
 
 /** What .dockerignore spared the daemon, when it is worth saying; what todo-deploy kept out of the image, always. */
 const kept = (entry: ImageEntry) =>
@@ -109,7 +110,7 @@ export function scanLine(entry: ImageEntry, status: ScanStatus = entry.scan): st
 				.slice(0, summary.gate.passed ? 3 : 5)
 				.map(
 					finding =>
-						`  ${finding.severity.padEnd(8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`,
+						`  ${padColumns(finding.severity, 8)} ${finding.id}  ${finding.pkg} ${finding.installed}${finding.fixed ? ` -> fixed in ${finding.fixed}` : ' (no fix yet)'}`,
 				);
 			const secrets = summary.secrets.map(
 				secret =>
@@ -152,7 +153,7 @@ export const renderImagesPlain = plainRenderer<ImagesState, ImagesAction>((state
 		return;
 	}
 
-	const line = `${step.padEnd(5)} ${step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry)}`;
+	const line = `${padColumns(step, 5)} ${step === 'build' ? buildLine(entry) : step === 'load' ? loadLine(entry) : scanLine(entry)}`;
 	if (!ended(action.status)) {
 		say.progress(`${entry.name}/${step}`, line, action.status.type === 'building');
 	} else if (action.status.type !== 'skipped' || action.status.reason !== 'not asked for') {

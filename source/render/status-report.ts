@@ -1,7 +1,8 @@
 // One snapshot of the status screen as lines (--once).
 import {notReady, type StatusReport} from '../engine/status/report.js';
+import {columnsOf, padColumns} from './columns.js';
 
-const pad = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width));
+const pad = (text: string, width: number) => (columnsOf(text) >= width ? `${text} ` : padColumns(text, width));
 
 export function statusLines(report: StatusReport): string[] {
 	const lines = [`Namespace ${report.namespace} in context ${report.context}`, ''];

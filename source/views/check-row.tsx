@@ -3,11 +3,12 @@ import Spinner from 'ink-spinner';
 import type {CheckId, CheckState, CheckStatus} from '../engine/doctor/types.js';
 import {checkTitles, formatDuration, statusMarks, titleWidth} from '../render/format.js';
 import {Row, useUnderText} from './row.js';
+import {padColumns} from '../render/columns.js';
 
 const statusColors: Readonly<Record<CheckStatus, string>> = {ok: 'green', warn: 'yellow', fail: 'red', missing: 'gray'};
 
 export function CheckRow({id, check}: {readonly id: CheckId; readonly check: CheckState}) {
-	const title = checkTitles[id].padEnd(titleWidth);
+	const title = padColumns(checkTitles[id], titleWidth);
 	if (check.type !== 'done') {
 		return (
 			<Box>

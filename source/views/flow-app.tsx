@@ -16,6 +16,7 @@ import {PlanPicker} from './plan-picker.js';
 import {SecretInput} from './secret-input.js';
 import {useThrottledState} from './use-store.js';
 import {Frame} from './frame.js';
+import {padColumns} from '../render/columns.js';
 
 function Elapsed({since}: {readonly since: number}) {
 	const [now, setNow] = useState(Date.now());
@@ -97,10 +98,10 @@ function Pods({store, context, namespace}: {readonly store: Store<StatusState, S
 		<Box flexDirection="column" marginLeft={2} marginTop={1}>
 			{view.rows.map(row => (
 				<Text key={row.name}>
-					<Text color={row.diagnosis.state === 'ready' ? 'green' : row.diagnosis.state === 'failing' ? 'red' : 'yellow'}>{row.name.padEnd(width)}</Text>
+					<Text color={row.diagnosis.state === 'ready' ? 'green' : row.diagnosis.state === 'failing' ? 'red' : 'yellow'}>{padColumns(row.name, width)}</Text>
 					<Text>
-						{row.ready.padEnd(6)}
-						{row.status.padEnd(22)}
+						{padColumns(row.ready, 6)}
+						{padColumns(row.status, 22)}
 					</Text>
 					<Text dimColor>{row.diagnosis.state === 'ready' ? '' : row.diagnosis.title}</Text>
 				</Text>

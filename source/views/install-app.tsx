@@ -8,6 +8,7 @@ import {pathAdvice, statusLine} from '../render/install-report.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 import {Ended, Frame} from './frame.js';
+import {padColumns} from '../render/columns.js';
 
 export function ProgressBar({fraction, width = 24}: {readonly fraction: number; readonly width?: number}) {
 	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
@@ -20,7 +21,7 @@ export function ProgressBar({fraction, width = 24}: {readonly fraction: number; 
 }
 
 function ToolRow({tool, version, status}: {readonly tool: string; readonly version: string | undefined; readonly status: ToolInstallStatus}) {
-	const name = `${tool} ${version ?? ''}`.trim().padEnd(16);
+	const name = padColumns(`${tool} ${version ?? ''}`.trim(), 16);
 	if (status.type === 'downloading') {
 		return (
 			<Box>

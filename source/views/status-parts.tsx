@@ -6,6 +6,7 @@ import type {ForwardState} from '../engine/status/actions.js';
 import type {StatusState} from '../engine/status/reducer.js';
 import {podDetail, podEventRows} from '../diagnose/detail.js';
 import type {PodEvent} from '../diagnose/pod.js';
+import {padColumns} from '../render/columns.js';
 
 export const hasWarnings = (state: StatusState) => {
 	for (const event of state.events.values()) {
@@ -115,8 +116,8 @@ export function PodEvents({events, pod, maxLines}: {readonly events: readonly Po
 			) : (
 				rows.slice(0, maxLines).map(row => (
 					<Text key={`${row.type}${row.reason}${row.message}`} wrap="truncate-end">
-						<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{row.type.padEnd(8)}</Text>
-						{row.reason.padEnd(18)} <Text dimColor>{(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last).padEnd(18)}</Text>{' '}
+						<Text color={row.type === 'Warning' ? 'yellow' : undefined}>{padColumns(row.type, 8)}</Text>
+						{padColumns(row.reason, 18)} <Text dimColor>{padColumns(row.count > 1 ? `${row.last} (x${row.count} over ${row.first})` : row.last, 18)}</Text>{' '}
 						{row.message}
 					</Text>
 				))

@@ -17,7 +17,7 @@ const text = (file: string) => readFileSync(capturedFixture(file), 'utf8');
 const lines = (file: string) => text(file).split('\n');
 
 /** Which rule of the table a log fires: the newest line that any rule knows, as the diagnosis reads it. */
-function lineRule<Said>(rules: ReadonlyArray<Rule<string, unknown, Said>>, file: string): string | undefined {
+function lineRule<Said>(rules: ReadonlyArray<Rule<string, RegExpExecArray, Said>>, file: string): string | undefined {
 	for (const line of lines(file).reverse()) {
 		const matched = firstRule(rules, line);
 		if (matched) {

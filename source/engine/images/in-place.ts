@@ -8,6 +8,7 @@ import {copyImage, dockerClient, inspectImage, type DockerClient} from '../../ad
 import {parseDockerEnv} from '../../adapters/minikube.js';
 import type {Env, System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
+import {readDockerfile} from '../project/dockerfile.js';
 
 /** An engine the cluster's nodes use directly: what is built there needs no transfer. */
 export type InPlace = {
@@ -86,19 +87,13 @@ export async function minikubeBuildEngine(system: System, profile: string): Prom
 export function baseImagesOf(dockerfile: string): string[] {
 	const stages = new Set<string>();
 	const bases: string[] = [];
-	for (const line of dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-		const match = /^\s*FROM\s+(?:--platform=\S+\s+)?(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?/i.exec(line);
-		if (!match?.groups) {
-			continue;
-		}
-
-		const image = match.groups['image'] ?? '';
-		if (!stages.has(image.toLowerCase()) && !image.includes('$') && image !== 'scratch' && !bases.includes(image)) {
+	for (const {image, stage} of readDockerfile(dockerfile).froms) {
+		if (!stages.has(image.toLowerCase()) && !image.includes('$') && image !== 'scratch' && image !== '' && !bases.includes(image)) {
 			bases.push(image);
 		}
 
-		if (match.groups['stage']) {
-			stages.add(match.groups['stage'].toLowerCase());
+		if (stage) {
+			stages.add(stage.toLowerCase());
 		}
 	}
 

@@ -4,6 +4,7 @@
 import {open, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {ContextEntry} from '../../adapters/build-context.js';
+import {readDockerfile} from '../project/dockerfile.js';
 
 export type WindowsLineEndings = {
 	/** Files, relative to the build folder, that the image runs and that end their lines with CRLF. */
@@ -15,10 +16,8 @@ export type WindowsLineEndings = {
 /** The files the Dockerfile runs by name (RUN, CMD, ENTRYPOINT), as the words it uses. */
 export function namesTheDockerfileRuns(dockerfile: string): Set<string> {
 	const names = new Set<string>();
-	const joined = dockerfile.replaceAll(/\\\r?\n/g, ' ');
-	for (const line of joined.split(/\r?\n/)) {
-		const match = /^\s*(RUN|CMD|ENTRYPOINT)\s+(.*)$/i.exec(line);
-		for (const word of (match?.[2] ?? '').split(/[\s"',[\]]+/)) {
+	for (const instruction of readDockerfile(dockerfile).instructions.filter(item => ['RUN', 'CMD', 'ENTRYPOINT'].includes(item.keyword))) {
+		for (const word of instruction.text.split(/[\s"',[\]]+/)) {
 			const name = path.posix.basename(word.replace(/^\.\//, ''));
 			if (/^[\w.-]+$/.test(name) && !/^-/.test(name)) {
 				names.add(name);

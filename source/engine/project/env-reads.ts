@@ -1,6 +1,7 @@
 // Pure: where a project's code reads its settings. Python (os.getenv, os.environ, pydantic settings
 // classes), JavaScript and TypeScript (process.env), Dockerfiles (ARG, ENV, EXPOSE, USER, HEALTHCHECK,
 // the port in CMD), .env examples and the health paths the code serves. Each finding says file:line.
+import {readDockerfile} from './dockerfile.js';
 
 export type EnvRead = {
 	readonly name: string;
@@ -123,24 +124,8 @@ export type DockerfileFacts = {
 };
 
 export function dockerfileFacts(text: string, file: string): DockerfileFacts {
-	// Continuation lines joined, each instruction kept with its first line's number.
-	const instructions: Array<{line: number; text: string}> = [];
-	let pending: {line: number; text: string} | undefined;
-	for (const [index, raw] of text.split('\n').entries()) {
-		const line = raw.replace(/\s+$/, '');
-		if (!pending && (line.trim() === '' || line.trim().startsWith('#'))) {
-			continue;
-		}
-
-		pending = pending ? {line: pending.line, text: `${pending.text} ${line.trim()}`} : {line: index + 1, text: line.trim()};
-		if (pending.text.endsWith('\\')) {
-			pending = {line: pending.line, text: pending.text.slice(0, -1)};
-		} else {
-			instructions.push(pending);
-			pending = undefined;
-		}
-	}
-
+	// Continuation lines joined as Docker joins them, each instruction with its first line's number.
+	const instructions = readDockerfile(text).instructions.map(item => ({line: item.line, text: `${item.keyword} ${item.text}`}));
 	const args: EnvRead[] = [];
 	const env: EnvRead[] = [];
 	const exposed: number[] = [];
