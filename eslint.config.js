@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // The layers (the team's STYLE.md): commands (with their kit) -> engine -> adapters; views and render read the engine's
@@ -20,12 +21,33 @@ const engineAtRunTime = {
 	message: "An adapter wraps one outside tool; it may name the engine's types, not run its code.",
 };
 
+// Type-aware checks: every switch on a union covers it, no promise is left floating, no condition is always the same.
+const typeAwareRules = {
+	'@typescript-eslint/switch-exhaustiveness-check': ['error', {considerDefaultExhaustiveForUnions: true}],
+	// node:test's test() returns a promise the runner awaits.
+	'@typescript-eslint/no-floating-promises': [
+		'error',
+		{allowForKnownSafeCalls: [{from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'before', 'after', 'beforeEach', 'afterEach']}]},
+	],
+	'@typescript-eslint/no-unnecessary-condition': 'error',
+};
+
 const layer = (files, patterns, ignores = []) => ({files, ignores, rules: {'no-restricted-imports': ['error', {patterns}]}});
 
 export default tseslint.config(
 	{ignores: ['dist/', 'node_modules/', '.cache/', 'charts/', 'test/fixtures/']},
 	js.configs.recommended,
 	...tseslint.configs.recommended,
+	{
+		files: ['source/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}', 'bench/**/*.{ts,tsx}'],
+		languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+		rules: typeAwareRules,
+	},
+	{
+		files: ['source/views/**/*.tsx'],
+		plugins: {'react-hooks': reactHooks},
+		rules: reactHooks.configs.recommended.rules,
+	},
 	{
 		files: ['**/*.{ts,tsx}'],
 		rules: {

@@ -168,6 +168,8 @@ function fileSink(file: string): Sink {
 				await new Promise<void>(resolve => {
 					waiting = resolve;
 				});
+				// Set by the worker's message while this waited (TypeScript cannot see the callback).
+				// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
 				if (failure) {
 					throw failure;
 				}

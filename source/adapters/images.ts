@@ -30,11 +30,19 @@ export async function imageTags(docker: DockerClient): Promise<string[]> {
 	return (await docker.listImages()).flatMap(image => image.RepoTags ?? []);
 }
 
+/**
+ * The Engine API sends null where dockerode's types promise a value (Labels of an image built
+ * without any, Env of a container started without any): read such fields through this.
+ */
+export function orEmpty<T>(value: T | null | undefined, empty: T): T {
+	return value ?? empty;
+}
+
 /** undefined when the daemon has no such image. */
 export async function inspectImage(docker: DockerClient, reference: string): Promise<ImageInfo | undefined> {
 	try {
 		const info = await docker.getImage(reference).inspect();
-		return {id: info.Id, size: info.Size, labels: info.Config?.Labels ?? {}, repoDigests: info.RepoDigests ?? []};
+		return {id: info.Id, size: info.Size, labels: orEmpty(info.Config.Labels, {}), repoDigests: orEmpty(info.RepoDigests, [])};
 	} catch (error) {
 		if ((error as {statusCode?: number}).statusCode === 404) {
 			return undefined;

@@ -2,7 +2,7 @@
 // container, the network the nodes are on, and the files in each node that point its containerd at the
 // registry (/etc/containerd/certs.d/HOST/hosts.toml, read without a restart once config_path is set).
 import net from 'node:net';
-import {execIn, jsonMessages, type DockerClient} from './images.js';
+import {execIn, jsonMessages, orEmpty, type DockerClient} from './images.js';
 
 export type RegistryContainer = {
 	readonly running: boolean;
@@ -21,18 +21,22 @@ export async function inspectRegistryContainer(docker: DockerClient, name: strin
 	}
 
 	const published = info.HostConfig.PortBindings?.['5000/tcp'] as Array<{HostPort?: string}> | undefined;
-	const address = (info.Config.Env ?? [])
+	const address = orEmpty(info.Config.Env, [])
 		.find(entry => entry.startsWith('REGISTRY_HTTP_ADDR='))
 		?.split(':')
 		.at(-1);
 	const port = Number(published?.[0]?.HostPort ?? address);
-	return {running: info.State.Running, networks: Object.keys(info.NetworkSettings.Networks ?? {}), port: Number.isInteger(port) && port > 0 ? port : undefined};
+	return {
+		running: info.State.Running,
+		networks: Object.keys(orEmpty(info.NetworkSettings.Networks, {})),
+		port: Number.isInteger(port) && port > 0 ? port : undefined,
+	};
 }
 
 /** The Docker networks a node container is on ("kind" for real kind nodes). */
 export async function nodeNetworks(docker: DockerClient, node: string): Promise<string[]> {
 	const info = await docker.getContainer(node).inspect();
-	return Object.keys(info.NetworkSettings.Networks ?? {});
+	return Object.keys(orEmpty(info.NetworkSettings.Networks, {}));
 }
 
 export async function readNodeFile(docker: DockerClient, node: string, file: string): Promise<string | undefined> {

@@ -200,11 +200,14 @@ export function listWatch(
 			});
 			request = new AbortController();
 			const failed = await streamWatch(rest, `${path}?${parameters.toString()}`, request.signal, () => handlers.connected(), onEvent);
+			// stopped and ended are set by stop() and the events while the stream ran (TypeScript cannot see those callbacks).
+			// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
 			if (stopped) {
 				return;
 			}
 
 			// A normal close (the server's timeout) resumes at once; a failure, an error event, or a close right after the start, backs off.
+			// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
 			if (failed !== undefined || ended !== undefined || (resourceVersion !== '' && Date.now() - started < 1000)) {
 				retry(failed ?? ended ?? 'the watch closed');
 			} else {

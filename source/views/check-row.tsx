@@ -9,6 +9,8 @@ const statusColors: Readonly<Record<CheckStatus, string>> = {ok: 'green', warn: 
 
 export function CheckRow({id, check}: {readonly id: CheckId; readonly check: CheckState}) {
 	const title = padColumns(checkTitles[id], titleWidth);
+	// Every render calls the same hooks, whatever the check's state (React requires it).
+	const under = useUnderText(titleWidth + 2);
 	if (check.type !== 'done') {
 		return (
 			<Box>
@@ -25,7 +27,6 @@ export function CheckRow({id, check}: {readonly id: CheckId; readonly check: Che
 
 	const {outcome} = check;
 	const showDetail = outcome.status !== 'ok' && outcome.detail;
-	const under = useUnderText(titleWidth + 2);
 	return (
 		<Box flexDirection="column">
 			<Row

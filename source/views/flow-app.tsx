@@ -19,7 +19,7 @@ import {Frame} from './frame.js';
 import {padColumns} from '../render/columns.js';
 
 function Elapsed({since}: {readonly since: number}) {
-	const [now, setNow] = useState(Date.now());
+	const [now, setNow] = useState(() => Date.now());
 	useEffect(() => {
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);

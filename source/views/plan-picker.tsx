@@ -13,13 +13,13 @@ export function PlanPicker({
 	readonly options: readonly PlanOption[];
 	readonly onAnswer: (on: readonly string[] | undefined) => void;
 }) {
-	// The latest choice lives in a ref: keys typed faster than a frame is drawn all count.
-	const picker = useRef({
+	const [view, setView] = useState(() => ({
 		cursor: 0,
 		on: new Set(options.filter(option => option.on).map(option => option.id)),
 		answered: undefined as 'go' | 'stop' | undefined,
-	});
-	const [view, setView] = useState({...picker.current});
+	}));
+	// The latest choice lives in a ref (a copy of the first view): keys typed faster than a frame is drawn all count.
+	const picker = useRef({...view, on: new Set(view.on)});
 	const redraw = () => setView({...picker.current, on: new Set(picker.current.on)});
 	useInput((input, key) => {
 		const current = picker.current;

@@ -33,6 +33,8 @@ export function StatusScreen({
 	const compact = height < 20;
 	const panelLines = compact ? 3 : 10;
 	const fit = compact ? Math.max(1, height - 10 - (state.forward ? 1 : 0) - (hasWarnings(state) ? 1 : 0)) : Math.max(3, height - 18 - extra);
+	// state.version counts every change statusWindow reads (pods, events, images): a panel or a notice does not recompute 2,000 rows.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
 	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
 	const {selected, first, total, rows: visible} = view;
 	// STATUS is as wide as the longest one on screen (CreateContainerConfigError is 26), RESTARTS as "10 (97d ago)".

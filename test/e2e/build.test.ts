@@ -55,15 +55,15 @@ test('build makes both images at once, tagged from git, labelled with the commit
 	const frontend = first.output?.images.find(image => image.name === 'frontend');
 	assert.equal(backend?.ref, `todo-backend:git-${commit.slice(0, 12)}`);
 	assert.match(frontend?.ref ?? '', /^todo-frontend:git-[0-9a-f]{12}$/);
-	assert.equal(backend?.build.outcome, 'built');
+	assert.equal(backend.build.outcome, 'built');
 	// Seven instructions, and the labels the builder adds as steps of its own.
-	assert.ok((backend?.build.steps ?? 0) >= 7, JSON.stringify(backend?.build));
-	assert.equal(label(backend?.ref ?? '', 'org.opencontainers.image.revision'), commit);
+	assert.ok((backend.build.steps ?? 0) >= 7, JSON.stringify(backend.build));
+	assert.equal(label(backend.ref, 'org.opencontainers.image.revision'), commit);
 	// The 40 MB under node_modules and the log never reached the daemon, nor the image.
-	const files = run(backend?.ref ?? '');
+	const files = run(backend.ref);
 	assert.match(files, /^main\.py$/m);
 	assert.doesNotMatch(files, /node_modules|debug\.log/);
-	assert.doesNotMatch(backend?.ref ?? '', /latest/);
+	assert.doesNotMatch(backend.ref, /latest/);
 
 	// Nothing changed: nothing is built.
 	const second = await build([root]);
@@ -85,7 +85,7 @@ test('build makes both images at once, tagged from git, labelled with the commit
 	// ENV, WORKDIR, COPY requirements.txt and RUN: every step before the COPY that changed, although both
 	// images were first built at once from new layers (the classic builder's cache would take the
 	// frontend's WORKDIR layer and miss everything after it).
-	assert.ok((dirtyBackend?.build.cached ?? 0) >= 4, JSON.stringify(dirtyBackend?.build));
+	assert.ok((dirtyBackend.build.cached ?? 0) >= 4, JSON.stringify(dirtyBackend.build));
 	// The frontend folder did not change, so its tag did not either.
 	assert.equal(dirty.output?.images.find(image => image.name === 'frontend')?.build.outcome, 'up-to-date');
 
@@ -154,10 +154,10 @@ test('a script written on Windows (CRLF) is found before building; the real engi
 	const image = refused.output?.images.find(entry => entry.name === 'backend');
 	assert.equal(image?.build.type, 'failed');
 	assert.match(
-		image?.build.message ?? '',
+		image.build.message ?? '',
 		/^docker-entrypoint\.sh has Windows line endings \(CRLF\): in the container it would fail with "exec docker-entrypoint\.sh: no such file or directory"/,
 	);
-	assert.match(image?.build.fix ?? '', /^Convert to LF: sed -i 's\/\\r\$\/\/' docker-entrypoint\.sh \(in the build folder\)/);
+	assert.match(image.build.fix ?? '', /^Convert to LF: sed -i 's\/\\r\$\/\/' docker-entrypoint\.sh \(in the build folder\)/);
 	assert.equal(refused.output?.images.find(entry => entry.name === 'frontend')?.build.type, 'done');
 
 	// What happens without the check: the real engine builds it, and the container cannot start.

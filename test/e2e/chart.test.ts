@@ -65,10 +65,10 @@ test('the pods pass the restricted Pod Security Standard and have probes, limits
 	]);
 	for (const workload of workloads) {
 		assert.equal(workload.spec.securityContext?.runAsNonRoot, true, workload.ref);
-		assert.equal(workload.spec.securityContext?.seccompProfile?.type, 'RuntimeDefault', workload.ref);
+		assert.equal(workload.spec.securityContext.seccompProfile?.type, 'RuntimeDefault', workload.ref);
 		for (const container of workload.spec.containers ?? []) {
 			assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
-			assert.deepEqual(container.securityContext?.capabilities?.drop, ['ALL']);
+			assert.deepEqual(container.securityContext.capabilities?.drop, ['ALL']);
 			assert.ok(container.readinessProbe && container.livenessProbe && container.startupProbe, `${workload.ref} probes`);
 			assert.ok(container.resources?.limits?.['memory'] && container.resources.limits['cpu']);
 			assert.match(container.imagePullPolicy ?? '', /^IfNotPresent$/);
@@ -79,7 +79,7 @@ test('the pods pass the restricted Pod Security Standard and have probes, limits
 	const backend = workloads.find(workload => workload.ref.endsWith('-backend'));
 	const container = backend?.spec.containers?.[0];
 	assert.deepEqual(container?.readinessProbe, {httpGet: {path: '/ready', port: 'http'}, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3});
-	assert.equal(container?.startupProbe?.httpGet?.path, '/health');
+	assert.equal(container.startupProbe?.httpGet?.path, '/health');
 	assert.ok((backend?.spec.volumes ?? []).some(volume => volume.name === 'tmp'));
 });
 
@@ -186,7 +186,7 @@ test("fitted to the team's app: the pods get the names its code reads, on its po
 		],
 	);
 	assert.deepEqual(container?.ports, [{name: 'http', containerPort: 8080, protocol: 'TCP'}]);
-	assert.equal(container?.readinessProbe?.httpGet?.path, '/healthz');
+	assert.equal(container.readinessProbe?.httpGet?.path, '/healthz');
 	const service = named(objects, 'Service', 'demo-todo-app-backend') as {spec?: {ports?: Array<{port: number}>}} | undefined;
 	assert.equal(service?.spec?.ports?.[0]?.port, 8080);
 	const config = configMapValues(named(objects, 'ConfigMap', 'demo-todo-app-config') ?? {});

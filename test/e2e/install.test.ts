@@ -95,8 +95,8 @@ test('a tool already on PATH is used as it is, unless --force', async () => {
 	const bin = makeBin({scripts: {kind: 'echo "kind v0.29.0 go1.24.2 linux/amd64"'}});
 	const found = parse(await install(['kind', '--dir', dir], {env: {PATH: bin}}));
 	assert.equal(found.tools[0]?.outcome, 'found-elsewhere');
-	assert.equal(found.tools[0]?.path, path.join(bin, 'kind'));
-	assert.equal(found.tools[0]?.version, 'v0.29.0');
+	assert.equal(found.tools[0].path, path.join(bin, 'kind'));
+	assert.equal(found.tools[0].version, 'v0.29.0');
 	assertNothingLeft(dir);
 	const forced = parse(await install(['kind', '--dir', dir, '--force'], {env: {PATH: bin}}));
 	assert.equal(forced.tools[0]?.outcome, 'installed');
@@ -160,7 +160,7 @@ test('faults each stop with a clear message and leave nothing installed', async 
 				const output = parse(result);
 				assert.equal(result.code, item.code ?? 1);
 				assert.equal(output.tools[0]?.type, 'failed');
-				assert.match(output.tools[0]?.message ?? '', item.message);
+				assert.match(output.tools[0].message ?? '', item.message);
 				assertNothingLeft(dir);
 				assert.doesNotMatch(result.stderr, /^\s+at /m);
 			} finally {
@@ -331,7 +331,7 @@ test('when Trivy cannot be installed but a local aquasec/trivy image exists, it 
 	try {
 		const output = parse(await install(['trivy', '--dir', path.join(tempDir('tools'), 'bin')], {env: {PATH: makeBin({})}}));
 		assert.equal(output.tools[0]?.type, 'failed');
-		assert.match(output.tools[0]?.fix ?? '', /The image aquasec\/trivy:0\.58\.1 is on this machine: todo-deploy can run Trivy from it/);
+		assert.match(output.tools[0].fix ?? '', /The image aquasec\/trivy:0\.58\.1 is on this machine: todo-deploy can run Trivy from it/);
 	} finally {
 		server.fault(checksums, undefined);
 		execFileSync('docker', ['rmi', 'aquasec/trivy:0.58.1'], {stdio: 'ignore'});

@@ -112,7 +112,7 @@ export async function startAppWorld(clusterName = `app${process.pid}`, options: 
 			const name = String((service['metadata'] as Json)['name']);
 			const address = addresses.get(`${namespace}/${name}`) ?? `127.77.0.${addresses.size + 2}`;
 			addresses.set(`${namespace}/${name}`, address);
-			for (const port of ((service['spec'] as Json)['ports'] as Array<{port: number; targetPort?: number | string}>) ?? []) {
+			for (const port of ((service['spec'] as Json)['ports'] as Array<{port: number; targetPort?: number | string}> | undefined) ?? []) {
 				const key = `${address}:${port.port}`;
 				if (listeners.has(key)) {
 					continue;

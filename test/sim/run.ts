@@ -7,9 +7,9 @@ import {startSimulatedCluster} from './apiserver.js';
 import {scenarios} from './scenarios.js';
 
 const {values} = parseArgs({options: {scenario: {type: 'string', default: 'healthy'}, port: {type: 'string'}}});
-const scenario = scenarios[values.scenario ?? 'healthy'];
+const scenario = scenarios[values.scenario];
 if (!scenario) {
-	process.stderr.write(`unknown scenario ${values.scenario ?? ''}; known: ${Object.keys(scenarios).join(', ')}\n`);
+	process.stderr.write(`unknown scenario ${values.scenario}; known: ${Object.keys(scenarios).join(', ')}\n`);
 	process.exit(2);
 }
 
@@ -17,7 +17,7 @@ const kubeconfigPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'todo-deploy
 const cluster = await startSimulatedCluster({kubeconfigPath, port: values.port ? Number(values.port) : undefined});
 scenario(cluster);
 process.stdout.write(`${kubeconfigPath}\n`);
-process.stderr.write(`simulated cluster at ${cluster.url}, scenario ${values.scenario ?? ''}; KUBECONFIG=${kubeconfigPath}; Ctrl-C stops it\n`);
+process.stderr.write(`simulated cluster at ${cluster.url}, scenario ${values.scenario}; KUBECONFIG=${kubeconfigPath}; Ctrl-C stops it\n`);
 process.on('SIGINT', () => {
 	void cluster.close().then(() => process.exit(0));
 });

@@ -31,10 +31,10 @@ test("the team's layout: the backend's port, health path and settings, each with
 	assert.deepEqual(found.backend, {context: 'Phase-II/backend', dockerfile: 'Dockerfile'});
 	const backend = contract.backend;
 	assert.equal(backend?.port, 8080);
-	assert.equal(backend?.portFrom, 'Phase-II/backend/Dockerfile CMD');
-	assert.deepEqual(backend?.health, ['/healthz']);
+	assert.equal(backend.portFrom, 'Phase-II/backend/Dockerfile CMD');
+	assert.deepEqual(backend.health, ['/healthz']);
 	assert.deepEqual(
-		backend?.env.map(entry => [entry.name, entry.kind, entry.required]),
+		backend.env.map(entry => [entry.name, entry.kind, entry.required]),
 		[
 			['ACCESS_TOKEN_EXPIRE_MINUTES', 'plain', false],
 			['ALLOWED_ORIGINS', 'plain', false],
@@ -51,19 +51,19 @@ test("the team's layout: the backend's port, health path and settings, each with
 	// A secret's fallback is never shown, even a development one.
 	assert.equal(envOf(backend, 'JWT_SECRET_KEY')?.fallback, undefined);
 	assert.equal(contract.database?.image, 'postgres:16-alpine');
-	assert.deepEqual([contract.database?.user, contract.database?.database], ['todo_user', 'todo_db']);
+	assert.deepEqual([contract.database.user, contract.database.database], ['todo_user', 'todo_db']);
 });
 
 test("the team's layout: the frontend bakes the backend's address at build time, and serves /api/health", async () => {
 	const {contract} = await teamProject();
 	const frontend = contract.frontend;
 	assert.equal(frontend?.port, 3000);
-	assert.deepEqual(frontend?.health, ['/api/health']);
+	assert.deepEqual(frontend.health, ['/api/health']);
 	const apiBase = envOf(frontend, 'NEXT_PUBLIC_API_BASE_URL');
 	assert.equal(apiBase?.kind, 'build-time');
-	assert.equal(apiBase?.target, 'backend');
-	assert.ok(apiBase?.from.includes('Phase-II/frontend/app/api/tasks/route.ts:2'), apiBase?.from.join());
-	assert.ok(apiBase?.from.includes('Phase-II/frontend/Dockerfile:3'), apiBase?.from.join());
+	assert.equal(apiBase.target, 'backend');
+	assert.ok(apiBase.from.includes('Phase-II/frontend/app/api/tasks/route.ts:2'), apiBase.from.join());
+	assert.ok(apiBase.from.includes('Phase-II/frontend/Dockerfile:3'), apiBase.from.join());
 });
 
 test('what would go into the images that does not belong there, and the line that copies it', async () => {
@@ -204,9 +204,9 @@ test('compose: list and map forms of environment, env_file, build args, the heal
 	);
 	const api = services[0];
 	assert.equal(api?.context, 'services/api');
-	assert.deepEqual(api?.envFiles, ['deploy/.env', 'common.env']);
-	assert.deepEqual(api?.environment, {SECRET_KEY: '', DB_URL: 'postgresql://app:app@postgres:5432/app'});
-	assert.deepEqual([api?.args, api?.containerPorts, api?.healthPath], [{APP_ENV: 'prod'}, [8000], '/status']);
+	assert.deepEqual(api.envFiles, ['deploy/.env', 'common.env']);
+	assert.deepEqual(api.environment, {SECRET_KEY: '', DB_URL: 'postgresql://app:app@postgres:5432/app'});
+	assert.deepEqual([api.args, api.containerPorts, api.healthPath], [{APP_ENV: 'prod'}, [8000], '/status']);
 	assert.equal(kindOf('DB_URL', ['postgresql://app:app@postgres:5432/app'], false), 'database-url');
 	assert.equal(kindOf('SESSION_SIGNING_KEY', [], false), 'secret');
 	assert.equal(kindOf('SESSION_TOKEN_TTL', ['3600'], false), 'plain');

@@ -29,9 +29,9 @@ test('each captured message is read as its cause', () => {
 test('a missing interpreter names the script and the CRLF fix first', () => {
 	const cause = execCause(lines('exec-entrypoint-no-such-file-crlf.txt'));
 	assert.equal(cause?.title, '/docker-entrypoint.sh cannot be started ("no such file or directory")');
-	assert.match(cause?.explanation ?? '', /interpreter "\/bin\/sh\\r" that does not exist/);
+	assert.match(cause.explanation, /interpreter "\/bin\/sh\\r" that does not exist/);
 	assert.match(
-		cause?.fix ?? '',
+		cause.fix,
 		/^In the build folder: file docker-entrypoint\.sh says "with CRLF line terminators" if so; convert it with sed -i 's\/\\r\$\/\/' docker-entrypoint\.sh/,
 	);
 	assert.match(execCause(lines('bash-carriage-return-command-not-found.txt'))?.fix ?? '', /sed -i 's\/\\r\$\/\/' task\/initdb\.sh/);
@@ -40,7 +40,7 @@ test('a missing interpreter names the script and the CRLF fix first', () => {
 test("exec format error is another architecture, with how to see the node's", () => {
 	const cause = execCause(lines('exec-format-error-arm64.txt'));
 	assert.equal(cause?.title, '/node-problem-detector is not a program this node can run ("exec format error")');
-	assert.match(cause?.fix ?? '', /docker build --platform linux\/amd64.*nodeInfo\.architecture/);
+	assert.match(cause.fix, /docker build --platform linux\/amd64.*nodeInfo\.architecture/);
 });
 
 test('a crash loop whose log says it is diagnosed as that, in status and its snapshot', () => {

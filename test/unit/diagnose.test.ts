@@ -141,7 +141,7 @@ test("the local cluster's images by every name a pod may use for them", async ()
 		'{"images":[{"id":"sha256:1f2e","repoTags":["docker.io/library/todo-backend:git-1a2b3c4d5e6f","docker.io/bitnami/postgresql:16"],"repoDigests":[],"size":"0","uid":null,"username":"","spec":null,"pinned":false},{"id":"sha256:9a8b","repoTags":[],"repoDigests":["registry.k8s.io/pause@sha256:7031"]}]}',
 	);
 	assert.deepEqual(listed, ['docker.io/library/todo-backend:git-1a2b3c4d5e6f', 'docker.io/bitnami/postgresql:16']);
-	const names = imageNames(listed ?? []);
+	const names = imageNames(listed);
 	for (const name of [
 		'todo-backend:git-1a2b3c4d5e6f',
 		'docker.io/library/todo-backend:git-1a2b3c4d5e6f',

@@ -132,7 +132,7 @@ test('addresses: a server-side read gets the Service, a browser read the port-fo
 	assert.equal(values.backend.env['DB_HOST'], 'todo-app-postgresql');
 	assert.equal(values.frontend.env['API_URL'], 'http://todo-app-backend:9000');
 	assert.equal(fit.buildArgs.frontend?.['NEXT_PUBLIC_API_URL'], 'http://localhost:9000');
-	assert.equal(fit.buildArgs.frontend?.['NEXT_PUBLIC_SITE_NAME'], 'Todos');
+	assert.equal(fit.buildArgs.frontend['NEXT_PUBLIC_SITE_NAME'], 'Todos');
 	// Baked in by next build, but the Dockerfile has no ARG for it: said, with the line to add.
 	assert.match(fit.gaps.join('\n'), /NEXT_PUBLIC_SITE_NAME .* no ARG NEXT_PUBLIC_SITE_NAME/);
 });

@@ -92,7 +92,7 @@ test('Trivy reports: counts, the worst first, the gate, .trivyignore; both no-fi
 	// A real user's report: the fixed version lists several release lines.
 	const next = summarizeScan(trivyReport('trivy-real-tws-ecommerce-app-node-alpine.json'), defaultGate);
 	assert.equal(next.worst[0]?.pkg, 'next');
-	assert.equal(next.worst[0]?.fixed, '13.5.9, 14.2.25, 15.2.3, 12.3.5');
+	assert.equal(next.worst[0].fixed, '13.5.9, 14.2.25, 15.2.3, 12.3.5');
 	assert.equal(next.gate.blocking, 1);
 
 	// Without a fixed version a finding blocks only when unfixed ones count.
@@ -125,7 +125,7 @@ test('kind load output: already present, loaded on which nodes, and the ctr impo
 	});
 	const failed = parseKindLoad(1, kindOutput('kind-load-docker-image-failed-ctr-import.txt'));
 	assert.equal(failed.type, 'failed');
-	assert.match(failed.type === 'failed' ? failed.message : '', /^failed to load image: command "docker exec --privileged -i kind-control-plane ctr/);
+	assert.match(failed.message, /^failed to load image: command "docker exec --privileged -i kind-control-plane ctr/);
 	assert.equal(parseCrictlImageId('{"status":{"id":"sha256:721afbc9","repoTags":["docker.io/library/api:test-kind"]}}'), 'sha256:721afbc9');
 	assert.equal(parseCrictlImageId('FATA[0000] no such image'), undefined);
 });

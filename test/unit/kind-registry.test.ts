@@ -47,8 +47,8 @@ test("the registry container joins the nodes' network: on kind's it is published
 	const onKind = registryContainerPlan({image: 'registry:2', network: 'kind', port: 5001});
 	assert.equal(onKind.endpoint, 'http://kind-registry:5000');
 	assert.deepEqual(onKind.spec.HostConfig?.PortBindings, {'5000/tcp': [{HostIp: '127.0.0.1', HostPort: '5001'}]});
-	assert.equal(onKind.spec.HostConfig?.NetworkMode, 'kind');
-	assert.equal(onKind.spec.HostConfig?.RestartPolicy?.Name, 'always');
+	assert.equal(onKind.spec.HostConfig.NetworkMode, 'kind');
+	assert.equal(onKind.spec.HostConfig.RestartPolicy?.Name, 'always');
 	const onHost = registryContainerPlan({image: 'registry:2', network: 'host', port: 5003});
 	assert.equal(onHost.endpoint, 'http://127.0.0.1:5003');
 	assert.deepEqual(onHost.spec.Env, ['REGISTRY_HTTP_ADDR=127.0.0.1:5003']);

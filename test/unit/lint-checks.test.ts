@@ -35,7 +35,7 @@ test('a Secret referenced by an existingSecret is a warning to create it first, 
 	assert.equal(asError[0]?.severity, 'error');
 	const asWarning = lintObjects([pod], {target: 'local', external: new Set(['mine'])}).filter(finding => finding.rule === 'reference');
 	assert.equal(asWarning[0]?.severity, 'warning');
-	assert.match(asWarning[0]?.message ?? '', /must exist in the namespace before the deploy/);
+	assert.match(asWarning[0].message, /must exist in the namespace before the deploy/);
 });
 
 test('markers go into probe numbers and secret values only, not into names of secrets', () => {

@@ -24,10 +24,10 @@ test("the team's FastAPI document: the tasks collection, PATCH updates, a create
 	assert.equal(plan.doneField, 'completed');
 	assert.deepEqual(plan.health, ['/healthz']);
 	assert.equal(plan.auth?.login.path, '/api/v1/auth/login');
-	assert.equal(plan.auth?.login.body?.form, true, 'OAuth2PasswordRequestForm is a form');
-	assert.equal(plan.auth?.register?.path, '/api/v1/auth/register');
-	assert.deepEqual([plan.auth?.userField, plan.auth?.passwordField], ['username', 'password']);
-	assert.match(plan.auth?.from ?? '', /OAuth2 password flow's tokenUrl \(\/api\/v1\/auth\/login\)/);
+	assert.equal(plan.auth.login.body?.form, true, 'OAuth2PasswordRequestForm is a form');
+	assert.equal(plan.auth.register?.path, '/api/v1/auth/register');
+	assert.deepEqual([plan.auth.userField, plan.auth.passwordField], ['username', 'password']);
+	assert.match(plan.auth.from, /OAuth2 password flow's tokenUrl \(\/api\/v1\/auth\/login\)/);
 	// The create body: the required title, within its length limits.
 	const body = sampleObject(plan.document, plan.create.body?.schema ?? {}, 'x'.repeat(300));
 	assert.deepEqual(Object.keys(body), ['title']);
@@ -105,15 +105,15 @@ test('an Express-style document: /api/todos with PUT, 201 creates, a JSON sign-i
 	assert.equal(plan.labelField, 'text');
 	assert.equal(plan.doneField, 'isDone');
 	assert.equal(plan.auth?.login.path, '/auth/signin');
-	assert.equal(plan.auth?.login.body?.form, false);
-	assert.equal(plan.auth?.register?.path, '/auth/signup');
-	assert.deepEqual([plan.auth?.userField, plan.auth?.passwordField], ['email', 'password']);
+	assert.equal(plan.auth.login.body?.form, false);
+	assert.equal(plan.auth.register?.path, '/auth/signup');
+	assert.deepEqual([plan.auth.userField, plan.auth.passwordField], ['email', 'password']);
 	const body = sampleObject(plan.document, plan.create.body?.schema ?? {}, 'smoke');
 	assert.deepEqual(Object.keys(body).sort(), ['due', 'priority', 'text']);
 	assert.equal(body['priority'], 'low');
 	assert.match(String(body['due']), /^\d{4}-\d{2}-\d{2}$/);
 	// allOf: the sign-up's required fields from both parts.
-	const signup = sampleObject(plan.document, plan.auth?.register?.body?.schema ?? {}, 'smoke');
+	const signup = sampleObject(plan.document, plan.auth.register.body?.schema ?? {}, 'smoke');
 	assert.deepEqual(Object.keys(signup).sort(), ['email', 'name', 'password']);
 	assert.match(String(signup['email']), /^todo-deploy-\w+@example\.com$/);
 });

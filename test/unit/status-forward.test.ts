@@ -56,7 +56,7 @@ test('a port-forward goes from starting to running; a failed connection and kube
 	calls[0]!.events.onEnd('kubectl port-forward ended (exit 1): error: lost connection to pod');
 	const {forward} = store.getState();
 	assert.equal(forward?.state, 'failed');
-	assert.match(forward?.state === 'failed' ? forward.message : '', /^nothing listens on port 8000 in web .*; kubectl stopped forwarding$/);
+	assert.match(forward.message, /^nothing listens on port 8000 in web .*; kubectl stopped forwarding$/);
 });
 
 test('a new forward replaces the running one, and the answer of a replaced one is ignored and stopped', async () => {

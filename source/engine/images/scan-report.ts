@@ -93,16 +93,18 @@ export function describeGate(rule: GateRule): string {
 }
 
 export function summarizeScan(json: string, rule: GateRule, worstCount = 5): ScanSummary {
-	let report: TrivyReport;
+	let parsed: unknown;
 	try {
-		report = JSON.parse(json) as TrivyReport;
+		parsed = JSON.parse(json);
 	} catch (error) {
 		throw new ScanReportError(`Trivy's report is not JSON (${error instanceof Error ? error.message : String(error)})`, {cause: error});
 	}
 
-	if (typeof report !== 'object' || report === null) {
+	if (typeof parsed !== 'object' || parsed === null) {
 		throw new ScanReportError("Trivy's report is not a JSON object.");
 	}
+
+	const report = parsed as TrivyReport;
 
 	const ignored = new Set(rule.ignored);
 	const counts = Object.fromEntries(severities.map(severity => [severity, 0])) as Record<Severity, number>;

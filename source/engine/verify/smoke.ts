@@ -187,7 +187,7 @@ export async function runSmoke(base: string, plan: ApiPlan, options: SmokeOption
 				'read back',
 				read.answer,
 				plan.read.codes.includes(read.answer.status ?? 0) &&
-					(!plan.doneField || !plan.update || (read.data as Record<string, unknown>)?.[plan.doneField] === true),
+					(!plan.doneField || !plan.update || (read.data as Record<string, unknown>)[plan.doneField] === true),
 				`${codesText(plan.read.codes)} with the change`,
 			);
 		}
