@@ -4,13 +4,16 @@ import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {failedStep, finishFlow} from '../engine/flow/steps.js';
-import {machine, sessionLog} from '../engine/machine.js';
+import {machine, sessionLog, type System} from '../engine/machine.js';
+import type {ClusterTarget} from '../engine/cluster-target.js';
+import type {FittedChart} from '../engine/deploy/fit.js';
+import type {ResolvedProject} from '../engine/project/resolve.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand} from '../command-kit/command.js';
 import {clusterChoice, deployFlags, deploySettings} from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {runWithScreens} from '../command-kit/runner.js';
-import {clusterOrSay, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {clusterOrSay, orSay, projectOrSay, projectRoot} from '../command-kit/project.js';
 import {stepsJson} from '../render/step-words.js';
 
 export const deployCommand = defineCommand({
@@ -33,7 +36,6 @@ export const deployCommand = defineCommand({
 		const [
 			{runDeploy, deploySteps, deployRecord, deployAnswers},
 			{readDotenv, secretSpecsFor},
-			{plannedImages, chartImageValues, imageBuildArgs},
 			{chartToDeploy},
 			{clusterImagesOf},
 			{initialStatusState, statusReducer},
@@ -41,13 +43,10 @@ export const deployCommand = defineCommand({
 			{fitForChart},
 			{fitChart, fitNotes, fitRecord},
 			{givenSecretProblems},
-			{kindRegistryHolding},
-			{imageGuards},
-			{readBuilds, unbuiltTags},
+			{givenSecretWords},
 		] = await Promise.all([
 			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
-			import('../engine/images/values.js'),
 			import('../engine/project/chart.js'),
 			import('../engine/status/cluster-images.js'),
 			import('../engine/status/reducer.js'),
@@ -55,9 +54,7 @@ export const deployCommand = defineCommand({
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/fit.js'),
 			import('../engine/deploy/collect.js'),
-			import('../engine/images/kind-registry.js'),
-			import('../engine/images/guard.js'),
-			import('../engine/images/builds.js'),
+			import('../render/deploy-report.js'),
 		]);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		// The app's contract fitted once: what the builds bake in, and what todo-deploy's chart is given
@@ -68,7 +65,7 @@ export const deployCommand = defineCommand({
 		const dotenv = await readDotenv(root);
 		const given = givenSecretProblems({env, dotenv, random: () => 'x'}, secretSpecsFor(fit?.bindings));
 		if (given.length > 0) {
-			writeErr(given.map(problem => `todo-deploy: ${problem.message}\n  fix: ${problem.fix}\n`).join('') + 'Nothing was changed.\n');
+			writeErr(givenSecretWords(given));
 			return {failure: 'fix-first'};
 		}
 
@@ -84,33 +81,8 @@ export const deployCommand = defineCommand({
 		}
 
 		const {cluster, target} = reached;
-		let values: Record<string, string>;
-		try {
-			// The tags build gives these sources with these build arguments (--build-arg as build took them).
-			const plans = await plannedImages(machine(env), root, project, imageBuildArgs(fitted, flags['build-arg']), imageGuards(project, project.contract, false));
-			const unbuilt = unbuiltTags(plans, await readBuilds(root));
-			if (unbuilt.length > 0) {
-				writeErr(
-					`${unbuilt
-						.map(
-							({planned, built}) =>
-								`todo-deploy: ${planned.ref} was never built here: the last build of these sources made ${built.ref}${built.buildArgs.length > 0 ? ` (with the build arguments ${built.buildArgs.join(', ')})` : ''}.\n`,
-						)
-						.join(
-							'',
-						)}  fix: give deploy the same --build-arg as the build (todo-deploy deploy --build-arg NAME=VALUE), or build again with these: todo-deploy build\nNothing was changed.\n`,
-				);
-				return {failure: 'fix-first'};
-			}
-
-			values = chartImageValues(plans, flags.registry);
-			// On kind, images that load or up pushed to the cluster's local registry are pulled from there.
-			const local = flags.registry ? undefined : await kindRegistryHolding(target, values);
-			if (local) {
-				values = chartImageValues(plans, local);
-			}
-		} catch (error) {
-			writeErr(`todo-deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+		const values = await imageValuesOrSay(machine(env), root, project, {fitted, buildArgs: flags['build-arg'], registry: flags.registry, target});
+		if (!values) {
 			return {failure: 'fix-first'};
 		}
 
@@ -164,3 +136,41 @@ export const deployCommand = defineCommand({
 		return {failure: cancelled ? 'cancelled' : result.failure};
 	},
 });
+
+/**
+ * The chart's image values: the tags build gives these sources with these build arguments (--build-arg
+ * as build took them), from the registry given or, on kind, the cluster's local registry when load or up
+ * pushed them there. undefined after saying why: a tag no build here made, or sources that cannot be read.
+ */
+async function imageValuesOrSay(
+	system: System,
+	root: string,
+	project: ResolvedProject,
+	given: {
+		readonly fitted: FittedChart;
+		readonly buildArgs: Readonly<Record<string, string>>;
+		readonly registry: string | undefined;
+		readonly target: ClusterTarget;
+	},
+): Promise<Record<string, string> | undefined> {
+	const [{plannedImages, chartImageValues, imageBuildArgs}, {kindRegistryHolding}, {imageGuards}, {readBuilds, unbuiltTags}, {unbuiltWords}] =
+		await Promise.all([
+			import('../engine/images/values.js'),
+			import('../engine/images/kind-registry.js'),
+			import('../engine/images/guard.js'),
+			import('../engine/images/builds.js'),
+			import('../render/images-report.js'),
+		]);
+	return orSay(async () => {
+		const plans = await plannedImages(system, root, project, imageBuildArgs(given.fitted, given.buildArgs), imageGuards(project, project.contract, false));
+		const unbuilt = unbuiltTags(plans, await readBuilds(root));
+		if (unbuilt.length > 0) {
+			writeErr(unbuiltWords(unbuilt));
+			return undefined;
+		}
+
+		const values = chartImageValues(plans, given.registry);
+		const local = given.registry ? undefined : await kindRegistryHolding(given.target, values);
+		return local ? chartImageValues(plans, local) : values;
+	});
+}

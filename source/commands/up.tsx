@@ -3,12 +3,14 @@ import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
-import {machine, sessionLog, toolsDir} from '../engine/machine.js';
+import {machine, sessionLog, toolsDir, type Env, type SessionLog} from '../engine/machine.js';
+import type {Questions} from '../engine/flow/questions.js';
+import type {ResolvedProject} from '../engine/project/resolve.js';
 import {createStore} from '../engine/store.js';
 import {skippableSteps, type Skippable} from '../engine/up/skips.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from '../command-kit/command.js';
-import {booleanFlag, listFlag, stringFlag, UsageError} from '../command-kit/flags.js';
+import {booleanFlag, listFlag, stringFlag, UsageError, type FlagValues} from '../command-kit/flags.js';
 import {
 	buildFlags,
 	checkOneTarget,
@@ -32,6 +34,26 @@ import {watchChanges} from '../command-kit/watch-mode.js';
 import type {UpRequest} from '../engine/up/stage.js';
 import {stepsJson} from '../render/step-words.js';
 
+const upFlags = {
+	...buildFlags,
+	...scanFlags,
+	kind: stringFlag({value: 'CLUSTER', description: 'use (or create) this kind cluster'}),
+	minikube: stringFlag({value: 'PROFILE', description: 'use (or start) this minikube profile'}),
+	...kindRouteFlags,
+	...deployFlags,
+	...verifyFlags,
+	skip: listFlag({
+		value: 'LIST',
+		commas: true,
+		description: `steps to switch off: ${skippableSteps.join(', ')}`,
+		check: item => ((skippableSteps as readonly string[]).includes(item) ? undefined : `takes ${skippableSteps.join(', ')} (comma-separated)`),
+	}),
+	...mirrorFlag,
+	watch: booleanFlag({
+		description: 'after the deploy, watch the backend and frontend folders: each save is built, sent and rolled out by itself (todo-deploy dev)',
+	}),
+};
+
 export const upCommand = defineCommand({
 	name: 'up',
 	aliases: ['wizard'],
@@ -46,25 +68,7 @@ export const upCommand = defineCommand({
 		'npx todo-deploy up --kind todo --skip load-check',
 		'npx todo-deploy up ~/code/todo --users 50 --duration 10',
 	],
-	flags: {
-		...buildFlags,
-		...scanFlags,
-		kind: stringFlag({value: 'CLUSTER', description: 'use (or create) this kind cluster'}),
-		minikube: stringFlag({value: 'PROFILE', description: 'use (or start) this minikube profile'}),
-		...kindRouteFlags,
-		...deployFlags,
-		...verifyFlags,
-		skip: listFlag({
-			value: 'LIST',
-			commas: true,
-			description: `steps to switch off: ${skippableSteps.join(', ')}`,
-			check: item => ((skippableSteps as readonly string[]).includes(item) ? undefined : `takes ${skippableSteps.join(', ')} (comma-separated)`),
-		}),
-		...mirrorFlag,
-		watch: booleanFlag({
-			description: 'after the deploy, watch the backend and frontend folders: each save is built, sent and rolled out by itself (todo-deploy dev)',
-		}),
-	},
+	flags: upFlags,
 	check({flags}) {
 		checkOneTarget(flags);
 		if (flags.watch && flags.json) {
@@ -81,39 +85,17 @@ export const upCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const project = await projectOrSay(root, {backend: flags.backend, frontend: flags.frontend, chart: flags.chart});
+		const project = await bothSidesOrSay(root, flags);
 		if (!project) {
 			return {failure: 'fix-first'};
 		}
 
-		if (!project.backend || !project.frontend) {
-			const missing = [project.backend ? '' : 'no backend Dockerfile', project.frontend ? '' : 'no frontend Dockerfile'].filter(Boolean).join(' and ');
-			writeErr(
-				`todo-deploy: ${missing} found in ${root}.\n${project.found.notes.map(note => `  ${note}\n`).join('')}Name them: --backend DIR --frontend DIR (todo-deploy discover shows what was found).\n`,
-			);
-			return {failure: 'fix-first'};
-		}
-
-		const [
-			{runUp, upSteps},
-			{deployAnswers},
-			{readDotenv, secretSpecsFor},
-			{chartToDeploy},
-			{initialStatusState, statusReducer},
-			{imageBuildArgs},
-			{fitChart},
-			{imageGuards},
-			{verifyTargets},
-		] = await Promise.all([
+		const [{runUp, upSteps}, {readDotenv, secretSpecsFor}, {initialStatusState, statusReducer}, {givenSecretProblems}, {givenSecretWords}] = await Promise.all([
 			import('../engine/up/run.js'),
-			import('../engine/deploy/run.js'),
 			import('../engine/deploy/secrets.js'),
-			import('../engine/project/chart.js'),
 			import('../engine/status/reducer.js'),
-			import('../engine/images/values.js'),
-			import('../engine/deploy/fit.js'),
-			import('../engine/images/guard.js'),
-			import('../engine/verify/targets.js'),
+			import('../engine/deploy/collect.js'),
+			import('../render/deploy-report.js'),
 		]);
 		const log = sessionLog(root, 'up', env);
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
@@ -122,49 +104,22 @@ export const upCommand = defineCommand({
 		// --no-load is the same as --skip load-check.
 		const skip = new Set<Skippable>([...(flags.skip as Skippable[]), ...(flags['no-load'] ? ['load-check' as const] : [])]);
 		flow.dispatch({type: 'flow/planned', title: `up: ${path.basename(root)} → release ${flags.release} in ${flags.namespace}`, steps: upSteps(skip)});
-		const installDir = toolsDir(env);
-		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		const dotenv = await readDotenv(root);
 		// A placeholder secret stops the wizard before it builds or installs anything.
-		const {givenSecretProblems} = await import('../engine/deploy/collect.js');
 		const given = givenSecretProblems({env, dotenv, random: () => 'x'}, secretSpecsFor());
 		if (given.length > 0) {
-			writeErr(given.map(problem => `todo-deploy: ${problem.message}\n  fix: ${problem.fix}\n`).join('') + 'Nothing was changed.\n');
+			writeErr(givenSecretWords(given));
 			return {failure: 'fix-first'};
 		}
 
-		// The app's contract fitted once, for the whole run: what the builds bake in, and what the chart gets.
-		const fitted = fitChart({contract: project.contract, release: flags.release});
+		const upRequest = await upRequestOf(flags, {root, env, project, skip, dotenv, log, questions: asking ? questions : undefined});
 		const startedAt = Date.now();
-		const upRequest: UpRequest = {
-			root,
-			env,
-			sources: {backend: project.backend, frontend: project.frontend},
-			chart,
-			contract: project.contract,
-			fitted,
-			skip,
-			installDir,
-			mirror: flags.mirror,
-			kind: flags.kind,
-			minikube: flags.minikube,
-			registry: flags.registry,
-			localRegistry: localRegistryChoice(flags),
-			images: {
-				...imageSettings(flags, root, imageBuildArgs(fitted, flags['build-arg'])),
-				guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
-			},
-			clusterChoice: clusterChoice(flags),
-			deploy: {...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
-			verify: verifySettings(flags, env, verifyTargets(project.contract)),
-			questions: asking ? questions : undefined,
-		};
 		const {value: result, cancelled} = await runWithScreens(
 			mode,
 			flowScreens(flow, {pods: {store: status, context: flags.context ?? '', namespace: flags.namespace, during: 'rollout'}, questions}),
 			async signal => {
 				questions.cancelWith(signal);
-				const done = await runUp(machine(env, {signal, log, toolsDir: installDir}), flow, status, {...upRequest, signal});
+				const done = await runUp(machine(env, {signal, log, toolsDir: upRequest.installDir}), flow, status, {...upRequest, signal});
 				const failed = flow.getState().steps.find(step => step.id === done.failedStep);
 				const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
 				finishFlow(flow, {
@@ -212,6 +167,75 @@ export const upCommand = defineCommand({
 		return {failure: cancelled ? 'cancelled' : result.failure};
 	},
 });
+
+type UpFlags = FlagValues<typeof upFlags>;
+
+/** The project, when it has both a backend and a frontend Dockerfile; undefined after saying what is missing. */
+async function bothSidesOrSay(root: string, flags: UpFlags): Promise<(ResolvedProject & Required<Pick<ResolvedProject, 'backend' | 'frontend'>>) | undefined> {
+	const project = await projectOrSay(root, {backend: flags.backend, frontend: flags.frontend, chart: flags.chart});
+	if (!project) {
+		return undefined;
+	}
+
+	const {backend, frontend} = project;
+	if (!backend || !frontend) {
+		const missing = [backend ? '' : 'no backend Dockerfile', frontend ? '' : 'no frontend Dockerfile'].filter(Boolean).join(' and ');
+		writeErr(
+			`todo-deploy: ${missing} found in ${root}.\n${project.found.notes.map(note => `  ${note}\n`).join('')}Name them: --backend DIR --frontend DIR (todo-deploy discover shows what was found).\n`,
+		);
+		return undefined;
+	}
+
+	return {...project, backend, frontend};
+}
+
+/** The whole run as the stages take it; the app's contract is fitted here once, for the builds and the chart. */
+async function upRequestOf(
+	flags: UpFlags,
+	given: {
+		readonly root: string;
+		readonly env: Env;
+		readonly project: ResolvedProject & Required<Pick<ResolvedProject, 'backend' | 'frontend'>>;
+		readonly skip: ReadonlySet<Skippable>;
+		readonly dotenv: Readonly<Record<string, string>>;
+		readonly log: SessionLog;
+		readonly questions: Questions | undefined;
+	},
+): Promise<UpRequest> {
+	const {root, env, project, dotenv, log, questions} = given;
+	const [{deployAnswers}, {chartToDeploy}, {imageBuildArgs}, {fitChart}, {imageGuards}, {verifyTargets}] = await Promise.all([
+		import('../engine/deploy/run.js'),
+		import('../engine/project/chart.js'),
+		import('../engine/images/values.js'),
+		import('../engine/deploy/fit.js'),
+		import('../engine/images/guard.js'),
+		import('../engine/verify/targets.js'),
+	]);
+	const fitted = fitChart({contract: project.contract, release: flags.release});
+	return {
+		root,
+		env,
+		sources: {backend: project.backend, frontend: project.frontend},
+		chart: await chartToDeploy(root, flags.chart, project.chart),
+		contract: project.contract,
+		fitted,
+		skip: given.skip,
+		installDir: toolsDir(env),
+		mirror: flags.mirror,
+		kind: flags.kind,
+		minikube: flags.minikube,
+		registry: flags.registry,
+		localRegistry: localRegistryChoice(flags),
+		images: {
+			...imageSettings(flags, root, imageBuildArgs(fitted, flags['build-arg'])),
+			guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
+		},
+		clusterChoice: clusterChoice(flags),
+		deploy: {...deploySettings(flags, deployAnswers(questions, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
+		verify: verifySettings(flags, env, verifyTargets(project.contract)),
+		questions,
+	};
+}
 
 /** todo-deploy dev: the wizard, then watch mode (up --watch). */
 export const devCommand = defineCommand({

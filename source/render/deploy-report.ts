@@ -1,4 +1,5 @@
 // deploy's rows in words: the secrets' sources, the release, helm, the rollout and why pods are not ready.
+import type {SecretProblem} from '../engine/deploy/secrets.js';
 import type {PublicSecret, DeployStepReport, Wrote} from '../engine/deploy/step-report.js';
 import {notReady, type StatusReport} from '../engine/status/report.js';
 import type {Failure} from './images-report.js';
@@ -114,4 +115,9 @@ function rolloutWords(report: Extract<DeployStepReport, {kind: 'deploy/rollout'}
 			};
 		}
 	}
+}
+
+/** The secrets as given are wrong (a placeholder, only spaces): each with its fix, and that nothing changed. */
+export function givenSecretWords(problems: readonly SecretProblem[]): string {
+	return `${problems.map(problem => `todo-deploy: ${problem.message}\n  fix: ${problem.fix}\n`).join('')}Nothing was changed.\n`;
 }

@@ -1,5 +1,6 @@
 // Build, load and scan as lines (plain output, the screen's rows) and as data (--json).
 import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
+import type {UnbuiltTag} from '../engine/images/builds.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import {severities, type ScanSummary} from '../engine/images/scan-report.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
@@ -299,4 +300,13 @@ export function scanFailure(state: ImagesState): Failure {
 				: [],
 		),
 	};
+}
+
+/** Why deploy refuses tags no build here made: each one with the tag that was built, then the fix. */
+export function unbuiltWords(unbuilt: readonly UnbuiltTag[]): string {
+	const lines = unbuilt.map(
+		({planned, built}) =>
+			`todo-deploy: ${planned.ref} was never built here: the last build of these sources made ${built.ref}${built.buildArgs.length > 0 ? ` (with the build arguments ${built.buildArgs.join(', ')})` : ''}.\n`,
+	);
+	return `${lines.join('')}  fix: give deploy the same --build-arg as the build (todo-deploy deploy --build-arg NAME=VALUE), or build again with these: todo-deploy build\nNothing was changed.\n`;
 }

@@ -85,177 +85,188 @@ export type FitInputs = {
 	readonly release: string;
 };
 
+/** What the fit gathers while it walks the two sides. */
+type Fitting = {
+	readonly fullname: string;
+	readonly backendPort: number | undefined;
+	readonly learnt: string[];
+	readonly gaps: string[];
+	readonly bindings: Map<string, SecretBinding>;
+	readonly buildArgs: Partial<Record<Side, Record<string, string>>>;
+};
+
+/** One side's settings as the chart takes them: plain ones in env, the Secret's keys in secretEnv. */
+type SideEnv = {readonly env: Record<string, string>; readonly secretEnv: Record<string, unknown>};
+
 export function fitChart(inputs: FitInputs): FittedChart {
 	const {contract} = inputs;
-	const fullname = fullnameOf(inputs.release);
-	const learnt: string[] = [];
-	const gaps: string[] = [];
-	const bindings = new Map<string, SecretBinding>();
-	const buildArgs: Partial<Record<Side, Record<string, string>>> = {};
+	const fitting: Fitting = {
+		fullname: fullnameOf(inputs.release),
+		backendPort: contract.backend?.port,
+		learnt: [],
+		gaps: [],
+		bindings: new Map(),
+		buildArgs: {},
+	};
 	// The Secret todo-deploy writes (with the app's own keys) is the one the pods read.
 	const values: Record<string, unknown> = {secrets: {existingSecret: secretNameOf(inputs.release)}};
 	const database = {user: contract.database?.user ?? 'todo', name: contract.database?.database ?? 'todo'};
 	const databaseFrom = contract.database?.user || contract.database?.database ? 'project' : 'default';
-	if (contract.database && (contract.database.user || contract.database.database)) {
+	if (contract.database && databaseFrom === 'project') {
 		values['postgresql'] = {username: database.user, database: database.name};
-		learnt.push(`database: user ${database.user}, database ${database.name}, as ${contract.database.from} has them`);
+		fitting.learnt.push(`database: user ${database.user}, database ${database.name}, as ${contract.database.from} has them`);
 	}
-
-	const backendPort = contract.backend?.port;
-	const addressOf = (entry: EnvUse): string | undefined => {
-		const target = entry.target;
-		if (target === 'database') {
-			return entry.name.endsWith('_HOST') ? `${fullname}-postgresql` : undefined;
-		}
-
-		if (!target) {
-			return undefined;
-		}
-
-		const port = target === 'backend' ? (backendPort ?? 8000) : frontendServicePort;
-		// The browser is outside the cluster: it reaches a side through a port-forward on this machine.
-		const host = entry.browser ? 'localhost' : `${fullname}-${target}`;
-		const address = entry.name.endsWith('_HOST') ? host : `http://${host}:${port}`;
-		return address;
-	};
-
-	const bind = (side: Side, key: string, source: SecretBinding['source'], optional: boolean, entry: EnvUse | undefined) => {
-		const known = bindings.get(key);
-		bindings.set(key, {
-			key,
-			sides: [...(known?.sides ?? []), side],
-			source,
-			optional: (known?.optional ?? true) && optional,
-			from: [...(known?.from ?? []), ...(entry?.from ?? [])],
-		});
-	};
 
 	for (const side of ['backend', 'frontend'] as const) {
 		const service = contract[side];
-		if (!service) {
-			continue;
+		if (service) {
+			values[side] = fitSide(fitting, side, service);
 		}
-
-		const fitted = fitSide(side, service);
-		values[side] = fitted;
 	}
 
+	const {learnt, gaps, bindings, buildArgs} = fitting;
 	return {values, bindings: [...bindings.values()], buildArgs, database, databaseFrom, learnt, gaps};
+}
 
-	function fitSide(side: Side, service: ServiceContract): Record<string, unknown> {
-		const sideValues: Record<string, unknown> = {};
-		const env: Record<string, string> = {};
-		const secretEnv: Record<string, unknown> = {};
-		if (service.port) {
-			sideValues['port'] = service.port;
-			learnt.push(`${side}: listens on ${service.port}${service.portFrom ? ` (${service.portFrom})` : ''}`);
+/** The address a setting that names another part of the app gets: the in-cluster Service, or localhost for the browser. */
+function addressOf(fitting: Fitting, entry: EnvUse): string | undefined {
+	const target = entry.target;
+	if (target === 'database') {
+		return entry.name.endsWith('_HOST') ? `${fitting.fullname}-postgresql` : undefined;
+	}
+
+	if (!target) {
+		return undefined;
+	}
+
+	const port = target === 'backend' ? (fitting.backendPort ?? 8000) : frontendServicePort;
+	// The browser is outside the cluster: it reaches a side through a port-forward on this machine.
+	const host = entry.browser ? 'localhost' : `${fitting.fullname}-${target}`;
+	return entry.name.endsWith('_HOST') ? host : `http://${host}:${port}`;
+}
+
+function bind(fitting: Fitting, side: Side, key: string, source: SecretBinding['source'], optional: boolean, entry: EnvUse) {
+	const known = fitting.bindings.get(key);
+	fitting.bindings.set(key, {
+		key,
+		sides: [...(known?.sides ?? []), side],
+		source,
+		optional: (known?.optional ?? true) && optional,
+		from: [...(known?.from ?? []), ...entry.from],
+	});
+}
+
+function fitSide(fitting: Fitting, side: Side, service: ServiceContract): Record<string, unknown> {
+	const sideValues: Record<string, unknown> = {};
+	const sideEnv: SideEnv = {env: {}, secretEnv: {}};
+	if (service.port) {
+		sideValues['port'] = service.port;
+		fitting.learnt.push(`${side}: listens on ${service.port}${service.portFrom ? ` (${service.portFrom})` : ''}`);
+	}
+
+	const probes = probePaths(service);
+	if (probes) {
+		sideValues['probes'] = {liveness: {path: probes.liveness}, readiness: {path: probes.readiness}, startup: {path: probes.liveness}};
+		fitting.learnt.push(
+			`${side}: probes ${probes.liveness === probes.readiness ? probes.liveness : `${probes.liveness} (alive), ${probes.readiness} (ready)`}, from the routes the code defines`,
+		);
+	}
+
+	for (const entry of service.env) {
+		fitEntry(fitting, side, entry, sideEnv);
+	}
+
+	const {env, secretEnv} = sideEnv;
+	// The chart's own secret settings that this code does not read are left out (helm deletes a null).
+	if (service.env.length > 0) {
+		for (const name of chartSecretEnv[side]) {
+			if (!(name in secretEnv)) {
+				secretEnv[name] = null;
+			}
+		}
+	}
+
+	if (Object.keys(env).length > 0) {
+		sideValues['env'] = env;
+	}
+
+	if (Object.keys(secretEnv).length > 0) {
+		sideValues['secretEnv'] = secretEnv;
+	}
+
+	return sideValues;
+}
+
+/** One setting the code reads, under the name it reads it, where the chart takes it. */
+function fitEntry(fitting: Fitting, side: Side, entry: EnvUse, {env, secretEnv}: SideEnv): void {
+	const {learnt, gaps} = fitting;
+	switch (entry.kind) {
+		case 'database-url': {
+			const scheme = entry.scheme ?? 'postgresql';
+			bind(fitting, side, entry.name, {type: 'database-url', scheme}, false, entry);
+			secretEnv[entry.name] = entry.name;
+			learnt.push(`${side}: ${entry.name} ← the in-cluster PostgreSQL as ${scheme}://…, from the Secret${where(entry)}`);
+			return;
 		}
 
-		const probes = probePaths(service);
-		if (probes) {
-			sideValues['probes'] = {liveness: {path: probes.liveness}, readiness: {path: probes.readiness}, startup: {path: probes.liveness}};
+		case 'secret': {
+			const role = roleOf(entry.name);
+			const optional = role === 'geminiApiKey' || (role === undefined && !entry.required);
+			const generates = generated.test(entry.name) && !providerCredential.test(entry.name);
+			bind(fitting, side, entry.name, role ? {type: 'role', role} : {type: 'own', generate: generates}, optional, entry);
+			secretEnv[entry.name] = optional ? {key: entry.name, optional: true} : entry.name;
 			learnt.push(
-				`${side}: probes ${probes.liveness === probes.readiness ? probes.liveness : `${probes.liveness} (alive), ${probes.readiness} (ready)`}, from the routes the code defines`,
+				`${side}: ${entry.name} ← ${role ? roleWords[role] : generates ? 'a generated secret of its own' : 'your value (environment, .env or asked)'}, from the Secret${where(entry)}`,
 			);
+			return;
 		}
 
-		for (const entry of service.env) {
-			switch (entry.kind) {
-				case 'database-url': {
-					const scheme = entry.scheme ?? 'postgresql';
-					bind(side, entry.name, {type: 'database-url', scheme}, false, entry);
-					secretEnv[entry.name] = entry.name;
-					learnt.push(`${side}: ${entry.name} ← the in-cluster PostgreSQL as ${scheme}://…, from the Secret${where(entry)}`);
-					break;
-				}
+		case 'service-url': {
+			const address = given(entry) ?? addressOf(fitting, entry);
+			if (address) {
+				env[entry.name] = address;
+				learnt.push(
+					`${side}: ${entry.name} = ${address}${entry.browser ? ' (read in the browser: it reaches the port-forward on this machine)' : ''}${where(entry)}`,
+				);
+			} else if (entry.value !== undefined) {
+				env[entry.name] = entry.value;
+			}
 
-				case 'secret': {
-					const role = roleOf(entry.name);
-					const optional = !entry.required;
-					bind(
-						side,
-						entry.name,
-						role ? {type: 'role', role} : {type: 'own', generate: generated.test(entry.name) && !providerCredential.test(entry.name)},
-						role === 'geminiApiKey' || (role === undefined && optional),
-						entry,
-					);
-					secretEnv[entry.name] = role === 'geminiApiKey' || (role === undefined && optional) ? {key: entry.name, optional: true} : entry.name;
-					learnt.push(
-						`${side}: ${entry.name} ← ${role ? roleWords[role] : generated.test(entry.name) && !providerCredential.test(entry.name) ? 'a generated secret of its own' : 'your value (environment, .env or asked)'}, from the Secret${where(entry)}`,
-					);
-					break;
-				}
+			return;
+		}
 
-				case 'service-url': {
-					const address = given(entry) ?? addressOf(entry);
-					if (address) {
-						env[entry.name] = address;
-						learnt.push(
-							`${side}: ${entry.name} = ${address}${entry.browser ? ' (read in the browser: it reaches the port-forward on this machine)' : ''}${where(entry)}`,
-						);
-					} else if (entry.value !== undefined) {
-						env[entry.name] = entry.value;
-					}
+		case 'build-time': {
+			const value = given(entry) ?? (entry.target ? addressOf(fitting, entry) : undefined) ?? entry.value;
+			if (value === undefined) {
+				return;
+			}
 
-					break;
-				}
+			// Baked in by the build; the running pod gets it too, for server code that reads it then.
+			env[entry.name] = value;
+			if (entry.arg || entry.name.startsWith('NEXT_PUBLIC_')) {
+				(fitting.buildArgs[side] ??= {})[entry.name] = value;
+			}
 
-				case 'build-time': {
-					const address = given(entry) ?? (entry.target ? addressOf(entry) : undefined);
-					const value = address ?? entry.value;
-					if (value === undefined) {
-						break;
-					}
+			if (entry.name.startsWith('NEXT_PUBLIC_') && !entry.arg) {
+				gaps.push(
+					`${side}: ${entry.name} is baked in when the image is built, but the Dockerfile declares no ARG ${entry.name}: the build cannot get ${value}. Add "ARG ${entry.name}" before the build step.`,
+				);
+			}
 
-					// Baked in by the build; the running pod gets it too, for server code that reads it then.
-					env[entry.name] = value;
-					if (entry.arg || entry.name.startsWith('NEXT_PUBLIC_')) {
-						(buildArgs[side] ??= {})[entry.name] = value;
-					}
+			learnt.push(`${side}: ${entry.name} = ${value}, baked in at build time${entry.browser ? ' (read in the browser)' : ''}${where(entry)}`);
+			return;
+		}
 
-					if (entry.name.startsWith('NEXT_PUBLIC_') && !entry.arg) {
-						gaps.push(
-							`${side}: ${entry.name} is baked in when the image is built, but the Dockerfile declares no ARG ${entry.name}: the build cannot get ${value}. Add "ARG ${entry.name}" before the build step.`,
-						);
-					}
-
-					learnt.push(`${side}: ${entry.name} = ${value}, baked in at build time${entry.browser ? ' (read in the browser)' : ''}${where(entry)}`);
-					break;
-				}
-
-				case 'plain': {
-					if (entry.value !== undefined) {
-						env[entry.name] = entry.value;
-						learnt.push(`${side}: ${entry.name} = ${entry.value}${where(entry)}`);
-					} else if (entry.required) {
-						gaps.push(
-							`${side}: ${entry.name} is read with no fallback${where(entry)} and nothing in the project gives it a value: set it in todo-deploy.json ("${side}": {"env": {"${entry.name}": {"kind": "plain", "value": "…"}}}).`,
-						);
-					}
-
-					break;
-				}
+		case 'plain': {
+			if (entry.value !== undefined) {
+				env[entry.name] = entry.value;
+				learnt.push(`${side}: ${entry.name} = ${entry.value}${where(entry)}`);
+			} else if (entry.required) {
+				gaps.push(
+					`${side}: ${entry.name} is read with no fallback${where(entry)} and nothing in the project gives it a value: set it in todo-deploy.json ("${side}": {"env": {"${entry.name}": {"kind": "plain", "value": "…"}}}).`,
+				);
 			}
 		}
-
-		// The chart's own secret settings that this code does not read are left out (helm deletes a null).
-		if (service.env.length > 0) {
-			for (const name of chartSecretEnv[side]) {
-				if (!(name in secretEnv)) {
-					secretEnv[name] = null;
-				}
-			}
-		}
-
-		if (Object.keys(env).length > 0) {
-			sideValues['env'] = env;
-		}
-
-		if (Object.keys(secretEnv).length > 0) {
-			sideValues['secretEnv'] = secretEnv;
-		}
-
-		return sideValues;
 	}
 }
 

@@ -14,7 +14,10 @@ function dockerDesktopFix(distro: string | null): string {
 	return `Open Docker Desktop > Settings > Resources > WSL integration, turn on ${distro ?? 'this distro'}, press Apply & restart, then open a new terminal.`;
 }
 
-export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omit<CheckOutcome<'docker'>, 'facts'> {
+type Outcome = Omit<CheckOutcome<'docker'>, 'facts'>;
+type Reachable = Extract<DockerFacts['daemon'], {type: 'reachable'}>;
+
+export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Outcome {
 	const {daemon} = facts;
 	if (facts.cli === 'desktop-stub') {
 		return {
@@ -26,66 +29,80 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Omi
 	}
 
 	if (daemon.type === 'reachable') {
-		if (daemon.osType !== 'linux') {
-			return {
-				status: 'fail',
-				summary: `Docker Engine ${daemon.version} runs ${daemon.osType} containers`,
-				fix: 'Switch Docker Desktop to Linux containers (tray icon > Switch to Linux containers).',
-			};
-		}
-
-		const resources = `Linux containers, ${daemon.cpus ?? '?'} CPUs and ${daemon.memoryMiB === undefined ? '?' : gib(daemon.memoryMiB)} for the engine.`;
-		const summary = `Docker Engine ${daemon.version} (API ${daemon.apiVersion}) answers at ${facts.host}${facts.context ? ` (docker context ${facts.context})` : ''}`;
-		if (facts.cli === 'missing') {
-			return {
-				status: 'warn',
-				summary,
-				detail: `${resources} The daemon answers, but the docker command is not on PATH; minikube and kind drive Docker through it.`,
-				fix: platform.wsl === 2 ? dockerDesktopFix(platform.wslDistro) : 'Install the Docker CLI: sudo apt-get install -y docker.io (or docker-ce-cli).',
-			};
-		}
-
-		const problems: Array<{detail: string; fix: string}> = [];
-		if (daemon.cgroupVersion === '1') {
-			problems.push({
-				detail: `It runs containers with cgroup v1 (driver ${daemon.cgroupDriver ?? '?'}): Kubernetes 1.35 and later refuse cgroup v1 by default, so the current kind and minikube node images do not start on it.`,
-				fix:
-					platform.wsl === 2
-						? `Switch WSL to cgroup v2: in %UserProfile%\\.wslconfig set [wsl2] kernelCommandLine = cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1, then wsl --shutdown in PowerShell. Or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`
-						: `Boot with cgroup v2 (add systemd.unified_cgroup_hierarchy=1 to GRUB_CMDLINE_LINUX, then sudo update-grub and reboot), or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`,
-			});
-		}
-
-		if (facts.shellProxy && !daemon.proxy) {
-			problems.push({
-				detail: `This shell goes through a proxy (${facts.shellProxy}), but the engine has none: it pulls images itself, so minikube's node image, kind's and postgres would not download.`,
-				fix:
-					platform.wsl === 2 && facts.host.includes('docker-desktop')
-						? 'Docker Desktop: Settings > Resources > Proxies, set the same proxy, Apply & restart.'
-						: 'Give the engine the proxy: a drop-in /etc/systemd/system/docker.service.d/http-proxy.conf with [Service] Environment="HTTPS_PROXY=…" "NO_PROXY=localhost,127.0.0.1", then sudo systemctl daemon-reload && sudo systemctl restart docker (Docker Desktop: Settings > Resources > Proxies).',
-			});
-		}
-
-		const disk = facts.dataDisk;
-		if (disk && lowOnDisk(disk)) {
-			problems.push({
-				detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} where Docker keeps its data (${disk.path}): images, the cluster's node and its volumes live there, and a node whose disk fills stops taking pods.`,
-				fix: 'docker system df shows what Docker holds; docker system prune -a removes unused images and build cache (docker builder prune the cache alone).',
-			});
-		}
-
-		if (problems.length > 0) {
-			return {
-				status: 'warn',
-				summary,
-				detail: [resources, ...problems.map(problem => problem.detail)].join(' '),
-				fix: problems.map(problem => problem.fix).join(' Then: '),
-			};
-		}
-
-		return {status: 'ok', summary, detail: resources};
+		return describeReachable(facts, daemon, platform);
 	}
 
+	return describeUnreachable(facts, daemon, platform);
+}
+
+function describeReachable(facts: DockerFacts, daemon: Reachable, platform: PlatformFacts): Outcome {
+	if (daemon.osType !== 'linux') {
+		return {
+			status: 'fail',
+			summary: `Docker Engine ${daemon.version} runs ${daemon.osType} containers`,
+			fix: 'Switch Docker Desktop to Linux containers (tray icon > Switch to Linux containers).',
+		};
+	}
+
+	const resources = `Linux containers, ${daemon.cpus ?? '?'} CPUs and ${daemon.memoryMiB === undefined ? '?' : gib(daemon.memoryMiB)} for the engine.`;
+	const summary = `Docker Engine ${daemon.version} (API ${daemon.apiVersion}) answers at ${facts.host}${facts.context ? ` (docker context ${facts.context})` : ''}`;
+	if (facts.cli === 'missing') {
+		return {
+			status: 'warn',
+			summary,
+			detail: `${resources} The daemon answers, but the docker command is not on PATH; minikube and kind drive Docker through it.`,
+			fix: platform.wsl === 2 ? dockerDesktopFix(platform.wslDistro) : 'Install the Docker CLI: sudo apt-get install -y docker.io (or docker-ce-cli).',
+		};
+	}
+
+	const problems = engineProblems(facts, daemon, platform);
+	if (problems.length > 0) {
+		return {
+			status: 'warn',
+			summary,
+			detail: [resources, ...problems.map(problem => problem.detail)].join(' '),
+			fix: problems.map(problem => problem.fix).join(' Then: '),
+		};
+	}
+
+	return {status: 'ok', summary, detail: resources};
+}
+
+/** What the engine lacks for a cluster: cgroup v2, a proxy the shell has, disk. */
+function engineProblems(facts: DockerFacts, daemon: Reachable, platform: PlatformFacts): Array<{detail: string; fix: string}> {
+	const problems: Array<{detail: string; fix: string}> = [];
+	if (daemon.cgroupVersion === '1') {
+		problems.push({
+			detail: `It runs containers with cgroup v1 (driver ${daemon.cgroupDriver ?? '?'}): Kubernetes 1.35 and later refuse cgroup v1 by default, so the current kind and minikube node images do not start on it.`,
+			fix:
+				platform.wsl === 2
+					? `Switch WSL to cgroup v2: in %UserProfile%\\.wslconfig set [wsl2] kernelCommandLine = cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1, then wsl --shutdown in PowerShell. Or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`
+					: `Boot with cgroup v2 (add systemd.unified_cgroup_hierarchy=1 to GRUB_CMDLINE_LINUX, then sudo update-grub and reboot), or use a Kubernetes that still runs on v1: minikube start --kubernetes-version=${cgroupV1Kubernetes} (kind: --image kindest/node:${cgroupV1Kubernetes}); the recommendation below does that.`,
+		});
+	}
+
+	if (facts.shellProxy && !daemon.proxy) {
+		problems.push({
+			detail: `This shell goes through a proxy (${facts.shellProxy}), but the engine has none: it pulls images itself, so minikube's node image, kind's and postgres would not download.`,
+			fix:
+				platform.wsl === 2 && facts.host.includes('docker-desktop')
+					? 'Docker Desktop: Settings > Resources > Proxies, set the same proxy, Apply & restart.'
+					: 'Give the engine the proxy: a drop-in /etc/systemd/system/docker.service.d/http-proxy.conf with [Service] Environment="HTTPS_PROXY=…" "NO_PROXY=localhost,127.0.0.1", then sudo systemctl daemon-reload && sudo systemctl restart docker (Docker Desktop: Settings > Resources > Proxies).',
+		});
+	}
+
+	const disk = facts.dataDisk;
+	if (disk && lowOnDisk(disk)) {
+		problems.push({
+			detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} where Docker keeps its data (${disk.path}): images, the cluster's node and its volumes live there, and a node whose disk fills stops taking pods.`,
+			fix: 'docker system df shows what Docker holds; docker system prune -a removes unused images and build cache (docker builder prune the cache alone).',
+		});
+	}
+
+	return problems;
+}
+
+function describeUnreachable(facts: DockerFacts, daemon: Exclude<DockerFacts['daemon'], Reachable>, platform: PlatformFacts): Outcome {
 	// In WSL 2, Docker Desktop stopped and its integration off both leave no working docker: told apart by their marks.
 	const desktop = facts.desktop;
 	if (desktop?.running === false) {

@@ -6,7 +6,7 @@ import {inspectImage, type DockerClient} from '../../adapters/images.js';
 import type {System} from '../../adapters/system.js';
 import type {ImageSource} from '../project/discover.js';
 import type {Store} from '../store.js';
-import type {ImageName, ImagesAction, ImageSteps, LoadStatus, LoadTarget} from './actions.js';
+import type {ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget} from './actions.js';
 import type {ImagesState} from './reducer.js';
 import {type GateRule} from './scan-report.js';
 import {messageOf} from '../errors.js';
@@ -18,7 +18,7 @@ import {scanImage} from './scan.js';
 import type {BuildArgs} from './values.js';
 import type {ContextGuard} from './guard.js';
 import {findWindowsLineEndings} from './line-endings.js';
-import {minikubeBuildEngine, shareBaseImages, type InPlaceChoice} from './in-place.js';
+import {minikubeBuildEngine, shareBaseImages, type InPlace, type InPlaceChoice} from './in-place.js';
 import path from 'node:path';
 
 export type ImagesRequest = {
@@ -51,6 +51,28 @@ export type ImagesRequest = {
 /** Where the images are built: this machine's Docker, or the cluster's own engine (nothing then travels). */
 type Engines = {readonly local: DockerClient | undefined; readonly choice: InPlaceChoice | undefined};
 
+/** One image's run: where it is built and sent from, and how its rows change. */
+type Job = {
+	readonly system: System;
+	readonly engines: Engines;
+	readonly store: Store<ImagesState, ImagesAction>;
+	readonly name: ImageName;
+	readonly request: ImagesRequest;
+	readonly inPlace: InPlace | undefined;
+	/** The engine it is built in (the cluster's own when building in place). */
+	readonly docker: DockerClient;
+	readonly dispatch: (action: ImagesAction) => void;
+};
+
+/** What the build (or the image built before) hands to load and scan. */
+type Built = {
+	readonly imageId: string;
+	/** Where the image is sent from; an image built earlier here (before minikube could build in place) is copied from here. */
+	readonly sendFrom: DockerClient;
+	/** Bytes of base images copied into the cluster's engine before an in-place build. */
+	readonly basesSent: number;
+};
+
 async function runOne(
 	system: System,
 	engines: Engines,
@@ -59,15 +81,27 @@ async function runOne(
 	source: ImageSource,
 	request: ImagesRequest,
 ): Promise<void> {
-	const dispatch = store.dispatch;
-	const {choice} = engines;
-	const inPlace = choice?.type === 'in-place' ? choice.inPlace : undefined;
-	const docker = (inPlace?.docker ?? engines.local) as DockerClient;
-	// Where the image is sent from; an image built earlier here (before minikube could build in place) is copied from here.
-	let sendFrom = docker;
-	dispatch({type: 'images/build', name, status: {type: 'preparing'}});
+	const inPlace = engines.choice?.type === 'in-place' ? engines.choice.inPlace : undefined;
+	const job: Job = {system, engines, store, name, request, inPlace, docker: (inPlace?.docker ?? engines.local) as DockerClient, dispatch: store.dispatch};
+	job.dispatch({type: 'images/build', name, status: {type: 'preparing'}});
+	const planned = await planOne(job, source);
+	if (!planned) {
+		return;
+	}
+
+	const built = request.steps.build ? await buildOne(job, planned) : await builtBefore(job, planned.plan);
+	if (!built || request.signal?.aborted) {
+		return;
+	}
+
+	await Promise.all([loadOne(job, planned.plan, built), scanOne(job, planned.plan, built.imageId)]);
+}
+
+type Planned = Awaited<ReturnType<typeof planImage>>;
+
+async function planOne({system, request, name, dispatch}: Job, source: ImageSource): Promise<Planned | undefined> {
 	const guard = request.guards?.[name];
-	let planned;
+	let planned: Planned;
 	try {
 		planned = await planImage(system, request.root, name, source, request.buildArgs[name] ?? {}, guard?.leaveOut);
 	} catch (error) {
@@ -82,109 +116,103 @@ async function runOne(
 				fix: `Point todo-deploy at the ${name}: --${name} DIR (or todo-deploy discover --save)`,
 			},
 		});
-		return;
+		return undefined;
 	}
 
-	const {context} = planned;
 	const plan = guard && guard.items.length > 0 ? {...planned.plan, leftOut: guard.items.map(item => item.path)} : planned.plan;
 	dispatch({type: 'images/planned', plan});
-	let imageId: string | undefined;
-	let basesSent = 0;
-	if (request.steps.build) {
-		// A script written on Windows builds fine and then fails in every pod: stop here, where the fix is one command.
-		const crlf = await findWindowsLineEndings(context.dir, plan.dockerfile, context.entries);
-		if (crlf) {
-			dispatch({type: 'images/build', name, status: {type: 'failed', message: crlf.message, step: undefined, output: [], fix: crlf.fix}});
-			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
-			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
-			return;
-		}
+	return {...planned, plan};
+}
 
-		if (inPlace) {
-			try {
-				basesSent = await shareBaseImages(engines.local, inPlace, path.join(context.dir, plan.dockerfile), detail => {
-					if (request.steps.load) dispatch({type: 'images/load', name, status: {type: 'loading', detail}});
-				});
-			} catch (error) {
-				// The build pulls what could not be copied, and says so if it cannot.
-				basesSent = 0;
-				dispatch({type: 'images/load', name, status: {type: 'loading', detail: `a base image could not be copied: ${messageOf(error)}`}});
-			}
-		}
+function skipTheRest({dispatch, name}: Job, reason: string) {
+	dispatch({type: 'images/load', name, status: {type: 'skipped', reason}});
+	dispatch({type: 'images/scan', name, status: {type: 'skipped', reason}});
+}
 
-		if (!(await buildImage(docker, dispatch, plan, context, request))) {
-			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'the build failed'}});
-			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'the build failed'}});
-			return;
-		}
-
-		const entry = store.getState().images.find(item => item.name === name);
-		imageId = entry?.build.type === 'done' ? entry.build.id : undefined;
-	} else {
-		// Built earlier here (before minikube could build it in place): it is copied as before.
-		const inside = await inspectImage(docker, plan.ref);
-		const here = !inside && inPlace && engines.local ? await inspectImage(engines.local, plan.ref) : undefined;
-		if (here && engines.local) {
-			sendFrom = engines.local;
-		}
-
-		const existing = inside ?? here;
-		if (!existing) {
-			const message = `${plan.ref} is not built yet (the sources changed since the last build, or it never was).`;
-			dispatch({type: 'images/build', name, status: {type: 'failed', message, step: undefined, output: [], fix: 'todo-deploy build'}});
-			dispatch({type: 'images/load', name, status: {type: 'skipped', reason: 'no image'}});
-			dispatch({type: 'images/scan', name, status: {type: 'skipped', reason: 'no image'}});
-			return;
-		}
-
-		imageId = existing.id;
-		dispatch({
-			type: 'images/build',
-			name,
-			status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: 0, steps: 0, cached: 0},
-		});
+async function buildOne(job: Job, {plan, context}: Planned): Promise<Built | undefined> {
+	const {dispatch, name, inPlace, engines, request, docker} = job;
+	// A script written on Windows builds fine and then fails in every pod: stop here, where the fix is one command.
+	const crlf = await findWindowsLineEndings(context.dir, plan.dockerfile, context.entries);
+	if (crlf) {
+		dispatch({type: 'images/build', name, status: {type: 'failed', message: crlf.message, step: undefined, output: [], fix: crlf.fix}});
+		skipTheRest(job, 'the build failed');
+		return undefined;
 	}
 
-	if (imageId === undefined || request.signal?.aborted) {
+	let basesSent = 0;
+	if (inPlace) {
+		try {
+			basesSent = await shareBaseImages(engines.local, inPlace, path.join(context.dir, plan.dockerfile), detail => {
+				if (request.steps.load) dispatch({type: 'images/load', name, status: {type: 'loading', detail}});
+			});
+		} catch (error) {
+			// The build pulls what could not be copied, and says so if it cannot.
+			dispatch({type: 'images/load', name, status: {type: 'loading', detail: `a base image could not be copied: ${messageOf(error)}`}});
+		}
+	}
+
+	if (!(await buildImage(docker, dispatch, plan, context, request))) {
+		skipTheRest(job, 'the build failed');
+		return undefined;
+	}
+
+	const entry = job.store.getState().images.find(item => item.name === name);
+	return entry?.build.type === 'done' ? {imageId: entry.build.id, sendFrom: docker, basesSent} : undefined;
+}
+
+/** No build asked for: the image built before, in the cluster's engine or (built before minikube could build in place) here. */
+async function builtBefore(job: Job, plan: ImagePlan): Promise<Built | undefined> {
+	const {dispatch, name, inPlace, engines, docker} = job;
+	const inside = await inspectImage(docker, plan.ref);
+	const here = !inside && inPlace && engines.local ? await inspectImage(engines.local, plan.ref) : undefined;
+	const existing = inside ?? here;
+	if (!existing) {
+		const message = `${plan.ref} is not built yet (the sources changed since the last build, or it never was).`;
+		dispatch({type: 'images/build', name, status: {type: 'failed', message, step: undefined, output: [], fix: 'todo-deploy build'}});
+		skipTheRest(job, 'no image');
+		return undefined;
+	}
+
+	dispatch({
+		type: 'images/build',
+		name,
+		status: {type: 'done', outcome: 'up-to-date', id: existing.id, size: existing.size, durationMs: 0, steps: 0, cached: 0},
+	});
+	return {imageId: existing.id, sendFrom: here && engines.local ? engines.local : docker, basesSent: 0};
+}
+
+async function loadOne({system, request, name, inPlace, engines, dispatch}: Job, plan: ImagePlan, {imageId, sendFrom, basesSent}: Built): Promise<void> {
+	const target = request.target;
+	if (!request.steps.load || !target) {
 		return;
 	}
 
-	const id = imageId;
-	const load = async () => {
-		const target = request.target;
-		if (!request.steps.load || !target) {
-			return;
-		}
+	const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
+	if (inPlace && sendFrom === inPlace.docker) {
+		report({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
+		return;
+	}
 
-		const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
-		if (inPlace && sendFrom === inPlace.docker) {
-			report({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
-			return;
-		}
+	report({type: 'checking'});
+	try {
+		const copy = engines.choice?.type === 'copy' ? engines.choice : undefined;
+		report(await loadImage({system, docker: sendFrom, plan, imageId, report, why: copy?.why, dockerEnv: copy?.dockerEnv}, target));
+	} catch (error) {
+		report({type: 'failed', message: messageOf(error), fix: undefined});
+	}
+}
 
-		report({type: 'checking'});
-		try {
-			const copy = choice?.type === 'copy' ? choice : undefined;
-			report(await loadImage({system, docker: sendFrom, plan, imageId: id, report, why: copy?.why, dockerEnv: copy?.dockerEnv}, target));
-		} catch (error) {
-			report({type: 'failed', message: messageOf(error), fix: undefined});
-		}
-	};
+async function scanOne({system, request, name, inPlace, dispatch}: Job, plan: ImagePlan, imageId: string): Promise<void> {
+	if (!request.steps.scan) {
+		return;
+	}
 
-	const scan = async () => {
-		if (!request.steps.scan) {
-			return;
-		}
-
-		dispatch({type: 'images/scan', name, status: {type: 'scanning'}});
-		try {
-			dispatch({type: 'images/scan', name, status: await scanImage(system, plan, id, request, inPlace?.env)});
-		} catch (error) {
-			dispatch({type: 'images/scan', name, status: {type: 'failed', message: messageOf(error), fix: undefined}});
-		}
-	};
-
-	await Promise.all([load(), scan()]);
+	dispatch({type: 'images/scan', name, status: {type: 'scanning'}});
+	try {
+		dispatch({type: 'images/scan', name, status: await scanImage(system, plan, imageId, request, inPlace?.env)});
+	} catch (error) {
+		dispatch({type: 'images/scan', name, status: {type: 'failed', message: messageOf(error), fix: undefined}});
+	}
 }
 
 export async function runImages(system: System, store: Store<ImagesState, ImagesAction>, request: ImagesRequest): Promise<void> {

@@ -110,37 +110,17 @@ function describeDownloadError(error: DownloadError, what: string, release: Tool
 	}
 }
 
-async function installTool(system: System, release: ToolRelease, request: InstallRequest, report: (status: ToolInstallStatus) => void): Promise<void> {
+type Report = (status: ToolInstallStatus) => void;
+
+async function installTool(system: System, release: ToolRelease, request: InstallRequest, report: Report): Promise<void> {
 	const {tool} = release;
 	const finalPath = path.join(request.dir, tool);
-
 	report({type: 'checking'});
-	if (!request.force) {
-		if (await system.exists(finalPath)) {
-			const {version} = await installedVersion(system, tool, finalPath, release.versionArgs);
-			if (sameVersion(version, release.version)) {
-				report({type: 'done', outcome: 'already-installed', version, path: finalPath, note: undefined});
-				return;
-			}
-		}
-
-		const elsewhere = await system.which(tool);
-		if (elsewhere && path.dirname(elsewhere) !== request.dir) {
-			const {version} = await installedVersion(system, tool, elsewhere, release.versionArgs);
-			report({type: 'done', outcome: 'found-elsewhere', version, path: elsewhere, note: `--force installs ${release.version} into ${request.dir} as well`});
-			return;
-		}
+	if (!request.force && (await alreadyThere(system, release, request, report))) {
+		return;
 	}
 
-	try {
-		await mkdir(request.dir, {recursive: true});
-	} catch (error) {
-		throw new InstallFailure(
-			`cannot create ${request.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-			'Choose a folder you own with --dir DIR.',
-		);
-	}
-
+	await claimFolder(request.dir);
 	await removeStalePartials(request.dir, tool);
 	const stem = path.join(request.dir, `.${tool}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
 	const downloadPath = `${stem}-download`;
@@ -156,54 +136,7 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 			);
 		}
 
-		const common = {
-			env: system.env,
-			idleTimeoutMs: request.idleTimeoutMs,
-			attempts: request.attempts,
-			backoffBaseMs: request.backoffBaseMs,
-			signal: request.signal,
-		};
-		const onRetry = (error: DownloadError, attempt: number, delayMs: number) =>
-			report({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
-		let checksumText: string;
-		try {
-			checksumText = await fetchText(release.checksumUrl, {...common, onRetry});
-		} catch (error) {
-			if (error instanceof DownloadError && error.fault === 'not-found') {
-				throw new InstallFailure(
-					`no checksum is published at ${release.checksumUrl}; todo-deploy does not install a binary it cannot verify`,
-					'Check the version, or that the mirror holds the checksum files too.',
-				);
-			}
-
-			throw error instanceof DownloadError ? describeDownloadError(error, 'The checksum file', release) : error;
-		}
-
-		const expected = checksumFor(checksumText, release.fileName);
-		if (!expected) {
-			throw new InstallFailure(`the checksum file ${release.checksumUrl} has no SHA-256 for ${release.fileName}`);
-		}
-
-		let downloaded: {bytes: number; sha256: string};
-		try {
-			downloaded = await downloadFile(release.url, downloadPath, {
-				...common,
-				onRetry,
-				onProgress: progress =>
-					report({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
-			});
-		} catch (error) {
-			throw error instanceof DownloadError ? describeDownloadError(error, 'The release file', release) : error;
-		}
-
-		report({type: 'verifying'});
-		if (downloaded.sha256 !== expected) {
-			throw new InstallFailure(
-				`checksum mismatch for ${release.fileName} (${megabytes(downloaded.bytes)}): expected ${expected}, got ${downloaded.sha256}; the file was corrupted or altered on the way, so it was deleted`,
-				'Try again; if it keeps failing, the mirror or proxy serves a different file.',
-			);
-		}
-
+		await downloadVerified(system, release, request, downloadPath, report);
 		report({type: 'installing'});
 		if (release.member) {
 			try {
@@ -216,23 +149,111 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 		}
 
 		await chmod(binaryPath, 0o755);
-		const {version, result} = await installedVersion(system, tool, binaryPath, release.versionArgs);
-		if (!version) {
-			throw new InstallFailure(
-				`the downloaded ${tool} does not run here: ${describeRunFailure(`${tool} ${release.versionArgs.join(' ')}`, result)}`,
-				'Check that the platform matches (uname -m) and that the folder is not mounted noexec.',
-			);
-		}
-
-		if (!sameVersion(version, release.version)) {
-			throw new InstallFailure(`the downloaded ${tool} says it is ${version}, not ${release.version}`);
-		}
-
+		const version = await runsAsReleased(system, release, binaryPath);
+		// Only a binary that runs and says its version takes the tool's name: never a half-installed one.
 		await rename(binaryPath, finalPath);
 		report({type: 'done', outcome: 'installed', version, path: finalPath, note: undefined});
 	} finally {
 		await Promise.all([rm(downloadPath, {force: true}), rm(binaryPath, {force: true})]);
 	}
+}
+
+/** The same version already in the folder, or the tool on PATH elsewhere: said, and nothing installed. */
+async function alreadyThere(system: System, release: ToolRelease, request: InstallRequest, report: Report): Promise<boolean> {
+	const {tool} = release;
+	const finalPath = path.join(request.dir, tool);
+	if (await system.exists(finalPath)) {
+		const {version} = await installedVersion(system, tool, finalPath, release.versionArgs);
+		if (sameVersion(version, release.version)) {
+			report({type: 'done', outcome: 'already-installed', version, path: finalPath, note: undefined});
+			return true;
+		}
+	}
+
+	const elsewhere = await system.which(tool);
+	if (elsewhere && path.dirname(elsewhere) !== request.dir) {
+		const {version} = await installedVersion(system, tool, elsewhere, release.versionArgs);
+		report({type: 'done', outcome: 'found-elsewhere', version, path: elsewhere, note: `--force installs ${release.version} into ${request.dir} as well`});
+		return true;
+	}
+
+	return false;
+}
+
+async function claimFolder(dir: string): Promise<void> {
+	try {
+		await mkdir(dir, {recursive: true});
+	} catch (error) {
+		throw new InstallFailure(`cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Choose a folder you own with --dir DIR.');
+	}
+}
+
+/** The release file, downloaded into downloadPath and checked against the SHA-256 its checksum file publishes. */
+async function downloadVerified(system: System, release: ToolRelease, request: InstallRequest, downloadPath: string, report: Report): Promise<void> {
+	const common = {
+		env: system.env,
+		idleTimeoutMs: request.idleTimeoutMs,
+		attempts: request.attempts,
+		backoffBaseMs: request.backoffBaseMs,
+		signal: request.signal,
+	};
+	const onRetry = (error: DownloadError, attempt: number, delayMs: number) => report({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
+	let checksumText: string;
+	try {
+		checksumText = await fetchText(release.checksumUrl, {...common, onRetry});
+	} catch (error) {
+		if (error instanceof DownloadError && error.fault === 'not-found') {
+			throw new InstallFailure(
+				`no checksum is published at ${release.checksumUrl}; todo-deploy does not install a binary it cannot verify`,
+				'Check the version, or that the mirror holds the checksum files too.',
+			);
+		}
+
+		throw error instanceof DownloadError ? describeDownloadError(error, 'The checksum file', release) : error;
+	}
+
+	const expected = checksumFor(checksumText, release.fileName);
+	if (!expected) {
+		throw new InstallFailure(`the checksum file ${release.checksumUrl} has no SHA-256 for ${release.fileName}`);
+	}
+
+	let downloaded: {bytes: number; sha256: string};
+	try {
+		downloaded = await downloadFile(release.url, downloadPath, {
+			...common,
+			onRetry,
+			onProgress: progress =>
+				report({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
+		});
+	} catch (error) {
+		throw error instanceof DownloadError ? describeDownloadError(error, 'The release file', release) : error;
+	}
+
+	report({type: 'verifying'});
+	if (downloaded.sha256 !== expected) {
+		throw new InstallFailure(
+			`checksum mismatch for ${release.fileName} (${megabytes(downloaded.bytes)}): expected ${expected}, got ${downloaded.sha256}; the file was corrupted or altered on the way, so it was deleted`,
+			'Try again; if it keeps failing, the mirror or proxy serves a different file.',
+		);
+	}
+}
+
+/** The version the new binary says, when it runs here and is the one released. */
+async function runsAsReleased(system: System, release: ToolRelease, binaryPath: string): Promise<string> {
+	const {tool} = release;
+	const {version, result} = await installedVersion(system, tool, binaryPath, release.versionArgs);
+	if (!version) {
+		throw new InstallFailure(
+			`the downloaded ${tool} does not run here: ${describeRunFailure(`${tool} ${release.versionArgs.join(' ')}`, result)}`,
+			'Check that the platform matches (uname -m) and that the folder is not mounted noexec.',
+		);
+	}
+
+	if (!sameVersion(version, release.version)) {
+		throw new InstallFailure(`the downloaded ${tool} says it is ${version}, not ${release.version}`);
+	}
+
+	return version;
 }
 
 async function trivyImageHint(system: System): Promise<string | undefined> {

@@ -179,27 +179,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 
 		reachStep.done({kind: 'verify/reached', url: base, via: backend.via});
 
-		// The API's document first: it may name health paths the code did not make plain.
-		const apiStep = begin('api', request.api ?? request.openapi ?? 'GET /openapi.json');
-		const learnt = await learnApi(system, base, request);
-		const plan = learnt.plan ?? plainPlan('/api/todos');
-		const api: LearntApi = {
-			from: learnt.from,
-			found: learnt.plan !== undefined,
-			tried: learnt.tried,
-			collection: plan.collection,
-			createCodes: plan.create.codes,
-			updateMethod: plan.update?.method,
-			signIn: plan.auth?.from,
-		};
-		apiStep.done({kind: 'verify/api', api});
-
-		const healthPaths = [...new Set([...request.healthPaths, ...plan.health])];
-		const paths = healthPaths.length > 0 ? healthPaths : ['/health', '/ready'];
-		const healthStep = begin('health', paths.map(path => `GET ${path}`).join(', '));
-		const answers = await Promise.all(paths.map(async path => call(base, 'GET', path)));
-		const healthy = answers.every(answer => answer.status === 200);
-		(healthy ? healthStep.done : healthStep.failed)({kind: 'verify/health', answers});
+		const {learnt, plan, api, answers, healthy} = await apiAndHealth(system, flow, request, base);
 
 		const smokeStep = begin('smoke', `create, list, update, delete on ${plan.collection}`);
 		const smoke: SmokeResult = await runSmoke(base, plan, {token: request.token?.value, random: request.random});
@@ -212,21 +192,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		const auth = smoke.token ? {authorization: `Bearer ${smoke.token}`} : undefined;
 		const frontend = await checkFrontend(system, flow, request, fullname, auth, reached);
 
-		let load: LoadSummary | undefined;
-		const loadPath = request.loadPath ?? plan.list.path;
-		if (!request.load) {
-			step('load', {type: 'skipped', reason: 'not asked for (--no-load)'});
-		} else if (request.reuseLoad) {
-			load = request.reuseLoad.summary;
-			step('load', {
-				type: 'done',
-				summary: {kind: 'verify/load', load, path: loadPath, signedIn: auth !== undefined, reusedFrom: request.reuseLoad.at},
-				durationMs: 0,
-			});
-		} else {
-			load = await measureLoad(flow, request, base, loadPath, auth);
-		}
-
+		const load = await loadStep(flow, request, base, request.loadPath ?? plan.list.path, auth);
 		const passed = healthy && smoke.ok && frontend.ok && (load?.passed ?? !request.load);
 		return result({
 			url: base,
@@ -245,6 +211,60 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			item.stop();
 		}
 	}
+}
+
+/** What the API's document says (it may name health paths the code did not make plain), then the health paths' answers. */
+async function apiAndHealth(system: System, flow: Store<FlowState, FlowAction>, request: VerifyRequest, base: string) {
+	const {begin} = flowSteps(flow);
+	const apiStep = begin('api', request.api ?? request.openapi ?? 'GET /openapi.json');
+	const learnt = await learnApi(system, base, request);
+	const plan = learnt.plan ?? plainPlan('/api/todos');
+	const api: LearntApi = {
+		from: learnt.from,
+		found: learnt.plan !== undefined,
+		tried: learnt.tried,
+		collection: plan.collection,
+		createCodes: plan.create.codes,
+		updateMethod: plan.update?.method,
+		signIn: plan.auth?.from,
+	};
+	apiStep.done({kind: 'verify/api', api});
+
+	const healthPaths = [...new Set([...request.healthPaths, ...plan.health])];
+	const paths = healthPaths.length > 0 ? healthPaths : ['/health', '/ready'];
+	const healthStep = begin('health', paths.map(path => `GET ${path}`).join(', '));
+	const answers = await Promise.all(paths.map(async path => call(base, 'GET', path)));
+	const healthy = answers.every(answer => answer.status === 200);
+	(healthy ? healthStep.done : healthStep.failed)({kind: 'verify/health', answers});
+
+	return {learnt, plan, api, answers, healthy};
+}
+
+/** The load check: skipped with --no-load, the same run's figures when given (reuseLoad), else measured. */
+async function loadStep(
+	flow: Store<FlowState, FlowAction>,
+	request: VerifyRequest,
+	base: string,
+	loadPath: string,
+	auth: Readonly<Record<string, string>> | undefined,
+): Promise<LoadSummary | undefined> {
+	const {set: step} = flowSteps(flow);
+	if (!request.load) {
+		step('load', {type: 'skipped', reason: 'not asked for (--no-load)'});
+		return undefined;
+	}
+
+	if (request.reuseLoad) {
+		const load = request.reuseLoad.summary;
+		step('load', {
+			type: 'done',
+			summary: {kind: 'verify/load', load, path: loadPath, signedIn: auth !== undefined, reusedFrom: request.reuseLoad.at},
+			durationMs: 0,
+		});
+		return load;
+	}
+
+	return measureLoad(flow, request, base, loadPath, auth);
 }
 
 /** The frontend's health, and one of its routes that reaches the backend, as a signed-in user. */

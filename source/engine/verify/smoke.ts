@@ -63,97 +63,142 @@ export type SmokeOptions = {
 	readonly random: () => string;
 };
 
-export async function runSmoke(base: string, plan: ApiPlan, options: SmokeOptions): Promise<SmokeResult> {
-	const steps: SmokeStep[] = [];
-	const remains: string[] = [];
-	let token = options.token;
-	const mask = (answer: Answer): Answer => (token ? {...answer, body: answer.body.split(token).join('****')} : answer);
-	const record = (name: string, answer: Answer, ok: boolean, expected: string) => {
-		steps.push({...mask(answer), name, ok, expected});
-		return ok;
+/** One run of the test: what it sent and saw, what it left, and the token once it has one. */
+type Session = {
+	readonly steps: SmokeStep[];
+	readonly remains: string[];
+	token: string | undefined;
+	readonly send: (operation: Operation, path: string, body?: unknown) => ReturnType<typeof callForData>;
+	/** Keeps the answer as a step (the token masked) and returns whether it was as expected. */
+	readonly record: (name: string, answer: Answer, ok: boolean, expected: string) => boolean;
+};
+
+function sessionOf(base: string, token: string | undefined): Session {
+	const session: Session = {
+		steps: [],
+		remains: [],
+		token,
+		send: async (operation, path, body) =>
+			callForData(base, operation.method, path, body, {
+				form: operation.body?.form ?? false,
+				headers: session.token ? {authorization: `Bearer ${session.token}`} : {},
+			} satisfies CallOptions),
+		record(name, answer, ok, expected) {
+			const masked = session.token ? {...answer, body: answer.body.split(session.token).join('****')} : answer;
+			session.steps.push({...masked, name, ok, expected});
+			return ok;
+		},
 	};
+	return session;
+}
 
-	const send = async (operation: Operation, path: string, body?: unknown) =>
-		callForData(base, operation.method, path, body, {
-			form: operation.body?.form ?? false,
-			headers: token ? {authorization: `Bearer ${token}`} : {},
-		} satisfies CallOptions);
-	const result = (ok: boolean, auth: string): SmokeResult => ({steps, ok, token, remains, auth});
-
+export async function runSmoke(base: string, plan: ApiPlan, options: SmokeOptions): Promise<SmokeResult> {
+	const session = sessionOf(base, options.token);
+	const result = (ok: boolean, auth: string): SmokeResult => ({steps: session.steps, ok, token: session.token, remains: session.remains, auth});
 	// 1. Does the API want a user? Asked the way a user finds out: without a token.
 	let auth = options.token ? 'a token from the environment (--token-env)' : 'none needed';
-	if (!token) {
-		const probe = await send(plan.list, plan.list.path);
+	if (!session.token) {
+		const probe = await session.send(plan.list, plan.list.path);
 		if (probe.answer.status === 401 || probe.answer.status === 403) {
-			if (!plan.auth) {
-				record('sign in', probe.answer, false, 'a way to sign up and log in in the OpenAPI document');
-				return result(false, 'not possible: the API wants a token, and its document names no log-in');
+			const signedIn = await signIn(session, plan, probe.answer, options.random);
+			if (!signedIn.ok) {
+				return result(false, signedIn.auth);
 			}
 
-			const {register, login, userField, passwordField} = plan.auth;
-			const secret = options.random();
-			const name = `todo-deploy-${secret
-				.slice(0, 10)
-				.toLowerCase()
-				.replaceAll(/[^a-z0-9]/g, 'x')}`;
-			const password = `Td-${secret}-9z!`;
-			const email = `${name}@example.com`;
-			let user = name;
-			if (register?.body) {
-				const body = {...sampleObject(plan.document, register.body.schema, name)};
-				const fields = Object.keys((register.body.schema['properties'] as Record<string, unknown> | undefined) ?? {});
-				const registerUser = ['email', 'username', 'login', 'user', 'name'].find(field => fields.includes(field)) ?? userField;
-				user = /mail/i.test(registerUser) ? email : name;
-				body[registerUser] = user;
-				if (fields.includes('email')) {
-					body['email'] = email;
-				}
-
-				const passwordKey = fields.find(field => /pass(word)?/i.test(field)) ?? passwordField;
-				body[passwordKey] = password;
-				for (const confirm of fields.filter(field => /confirm|repeat|password2/i.test(field))) {
-					body[confirm] = password;
-				}
-
-				const registered = await send(register, register.path, body);
-				if (!record('sign up', registered.answer, register.codes.includes(registered.answer.status ?? 0), `${codesText(register.codes)}: a new user`)) {
-					return result(false, `signing up at ${register.path} failed`);
-				}
-
-				remains.push(`the throwaway user ${user} (the API has no way to delete a user)`);
-			}
-
-			const loginBody: Record<string, unknown> = {[userField]: /mail/i.test(userField) ? email : user, [passwordField]: password};
-			const loginFields = Object.keys((login.body?.schema['properties'] as Record<string, unknown> | undefined) ?? {});
-			if (loginFields.includes('grant_type')) {
-				loginBody['grant_type'] = 'password';
-			}
-
-			const loggedIn = await send(login, login.path, loginBody);
-			token = tokenOf(loggedIn.data);
-			addSecrets([token, password]);
-			if (!record('log in', loggedIn.answer, token !== undefined, `${codesText(login.codes)} with a token`)) {
-				return result(false, `logging in at ${login.path} gave no token`);
-			}
-
-			auth = `signed up ${user} and logged in (${plan.auth.from}); requests carry its bearer token`;
+			auth = signedIn.auth;
 		}
 	}
 
 	// 2. One todo, created, listed, updated, read back, deleted.
+	const created = await createTodo(session, plan);
+	if (!created) {
+		return result(false, auth);
+	}
+
+	await todoCycle(session, plan, created);
+	return result(
+		session.steps.every(step => step.ok),
+		auth,
+	);
+}
+
+/** A throwaway user, signed up (when the API has a sign-up) and logged in; its token goes on the session. */
+async function signIn(session: Session, plan: ApiPlan, refused: Answer, random: () => string): Promise<{ok: boolean; auth: string}> {
+	if (!plan.auth) {
+		session.record('sign in', refused, false, 'a way to sign up and log in in the OpenAPI document');
+		return {ok: false, auth: 'not possible: the API wants a token, and its document names no log-in'};
+	}
+
+	const {register, login, userField, passwordField} = plan.auth;
+	const secret = random();
+	const name = `todo-deploy-${secret
+		.slice(0, 10)
+		.toLowerCase()
+		.replaceAll(/[^a-z0-9]/g, 'x')}`;
+	const password = `Td-${secret}-9z!`;
+	const email = `${name}@example.com`;
+	let user = name;
+	if (register?.body) {
+		const body = {...sampleObject(plan.document, register.body.schema, name)};
+		const fields = Object.keys((register.body.schema['properties'] as Record<string, unknown> | undefined) ?? {});
+		const registerUser = ['email', 'username', 'login', 'user', 'name'].find(field => fields.includes(field)) ?? userField;
+		user = /mail/i.test(registerUser) ? email : name;
+		body[registerUser] = user;
+		if (fields.includes('email')) {
+			body['email'] = email;
+		}
+
+		const passwordKey = fields.find(field => /pass(word)?/i.test(field)) ?? passwordField;
+		body[passwordKey] = password;
+		for (const confirm of fields.filter(field => /confirm|repeat|password2/i.test(field))) {
+			body[confirm] = password;
+		}
+
+		const registered = await session.send(register, register.path, body);
+		if (!session.record('sign up', registered.answer, register.codes.includes(registered.answer.status ?? 0), `${codesText(register.codes)}: a new user`)) {
+			return {ok: false, auth: `signing up at ${register.path} failed`};
+		}
+
+		session.remains.push(`the throwaway user ${user} (the API has no way to delete a user)`);
+	}
+
+	const loginBody: Record<string, unknown> = {[userField]: /mail/i.test(userField) ? email : user, [passwordField]: password};
+	const loginFields = Object.keys((login.body?.schema['properties'] as Record<string, unknown> | undefined) ?? {});
+	if (loginFields.includes('grant_type')) {
+		loginBody['grant_type'] = 'password';
+	}
+
+	const loggedIn = await session.send(login, login.path, loginBody);
+	session.token = tokenOf(loggedIn.data);
+	addSecrets([session.token, password]);
+	if (!session.record('log in', loggedIn.answer, session.token !== undefined, `${codesText(login.codes)} with a token`)) {
+		return {ok: false, auth: `logging in at ${login.path} gave no token`};
+	}
+
+	return {ok: true, auth: `signed up ${user} and logged in (${plan.auth.from}); requests carry its bearer token`};
+}
+
+type Created = {readonly id: string; readonly body: Record<string, unknown>};
+
+async function createTodo(session: Session, plan: ApiPlan): Promise<Created | undefined> {
 	const text = `todo-deploy smoke test ${new Date().toISOString()}`;
 	const body = plan.create.body ? sampleObject(plan.document, plan.create.body.schema, text) : {title: text};
-	const created = await send(plan.create, plan.create.path, body);
+	const created = await session.send(plan.create, plan.create.path, body);
 	const id = idOf(created.data, plan.idParam);
 	const label = plan.labelField;
 	const createdOk =
 		plan.create.codes.includes(created.answer.status ?? 0) &&
 		id !== undefined &&
 		(!label || (created.data as Record<string, unknown> | undefined)?.[label] === body[label]);
-	if (!record('create', created.answer, createdOk, `${codesText(plan.create.codes)} with the new todo and its id`) || id === undefined) {
-		return result(false, auth);
-	}
+	return session.record('create', created.answer, createdOk, `${codesText(plan.create.codes)} with the new todo and its id`) && id !== undefined
+		? {id, body}
+		: undefined;
+}
 
+/** The new todo listed, updated, read back and deleted; deleted in the end even when a step failed. */
+async function todoCycle(session: Session, plan: ApiPlan, {id, body}: Created): Promise<void> {
+	const {send, record} = session;
+	const label = plan.labelField;
 	const item = plan.item ? withId(plan.item, plan.idParam, id) : undefined;
 	let removed = false;
 	try {
@@ -209,12 +254,7 @@ export async function runSmoke(base: string, plan: ApiPlan, options: SmokeOption
 		}
 
 		if (!removed) {
-			remains.push(`the todo ${id}${item ? ` at ${item}` : ''} (${plan.remove ? 'deleting it failed' : 'the API has no delete'})`);
+			session.remains.push(`the todo ${id}${item ? ` at ${item}` : ''} (${plan.remove ? 'deleting it failed' : 'the API has no delete'})`);
 		}
 	}
-
-	return result(
-		steps.every(step => step.ok),
-		auth,
-	);
 }
