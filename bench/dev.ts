@@ -9,7 +9,7 @@ import {execFileSync, spawn} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {createStore} from '../source/engine/store.js';
-import {machine} from '../source/engine/machine.js';
+import {localSystem} from '../source/engine/system.js';
 import type {ImagesAction, LoadTarget} from '../source/engine/images/actions.js';
 import {imagesReducer, initialImagesState, type ImagesState} from '../source/engine/images/reducer.js';
 import {runImages} from '../source/engine/images/run.js';
@@ -62,7 +62,7 @@ export async function benchDev(runs: number): Promise<void> {
 		MINIKUBE_TEST_PROFILE: 'bench',
 		MINIKUBE_TEST_DOCKER_HOST: minikubeDocker.host,
 	};
-	const system = machine(env);
+	const system = localSystem(env);
 
 	// As watch mode does: minikube's engine is asked for once a session, not on each save.
 	const engine = minikubeBuildEngine(system, 'bench');
@@ -79,7 +79,7 @@ export async function benchDev(runs: number): Promise<void> {
 			gate: {severities: ['CRITICAL'], fixableOnly: true, ignored: []},
 			skipDbUpdate: true,
 			rescan: false,
-			reportsDir: path.join(project, '.todo-deploy/reports'),
+			scansDir: path.join(project, '.todo-deploy/reports'),
 			buildInPlace,
 			buildEngine: buildInPlace ? engine : undefined,
 			// As watch mode builds a save: without labels, on every path alike.

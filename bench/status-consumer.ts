@@ -8,7 +8,7 @@ import {resolveAndConnect} from '../source/engine/cluster.js';
 import type {StatusAction} from '../source/engine/status/actions.js';
 import {initialStatusState, statusReducer, type StatusState} from '../source/engine/status/reducer.js';
 import {followCluster, loadSnapshot} from '../source/engine/status/run.js';
-import {statusReport} from '../source/engine/status/select.js';
+import {statusSnapshot} from '../source/engine/status/select.js';
 import {createStore} from '../source/engine/store.js';
 
 const [mode = 'json', expectedText = '0', heap = 'small'] = process.argv.slice(2);
@@ -104,7 +104,7 @@ await new Promise<void>(resolve => {
 	}, 20);
 });
 // --json-style: the whole report once at the end.
-const report = statusReport(store.getState(), {context: cluster.context, namespace: 'bench'});
+const report = statusSnapshot(store.getState(), {context: cluster.context, namespace: 'bench'});
 stop();
 // The value at a share of the sorted values (null when there are none).
 const at = (values: readonly number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(values.length * share)] ?? null;

@@ -3,11 +3,11 @@ import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import type {ClusterChoice} from '../engine/cluster-target.js';
 import type {deployAnswers} from '../engine/deploy/run.js';
-import {defaultGate, parseSeverities} from '../engine/images/scan-report.js';
+import {defaultGate, parseSeverities} from '../engine/images/scan-results.js';
 import {addSecrets} from '../engine/mask.js';
 import type {BuildArgs} from '../engine/images/values.js';
 import type {verifyTargets} from '../engine/verify/targets.js';
-import type {Env, SessionLog} from '../engine/machine.js';
+import type {Env, SessionLog} from '../engine/system.js';
 import {
 	booleanFlag,
 	choiceFlag,
@@ -241,6 +241,6 @@ export function imageSettings(flags: Values<typeof scanFlags> & {readonly rebuil
 		gate: list ? {severities: list, fixableOnly: flags['ignore-unfixed'], ignored: []} : defaultGate,
 		skipDbUpdate: flags['skip-db-update'],
 		rescan: flags.rescan,
-		reportsDir: path.join(root, '.todo-deploy', 'reports'),
+		scansDir: path.join(root, '.todo-deploy', 'reports'),
 	};
 }

@@ -1,6 +1,6 @@
 // What several commands do the same way: read the project, reach the cluster, ask one question.
 import type {Cluster, ClusterChoice, ClusterTarget} from '../engine/cluster.js';
-import type {System} from '../engine/machine.js';
+import type {System} from '../engine/system.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
 import {statSync} from 'node:fs';
 import path from 'node:path';

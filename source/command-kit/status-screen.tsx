@@ -1,11 +1,11 @@
 // The status screen as commands open it: one snapshot (--once, --json, no terminal) or the live screen until q.
 import {chosenContext, type ClusterChoice} from '../engine/cluster-target.js';
 import type {DevAction, DevState} from '../engine/dev/state.js';
-import {machine, type Env} from '../engine/machine.js';
+import {localSystem, type Env} from '../engine/system.js';
 import type {Store} from '../engine/store.js';
-import {statusOutcome} from '../engine/status/report.js';
+import {statusOutcome} from '../engine/status/snapshot.js';
 import type {StatusSession} from '../engine/status/session.js';
-import {statusLines} from '../render/status-report.js';
+import {statusLines} from '../render/status-words.js';
 import {writeErr, writeJson, writeOut, type Mode} from './io.js';
 import {runWithScreens} from './runner.js';
 
@@ -75,7 +75,7 @@ export async function showStatus(
 	const live = options.mode === 'interactive' && !options.once;
 	let session: StatusSession;
 	try {
-		const opening = openStatus(machine(env), where, {live});
+		const opening = openStatus(localSystem(env), where, {live});
 		const opened = live ? await whileConnecting(opening, where) : await opening;
 		if (!opened) {
 			void opening.then(
@@ -95,8 +95,8 @@ export async function showStatus(
 		return liveScreen(session, options.mode, options.dev);
 	}
 
-	const report = await session.snapshot();
+	const snapshot = await session.snapshot();
 	session.close();
-	await (options.mode === 'json' ? writeJson(report) : writeOut(`${statusLines(report).join('\n')}\n`));
-	return statusOutcome(report);
+	await (options.mode === 'json' ? writeJson(snapshot) : writeOut(`${statusLines(snapshot).join('\n')}\n`));
+	return statusOutcome(snapshot);
 }

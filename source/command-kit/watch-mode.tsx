@@ -1,7 +1,7 @@
 // Watch mode after the wizard (up --watch, dev): on a terminal, the status screen with the change being
 // shipped above it; without one, a line per change. Ctrl-C (or q) stops watching; the release stays.
 import type {DevBase} from '../engine/dev/run.js';
-import type {Env} from '../engine/machine.js';
+import type {Env} from '../engine/system.js';
 import type {Outcome} from '../engine/outcome.js';
 import {createStore} from '../engine/store.js';
 import type {UpRequest} from '../engine/up/stage.js';
@@ -13,7 +13,7 @@ export async function watchChanges(env: Env, mode: Mode, base: DevBase, request:
 	const [{startDev}, {devReducer, initialDevState}, {renderDevPlain}] = await Promise.all([
 		import('../engine/dev/run.js'),
 		import('../engine/dev/state.js'),
-		import('../render/dev-report.js'),
+		import('../render/dev-words.js'),
 	]);
 	const store = createStore(devReducer, initialDevState);
 	if (mode === 'interactive') {

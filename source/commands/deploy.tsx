@@ -1,10 +1,12 @@
+// todo-deploy deploy: the Secret, helm upgrade --install with the built images, and the rollout watched
+// pod by pod.
 import path from 'node:path';
 import {writeJson, writeErr} from '../command-kit/io.js';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {failedStep, finishFlow} from '../engine/flow/steps.js';
-import {machine, sessionLog, type System} from '../engine/machine.js';
+import {localSystem, sessionLog, type System} from '../engine/system.js';
 import type {ClusterTarget} from '../engine/cluster-target.js';
 import type {FittedChart} from '../engine/deploy/fit.js';
 import type {ResolvedProject} from '../engine/project/resolve.js';
@@ -54,7 +56,7 @@ export const deployCommand = defineCommand({
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/fit.js'),
 			import('../engine/deploy/collect.js'),
-			import('../render/deploy-report.js'),
+			import('../render/deploy-words.js'),
 		]);
 		const chart = await chartToDeploy(root, flags.chart, project.chart);
 		// The app's contract fitted once: what the builds bake in, and what todo-deploy's chart is given
@@ -69,19 +71,19 @@ export const deployCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		if (!(await machine(env).which('helm'))) {
+		if (!(await localSystem(env).which('helm'))) {
 			writeErr('todo-deploy: Helm is not installed, so nothing was changed.\n  fix: npx todo-deploy install helm\n');
 			return {failure: 'environment'};
 		}
 
 		// The cluster, resolved once: helm, the API and the image lookups all use this target.
-		const reached = await clusterOrSay(machine(env), clusterChoice(flags), {selector: `app.kubernetes.io/instance=${flags.release}`});
+		const reached = await clusterOrSay(localSystem(env), clusterChoice(flags), {selector: `app.kubernetes.io/instance=${flags.release}`});
 		if (!reached) {
 			return {failure: 'environment'};
 		}
 
 		const {cluster, target} = reached;
-		const values = await imageValuesOrSay(machine(env), root, project, {fitted, buildArgs: flags['build-arg'], registry: flags.registry, target});
+		const values = await imageValuesOrSay(localSystem(env), root, project, {fitted, buildArgs: flags['build-arg'], registry: flags.registry, target});
 		if (!values) {
 			return {failure: 'fix-first'};
 		}
@@ -103,7 +105,7 @@ export const deployCommand = defineCommand({
 			flowScreens(flow, {pods: {store: status, context: cluster.context, namespace: flags.namespace, during: 'rollout'}, questions}),
 			async signal => {
 				questions.cancelWith(signal);
-				const system = machine(env, {signal, log});
+				const system = localSystem(env, {signal, log});
 				const deployed = await runDeploy(system, cluster, flow, status, {
 					root,
 					target,
@@ -159,7 +161,7 @@ async function imageValuesOrSay(
 			import('../engine/images/kind-registry.js'),
 			import('../engine/images/guard.js'),
 			import('../engine/images/builds.js'),
-			import('../render/images-report.js'),
+			import('../render/images-words.js'),
 		]);
 	return orSay(async () => {
 		const plans = await plannedImages(system, root, project, imageBuildArgs(given.fitted, given.buildArgs), imageGuards(project, project.contract, false));

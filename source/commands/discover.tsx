@@ -1,5 +1,7 @@
+// todo-deploy discover: what todo-deploy learnt of the project (its sides, settings and chart), and --save
+// to keep it.
 import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
-import {contractLines, credentialLines} from '../render/contract-report.js';
+import {contractLines, credentialLines} from '../render/contract-words.js';
 import {defineCommand} from '../command-kit/command.js';
 import {booleanFlag, pathFlag} from '../command-kit/flags.js';
 import {projectFlags} from '../command-kit/groups.js';

@@ -1,11 +1,12 @@
+// todo-deploy doctor: every check on this machine, and the path to a cluster that will work here.
 import packageJson from '../../package.json' with {type: 'json'};
 import type {DoctorAction} from '../engine/doctor/actions.js';
 import {doctorOutcome, doctorReducer, initialDoctorState, type DoctorState} from '../engine/doctor/reducer.js';
 import {runDoctor} from '../engine/doctor/run.js';
-import {machine} from '../engine/machine.js';
+import {localSystem} from '../engine/system.js';
 import {createStore} from '../engine/store.js';
-import {doctorJson} from '../render/doctor-report.js';
-import {renderDoctorPlain} from '../render/plain.js';
+import {doctorJson} from '../render/doctor-words.js';
+import {renderDoctorPlain} from '../render/doctor-plain.js';
 import {defineCommand} from '../command-kit/command.js';
 import {writeErr, writeJson} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
@@ -34,7 +35,7 @@ export const doctorCommand = defineCommand({
 				},
 				plain: out => renderDoctorPlain(store, out),
 			},
-			async signal => runDoctor(machine(env, {signal}), store),
+			async signal => runDoctor(localSystem(env, {signal}), store),
 		);
 		if (mode === 'json') {
 			await writeJson(doctorJson(store.getState()));

@@ -1,7 +1,8 @@
+// todo-deploy down: the release and its Secret removed; the data, namespace and cluster only when asked.
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
-import {machine} from '../engine/machine.js';
+import {localSystem} from '../engine/system.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand} from '../command-kit/command.js';
 import {booleanFlag} from '../command-kit/flags.js';
@@ -29,7 +30,7 @@ export const downCommand = defineCommand({
 	async run({flags, args, mode, env}) {
 		const root = projectRoot(args[0]);
 		const [{runDown, downSteps}, {readCreatedCluster}] = await Promise.all([import('../engine/down/run.js'), import('../engine/report/run.js')]);
-		const reached = await clusterOrSay(machine(env), clusterChoice(flags));
+		const reached = await clusterOrSay(localSystem(env), clusterChoice(flags));
 		if (!reached) {
 			return {failure: 'environment'};
 		}
@@ -40,7 +41,7 @@ export const downCommand = defineCommand({
 		const startedAt = Date.now();
 		const created = await readCreatedCluster(root);
 		const {value: outcome, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
-			const removed = await runDown(machine(env, {signal}), cluster, flow, {
+			const removed = await runDown(localSystem(env, {signal}), cluster, flow, {
 				release: flags.release,
 				target,
 				deleteNamespace: flags['delete-namespace'],

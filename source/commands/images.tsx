@@ -2,8 +2,8 @@
 // scanned as soon as it is built.
 import path from 'node:path';
 import type {ImagesAction, ImageSteps} from '../engine/images/actions.js';
-import {describeTarget} from '../render/images-report.js';
-import {machine} from '../engine/machine.js';
+import {describeTarget} from '../render/images-words.js';
+import {localSystem} from '../engine/system.js';
 import {createStore} from '../engine/store.js';
 import {defineCommand, type CommandInput} from '../command-kit/command.js';
 import {booleanFlag} from '../command-kit/flags.js';
@@ -41,7 +41,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		return {failure: 'fix-first' as const};
 	}
 
-	const system = machine(env);
+	const system = localSystem(env);
 	const [
 		{runImages},
 		{resolveImagesTarget},
@@ -57,7 +57,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		import('../engine/images/target.js'),
 		import('../engine/images/kind-registry.js'),
 		import('../engine/images/reducer.js'),
-		import('../render/images-report.js'),
+		import('../render/images-words.js'),
 		import('../engine/images/record.js'),
 		import('../engine/images/values.js'),
 		import('../engine/deploy/fit.js'),
@@ -112,7 +112,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 			plain: (out, progress) => renderImagesPlain(store, out, progress),
 		},
 		async signal =>
-			runImages(machine(env, {signal}), store, {
+			runImages(localSystem(env, {signal}), store, {
 				root,
 				sources,
 				guards,

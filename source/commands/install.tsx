@@ -1,7 +1,9 @@
-import {installJson, pathAdvice} from '../render/install-report.js';
+// todo-deploy install: helm, trivy, kind, minikube and kubectl into a folder of this user's, checksum-
+// verified.
+import {installJson, pathAdvice} from '../render/install-words.js';
 import {isToolName, toolNames} from '../engine/tools/catalog.js';
 import type {ToolName} from '../engine/doctor/types.js';
-import {machine, toolsDir} from '../engine/machine.js';
+import {localSystem, toolsDir} from '../engine/system.js';
 import {createStore} from '../engine/store.js';
 import type {InstallAction} from '../engine/tools/actions.js';
 import {defineCommand} from '../command-kit/command.js';
@@ -64,7 +66,7 @@ export const installCommand = defineCommand({
 				plain: (out, progress) => renderInstallPlain(store, out, progress),
 			},
 			async signal =>
-				runInstall(machine(env, {toolsDir: dir}), store, {
+				runInstall(localSystem(env, {toolsDir: dir}), store, {
 					tools: [...new Set(args)] as ToolName[],
 					version: flags.version,
 					dir,

@@ -1,7 +1,8 @@
+// todo-deploy lint: the chart rendered with the values deploy would give it, and checked against the app.
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {machine} from '../engine/machine.js';
+import {localSystem} from '../engine/system.js';
 import {defineCommand} from '../command-kit/command.js';
 import {choiceFlag, pathFlag, pathListFlag, stringFlag, UsageError} from '../command-kit/flags.js';
 import {orSay} from '../command-kit/project.js';
@@ -33,7 +34,7 @@ export const lintCommand = defineCommand({
 	async run({flags, args, env}) {
 		const [{lintFailed, runLint}, {lintLines}, {defaultChart, isChart}] = await Promise.all([
 			import('../engine/lint/run.js'),
-			import('../render/lint-report.js'),
+			import('../render/lint-words.js'),
 			import('../engine/project/chart.js'),
 		]);
 		const chart = args[0] ? path.resolve(args[0]) : await defaultChart();
@@ -55,7 +56,7 @@ export const lintCommand = defineCommand({
 		const scratch = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-values-'));
 		try {
 			const values = fit ? await releaseValues(scratch, {fit, sets: {}, files: flags.values, release: flags.release}) : {files: flags.values, sets: {}};
-			const report = await runLint(machine(env), {
+			const report = await runLint(localSystem(env), {
 				chart,
 				values,
 				target: flags.target,

@@ -1,9 +1,10 @@
+// todo-deploy up (and dev): the wizard from checks to verified, then the live status screen or watch mode.
 import path from 'node:path';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowQuestions} from '../engine/flow/questions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
-import {machine, sessionLog, toolsDir, type Env, type SessionLog} from '../engine/machine.js';
+import {localSystem, sessionLog, toolsDir, type Env, type SessionLog} from '../engine/system.js';
 import type {Questions} from '../engine/flow/questions.js';
 import type {ResolvedProject} from '../engine/project/resolve.js';
 import {createStore} from '../engine/store.js';
@@ -61,7 +62,7 @@ export const upCommand = defineCommand({
 	maxArgs: 1,
 	summary: 'the wizard: checks, plan, tools, cluster, images, deploy, verify, then status',
 	description:
-		'The wizard (also todo-deploy with no command): checks this machine, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
+		'The wizard (also todo-deploy with no command): checks this localSystem, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
 	examples: [
 		'npx todo-deploy',
 		'npx todo-deploy --yes',
@@ -95,7 +96,7 @@ export const upCommand = defineCommand({
 			import('../engine/deploy/secrets.js'),
 			import('../engine/status/reducer.js'),
 			import('../engine/deploy/collect.js'),
-			import('../render/deploy-report.js'),
+			import('../render/deploy-words.js'),
 		]);
 		const log = sessionLog(root, 'up', env);
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
@@ -119,7 +120,7 @@ export const upCommand = defineCommand({
 			flowScreens(flow, {pods: {store: status, context: flags.context ?? '', namespace: flags.namespace, during: 'rollout'}, questions}),
 			async signal => {
 				questions.cancelWith(signal);
-				const done = await runUp(machine(env, {signal, log, toolsDir: upRequest.installDir}), flow, status, {...upRequest, signal});
+				const done = await runUp(localSystem(env, {signal, log, toolsDir: upRequest.installDir}), flow, status, {...upRequest, signal});
 				const failed = flow.getState().steps.find(step => step.id === done.failedStep);
 				const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
 				finishFlow(flow, {

@@ -1,7 +1,9 @@
+// todo-deploy verify: the app as its user meets it (health, a signed-in smoke test, the frontend, a load
+// check).
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
-import {machine} from '../engine/machine.js';
+import {localSystem} from '../engine/system.js';
 import {createStore} from '../engine/store.js';
 import {displayPath} from '../render/format.js';
 import {defineCommand} from '../command-kit/command.js';
@@ -38,7 +40,7 @@ export const verifyCommand = defineCommand({
 		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(root, {}));
 		const settings = verifySettings(flags, env, verifyTargets(project?.backend || project?.frontend ? project.contract : undefined));
 		// The cluster is resolved once; with --url it is not needed (and may not be there).
-		const cluster = flags.url ? undefined : await orSay(async () => resolveClusterTarget(machine(env), clusterChoice(flags)));
+		const cluster = flags.url ? undefined : await orSay(async () => resolveClusterTarget(localSystem(env), clusterChoice(flags)));
 		if (!flags.url && !cluster) {
 			return {failure: 'environment'};
 		}
@@ -47,7 +49,7 @@ export const verifyCommand = defineCommand({
 		flow.dispatch({type: 'flow/planned', title: `verify ${flags.release} in ${flags.namespace}`, steps: verifySteps});
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(mode, flowScreens(flow), async signal => {
-			const verified = await runVerify(machine(env, {signal}), flow, {
+			const verified = await runVerify(localSystem(env, {signal}), flow, {
 				...settings,
 				namespace: flags.namespace,
 				release: flags.release,

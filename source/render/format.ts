@@ -1,8 +1,8 @@
+// Words and marks shared by the Ink views and the plain renderer.
 import path from 'node:path';
 import {formatBytes} from '../engine/units.js';
 
 export {formatBytes} from '../engine/units.js';
-// Words and marks shared by the Ink views and the plain renderer.
 import {checkIds, type CheckId, type CheckStatus, type RecommendationTarget} from '../engine/doctor/types.js';
 
 export const checkTitles: Readonly<Record<CheckId, string>> = {

@@ -1,7 +1,7 @@
 // Plain install output: each tool's result once on stdout, and progress on stderr every few seconds.
 import type {InstallAction} from '../engine/tools/actions.js';
 import type {InstallState} from '../engine/tools/reducer.js';
-import {statusLine} from './install-report.js';
+import {statusLine} from './install-words.js';
 import {plainRenderer} from './plain-lines.js';
 
 export const renderInstallPlain = plainRenderer<InstallState, InstallAction>((state, action, say) => {

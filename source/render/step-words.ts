@@ -1,31 +1,31 @@
-// A flow step's words, said once for the screen, the plain lines and JSON: a report (what the step
+// A flow step's words, said once for the screen, the plain lines and JSON: a summary (what the step
 // saw, as data) is worded by its domain's renderer; a line already in words is shown as it is.
-import type {StepReport, StepStatus, StepText} from '../engine/flow/actions.js';
+import type {StepSummary, StepStatus, StepText} from '../engine/flow/actions.js';
 import type {FlowStep} from '../engine/flow/reducer.js';
-import {deployWords} from './deploy-report.js';
-import {imagesFailure, imagesProgress, imagesSummary, scanFailure, scanProgress, scanSummary, type Failure} from './images-report.js';
-import {clusterWords} from './up-report.js';
-import {verifyWords} from './verify-report.js';
+import {deployWords} from './deploy-words.js';
+import {imagesFailure, imagesProgress, imagesSummary, scanFailure, scanProgress, scanSummary, type Failure} from './images-words.js';
+import {clusterWords} from './up-words.js';
+import {verifyWords} from './verify-words.js';
 
-function reportWords(report: StepReport, phase: 'running' | 'done' | 'failed'): Failure {
+function reportWords(summary: StepSummary, phase: 'running' | 'done' | 'failed'): Failure {
 	const plain = (text: string): Failure => ({text, fix: undefined, evidence: []});
-	switch (report.kind) {
+	switch (summary.kind) {
 		case 'images': {
-			return phase === 'failed' ? imagesFailure(report.state) : plain(phase === 'done' ? imagesSummary(report.state) : imagesProgress(report.state));
+			return phase === 'failed' ? imagesFailure(summary.state) : plain(phase === 'done' ? imagesSummary(summary.state) : imagesProgress(summary.state));
 		}
 
 		case 'scan': {
-			return phase === 'failed' ? scanFailure(report.state) : plain(phase === 'done' ? scanSummary(report.state) : scanProgress(report.state));
+			return phase === 'failed' ? scanFailure(summary.state) : plain(phase === 'done' ? scanSummary(summary.state) : scanProgress(summary.state));
 		}
 
 		case 'cluster': {
-			return plain(clusterWords(report));
+			return plain(clusterWords(summary));
 		}
 
 		default: {
-			return report.kind.startsWith('deploy/')
-				? deployWords(report as Extract<StepReport, {kind: `deploy/${string}`}>)
-				: verifyWords(report as Extract<StepReport, {kind: `verify/${string}`}>, phase === 'failed');
+			return summary.kind.startsWith('deploy/')
+				? deployWords(summary as Extract<StepSummary, {kind: `deploy/${string}`}>)
+				: verifyWords(summary as Extract<StepSummary, {kind: `verify/${string}`}>, phase === 'failed');
 		}
 	}
 }

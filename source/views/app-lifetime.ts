@@ -1,3 +1,4 @@
+// When an Ink app ends: once its state says it is done, or on Ctrl-C (which cancels the run).
 import {useApp, useInput} from 'ink';
 import {useEffect} from 'react';
 

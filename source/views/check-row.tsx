@@ -1,3 +1,4 @@
+// One doctor check as a row: its status mark, title, summary and, when it failed, the fix.
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {CheckId, CheckState, CheckStatus} from '../engine/doctor/types.js';

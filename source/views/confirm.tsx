@@ -1,3 +1,4 @@
+// A yes/no question in a flow row: y or Enter says yes, n or Esc says no; answered once.
 import {Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
 

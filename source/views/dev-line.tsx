@@ -3,7 +3,7 @@
 import {Box, Text} from 'ink';
 import type {DevAction, DevState} from '../engine/dev/state.js';
 import type {Store} from '../engine/store.js';
-import {devCycleLine} from '../render/dev-report.js';
+import {devCycleLine} from '../render/dev-words.js';
 import {useThrottledState} from './use-store.js';
 
 /** The lines it takes, for the screen below to fit. */

@@ -1,3 +1,4 @@
+// The doctor's screen: a row per check as it finishes, then the recommended path.
 import {Box} from 'ink';
 import type {DoctorAction} from '../engine/doctor/actions.js';
 import type {DoctorState} from '../engine/doctor/reducer.js';

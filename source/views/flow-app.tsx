@@ -1,3 +1,5 @@
+// A flow's screen (up, deploy, verify, down): the plan's rows, a question when one is asked, the notes,
+// and the pods while they roll out.
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';

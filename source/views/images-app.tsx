@@ -1,10 +1,11 @@
+// build, load and scan on screen: a row per image and step, its progress and, when it ends, what it saw.
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {ImagesAction} from '../engine/images/actions.js';
-import {describeTarget} from '../render/images-report.js';
+import {describeTarget} from '../render/images-words.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
 import type {Store} from '../engine/store.js';
-import {buildLine, loadLine, scanLine} from '../render/images-report.js';
+import {buildLine, loadLine, scanLine} from '../render/images-words.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 import {Ended, Frame} from './frame.js';

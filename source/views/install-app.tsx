@@ -1,10 +1,11 @@
+// The install's screen: a row per tool with its download's progress bar, then where each was put.
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {InstallAction, ToolInstallStatus} from '../engine/tools/actions.js';
 import type {InstallState} from '../engine/tools/reducer.js';
 import type {Store} from '../engine/store.js';
 import {describeTransfer} from '../render/format.js';
-import {pathAdvice, statusLine} from '../render/install-report.js';
+import {pathAdvice, statusLine} from '../render/install-words.js';
 import {useCancelKey, useExitWhen} from './app-lifetime.js';
 import {useThrottledState} from './use-store.js';
 import {Ended, Frame} from './frame.js';

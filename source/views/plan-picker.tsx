@@ -1,3 +1,4 @@
+// The wizard's plan as a checklist: the steps that can be switched off, chosen with the arrows and space.
 import {Box, Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
 

@@ -1,3 +1,4 @@
+// One yes/no question on its own, outside a flow.
 import {useApp} from 'ink';
 import {Confirm} from './confirm.js';
 

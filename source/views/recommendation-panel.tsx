@@ -1,3 +1,5 @@
+// The doctor's recommendation: the path that will work here and why, what to install, and why not the
+// others.
 import {Box, Text} from 'ink';
 import type {Recommendation} from '../engine/doctor/types.js';
 import {commandLines, targetNames} from '../render/format.js';

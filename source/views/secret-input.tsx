@@ -1,3 +1,4 @@
+// A masked prompt: what is typed is kept (never shown), Enter answers, Esc leaves it empty.
 import {Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
 

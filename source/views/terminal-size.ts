@@ -1,3 +1,4 @@
+// The terminal's columns and rows, following a resize.
 import {useStdout} from 'ink';
 import {useSyncExternalStore} from 'react';
 

@@ -1,3 +1,4 @@
+// A store's state for a view, re-rendered at most once per interval however fast the engine dispatches.
 import {useEffect, useState} from 'react';
 import type {Store} from '../engine/store.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import type {LintReport} from '../../source/engine/lint/run.js';
+import type {LintResult} from '../../source/engine/lint/run.js';
 import {emptyHome, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {localFixtures, repoRoot} from '../helpers/paths.js';
@@ -15,7 +15,7 @@ const withHelm = () => {
 
 async function lint(args: string[]) {
 	const result = await runCli(['lint', ...args, '--json'], {env: withHelm(), timeoutMs: 60_000});
-	return {code: result.code, report: JSON.parse(result.stdout) as LintReport, stderr: result.stderr};
+	return {code: result.code, report: JSON.parse(result.stdout) as LintResult, stderr: result.stderr};
 }
 
 const fixture = (name: string) => path.join(localFixtures, 'charts', name);

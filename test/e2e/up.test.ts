@@ -197,7 +197,7 @@ test('up with minikube (docker driver): the images are built in its Docker, noth
 	}
 });
 
-test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it, and down --delete-cluster removes only that', async () => {
+test('on a bare localSystem, up --kind NAME creates the kind cluster, deploys to it, and down --delete-cluster removes only that', async () => {
 	const name = `made${process.pid}`;
 	const bare = await startUpWorld(name, 'bare-kind');
 	try {

@@ -5,7 +5,7 @@ import {initialImagesState} from '../../source/engine/images/reducer.js';
 import {test} from 'node:test';
 import {baseImagesOf} from '../../source/engine/images/in-place.js';
 import {devReducer, initialDevState, type DevCycle} from '../../source/engine/dev/state.js';
-import {devCycleLine} from '../../source/render/dev-report.js';
+import {devCycleLine} from '../../source/render/dev-words.js';
 
 /** A backend build that failed, as the images' state holds it. */
 const failedBuild = {

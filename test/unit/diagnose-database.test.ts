@@ -6,7 +6,7 @@ import {test} from 'node:test';
 import {databaseCause} from '../../source/diagnose/database.js';
 import {diagnosePod} from '../../source/diagnose/pod.js';
 import {initialStatusState} from '../../source/engine/status/reducer.js';
-import {statusReport} from '../../source/engine/status/select.js';
+import {statusSnapshot} from '../../source/engine/status/select.js';
 import {capturedPod} from '../helpers/k8s-fixtures.js';
 import {capturedFixture} from '../helpers/paths.js';
 
@@ -64,7 +64,7 @@ test("status shows the database's own pod next to the app's database cause, and 
 		]),
 		crashLogs: new Map([[`${app.metadata?.name ?? ''}/quitter`, {restarts: 10, lines: lines('psycopg2-could-not-translate-host-name.txt')}]]),
 	};
-	const report = statusReport(state, {context: 'kind-todo', namespace: 'todo'}, now);
+	const report = statusSnapshot(state, {context: 'kind-todo', namespace: 'todo'}, now);
 	const row = report.pods.find(pod => pod.name === app.metadata?.name);
 	assert.match(row?.diagnosis.title ?? '', /the database host "postgres" does not resolve/);
 	assert.ok(row?.diagnosis.evidence.includes('database pod todo-postgresql-0: Running, ready 0/1'), row?.diagnosis.evidence.join('\n'));
@@ -81,6 +81,6 @@ test('with no database pod in the namespace, that is said', () => {
 		pods: new Map([[app.metadata?.name ?? '', app]]),
 		crashLogs: new Map([[`${app.metadata?.name ?? ''}/quitter`, {restarts: 10, lines: lines('psycopg2-connection-refused.txt')}]]),
 	};
-	const row = statusReport(state, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
+	const row = statusSnapshot(state, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
 	assert.ok(row?.diagnosis.evidence.some(line => /^no database pod in this namespace/.test(line)));
 });

@@ -15,12 +15,12 @@ const inotify = (watches: number, instances: number) => ({
 	'/proc/sys/fs/inotify/max_user_watches': `${watches}\n`,
 	'/proc/sys/fs/inotify/max_user_instances': `${instances}\n`,
 });
-const machine = (options: FakeSystemOptions) =>
+const fakeMachine = (options: FakeSystemOptions) =>
 	createFakeSystem({cpus: 8, memoryMiB: 16_000, env: {PATH: '/usr/bin', HOME: '/home/dev'}, files: {'/run/systemd/system': '', ...options.files}, ...options});
 
 test('inotify limits below what kind needs are a warning with the sysctl that raises them', async () => {
 	// 8192 watches and 128 instances: the kernel defaults of Ubuntu 20.04 and Debian 11.
-	const outcome = await platformCheck.run(machine({files: {'/run/systemd/system': '', ...inotify(8192, 128)}}));
+	const outcome = await platformCheck.run(fakeMachine({files: {'/run/systemd/system': '', ...inotify(8192, 128)}}));
 	assert.equal(outcome.status, 'warn');
 	assert.match(outcome.detail ?? '', /inotify limits are low \(max_user_watches 8192, max_user_instances 128; kind needs 524288 and 512\)/);
 	assert.match(
@@ -30,7 +30,7 @@ test('inotify limits below what kind needs are a warning with the sysctl that ra
 });
 
 test('a higher value is kept: only the limit that is short is raised', async () => {
-	const outcome = await platformCheck.run(machine({files: {'/run/systemd/system': '', ...inotify(1_048_576, 128)}}));
+	const outcome = await platformCheck.run(fakeMachine({files: {'/run/systemd/system': '', ...inotify(1_048_576, 128)}}));
 	assert.equal(outcome.status, 'warn');
 	assert.match(outcome.fix ?? '', /max_user_watches=1048576 fs\.inotify\.max_user_instances=512/);
 });
@@ -49,14 +49,14 @@ test('in WSL 2 without systemd the lasting fix goes in /etc/wsl.conf, since sysc
 });
 
 test('enough inotify and disk is ok, and unreadable limits (macOS, a locked /proc) say nothing', async () => {
-	assert.equal((await platformCheck.run(machine({files: {'/run/systemd/system': '', ...inotify(524_288, 8192)}}))).status, 'ok');
-	assert.equal((await platformCheck.run(machine({}))).status, 'ok');
-	assert.equal((await platformCheck.run(machine({files: {'/run/systemd/system': '', ...inotify(Number.NaN, 128)}}))).status, 'ok');
+	assert.equal((await platformCheck.run(fakeMachine({files: {'/run/systemd/system': '', ...inotify(524_288, 8192)}}))).status, 'ok');
+	assert.equal((await platformCheck.run(fakeMachine({}))).status, 'ok');
+	assert.equal((await platformCheck.run(fakeMachine({files: {'/run/systemd/system': '', ...inotify(Number.NaN, 128)}}))).status, 'ok');
 });
 
 test('a disk about to fill is a warning that says how much is free and how to free more', async () => {
 	const outcome = await platformCheck.run(
-		machine({files: {'/run/systemd/system': '', ...inotify(524_288, 512)}, disk: {free: 3 * 2 ** 30, total: 250 * 2 ** 30}}),
+		fakeMachine({files: {'/run/systemd/system': '', ...inotify(524_288, 512)}, disk: {free: 3 * 2 ** 30, total: 250 * 2 ** 30}}),
 	);
 	assert.equal(outcome.status, 'warn');
 	assert.match(outcome.detail ?? '', /^Only 3\.0 GiB free of 250\.0 GiB on the disk of \$HOME\/\.local\/share\/todo-deploy\/bin/);
@@ -71,7 +71,7 @@ test('low disk is under 5 GB or under a tenth of the disk', () => {
 });
 
 test('several problems are all said, each fix in turn', async () => {
-	const outcome = await platformCheck.run(machine({cpus: 1, files: {'/run/systemd/system': '', ...inotify(8192, 128)}, disk: {free: 1e9, total: 100e9}}));
+	const outcome = await platformCheck.run(fakeMachine({cpus: 1, files: {'/run/systemd/system': '', ...inotify(8192, 128)}, disk: {free: 1e9, total: 100e9}}));
 	assert.match(outcome.detail ?? '', /Short for minikube: .*inotify limits are low.*Only 0\.9 GiB free/);
 	assert.equal((outcome.fix ?? '').split(' Then: ').length, 3);
 });

@@ -115,7 +115,7 @@ test('a provider key the code needs and nobody gave stops the deploy with what t
 	assert.deepEqual((fit.values as {backend: {secretEnv: Record<string, unknown>}}).backend.secretEnv['SENTRY_TOKEN'], {key: 'SENTRY_TOKEN', optional: true});
 });
 
-test('addresses: a server-side read gets the Service, a browser read the port-forward on this machine, a *_HOST the host name', () => {
+test('addresses: a server-side read gets the Service, a browser read the port-forward on this localSystem, a *_HOST the host name', () => {
 	const fit = fitChart({
 		contract: {
 			backend: side(9000, [use('DB_HOST', 'service-url', {target: 'database'})]),

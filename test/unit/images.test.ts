@@ -10,7 +10,7 @@ import {parseDockerEnv} from '../../source/adapters/minikube.js';
 import {explainTrivyFailure, trivyImageArgs} from '../../source/adapters/trivy.js';
 import {applyBuildMessage, failingStepOutput, initialBuildProgress} from '../../source/engine/images/build-progress.js';
 import {imagesReducer, imagesSucceeded, initialImagesState} from '../../source/engine/images/reducer.js';
-import {defaultGate, parseSeverities, parseTrivyignore, summarizeScan} from '../../source/engine/images/scan-report.js';
+import {defaultGate, parseSeverities, parseTrivyignore, summarizeScan} from '../../source/engine/images/scan-results.js';
 import {buildArgsDigest, imageTag, isValidTag} from '../../source/engine/images/tag.js';
 import {tempDir} from '../helpers/cli.js';
 import {capturedFixture} from '../helpers/paths.js';

@@ -10,7 +10,7 @@ import {
 	registryHostingConfigMap,
 } from '../../source/engine/images/kind-registry.js';
 import {pullRegistryOf} from '../../source/engine/images/actions.js';
-import {describeTarget} from '../../source/render/images-report.js';
+import {describeTarget} from '../../source/render/images-words.js';
 import {chartImageValues} from '../../source/engine/images/values.js';
 import {capturedFixture} from '../helpers/paths.js';
 

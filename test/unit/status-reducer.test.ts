@@ -34,7 +34,7 @@ test('connection: reconnecting names the watches, and is live again once all of 
 });
 
 test('the screen window: only the rows that fit, around the selected pod, in kubectl order, and pods that come and go', async () => {
-	const {statusReport, statusWindow} = await import('../../source/engine/status/select.js');
+	const {statusSnapshot, statusWindow} = await import('../../source/engine/status/select.js');
 	const names = Array.from({length: 100}, (_, index) => `todo-${String(index).padStart(3, '0')}`);
 	// Out of order on purpose: the window sorts as kubectl does.
 	let state = statusReducer(initialStatusState(), {
@@ -55,7 +55,7 @@ test('the screen window: only the rows that fit, around the selected pod, in kub
 	assert.equal(middle.longestName, 'todo-050'.length);
 	assert.equal(at('todo-098').first, 90, 'the window stops at the last pod');
 	assert.equal(at('gone').selected?.name, 'todo-000', 'an unknown selection falls back to the first pod');
-	assert.deepEqual(statusWindow(state, where, 100).rows, statusReport(state, where).pods, 'a window of every pod is the whole report');
+	assert.deepEqual(statusWindow(state, where, 100).rows, statusSnapshot(state, where).pods, 'a window of every pod is the whole report');
 
 	state = statusReducer(state, {
 		type: 'status/batch',

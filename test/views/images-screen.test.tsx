@@ -5,7 +5,7 @@ import {render} from 'ink-testing-library';
 import type {ImagesAction, ImagePlan} from '../../source/engine/images/actions.js';
 import {applyBuildMessage, initialBuildProgress} from '../../source/engine/images/build-progress.js';
 import {imagesReducer, initialImagesState} from '../../source/engine/images/reducer.js';
-import {defaultGate, summarizeScan} from '../../source/engine/images/scan-report.js';
+import {defaultGate, summarizeScan} from '../../source/engine/images/scan-results.js';
 import {ImagesScreen} from '../../source/views/images-app.js';
 import {capturedFixture} from '../helpers/paths.js';
 

@@ -1,6 +1,6 @@
 // deploy as the report and --json keep it, and how deploy asks on a terminal.
 import type {Questions} from '../flow/questions.js';
-import {podSummary} from '../status/report.js';
+import {podSummary} from '../status/snapshot.js';
 import type {DeployRequest, DeployResult, FailureChoice} from './run.js';
 
 /** The deploy as the report and --json keep it (never a secret value). */
@@ -11,7 +11,7 @@ export function deployRecord(where: {readonly release: string; readonly namespac
 		revision: result.revision ?? null,
 		kept: result.kept ?? null,
 		secrets: result.secrets,
-		pods: podSummary(result.report),
+		pods: podSummary(result.snapshot),
 	};
 }
 

@@ -3,9 +3,9 @@
 import type {Cluster} from '../../adapters/cluster.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
-import {rolledOut, type StatusReport} from '../status/report.js';
+import {rolledOut, type StatusSnapshot} from '../status/snapshot.js';
 import {followCluster} from '../status/run.js';
-import {statusReport} from '../status/select.js';
+import {statusSnapshot} from '../status/select.js';
 import type {Store} from '../store.js';
 
 export type RolloutEnd = 'ready' | 'timeout' | 'cancelled';
@@ -17,7 +17,7 @@ export async function waitForRollout(
 		readonly namespace: string;
 		readonly timeoutMs: number;
 		readonly signal?: AbortSignal | undefined;
-		readonly onProgress: (report: StatusReport) => void;
+		readonly onProgress: (snapshot: StatusSnapshot) => void;
 	},
 ): Promise<RolloutEnd> {
 	const where = {context: cluster.context, namespace: options.namespace};
@@ -36,9 +36,9 @@ export async function waitForRollout(
 			};
 
 			const check = () => {
-				const report = statusReport(status.getState(), where);
-				options.onProgress(report);
-				if (rolledOut(report)) {
+				const snapshot = statusSnapshot(status.getState(), where);
+				options.onProgress(snapshot);
+				if (rolledOut(snapshot)) {
 					finish('ready');
 				}
 			};

@@ -1,6 +1,6 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
-// Four named steps (secrets, release, helm, rollout), each reporting what it saw as data (step-report.ts).
+// Four named steps (secrets, release, helm, rollout), each reporting what it saw as data (step-snapshot.ts).
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {ClusterTarget} from '../cluster-target.js';
@@ -18,15 +18,15 @@ import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import type {ClusterImages} from '../status/cluster-images.js';
 import {loadSnapshot, lookUpImagesOnce, readCrashLogs} from '../status/run.js';
-import {statusReport} from '../status/select.js';
-import type {StatusReport} from '../status/report.js';
+import {statusSnapshot} from '../status/select.js';
+import type {StatusSnapshot} from '../status/snapshot.js';
 import type {Store} from '../store.js';
 import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
 import {collectSecrets, type Collected} from './collect.js';
 import type {FittedChart} from './fit.js';
 import {releaseValues} from './values.js';
 import {explainHelmFailure} from './explain.js';
-import type {PublicSecret, Wrote} from './step-report.js';
+import type {PublicSecret, Wrote} from './step-summary.js';
 import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
 import {waitForRollout} from './rollout.js';
 
@@ -74,7 +74,7 @@ export type DeployResult = {
 	readonly failure: FailureClass | undefined;
 	readonly revision: number | undefined;
 	readonly secrets: readonly PublicSecret[];
-	readonly report: StatusReport | undefined;
+	readonly snapshot: StatusSnapshot | undefined;
 	readonly kept: 'kept' | 'rolled-back' | 'uninstalled' | undefined;
 	/** The fingerprint of what is installed, and whether helm ran this time. */
 	readonly fingerprint: string | undefined;
@@ -108,7 +108,7 @@ const ended = (run: DeployRun, failure: FailureClass | undefined, fields: Partia
 	failure: run.request.signal?.aborted ? 'cancelled' : failure,
 	revision: undefined,
 	secrets: [],
-	report: undefined,
+	snapshot: undefined,
 	kept: undefined,
 	fingerprint: undefined,
 	unchanged: false,
@@ -346,8 +346,8 @@ async function rolloutStep(run: DeployRun, settled: SettledSecrets, release: Che
 	const {revision, fingerprint, unchanged} = installed;
 	const where = {context: cluster.context, namespace: request.target.namespace};
 	const started = Date.now();
-	const said = (report: StatusReport, outcome: 'running' | 'ready' | 'timeout' | 'cancelled') =>
-		({kind: 'deploy/rollout', report, outcome, timeoutMs: request.timeoutMs, elapsedMs: Date.now() - started}) as const;
+	const said = (snapshot: StatusSnapshot, outcome: 'running' | 'ready' | 'timeout' | 'cancelled') =>
+		({kind: 'deploy/rollout', snapshot, outcome, timeoutMs: request.timeoutMs, elapsedMs: Date.now() - started}) as const;
 	const step = run.steps.begin('rollout', 'waiting for the pods');
 	try {
 		await loadSnapshot(cluster, status);
@@ -360,7 +360,7 @@ async function rolloutStep(run: DeployRun, settled: SettledSecrets, release: Che
 		namespace: request.target.namespace,
 		timeoutMs: request.timeoutMs,
 		signal: request.signal,
-		onProgress: report => step.detail(said(report, 'running')),
+		onProgress: snapshot => step.detail(said(snapshot, 'running')),
 	});
 	if (outcome !== 'ready') {
 		// The failing pods' own last lines: a crash says its cause (the database, a setting) in the diagnosis.
@@ -370,23 +370,23 @@ async function rolloutStep(run: DeployRun, settled: SettledSecrets, release: Che
 		}
 	}
 
-	const report = statusReport(status.getState(), where);
+	const snapshot = statusSnapshot(status.getState(), where);
 	if (outcome === 'ready') {
-		step.done(said(report, 'ready'));
+		step.done(said(snapshot, 'ready'));
 		if (!Number.isNaN(revision)) {
 			await writeDeployMemory(request.root, installed.memoryKey, {fingerprint, revision});
 		}
 
-		return ended(run, undefined, {ready: true, secrets: settled.shown, revision, report, fingerprint, unchanged});
+		return ended(run, undefined, {ready: true, secrets: settled.shown, revision, snapshot, fingerprint, unchanged});
 	}
 
-	step.failed(said(report, outcome));
+	step.failed(said(snapshot, outcome));
 	if (outcome === 'cancelled') {
-		return ended(run, 'cancelled', {secrets: settled.shown, revision, report, kept: 'kept', fingerprint, unchanged});
+		return ended(run, 'cancelled', {secrets: settled.shown, revision, snapshot, kept: 'kept', fingerprint, unchanged});
 	}
 
 	const kept = await afterFailedRollout(run, settled, release, revision);
-	return ended(run, 'rollout', {secrets: settled.shown, revision, report, kept, ...(kept === 'kept' ? {fingerprint, unchanged} : {})});
+	return ended(run, 'rollout', {secrets: settled.shown, revision, snapshot, kept, ...(kept === 'kept' ? {fingerprint, unchanged} : {})});
 }
 
 /** The release stays, or goes: a first install is removed, an upgrade rolled back, as the person (or --on-failure) says. */

@@ -1,3 +1,4 @@
+// What the doctor's checks dispatch as they start and finish.
 import type {CheckId, CheckOutcome, Recommendation} from './types.js';
 
 export type DoctorAction =

@@ -1,3 +1,5 @@
+// This machine as the checks need it: the OS, WSL 1 or 2 and its distro, systemd, the tools folder on
+// PATH, and how Docker is started here.
 import path from 'node:path';
 import type {System} from '../../adapters/system.js';
 import {defaultInstallDir} from '../tools/catalog.js';

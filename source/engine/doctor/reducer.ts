@@ -1,3 +1,4 @@
+// Pure: the doctor's state from its actions, and the run's outcome (which failure class, if any).
 import type {Outcome} from '../outcome.js';
 import type {DoctorAction} from './actions.js';
 import {checkIds, type CheckId, type CheckState, type Recommendation} from './types.js';

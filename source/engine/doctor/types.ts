@@ -1,3 +1,4 @@
+// The doctor's vocabulary: the checks, the facts each one finds, their outcomes, and the recommendation.
 export const checkIds = ['platform', 'docker', 'kvm2', 'minikube', 'kind', 'kubectl', 'cluster', 'helm', 'trivy'] as const;
 export type CheckId = (typeof checkIds)[number];
 

@@ -1,14 +1,14 @@
 // A flow is a list of steps shown on one screen: deploy's four, or the whole wizard's.
-import type {DeployStepReport} from '../deploy/step-report.js';
-import type {ImagesStepReport} from '../images/step-report.js';
-import type {UpStepReport} from '../up/step-report.js';
-import type {VerifyStepReport} from '../verify/step-report.js';
+import type {DeployStepSummary} from '../deploy/step-summary.js';
+import type {ImagesStepSummary} from '../images/step-summary.js';
+import type {UpStepSummary} from '../up/step-summary.js';
+import type {VerifyStepSummary} from '../verify/step-summary.js';
 
 /** What a step saw, as data: render/step-words.ts words it once for the screen, the plain lines and JSON. */
-export type StepReport = UpStepReport | ImagesStepReport | DeployStepReport | VerifyStepReport;
+export type StepSummary = UpStepSummary | ImagesStepSummary | DeployStepSummary | VerifyStepSummary;
 
 /** A step's text: a line already in words (a tool's own message), or a report to word. */
-export type StepText = string | StepReport;
+export type StepText = string | StepSummary;
 
 export type StepStatus =
 	| {readonly type: 'pending'}

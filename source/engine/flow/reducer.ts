@@ -1,3 +1,4 @@
+// Pure: a flow's state (its steps, notes, question and outcome) from the flow's actions.
 import type {FlowAction, FlowOutcome, FlowQuestion, StepStatus} from './actions.js';
 import {setStatusWhere} from '../reduce.js';
 

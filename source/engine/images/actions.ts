@@ -1,5 +1,7 @@
+// build, load and scan as data: an image's plan, where it is sent, each step's status, and the actions
+// that change them.
 import type {BuildProgress} from './build-progress.js';
-import type {ScanSummary} from './scan-report.js';
+import type {ScanSummary} from './scan-results.js';
 
 export type ImageName = 'backend' | 'frontend';
 

@@ -109,7 +109,7 @@ export async function shareBaseImages(
 	local: DockerClient | undefined,
 	inPlace: InPlace,
 	dockerfilePath: string,
-	report: (detail: string) => void,
+	tell: (detail: string) => void,
 ): Promise<number> {
 	if (!local) {
 		return 0;
@@ -128,7 +128,7 @@ export async function shareBaseImages(
 				return 0;
 			}
 
-			report(`copying the base image ${base} into ${inPlace.where}'s Docker (once)`);
+			tell(`copying the base image ${base} into ${inPlace.where}'s Docker (once)`);
 			return copyImage(local, inPlace.docker, base);
 		})();
 		inPlace.copies.set(base, copy);

@@ -9,13 +9,13 @@ import type {System} from '../../adapters/system.js';
 import type {ImagePlan, LoadStatus, LoadTarget} from './actions.js';
 import {messageOf} from '../errors.js';
 
-/** One image to put somewhere: the Docker it is in, and where to report how it goes. */
+/** One image to put somewhere: the Docker it is in, and what to tell as it goes. */
 export type LoadJob = {
 	readonly system: System;
 	readonly docker: DockerClient;
 	readonly plan: ImagePlan;
 	readonly imageId: string;
-	readonly report: (status: LoadStatus) => void;
+	readonly tell: (status: LoadStatus) => void;
 	/** Why the image was built here and is sent, rather than built where the cluster runs. */
 	readonly why?: string | undefined;
 	/** minikube's docker-env, when it was already asked (whether to build in place). */
@@ -44,7 +44,7 @@ export async function loadImage(job: LoadJob, target: LoadTarget): Promise<LoadS
 	}
 }
 
-async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cluster: string): Promise<LoadStatus> {
+async function loadIntoKind({system, docker, plan, imageId, tell}: LoadJob, cluster: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const kind = await system.which('kind');
 	if (!kind) {
@@ -77,7 +77,7 @@ async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cl
 		};
 	}
 
-	report({type: 'loading', detail: `kind load docker-image ${plan.ref} --name ${cluster}`});
+	tell({type: 'loading', detail: `kind load docker-image ${plan.ref} --name ${cluster}`});
 	const result = await system.run(kind, ['load', 'docker-image', plan.ref, '--name', cluster], {timeoutMs: 15 * 60_000});
 	const parsed = parseKindLoad(result.exitCode, `${result.stdout}\n${result.stderr}`);
 	if (parsed.type === 'failed') {
@@ -102,7 +102,7 @@ async function loadIntoKind({system, docker, plan, imageId, report}: LoadJob, cl
 	};
 }
 
-async function loadIntoMinikube({system, docker, plan, imageId, report, why, dockerEnv}: LoadJob, profile: string): Promise<LoadStatus> {
+async function loadIntoMinikube({system, docker, plan, imageId, tell, why, dockerEnv}: LoadJob, profile: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
 	if (!minikube) {
@@ -119,7 +119,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report, why, doc
 				return {type: 'done', outcome: 'already-present', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined};
 			}
 
-			report({type: 'loading', detail: `copying ${plan.ref} into minikube "${profile}"'s Docker`});
+			tell({type: 'loading', detail: `copying ${plan.ref} into minikube "${profile}"'s Docker`});
 			const bytes = await copyImage(docker, inside, plan.ref);
 			return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, bytes, why};
 		} catch (error) {
@@ -140,7 +140,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report, why, doc
 	}
 
 	// Another container runtime: minikube copies the image itself.
-	report({type: 'loading', detail: `minikube -p ${profile} image load ${plan.ref}`});
+	tell({type: 'loading', detail: `minikube -p ${profile} image load ${plan.ref}`});
 	const result = await system.run(minikube, ['-p', profile, 'image', 'load', plan.ref], {timeoutMs: 15 * 60_000});
 	if (result.exitCode !== 0) {
 		return {
@@ -153,7 +153,7 @@ async function loadIntoMinikube({system, docker, plan, imageId, report, why, doc
 	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, why};
 }
 
-async function pushToRegistry({system, docker, plan, report}: LoadJob, registry: string, where?: string): Promise<LoadStatus> {
+async function pushToRegistry({system, docker, plan, tell}: LoadJob, registry: string, where?: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const host = registry.split('/')[0] ?? registry;
 	const {auth, helper, problem} = await registryAuth(system.env, system.homedir, host);
@@ -167,7 +167,7 @@ async function pushToRegistry({system, docker, plan, report}: LoadJob, registry:
 		};
 	}
 	const target = `${registry.replace(/\/$/, '')}/${plan.repository}:${plan.tag}`;
-	report({type: 'loading', detail: `asking ${host}/v2/`});
+	tell({type: 'loading', detail: `asking ${host}/v2/`});
 	const reachable = await probeRegistry(host);
 	if (reachable.type !== 'answers') {
 		return {
@@ -187,8 +187,8 @@ async function pushToRegistry({system, docker, plan, report}: LoadJob, registry:
 	}
 
 	try {
-		report({type: 'loading', detail: `pushing ${target}`});
-		const pushed = await pushImage(docker, plan.ref, target, auth, line => report({type: 'loading', detail: line}));
+		tell({type: 'loading', detail: `pushing ${target}`});
+		const pushed = await pushImage(docker, plan.ref, target, auth, line => tell({type: 'loading', detail: line}));
 		return {type: 'done', outcome: 'pushed', where: where ?? target, durationMs: performance.now() - started, digest: pushed.digest, bytes: pushed.bytes};
 	} catch (error) {
 		const message = messageOf(error);

@@ -1,3 +1,5 @@
+// Pure: the images' state from build, load and scan's actions; the run's outcome and its data for --json
+// and the report.
 import type {Outcome} from '../outcome.js';
 import type {BuildStatus, ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget, ScanStatus} from './actions.js';
 import {hasEnded, replaceWhere} from '../reduce.js';

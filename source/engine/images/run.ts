@@ -8,7 +8,7 @@ import type {ImageSource} from '../project/discover.js';
 import type {Store} from '../store.js';
 import type {ImageName, ImagePlan, ImagesAction, ImageSteps, LoadStatus, LoadTarget} from './actions.js';
 import type {ImagesState} from './reducer.js';
-import {type GateRule} from './scan-report.js';
+import {type GateRule} from './scan-results.js';
 import {messageOf} from '../errors.js';
 import {buildImage} from './build.js';
 import {loadImage} from './load.js';
@@ -36,7 +36,7 @@ export type ImagesRequest = {
 	readonly skipDbUpdate: boolean;
 	/** Scan even when a report for the same image ID is fresh. */
 	readonly rescan: boolean;
-	readonly reportsDir: string;
+	readonly scansDir: string;
 	/** How long a cached scan report stays good (Trivy's database changes every few hours). */
 	readonly scanMaxAgeMs?: number;
 	readonly signal?: AbortSignal | undefined;
@@ -187,18 +187,18 @@ async function loadOne({system, request, name, inPlace, engines, dispatch}: Job,
 		return;
 	}
 
-	const report = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
+	const tell = (status: LoadStatus) => dispatch({type: 'images/load', name, status});
 	if (inPlace && sendFrom === inPlace.docker) {
-		report({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
+		tell({type: 'done', outcome: 'built-in-place', where: inPlace.where, durationMs: 0, digest: undefined, bytes: basesSent});
 		return;
 	}
 
-	report({type: 'checking'});
+	tell({type: 'checking'});
 	try {
 		const copy = engines.choice?.type === 'copy' ? engines.choice : undefined;
-		report(await loadImage({system, docker: sendFrom, plan, imageId, report, why: copy?.why, dockerEnv: copy?.dockerEnv}, target));
+		tell(await loadImage({system, docker: sendFrom, plan, imageId, tell, why: copy?.why, dockerEnv: copy?.dockerEnv}, target));
 	} catch (error) {
-		report({type: 'failed', message: messageOf(error), fix: undefined});
+		tell({type: 'failed', message: messageOf(error), fix: undefined});
 	}
 }
 

@@ -1,10 +1,10 @@
-// Trivy on one image, its JSON report saved, and a fresh report for the same image ID used again.
+// Trivy on one image, its JSON output saved, and fresh output for the same image ID used again.
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {System} from '../../adapters/system.js';
 import {explainTrivyFailure, parseTrivyVersion, trivyImageArgs} from '../../adapters/trivy.js';
 import type {ImagePlan, ScanStatus} from './actions.js';
-import {parseTrivyignore, summarizeScan, type GateRule, type ScanSummary} from './scan-report.js';
+import {parseTrivyignore, summarizeScan, type GateRule, type ScanSummary} from './scan-results.js';
 import {messageOf} from '../errors.js';
 import type {ImagesRequest} from './run.js';
 
@@ -21,8 +21,8 @@ export async function scanImage(
 	engineEnv?: Readonly<Record<string, string>>,
 ): Promise<ScanStatus> {
 	const started = performance.now();
-	const report = path.join(request.reportsDir, `${plan.repository}-${plan.tag}.trivy.json`);
-	const metaFile = path.join(request.reportsDir, `${plan.repository}-${plan.tag}.scan.json`);
+	const resultsFile = path.join(request.scansDir, `${plan.repository}-${plan.tag}.trivy.json`);
+	const metaFile = path.join(request.scansDir, `${plan.repository}-${plan.tag}.scan.json`);
 	const ignoreFile = path.join(request.root, '.trivyignore');
 	const ignoreText = await readFile(ignoreFile, 'utf8').catch(() => undefined);
 	const rule: GateRule = {...request.gate, ignored: [...request.gate.ignored, ...(ignoreText ? parseTrivyignore(ignoreText) : [])]};
@@ -34,10 +34,10 @@ export async function scanImage(
 			.catch(() => undefined);
 		const fresh =
 			meta && meta.imageId === imageId && meta.scanners === scanners && Date.now() - Date.parse(meta.scannedAt) < (request.scanMaxAgeMs ?? 24 * 3_600_000);
-		const json = fresh ? await readFile(report, 'utf8').catch(() => undefined) : undefined;
+		const json = fresh ? await readFile(resultsFile, 'utf8').catch(() => undefined) : undefined;
 		if (json) {
 			try {
-				return {type: 'done', summary: summarize(json), reportPath: report, cached: true, durationMs: performance.now() - started};
+				return {type: 'done', summary: summarize(json), reportPath: resultsFile, cached: true, durationMs: performance.now() - started};
 			} catch {
 				// A damaged report is scanned again.
 			}
@@ -49,8 +49,8 @@ export async function scanImage(
 		return {type: 'failed', message: 'Trivy is not installed, so the image was not scanned.', fix: 'npx todo-deploy install trivy (no sudo needed)'};
 	}
 
-	await mkdir(request.reportsDir, {recursive: true, mode: 0o700});
-	const temporary = `${report}.${process.pid}.tmp`;
+	await mkdir(request.scansDir, {recursive: true, mode: 0o700});
+	const temporary = `${resultsFile}.${process.pid}.tmp`;
 	const result = await system.run(
 		trivy,
 		trivyImageArgs(plan.ref, {
@@ -76,7 +76,7 @@ export async function scanImage(
 		return {type: 'failed', message: messageOf(error), fix: undefined};
 	}
 
-	await rename(temporary, report);
+	await rename(temporary, resultsFile);
 	const version = await system.run(trivy, ['--version'], {timeoutMs: 10_000});
 	const meta: ScanMeta = {
 		imageId,
@@ -86,5 +86,5 @@ export async function scanImage(
 		scanners,
 	};
 	await writeFile(metaFile, `${JSON.stringify(meta, null, 2)}\n`, {mode: 0o600});
-	return {type: 'done', summary, reportPath: report, cached: false, durationMs: performance.now() - started};
+	return {type: 'done', summary, reportPath: resultsFile, cached: false, durationMs: performance.now() - started};
 }

@@ -23,7 +23,7 @@ export type LintRequest = {
 	readonly madeByDeploy?: string | undefined;
 };
 
-export type LintReport = {
+export type LintResult = {
 	readonly chart: string;
 	readonly objects: number;
 	readonly findings: readonly Finding[];
@@ -41,7 +41,7 @@ export function parseManifest(manifest: string): K8sObject[] {
 	return loadAll(manifest).filter((document): document is K8sObject => isPlainObject(document) && typeof document['kind'] === 'string');
 }
 
-export async function runLint(system: System, request: LintRequest): Promise<LintReport> {
+export async function runLint(system: System, request: LintRequest): Promise<LintResult> {
 	const folder = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-'));
 	try {
 		return await lintIn(system, request, folder);
@@ -50,7 +50,7 @@ export async function runLint(system: System, request: LintRequest): Promise<Lin
 	}
 }
 
-async function lintIn(system: System, request: LintRequest, folder: string): Promise<LintReport> {
+async function lintIn(system: System, request: LintRequest, folder: string): Promise<LintResult> {
 	const release = request.release ?? 'todo';
 	const namespace = request.namespace ?? 'default';
 	const render = async (extraFiles: readonly string[], as = release) =>
@@ -143,6 +143,6 @@ async function releaseNameFindings(
 		}));
 }
 
-export function lintFailed(report: LintReport): boolean {
+export function lintFailed(report: LintResult): boolean {
 	return report.renderError !== undefined || report.findings.some(finding => finding.severity === 'error');
 }

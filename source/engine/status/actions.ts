@@ -1,3 +1,5 @@
+// What the status screen's watches and keys dispatch, the port-forward's state, and the panels a key
+// opens.
 import type {KubernetesObject} from '@kubernetes/client-node';
 import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';

@@ -1,3 +1,5 @@
+// Pure: the status screen's state (pods, events, Services, the connection, the panel) from the watches'
+// and keys' actions.
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import type {WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';

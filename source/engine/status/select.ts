@@ -1,8 +1,10 @@
+// Pure: what the status screen shows from its state: the pods in order, the rows that fit, the selected
+// pod's events, one snapshot for --once.
 import type {V1Pod} from '@kubernetes/client-node';
 import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow, type RolloutRow, type WarningRow} from '../../diagnose/rows.js';
 import {withDatabaseContext} from '../../diagnose/database-context.js';
-import type {StatusReport} from './report.js';
+import type {StatusSnapshot} from './snapshot.js';
 import type {StatusState} from './reducer.js';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -44,7 +46,7 @@ function logsOf(state: StatusState, pod: string): Logs {
 	return mine.length === 0 ? undefined : Object.fromEntries(mine.map(([key, value]) => [key.slice(prefix.length), value.lines]));
 }
 
-export function statusReport(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusReport {
+export function statusSnapshot(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusSnapshot {
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
 	// Pod names are ASCII: a plain comparison is ordered as kubectl orders them, and much cheaper than localeCompare.

@@ -10,18 +10,18 @@ import type {StatusAction} from './actions.js';
 import {clusterImagesOf, type ClusterImages} from './cluster-images.js';
 import {createPortForwards, type PortForwards} from './forward.js';
 import {initialStatusState, statusReducer, type StatusState} from './reducer.js';
-import type {StatusReport} from './report.js';
+import type {StatusSnapshot} from './snapshot.js';
 import {followCluster, followClusterImages, followCrashes, followLogs, loadSnapshot, lookUpImagesOnce, readCrashLogs, restartPod, showLogs} from './run.js';
-import {statusReport} from './select.js';
+import {statusSnapshot} from './select.js';
 
 export type StatusSession = {
 	readonly store: Store<StatusState, StatusAction>;
 	readonly context: string;
 	readonly namespace: string;
 	/** What the namespace looks like now (images looked up once for pods that wait for one). */
-	snapshot(): Promise<StatusReport>;
+	snapshot(): Promise<StatusSnapshot>;
 	/** What the store holds now, without asking anything. */
-	current(): StatusReport;
+	current(): StatusSnapshot;
 	/** Watches the cluster (and its images) until close(). */
 	follow(): void;
 	showLogs(pod: string, container: string, previous: boolean): void;
@@ -79,9 +79,9 @@ export async function openStatus(
 				await lookUpImagesOnce(store, lookup);
 			}
 
-			return statusReport(store.getState(), where);
+			return statusSnapshot(store.getState(), where);
 		},
-		current: () => statusReport(store.getState(), where),
+		current: () => statusSnapshot(store.getState(), where),
 		follow() {
 			stops.push(followCluster(cluster, store));
 			stops.push(followCrashes(cluster, store));

@@ -1,3 +1,4 @@
+// What installing a tool dispatches: checking, downloading, verifying, installing, done or failed.
 import type {ToolName} from '../doctor/types.js';
 
 export type ToolInstallStatus =

@@ -112,11 +112,11 @@ function describeDownloadError(error: DownloadError, what: string, release: Tool
 
 type Report = (status: ToolInstallStatus) => void;
 
-async function installTool(system: System, release: ToolRelease, request: InstallRequest, report: Report): Promise<void> {
+async function installTool(system: System, release: ToolRelease, request: InstallRequest, tell: Report): Promise<void> {
 	const {tool} = release;
 	const finalPath = path.join(request.dir, tool);
-	report({type: 'checking'});
-	if (!request.force && (await alreadyThere(system, release, request, report))) {
+	tell({type: 'checking'});
+	if (!request.force && (await alreadyThere(system, release, request, tell))) {
 		return;
 	}
 
@@ -136,8 +136,8 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 			);
 		}
 
-		await downloadVerified(system, release, request, downloadPath, report);
-		report({type: 'installing'});
+		await downloadVerified(system, release, request, downloadPath, tell);
+		tell({type: 'installing'});
 		if (release.member) {
 			try {
 				await extractTarGzMember(downloadPath, release.member, binaryPath);
@@ -152,20 +152,20 @@ async function installTool(system: System, release: ToolRelease, request: Instal
 		const version = await runsAsReleased(system, release, binaryPath);
 		// Only a binary that runs and says its version takes the tool's name: never a half-installed one.
 		await rename(binaryPath, finalPath);
-		report({type: 'done', outcome: 'installed', version, path: finalPath, note: undefined});
+		tell({type: 'done', outcome: 'installed', version, path: finalPath, note: undefined});
 	} finally {
 		await Promise.all([rm(downloadPath, {force: true}), rm(binaryPath, {force: true})]);
 	}
 }
 
 /** The same version already in the folder, or the tool on PATH elsewhere: said, and nothing installed. */
-async function alreadyThere(system: System, release: ToolRelease, request: InstallRequest, report: Report): Promise<boolean> {
+async function alreadyThere(system: System, release: ToolRelease, request: InstallRequest, tell: Report): Promise<boolean> {
 	const {tool} = release;
 	const finalPath = path.join(request.dir, tool);
 	if (await system.exists(finalPath)) {
 		const {version} = await installedVersion(system, tool, finalPath, release.versionArgs);
 		if (sameVersion(version, release.version)) {
-			report({type: 'done', outcome: 'already-installed', version, path: finalPath, note: undefined});
+			tell({type: 'done', outcome: 'already-installed', version, path: finalPath, note: undefined});
 			return true;
 		}
 	}
@@ -173,7 +173,7 @@ async function alreadyThere(system: System, release: ToolRelease, request: Insta
 	const elsewhere = await system.which(tool);
 	if (elsewhere && path.dirname(elsewhere) !== request.dir) {
 		const {version} = await installedVersion(system, tool, elsewhere, release.versionArgs);
-		report({type: 'done', outcome: 'found-elsewhere', version, path: elsewhere, note: `--force installs ${release.version} into ${request.dir} as well`});
+		tell({type: 'done', outcome: 'found-elsewhere', version, path: elsewhere, note: `--force installs ${release.version} into ${request.dir} as well`});
 		return true;
 	}
 
@@ -189,7 +189,7 @@ async function claimFolder(dir: string): Promise<void> {
 }
 
 /** The release file, downloaded into downloadPath and checked against the SHA-256 its checksum file publishes. */
-async function downloadVerified(system: System, release: ToolRelease, request: InstallRequest, downloadPath: string, report: Report): Promise<void> {
+async function downloadVerified(system: System, release: ToolRelease, request: InstallRequest, downloadPath: string, tell: Report): Promise<void> {
 	const common = {
 		env: system.env,
 		idleTimeoutMs: request.idleTimeoutMs,
@@ -197,7 +197,7 @@ async function downloadVerified(system: System, release: ToolRelease, request: I
 		backoffBaseMs: request.backoffBaseMs,
 		signal: request.signal,
 	};
-	const onRetry = (error: DownloadError, attempt: number, delayMs: number) => report({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
+	const onRetry = (error: DownloadError, attempt: number, delayMs: number) => tell({type: 'retrying', attempt: attempt + 1, delayMs, reason: error.message});
 	let checksumText: string;
 	try {
 		checksumText = await fetchText(release.checksumUrl, {...common, onRetry});
@@ -223,13 +223,13 @@ async function downloadVerified(system: System, release: ToolRelease, request: I
 			...common,
 			onRetry,
 			onProgress: progress =>
-				report({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
+				tell({type: 'downloading', received: progress.received, total: progress.total, bytesPerSecond: progress.bytesPerSecond, attempt: progress.attempt}),
 		});
 	} catch (error) {
 		throw error instanceof DownloadError ? describeDownloadError(error, 'The release file', release) : error;
 	}
 
-	report({type: 'verifying'});
+	tell({type: 'verifying'});
 	if (downloaded.sha256 !== expected) {
 		throw new InstallFailure(
 			`checksum mismatch for ${release.fileName} (${megabytes(downloaded.bytes)}): expected ${expected}, got ${downloaded.sha256}; the file was corrupted or altered on the way, so it was deleted`,
@@ -277,19 +277,19 @@ export async function runInstall(system: System, store: Store<InstallState, Inst
 	});
 	await Promise.all(
 		request.tools.map(async (tool, index) => {
-			const report = (status: ToolInstallStatus) => store.dispatch({type: 'install/status', tool, status});
+			const tell = (status: ToolInstallStatus) => store.dispatch({type: 'install/status', tool, status});
 			const release = releases?.[index];
 			if (!release) {
-				report({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined, failure: 'fix-first'});
+				tell({type: 'failed', message: 'unsupported' in platform ? platform.unsupported : 'no release', fix: undefined, failure: 'fix-first'});
 				return;
 			}
 
 			try {
-				await installTool(system, release, request, report);
+				await installTool(system, release, request, tell);
 			} catch (error) {
 				const failure = error instanceof InstallFailure ? error : new InstallFailure(error instanceof Error ? error.message : String(error));
 				const hint = tool === 'trivy' && failure.message !== 'cancelled' ? await trivyImageHint(system) : undefined;
-				report({
+				tell({
 					type: 'failed',
 					message: failure.message,
 					fix: [failure.fix, hint].filter(Boolean).join(' ') || undefined,

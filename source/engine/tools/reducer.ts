@@ -1,3 +1,4 @@
+// Pure: the install's state from its actions, and the run's outcome.
 import type {ToolName} from '../doctor/types.js';
 import type {Outcome} from '../outcome.js';
 import type {InstallAction, ToolInstallStatus} from './actions.js';

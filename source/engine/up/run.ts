@@ -14,8 +14,8 @@ import {doctorReducer, initialDoctorState, type DoctorState} from '../doctor/red
 import type {FlowAction} from '../flow/actions.js';
 import type {FlowState} from '../flow/reducer.js';
 import {flowSteps} from '../flow/steps.js';
-import type {LintReport} from '../lint/run.js';
-import {machine} from '../machine.js';
+import type {LintResult} from '../lint/run.js';
+import {localSystem} from '../system.js';
 import type {FailureClass} from '../outcome.js';
 import {recordSection} from '../report/run.js';
 import type {StatusAction} from '../status/actions.js';
@@ -65,7 +65,7 @@ export type UpResult = {
 	readonly report: string | undefined;
 	readonly deploy: DeployResult | undefined;
 	readonly verify: VerifyResult | undefined;
-	readonly lint: LintReport | undefined;
+	readonly lint: LintResult | undefined;
 	readonly doctor: DoctorState;
 	/** What watch mode ships later changes with; set once the deploy got every pod ready. */
 	readonly dev?: DevBase | undefined;
@@ -73,7 +73,7 @@ export type UpResult = {
 
 /** After a Ctrl-C: the Helm release's state in words, read by a system the cancel did not stop. */
 async function describeRelease(request: UpRequest, target: ClusterTarget | undefined): Promise<string | undefined> {
-	const fresh = machine(request.env, {toolsDir: request.installDir});
+	const fresh = localSystem(request.env, {toolsDir: request.installDir});
 	const {release} = request.deploy;
 	const {namespace} = request.clusterChoice;
 	const helm = await fresh.which('helm');

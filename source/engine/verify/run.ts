@@ -1,4 +1,4 @@
-// verify: reach the backend from this machine, call the health paths the app serves, learn its API
+// verify: reach the backend from this localSystem, call the health paths the app serves, learn its API
 // from its OpenAPI document, run the smoke test as a user would (signed up and logged in when the
 // API wants it), check that the frontend reaches the backend, then the load check on an
 // authenticated read of the todo list. Each step records what it saw, nothing more.
@@ -15,7 +15,7 @@ import {planFromOpenApi, type ApiPlan} from './openapi.js';
 import {reachService, type Reached} from './reach.js';
 import {plainPlan, runSmoke, type SmokeResult} from './smoke.js';
 import {latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
-import type {LearntApi} from './step-report.js';
+import type {LearntApi} from './step-summary.js';
 
 export const verifySteps = stepList({
 	reach: 'Reach the backend',

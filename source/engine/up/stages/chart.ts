@@ -5,7 +5,7 @@ import path from 'node:path';
 import {fitNotes, fitRecord, type FittedChart} from '../../deploy/fit.js';
 import {fitForChart} from '../../deploy/fitted-values.js';
 import {pullRegistryOf} from '../../images/actions.js';
-import {lintFailed, runLint, type LintReport} from '../../lint/run.js';
+import {lintFailed, runLint, type LintResult} from '../../lint/run.js';
 import {shippedChart} from '../../project/chart.js';
 import {recordSection} from '../../report/run.js';
 import {defineStage, next, stop, type StageBase, type StageEnd} from '../stage.js';
@@ -38,7 +38,7 @@ async function useFitted(base: StageBase, chart: string, fit: FittedChart, why: 
 async function insteadOfOwn(
 	base: StageBase,
 	row: {done(text: string): void; failed(message: string, fix: string, evidence: readonly string[]): void},
-	report: LintReport,
+	report: LintResult,
 ): Promise<ChartFacts> {
 	const {request} = base;
 	const own = shown(request.root, request.chart);

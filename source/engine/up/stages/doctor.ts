@@ -1,4 +1,4 @@
-// The wizard's first stage: check the machine, and agree on the plan (which steps stay on).
+// The wizard's first stage: check the localSystem, and agree on the plan (which steps stay on).
 import {runDoctor} from '../../doctor/run.js';
 import type {Recommendation, ToolName} from '../../doctor/types.js';
 import type {AppContract} from '../../project/read-contract.js';

@@ -2,13 +2,13 @@
 import {secretNameOf} from '../../deploy/names.js';
 import {releaseValues} from '../../deploy/values.js';
 import {pullRegistryOf} from '../../images/actions.js';
-import {lintFailed, runLint, type LintReport} from '../../lint/run.js';
+import {lintFailed, runLint, type LintResult} from '../../lint/run.js';
 import {recordSection} from '../../report/run.js';
 import {defineStage, next, stop} from '../stage.js';
 
 declare module '../stage.js' {
 	interface UpFacts {
-		readonly lint: LintReport;
+		readonly lint: LintResult;
 	}
 }
 
@@ -20,14 +20,14 @@ export const lintStage = defineStage({
 	skip: ({skip}) => (skip.has('lint') ? 'switched off' : undefined),
 	async run({chart, fit, values, destination}, base) {
 		const {request} = base;
-		const lint = base.rows.begin('lint', `rendering ${chart}`);
+		const row = base.rows.begin('lint', `rendering ${chart}`);
 		const helmValues = await releaseValues(request.root, {
 			fit,
 			sets: {...values, ...request.deploy.sets},
 			files: request.deploy.valuesFiles,
 			release: request.deploy.release,
 		});
-		const report = await runLint(base.system, {
+		const lint = await runLint(base.system, {
 			chart,
 			contract: request.contract,
 			madeByDeploy: secretNameOf(request.deploy.release),
@@ -36,21 +36,21 @@ export const lintStage = defineStage({
 			release: request.deploy.release,
 			namespace: request.clusterChoice.namespace,
 		});
-		await recordSection(request.root, 'lint', {status: lintFailed(report) ? 'failed' : 'verified', data: report});
-		if (lintFailed(report)) {
-			const errors = report.findings.filter(finding => finding.severity === 'error');
-			lint.failed(
-				report.renderError ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the chart: ${errors[0]?.message ?? ''}`,
+		await recordSection(request.root, 'lint', {status: lintFailed(lint) ? 'failed' : 'verified', data: lint});
+		if (lintFailed(lint)) {
+			const errors = lint.findings.filter(finding => finding.severity === 'error');
+			row.failed(
+				lint.renderError ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the chart: ${errors[0]?.message ?? ''}`,
 				errors[0]?.fix ?? 'todo-deploy lint shows every finding',
 				errors.slice(1, 6).map(finding => `${finding.object}: ${finding.message}`),
 			);
 			return stop('lint', 'fix-first', 'the chart would not deploy cleanly');
 		}
 
-		const warnings = report.findings.filter(finding => finding.severity !== 'error');
-		lint.done(
-			`${report.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`,
+		const warnings = lint.findings.filter(finding => finding.severity !== 'error');
+		row.done(
+			`${lint.objects} objects, no errors${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (todo-deploy lint lists them)` : ''}`,
 		);
-		return next({lint: report});
+		return next({lint});
 	},
 });

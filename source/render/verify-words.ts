@@ -1,8 +1,8 @@
 // verify's rows in words: how the backend was reached, the API learnt, the health paths, the smoke
 // test, the frontend's way to the backend, and the load check.
-import type {Answer, VerifyStepReport} from '../engine/verify/step-report.js';
+import type {Answer, VerifyStepSummary} from '../engine/verify/step-summary.js';
 import {describeLoad} from '../engine/verify/stats.js';
-import type {Failure} from './images-report.js';
+import type {Failure} from './images-words.js';
 
 export const answerLine = (answer: Answer) =>
 	`${answer.method} ${answer.path} → ${answer.status ?? answer.error ?? '?'} in ${Math.round(answer.ms)} ms${answer.body ? `: ${answer.body}` : ''}`;
@@ -11,18 +11,18 @@ const plain = (text: string): Failure => ({text, fix: undefined, evidence: []});
 const codes = (answers: readonly Answer[]) => answers.map(answer => `${answer.path} ${answer.status ?? '?'}`).join(', ');
 
 /** A verify row's words: what it saw when it passes, what failed and what to do when it does not. */
-export function verifyWords(report: VerifyStepReport, failed: boolean): Failure {
-	switch (report.kind) {
+export function verifyWords(summary: VerifyStepSummary, failed: boolean): Failure {
+	switch (summary.kind) {
 		case 'verify/reaching': {
-			return plain(report.url ?? `service ${report.service} in ${report.namespace}`);
+			return plain(summary.url ?? `service ${summary.service} in ${summary.namespace}`);
 		}
 
 		case 'verify/reached': {
-			return plain(`${report.url} (${report.via})`);
+			return plain(`${summary.url} (${summary.via})`);
 		}
 
 		case 'verify/api': {
-			const {api} = report;
+			const {api} = summary;
 			return plain(
 				api.found
 					? `${api.from}: the todos at ${api.collection} (create ${api.createCodes.join('/')}${api.updateMethod ? `, ${api.updateMethod} to update` : ''})${api.signIn ? `; sign-in: ${api.signIn}` : ''}`
@@ -31,29 +31,29 @@ export function verifyWords(report: VerifyStepReport, failed: boolean): Failure 
 		}
 
 		case 'verify/health': {
-			return failed ? healthFailure(report.answers) : plain(codes(report.answers));
+			return failed ? healthFailure(summary.answers) : plain(codes(summary.answers));
 		}
 
 		case 'verify/smoke': {
-			return failed ? smokeFailure(report) : plain(`${report.steps.map(entry => `${entry.name} ${entry.status ?? '?'}`).join(', ')}; auth: ${report.auth}`);
+			return failed ? smokeFailure(summary) : plain(`${summary.steps.map(entry => `${entry.name} ${entry.status ?? '?'}`).join(', ')}; auth: ${summary.auth}`);
 		}
 
 		case 'verify/frontend': {
 			return failed
-				? frontendFailure(report)
+				? frontendFailure(summary)
 				: plain(
-						`${codes(report.answers)}${report.through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
+						`${codes(summary.answers)}${summary.through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
 					);
 		}
 
 		case 'verify/load-progress': {
 			return plain(
-				`${report.users} users on GET ${report.path}: ${Math.round(report.elapsedMs / 1000)}/${Math.round(report.durationMs / 1000)} s, ${report.requests} requests, ${report.errors} errors`,
+				`${summary.users} users on GET ${summary.path}: ${Math.round(summary.elapsedMs / 1000)}/${Math.round(summary.durationMs / 1000)} s, ${summary.requests} requests, ${summary.errors} errors`,
 			);
 		}
 
 		case 'verify/load': {
-			return loadWords(report);
+			return loadWords(summary);
 		}
 	}
 }
@@ -69,50 +69,50 @@ function healthFailure(answers: readonly Answer[]): Failure {
 	};
 }
 
-function smokeFailure(report: Extract<VerifyStepReport, {kind: 'verify/smoke'}>): Failure {
-	const {api} = report;
-	const bad = report.steps.find(entry => !entry.ok);
+function smokeFailure(summary: Extract<VerifyStepSummary, {kind: 'verify/smoke'}>): Failure {
+	const {api} = summary;
+	const bad = summary.steps.find(entry => !entry.ok);
 	const signIn = bad?.name === 'sign in' || bad?.name === 'log in' || bad?.name === 'sign up';
 	return {
 		text: `${bad?.name ?? 'create'} failed: expected ${bad?.expected ?? ''}, got ${bad?.status ?? bad?.error ?? '?'}${bad?.body ? `: ${bad.body}` : ''}`,
 		fix: api.found
 			? signIn
-				? `The API wants a signed-in user and the test could not get one (${report.auth}). Give a token: --token-env NAME.`
+				? `The API wants a signed-in user and the test could not get one (${summary.auth}). Give a token: --token-env NAME.`
 				: api.from.startsWith('--api')
 					? `The todo API at ${api.collection} (as --api names it) did not behave; the requests are below. If it lives elsewhere: --api PATH, or --openapi PATH for its document.`
 					: `The API did not behave as its document says (${api.from}); the requests are listed below.`
-			: `Tried ${api.tried.join('; ') || 'no API document'}, then todo-deploy's default ${api.collection}. Say where the API is: ${report.flagsHelp}.`,
-		evidence: report.steps.map(entry => answerLine(entry)),
+			: `Tried ${api.tried.join('; ') || 'no API document'}, then todo-deploy's default ${api.collection}. Say where the API is: ${summary.flagsHelp}.`,
+		evidence: summary.steps.map(entry => answerLine(entry)),
 	};
 }
 
-function frontendFailure(report: Extract<VerifyStepReport, {kind: 'verify/frontend'}>): Failure {
-	const badHealth = report.answers.find(answer => answer !== report.through && answer.status !== 200);
+function frontendFailure(summary: Extract<VerifyStepSummary, {kind: 'verify/frontend'}>): Failure {
+	const badHealth = summary.answers.find(answer => answer !== summary.through && answer.status !== 200);
 	if (badHealth) {
 		return {
 			text: `The frontend's ${badHealth.path} answered ${badHealth.status ?? badHealth.error ?? '?'}`,
 			fix: 'todo-deploy status shows the frontend pod and its logs.',
-			evidence: report.answers.map(answer => answerLine(answer)),
+			evidence: summary.answers.map(answer => answerLine(answer)),
 		};
 	}
 
-	const {through} = report;
+	const {through} = summary;
 	return {
 		text: `GET ${through?.path ?? ''} through the frontend answered ${through?.status ?? through?.error ?? '?'}${through?.body ? `: ${through.body}` : ''}: the frontend does not reach the backend`,
-		fix: `The frontend finds the backend by ${report.addressHint ?? 'an address in its settings'}; it must be the backend's Service, ${report.backend}. todo-deploy discover shows what the project sets, and todo-deploy.json overrides it.`,
-		evidence: report.answers.map(answer => answerLine(answer)),
+		fix: `The frontend finds the backend by ${summary.addressHint ?? 'an address in its settings'}; it must be the backend's Service, ${summary.backend}. todo-deploy discover shows what the project sets, and todo-deploy.json overrides it.`,
+		evidence: summary.answers.map(answer => answerLine(answer)),
 	};
 }
 
-function loadWords(report: Extract<VerifyStepReport, {kind: 'verify/load'}>): Failure {
-	const {load} = report;
-	if (report.reusedFrom) {
-		return plain(`${describeLoad(load)} (measured ${report.reusedFrom}; nothing was deployed since, so not measured again)`);
+function loadWords(summary: Extract<VerifyStepSummary, {kind: 'verify/load'}>): Failure {
+	const {load} = summary;
+	if (summary.reusedFrom) {
+		return plain(`${describeLoad(load)} (measured ${summary.reusedFrom}; nothing was deployed since, so not measured again)`);
 	}
 
-	const as = report.signedIn ? ' as the signed-in test user' : '';
+	const as = summary.signedIn ? ' as the signed-in test user' : '';
 	if (load.passed) {
-		return plain(`${describeLoad(load)} on GET ${report.path}${as}; p95 under the ${load.targetP95Ms} ms target`);
+		return plain(`${describeLoad(load)} on GET ${summary.path}${as}; p95 under the ${load.targetP95Ms} ms target`);
 	}
 
 	const slow = load.p95 >= load.targetP95Ms;

@@ -1,8 +1,8 @@
 // deploy's rows in words: the secrets' sources, the release, helm, the rollout and why pods are not ready.
 import type {SecretProblem} from '../engine/deploy/secrets.js';
-import type {PublicSecret, DeployStepReport, Wrote} from '../engine/deploy/step-report.js';
-import {notReady, type StatusReport} from '../engine/status/report.js';
-import type {Failure} from './images-report.js';
+import type {PublicSecret, DeployStepSummary, Wrote} from '../engine/deploy/step-summary.js';
+import {notReady, type StatusSnapshot} from '../engine/status/snapshot.js';
+import type {Failure} from './images-words.js';
 
 const sourceWords = (secret: PublicSecret): string => {
 	switch (secret.source) {
@@ -38,8 +38,8 @@ export function describeSecrets(secrets: readonly PublicSecret[]): string {
 }
 
 /** Failing pods as evidence lines: name, what is wrong, the fix. */
-export function problemLines(report: StatusReport): string[] {
-	return notReady(report).flatMap(row => [
+export function problemLines(snapshot: StatusSnapshot): string[] {
+	return notReady(snapshot).flatMap(row => [
 		`${row.name}: ${row.diagnosis.title}`,
 		`  ${row.diagnosis.explanation}`,
 		`  fix: ${row.diagnosis.fix}`,
@@ -52,66 +52,68 @@ const wroteWords = (wrote: Wrote) => `Secret ${wrote.secret} written${wrote.name
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** The rollout while it runs: how many pods are ready, and the one it waits for (a failing one first). */
-function rolloutProgress(report: StatusReport): string {
-	const waitingFor = notReady(report);
+function rolloutProgress(snapshot: StatusSnapshot): string {
+	const waitingFor = notReady(snapshot);
 	const waiting = waitingFor.find(row => row.diagnosis.state === 'failing') ?? waitingFor[0];
-	return `${report.pods.length - waitingFor.length}/${report.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`;
+	return `${snapshot.pods.length - waitingFor.length}/${snapshot.pods.length} pods ready${waiting ? `; ${waiting.name}: ${waiting.diagnosis.title}` : ''}`;
 }
 
-export function deployWords(report: DeployStepReport): Failure {
+export function deployWords(summary: DeployStepSummary): Failure {
 	const plain = (text: string): Failure => ({text, fix: undefined, evidence: []});
-	switch (report.kind) {
+	switch (summary.kind) {
 		case 'deploy/secrets': {
-			return plain(describeSecrets(report.secrets));
+			return plain(describeSecrets(summary.secrets));
 		}
 
 		case 'deploy/release': {
-			const {previous} = report;
+			const {previous} = summary;
 			return plain(
 				previous === undefined || previous.lastDeployed === undefined
-					? `first install of ${report.release} into ${report.namespace}; the chart renders`
-					: `upgrade of ${report.release} from revision ${previous.revision} (${previous.status}); the chart renders`,
+					? `first install of ${summary.release} into ${summary.namespace}; the chart renders`
+					: `upgrade of ${summary.release} from revision ${previous.revision} (${previous.status}); the chart renders`,
 			);
 		}
 
 		case 'deploy/helm': {
-			return plain(`${report.wrote ? `${wroteWords(report.wrote)}; ` : ''}helm upgrade --install ${report.release}${report.wrote ? '' : ` ${report.chart}`}`);
+			return plain(
+				`${summary.wrote ? `${wroteWords(summary.wrote)}; ` : ''}helm upgrade --install ${summary.release}${summary.wrote ? '' : ` ${summary.chart}`}`,
+			);
 		}
 
 		case 'deploy/installed': {
-			return plain(`revision ${report.revision ?? '?'} ${report.status ?? 'applied'} (${wroteWords(report.wrote)})`);
+			return plain(`revision ${summary.revision ?? '?'} ${summary.status ?? 'applied'} (${wroteWords(summary.wrote)})`);
 		}
 
 		case 'deploy/unchanged': {
-			return plain(`revision ${report.revision} already has this chart, these images and values: helm not run`);
+			return plain(`revision ${summary.revision} already has this chart, these images and values: helm not run`);
 		}
 
 		case 'deploy/rollout': {
-			return rolloutWords(report);
+			return rolloutWords(summary);
 		}
 	}
 }
 
-function rolloutWords(report: Extract<DeployStepReport, {kind: 'deploy/rollout'}>): Failure {
-	switch (report.outcome) {
+function rolloutWords(summary: Extract<DeployStepSummary, {kind: 'deploy/rollout'}>): Failure {
+	switch (summary.outcome) {
 		case 'running': {
-			return {text: rolloutProgress(report.report), fix: undefined, evidence: []};
+			return {text: rolloutProgress(summary.snapshot), fix: undefined, evidence: []};
 		}
 
 		case 'ready': {
-			return {text: `${report.report.pods.length} pods ready in ${seconds(report.elapsedMs)} s`, fix: undefined, evidence: []};
+			return {text: `${summary.snapshot.pods.length} pods ready in ${seconds(summary.elapsedMs)} s`, fix: undefined, evidence: []};
 		}
 
 		case 'cancelled': {
-			return {text: 'Cancelled while the pods were starting.', fix: undefined, evidence: problemLines(report.report)};
+			return {text: 'Cancelled while the pods were starting.', fix: undefined, evidence: problemLines(summary.snapshot)};
 		}
 
 		case 'timeout': {
-			const failing = notReady(report.report);
+			const failing = notReady(summary.snapshot);
 			return {
-				text: `${failing.length} of ${report.report.pods.length} pods not ready after ${Math.round(report.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
+				text: `${failing.length} of ${summary.snapshot.pods.length} pods not ready after ${Math.round(summary.timeoutMs / 1000)} s${failing[0] ? `: ${failing[0].name}: ${failing[0].diagnosis.title}` : ''}.`,
 				fix: failing[0]?.diagnosis.fix,
-				evidence: problemLines(report.report),
+				evidence: problemLines(summary.snapshot),
 			};
 		}
 	}

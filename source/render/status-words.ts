@@ -1,33 +1,33 @@
 // One snapshot of the status screen as lines (--once).
-import {notReady, type StatusReport} from '../engine/status/report.js';
+import {notReady, type StatusSnapshot} from '../engine/status/snapshot.js';
 import {columnsOf, padColumns} from './columns.js';
 
 const pad = (text: string, width: number) => (columnsOf(text) >= width ? `${text} ` : padColumns(text, width));
 
-export function statusLines(report: StatusReport): string[] {
-	const lines = [`Namespace ${report.namespace} in context ${report.context}`, ''];
-	if (report.pods.length === 0) {
+export function statusLines(snapshot: StatusSnapshot): string[] {
+	const lines = [`Namespace ${snapshot.namespace} in context ${snapshot.context}`, ''];
+	if (snapshot.pods.length === 0) {
 		lines.push('No pods here yet.');
 	} else {
-		const width = Math.max(4, ...report.pods.map(row => row.name.length)) + 2;
+		const width = Math.max(4, ...snapshot.pods.map(row => row.name.length)) + 2;
 		lines.push(`${pad('NAME', width)}${pad('READY', 7)}${pad('STATUS', 28)}${pad('RESTARTS', 18)}AGE`);
-		for (const row of report.pods) {
+		for (const row of snapshot.pods) {
 			lines.push(
 				`${pad(row.name, width)}${pad(row.ready, 7)}${pad(row.status, 28)}${pad(`${row.restarts}${row.lastRestart ? ` (${row.lastRestart})` : ''}`, 18)}${row.age}`,
 			);
 		}
 	}
 
-	if (report.rollouts.length > 0) {
+	if (snapshot.rollouts.length > 0) {
 		lines.push('', 'Rollouts:');
-		for (const rollout of report.rollouts) {
+		for (const rollout of snapshot.rollouts) {
 			lines.push(
 				`  ${rollout.kind}/${rollout.name}: ${rollout.ready}/${rollout.desired} ready, ${rollout.updated} updated, ${rollout.available} available${rollout.done ? '' : ' (rolling out)'}`,
 			);
 		}
 	}
 
-	for (const row of notReady(report)) {
+	for (const row of notReady(snapshot)) {
 		lines.push(
 			'',
 			`${row.name}: ${row.diagnosis.title}`,
@@ -37,9 +37,9 @@ export function statusLines(report: StatusReport): string[] {
 		);
 	}
 
-	if (report.warnings.length > 0) {
+	if (snapshot.warnings.length > 0) {
 		lines.push('', 'Recent warnings:');
-		for (const warning of report.warnings.slice(0, 10)) {
+		for (const warning of snapshot.warnings.slice(0, 10)) {
 			lines.push(`  ${warning.reason} ${warning.object}${warning.count > 1 ? ` (x${warning.count})` : ''}: ${warning.message}`);
 		}
 	}

@@ -1,8 +1,8 @@
-// What the wizard's image rows report: the images' state as it is, for render/ to word
-// (render/images-report.ts words the same state for build, load and scan).
+// What the wizard's image rows say: the images' state as it is, for render/ to word
+// (render/images-words.ts words the same state for build, load and scan).
 import type {ImagesState} from './reducer.js';
 
-export type ImagesStepReport =
+export type ImagesStepSummary =
 	/** The build-and-load row, while it runs, when it ends, and when it fails. */
 	| {readonly kind: 'images'; readonly state: ImagesState}
 	/** The scan row. */

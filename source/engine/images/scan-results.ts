@@ -1,4 +1,4 @@
-// Pure: Trivy's JSON report -> counts by severity, the worst findings, and the gate's verdict.
+// Pure: Trivy's JSON output -> counts by severity, the worst findings, and the gate's verdict.
 // The gate is applied here as well as by Trivy's own flags, so a report read back from the cache
 // or produced by another Trivy version is judged by the same rule.
 
@@ -48,11 +48,11 @@ export type ScanSummary = {
 
 export const defaultGate: GateRule = {severities: ['CRITICAL'], fixableOnly: true, ignored: []};
 
-export class ScanReportError extends Error {}
+export class ScanResultsError extends Error {}
 
 type TrivyVulnerability = {VulnerabilityID?: string; PkgName?: string; InstalledVersion?: string; FixedVersion?: string; Severity?: string; Title?: string};
 type TrivySecret = {RuleID?: string; Category?: string; Severity?: string; Title?: string; StartLine?: number};
-type TrivyReport = {
+type TrivyOutput = {
 	Results?: Array<{Target?: string; Vulnerabilities?: TrivyVulnerability[] | null; Secrets?: TrivySecret[] | null}> | null;
 	Metadata?: {OS?: {Family?: string; Name?: string}};
 };
@@ -97,14 +97,14 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	try {
 		parsed = JSON.parse(json);
 	} catch (error) {
-		throw new ScanReportError(`Trivy's report is not JSON (${error instanceof Error ? error.message : String(error)})`, {cause: error});
+		throw new ScanResultsError(`Trivy's report is not JSON (${error instanceof Error ? error.message : String(error)})`, {cause: error});
 	}
 
 	if (typeof parsed !== 'object' || parsed === null) {
-		throw new ScanReportError("Trivy's report is not a JSON object.");
+		throw new ScanResultsError("Trivy's report is not a JSON object.");
 	}
 
-	const report = parsed as TrivyReport;
+	const output = parsed as TrivyOutput;
 
 	const ignored = new Set(rule.ignored);
 	const counts = Object.fromEntries(severities.map(severity => [severity, 0])) as Record<Severity, number>;
@@ -113,7 +113,7 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	const seen = new Set<string>();
 	let ignoredCount = 0;
 	const secrets: SecretFinding[] = [];
-	for (const result of report.Results ?? []) {
+	for (const result of output.Results ?? []) {
 		for (const secret of result.Secrets ?? []) {
 			if (ignored.has(secret.RuleID ?? '')) {
 				ignoredCount++;
@@ -164,7 +164,7 @@ export function summarizeScan(json: string, rule: GateRule, worstCount = 5): Sca
 	const worst = [...findings].sort((a, b) => rank(a) - rank(b) || a.pkg.localeCompare(b.pkg) || a.id.localeCompare(b.id)).slice(0, worstCount);
 	const blocking = findings.filter(finding => rule.severities.includes(finding.severity) && (!rule.fixableOnly || finding.fixed !== '')).length;
 	const os =
-		report.Metadata?.OS?.Family && report.Metadata.OS.Family !== 'none' ? `${report.Metadata.OS.Family} ${report.Metadata.OS.Name ?? ''}`.trim() : undefined;
+		output.Metadata?.OS?.Family && output.Metadata.OS.Family !== 'none' ? `${output.Metadata.OS.Family} ${output.Metadata.OS.Name ?? ''}`.trim() : undefined;
 	const gate = {passed: blocking === 0 && secrets.length === 0, blocking: blocking + secrets.length, rule: describeGate(rule)};
 	return {counts, fixable, total: findings.length, ignored: ignoredCount, worst, secrets, gate, os};
 }

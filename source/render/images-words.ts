@@ -2,7 +2,7 @@
 import type {BuildStatus, ImagesAction, LoadStatus, LoadTarget, ScanStatus} from '../engine/images/actions.js';
 import type {UnbuiltTag} from '../engine/images/builds.js';
 import type {ImageEntry, ImagesState} from '../engine/images/reducer.js';
-import {severities, type ScanSummary} from '../engine/images/scan-report.js';
+import {severities, type ScanSummary} from '../engine/images/scan-results.js';
 import {displayPath, formatBytes, formatDuration} from './format.js';
 import {plainRenderer} from './plain-lines.js';
 import {padColumns} from './columns.js';

@@ -2,7 +2,7 @@
 // build, transfer and rollout times and what travelled.
 import type {DevAction, DevCycle, DevState} from '../engine/dev/state.js';
 import {formatBytes, formatDuration} from './format.js';
-import {imagesFailure, loadOutcomeWords} from './images-report.js';
+import {imagesFailure, loadOutcomeWords} from './images-words.js';
 import {plainRenderer} from './plain-lines.js';
 import {statusWords} from './step-words.js';
 

@@ -1,6 +1,6 @@
-// What deploy's rows report, as data: render/deploy-report.ts words it.
+// What deploy's rows say, as data: render/deploy-words.ts words it.
 import type {ReleaseState} from '../../adapters/helm.js';
-import type {StatusReport} from '../status/report.js';
+import type {StatusSnapshot} from '../status/snapshot.js';
 import type {ResolvedSecret} from './secrets.js';
 
 /** A secret as it may be shown: where it came from, never its value. */
@@ -9,7 +9,7 @@ export type PublicSecret = Omit<ResolvedSecret, 'value'>;
 /** What deploy wrote before helm ran. */
 export type Wrote = {readonly secret: string; readonly namespace: string; readonly namespaceCreated: boolean};
 
-export type DeployStepReport =
+export type DeployStepSummary =
 	| {readonly kind: 'deploy/secrets'; readonly secrets: readonly PublicSecret[]}
 	/** The release as helm knows it, and that the chart renders: a first install, or an upgrade from a revision. */
 	| {readonly kind: 'deploy/release'; readonly release: string; readonly namespace: string; readonly previous: ReleaseState | undefined}
@@ -20,7 +20,7 @@ export type DeployStepReport =
 	| {readonly kind: 'deploy/unchanged'; readonly revision: number}
 	| {
 			readonly kind: 'deploy/rollout';
-			readonly report: StatusReport;
+			readonly snapshot: StatusSnapshot;
 			readonly outcome: 'running' | 'ready' | 'timeout' | 'cancelled';
 			readonly timeoutMs: number;
 			readonly elapsedMs: number;

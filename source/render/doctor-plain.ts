@@ -4,7 +4,7 @@ import type {DoctorAction} from '../engine/doctor/actions.js';
 import type {DoctorState} from '../engine/doctor/reducer.js';
 import {checkIds} from '../engine/doctor/types.js';
 import type {Store} from '../engine/store.js';
-import {checkLines, recommendationLines} from './doctor-report.js';
+import {checkLines, recommendationLines} from './doctor-words.js';
 
 export function renderDoctorPlain(store: Store<DoctorState, DoctorAction>, write: (text: string) => void): () => void {
 	let printed = 0;

@@ -1,7 +1,7 @@
-// What the wizard's own rows report, as data: render/up-report.ts words it.
+// What the wizard's own rows say, as data: render/up-words.ts words it.
 import type {LoadTarget} from '../images/actions.js';
 
-export type UpStepReport = {
+export type UpStepSummary = {
 	readonly kind: 'cluster';
 	/** Where the images go, and the context the cluster answers on. */
 	readonly destination: LoadTarget;

@@ -11,7 +11,7 @@ export type {SessionLog} from '../adapters/session-log.js';
 export const toolsDir = (env: Env = process.env) => defaultInstallDir(env, os.homedir());
 
 /** The real machine; a signal stops every child process it started, a log records each. */
-export function machine(
+export function localSystem(
 	env: Env,
 	options: {readonly signal?: AbortSignal | undefined; readonly log?: SessionLog | undefined; readonly toolsDir?: string | undefined} = {},
 ): System {

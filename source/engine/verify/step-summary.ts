@@ -1,4 +1,4 @@
-// What verify's rows report, as data: render/verify-report.ts words it.
+// What verify's rows say, as data: render/verify-words.ts words it.
 import type {Answer, SmokeStep} from '../../adapters/app.js';
 import type {LoadSummary} from './stats.js';
 
@@ -16,7 +16,7 @@ export type LearntApi = {
 	readonly signIn: string | undefined;
 };
 
-export type VerifyStepReport =
+export type VerifyStepSummary =
 	| {readonly kind: 'verify/reaching'; readonly url: string | undefined; readonly service: string; readonly namespace: string}
 	| {readonly kind: 'verify/reached'; readonly url: string; readonly via: string}
 	| {readonly kind: 'verify/api'; readonly api: LearntApi}
