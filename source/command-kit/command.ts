@@ -1,6 +1,8 @@
 // A command: its words for --help, its flags (declared once), and a run that turns them into a
 // request for the engine and says how it ended.
+import path from 'node:path';
 import type {Outcome} from '../engine/outcome.js';
+import {packageRoot} from '../engine/project/chart.js';
 import {flagLines, wrap, type Flags, type FlagValues} from './flags.js';
 import {commonFlags} from './groups.js';
 import type {Mode} from './io.js';
@@ -38,6 +40,19 @@ export function defineCommand<F extends Flags>(command: Command<F>): Command<F> 
 	return command;
 }
 
+/** The command's page of the manual: docs/NAME.md, shipped in the package. */
+export function manualPage(command: Pick<Command, 'name'>): {readonly page: string; readonly file: string} {
+	const page = `docs/${command.name}.md`;
+	return {page, file: path.join(packageRoot(), page)};
+}
+
+/** "Manual: docs/NAME.md (here: FILE)", on two lines when one is too narrow for it. */
+function manualLines(command: Command, width: number): string[] {
+	const {page, file} = manualPage(command);
+	const line = `Manual: ${page} (here: ${file})`;
+	return line.length <= width ? [line] : [`Manual: ${page}`, `  here: ${file}`];
+}
+
 /** `todo-deploy COMMAND --help`. */
 export function commandHelp(command: Command, version: string, width = 100): string {
 	const own = Object.fromEntries(Object.entries(command.flags).filter(([name]) => !(name in commonFlags)));
@@ -53,6 +68,7 @@ export function commandHelp(command: Command, version: string, width = 100): str
 		'Common options',
 		...flagLines(commonFlags, width),
 		'',
+		...manualLines(command, width),
 		'Exit codes: todo-deploy --help lists them.',
 	].join('\n');
 }

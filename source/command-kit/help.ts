@@ -32,7 +32,7 @@ export function globalHelp(commands: readonly Command[], version: string, width 
 		'',
 		'Usage',
 		'  npx todo-deploy [command] [options]     (no command: the wizard, up)',
-		"  npx todo-deploy COMMAND --help          that command's options",
+		"  npx todo-deploy COMMAND --help          that command's options, and its page of the manual (docs/)",
 		'',
 		'Commands',
 		...entries,

@@ -10,7 +10,7 @@ import {repoRoot} from '../helpers/paths.js';
 /** The rows of the README's "Exit codes" table: code, class, meaning. */
 export function readmeExitCodes(): Map<string, {code: number; meaning: string}> {
 	const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-	const section = readme.slice(readme.indexOf('### Exit codes'));
+	const section = readme.slice(readme.indexOf('## Exit codes'));
 	const rows = [...section.matchAll(/^\| (\d+) \| `([a-z-]+)` \| (.+) \|$/gm)];
 	return new Map(rows.map(([, code = '', name = '', meaning = '']) => [name, {code: Number(code), meaning}]));
 }
