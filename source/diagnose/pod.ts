@@ -77,6 +77,14 @@ function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, init: 
 
 const restarts = (count: number) => `${count} restart${count === 1 ? '' : 's'}`;
 
+/** A rule for an app container waiting for one of these reasons, said as that wait. */
+const waitingRule = (id: string, fixture: string, reason: (waiting: string | undefined) => boolean): PodRule => ({
+	id,
+	fixture,
+	matches: ({statuses}) => statuses.find(status => reason(waitingReason(status))),
+	says: (found, {input}) => diagnoseWaiting(input, found as V1ContainerStatus, false),
+});
+
 export const podRules: readonly PodRule[] = [
 	{
 		id: 'terminating',
@@ -178,24 +186,9 @@ export const podRules: readonly PodRule[] = [
 			};
 		},
 	},
-	{
-		id: 'crash-loop',
-		fixture: 'k8s/pods/k8rs-kind-v1.36.1-crashloop.json',
-		matches: ({statuses}) => statuses.find(status => waitingReason(status) === 'CrashLoopBackOff'),
-		says: (found, {input}) => diagnoseWaiting(input, found as V1ContainerStatus, false),
-	},
-	{
-		id: 'image',
-		fixture: 'k8s/pods/k8rs-kind-v1.36.1-image.json',
-		matches: ({statuses}) => statuses.find(status => isImageReason(waitingReason(status))),
-		says: (found, {input}) => diagnoseWaiting(input, found as V1ContainerStatus, false),
-	},
-	{
-		id: 'config-reference',
-		fixture: 'k8s/pods/k8rs-kind-v1.36.1-config.json',
-		matches: ({statuses}) => statuses.find(status => waitingReason(status) === 'CreateContainerConfigError'),
-		says: (found, {input}) => diagnoseWaiting(input, found as V1ContainerStatus, false),
-	},
+	waitingRule('crash-loop', 'k8s/pods/k8rs-kind-v1.36.1-crashloop.json', reason => reason === 'CrashLoopBackOff'),
+	waitingRule('image', 'k8s/pods/k8rs-kind-v1.36.1-image.json', isImageReason),
+	waitingRule('config-reference', 'k8s/pods/k8rs-kind-v1.36.1-config.json', reason => reason === 'CreateContainerConfigError'),
 	{
 		id: 'lost',
 		fixture: 'k8s/pods/k8rs-kind-v1.36.1-failed.json',
@@ -223,12 +216,7 @@ export const podRules: readonly PodRule[] = [
 			...crashProblem(input.pod, found as V1ContainerStatus, false, input.logs?.[(found as V1ContainerStatus).name]),
 		}),
 	},
-	{
-		id: 'waiting',
-		fixture: 'k8s/states/openshift-CreateContainerError-unmapped-uid.state.json',
-		matches: ({statuses}) => statuses.find(status => waitingReason(status) !== undefined),
-		says: (found, {input}) => diagnoseWaiting(input, found as V1ContainerStatus, false),
-	},
+	waitingRule('waiting', 'k8s/states/openshift-CreateContainerError-unmapped-uid.state.json', reason => reason !== undefined),
 	{
 		id: 'failed',
 		fixture: 'k8s/pods/nextflow-k8sclient-test-node-shutdown.json',

@@ -42,11 +42,9 @@ test('base images: stages, ARG-made names and scratch are not images to copy; ea
 
 const cycle = (patch: Partial<DevCycle>): DevCycle => ({sides: ['backend'], savedAt: 0, phase: 'building', files: ['app/main.py'], ...patch});
 
-test('the screen keeps the change being shipped, then the last one; a save the image does not see keeps the last', () => {
-	let state = devReducer(initialDevState, {type: 'dev/watching', folders: ['backend', 'frontend']});
-	state = devReducer(state, {type: 'dev/cycle', cycle: cycle({phase: 'building'})});
-	assert.equal(state.current?.phase, 'building');
-	const ready = cycle({
+/** A backend save built in minikube's own Docker: nothing sent, the pod Ready 3.2 s after the save. */
+const builtInPlace = () =>
+	cycle({
 		phase: 'ready',
 		buildMs: 800,
 		transferMs: 0,
@@ -55,6 +53,12 @@ test('the screen keeps the change being shipped, then the last one; a save the i
 		rolloutMs: 2100,
 		totalMs: 3200,
 	});
+
+test('the screen keeps the change being shipped, then the last one; a save the image does not see keeps the last', () => {
+	let state = devReducer(initialDevState, {type: 'dev/watching', folders: ['backend', 'frontend']});
+	state = devReducer(state, {type: 'dev/cycle', cycle: cycle({phase: 'building'})});
+	assert.equal(state.current?.phase, 'building');
+	const ready = builtInPlace();
 	state = devReducer(state, {type: 'dev/cycle', cycle: ready});
 	assert.equal(state.current, undefined);
 	assert.equal(state.last, ready);
@@ -68,17 +72,7 @@ test('the screen keeps the change being shipped, then the last one; a save the i
 
 test('a change in words: the time from the save, split into build, transfer (what was sent) and rollout', () => {
 	assert.equal(
-		devCycleLine(
-			cycle({
-				phase: 'ready',
-				buildMs: 800,
-				transferMs: 0,
-				bytes: 0,
-				loads: [{type: 'done', outcome: 'built-in-place', where: 'minikube profile "todo"', durationMs: 0, digest: undefined}],
-				rolloutMs: 2100,
-				totalMs: 3200,
-			}),
-		),
+		devCycleLine(builtInPlace()),
 		'backend (app/main.py): new pod Ready 3.2 s after the save (build 800 ms · transfer 0 ms (built in place, nothing sent) · rollout 2.1 s)',
 	);
 	assert.equal(
