@@ -1,6 +1,7 @@
 // The machine's checks: the platform (WSL, systemd, CPUs, memory, inotify, disk, a proxy) and KVM2; Docker is check-docker.ts.
 import {detectPlatform} from './platform.js';
 import {describeProxy, proxyFacts} from './proxy.js';
+import {readWslNetwork, windowsBrowserWords} from './wsl-network.js';
 import {minikubeNeeds, type PlatformFacts} from './types.js';
 import type {System} from '../../adapters/system.js';
 import {defineCheck} from './check.js';
@@ -14,7 +15,9 @@ function describePlatform(platform: PlatformFacts): string {
 }
 
 export const platformCheck = defineCheck('platform', 'Platform', 2000, async system => {
-	const facts = await detectPlatform(system);
+	const detected = await detectPlatform(system);
+	const browser = detected.wsl === 2 ? windowsBrowserWords(await readWslNetwork(system)) : undefined;
+	const facts: PlatformFacts = {...detected, windowsBrowser: browser?.problem};
 	const summary = describePlatform(facts);
 	if (facts.wsl === 1) {
 		return {
@@ -74,6 +77,13 @@ export const platformCheck = defineCheck('platform', 'Platform', 2000, async sys
 			detail: `Only ${gib(disk.free / 1024 / 1024)} free of ${gib(disk.total / 1024 / 1024)} on the disk of ${facts.userBinForShell}: tools, images and the cluster's node need room (minikube stops at 95% used).`,
 			fix: 'Free some: docker system df shows what Docker holds, docker system prune -a removes unused images and build cache.',
 		});
+	}
+
+	// In WSL 2 the browser runs on Windows: whether it reaches the addresses held here.
+	if (browser?.problem) {
+		problems.push(browser.problem);
+	} else if (browser) {
+		notes.push(browser.note);
 	}
 
 	const proxy = describeProxy(proxyFacts(system.env));

@@ -26,6 +26,8 @@ export type PlatformFacts = {
 	/** The same, as a shell line should say it ($HOME/… when it is under the home folder). */
 	readonly userBinForShell: string;
 	readonly userBinOnPath: boolean;
+	/** WSL 2: why the Windows browser will not reach http://localhost:PORT held here, and the fix; absent when it will (or not WSL). */
+	readonly windowsBrowser?: {readonly detail: string; readonly fix: string} | undefined;
 };
 
 export type DockerDaemonState =

@@ -1,6 +1,6 @@
-// The wizard's first stage: check the localSystem, and agree on the plan (which steps stay on).
+// The wizard's first stage: check the machine, and agree on the plan (which steps stay on).
 import {runDoctor} from '../../doctor/run.js';
-import type {Recommendation, ToolName} from '../../doctor/types.js';
+import type {PlatformFacts, Recommendation, ToolName} from '../../doctor/types.js';
 import type {AppContract} from '../../project/read-contract.js';
 import {skippableSteps, type Skippable} from '../skips.js';
 import {defineStage, next, stop, type StageBase} from '../stage.js';
@@ -81,6 +81,12 @@ export const doctorStage = defineStage({
 		}
 
 		doctor.done(recommendation.why);
+		const platform = base.doctor.getState().checks.platform;
+		const windowsBrowser = platform.type === 'done' ? (platform.outcome.facts as PlatformFacts | undefined)?.windowsBrowser : undefined;
+		if (windowsBrowser) {
+			base.flow.dispatch({type: 'flow/note', text: `${windowsBrowser.detail} Fix: ${windowsBrowser.fix}`});
+		}
+
 		const skip = await confirmPlan(base, recommendation, facts.skip);
 		if (!skip) {
 			return {type: 'declined'};
