@@ -61,6 +61,9 @@ const instead = (entry: EnvUse): string => {
 	}
 };
 
+/** An address that, inside a pod, is the pod itself. */
+const onThisHost = (address: string) => /^\w+:\/\/(localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])(?::\d+)?(?:\/|$)/i.test(address);
+
 export function checkContract(contract: AppContract | undefined, workloads: readonly Workload[], index: Index, external: ReadonlySet<string>): Finding[] {
 	if (!contract) {
 		return [];
@@ -80,6 +83,11 @@ export function checkContract(contract: AppContract | undefined, workloads: read
 		const needed = service.env.filter(entry => entry.kind !== 'build-time' && (entry.kind !== 'plain' || entry.required));
 		for (const entry of needed) {
 			if (names.has(entry.name) || anyFrom) {
+				continue;
+			}
+
+			// A service address that falls back to a public one (a hosted API's own URL) works from a pod as it is.
+			if (entry.kind === 'service-url' && entry.fallback && !onThisHost(entry.fallback)) {
 				continue;
 			}
 
