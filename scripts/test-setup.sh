@@ -2,7 +2,7 @@
 # Runs before npm test: makes sure what the tests use is there. On a fresh Debian machine, as root,
 # it installs docker.io, tmux, unzip, openssl, curl, git, busybox-static and python3 (the test
 # images' base and the stand-in backend), wrk (the load check's yardstick), stress-ng (CI's CPU hog),
-# PostgreSQL and Debian's FastAPI stack (the team's real app), and starts dockerd unless DOCKER_HOST
+# PostgreSQL and Debian's FastAPI stack (the team's real app), chromium (a real browser), and starts dockerd unless DOCKER_HOST
 # names an engine that answers; elsewhere it says what is missing.
 # --packages-only installs and starts nothing else (.ci/run starts its own engine).
 set -euo pipefail
@@ -23,6 +23,8 @@ command -v stress-ng >/dev/null 2>&1 || missing+=(stress-ng)
 for package in postgresql python3-fastapi python3-uvicorn python3-sqlmodel python3-jwt python3-passlib python3-psycopg2 python3-multipart python3-dotenv; do
 	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# A real browser for the end-to-end tests (driven by playwright-core, which never downloads one).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 # kind's local registry in the end-to-end tests: Debian's docker-registry (distribution 2.8, what registry:2 runs).
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 if [ "${#missing[@]}" -gt 0 ]; then

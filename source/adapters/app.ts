@@ -32,6 +32,25 @@ export async function callForData(
 	body?: unknown,
 	options: CallOptions = {},
 ): Promise<{answer: Answer; data: unknown}> {
+	const {answer, text} = await callForText(base, method, path, body, options);
+	let data: unknown;
+	try {
+		data = text === undefined ? undefined : (JSON.parse(text) as unknown);
+	} catch {
+		data = undefined;
+	}
+
+	return {answer, data};
+}
+
+/** The answer with its whole body as text and its headers (lower-case names): a page, a script, a CORS answer. */
+export async function callForText(
+	base: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	options: CallOptions = {},
+): Promise<{answer: Answer; text: string | undefined; headers: Readonly<Record<string, string>>}> {
 	const started = performance.now();
 	const timeoutMs = options.timeoutMs ?? 10_000;
 	const encoded =
@@ -52,14 +71,14 @@ export async function callForData(
 			bodyTimeout: timeoutMs,
 		});
 		const text = await response.body.text();
-		let data: unknown;
-		try {
-			data = JSON.parse(text) as unknown;
-		} catch {
-			data = undefined;
-		}
-
-		return {answer: {method, path, status: response.statusCode, body: shortBody(text.trim()), ms: performance.now() - started, error: undefined}, data};
+		const headers = Object.fromEntries(
+			Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value ?? '')]),
+		);
+		return {
+			answer: {method, path, status: response.statusCode, body: shortBody(text.trim()), ms: performance.now() - started, error: undefined},
+			text,
+			headers,
+		};
 	} catch (error) {
 		const code = (error as {code?: string}).code;
 		const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
@@ -72,7 +91,8 @@ export async function callForData(
 				ms: performance.now() - started,
 				error: timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : messageOf(error),
 			},
-			data: undefined,
+			text: undefined,
+			headers: {},
 		};
 	}
 }

@@ -20,6 +20,8 @@ export type ContextEntry = {
 export type BuildContext = {
 	readonly dir: string;
 	readonly entries: readonly ContextEntry[];
+	/** Files that are not on disk, sent after the others (one of the same name on disk is left out). */
+	readonly generated?: ReadonlyArray<{readonly name: string; readonly content: string}> | undefined;
 	/** Files and bytes .dockerignore kept out. */
 	readonly ignored: {readonly files: number; readonly bytes: number};
 	readonly bytes: number;
@@ -106,6 +108,23 @@ export async function listBuildContext(dir: string, dockerfile: string, extra: r
 	return {dir, entries, ignored, bytes};
 }
 
+/** The context with these files added (in place of files of the same name). */
+export function withGenerated(context: BuildContext, files: ReadonlyArray<{readonly name: string; readonly content: string}>): BuildContext {
+	if (files.length === 0) {
+		return context;
+	}
+
+	const names = new Set(files.map(file => file.name));
+	const kept = context.entries.filter(entry => !names.has(entry.name));
+	const keptBytes = kept.reduce((sum, entry) => sum + entry.size, 0);
+	return {
+		...context,
+		entries: kept,
+		generated: [...(context.generated ?? []), ...files],
+		bytes: keptBytes + files.reduce((sum, file) => sum + Buffer.byteLength(file.content), 0),
+	};
+}
+
 /** The context as a tar stream; files are read one at a time as the daemon takes them. */
 export function packBuildContext(context: BuildContext): Readable {
 	const pack = tarStream.pack();
@@ -125,6 +144,10 @@ export function packBuildContext(context: BuildContext): Readable {
 						createReadStream(path.join(context.dir, entry.name)).on('error', reject).pipe(sink);
 					});
 				}
+			}
+
+			for (const file of context.generated ?? []) {
+				pack.entry({name: file.name, mode: 0o644, mtime: epoch, uid: 0, gid: 0, type: 'file'}, file.content);
 			}
 
 			pack.finalize();

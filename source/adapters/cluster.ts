@@ -53,11 +53,75 @@ export type Cluster = {
 	/** The names of the PersistentVolumeClaims with these labels (a StatefulSet's data). */
 	claims(selector: string): Promise<string[]>;
 	deleteClaim(name: string): Promise<boolean>;
+	/**
+	 * What a Service's port leads to now: its Ready pods (not terminating), newest first, each with the
+	 * container port that Service port targets; undefined when there is no such Service or port.
+	 */
+	serviceBackends(service: string, port: number): Promise<ServiceBackends | undefined>;
+	/** The namespace's Services with these labels (all of them without). */
+	services(selector?: string): Promise<V1Service[]>;
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
 
+export type ServiceBackends = {
+	readonly ready: ReadonlyArray<{readonly pod: string; readonly port: number}>;
+	/** Pods the Service selects that are not ready, or going away: why nothing answers, when nothing does. */
+	readonly waiting: ReadonlyArray<{readonly pod: string; readonly why: string}>;
+};
+
 const everything: Keep = object => object;
+
+/** A Service and the pods behind it, as kube-proxy would pick them. */
+function serviceObjects(rest: KubeRest, namespace: string) {
+	const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
+	return {
+		async services(selector?: string): Promise<V1Service[]> {
+			const query = selector ? `?${new URLSearchParams({labelSelector: selector}).toString()}` : '';
+			const list = await readObject<{items?: V1Service[]}>(rest, `${base}/services${query}`, `listing the Services in ${namespace}`);
+			return list?.items ?? [];
+		},
+		async serviceBackends(name: string, port: number): Promise<ServiceBackends | undefined> {
+			const service = await readObject<V1Service>(rest, `${base}/services/${encodeURIComponent(name)}`, `reading the Service ${name}`);
+			const wanted = service?.spec?.ports?.find(entry => entry.port === port) ?? (service?.spec?.ports?.length === 1 ? service.spec.ports[0] : undefined);
+			const selector = service?.spec?.selector;
+			if (!wanted || !selector) {
+				return undefined;
+			}
+
+			const labelSelector = Object.entries(selector)
+				.map(([key, value]) => `${key}=${value}`)
+				.join(',');
+			const list = await readObject<{items?: V1Pod[]}>(rest, `${base}/pods?${new URLSearchParams({labelSelector}).toString()}`, `listing the pods of ${name}`);
+			const target = wanted.targetPort ?? wanted.port;
+			const portOf = (pod: V1Pod) =>
+				typeof target === 'number' || /^\d+$/.test(target)
+					? Number(target)
+					: pod.spec?.containers.flatMap(container => container.ports ?? []).find(declared => declared.name === target)?.containerPort;
+			const pods = [...(list?.items ?? [])].sort((a, b) =>
+				String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')),
+			);
+			const ready: Array<{pod: string; port: number}> = [];
+			const waiting: Array<{pod: string; why: string}> = [];
+			for (const pod of pods) {
+				const podName = pod.metadata?.name ?? '';
+				const isReady = pod.status?.conditions?.some(condition => condition.type === 'Ready' && condition.status === 'True') ?? false;
+				const containerPort = portOf(pod);
+				if (pod.metadata?.deletionTimestamp) {
+					waiting.push({pod: podName, why: 'terminating'});
+				} else if (!isReady) {
+					waiting.push({pod: podName, why: 'not ready yet'});
+				} else if (containerPort === undefined) {
+					waiting.push({pod: podName, why: `declares no port named ${String(target)}`});
+				} else {
+					ready.push({pod: podName, port: containerPort});
+				}
+			}
+
+			return {ready, waiting};
+		},
+	};
+}
 
 /** The namespace and its Secrets: what deploy writes and down removes. */
 function namespaceObjects(rest: KubeRest, namespace: string) {
@@ -197,6 +261,7 @@ export async function connectCluster(target: ClusterTarget, options: {readonly s
 		server: rest.server,
 		...namespaceObjects(rest, namespace),
 		...podObjects(rest, namespace),
+		...serviceObjects(rest, namespace),
 		async snapshot() {
 			const [pods, events, deployments, statefulSets, services] = await Promise.all(
 				(Object.keys(paths) as WatchKind[]).map(async kind => {

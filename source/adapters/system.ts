@@ -62,6 +62,11 @@ export type System = {
 	run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
 	/** Starts a long-running child; it is recorded like a run when it exits, and stopped with the system's signal. */
 	start(command: string, args: readonly string[], options: StartOptions): Started;
+	/**
+	 * Starts a program that lives on after todo-deploy (a browser): not stopped with the others.
+	 * Settles with its exit code when it ends within waitMs, else with 'running'.
+	 */
+	launch(command: string, args: readonly string[], waitMs: number): Promise<{readonly exitCode: number | undefined} | 'running'>;
 };
 
 export async function whichIn(command: string, env: Env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
@@ -262,6 +267,36 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 			const started = startCommand(command, args, {...startOptions, env: startOptions.env ?? childEnv, signal: options.signal});
 			void started.exited.then(result => options.onRun?.({command, args, result}));
 			return started;
+		},
+		async launch(command, args, waitMs) {
+			const began = performance.now();
+			const child = spawn(command, [...args], {env: childEnv as NodeJS.ProcessEnv, stdio: 'ignore', detached: true, windowsHide: true});
+			child.unref();
+			const answer = await new Promise<{exitCode: number | undefined} | 'running'>(resolve => {
+				const timer = setTimeout(() => resolve('running'), waitMs);
+				child.once('error', () => {
+					clearTimeout(timer);
+					resolve({exitCode: undefined});
+				});
+				child.once('exit', code => {
+					clearTimeout(timer);
+					resolve({exitCode: code ?? undefined});
+				});
+			});
+			const exitCode = answer === 'running' ? undefined : answer.exitCode;
+			options.onRun?.({
+				command,
+				args,
+				result: {
+					exitCode,
+					stdout: '',
+					stderr: answer === 'running' ? '(still running: it lives on)' : '',
+					timedOut: false,
+					notFound: false,
+					durationMs: performance.now() - began,
+				},
+			});
+			return answer;
 		},
 	};
 }

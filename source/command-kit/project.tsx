@@ -2,6 +2,8 @@
 import type {Cluster, ClusterChoice, ClusterTarget} from '../engine/cluster.js';
 import type {System} from '../engine/system.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
+import type {Addresses} from '../engine/browser/addresses.js';
+import type {FittedChart} from '../engine/deploy/fit.js';
 import {statSync} from 'node:fs';
 import path from 'node:path';
 import {messageOf} from '../engine/errors.js';
@@ -46,6 +48,24 @@ export async function clusterOrSay(
 ): Promise<{readonly target: ClusterTarget; readonly cluster: Cluster} | undefined> {
 	const {resolveAndConnect} = await import('../engine/cluster.js');
 	return orSay(async () => resolveAndConnect(system, choice, options));
+}
+
+/**
+ * The app's contract fitted once for this run, with the browser's addresses: chosen now (free ports,
+ * a taken one named) when this run builds, since the frontend bakes the backend's address in; else
+ * the ones kept from the last build.
+ */
+export async function fitRun(
+	system: System,
+	root: string,
+	project: ResolvedProject,
+	options: {readonly release: string; readonly building: boolean},
+): Promise<{readonly fitted: FittedChart; readonly addresses: Addresses; readonly notes: readonly string[]}> {
+	const [{chooseAddresses, recordedAddresses}, {fitChart}] = await Promise.all([import('../engine/browser/addresses.js'), import('../engine/deploy/fit.js')]);
+	const {addresses, notes} = options.building
+		? await chooseAddresses(system, root, project.contract)
+		: {addresses: await recordedAddresses(root, project.contract), notes: []};
+	return {fitted: fitChart({contract: project.contract, release: options.release, addresses}), addresses, notes};
 }
 
 /** A yes/no question on the terminal (the caller knows there is one). */

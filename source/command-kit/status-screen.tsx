@@ -5,6 +5,7 @@ import {localSystem, type Env} from '../engine/system.js';
 import type {Store} from '../engine/store.js';
 import {statusOutcome} from '../engine/status/snapshot.js';
 import type {StatusSession} from '../engine/status/session.js';
+import type {AddressRequest} from '../engine/browser/session.js';
 import {statusLines} from '../render/status-words.js';
 import {writeErr, writeJson, writeOut, type Mode} from './io.js';
 import {runWithScreens} from './runner.js';
@@ -13,8 +14,28 @@ import {runWithScreens} from './runner.js';
 export type StatusWhere = ClusterChoice & {readonly selector: string | undefined};
 
 /** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
-async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevState, DevAction>) {
+async function liveScreen(session: StatusSession, mode: Mode, options: LiveOptions) {
+	const {dev, addresses} = options;
 	session.follow();
+	if (addresses) {
+		void session.holdAddresses(addresses).catch((error: unknown) =>
+			session.store.dispatch({
+				type: 'status/notice',
+				text: `The browser's addresses could not be held: ${error instanceof Error ? error.message : String(error)}`,
+			}),
+		);
+	}
+
+	// up --open: the browser opens once every address answers.
+	const stopOpening = options.open
+		? session.store.subscribe(() => {
+				const state = session.store.getState();
+				if (!state.browser && state.addresses.length > 0 && state.addresses.every(address => address.hold.state === 'up')) {
+					stopOpening?.();
+					session.openBrowser();
+				}
+			})
+		: undefined;
 	let quit: () => void = () => undefined;
 	const {cancelled} = await runWithScreens(
 		mode,
@@ -32,6 +53,7 @@ async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevSta
 						onForward={session.forwards.start}
 						onStopForward={session.forwards.stop}
 						onQuit={() => quit()}
+						onBrowser={addresses ? () => session.openBrowser() : undefined}
 						dev={dev}
 					/>
 				);
@@ -43,9 +65,18 @@ async function liveScreen(session: StatusSession, mode: Mode, dev?: Store<DevSta
 				signal.addEventListener('abort', () => resolve(), {once: true});
 			}),
 	);
+	stopOpening?.();
 	session.close();
 	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
 }
+
+type LiveOptions = {
+	readonly dev?: Store<DevState, DevAction> | undefined;
+	/** The release whose browser addresses the screen holds while it is open. */
+	readonly addresses?: AddressRequest | undefined;
+	/** Open the browser once every address answers (up --open). */
+	readonly open?: boolean | undefined;
+};
 
 /** The session once it is open, with a screen that says what it waits for; undefined when q was pressed first. */
 async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhere): Promise<StatusSession | undefined> {
@@ -66,11 +97,7 @@ async function whileConnecting(opening: Promise<StatusSession>, where: StatusWhe
 }
 
 /** Opens the namespace's status: one snapshot (--once, --json, no terminal) or the live screen. */
-export async function showStatus(
-	env: Env,
-	where: StatusWhere,
-	options: {readonly mode: Mode; readonly once: boolean; readonly dev?: Store<DevState, DevAction> | undefined},
-) {
+export async function showStatus(env: Env, where: StatusWhere, options: {readonly mode: Mode; readonly once: boolean} & LiveOptions) {
 	const {openStatus} = await import('../engine/status/session.js');
 	const live = options.mode === 'interactive' && !options.once;
 	let session: StatusSession;
@@ -92,7 +119,7 @@ export async function showStatus(
 	}
 
 	if (live) {
-		return liveScreen(session, options.mode, options.dev);
+		return liveScreen(session, options.mode, options);
 	}
 
 	const snapshot = await session.snapshot();

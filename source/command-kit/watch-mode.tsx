@@ -5,11 +5,20 @@ import type {Env} from '../engine/system.js';
 import type {Outcome} from '../engine/outcome.js';
 import {createStore} from '../engine/store.js';
 import type {UpRequest} from '../engine/up/stage.js';
+import type {AddressRequest} from '../engine/browser/session.js';
 import type {Mode} from './io.js';
 import {runWithScreens} from './runner.js';
 import {showStatus, type StatusWhere} from './status-screen.js';
 
-export async function watchChanges(env: Env, mode: Mode, base: DevBase, request: UpRequest, where: StatusWhere): Promise<Outcome> {
+export async function watchChanges(
+	env: Env,
+	mode: Mode,
+	base: DevBase,
+	request: UpRequest,
+	where: StatusWhere,
+	/** The release whose browser addresses the live screen holds. */
+	addresses?: AddressRequest,
+): Promise<Outcome> {
 	const [{startDev}, {devReducer, initialDevState}, {renderDevPlain}] = await Promise.all([
 		import('../engine/dev/run.js'),
 		import('../engine/dev/state.js'),
@@ -20,7 +29,7 @@ export async function watchChanges(env: Env, mode: Mode, base: DevBase, request:
 		const controller = new AbortController();
 		const session = await startDev(base, request, store, controller.signal);
 		try {
-			await showStatus(env, where, {mode, once: false, dev: store});
+			await showStatus(env, where, {mode, once: false, dev: store, addresses});
 		} finally {
 			session.close();
 			controller.abort();

@@ -15,7 +15,7 @@ import {defineCommand} from '../command-kit/command.js';
 import {clusterChoice, deployFlags, deploySettings} from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
 import {runWithScreens} from '../command-kit/runner.js';
-import {clusterOrSay, orSay, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {clusterOrSay, fitRun, orSay, projectOrSay, projectRoot} from '../command-kit/project.js';
 import {stepsJson} from '../render/step-words.js';
 
 export const deployCommand = defineCommand({
@@ -38,12 +38,12 @@ export const deployCommand = defineCommand({
 		const [
 			{runDeploy, deploySteps, deployRecord, deployAnswers},
 			{readDotenv, secretSpecsFor},
-			{chartToDeploy},
+			{chartToDeploy, chartAfterUp},
 			{clusterImagesOf},
 			{initialStatusState, statusReducer},
 			{recordSection},
 			{fitForChart},
-			{fitChart, fitNotes, fitRecord},
+			{fitNotes, fitRecord},
 			{givenSecretProblems},
 			{givenSecretWords},
 		] = await Promise.all([
@@ -58,10 +58,11 @@ export const deployCommand = defineCommand({
 			import('../engine/deploy/collect.js'),
 			import('../render/deploy-words.js'),
 		]);
-		const chart = await chartToDeploy(root, flags.chart, project.chart);
+		const asked = await chartToDeploy(root, flags.chart, project.chart);
+		const {chart, why: keptBuiltin} = flags.chart ? {chart: asked, why: undefined} : await chartAfterUp(root, asked);
 		// The app's contract fitted once: what the builds bake in, and what todo-deploy's chart is given
 		// (a chart of the project's own is deployed as it is).
-		const fitted = fitChart({contract: project.contract, release: flags.release});
+		const {fitted} = await fitRun(localSystem(env), root, project, {release: flags.release, building: false});
 		const fit = await fitForChart(chart, fitted);
 		// Before the cluster is asked anything: the secrets as given, and Helm. A problem here changes nothing.
 		const dotenv = await readDotenv(root);
@@ -93,6 +94,13 @@ export const deployCommand = defineCommand({
 		const asking = mode === 'interactive' && !flags.yes;
 		const questions = flowQuestions(flow);
 		flow.dispatch({type: 'flow/planned', title: `deploy ${flags.release} → ${flags.namespace} in ${cluster.context}`, steps: deploySteps});
+		if (keptBuiltin) {
+			flow.dispatch({
+				type: 'flow/note',
+				text: `todo-deploy's chart, fitted, as the last up installed (${keptBuiltin}); --chart ${path.relative(root, asked) || asked} deploys the project's own.`,
+			});
+		}
+
 		for (const note of fit
 			? fitNotes(fit)
 			: [`${path.relative(root, chart) || chart} is the project's own chart: deployed as it is (todo-deploy lint checks it against the app).`]) {
@@ -164,7 +172,13 @@ async function imageValuesOrSay(
 			import('../render/images-words.js'),
 		]);
 	return orSay(async () => {
-		const plans = await plannedImages(system, root, project, imageBuildArgs(given.fitted, given.buildArgs), imageGuards(project, project.contract, false));
+		const plans = await plannedImages(
+			system,
+			root,
+			project,
+			imageBuildArgs(given.fitted, given.buildArgs),
+			imageGuards(project, project.contract, false, given.fitted.bakedEnv),
+		);
 		const unbuilt = unbuiltTags(plans, await readBuilds(root));
 		if (unbuilt.length > 0) {
 			writeErr(unbuiltWords(unbuilt));

@@ -19,7 +19,7 @@ import {
 } from '../command-kit/groups.js';
 import {writeErr, writeJson} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
-import {askYesNo, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {askYesNo, fitRun, projectOrSay, projectRoot} from '../command-kit/project.js';
 
 const flags = {
 	...buildFlags,
@@ -50,7 +50,6 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		{renderImagesPlain},
 		{recordImages},
 		{imageBuildArgs},
-		{fitChart},
 		{imageGuards, dockerignoreProposals, writeDockerignore},
 	] = await Promise.all([
 		import('../engine/images/run.js'),
@@ -60,7 +59,6 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		import('../render/images-words.js'),
 		import('../engine/images/record.js'),
 		import('../engine/images/values.js'),
-		import('../engine/deploy/fit.js'),
 		import('../engine/images/guard.js'),
 	]);
 	const sources = {
@@ -71,8 +69,14 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 		writeErr(`todo-deploy: ${credential.path} holds ${credential.what}: rotate it, and keep the file out of git.\n`);
 	}
 
+	// The app's contract fitted once: what the builds bake in (the backend's address on this machine, for the browser).
+	const {fitted, notes} = await fitRun(system, root, project, {release: values.release, building: steps.build});
+	for (const note of notes) {
+		writeErr(`todo-deploy: ${note}\n`);
+	}
+
 	// What does not belong in an image is left out of what is sent; on a terminal, a .dockerignore keeps it out of every build.
-	const guards = imageGuards(sources, project.contract, values['allow-secrets-in-image']);
+	const guards = imageGuards(sources, project.contract, values['allow-secrets-in-image'], fitted.bakedEnv);
 	if (steps.build && mode === 'interactive' && !values.yes) {
 		for (const proposal of await dockerignoreProposals(root, sources, guards)) {
 			const where = path.relative(root, path.join(proposal.dir, '.dockerignore')) || '.dockerignore';
@@ -118,7 +122,7 @@ async function runImagesCommand(input: CommandInput<typeof flags>, stepsOf: (val
 				guards,
 				steps,
 				target: resolved.target,
-				...imageSettings(values, root, imageBuildArgs(fitChart({contract: project.contract, release: values.release}), values['build-arg'])),
+				...imageSettings(values, root, imageBuildArgs(fitted, values['build-arg'])),
 				signal,
 			}),
 	);

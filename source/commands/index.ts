@@ -7,6 +7,7 @@ import {downCommand} from './down.js';
 import {buildCommand, loadCommand, scanCommand} from './images.js';
 import {installCommand} from './install.js';
 import {lintCommand} from './lint.js';
+import {openCommand} from './open.js';
 import {statusCommand} from './status.js';
 import {devCommand, upCommand} from './up.js';
 import {verifyCommand} from './verify.js';
@@ -24,5 +25,6 @@ export const commands = [
 	downCommand,
 	lintCommand,
 	statusCommand,
+	openCommand,
 	installCommand,
 ] as unknown as readonly Command[];

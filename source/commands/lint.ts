@@ -45,18 +45,21 @@ export const lintCommand = defineCommand({
 		// The app's contract: each pod must get what its code reads; todo-deploy's chart is fitted to it first.
 		const project = await orSay(async () => (await import('../engine/project/resolve.js')).resolveProject(path.resolve(flags.app ?? '.'), {}));
 		const contract = project?.backend || project?.frontend ? project.contract : undefined;
-		const [{fitChart}, {fitForChart}, {secretNameOf}, {releaseValues}] = await Promise.all([
+		const [{fitChart}, {recordedAddresses}, {fitForChart}, {secretNameOf}, {releaseValues}] = await Promise.all([
 			import('../engine/deploy/fit.js'),
+			import('../engine/browser/addresses.js'),
 			import('../engine/deploy/fitted-values.js'),
 			import('../engine/deploy/names.js'),
 			import('../engine/deploy/values.js'),
 		]);
-		const fit = contract ? await fitForChart(chart, fitChart({contract, release: flags.release})) : undefined;
+		// The browser's addresses as the last build baked them in.
+		const addresses = contract ? await recordedAddresses(path.resolve(flags.app ?? '.'), contract) : undefined;
+		const fit = contract ? await fitForChart(chart, fitChart({contract, release: flags.release, addresses})) : undefined;
 		// The values deploy would give helm (the fitted values written to a folder of lint's own).
 		const scratch = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-lint-values-'));
 		try {
 			const values = fit ? await releaseValues(scratch, {fit, sets: {}, files: flags.values, release: flags.release}) : {files: flags.values, sets: {}};
-			const report = await runLint(localSystem(env), {
+			const lint = await runLint(localSystem(env), {
 				chart,
 				values,
 				target: flags.target,
@@ -64,8 +67,8 @@ export const lintCommand = defineCommand({
 				contract,
 				madeByDeploy: fit ? secretNameOf(flags.release) : undefined,
 			});
-			await (flags.json ? writeJson(report) : writeOut(`${lintLines(report).join('\n')}\n`));
-			return {failure: lintFailed(report) ? 'fix-first' : undefined};
+			await (flags.json ? writeJson(lint) : writeOut(`${lintLines(lint).join('\n')}\n`));
+			return {failure: lintFailed(lint) ? 'fix-first' : undefined};
 		} finally {
 			await rm(scratch, {recursive: true, force: true});
 		}

@@ -27,12 +27,18 @@ import {
 	verifySettings,
 } from '../command-kit/groups.js';
 import {flowScreens} from '../command-kit/flow-screens.js';
-import {inCi, writeErr, writeJson} from '../command-kit/io.js';
+import {inCi, writeErr, writeJson, type Mode} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
-import {projectOrSay, projectRoot} from '../command-kit/project.js';
+import {clusterOrSay, fitRun, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {holdInPlainLines} from '../command-kit/hold-addresses.js';
 import {showStatus} from '../command-kit/status-screen.js';
 import {watchChanges} from '../command-kit/watch-mode.js';
 import type {UpRequest} from '../engine/up/stage.js';
+import type {UpResult} from '../engine/up/run.js';
+import type {Outcome} from '../engine/outcome.js';
+import type {AppContract} from '../engine/project/read-contract.js';
+import type {Addresses} from '../engine/browser/addresses.js';
+import {upSucceededWords} from '../render/up-words.js';
 import {stepsJson} from '../render/step-words.js';
 
 const upFlags = {
@@ -53,6 +59,9 @@ const upFlags = {
 	watch: booleanFlag({
 		description: 'after the deploy, watch the backend and frontend folders: each save is built, sent and rolled out by itself (todo-deploy dev)',
 	}),
+	open: booleanFlag({
+		description: 'once the app is verified, open it in the browser (its addresses are held while todo-deploy runs; without a terminal, until Ctrl-C)',
+	}),
 };
 
 export const upCommand = defineCommand({
@@ -62,7 +71,7 @@ export const upCommand = defineCommand({
 	maxArgs: 1,
 	summary: 'the wizard: checks, plan, tools, cluster, images, deploy, verify, then status',
 	description:
-		'The wizard (also todo-deploy with no command): checks this localSystem, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
+		'The wizard (also todo-deploy with no command): checks this machine, shows the plan, then installs, starts (or creates) the cluster, builds, loads, scans, lints, deploys, verifies and writes .todo-deploy/report.md, then stays open as the status screen. It takes the options of build, scan, deploy and verify.',
 	examples: [
 		'npx todo-deploy',
 		'npx todo-deploy --yes',
@@ -113,7 +122,12 @@ export const upCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const upRequest = await upRequestOf(flags, {root, env, project, skip, dotenv, log, questions: asking ? questions : undefined});
+		const {request: upRequest, notes, addresses} = await upRequestOf(flags, {root, env, project, skip, dotenv, log, questions: asking ? questions : undefined});
+		for (const note of notes) {
+			flow.dispatch({type: 'flow/note', text: note});
+		}
+
+		const frontendUrl = addresses.frontend === undefined ? undefined : `http://localhost:${addresses.frontend}`;
 		const startedAt = Date.now();
 		const {value: result, cancelled} = await runWithScreens(
 			mode,
@@ -131,7 +145,7 @@ export const upCommand = defineCommand({
 						? 'Nothing was changed.'
 						: done.failure
 							? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}`
-							: `The todo app runs in ${flags.namespace}, verified. Report: ${report}. Live screen: todo-deploy status -n ${flags.namespace}`,
+							: upSucceededWords({namespace: flags.namespace, report, frontend: frontendUrl, live: mode === 'interactive', verified: !skip.has('verify')}),
 				});
 				return done;
 			},
@@ -150,26 +164,54 @@ export const upCommand = defineCommand({
 			writeErr(`Session log (secrets masked): ${displayPath(log.file)}\n`);
 		}
 
-		const where = {...clusterChoice(flags), selector: `app.kubernetes.io/instance=${flags.release}`};
-		if (flags.watch && !cancelled) {
-			if (!result.dev) {
-				writeErr('todo-deploy: not watching: the deploy did not get every pod ready. Fix what the flow says and run again.\n');
-				return {failure: result.failure ?? 'rollout'};
-			}
-
-			return watchChanges(env, mode, result.dev, upRequest, where);
+		if (cancelled) {
+			return {failure: 'cancelled'};
 		}
 
-		// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
-		if (mode === 'interactive' && !cancelled && result.deploy !== undefined) {
-			await showStatus(env, where, {mode, once: false});
-		}
-
-		return {failure: cancelled ? 'cancelled' : result.failure};
+		return afterUp(env, mode, flags, {result, upRequest, contract: project.contract});
 	},
 });
 
 type UpFlags = FlagValues<typeof upFlags>;
+
+/**
+ * What comes after the wizard's run: watch mode (--watch); on a terminal, the live status screen,
+ * which holds the browser's addresses (and opens the browser with --open); without one, with --open,
+ * the addresses held in plain lines until Ctrl-C.
+ */
+async function afterUp(
+	env: Env,
+	mode: Mode,
+	flags: UpFlags,
+	run: {readonly result: UpResult; readonly upRequest: UpRequest; readonly contract: AppContract},
+): Promise<Outcome> {
+	const {result, upRequest} = run;
+	const where = {...clusterChoice(flags), selector: `app.kubernetes.io/instance=${flags.release}`};
+	const addresses = {root: upRequest.root, contract: run.contract, release: flags.release};
+	if (flags.watch) {
+		if (!result.dev) {
+			writeErr('todo-deploy: not watching: the deploy did not get every pod ready. Fix what the flow says and run again.\n');
+			return {failure: result.failure ?? 'rollout'};
+		}
+
+		return watchChanges(env, mode, result.dev, upRequest, where, addresses);
+	}
+
+	// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
+	if (mode === 'interactive' && result.deploy !== undefined) {
+		await showStatus(env, where, {mode, once: false, addresses, open: flags.open});
+	} else if (flags.open && result.failure === undefined) {
+		const system = localSystem(env);
+		const reached = await clusterOrSay(system, clusterChoice(flags), {selector: where.selector});
+		if (!reached) {
+			return {failure: 'environment'};
+		}
+
+		return holdInPlainLines(system, reached, {...addresses, namespace: flags.namespace, browser: true, mode});
+	}
+
+	return {failure: result.failure};
+}
 
 /** The project, when it has both a backend and a frontend Dockerfile; undefined after saying what is missing. */
 async function bothSidesOrSay(root: string, flags: UpFlags): Promise<(ResolvedProject & Required<Pick<ResolvedProject, 'backend' | 'frontend'>>) | undefined> {
@@ -202,18 +244,17 @@ async function upRequestOf(
 		readonly log: SessionLog;
 		readonly questions: Questions | undefined;
 	},
-): Promise<UpRequest> {
+): Promise<{readonly request: UpRequest; readonly notes: readonly string[]; readonly addresses: Addresses}> {
 	const {root, env, project, dotenv, log, questions} = given;
-	const [{deployAnswers}, {chartToDeploy}, {imageBuildArgs}, {fitChart}, {imageGuards}, {verifyTargets}] = await Promise.all([
+	const [{deployAnswers}, {chartToDeploy}, {imageBuildArgs}, {imageGuards}, {verifyTargets}] = await Promise.all([
 		import('../engine/deploy/run.js'),
 		import('../engine/project/chart.js'),
 		import('../engine/images/values.js'),
-		import('../engine/deploy/fit.js'),
 		import('../engine/images/guard.js'),
 		import('../engine/verify/targets.js'),
 	]);
-	const fitted = fitChart({contract: project.contract, release: flags.release});
-	return {
+	const {fitted, notes, addresses} = await fitRun(localSystem(env), root, project, {release: flags.release, building: true});
+	const request: UpRequest = {
 		root,
 		env,
 		sources: {backend: project.backend, frontend: project.frontend},
@@ -229,13 +270,14 @@ async function upRequestOf(
 		localRegistry: localRegistryChoice(flags),
 		images: {
 			...imageSettings(flags, root, imageBuildArgs(fitted, flags['build-arg'])),
-			guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image']),
+			guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image'], fitted.bakedEnv),
 		},
 		clusterChoice: clusterChoice(flags),
 		deploy: {...deploySettings(flags, deployAnswers(questions, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
 		verify: verifySettings(flags, env, verifyTargets(project.contract)),
 		questions,
 	};
+	return {request, notes, addresses};
 }
 
 /** todo-deploy dev: the wizard, then watch mode (up --watch). */

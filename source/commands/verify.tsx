@@ -1,5 +1,6 @@
 // todo-deploy verify: the app as its user meets it (health, a signed-in smoke test, the frontend, a load
 // check).
+import type {ClusterTarget} from '../engine/cluster-target.js';
 import type {FlowAction} from '../engine/flow/actions.js';
 import {flowReducer, initialFlowState, type FlowState} from '../engine/flow/reducer.js';
 import {finishFlow} from '../engine/flow/steps.js';
@@ -13,6 +14,13 @@ import {writeJson, writeOut} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {orSay, projectRoot} from '../command-kit/project.js';
 import {stepsJson} from '../render/step-words.js';
+
+/** Whether the release's Secret holds the chatbot's key; undefined when the cluster or the Secret cannot be read. */
+async function chatbotKeyOfRelease(target: ClusterTarget, release: string): Promise<'given' | 'absent' | undefined> {
+	const [{connect}, {chatbotKeyIn}] = await Promise.all([import('../engine/cluster.js'), import('../engine/verify/chatbot.js')]);
+	const cluster = await connect(target).catch(() => undefined);
+	return cluster ? chatbotKeyIn(cluster, release) : undefined;
+}
 
 export const verifyCommand = defineCommand({
 	name: 'verify',
@@ -45,6 +53,10 @@ export const verifyCommand = defineCommand({
 			return {failure: 'environment'};
 		}
 
+		// Without --url: the frontend at the address the user opens (held while verify runs), and whether the chatbot has its key.
+		const contract = project?.backend || project?.frontend ? project.contract : undefined;
+		const addresses = cluster && contract ? {root, contract, release: flags.release} : undefined;
+		const chatbotKey = cluster ? await chatbotKeyOfRelease(cluster, flags.release) : undefined;
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 		flow.dispatch({type: 'flow/planned', title: `verify ${flags.release} in ${flags.namespace}`, steps: verifySteps});
 		const startedAt = Date.now();
@@ -56,12 +68,16 @@ export const verifyCommand = defineCommand({
 				cluster,
 				load: !flags['no-load'],
 				signal,
+				addresses,
+				chatbotKey,
 			});
 			finishFlow(flow, {
 				startedAt,
 				cancelled: signal.aborted,
 				succeeded: verified.passed,
-				message: verified.passed ? 'Verified: healthy, the todo API works, and the load target is met.' : 'Not verified: see the failed step above.',
+				message: verified.passed
+					? `Verified: healthy, the todo API works${verified.browser ? `, ${verified.browser.url} serves the app` : ''}, and the load target is met.`
+					: 'Not verified: see the failed step above.',
 			});
 			return verified;
 		});

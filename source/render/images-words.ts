@@ -10,7 +10,10 @@ import {padColumns} from './columns.js';
 /** What .dockerignore spared the daemon, when it is worth saying; what todo-deploy kept out of the image, always. */
 const kept = (entry: ImageEntry) =>
 	(entry.plan && entry.plan.ignoredBytes >= 1_000_000 ? `; .dockerignore kept ${formatBytes(entry.plan.ignoredBytes)} out of the context` : '') +
-	(entry.plan?.leftOut?.length ? `; left out (not for an image): ${entry.plan.leftOut.join(', ')}` : '');
+	(entry.plan?.leftOut?.length ? `; left out (not for an image): ${entry.plan.leftOut.join(', ')}` : '') +
+	(entry.plan?.generated?.length
+		? `; ${entry.plan.generated.map(file => `${file.name} added to the context it sent, for ${file.why}`).join('; ')} (your project is not touched)`
+		: '');
 
 const label = (entry: ImageEntry) => entry.plan?.ref ?? (entry.name === 'backend' ? 'todo-backend' : 'todo-frontend');
 

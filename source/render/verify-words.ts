@@ -1,6 +1,7 @@
 // verify's rows in words: how the backend was reached, the API learnt, the health paths, the smoke
 // test, the frontend's way to the backend, and the load check.
 import type {Answer, VerifyStepSummary} from '../engine/verify/step-summary.js';
+import type {BrowserCheck} from '../engine/verify/browser-check.js';
 import {describeLoad} from '../engine/verify/stats.js';
 import type {Failure} from './images-words.js';
 
@@ -42,8 +43,12 @@ export function verifyWords(summary: VerifyStepSummary, failed: boolean): Failur
 			return failed
 				? frontendFailure(summary)
 				: plain(
-						`${codes(summary.answers)}${summary.through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
+						`${summary.browser ? `${browserWords(summary.browser)}; ` : ''}${codes(summary.answers)}${summary.through ? '' : ' (no route of the frontend that reaches the backend was found: only its health was checked)'}`,
 					);
+		}
+
+		case 'verify/chatbot': {
+			return chatbotWords(summary);
 		}
 
 		case 'verify/load-progress': {
@@ -86,7 +91,68 @@ function smokeFailure(summary: Extract<VerifyStepSummary, {kind: 'verify/smoke'}
 	};
 }
 
+/** What a browser met at the frontend's address. */
+function browserWords(check: BrowserCheck): string {
+	return `${check.url} serves its page${check.backend ? `, whose scripts call the backend at ${check.backend}, which lets them (CORS)` : ''}`;
+}
+
+function browserFailure(check: BrowserCheck): Failure | undefined {
+	if (check.page.status !== 200) {
+		return {
+			text: `${check.url}, the address you open, answered ${check.page.status ?? check.page.error ?? '?'}`,
+			fix: 'todo-deploy status shows the frontend pod and its logs.',
+			evidence: [answerLine(check.page)],
+		};
+	}
+
+	if (check.backend && !check.baked) {
+		return {
+			text: `The page's scripts do not call the backend at ${check.backend}, where your browser reaches it${check.others.length > 0 ? `: they name ${check.others.join(', ')}` : ''}`,
+			fix: `The backend's address is baked into the frontend when it is built: build again with todo-deploy up (it bakes ${check.backend} in); a value the project gives in todo-deploy.json wins over it.`,
+			evidence: [`read the page and ${check.scripts} of its scripts`],
+		};
+	}
+
+	if (check.backend && check.stray.length > 0) {
+		return {
+			text: `The page's scripts call the backend at ${check.backend}, and also name ${check.stray.join(', ')} on this machine, where nothing answers for the app`,
+			fix: `A value baked in at build time names ${check.stray[0] ?? ''}: a todo-deploy.json value or a development .env file wins over the address todo-deploy bakes in. Remove it (or set it to ${check.backend}), then todo-deploy up builds the frontend again.`,
+			evidence: [`read the page and ${check.scripts} of its scripts`],
+		};
+	}
+
+	if (check.cors && !check.cors.allowed) {
+		return {
+			text: `The backend at ${check.backend ?? ''} does not let the page at ${check.url} call it: it answered the browser's CORS question ${check.cors.status ?? check.cors.error ?? '?'}${check.cors.allowOrigin ? ` with Access-Control-Allow-Origin ${check.cors.allowOrigin}` : ' without Access-Control-Allow-Origin'}`,
+			fix: `The backend must allow the origin ${new URL(check.url).origin} (its CORS setting, such as ALLOWED_ORIGINS or CORS_ORIGINS: todo-deploy discover shows which it reads, and todo-deploy sets it when it knows the name).`,
+			evidence: [answerLine(check.cors)],
+		};
+	}
+
+	return undefined;
+}
+
+function chatbotWords(summary: Extract<VerifyStepSummary, {kind: 'verify/chatbot'}>): Failure {
+	const {answer} = summary;
+	if (summary.reply) {
+		const reply = summary.reply.length > 80 ? `${summary.reply.slice(0, 80)}…` : summary.reply;
+		return plain(`answered in ${Math.round(answer.ms)} ms: "${reply}"`);
+	}
+
+	const {cause} = summary;
+	return {
+		text: `${answer.method} ${answer.path} answered ${answer.status ?? answer.error ?? '?'}${cause ? `: ${cause.cause}` : ''}`,
+		fix: cause?.fix ?? "The backend's logs say why (todo-deploy status, l on the backend pod).",
+		evidence: [answerLine(answer)],
+	};
+}
+
 function frontendFailure(summary: Extract<VerifyStepSummary, {kind: 'verify/frontend'}>): Failure {
+	const browser = summary.browser ? browserFailure(summary.browser) : undefined;
+	if (browser) {
+		return browser;
+	}
+
 	const badHealth = summary.answers.find(answer => answer !== summary.through && answer.status !== 200);
 	if (badHealth) {
 		return {

@@ -8,7 +8,7 @@ import type {Store} from '../engine/store.js';
 import type {StatusAppProps} from './status-app.js';
 import {containerNames, containerOf, defaultLocal} from './status-parts.js';
 
-type Calls = Pick<StatusAppProps, 'onLogs' | 'onRestart' | 'onFollow' | 'onForward' | 'onStopForward' | 'onQuit'>;
+type Calls = Pick<StatusAppProps, 'onLogs' | 'onRestart' | 'onFollow' | 'onForward' | 'onStopForward' | 'onQuit' | 'onBrowser'>;
 type StatusStore = Store<StatusState, StatusAction>;
 
 export function statusKeys(store: StatusStore, calls: Calls, exit: () => void) {
@@ -116,6 +116,8 @@ function podKeys(store: StatusStore, calls: Calls, state: StatusState, input: st
 		forwardKey(store, calls, state, current);
 	} else if (input === 'r' && current) {
 		panel({type: 'confirm-restart', pod: current});
+	} else if (input === 'b' && calls.onBrowser) {
+		calls.onBrowser();
 	}
 }
 

@@ -87,6 +87,42 @@ export function ForwardLine({forward}: {readonly forward: ForwardState}) {
 	}
 }
 
+const addressColor = {starting: 'yellow', up: 'green', down: 'yellow', failed: 'red'} as const;
+const addressMark = {starting: '…', up: '✔', down: '⚠', failed: '✖'} as const;
+
+/** The browser's addresses the screen holds: each URL and whether it answers now; why not, when one does not. */
+export function AddressesLine({state}: {readonly state: StatusState}) {
+	const {addresses, browser} = state;
+	if (addresses.length === 0) {
+		return null;
+	}
+
+	const trouble = addresses.find(address => address.hold.state === 'down' || address.hold.state === 'failed');
+	const why = trouble && (trouble.hold.state === 'down' || trouble.hold.state === 'failed') ? trouble.hold.why : undefined;
+	return (
+		<Text wrap="truncate-end">
+			{addresses.map((address, index) => (
+				<Text key={address.side}>
+					{index > 0 ? <Text dimColor> · </Text> : null}
+					<Text dimColor>{address.side} </Text>
+					<Text color={addressColor[address.hold.state]}>
+						{address.url} {addressMark[address.hold.state]}
+					</Text>
+				</Text>
+			))}
+			{why ? <Text color="yellow"> {why}</Text> : null}
+			{browser ? (
+				<Text dimColor>
+					{' '}
+					· {browser.opened ? (browser.opened.opened ? `opened in the browser (${browser.opened.with})` : browser.opened.why) : 'opening the browser…'}
+				</Text>
+			) : (
+				<Text dimColor> · b opens the browser</Text>
+			)}
+		</Text>
+	);
+}
+
 export const toneColor = {good: 'green', bad: 'red', dim: undefined} as const;
 
 export function PodDescription({state, pod, maxLines}: {readonly state: StatusState; readonly pod: string; readonly maxLines: number}) {

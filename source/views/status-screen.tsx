@@ -5,7 +5,7 @@ import {useMemo} from 'react';
 import type {StatusState} from '../engine/status/reducer.js';
 import {statusWindow, type StatusWindow} from '../engine/status/select.js';
 import {PanelBody} from './status-panel.js';
-import {ForwardLine, hasWarnings, stateColors} from './status-parts.js';
+import {AddressesLine, ForwardLine, hasWarnings, stateColors} from './status-parts.js';
 import {PodLine, TableHeader, tableLayout} from './status-table.js';
 
 export function StatusScreen({
@@ -26,12 +26,14 @@ export function StatusScreen({
 	const inner = width - 2;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
-	const extra = (state.forward ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 145 ? 1 : 0);
+	const extra = (state.forward ? 1 : 0) + (state.addresses.length > 0 ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 158 ? 1 : 0);
 	// A short terminal (under 20 lines) gets a compact screen: the panel without its border, a few lines
 	// of it, and one help line, so that the pods stay on screen instead of scrolling off the top.
 	const compact = height < 20;
 	const panelLines = compact ? 3 : 10;
-	const fit = compact ? Math.max(1, height - 10 - (state.forward ? 1 : 0) - (hasWarnings(state) ? 1 : 0)) : Math.max(3, height - 18 - extra);
+	const fit = compact
+		? Math.max(1, height - 10 - (state.forward ? 1 : 0) - (state.addresses.length > 0 ? 1 : 0) - (hasWarnings(state) ? 1 : 0))
+		: Math.max(3, height - 18 - extra);
 	// state.version counts every change statusWindow reads (pods, events, images): a panel or a notice does not recompute 2,000 rows.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	const view = useMemo(() => statusWindow(state, {context, namespace}, fit), [state.version, state.selected, context, namespace, fit]);
@@ -40,6 +42,7 @@ export function StatusScreen({
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<StatusHeader state={state} context={context} namespace={namespace} />
+			<AddressesLine state={state} />
 			{state.forward ? <ForwardLine forward={state.forward} /> : null}
 			<TableHeader layout={layout} />
 			{total === 0 ? <Text dimColor> No pods in {namespace} yet.</Text> : null}
@@ -127,11 +130,13 @@ function WarningsLine({view, namespace}: {readonly view: StatusWindow; readonly 
 function HelpLine({compact}: {readonly compact: boolean}) {
 	return compact ? (
 		<Text dimColor wrap="truncate-end">
-			↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · r restart · f follow · p previous · c container · w warnings
+			↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · b browser · r restart · f follow · p previous · c container · w
+			warnings
 		</Text>
 	) : (
 		<Text dimColor wrap="wrap">
-			↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · r restart · q quit
+			↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · b browser · r restart · q
+			quit
 		</Text>
 	);
 }

@@ -65,7 +65,7 @@ test('up makes a kind cluster with a local registry: the images are pushed there
 		world.pulls.every(pull => pull.error === undefined),
 		JSON.stringify(world.pulls),
 	);
-	assert.match(first.stdout, /^The todo app runs in todo, verified\./m);
+	assert.match(first.stdout, /^Open http:\/\/localhost:\d+ in your browser: .* Verified; report: /m);
 	const firstSent = sentBy(first.stdout, 'backend');
 
 	// One line of the backend changes: the registry has every other layer, so only the app's layer travels.

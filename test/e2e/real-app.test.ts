@@ -41,7 +41,11 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 		// The project's chart would not deploy: todo-deploy's, fitted, instead; the notes say what was learnt and where.
 		/^✔ Fit the chart to the app: todo-deploy's chart instead of Phase-IV\/charts\/todo-app \(\d+ errors?: .*\), fitted to the app/m,
 		/backend: JWT_SECRET_KEY ← the auth secret .*Phase-II\/backend\/app\/config\.py:10/,
-		/frontend: NEXT_PUBLIC_API_BASE_URL = http:\/\/todo-todo-app-backend:8080, baked in at build time/,
+		// What the browser's scripts read is baked in as the backend's address on this machine; the
+		// frontend's server calls the backend inside the cluster.
+		/frontend: NEXT_PUBLIC_API_BASE_URL = http:\/\/localhost:\d+, baked in at build time through a build argument \(read in the browser\)/,
+		/frontend: API_URL = http:\/\/todo-todo-app-backend:8080/,
+		/backend: ALLOWED_ORIGINS = http:\/\/localhost:\d+ \(the browser's origin: the frontend's address on this machine\)/,
 		// A real-looking credential committed in the project is named, to rotate.
 		/Phase-II\/backend\/\.env \(DATABASE_URL\) holds a postgresql URL with a password for ep-quiet-forest-a5b2c3d4\.us-east-2\.aws\.neon\.tech: rotate it/,
 		/Left out of the backend image \(it does not belong there\): Phase-II\/backend\/\.env \(holds secrets\), .*Phase-II\/backend\/dev\.db/,
@@ -49,9 +53,11 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 		/^✔ Learn the app's API: GET \/openapi\.json \(OpenAPI\): the todos at \/api\/v1\/tasks\/ \(create 200, PATCH to update\); sign-in: the OAuth2 password flow's tokenUrl/m,
 		/^✔ Health endpoints: \/healthz 200/m,
 		/^✔ Smoke test \(todo API\): sign up 201, log in 200, create 200, list 200, update 200, read back 200, delete 204, gone 404; auth: signed up todo-deploy-\w+@example\.com and logged in/m,
-		/^✔ Frontend reaches the backend: \/api\/health 200, \/api\/tasks 200/m,
+		/^✔ Frontend reaches the backend: http:\/\/localhost:\d+ serves its page, whose scripts call the backend at http:\/\/localhost:\d+, which lets them \(CORS\); \/api\/health 200, \/api\/tasks 200/m,
+		// No Gemini key was given: the chatbot is off, and nothing calls it verified.
+		/^- Chatbot: skipped \(chatbot not verified: no Gemini key given \(the chatbot is off\)\)$/m,
 		/^✔ Load check: 20 users for 5 s: .* on GET \/api\/v1\/tasks\/ as the signed-in test user; p95 under the 500 ms target/m,
-		/^The todo app runs in todo, verified\./m,
+		/^Open http:\/\/localhost:\d+ in your browser: sign up in the app .* Verified; report: /m,
 	]) {
 		assert.match(result.stdout, line);
 	}
@@ -70,7 +76,8 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 	assert.equal(backendPod?.env['JWT_SECRET_KEY'], decoded['JWT_SECRET_KEY'], 'the backend runs with the generated secret, not its fallback');
 	assert.equal(backendPod?.env['AUTH_SECRET'], undefined);
 	const config = world.cluster.get('ConfigMap', 'todo', 'todo-todo-app-config') as {data: Record<string, string>};
-	assert.equal(config.data['NEXT_PUBLIC_API_BASE_URL'], 'http://todo-todo-app-backend:8080');
+	assert.match(config.data['NEXT_PUBLIC_API_BASE_URL'] ?? '', /^http:\/\/localhost:\d+$/);
+	assert.equal(config.data['API_URL'], 'http://todo-todo-app-backend:8080');
 
 	// The test's todo is gone; its throwaway user is what stays, and the report says so.
 	assert.equal(world.postgres.query('SELECT count(*) FROM task', 'todo_db').trim(), '0');
@@ -79,6 +86,7 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 	assert.match(report, /Deployed chart: todo-deploy's chart, because the project's chart Phase-IV\/charts\/todo-app failed lint/);
 	assert.match(report, /Left behind by the smoke test: the throwaway user todo-deploy-\w+@example\.com \(the API has no way to delete a user\)/);
 	assert.match(report, /\| Verification \| ✅ verified \|/);
+	assert.match(report, /- \*\*Chatbot:\*\* not run: chatbot not verified: no Gemini key given/);
 
 	// The images hold no .env, no database file, no virtualenv.
 	const backendImage = /todo-backend:src-[0-9a-f]{12}/.exec(result.stdout)?.[0] ?? '';
@@ -88,7 +96,7 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 	assert.match(filesIn(backendImage), /\/code\/app\/main\.py/);
 });
 
-test('a frontend built with a wrong backend address: verify fails, and says through which setting the frontend finds the backend', async () => {
+test('a frontend built with a wrong backend address: verify fails, and says which address the page calls and how the right one is baked in', async () => {
 	const root = copyTeamProject();
 	const unreachable = `http://127.0.0.1:${await freePort()}`;
 	// A saved answer that sends the frontend to a development address (as its .env.local does).
@@ -102,9 +110,17 @@ test('a frontend built with a wrong backend address: verify fails, and says thro
 	made.push(...[...result.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}(?:-args-[0-9a-f]+)?/g)].map(match => match[0]));
 	assert.equal(result.code, 8, failureOf(result));
 	assert.match(result.stdout, /^✔ Smoke test \(todo API\): sign up 201, log in 200, create 200/m);
+	// The page's scripts name the saved address, not the one this machine holds for the backend: the
+	// browser check says so before anything is asked through the frontend.
 	assert.match(
 		result.stdout,
-		/^✖ Frontend reaches the backend: GET \/api\/tasks through the frontend answered 502: .*could not be reached.*: the frontend does not reach the backend$/m,
+		new RegExp(
+			`^✖ Frontend reaches the backend: The page's scripts do not call the backend at http://localhost:\\d+, where your browser reaches it: they name ${unreachable}`,
+			'm',
+		),
 	);
-	assert.match(result.stdout, /fix: The frontend finds the backend by NEXT_PUBLIC_API_BASE_URL \(baked in when the image is built, /);
+	assert.match(
+		result.stdout,
+		/fix: The backend's address is baked into the frontend when it is built: .*a value the project gives in todo-deploy\.json wins over it/,
+	);
 });

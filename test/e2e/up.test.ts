@@ -46,7 +46,7 @@ test('up --yes: from the sources to a verified deployment and a truthful report;
 		/^✔ Smoke test \(todo API\): create 201/m,
 		/^✔ Load check: 20 users for 2 s: \d+ requests/m,
 		/^✔ Report: \.todo-deploy\/report\.md/m,
-		/^The todo app runs in todo, verified\./m,
+		/^Open http:\/\/localhost:\d+ in your browser: sign up in the app .* Verified; report: /m,
 	]) {
 		assert.match(first.stdout, line);
 	}
@@ -161,7 +161,7 @@ test('on a terminal, after the deploy the wizard stays open as the live status s
 	try {
 		const screen = await terminal.waitFor(/todo-deploy status live @ kind-\S+\s+● live/, 120_000);
 		made.push(...[...screen.matchAll(/todo-(?:backend|frontend):git-[0-9a-f]{12}/g)].map(match => match[0]));
-		assert.match(screen, /The todo app runs in live, verified\./);
+		assert.match(screen, /todo-deploy open -n live holds it again\. Verified;/);
 		assert.match(screen, /todo-todo-app-backend-[a-z0-9]+-[a-z]+\s+1\/1\s+Running/);
 		terminal.keys('q');
 		assert.match(await terminal.waitFor(/\[exit \d+\]/, 10_000), /\[exit 0\]/);
@@ -197,7 +197,7 @@ test('up with minikube (docker driver): the images are built in its Docker, noth
 	}
 });
 
-test('on a bare localSystem, up --kind NAME creates the kind cluster, deploys to it, and down --delete-cluster removes only that', async () => {
+test('on a bare machine, up --kind NAME creates the kind cluster, deploys to it, and down --delete-cluster removes only that', async () => {
 	const name = `made${process.pid}`;
 	const bare = await startUpWorld(name, 'bare-kind');
 	try {

@@ -52,6 +52,10 @@ export function createFakeSystem(options: FakeSystemOptions = {}): System & {rea
 		async which(command) {
 			return command in commands ? `/usr/bin/${command}` : undefined;
 		},
+		async launch(command, args) {
+			const result = await this.run(command, args, {timeoutMs: 0});
+			return {exitCode: result.exitCode};
+		},
 		start(command, args, startOptions) {
 			// A fake long-running child prints its given output, then exits.
 			const exited = this.run(command, args, {timeoutMs: 0}).then(result => {

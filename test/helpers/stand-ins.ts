@@ -153,7 +153,7 @@ if [ -n "$TRIVY_TEST_OFFLINE" ] && [ -z "$skip" ]; then printf '%s\\n' "$TRIVY_T
 case "$image" in todo-backend:*) cp "$TRIVY_TEST_BACKEND" "$out";; *) cp "$TRIVY_TEST_FRONTEND" "$out";; esac
 case ",$scanners," in *,secret,*) exec '${process.execPath}' '${path.join(path.dirname(fileURLToPath(import.meta.url)), 'trivy-secrets.mjs')}' "$image" "$out";; esac`;
 
-/** The local registry container a kind cluster todo-deploy set up leaves (one a localSystem, shared by kind clusters). */
+/** The local registry container a kind cluster todo-deploy set up leaves (one a machine, shared by kind clusters). */
 export function removeLocalRegistry(): void {
 	execFileSync('docker', ['rm', '-f', 'kind-registry'], {stdio: 'ignore'});
 }

@@ -1,9 +1,10 @@
 // Everything `todo-deploy up` meets on a machine with Docker and kind, made here: the simulated API
 // server behind a kind-named context, a real "kind node" container, the kind and Trivy stand-ins,
 // the real helm and kubectl, and a simulated kubelet that runs the backend pod's image for real on
-// loopback (ready when its /ready answers). Used by the up tests, the benchmark and `npm run demo`.
+// loopback (ready when its /ready answers) and stands in a page for the frontend's pod. Used by the up tests, the benchmark and `npm run demo`.
 import {execFileSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
@@ -39,6 +40,16 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 	});
 	const databasePort = (database.address() as net.AddressInfo).port;
 	const appPort = await freePort();
+	// The frontend's pod: the test project's frontend image is a build result, not a server, so its
+	// container is stood in for by a page on loopback (what a browser gets at the frontend's address).
+	const frontendPage = http.createServer((_request, response) => {
+		response.writeHead(200, {'content-type': 'text/html'});
+		response.end('<!doctype html><html><head><title>Todo</title></head><body><div id="app">Todo</div></body></html>');
+	});
+	await new Promise<void>(resolve => {
+		frontendPage.listen(0, '127.0.0.1', resolve);
+	});
+	const frontendPort = (frontendPage.address() as net.AddressInfo).port;
 	const kubeconfig = path.join(tempDir('sim'), 'kubeconfig');
 	const cluster = await startSimulatedCluster({kubeconfigPath: kubeconfig});
 	// A bare machine has no kubeconfig yet: the kind stand-in writes one when it creates the cluster.
@@ -64,6 +75,18 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 	const stopController = startController(cluster, async pod => {
 		const image = pod.images[0] ?? '';
 		// todo-backend:TAG loaded into the node, or REGISTRY/todo-backend:TAG from kind's local registry.
+		const declaredPorts = () =>
+			(
+				cluster.get('Pod', pod.namespace, pod.name) as {spec?: {containers?: Array<{ports?: Array<{containerPort: number}>}>}} | undefined
+			)?.spec?.containers?.flatMap(container => container.ports ?? []) ?? [];
+		if (/^(?:[^/]+\/)?todo-frontend:/.test(image)) {
+			for (const port of declaredPorts()) {
+				cluster.servePort(pod.namespace, pod.name, port.containerPort, frontendPort);
+			}
+
+			return {type: 'ready'};
+		}
+
 		if (!/^(?:[^/]+\/)?todo-backend:/.test(image)) {
 			return {type: 'ready'};
 		}
@@ -91,8 +114,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 				)
 			) {
 				// kubectl port-forward to the pod's declared port reaches the container (as the kubelet's would).
-				const declared = cluster.get('Pod', pod.namespace, pod.name) as {spec?: {containers?: Array<{ports?: Array<{containerPort: number}>}>}} | undefined;
-				for (const port of declared?.spec?.containers?.flatMap(container => container.ports ?? []) ?? []) {
+				for (const port of declaredPorts()) {
 					cluster.servePort(pod.namespace, pod.name, port.containerPort, appPort);
 				}
 
@@ -141,6 +163,7 @@ export async function startUpWorld(clusterName = `up${process.pid}`, flavour: 'k
 			removeLocalRegistry();
 			await cluster.close();
 			await new Promise(resolve => database.close(resolve));
+			await new Promise(resolve => frontendPage.close(resolve));
 		},
 	};
 }

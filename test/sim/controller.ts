@@ -199,6 +199,68 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 		updateWorkload(kind, namespace, owner);
 	};
 
+	/** Pods the controller itself removed (a new template replaces them): no replacement is made for those. */
+	const retiring = new Set<string>();
+
+	const createPod = (workload: Json, hash: string, index: number) => {
+		const kind = String(workload['kind']);
+		const metadata = workload['metadata'] as {name: string; namespace: string; uid: string};
+		const spec = workload['spec'] as {template: {metadata?: {labels?: Record<string, string>}; spec: Json}};
+		const podName = kind === 'StatefulSet' ? `${metadata.name}-${index}` : `${metadata.name}-${hash.slice(0, 10)}-${suffix(5)}`;
+		const claimTemplates =
+			(workload['spec'] as {volumeClaimTemplates?: Array<{metadata?: {name?: string; labels?: Record<string, string>}; spec?: Json}>}).volumeClaimTemplates ??
+			[];
+		// As the StatefulSet controller does: a claim per template and pod, made once and never deleted by it
+		// (helm uninstall leaves them too).
+		for (const template of kind === 'StatefulSet' ? claimTemplates : []) {
+			const claim = `${template.metadata?.name ?? 'data'}-${podName}`;
+			if (!cluster.get('PersistentVolumeClaim', metadata.namespace, claim)) {
+				cluster.put({
+					apiVersion: 'v1',
+					kind: 'PersistentVolumeClaim',
+					metadata: {name: claim, namespace: metadata.namespace, labels: template.metadata?.labels ?? {}},
+					spec: template.spec ?? {},
+					status: {phase: 'Bound'},
+				});
+			}
+		}
+
+		cluster.put({
+			apiVersion: 'v1',
+			kind: 'Pod',
+			metadata: {
+				name: podName,
+				namespace: metadata.namespace,
+				labels: spec.template.metadata?.labels ?? {},
+				creationTimestamp: now(),
+				ownerReferences: [{apiVersion: 'apps/v1', kind: kind === 'Deployment' ? 'ReplicaSet' : kind, name: metadata.name, uid: metadata.uid, controller: true}],
+			},
+			spec: {...spec.template.spec, nodeName: 'sim-control-plane'},
+			status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: now()}]},
+		});
+		later(startDelayMs, () => void startPod(kind, metadata.name, metadata.namespace, podName));
+	};
+
+	/** A pod deleted by someone else (kubectl delete pod, the status screen's restart): its controller makes another, as a ReplicaSet does. */
+	const replace = (pod: Json) => {
+		const metadata = pod['metadata'] as {name: string; namespace: string; ownerReferences?: Array<{kind: string; name: string}>};
+		if (retiring.delete(`${metadata.namespace}/${metadata.name}`)) {
+			return;
+		}
+
+		const owner = metadata.ownerReferences?.[0];
+		const kind = owner?.kind === 'ReplicaSet' ? 'Deployment' : owner?.kind;
+		const workload = owner && kind ? cluster.get(kind, metadata.namespace, owner.name) : undefined;
+		const hash = workload ? templates.get(`${kind ?? ''}/${metadata.namespace}/${owner?.name ?? ''}`) : undefined;
+		if (owner && workload && hash) {
+			const index = kind === 'StatefulSet' ? Number(/-(\d+)$/.exec(metadata.name)?.[1] ?? 0) : 0;
+			later(0, () => {
+				createPod(workload, hash, index);
+				updateWorkload(String(kind), metadata.namespace, owner.name);
+			});
+		}
+	};
+
 	const reconcile = (workload: Json) => {
 		const kind = String(workload['kind']);
 		const metadata = workload['metadata'] as {name: string; namespace: string; uid: string};
@@ -214,45 +276,14 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 
 		templates.set(key, hash);
 		for (const old of podsOf(metadata.namespace, metadata.name)) {
-			cluster.remove('Pod', metadata.namespace, String((old['metadata'] as Json)['name']));
+			const oldName = String((old['metadata'] as Json)['name']);
+			retiring.add(`${metadata.namespace}/${oldName}`);
+			cluster.remove('Pod', metadata.namespace, oldName);
 		}
 
 		const replicas = spec.replicas ?? 1;
-		const claimTemplates =
-			(workload['spec'] as {volumeClaimTemplates?: Array<{metadata?: {name?: string; labels?: Record<string, string>}; spec?: Json}>}).volumeClaimTemplates ??
-			[];
 		for (let index = 0; index < replicas; index++) {
-			const podName = kind === 'StatefulSet' ? `${metadata.name}-${index}` : `${metadata.name}-${hash.slice(0, 10)}-${suffix(5)}`;
-			// As the StatefulSet controller does: a claim per template and pod, made once and never deleted by it
-			// (helm uninstall leaves them too).
-			for (const template of kind === 'StatefulSet' ? claimTemplates : []) {
-				const claim = `${template.metadata?.name ?? 'data'}-${podName}`;
-				if (!cluster.get('PersistentVolumeClaim', metadata.namespace, claim)) {
-					cluster.put({
-						apiVersion: 'v1',
-						kind: 'PersistentVolumeClaim',
-						metadata: {name: claim, namespace: metadata.namespace, labels: template.metadata?.labels ?? {}},
-						spec: template.spec ?? {},
-						status: {phase: 'Bound'},
-					});
-				}
-			}
-
-			cluster.put({
-				apiVersion: 'v1',
-				kind: 'Pod',
-				metadata: {
-					name: podName,
-					namespace: metadata.namespace,
-					labels: spec.template.metadata?.labels ?? {},
-					ownerReferences: [
-						{apiVersion: 'apps/v1', kind: kind === 'Deployment' ? 'ReplicaSet' : kind, name: metadata.name, uid: metadata.uid, controller: true},
-					],
-				},
-				spec: {...spec.template.spec, nodeName: 'sim-control-plane'},
-				status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: now()}]},
-			});
-			later(startDelayMs, () => void startPod(kind, metadata.name, metadata.namespace, podName));
+			createPod(workload, hash, index);
 		}
 
 		updateWorkload(kind, metadata.namespace, metadata.name);
@@ -260,6 +291,11 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 
 	const unsubscribe = cluster.subscribe((event: WatchEvent) => {
 		const kind = event.object['kind'];
+		if (kind === 'Pod' && event.type === 'DELETED') {
+			replace(event.object);
+			return;
+		}
+
 		if (kind !== 'Deployment' && kind !== 'StatefulSet') {
 			return;
 		}
@@ -269,7 +305,9 @@ export function startController(cluster: SimulatedCluster, behaviour: PodBehavio
 			templates.delete(`${String(kind)}/${metadata.namespace}/${metadata.name}`);
 			later(0, () => {
 				for (const pod of podsOf(metadata.namespace, metadata.name)) {
-					cluster.remove('Pod', metadata.namespace, String((pod['metadata'] as Json)['name']));
+					const podName = String((pod['metadata'] as Json)['name']);
+					retiring.add(`${metadata.namespace}/${podName}`);
+					cluster.remove('Pod', metadata.namespace, podName);
 				}
 			});
 			return;

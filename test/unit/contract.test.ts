@@ -40,6 +40,8 @@ test("the team's layout: the backend's port, health path and settings, each with
 			['ALLOWED_ORIGINS', 'plain', false],
 			['DATABASE_URL', 'database-url', false],
 			['GEMINI_API_KEY', 'secret', false],
+			['GEMINI_BASE_URL', 'service-url', false],
+			['GEMINI_MODEL', 'plain', false],
 			['JWT_ALGORITHM', 'plain', false],
 			['JWT_SECRET_KEY', 'secret', false],
 		],
@@ -54,7 +56,7 @@ test("the team's layout: the backend's port, health path and settings, each with
 	assert.deepEqual([contract.database.user, contract.database.database], ['todo_user', 'todo_db']);
 });
 
-test("the team's layout: the frontend bakes the backend's address at build time, and serves /api/health", async () => {
+test("the team's layout: the browser's code bakes the backend's address in at build time, the server reads its own, and it serves /api/health", async () => {
 	const {contract} = await teamProject();
 	const frontend = contract.frontend;
 	assert.equal(frontend?.port, 3000);
@@ -62,8 +64,14 @@ test("the team's layout: the frontend bakes the backend's address at build time,
 	const apiBase = envOf(frontend, 'NEXT_PUBLIC_API_BASE_URL');
 	assert.equal(apiBase?.kind, 'build-time');
 	assert.equal(apiBase.target, 'backend');
-	assert.ok(apiBase.from.includes('Phase-II/frontend/app/api/tasks/route.ts:2'), apiBase.from.join());
+	assert.equal(apiBase.browser, true, "read in 'use client' code: the browser calls the backend");
+	assert.ok(apiBase.from.includes('Phase-II/frontend/lib/backend.ts:4'), apiBase.from.join());
 	assert.ok(apiBase.from.includes('Phase-II/frontend/Dockerfile:3'), apiBase.from.join());
+	// The server's way to the backend is a setting of its own, read at run time.
+	const server = envOf(frontend, 'API_URL');
+	assert.equal(server?.kind, 'service-url');
+	assert.equal(server.target, 'backend');
+	assert.ok(!server.browser);
 });
 
 test('what would go into the images that does not belong there, and the line that copies it', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {explainClusterStart, kindRules, minikubeRules} from '../../source/diagnose/cluster-start.js';
+import {chatRules} from '../../source/diagnose/chat.js';
 import {databaseRules} from '../../source/diagnose/database.js';
 import {execRules} from '../../source/diagnose/exec.js';
 import {podFacts, podRules} from '../../source/diagnose/pod.js';
@@ -85,4 +86,8 @@ test('the walk fails when a general rule stands before a more exact one', () => 
 			),
 		/localhost-registry-is-the-node: its fixture .* fires it, and no earlier rule/,
 	);
+});
+
+test("the chat rules: what the chatbot's backend passes on from its provider", () => {
+	assertTable('chat', chatRules, fixture => firstRule(chatRules, text(fixture))?.id);
 });

@@ -53,8 +53,13 @@ test("the team's app: its port, probe path, JWT secret, database URL and the fro
 	assert.equal(values.secrets.existingSecret, 'todo-todo-app-app-secrets');
 	// The compose file's database service names its user and database.
 	assert.deepEqual(values.postgresql, {username: fit.database.user, database: fit.database.name});
-	assert.equal(values.frontend.env['NEXT_PUBLIC_API_BASE_URL'], 'http://todo-todo-app-backend:8080');
-	assert.deepEqual(fit.buildArgs.frontend, {NEXT_PUBLIC_API_BASE_URL: 'http://todo-todo-app-backend:8080'});
+	// The browser calls the backend at the address held for it on this machine (its own port, 8080); the
+	// frontend's server reaches it inside the cluster.
+	assert.equal(values.frontend.env['NEXT_PUBLIC_API_BASE_URL'], 'http://localhost:8080');
+	assert.deepEqual(fit.buildArgs.frontend, {NEXT_PUBLIC_API_BASE_URL: 'http://localhost:8080'});
+	assert.equal(values.frontend.env['API_URL'], 'http://todo-todo-app-backend:8080');
+	// The backend lets the page from the frontend's address call it.
+	assert.equal(values.backend.env?.['ALLOWED_ORIGINS'], 'http://localhost:3000');
 	assert.deepEqual(
 		fit.bindings.map(binding => [binding.key, binding.source.type === 'role' ? binding.source.role : binding.source.type, binding.optional]),
 		[
@@ -115,26 +120,37 @@ test('a provider key the code needs and nobody gave stops the deploy with what t
 	assert.deepEqual((fit.values as {backend: {secretEnv: Record<string, unknown>}}).backend.secretEnv['SENTRY_TOKEN'], {key: 'SENTRY_TOKEN', optional: true});
 });
 
-test('addresses: a server-side read gets the Service, a browser read the port-forward on this localSystem, a *_HOST the host name', () => {
-	const fit = fitChart({
-		contract: {
-			backend: side(9000, [use('DB_HOST', 'service-url', {target: 'database'})]),
-			frontend: side(3000, [
-				use('API_URL', 'service-url', {target: 'backend'}),
-				use('NEXT_PUBLIC_API_URL', 'build-time', {target: 'backend', browser: true, arg: true}),
-				use('NEXT_PUBLIC_SITE_NAME', 'build-time', {value: 'Todos'}),
-			]),
-			credentials: [],
-		},
-		release: 'todo-app',
-	});
+test('addresses: a server-side read gets the Service, a browser read the address held on this machine, a *_HOST the host name', () => {
+	const contract = {
+		backend: side(9000, [
+			use('DB_HOST', 'service-url', {target: 'database'}),
+			use('CORS_ORIGINS', 'plain', {value: 'http://localhost:3000,https://todo.example.com'}),
+		]),
+		frontend: side(3000, [
+			use('API_URL', 'service-url', {target: 'backend'}),
+			use('NEXT_PUBLIC_API_URL', 'build-time', {target: 'backend', browser: true, arg: true}),
+			use('NEXT_PUBLIC_SITE_NAME', 'build-time', {value: 'Todos'}),
+		]),
+		credentials: [],
+	};
+	const fit = fitChart({contract, release: 'todo-app'});
 	const values = fit.values as {backend: {env: Record<string, string>}; frontend: {env: Record<string, string>}};
 	assert.equal(values.backend.env['DB_HOST'], 'todo-app-postgresql');
 	assert.equal(values.frontend.env['API_URL'], 'http://todo-app-backend:9000');
+	// The browser reaches the backend where todo-deploy holds it: by default the port the app declares.
 	assert.equal(fit.buildArgs.frontend?.['NEXT_PUBLIC_API_URL'], 'http://localhost:9000');
-	assert.equal(fit.buildArgs.frontend['NEXT_PUBLIC_SITE_NAME'], 'Todos');
-	// Baked in by next build, but the Dockerfile has no ARG for it: said, with the line to add.
-	assert.match(fit.gaps.join('\n'), /NEXT_PUBLIC_SITE_NAME .* no ARG NEXT_PUBLIC_SITE_NAME/);
+	// Baked in by next build with no ARG for it: a .env.production.local in the context todo-deploy sends.
+	assert.deepEqual(fit.bakedEnv.frontend, {NEXT_PUBLIC_SITE_NAME: 'Todos'});
+	assert.equal(fit.buildArgs.frontend['NEXT_PUBLIC_SITE_NAME'], undefined);
+	assert.deepEqual(fit.gaps, []);
+	// The backend lets the browser call it from the frontend's address; the project's other origins stay.
+	assert.equal(values.backend.env['CORS_ORIGINS'], 'http://localhost:3000,https://todo.example.com');
+
+	// Ports moved for a taken one: what is baked in and allowed follows.
+	const moved = fitChart({contract, release: 'todo-app', addresses: {frontend: 3001, backend: 9001}});
+	assert.equal(moved.buildArgs.frontend?.['NEXT_PUBLIC_API_URL'], 'http://localhost:9001');
+	assert.equal((moved.values as typeof values).backend.env['CORS_ORIGINS'], 'http://localhost:3001,https://todo.example.com');
+	assert.equal((moved.values as typeof values).frontend.env['API_URL'], 'http://todo-app-backend:9000');
 });
 
 test('which of todo-deploy secrets a name is', () => {
@@ -163,7 +179,7 @@ test('which of todo-deploy secrets a name is', () => {
 test("the wizard's plan says what the app's code reads, side by side", async () => {
 	assert.equal(
 		contractSummary(await teamContract()),
-		'The app, as its code reads it: backend on 8080 (/healthz) reading DATABASE_URL, GEMINI_API_KEY, JWT_SECRET_KEY; frontend on 3000 (/api/health) reading NEXT_PUBLIC_API_BASE_URL.',
+		'The app, as its code reads it: backend on 8080 (/healthz) reading DATABASE_URL, GEMINI_API_KEY, GEMINI_BASE_URL, JWT_SECRET_KEY; frontend on 3000 (/api/health) reading API_URL, NEXT_PUBLIC_API_BASE_URL.',
 	);
 	assert.equal(contractSummary({credentials: []}), '');
 });

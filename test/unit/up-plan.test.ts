@@ -46,6 +46,7 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 			'health',
 			'smoke',
 			'frontend',
+			'chatbot',
 			'load',
 			'report',
 		],
@@ -61,7 +62,7 @@ test("the rows are the stages' rows in order, then the report; --skip starts row
 		upSteps(new Set(['verify']))
 			.filter(row => row.skip)
 			.map(row => row.id),
-		['reach', 'api', 'health', 'smoke', 'frontend', 'load'],
+		['reach', 'api', 'health', 'smoke', 'frontend', 'chatbot', 'load'],
 	);
 	assert.equal(upStages.length, 8);
 });

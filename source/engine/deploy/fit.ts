@@ -6,6 +6,7 @@
 import type {EnvUse, ServiceContract, Side} from '../project/contract.js';
 import {probePaths} from '../project/contract.js';
 import type {AppContract} from '../project/read-contract.js';
+import {urlOf, wantedAddresses, type Addresses} from '../browser/addresses.js';
 import {fullnameOf, secretNameOf} from './names.js';
 
 /** What the shipped chart reads from its Secret by default (charts/todo-app/values.yaml's secretEnv). */
@@ -37,8 +38,13 @@ export type FittedChart = {
 	/** A values file's content (never a secret value). */
 	readonly values: Record<string, unknown>;
 	readonly bindings: readonly SecretBinding[];
-	/** Build arguments per image: the addresses and settings a build bakes in. */
+	/** Build arguments per image: the addresses and settings a build bakes in, for the ARGs its Dockerfile declares. */
 	readonly buildArgs: Readonly<Partial<Record<Side, Readonly<Record<string, string>>>>>;
+	/**
+	 * NEXT_PUBLIC_* values a build must bake in whose Dockerfile declares no ARG for them: they reach the
+	 * build as a .env.production.local todo-deploy adds to the context it sends (public values only).
+	 */
+	readonly bakedEnv: Readonly<Partial<Record<Side, Readonly<Record<string, string>>>>>;
 	/** The database's user and name, as the project's compose file has them (else todo, or the chart's: fitForChart). */
 	readonly database: {readonly user: string; readonly name: string};
 	/** Whether the project said them; otherwise the chart's own defaults apply. */
@@ -83,16 +89,21 @@ const where = (entry: EnvUse) => (entry.from.length > 0 ? ` (${entry.from.slice(
 export type FitInputs = {
 	readonly contract: AppContract;
 	readonly release: string;
+	/** The local ports the browser reaches each side at (engine/browser/addresses.ts); default: the ones the app declares. */
+	readonly addresses?: Addresses | undefined;
 };
 
 /** What the fit gathers while it walks the two sides. */
 type Fitting = {
 	readonly fullname: string;
 	readonly backendPort: number | undefined;
+	/** Where the browser reaches each side: the addresses held on this machine. */
+	readonly addresses: Addresses;
 	readonly learnt: string[];
 	readonly gaps: string[];
 	readonly bindings: Map<string, SecretBinding>;
 	readonly buildArgs: Partial<Record<Side, Record<string, string>>>;
+	readonly bakedEnv: Partial<Record<Side, Record<string, string>>>;
 };
 
 /** One side's settings as the chart takes them: plain ones in env, the Secret's keys in secretEnv. */
@@ -103,10 +114,12 @@ export function fitChart(inputs: FitInputs): FittedChart {
 	const fitting: Fitting = {
 		fullname: fullnameOf(inputs.release),
 		backendPort: contract.backend?.port,
+		addresses: inputs.addresses ?? wantedAddresses(contract),
 		learnt: [],
 		gaps: [],
 		bindings: new Map(),
 		buildArgs: {},
+		bakedEnv: {},
 	};
 	// The Secret todo-deploy writes (with the app's own keys) is the one the pods read.
 	const values: Record<string, unknown> = {secrets: {existingSecret: secretNameOf(inputs.release)}};
@@ -124,8 +137,8 @@ export function fitChart(inputs: FitInputs): FittedChart {
 		}
 	}
 
-	const {learnt, gaps, bindings, buildArgs} = fitting;
-	return {values, bindings: [...bindings.values()], buildArgs, database, databaseFrom, learnt, gaps};
+	const {learnt, gaps, bindings, buildArgs, bakedEnv} = fitting;
+	return {values, bindings: [...bindings.values()], buildArgs, bakedEnv, database, databaseFrom, learnt, gaps};
 }
 
 /** The address a setting that names another part of the app gets: the in-cluster Service, or localhost for the browser. */
@@ -139,8 +152,13 @@ function addressOf(fitting: Fitting, entry: EnvUse): string | undefined {
 		return undefined;
 	}
 
+	// The browser is outside the cluster: it reaches a side at the address todo-deploy holds for it on this machine.
+	const held = entry.browser ? fitting.addresses[target] : undefined;
+	if (entry.browser && held !== undefined) {
+		return entry.name.endsWith('_HOST') ? 'localhost' : urlOf(held);
+	}
+
 	const port = target === 'backend' ? (fitting.backendPort ?? 8000) : frontendServicePort;
-	// The browser is outside the cluster: it reaches a side through a port-forward on this machine.
 	const host = entry.browser ? 'localhost' : `${fitting.fullname}-${target}`;
 	return entry.name.endsWith('_HOST') ? host : `http://${host}:${port}`;
 }
@@ -197,9 +215,43 @@ function fitSide(fitting: Fitting, side: Side, service: ServiceContract): Record
 	return sideValues;
 }
 
+/** A backend setting that lists the origins a browser may call it from (CORS). */
+const originSetting =
+	/^(?:(?:CORS|ALLOWED|ALLOW)_?(?:ORIGINS?|HOSTS?_?ORIGINS?)|CORS_ALLOW_ORIGINS?|FRONTEND_(?:URL|ORIGIN)|CLIENT_(?:URL|ORIGIN)|BACKEND_CORS_ORIGINS)$/;
+const localOrigin = /^https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?\/?$/;
+
+/** The origins the backend lets browsers call it from: the frontend's held address first, then what the project gave that is not a local one. */
+function originsFor(fitting: Fitting, entry: EnvUse): string | undefined {
+	const frontend = fitting.addresses.frontend;
+	if (frontend === undefined || !originSetting.test(entry.name)) {
+		return undefined;
+	}
+
+	// A JSON list (pydantic's List[str]) stays a JSON list; else a comma-separated one.
+	const value = entry.value?.trim() ?? '';
+	const json = value.startsWith('[');
+	let listed: unknown;
+	try {
+		listed = json ? JSON.parse(value) : value.split(',');
+	} catch {
+		listed = [];
+	}
+
+	const kept = (Array.isArray(listed) ? listed : []).map(origin => String(origin).trim()).filter(origin => origin !== '' && !localOrigin.test(origin));
+	const origins = [urlOf(frontend), ...kept];
+	return json ? JSON.stringify(origins) : origins.join(',');
+}
+
 /** One setting the code reads, under the name it reads it, where the chart takes it. */
 function fitEntry(fitting: Fitting, side: Side, entry: EnvUse, {env, secretEnv}: SideEnv): void {
 	const {learnt, gaps} = fitting;
+	const origins = side === 'backend' && (entry.kind === 'plain' || entry.kind === 'service-url') ? originsFor(fitting, entry) : undefined;
+	if (origins !== undefined && given(entry) === undefined) {
+		env[entry.name] = origins;
+		learnt.push(`${side}: ${entry.name} = ${origins} (the browser's origin: the frontend's address on this machine)${where(entry)}`);
+		return;
+	}
+
 	switch (entry.kind) {
 		case 'database-url': {
 			const scheme = entry.scheme ?? 'postgresql';
@@ -226,7 +278,7 @@ function fitEntry(fitting: Fitting, side: Side, entry: EnvUse, {env, secretEnv}:
 			if (address) {
 				env[entry.name] = address;
 				learnt.push(
-					`${side}: ${entry.name} = ${address}${entry.browser ? ' (read in the browser: it reaches the port-forward on this machine)' : ''}${where(entry)}`,
+					`${side}: ${entry.name} = ${address}${entry.browser ? ' (read in the browser: the address todo-deploy holds on this machine)' : ''}${where(entry)}`,
 				);
 			} else if (entry.value !== undefined) {
 				env[entry.name] = entry.value;
@@ -243,17 +295,20 @@ function fitEntry(fitting: Fitting, side: Side, entry: EnvUse, {env, secretEnv}:
 
 			// Baked in by the build; the running pod gets it too, for server code that reads it then.
 			env[entry.name] = value;
-			if (entry.arg || entry.name.startsWith('NEXT_PUBLIC_')) {
+			const how = entry.arg
+				? 'a build argument'
+				: entry.name.startsWith('NEXT_PUBLIC_')
+					? 'a .env.production.local todo-deploy adds to the build context (the Dockerfile declares no ARG for it; the project is not touched)'
+					: undefined;
+			if (entry.arg) {
 				(fitting.buildArgs[side] ??= {})[entry.name] = value;
+			} else if (entry.name.startsWith('NEXT_PUBLIC_')) {
+				(fitting.bakedEnv[side] ??= {})[entry.name] = value;
 			}
 
-			if (entry.name.startsWith('NEXT_PUBLIC_') && !entry.arg) {
-				gaps.push(
-					`${side}: ${entry.name} is baked in when the image is built, but the Dockerfile declares no ARG ${entry.name}: the build cannot get ${value}. Add "ARG ${entry.name}" before the build step.`,
-				);
-			}
-
-			learnt.push(`${side}: ${entry.name} = ${value}, baked in at build time${entry.browser ? ' (read in the browser)' : ''}${where(entry)}`);
+			learnt.push(
+				`${side}: ${entry.name} = ${value}, baked in at build time${how ? ` through ${how}` : ''}${entry.browser ? ' (read in the browser)' : ''}${where(entry)}`,
+			);
 			return;
 		}
 
@@ -286,5 +341,6 @@ export function fitRecord(fit: FittedChart) {
 		gaps: fit.gaps,
 		secretKeys: fit.bindings.map(binding => ({key: binding.key, sides: binding.sides, source: binding.source.type, optional: binding.optional})),
 		buildArgs: fit.buildArgs,
+		bakedEnv: fit.bakedEnv,
 	};
 }

@@ -1,6 +1,6 @@
 // deploy: the Secret through the API, `helm upgrade --install`, then the rollout watched pod by pod
 // until every pod is ready or the time is up; a failure says which pods and why, not "timed out".
-// Four named steps (secrets, release, helm, rollout), each reporting what it saw as data (step-snapshot.ts).
+// Four named steps (secrets, release, helm, rollout), each reporting what it saw as data (step-summary.ts).
 import {createHash} from 'node:crypto';
 import type {Cluster} from '../../adapters/cluster.js';
 import type {ClusterTarget} from '../cluster-target.js';

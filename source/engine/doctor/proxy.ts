@@ -2,7 +2,7 @@
 // HTTPS_PROXY without the cluster's own addresses in NO_PROXY sends kubectl, helm and minikube's
 // checks of the node to the proxy, which cannot reach them.
 
-/** What a local cluster needs to reach directly: the localSystem, minikube's docker network, the service range. */
+/** What a local cluster needs to reach directly: the machine, minikube's docker network, the service range. */
 export const clusterNoProxy = ['localhost', '127.0.0.1', '192.168.49.0/24', '10.96.0.0/12'] as const;
 
 export type ProxyFacts = {

@@ -25,6 +25,8 @@ export type ImagePlan = {
 	readonly ignoredBytes: number;
 	/** What todo-deploy left out of the context as not belonging in an image (paths from the project root). */
 	readonly leftOut?: readonly string[] | undefined;
+	/** Files todo-deploy added to the context it sent (never to the project), and why. */
+	readonly generated?: ReadonlyArray<{readonly name: string; readonly why: string}> | undefined;
 };
 
 export type LoadTarget =

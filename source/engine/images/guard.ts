@@ -14,7 +14,28 @@ export type ContextGuard = {
 	readonly items: readonly Unwanted[];
 	/** The image must not be built: a real secret the Dockerfile copies by name. */
 	readonly refuse?: {readonly message: string; readonly fix: string} | undefined;
+	/** Files todo-deploy adds to the context it sends (never to the project): what Next.js bakes in from .env.production.local. */
+	readonly generated?: readonly GeneratedFile[] | undefined;
 };
+
+export type GeneratedFile = {readonly name: string; readonly content: string; readonly why: string};
+
+/** Next.js reads .env.production.local at build time: the public values a Dockerfile without ARGs cannot get. */
+export function bakedEnvFile(values: Readonly<Record<string, string>>): GeneratedFile | undefined {
+	const names = Object.keys(values)
+		.filter(name => name.startsWith('NEXT_PUBLIC_'))
+		.sort();
+	if (names.length === 0) {
+		return undefined;
+	}
+
+	const lines = names.map(name => `${name}=${values[name] ?? ''}`);
+	return {
+		name: '.env.production.local',
+		content: `# Written by todo-deploy into the build context it sends (not into your project): public values only.\n${lines.join('\n')}\n`,
+		why: `${names.join(', ')} (the Dockerfile declares no ARG for ${names.length === 1 ? 'it' : 'them'})`,
+	};
+}
 
 /** The guard of one image; `context` is its build folder relative to the project root. */
 export function guardContext(service: ServiceContract | undefined, context: string, allowSecrets: boolean): ContextGuard {
@@ -71,12 +92,15 @@ export function imageGuards(
 	sources: Readonly<Partial<Record<'backend' | 'frontend', {readonly context: string}>>>,
 	contract: {readonly backend?: ServiceContract | undefined; readonly frontend?: ServiceContract | undefined},
 	allowSecrets: boolean,
+	/** What the fit bakes in through a generated env file (FittedChart.bakedEnv). */
+	bakedEnv: Readonly<Partial<Record<'backend' | 'frontend', Readonly<Record<string, string>>>>> = {},
 ): Partial<Record<'backend' | 'frontend', ContextGuard>> {
 	const guards: Partial<Record<'backend' | 'frontend', ContextGuard>> = {};
 	for (const side of ['backend', 'frontend'] as const) {
 		const source = sources[side];
 		if (source) {
-			guards[side] = guardContext(contract[side], source.context, allowSecrets);
+			const generated = bakedEnvFile(bakedEnv[side] ?? {});
+			guards[side] = {...guardContext(contract[side], source.context, allowSecrets), ...(generated ? {generated: [generated]} : {})};
 		}
 	}
 

@@ -234,7 +234,7 @@ async function setUpRegistry(
 	let endpoint: string;
 	const done: string[] = [];
 	if (existing && port) {
-		// One registry serves every kind cluster on this localSystem, as kind's script has it.
+		// One registry serves every kind cluster on this machine, as kind's script has it.
 		if (!existing.running) {
 			await startExisting(docker, registryName);
 		}

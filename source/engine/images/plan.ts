@@ -1,10 +1,11 @@
 // What an image will be: its repository, and a tag taken from its sources (git, or the files).
 import path from 'node:path';
-import {digestFiles, listBuildContext, readDockerignore, type BuildContext} from '../../adapters/build-context.js';
+import {digestFiles, listBuildContext, readDockerignore, withGenerated, type BuildContext} from '../../adapters/build-context.js';
 import {folderRevision} from '../../adapters/git.js';
 import type {System} from '../../adapters/system.js';
 import type {ImageSource} from '../project/discover.js';
 import type {ImageName, ImagePlan} from './actions.js';
+import type {ContextGuard} from './guard.js';
 import {buildArgsDigest, imageTag, type TagSource} from './tag.js';
 
 export const repositories: Readonly<Record<ImageName, string>> = {backend: 'todo-backend', frontend: 'todo-frontend'};
@@ -29,13 +30,17 @@ export async function planImage(
 	name: ImageName,
 	source: ImageSource,
 	buildArgs: Readonly<Record<string, string>>,
-	/** .dockerignore rules todo-deploy adds: what does not belong in an image (guard.ts). */
-	leaveOut: readonly string[] = [],
+	/** What todo-deploy leaves out of the context (.dockerignore rules) and adds to it (guard.ts). */
+	guard: Pick<ContextGuard, 'leaveOut' | 'generated'> = {leaveOut: []},
 ): Promise<{plan: ImagePlan; context: BuildContext}> {
 	const dir = path.resolve(root, source.context);
-	const context = await listBuildContext(dir, source.dockerfile, leaveOut);
-	const from = await tagSource(system, context, source.dockerfile, leaveOut);
-	const tag = imageTag(from, buildArgsDigest(buildArgs, source.dockerfile));
+	const {leaveOut} = guard;
+	const generated = guard.generated ?? [];
+	const listed = await listBuildContext(dir, source.dockerfile, leaveOut);
+	// The sources' part of the tag is the project's files alone; what todo-deploy adds counts with the build arguments.
+	const from = await tagSource(system, listed, source.dockerfile, leaveOut);
+	const context = withGenerated(listed, generated);
+	const tag = imageTag(from, buildArgsDigest(buildArgs, source.dockerfile, generated));
 	const repository = repositories[name];
 	return {
 		plan: {
@@ -51,6 +56,7 @@ export async function planImage(
 			contextBytes: context.bytes,
 			ignoredFiles: context.ignored.files,
 			ignoredBytes: context.ignored.bytes,
+			...(generated.length > 0 ? {generated: generated.map(file => ({name: file.name, why: file.why}))} : {}),
 		},
 		context,
 	};

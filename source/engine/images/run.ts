@@ -103,7 +103,7 @@ async function planOne({system, request, name, dispatch}: Job, source: ImageSour
 	const guard = request.guards?.[name];
 	let planned: Planned;
 	try {
-		planned = await planImage(system, request.root, name, source, request.buildArgs[name] ?? {}, guard?.leaveOut);
+		planned = await planImage(system, request.root, name, source, request.buildArgs[name] ?? {}, guard);
 	} catch (error) {
 		dispatch({
 			type: 'images/build',

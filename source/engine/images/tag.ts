@@ -7,15 +7,20 @@ export type TagSource =
 
 const short = (hex: string, length: number) => hex.slice(0, length);
 
-/** Build arguments change the image, so they change the tag; none gives no suffix. */
-export function buildArgsDigest(buildArgs: Readonly<Record<string, string>>, dockerfile: string): string | undefined {
+/** Build arguments (and files todo-deploy adds to the context) change the image, so they change the tag; none gives no suffix. */
+export function buildArgsDigest(
+	buildArgs: Readonly<Record<string, string>>,
+	dockerfile: string,
+	generated: ReadonlyArray<{readonly name: string; readonly content: string}> = [],
+): string | undefined {
 	const entries = Object.entries(buildArgs).sort(([a], [b]) => a.localeCompare(b));
-	if (entries.length === 0 && dockerfile === 'Dockerfile') {
+	if (entries.length === 0 && dockerfile === 'Dockerfile' && generated.length === 0) {
 		return undefined;
 	}
 
+	const files = generated.map(file => [file.name, file.content]);
 	return createHash('sha256')
-		.update(JSON.stringify([dockerfile, entries]))
+		.update(JSON.stringify(files.length > 0 ? [dockerfile, entries, files] : [dockerfile, entries]))
 		.digest('hex');
 }
 

@@ -42,7 +42,7 @@ export async function plannedImages(
 		const source = sources[name];
 		if (source) {
 			try {
-				plans.push((await planImage(system, root, name, source, buildArgs[name] ?? {}, guards[name]?.leaveOut)).plan);
+				plans.push((await planImage(system, root, name, source, buildArgs[name] ?? {}, guards[name])).plan);
 			} catch (error) {
 				throw new Error(`the ${name} image: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
 			}

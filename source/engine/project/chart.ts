@@ -45,3 +45,20 @@ export async function chartToDeploy(root: string, given: string | undefined, fou
 }
 
 export {isChart};
+
+/**
+ * The chart `deploy` installs when no --chart is given: the project's, unless the last `up` here
+ * found it would not deploy cleanly and installed todo-deploy's, fitted, instead; then that one again,
+ * so that a second deploy does not swap the release's chart (and its pods) from under it.
+ */
+export async function chartAfterUp(root: string, chart: string): Promise<{readonly chart: string; readonly why: string | undefined}> {
+	if (chart === shippedChart()) {
+		return {chart, why: undefined};
+	}
+
+	const {readReportState} = await import('../report/run.js');
+	const data = (await readReportState(root)).sections.chart?.data as {chart?: unknown; why?: unknown} | undefined;
+	return data?.chart === "todo-deploy's chart" && typeof data.why === 'string' && data.why.startsWith("the project's chart")
+		? {chart: shippedChart(), why: data.why}
+		: {chart, why: undefined};
+}

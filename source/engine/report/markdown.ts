@@ -37,11 +37,29 @@ type VerifyData = {
 	smoke?: SmokeStep[];
 	remains?: string[];
 	frontend?: Answer[];
+	browser?: {url: string; ok: boolean; backend?: string; baked?: boolean; cors?: {allowed: boolean}};
+	chatbot?: {state: 'verified' | 'failed' | 'not run'; reply?: string; why?: string; cause?: {cause: string}; answer?: Answer};
 	load?: LoadSummary;
 };
 
+/** The two lines a person reads first: the address to open in the browser, and the chatbot; each verified, failed or not run. */
+function userLines(data: VerifyData): string[] {
+	const {browser, chatbot} = data;
+	const address = browser
+		? `- **Browser address:** ${browser.url} — ${browser.ok ? 'verified' : 'failed'}${browser.backend ? ` (its page calls the backend at ${browser.backend}${browser.baked ? '' : ', which is not what was baked in'}${browser.cors && !browser.cors.allowed ? '; the backend does not allow its origin' : ''})` : ''}`
+		: '- **Browser address:** not run (verify did not hold the addresses: --url, or no frontend)';
+	const chat = !chatbot
+		? '- **Chatbot:** not run'
+		: chatbot.state === 'verified'
+			? `- **Chatbot:** verified: it answered "${(chatbot.reply ?? '').slice(0, 80)}"`
+			: chatbot.state === 'failed'
+				? `- **Chatbot:** failed: ${chatbot.answer ? `${chatbot.answer.method} ${chatbot.answer.path} answered ${chatbot.answer.status ?? chatbot.answer.error ?? '?'}` : ''}${chatbot.cause ? `: ${chatbot.cause.cause}` : ''}`
+				: `- **Chatbot:** not run: ${chatbot.why ?? ''}`;
+	return [address, chat, ''];
+}
+
 function verifyLines(data: VerifyData): string[] {
-	const lines = [`Reached at ${data.url ?? 'nowhere'}${data.via ? ` (${data.via})` : ''}.`, ''];
+	const lines = [...userLines(data), `Reached at ${data.url ?? 'nowhere'}${data.via ? ` (${data.via})` : ''}.`, ''];
 	if (data.api) {
 		lines.push(`The API, as learnt from ${data.api.from}: the todos at ${data.api.collection}; sign-in: ${data.api.auth}.`, '');
 	}

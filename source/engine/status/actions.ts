@@ -3,6 +3,8 @@
 import type {KubernetesObject} from '@kubernetes/client-node';
 import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
+import type {HeldAddress} from '../browser/hold.js';
+import type {Opened} from '../browser/open.js';
 
 export type StatusAction =
 	| {readonly type: 'status/snapshot'; readonly snapshot: Snapshot}
@@ -21,6 +23,10 @@ export type StatusAction =
 	| {readonly type: 'status/notice'; readonly text: string | undefined}
 	| {readonly type: 'status/log-line'; readonly pod: string; readonly container: string; readonly line: string}
 	| {readonly type: 'status/forward'; readonly forward: ForwardState | undefined}
+	/** The browser's addresses the screen holds, and what is behind each now. */
+	| {readonly type: 'status/addresses'; readonly addresses: readonly HeldAddress[]}
+	/** The browser asked to open at the frontend's address (b), and what came of it. */
+	| {readonly type: 'status/browser'; readonly url: string; readonly opened: Opened | undefined}
 	/** What the local cluster (kind, minikube) has loaded, for image diagnoses. */
 	| {readonly type: 'status/local-images'; readonly images: LocalImages}
 	/** A crashed container's last lines (its previous run), for its diagnosis. */

@@ -3,6 +3,8 @@
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import type {WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
+import type {HeldAddress} from '../browser/hold.js';
+import type {Opened} from '../browser/open.js';
 import type {ForwardState, StatusAction, StatusPanel} from './actions.js';
 
 export type Connection =
@@ -23,6 +25,10 @@ export type StatusState = {
 	readonly panel: StatusPanel;
 	readonly notice: string | undefined;
 	readonly forward: ForwardState | undefined;
+	/** The browser's addresses held while the screen is open (none: not holding any). */
+	readonly addresses: readonly HeldAddress[];
+	/** The last time the browser was asked to open (undefined opened: still opening). */
+	readonly browser: {readonly url: string; readonly opened: Opened | undefined} | undefined;
 	/** The local cluster's images, once looked up (a pod could not get its image). */
 	readonly localImages: LocalImages | undefined;
 	/** Crashed containers' last lines, by "pod/container", with the restart count they were read at. */
@@ -44,6 +50,8 @@ export function initialStatusState(): StatusState {
 		panel: {type: 'diagnosis'},
 		notice: undefined,
 		forward: undefined,
+		addresses: [],
+		browser: undefined,
 		localImages: undefined,
 		crashLogs: new Map(),
 		version: 0,
@@ -157,6 +165,14 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 
 		case 'status/local-images': {
 			return {...state, localImages: action.images, version: state.version + 1};
+		}
+
+		case 'status/addresses': {
+			return {...state, addresses: action.addresses};
+		}
+
+		case 'status/browser': {
+			return {...state, browser: {url: action.url, opened: action.opened}, notice: undefined};
 		}
 
 		case 'status/forward': {

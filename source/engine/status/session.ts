@@ -4,6 +4,7 @@ import {preferSmallHeap} from '../../adapters/heap.js';
 import {portForward} from '../../adapters/port-forward.js';
 import type {System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
+import type {AddressesHeld, AddressRequest} from '../browser/session.js';
 import {resolveAndConnect, type ClusterChoice} from '../cluster.js';
 import {createStore, type Store} from '../store.js';
 import type {StatusAction} from './actions.js';
@@ -29,6 +30,10 @@ export type StatusSession = {
 	followLogs(pod: string | undefined, container: string): void;
 	restart(pod: string): void;
 	readonly forwards: PortForwards;
+	/** Holds the release's browser addresses (engine/browser) while the screen is open; their state lands in the store. */
+	holdAddresses(request: AddressRequest): Promise<void>;
+	/** Opens the browser at the frontend's held address; what came of it lands in the store. */
+	openBrowser(): void;
 	close(): void;
 };
 
@@ -68,6 +73,8 @@ export async function openStatus(
 		}),
 	);
 	const where = {context: cluster.context, namespace: target.namespace};
+	let held: AddressesHeld | undefined;
+	let closed = false;
 	return {
 		store,
 		context: cluster.context,
@@ -100,7 +107,35 @@ export async function openStatus(
 			void restartPod(cluster, store, pod);
 		},
 		forwards,
+		async holdAddresses(request) {
+			const {holdReleaseAddresses} = await import('../browser/session.js');
+			held = await holdReleaseAddresses(system, cluster, target, request, addresses => store.dispatch({type: 'status/addresses', addresses}));
+			if (closed) {
+				await held.stop();
+				return;
+			}
+
+			store.dispatch({type: 'status/addresses', addresses: held.addresses()});
+			if (held.missing.length > 0) {
+				store.dispatch({type: 'status/notice', text: `No Service for the ${held.missing.join(' or the ')} in this release: its address is not held.`});
+			}
+		},
+		openBrowser() {
+			const frontend = store.getState().addresses.find(address => address.side === 'frontend');
+			if (!frontend) {
+				store.dispatch({type: 'status/notice', text: 'No address is held for the frontend (it has no Service in this release).'});
+				return;
+			}
+
+			store.dispatch({type: 'status/browser', url: frontend.url, opened: undefined});
+			void (async () => {
+				const {openBrowser} = await import('../browser/open.js');
+				store.dispatch({type: 'status/browser', url: frontend.url, opened: await openBrowser(system, frontend.url)});
+			})();
+		},
 		close() {
+			closed = true;
+			void held?.stop();
 			forwards.stop();
 			stopFollowing?.();
 			for (const stop of stops) {

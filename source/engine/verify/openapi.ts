@@ -44,6 +44,8 @@ export type ApiPlan = {
 	readonly doneField: string | undefined;
 	readonly auth: AuthPlan | undefined;
 	readonly health: readonly string[];
+	/** The chatbot: a POST that takes a message (chat, assistant, ask…), and the field the message goes in. */
+	readonly chat?: {readonly operation: Operation; readonly field: string} | undefined;
 	/** The document, for the $refs inside a body's schema. */
 	readonly document: Json;
 };
@@ -301,10 +303,32 @@ export function planFromOpenApi(document: unknown): {readonly plan: ApiPlan | un
 			doneField: doneFieldOf(updateSchema) ?? doneFieldOf(schema),
 			auth: findAuth(document, operations),
 			health,
+			chat: chatOperationOf(document, operations),
 			document,
 		},
 		tried: [],
 	};
+}
+
+const chatPaths = /(^|\/)(chat|chatbot|assistant|ask|conversations?|messages?|completions?)(\/|$)/i;
+const messageFields = ['message', 'prompt', 'content', 'text', 'question', 'query', 'input', 'msg'];
+
+/** The chat operation: a POST on a chat-like path whose body has a text field for the message. */
+export function chatOperationOf(document: Json, operations: readonly Operation[]): ApiPlan['chat'] {
+	for (const operation of operations) {
+		if (operation.method !== 'POST' || !operation.body || !chatPaths.test(operation.path) || operation.path.includes('{')) {
+			continue;
+		}
+
+		const properties = resolveRef(document, operation.body.schema)['properties'];
+		const names = isObject(properties) ? Object.keys(properties) : [];
+		const field = messageFields.find(name => names.includes(name)) ?? names.find(name => messageFields.some(word => name.toLowerCase().includes(word)));
+		if (field) {
+			return {operation, field};
+		}
+	}
+
+	return undefined;
 }
 
 /** The token in a login's answer: access_token, token, accessToken, jwt (also under data). */

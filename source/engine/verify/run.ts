@@ -1,4 +1,4 @@
-// verify: reach the backend from this localSystem, call the health paths the app serves, learn its API
+// verify: reach the backend from this machine, call the health paths the app serves, learn its API
 // from its OpenAPI document, run the smoke test as a user would (signed up and logged in when the
 // API wants it), check that the frontend reaches the backend, then the load check on an
 // authenticated read of the todo list. Each step records what it saw, nothing more.
@@ -11,6 +11,10 @@ import {flowSteps, stepList} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
 import type {FailureClass} from '../outcome.js';
 import type {Store} from '../store.js';
+import type {AddressRequest} from '../browser/session.js';
+import type {BrowserCheck} from './browser-check.js';
+import {checkChatbot, type ChatbotOutcome} from './chatbot.js';
+import {checkFrontend} from './frontend.js';
 import {planFromOpenApi, type ApiPlan} from './openapi.js';
 import {reachService, type Reached} from './reach.js';
 import {plainPlan, runSmoke, type SmokeResult} from './smoke.js';
@@ -23,6 +27,7 @@ export const verifySteps = stepList({
 	health: 'Health endpoints',
 	smoke: 'Smoke test (todo API)',
 	frontend: 'Frontend reaches the backend',
+	chatbot: 'Chatbot',
 	load: 'Load check',
 });
 
@@ -62,6 +67,10 @@ export type VerifyRequest = {
 	readonly reuseLoad?: {readonly summary: LoadSummary; readonly at: string} | undefined;
 	readonly random: () => string;
 	readonly signal?: AbortSignal | undefined;
+	/** Hold the release's browser addresses while verifying, and check the frontend at the one the user gets. */
+	readonly addresses?: AddressRequest | undefined;
+	/** Whether the chatbot was given its key: 'absent' says why it is not checked; undefined: not known (it is tried). */
+	readonly chatbotKey?: 'given' | 'absent' | undefined;
 };
 
 export type VerifyResult = {
@@ -74,6 +83,9 @@ export type VerifyResult = {
 	/** What the smoke test left behind. */
 	readonly remains: readonly string[];
 	readonly frontend: readonly Answer[];
+	/** The frontend at the address the user opens, as a browser meets it (when verify held the addresses). */
+	readonly browser: BrowserCheck | undefined;
+	readonly chatbot: ChatbotOutcome;
 	readonly load: LoadSummary | undefined;
 	readonly passed: boolean;
 	/** Not reached is the cluster's or the tools' fault; reached but wrong is the app's. */
@@ -141,6 +153,8 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		smoke: [],
 		remains: [],
 		frontend: [],
+		browser: undefined,
+		chatbot: {state: 'not run', why: 'verify did not get that far'},
 		load: undefined,
 		passed: false,
 		failure: request.signal?.aborted ? 'cancelled' : 'verify',
@@ -190,10 +204,11 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		}
 
 		const auth = smoke.token ? {authorization: `Bearer ${smoke.token}`} : undefined;
-		const frontend = await checkFrontend(system, flow, request, fullname, auth, reached);
+		const frontend = await checkFrontend(system, flow, request, fullname, auth, reached, plan.collection);
+		const chatbot = await checkChatbot(flow, request, base, plan, auth);
 
 		const load = await loadStep(flow, request, base, request.loadPath ?? plan.list.path, auth);
-		const passed = healthy && smoke.ok && frontend.ok && (load?.passed ?? !request.load);
+		const passed = healthy && smoke.ok && frontend.ok && chatbot.state !== 'failed' && (load?.passed ?? !request.load);
 		return result({
 			url: base,
 			via: backend.via,
@@ -202,6 +217,8 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 			smoke: smoke.steps,
 			remains: smoke.remains,
 			frontend: frontend.answers,
+			browser: frontend.browser,
+			chatbot,
 			load,
 			passed,
 			failure: request.signal?.aborted ? 'cancelled' : passed ? undefined : 'verify',
@@ -265,61 +282,6 @@ async function loadStep(
 	}
 
 	return measureLoad(flow, request, base, loadPath, auth);
-}
-
-/** The frontend's health, and one of its routes that reaches the backend, as a signed-in user. */
-async function checkFrontend(
-	system: System,
-	flow: Store<FlowState, FlowAction>,
-	request: VerifyRequest,
-	fullname: string,
-	auth: Readonly<Record<string, string>> | undefined,
-	reached: Reached[],
-): Promise<{ok: boolean; answers: Answer[]}> {
-	const {set: step, begin} = flowSteps(flow);
-	const target = request.frontend;
-	if (!target || request.url || (target.health.length === 0 && target.proxies.length === 0)) {
-		step('frontend', {
-			type: 'skipped',
-			reason: !target
-				? 'no frontend in this project'
-				: request.url
-					? 'the backend was given with --url'
-					: "the frontend's code defines no health route and no route to the backend: nothing to check it by",
-		});
-		return {ok: true, answers: []};
-	}
-
-	const service = `${fullname}-frontend`;
-	const frontendStep = begin('frontend', `service ${service}: ${[...target.health, ...target.proxies.slice(0, 1)].map(path => `GET ${path}`).join(', ')}`);
-	let frontend: Reached;
-	try {
-		frontend = await reachService(system, {...request, url: undefined, service, port: target.servicePort});
-		reached.push(frontend);
-	} catch (error) {
-		frontendStep.failed(
-			`The frontend could not be reached: ${error instanceof Error ? error.message : String(error)}`,
-			`todo-deploy status -n ${request.namespace}`,
-		);
-		return {ok: false, answers: []};
-	}
-
-	const health = await Promise.all(target.health.map(async path => call(frontend.url, 'GET', path)));
-	const proxy = target.proxies[0];
-	const through = proxy ? await call(frontend.url, 'GET', proxy, undefined, {headers: auth ?? {}}) : undefined;
-	const answers = [...health, ...(through ? [through] : [])];
-	const badHealth = health.some(answer => answer.status !== 200);
-	const badProxy = through && (through.status === undefined || through.status >= 500 || (auth !== undefined && through.status >= 400));
-	const ok = !badHealth && !badProxy;
-	(ok ? frontendStep.done : frontendStep.failed)({
-		kind: 'verify/frontend',
-		answers,
-		through,
-		signedIn: auth !== undefined,
-		addressHint: target.addressHint,
-		backend: `http://${fullname}-backend:${request.servicePort}`,
-	});
-	return {ok, answers};
 }
 
 async function measureLoad(

@@ -1,5 +1,7 @@
 // What verify's rows say, as data: render/verify-words.ts words it.
 import type {Answer, SmokeStep} from '../../adapters/app.js';
+import type {ChatCause} from '../../diagnose/chat.js';
+import type {BrowserCheck} from './browser-check.js';
 import type {LoadSummary} from './stats.js';
 
 export type {Answer, SmokeStep} from '../../adapters/app.js';
@@ -30,7 +32,10 @@ export type VerifyStepSummary =
 			readonly signedIn: boolean;
 			readonly addressHint: string | undefined;
 			readonly backend: string;
+			/** The page as a browser meets it at the address the user is given, when verify held it. */
+			readonly browser?: BrowserCheck | undefined;
 	  }
+	| {readonly kind: 'verify/chatbot'; readonly answer: Answer; readonly reply: string | undefined; readonly cause: ChatCause | undefined}
 	| {
 			readonly kind: 'verify/load-progress';
 			readonly users: number;

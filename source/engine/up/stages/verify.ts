@@ -3,6 +3,13 @@ import {readReportState, recordSection} from '../../report/run.js';
 import {runVerify, verifySteps, type VerifyResult} from '../../verify/run.js';
 import type {LoadSummary} from '../../verify/stats.js';
 import {defineStage, next, stop} from '../stage.js';
+import type {PublicSecret} from '../../deploy/step-summary.js';
+
+/** Whether deploy gave the chatbot its key. */
+const chatbotKeyOf = (secrets: readonly PublicSecret[]) => {
+	const gemini = secrets.find(secret => secret.name === 'geminiApiKey');
+	return gemini ? (gemini.source === 'not set' ? ('absent' as const) : ('given' as const)) : undefined;
+};
 
 declare module '../stage.js' {
 	interface UpFacts {
@@ -45,6 +52,9 @@ export const verifyStage = defineStage({
 			load: !skip.has('load-check'),
 			reuseLoad,
 			signal: request.signal,
+			// The frontend checked at the address the user opens, held while verify runs.
+			addresses: {root: request.root, contract: request.contract, release: request.deploy.release},
+			chatbotKey: chatbotKeyOf(deploy.secrets),
 		});
 		await recordSection(request.root, 'verify', {
 			status: verified.passed ? 'verified' : 'failed',
