@@ -12,6 +12,7 @@ import {benchUp} from './up.js';
 import {benchDev} from './dev.js';
 import {benchVerify} from './verify.js';
 import {benchStatus} from './status.js';
+import {benchForward} from './forward.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -198,6 +199,9 @@ console.log(
 
 // The status screen against kubectl on a simulated stream.
 await benchStatus(root, realKubeTool('kubectl'));
+
+// A held browser address through pod replacements, against kubectl port-forward restarted at once.
+await benchForward(realKubeTool('kubectl'), Math.min(runs, 10));
 
 // Build, load and scan against one-after-the-other and against a first run.
 await benchImages(root, runs);
