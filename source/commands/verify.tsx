@@ -14,6 +14,7 @@ import {writeJson, writeOut} from '../command-kit/io.js';
 import {runWithScreens} from '../command-kit/runner.js';
 import {orSay, projectRoot} from '../command-kit/project.js';
 import {stepsJson} from '../render/step-words.js';
+import {verifiedWords} from '../render/verify-words.js';
 
 /** Whether the release's Secret holds the chatbot's key; undefined when the cluster or the Secret cannot be read. */
 async function chatbotKeyOfRelease(target: ClusterTarget, release: string): Promise<'given' | 'absent' | undefined> {
@@ -75,9 +76,7 @@ export const verifyCommand = defineCommand({
 				startedAt,
 				cancelled: signal.aborted,
 				succeeded: verified.passed,
-				message: verified.passed
-					? `Verified: healthy, the todo API works${verified.browser ? `, ${verified.browser.url} serves the app` : ''}, and the load target is met.`
-					: 'Not verified: see the failed step above.',
+				message: verified.passed ? verifiedWords(verified, {loadAsked: !flags['no-load']}) : 'Not verified: see the failed step above.',
 			});
 			return verified;
 		});

@@ -2,6 +2,7 @@
 // test, the frontend's way to the backend, and the load check.
 import type {Answer, VerifyStepSummary} from '../engine/verify/step-summary.js';
 import type {BrowserCheck} from '../engine/verify/browser-check.js';
+import type {VerifyResult} from '../engine/verify/run.js';
 import {describeLoad} from '../engine/verify/stats.js';
 import type {Failure} from './images-words.js';
 
@@ -194,4 +195,21 @@ function loadWords(summary: Extract<VerifyStepSummary, {kind: 'verify/load'}>): 
 			: 'The errors say what failed; todo-deploy status shows the backend pods and their logs.',
 		evidence: [],
 	};
+}
+
+/** The end of a verify that passed: only what was checked, and what was not. */
+export function verifiedWords(result: Pick<VerifyResult, 'browser' | 'chatbot' | 'load'>, options: {readonly loadAsked: boolean}): string {
+	const checked = [
+		'healthy',
+		'the todo API works',
+		...(result.browser ? [`${result.browser.url} serves the app`] : []),
+		...(result.chatbot.state === 'verified' ? ['the chatbot answers'] : []),
+		...(result.load ? ['the load target is met'] : []),
+	];
+	const list = checked.length > 1 ? `${checked.slice(0, -1).join(', ')} and ${checked.at(-1) ?? ''}` : (checked[0] ?? '');
+	const notRun = [
+		...(options.loadAsked ? [] : ['the load check (--no-load)']),
+		...(result.chatbot.state === 'not run' ? [`the chatbot (${result.chatbot.why.replace(/^chatbot not verified: /, '')})`] : []),
+	];
+	return `Verified: ${list}.${notRun.length > 0 ? ` Not checked: ${notRun.join('; ')}.` : ''}`;
 }
