@@ -43,9 +43,27 @@ function pick(argv: readonly string[]): {command: Command; rest: readonly string
 	return {command: named.get('up') as Command, rest: argv, named: false};
 }
 
+/** The command's flags; an option it lacks that other commands take says which do. */
+function parseWithHint(command: Command, rest: readonly string[]) {
+	try {
+		return parseFlags({...commonFlags, ...command.flags}, rest, process.env);
+	} catch (error) {
+		const option = error instanceof UsageError ? /^Unknown option '--([\w-]+)'/.exec(error.message)?.[1] : undefined;
+		const others = option ? commands.filter(other => other !== command && option in other.flags).map(other => other.name) : [];
+		if (option && others.length > 0) {
+			const names = others.length > 1 ? `${others.slice(0, -1).join(', ')} and ${others.at(-1) ?? ''}` : (others[0] ?? '');
+			throw new UsageError(
+				`${command.name} has no --${option}; ${names} ${others.length === 1 ? 'takes' : 'take'} it (todo-deploy ${others[0] ?? ''} --help).`,
+			);
+		}
+
+		throw error;
+	}
+}
+
 async function main(argv: readonly string[]): Promise<Outcome> {
 	const {command, rest, named: explicit} = pick(argv);
-	const {values, positionals} = parseFlags({...commonFlags, ...command.flags}, rest, process.env);
+	const {values, positionals} = parseWithHint(command, rest);
 	const flags = values as typeof values & {readonly help: boolean; readonly version: unknown; readonly json: boolean};
 	if (flags.help) {
 		await writeOut(`${explicit ? commandHelp(command, packageJson.version) : globalHelp(commands, packageJson.version)}\n`);

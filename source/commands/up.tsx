@@ -41,8 +41,11 @@ import type {Addresses} from '../engine/browser/addresses.js';
 import {upSucceededWords} from '../render/up-words.js';
 import {stepsJson} from '../render/step-words.js';
 
+// up builds and deploys both sides: building one is build's --only, not up's.
+const {only: _buildOnly, ...upBuildFlags} = buildFlags;
+
 const upFlags = {
-	...buildFlags,
+	...upBuildFlags,
 	...scanFlags,
 	kind: stringFlag({value: 'CLUSTER', description: 'use (or create) this kind cluster'}),
 	minikube: stringFlag({value: 'PROFILE', description: 'use (or start) this minikube profile'}),

@@ -64,6 +64,8 @@ export const corpusCases: readonly CorpusCase[] = [
 	usage('status takes no folder', ['status', 'todo'], /status takes no arguments/),
 	usage('build two folders', ['build', 'a', 'b'], /build takes \[DIR\]/),
 	usage('skip an unknown step', ['up', '--skip', 'tests'], /--skip/),
+	// up builds and deploys both sides: --only is build's, and the message says so.
+	usage("up with build's --only", ['up', '--only', 'backend'], /^todo-deploy: up has no --only; build, load and scan take it \(todo-deploy build --help\)\.$/m),
 	usage('only a third side', ['build', '--only', 'database'], /--only/),
 	usage('on-failure unknown', ['deploy', '--on-failure', 'retry'], /--on-failure/),
 	usage('lint target unknown', ['lint', '--target', 'cloud'], /--target/),
