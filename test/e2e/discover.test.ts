@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {Ajv} from 'ajv';
 import {cliCommandLine, runCli, tempDir} from '../helpers/cli.js';
-import {repoRoot} from '../helpers/paths.js';
+import {localFixtures, repoRoot} from '../helpers/paths.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 function project(files: string[]): string {
@@ -79,4 +79,26 @@ test('on a terminal, a first discovery asks to keep the answer; y saves it, n do
 			terminal.close();
 		}
 	}
+});
+
+test("discover --json: each side's contract as the code reads it, the database and the credentials; no secret's value or fallback", async () => {
+	const root = tempDir('real-app');
+	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	const result = await runCli(['discover', root, '--json'], {env});
+	type Env = {name: string; kind: string; value?: string; fallback?: string};
+	const output = JSON.parse(result.stdout) as {
+		backend: {contract: {port: number; health: string[]; env: Env[]}};
+		frontend: {contract: {port: number; env: Env[]}};
+		database: {image: string} | null;
+		credentials: Array<{path: string}>;
+	};
+	assert.equal(output.backend.contract.port, 8080);
+	assert.deepEqual(output.backend.contract.health, ['/healthz']);
+	const jwt = output.backend.contract.env.find(entry => entry.name === 'JWT_SECRET_KEY');
+	assert.equal(jwt?.kind, 'secret');
+	assert.equal(jwt.fallback, undefined, 'the code fallback of a secret is not printed');
+	assert.doesNotMatch(result.stdout, /dev-insecure-secret/);
+	assert.ok(output.frontend.contract.env.some(entry => entry.name === 'NEXT_PUBLIC_API_BASE_URL' && entry.kind === 'build-time'));
+	assert.match(output.database?.image ?? '', /postgres/);
+	assert.ok(output.credentials.some(entry => entry.path.startsWith('Phase-II/backend/.env')));
 });
