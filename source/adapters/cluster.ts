@@ -3,7 +3,8 @@
 // The requests are kube-rest's, the list-watch loop kube-watch's; what is kept of each object is the
 // caller's rule (the status screen keeps only what it shows).
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
-import {createOrReplace, openKubeRest, readObject, type KubeRest} from './kube-rest.js';
+import {gunzipSync} from 'node:zlib';
+import {ClusterError, createOrReplace, openKubeRest, readObject, type KubeRest} from './kube-rest.js';
 import {listAll, listWatch, type Keep} from './kube-watch.js';
 import {eachLine} from './lines.js';
 import type {ClusterTarget} from '../engine/cluster-target.js';
@@ -18,9 +19,25 @@ export type Snapshot = {
 	readonly statefulSets: readonly V1StatefulSet[];
 	/** Every Service of the namespace (what a host name in the app's settings can resolve to). */
 	readonly services: readonly V1Service[];
+	/** The optional lists the user may not make (HTTP 403): each left empty, with the server's words. */
+	readonly forbidden: readonly Forbidden[];
 };
 
+export type Forbidden = {readonly kind: WatchKind; readonly message: string};
+
+/** The pods are needed; without the rest (a Role that grants list on pods only) their parts stay empty. */
+const optionalKinds: ReadonlySet<WatchKind> = new Set(['events', 'deployments', 'statefulsets', 'services']);
+
 export type WatchKind = 'pods' | 'events' | 'deployments' | 'statefulsets' | 'services';
+
+/**
+ * Which pods and workloads a Cluster follows: a label selector the server applies, then (when given)
+ * a finer test applied here to each pod, Deployment and StatefulSet. Events and Services are all kept.
+ */
+export type Scope = {
+	readonly selector?: string | undefined;
+	readonly owns?: ((kind: 'pods' | 'deployments' | 'statefulsets', object: KubernetesObject) => boolean) | undefined;
+};
 
 export type WatchHandlers = {
 	upsert(kind: WatchKind, object: KubernetesObject): void;
@@ -60,9 +77,26 @@ export type Cluster = {
 	serviceBackends(service: string, port: number): Promise<ServiceBackends | undefined>;
 	/** The namespace's Services with these labels (all of them without). */
 	services(selector?: string): Promise<V1Service[]>;
+	/** The same namespace, following other pods and workloads. */
+	within(scope: Scope): Cluster;
+	/**
+	 * The manifest of a Helm release's newest revision, read from Helm's own storage (its Secrets), as
+	 * `helm get manifest` gives it; undefined when Helm stores no such release here.
+	 */
+	releaseManifest(release: string): Promise<string | undefined>;
+	/**
+	 * What the current user may do, as `kubectl auth can-i` asks it (one SelfSubjectAccessReview each);
+	 * undefined for each when the server has no authorization API to ask.
+	 */
+	mayI(asks: readonly AccessAsk[]): Promise<ReadonlyArray<boolean | undefined>>;
+	/** Creates a Secret through the API unless one of that name exists: false then (409), and it is left as it is. */
+	createSecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<boolean>;
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
 };
+
+/** One verb on one resource (its API group, "" for the core group), in the namespace (none: cluster-wide). */
+export type AccessAsk = {readonly verb: string; readonly group: string; readonly resource: string; readonly namespace?: string | undefined};
 
 export type ServiceBackends = {
 	readonly ready: ReadonlyArray<{readonly pod: string; readonly port: number}>;
@@ -123,6 +157,14 @@ function serviceObjects(rest: KubeRest, namespace: string) {
 	};
 }
 
+const secretBody = (name: string, namespace: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => ({
+	apiVersion: 'v1',
+	kind: 'Secret',
+	type: 'Opaque',
+	metadata: {name, namespace, labels},
+	data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')])),
+});
+
 /** The namespace and its Secrets: what deploy writes and down removes. */
 function namespaceObjects(rest: KubeRest, namespace: string) {
 	const namespacePath = `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
@@ -140,7 +182,11 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 
 	return {
 		async ensureNamespace() {
-			if (await read(namespacePath, `reading the namespace ${namespace}`)) {
+			// A namespace the user may not read (a Role without get on it) exists: a Role is bound inside one.
+			const found = await read(namespacePath, `reading the namespace ${namespace}`).catch((error: unknown) =>
+				error instanceof ClusterError && error.status === 403 ? true : Promise.reject(error),
+			);
+			if (found) {
 				return false;
 			}
 
@@ -167,6 +213,33 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 				? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]))
 				: undefined;
 		},
+		async mayI(asks: readonly AccessAsk[]) {
+			return Promise.all(
+				asks.map(async ask => {
+					const response = await rest.fetch('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+						method: 'POST',
+						body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: ask}},
+					});
+					if (response.status === 404) {
+						return undefined;
+					}
+
+					if (!response.ok) {
+						throw await rest.failure(response, `asking whether ${ask.verb} ${ask.resource} is allowed`);
+					}
+
+					return ((await response.json()) as {status?: {allowed?: boolean}}).status?.allowed === true;
+				}),
+			);
+		},
+		async releaseManifest(release: string) {
+			const list = await read<{items?: Array<{metadata?: {labels?: Record<string, string>}; data?: {release?: string}}>}>(
+				`${secretPath()}?${new URLSearchParams({labelSelector: `owner=helm,name=${release}`}).toString()}`,
+				`listing the Helm release ${release}`,
+			);
+			const newest = (list?.items ?? []).sort((a, b) => Number(b.metadata?.labels?.['version'] ?? 0) - Number(a.metadata?.labels?.['version'] ?? 0))[0];
+			return newest?.data?.release === undefined ? undefined : decodeHelmRelease(newest.data.release).manifest;
+		},
 		async deleteSecret(name: string) {
 			return remove(secretPath(name), `deleting the Secret ${name}`);
 		},
@@ -180,15 +253,16 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 		async deleteClaim(name: string) {
 			return remove(`${namespacePath}/persistentvolumeclaims/${encodeURIComponent(name)}`, `deleting the volume claim ${name}`);
 		},
+		async createSecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
+			const created = await rest.fetch(secretPath(), {method: 'POST', body: secretBody(name, namespace, values, labels)});
+			if (!created.ok && created.status !== 409) {
+				throw await rest.failure(created, `creating the Secret ${name}`);
+			}
+
+			return created.ok;
+		},
 		async applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
-			const body = {
-				apiVersion: 'v1',
-				kind: 'Secret',
-				type: 'Opaque',
-				metadata: {name, namespace, labels},
-				data: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')])),
-			};
-			await createOrReplace(rest, secretPath(), name, body, `the Secret ${name}`);
+			await createOrReplace(rest, secretPath(), name, secretBody(name, namespace, values, labels), `the Secret ${name}`);
 		},
 	};
 }
@@ -238,12 +312,21 @@ function podObjects(rest: KubeRest, namespace: string) {
 	};
 }
 
-/** The target's namespace; selector: only the pods (and workloads) with these labels. */
-export async function connectCluster(target: ClusterTarget, options: {readonly selector?: string | undefined; readonly keep?: Keep} = {}): Promise<Cluster> {
-	const rest = await openKubeRest(target);
-	const {namespace} = target;
-	const {selector} = options;
-	const keep = options.keep ?? everything;
+/** Helm's stored release (its Secret's `release` value): base64 of gzipped JSON, itself base64 in the Secret. */
+export function decodeHelmRelease(data: string): {readonly manifest: string} {
+	const stored = Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64');
+	const json = stored[0] === 0x1f && stored[1] === 0x8b ? gunzipSync(stored, {maxOutputLength: 64 * 1024 * 1024}) : stored;
+	const release = JSON.parse(json.toString('utf8')) as {manifest?: unknown};
+	return {manifest: typeof release.manifest === 'string' ? release.manifest : ''};
+}
+
+/** The target's namespace; scope: only the pods (and workloads) it names. */
+export async function connectCluster(target: ClusterTarget, options: {readonly scope?: Scope | undefined; readonly keep?: Keep} = {}): Promise<Cluster> {
+	return clusterOver(await openKubeRest(target), target.namespace, options.scope ?? {}, options.keep ?? everything);
+}
+
+function clusterOver(rest: KubeRest, namespace: string, scope: Scope, keep: Keep): Cluster {
+	const {selector, owns} = scope;
 	const paths: Record<WatchKind, string> = {
 		pods: `/api/v1/namespaces/${namespace}/pods`,
 		events: `/api/v1/namespaces/${namespace}/events`,
@@ -254,32 +337,54 @@ export async function connectCluster(target: ClusterTarget, options: {readonly s
 	// Events carry no labels of the release: they are all kept, and matched to pods by name. Every
 	// Service is kept too: the database an app names may be another release's.
 	const selectorOf = (kind: WatchKind) => (kind === 'events' || kind === 'services' ? undefined : selector);
+	const kept = (kind: WatchKind, object: KubernetesObject) => !owns || kind === 'events' || kind === 'services' || owns(kind, object);
 	// A watch started after a snapshot resumes from the snapshot's versions instead of listing everything again.
 	const resumeFrom = new Map<WatchKind, {resourceVersion: string; names: readonly string[]}>();
+	let notAllowed = new Set<WatchKind>();
 	return {
 		context: rest.context,
 		server: rest.server,
 		...namespaceObjects(rest, namespace),
 		...podObjects(rest, namespace),
 		...serviceObjects(rest, namespace),
+		within: narrower => clusterOver(rest, namespace, narrower, keep),
 		async snapshot() {
+			const forbidden: Forbidden[] = [];
 			const [pods, events, deployments, statefulSets, services] = await Promise.all(
 				(Object.keys(paths) as WatchKind[]).map(async kind => {
-					const listed = await listAll(rest, paths[kind], selectorOf(kind), keep);
-					resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: listed.items.map(item => item.metadata?.name ?? '')});
-					return listed.items;
+					const listed = await listAll(rest, paths[kind], selectorOf(kind), keep).catch((error: unknown) => {
+						if (error instanceof ClusterError && error.status === 403 && optionalKinds.has(kind)) {
+							forbidden.push({kind, message: error.message.replace(/^.*? answered HTTP 403: /, '')});
+							return undefined;
+						}
+
+						throw error;
+					});
+					if (!listed) {
+						return [];
+					}
+
+					const items = listed.items.filter(item => kept(kind, item));
+					resumeFrom.set(kind, {resourceVersion: listed.resourceVersion, names: items.map(item => item.metadata?.name ?? '')});
+					return items;
 				}),
 			);
+			const order = Object.keys(paths);
+			forbidden.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+			notAllowed = new Set(forbidden.map(entry => entry.kind));
 			return {
 				pods: pods as V1Pod[],
 				events: events as CoreV1Event[],
 				deployments: deployments as V1Deployment[],
 				statefulSets: statefulSets as V1StatefulSet[],
 				services: services as V1Service[],
+				forbidden,
 			};
 		},
 		watch(handlers) {
-			const stops = (Object.keys(paths) as WatchKind[]).map(kind => {
+			// What the last snapshot was not allowed to list is not watched either (it would only answer 403 again).
+			const watched = (Object.keys(paths) as WatchKind[]).filter(kind => kind === 'pods' || !notAllowed.has(kind));
+			const stops = watched.map(kind => {
 				const resume = resumeFrom.get(kind);
 				resumeFrom.delete(kind);
 				return listWatch(
@@ -287,7 +392,8 @@ export async function connectCluster(target: ClusterTarget, options: {readonly s
 					paths[kind],
 					{labelSelector: selectorOf(kind), keep, resume},
 					{
-						upsert: object => handlers.upsert(kind, object),
+						// A pod whose labels no longer match is gone from this scope.
+						upsert: object => (kept(kind, object) ? handlers.upsert(kind, object) : handlers.remove(kind, object)),
 						remove: object => handlers.remove(kind, object),
 						reconnecting: (reason, delayMs) => handlers.reconnecting(kind, reason, delayMs),
 						connected: () => handlers.connected(kind),

@@ -22,6 +22,12 @@ const importClient = async () => {
 
 export class ClusterError extends Error {
 	override name = 'ClusterError';
+	/** The HTTP status the API answered with, when it answered. */
+	readonly status: number | undefined;
+	constructor(message: string, options: {readonly status?: number; readonly cause?: unknown} = {}) {
+		super(message, {cause: options.cause});
+		this.status = options.status;
+	}
 }
 
 /** The message of a Kubernetes Status object, or the text itself when it is not one. */
@@ -95,7 +101,7 @@ export async function openKubeRest(target: ClusterTarget): Promise<KubeRest> {
 		},
 		async failure(response, what) {
 			const message = statusMessage(await response.text().catch(() => ''));
-			return new ClusterError(`${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`);
+			return new ClusterError(`${what}: HTTP ${response.status}${message ? `: ${message}` : ''}`, {status: response.status});
 		},
 	};
 }

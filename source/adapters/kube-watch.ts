@@ -32,7 +32,8 @@ export async function listAll(rest: KubeRest, path: string, labelSelector: strin
 		const parameters = new URLSearchParams({limit: '500', ...(labelSelector ? {labelSelector} : {}), ...(token ? {continue: token} : {})});
 		const response = await rest.fetch(`${path}?${parameters.toString()}`);
 		if (!response.ok) {
-			throw new ClusterError(`${path} answered HTTP ${response.status}`);
+			const message = statusMessage(await response.text().catch(() => ''));
+			throw new ClusterError(`${path} answered HTTP ${response.status}${message ? `: ${message}` : ''}`, {status: response.status});
 		}
 
 		const body = (await response.json()) as {items?: KubernetesObject[]; metadata?: {resourceVersion?: string; continue?: string}};

@@ -1,5 +1,5 @@
 // What several commands do the same way: read the project, reach the cluster, ask one question.
-import type {Cluster, ClusterChoice, ClusterTarget} from '../engine/cluster.js';
+import type {Cluster, ClusterChoice, ClusterTarget, PodChoice} from '../engine/cluster.js';
 import type {System} from '../engine/system.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
 import type {Addresses} from '../engine/browser/addresses.js';
@@ -44,10 +44,10 @@ export async function projectOrSay(root: string, flags: ProjectFlags): Promise<R
 export async function clusterOrSay(
 	system: System,
 	choice: ClusterChoice,
-	options: {readonly selector?: string | undefined} = {},
+	pods: PodChoice = {},
 ): Promise<{readonly target: ClusterTarget; readonly cluster: Cluster} | undefined> {
 	const {resolveAndConnect} = await import('../engine/cluster.js');
-	return orSay(async () => resolveAndConnect(system, choice, options));
+	return orSay(async () => resolveAndConnect(system, choice, pods));
 }
 
 /**

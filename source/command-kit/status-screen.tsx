@@ -1,5 +1,6 @@
 // The status screen as commands open it: one snapshot (--once, --json, no terminal) or the live screen until q.
 import {chosenContext, type ClusterChoice} from '../engine/cluster-target.js';
+import type {PodChoice} from '../engine/cluster.js';
 import type {DevAction, DevState} from '../engine/dev/state.js';
 import {localSystem, type Env} from '../engine/system.js';
 import type {Store} from '../engine/store.js';
@@ -11,7 +12,7 @@ import {writeErr, writeJson, writeOut, type Mode} from './io.js';
 import {runWithScreens} from './runner.js';
 
 /** The cluster choice (resolved when the screen opens) and the pods to show. */
-export type StatusWhere = ClusterChoice & {readonly selector: string | undefined};
+export type StatusWhere = ClusterChoice & PodChoice;
 
 /** The live screen until q (or Ctrl-C); every pod ready or not, as the outcome. */
 async function liveScreen(session: StatusSession, mode: Mode, options: LiveOptions) {

@@ -78,7 +78,7 @@ export const deployCommand = defineCommand({
 		}
 
 		// The cluster, resolved once: helm, the API and the image lookups all use this target.
-		const reached = await clusterOrSay(localSystem(env), clusterChoice(flags), {selector: `app.kubernetes.io/instance=${flags.release}`});
+		const reached = await clusterOrSay(localSystem(env), clusterChoice(flags), {release: flags.release});
 		if (!reached) {
 			return {failure: 'environment'};
 		}

@@ -28,7 +28,7 @@ export const openCommand = defineCommand({
 		}
 
 		const system = localSystem(env);
-		const reached = await clusterOrSay(system, clusterChoice(flags), {selector: `app.kubernetes.io/instance=${flags.release}`});
+		const reached = await clusterOrSay(system, clusterChoice(flags), {release: flags.release});
 		if (!reached) {
 			return {failure: 'environment'};
 		}

@@ -11,14 +11,15 @@ export const statusCommand = defineCommand({
 	summary: 'the live screen of pods, with a diagnosis and fix for each',
 	description:
 		'The live screen of pods, probes, rollouts and warnings, with a diagnosis and fix for each failing pod, logs, events, describe, restart and port-forward. --once (or any run without a terminal) prints one snapshot and exits 0 when every pod is ready.',
-	examples: ['npx todo-deploy status -n todo', 'npx todo-deploy status -n todo --once', 'npx todo-deploy status -n todo --json'],
+	examples: ['npx todo-deploy status -n todo', 'npx todo-deploy status -n todo --release todo --once', 'npx todo-deploy status -n todo --json'],
 	flags: {
 		namespace: stringFlag({short: 'n', value: 'NAMESPACE', default: 'default', description: 'the namespace', check: checkNamespace}),
 		...clusterTargetFlags,
 		selector: stringFlag({short: 'l', value: 'SELECTOR', description: 'only the pods with these labels (app=todo,tier=api)'}),
+		release: stringFlag({value: 'RELEASE', description: "only the pods of this Helm release's workloads, whatever labels its chart gives them"}),
 		once: booleanFlag({description: 'one snapshot, then exit'}),
 	},
 	async run({flags, mode, env}) {
-		return showStatus(env, {...clusterChoice(flags), selector: flags.selector}, {mode, once: flags.once});
+		return showStatus(env, {...clusterChoice(flags), selector: flags.selector, release: flags.release}, {mode, once: flags.once});
 	},
 });

@@ -189,7 +189,7 @@ async function afterUp(
 	run: {readonly result: UpResult; readonly upRequest: UpRequest; readonly contract: AppContract},
 ): Promise<Outcome> {
 	const {result, upRequest} = run;
-	const where = {...clusterChoice(flags), selector: `app.kubernetes.io/instance=${flags.release}`};
+	const where = {...clusterChoice(flags), release: flags.release};
 	const addresses = {root: upRequest.root, contract: run.contract, release: flags.release};
 	if (flags.watch) {
 		if (!result.dev) {
@@ -205,7 +205,7 @@ async function afterUp(
 		await showStatus(env, where, {mode, once: false, addresses, open: flags.open});
 	} else if (flags.open && result.failure === undefined) {
 		const system = localSystem(env);
-		const reached = await clusterOrSay(system, clusterChoice(flags), {selector: where.selector});
+		const reached = await clusterOrSay(system, clusterChoice(flags), {release: flags.release});
 		if (!reached) {
 			return {failure: 'environment'};
 		}

@@ -15,7 +15,7 @@ function isDatabasePod(pod: V1Pod): boolean {
 }
 
 /** The row with the database pod's state and, for a host that does not resolve, the Services that do. */
-export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod>, services: ReadonlyMap<string, V1Service>): PodRow {
+export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod>, services: ReadonlyMap<string, V1Service> | undefined): PodRow {
 	const database = row.diagnosis.database;
 	if (!database) {
 		return row;
@@ -31,7 +31,9 @@ export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod
 	}
 
 	let fix = row.diagnosis.fix;
-	if (database.kind === 'host' && database.host) {
+	if (database.kind === 'host' && database.host && !services) {
+		lines.push('the Services here could not be listed (the Role does not allow it), so the host was not checked against them');
+	} else if (database.kind === 'host' && database.host && services) {
 		const name = database.host.split('.')[0] ?? database.host;
 		const names = [...services.keys()].sort();
 		const candidate = names.find(service => databaseName.test(service));

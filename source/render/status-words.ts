@@ -37,6 +37,7 @@ export function statusLines(snapshot: StatusSnapshot): string[] {
 		);
 	}
 
+	lines.push(...notAllowedLines(snapshot).flatMap((line, index) => (index === 0 ? ['', line] : [line])));
 	if (snapshot.warnings.length > 0) {
 		lines.push('', 'Recent warnings:');
 		for (const warning of snapshot.warnings.slice(0, 10)) {
@@ -45,4 +46,31 @@ export function statusLines(snapshot: StatusSnapshot): string[] {
 	}
 
 	return lines;
+}
+
+/** What a part of the screen would show had the Role allowed it: said once, with the rule that grants it. */
+const partOf: Readonly<Record<string, string>> = {
+	events: "the warnings and each pod's events",
+	deployments: 'the rollouts',
+	statefulsets: 'the rollouts',
+	services: "the database host check and the browser's addresses",
+};
+
+export function notAllowedLines(snapshot: Pick<StatusSnapshot, 'notAllowed' | 'namespace'>): string[] {
+	if (snapshot.notAllowed.length === 0) {
+		return [];
+	}
+
+	const names = snapshot.notAllowed.map(entry => (entry.group ? `${entry.resource}.${entry.group}` : entry.resource));
+	const groups = [...new Set(snapshot.notAllowed.map(entry => entry.group))];
+	return [
+		`Not allowed: the Role needs list on ${names.join(', ')} in ${snapshot.namespace}, so ${[...new Set(snapshot.notAllowed.map(entry => partOf[entry.resource] ?? entry.resource))].join(', ')} stay empty; the pods are shown.`,
+		...groups.map(
+			group =>
+				`  rule: {apiGroups: ["${group}"], resources: [${snapshot.notAllowed
+					.filter(entry => entry.group === group)
+					.map(entry => `"${entry.resource}"`)
+					.join(', ')}], verbs: ["get", "list", "watch"]}`,
+		),
+	];
 }

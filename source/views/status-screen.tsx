@@ -3,7 +3,8 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useMemo} from 'react';
 import type {StatusState} from '../engine/status/reducer.js';
-import {statusWindow, type StatusWindow} from '../engine/status/select.js';
+import {notAllowedOf, statusWindow, type StatusWindow} from '../engine/status/select.js';
+import {notAllowedLines} from '../render/status-words.js';
 import {PanelBody} from './status-panel.js';
 import {AddressesLine, ForwardLine, hasWarnings, stateColors} from './status-parts.js';
 import {PodLine, TableHeader, tableLayout} from './status-table.js';
@@ -26,7 +27,12 @@ export function StatusScreen({
 	const inner = width - 2;
 	// Only the rows that fit, and only those are computed: the selected pod stays in view, the rest are counted.
 	// Lines the other parts may take: the port-forward line, the warnings line, and a help line that wraps.
-	const extra = (state.forward ? 1 : 0) + (state.addresses.length > 0 ? 1 : 0) + (hasWarnings(state) ? 1 : 0) + (width < 158 ? 1 : 0);
+	const extra =
+		(state.forward ? 1 : 0) +
+		(state.addresses.length > 0 ? 1 : 0) +
+		(hasWarnings(state) ? 1 : 0) +
+		(state.forbidden.length > 0 ? 1 : 0) +
+		(width < 158 ? 1 : 0);
 	// A short terminal (under 20 lines) gets a compact screen: the panel without its border, a few lines
 	// of it, and one help line, so that the pods stay on screen instead of scrolling off the top.
 	const compact = height < 20;
@@ -53,6 +59,11 @@ export function StatusScreen({
 			{first + fit < total ? <Text dimColor> … {total - first - fit} more below</Text> : null}
 			<Rollouts view={view} />
 			<WarningsLine view={view} namespace={namespace} />
+			{state.forbidden.length > 0 ? (
+				<Text color="yellow" wrap="truncate-end">
+					{notAllowedLines({namespace, notAllowed: notAllowedOf(state)})[0]}
+				</Text>
+			) : null}
 			{selected ? (
 				<Box
 					flexDirection="column"

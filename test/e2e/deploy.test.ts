@@ -2,15 +2,17 @@
 // controller starts the pods (or fails them with a real kubelet's messages).
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, beforeEach, test} from 'node:test';
 import {promisify} from 'node:util';
 import {gunzipSync, gzipSync} from 'node:zlib';
+import {load} from 'js-yaml';
 import {cliCommandLine, failureOf, makeBin, runCli, tempDir} from '../helpers/cli.js';
 import {ensureBaseImage, makeTodoProject, removeImages} from '../helpers/images.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {capturedFixture, escapeRegExp} from '../helpers/paths.js';
+import {capturedFixture, escapeRegExp, localFixtures} from '../helpers/paths.js';
+import {capturedPod} from '../helpers/k8s-fixtures.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {startController, type PodOutcome} from '../sim/controller.js';
@@ -211,6 +213,142 @@ test('pods that cannot start: the rollout names them and why, exits 7, and --on-
 	assert.equal(rolledBack.code, 7);
 	assert.match(rolledBack.stdout, /^! Removed the failed first install of todo; the Secret todo-todo-app-app-secrets stays for the next try\./m);
 	await assert.rejects(helm('status', 'todo', '-n', 'broken2'), /release: not found/);
+});
+
+test("the project's own chart, whose pods are labelled app: backend: the rollout follows the workloads in the release's manifest, names the failing pod, and status --release shows the same pods", async () => {
+	outcome = images => (images.some(image => image.startsWith('todo-backend:')) ? {type: 'crash', exitCode: 1, logs: ['KeyError: LOG_LEVEL']} : {type: 'ready'});
+	const root = makeTodoProject({git: true});
+	const chart = path.join(root, 'charts/todo-app');
+	cpSync(path.join(localFixtures, 'real-app/Phase-IV/charts/todo-app'), chart, {recursive: true});
+	// A crash-looping pod of another team in the same namespace, labelled app: backend too: not the release's.
+	const other = capturedPod('crashloop');
+	cluster.put({...other, metadata: {name: 'billing-backend-0', namespace: 'own', labels: {app: 'backend', release: 'billing'}}});
+	const result = await runCli(['deploy', root, '-n', 'own', '--release', 'shop', '--chart', chart, '--timeout', '4', '--on-failure', 'keep', ...helmArgs], {
+		env: env(),
+		timeoutMs: 90_000,
+	});
+	assert.equal(result.code, 7, result.stdout + result.stderr);
+	assert.doesNotMatch(result.stdout, /0 of 0 pods/);
+	assert.match(result.stdout, /^✖ Rollout: 1 of 2 pods not ready after 4 s: shop-backend-[a-z0-9]+-[a-z]+: /m);
+	assert.match(result.stdout, /KeyError: LOG_LEVEL|exit(ed)? (with )?code 1/);
+
+	const status = await runCli(['status', '-n', 'own', '--release', 'shop', '--json'], {env: env(), timeoutMs: 60_000});
+	const pods = (JSON.parse(status.stdout) as {pods: Array<{name: string}>}).pods.map(pod => pod.name).sort();
+	assert.equal(pods.length, 2, status.stdout);
+	assert.match(pods[0] ?? '', /^shop-backend-/);
+	assert.equal(pods[1], 'shop-db-0');
+});
+
+test('two deploys of a new release at once: both read no Secret, and still the database password is written once and never changed', async () => {
+	const root = makeTodoProject({git: true});
+	const secretPath = '/api/v1/namespaces/twice/secrets/todo-todo-app-app-secrets';
+	// Both runs' reads of the Secret are held until both have asked: each finds none, as two runs started together do.
+	let release: () => void = () => undefined;
+	const bothAsked = new Promise<void>(resolve => {
+		release = resolve;
+	});
+	let reads = 0;
+	cluster.faults.hold = (method, pathname) => {
+		if (method !== 'GET' || pathname !== secretPath) {
+			return undefined;
+		}
+
+		reads++;
+		if (reads === 2) {
+			release();
+		}
+
+		return reads <= 2 ? bothAsked : undefined;
+	};
+	const passwords: string[] = [];
+	const unsubscribe = cluster.subscribe(event => {
+		const object = event.object as {kind?: string; metadata?: {name?: string; namespace?: string}; data?: Record<string, string>};
+		if (object.kind === 'Secret' && object.metadata?.namespace === 'twice' && object.metadata.name === 'todo-todo-app-app-secrets') {
+			passwords.push(Buffer.from(object.data?.['databasePassword'] ?? object.data?.['DATABASE_PASSWORD'] ?? '', 'base64').toString());
+		}
+	});
+	try {
+		const runs = await Promise.all(
+			[1, 2].map(async () => runCli(['deploy', root, '-n', 'twice', '--timeout', '30', ...helmArgs], {env: env(), timeoutMs: 120_000})),
+		);
+		assert.equal(reads >= 2, true);
+		assert.ok(passwords.length >= 2, `the Secret was written ${passwords.length} times`);
+		assert.equal(new Set(passwords).size, 1, 'the database password changed between writes');
+		assert.notEqual(passwords[0], '');
+		const kept = runs.find(result => /Another run wrote the Secret todo-todo-app-app-secrets while this one was starting/.test(result.stdout));
+		assert.ok(kept, runs.map(result => result.stdout).join('\n---\n'));
+		assert.ok(
+			runs.some(result => result.code === 0),
+			runs.map(result => result.stdout + result.stderr).join('\n---\n'),
+		);
+	} finally {
+		unsubscribe();
+		cluster.faults.hold = undefined;
+	}
+});
+
+test("a namespace Role without the chart's kinds: deploy names each missing permission with its rule and writes nothing; with the rules it printed, the same deploy goes through", async () => {
+	const root = makeTodoProject({git: true});
+	cluster.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shared'}});
+	const role = {
+		user: 'ada@example.com',
+		namespace: 'shared',
+		rules: [
+			{apiGroups: [''], resources: ['pods', 'pods/log', 'secrets', 'services', 'configmaps', 'persistentvolumeclaims', 'events'], verbs: ['*']},
+			{apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch']},
+		],
+	};
+	cluster.faults.role = role;
+	try {
+		// The real kubectl asks the simulated API server as it asks a real one.
+		const canI = await new Promise<string>(resolve => {
+			execFile(realKubeTool('kubectl'), ['auth', 'can-i', 'create', 'deployments.apps', '-n', 'shared'], {env: env()}, (_error, stdout) => resolve(stdout));
+		});
+		assert.equal(canI.trim(), 'no');
+
+		const refused = await runCli(['deploy', root, '-n', 'shared', ...helmArgs], {env: env(), timeoutMs: 90_000});
+		assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+		assert.match(
+			refused.stdout,
+			/^✖ Helm release: You may not do all that this deploy needs in shared \(sim\), so nothing was written: not allowed on .*\bdeployments\.apps \(create, patch, delete\); statefulsets\.apps \(get, create, patch, delete\)\.$/m,
+		);
+		// What the Role allows is not among them.
+		assert.doesNotMatch(refused.stdout, /not allowed on .*(\bsecrets\b|\bpods\b|deployments\.apps \(get)/);
+		const rules = [...refused.stdout.matchAll(/rule: (\{apiGroups: .*\})$/gm)].map(match => match[1] ?? '');
+		assert.ok(
+			rules.some(rule => /^\{apiGroups: \["apps"\], resources: \["deployments", "statefulsets"\], verbs: \["create", "patch", "delete", "get"\]\}$/.test(rule)),
+			refused.stdout,
+		);
+		assert.equal(cluster.get('Secret', 'shared', 'todo-todo-app-app-secrets'), undefined, 'a Secret was written');
+		assert.equal(cluster.list('Secret', 'shared').length, 0);
+
+		// The rules it printed, added to the Role: the deploy goes through with namespace rights alone.
+		const granted = rules.map(rule => load(rule) as {apiGroups: string[]; resources: string[]; verbs: string[]});
+		cluster.faults.role = {...role, rules: [...role.rules, ...granted]};
+		const deployed = await runCli(['deploy', root, '-n', 'shared', ...helmArgs], {env: env(), timeoutMs: 120_000});
+		assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+		assert.match(deployed.stdout, /^✔ Rollout: /m);
+	} finally {
+		cluster.faults.role = undefined;
+	}
+});
+
+test('a release that made no pods says so at once, with what it made', async () => {
+	const root = makeTodoProject({git: true});
+	const chart = path.join(root, 'charts/empty');
+	mkdirSync(path.join(chart, 'templates'), {recursive: true});
+	writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: empty\nversion: 0.1.0\n');
+	writeFileSync(path.join(chart, 'templates/config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata: {a: b}\n');
+	const started = Date.now();
+	const result = await runCli(['deploy', root, '-n', 'nopods', '--release', 'quiet', '--chart', chart, '--timeout', '120', ...helmArgs], {
+		env: env(),
+		timeoutMs: 90_000,
+	});
+	assert.equal(result.code, 7, result.stdout + result.stderr);
+	assert.match(result.stdout, /^✖ Rollout: The release quiet made no pods: nothing to wait for\. It made ConfigMap\/quiet-settings\./m);
+	assert.match(result.stdout, /helm get manifest quiet -n nopods/);
+	// Said at once, not after the 120 s timeout.
+	assert.ok(Date.now() - started < 90_000);
 });
 
 test('a release stuck in pending-upgrade is explained; --recover rolls it back and deploys', async () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import {execFile, spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {promisify} from 'node:util';
 import {tempDir} from '../helpers/cli.js';
 import {capturedPod} from '../helpers/k8s-fixtures.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
-import {repoRoot} from '../helpers/paths.js';
+import {capturedFixture, repoRoot} from '../helpers/paths.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 
 const run = promisify(execFile);
@@ -123,6 +124,42 @@ test('watch: resume from a resourceVersion, bookmarks, and 410 Gone once history
 		assert.match(gone.object.message, new RegExp(`^too old resource version: ${before} `));
 	} finally {
 		delete cluster.faults.compactedBefore;
+	}
+});
+
+test('a namespace Role: refusals are the Status a real API server gives, and kubectl auth can-i gets the same answers', async () => {
+	const captured = (name: string) => JSON.parse(readFileSync(capturedFixture('k8s', 'rbac', name), 'utf8')) as Record<string, unknown>;
+	cluster.faults.role = {user: 'system:serviceaccount:todo:dev', namespace: 'todo', rules: [{apiGroups: [''], resources: ['pods'], verbs: ['list']}]};
+	try {
+		const asked = async (pathname: string) => (await fetch(`${cluster.url}${pathname}`)).json() as Promise<Record<string, unknown>>;
+		// The captured bodies, with this Role's user and namespace.
+		const as = (body: Record<string, unknown>, user: string, namespace: string) =>
+			JSON.parse(
+				JSON.stringify(body)
+					.replaceAll(user, 'system:serviceaccount:todo:dev')
+					.replaceAll(`\\"${namespace}\\"`, String.raw`\"todo\"`),
+			) as unknown;
+		assert.deepEqual(
+			await asked('/apis/apps/v1/namespaces/todo/deployments'),
+			as(captured('forbidden-list-deployments.json'), 'system:node:10.54.252.60', 'default'),
+		);
+		assert.equal((await fetch(`${cluster.url}/api/v1/namespaces/todo/pods`)).status, 200);
+		// In another namespace, the same verb is refused.
+		assert.deepEqual(
+			await asked('/api/v1/namespaces/gluu/pods'),
+			JSON.parse(JSON.stringify(captured('forbidden-list-pods.json')).replaceAll('system:serviceaccount:gluu:default', 'system:serviceaccount:todo:dev')),
+		);
+		const canI = async (...args: string[]) =>
+			new Promise<string>(resolve => {
+				execFile(realKubeTool('kubectl'), ['auth', 'can-i', ...args], {env: env()}, (_error, stdout) => resolve(stdout.trim()));
+			});
+		assert.deepEqual(await Promise.all([canI('list', 'pods', '-n', 'todo'), canI('watch', 'pods', '-n', 'todo'), canI('list', 'pods', '-n', 'gluu')]), [
+			'yes',
+			'no',
+			'no',
+		]);
+	} finally {
+		cluster.faults.role = undefined;
 	}
 });
 

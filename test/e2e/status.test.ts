@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
+import {execFile, execFileSync} from 'node:child_process';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
@@ -61,6 +61,57 @@ test('status --once: every pod with its diagnosis and fix; exit 1 while any pod 
 	assert.match(result.stdout, /todo-backend-6c9f7d5b8-x2x7q: quitter keeps crashing: the database host "todo-postgresql" does not resolve/);
 	const ok = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
 	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+});
+
+test('a Role that allows only the pods and their logs: status shows the pods, names what it may not list with the rule that grants it, and exits by the pods alone', async t => {
+	const [failing, healthy] = await Promise.all([simulated(t, 'failures'), simulated(t, 'healthy')]);
+	const role = {
+		user: 'system:serviceaccount:todo:dev',
+		namespace: 'todo',
+		rules: [{apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch']}],
+	};
+	failing.faults.role = role;
+	healthy.faults.role = role;
+	// The simulated API server refuses as a real one does: the real kubectl says it in its own words.
+	const refused = await new Promise<string>(resolve => {
+		execFile(realKubeTool('kubectl'), ['get', 'services', '-n', 'todo'], {env: env(failing)}, (_error, _stdout, stderr) => resolve(stderr));
+	});
+	assert.match(
+		refused,
+		/Error from server \(Forbidden\): services is forbidden: User "system:serviceaccount:todo:dev" cannot list resource "services" in API group "" in the namespace "todo"/,
+	);
+
+	const result = await runCli(['status', '-n', 'todo', '--once'], {env: env(failing)});
+	assert.equal(result.code, 1, result.stdout + result.stderr);
+	assert.match(result.stdout, /^todo-backend-6c9f7d5b8-x2x7q\s+0\/1\s+CrashLoopBackOff/m);
+	assert.match(
+		result.stdout,
+		/^Not allowed: the Role needs list on events, deployments\.apps, statefulsets\.apps, services in todo, so the warnings and each pod's events, the rollouts, the database host check and the browser's addresses stay empty; the pods are shown\.$/m,
+	);
+	assert.match(result.stdout, /^ {2}rule: \{apiGroups: \[""\], resources: \["events", "services"\], verbs: \["get", "list", "watch"\]\}$/m);
+	assert.match(result.stdout, /^ {2}rule: \{apiGroups: \["apps"\], resources: \["deployments", "statefulsets"\]/m);
+	// Nothing is claimed of the Services it could not see.
+	assert.match(result.stdout, /the Services here could not be listed \(the Role does not allow it\), so the host was not checked against them/);
+	assert.doesNotMatch(result.stdout, /the Services are: none/);
+	const ok = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
+	assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+
+	// The live screen: the pods, live (the lists it may not make are not retried), and the same line.
+	const terminal = statusScreen(failing, {width: 200, height: 45});
+	try {
+		await terminal.waitFor(/● live[\s\S]*todo-backend-6c9f7d5b8-x2x7q[\s\S]*Not allowed: the Role needs list on events, deployments\.apps/);
+		failing.put({...capturedPod('crashloop'), metadata: {name: 'todo-backend-new', namespace: 'todo'}});
+		await terminal.waitFor(/todo-backend-new\s+0\/1\s+CrashLoopBackOff/);
+		assert.doesNotMatch(terminal.screen(), /reconnecting/);
+	} finally {
+		terminal.close();
+	}
+
+	// A Role without even the pods: said as that, exit 3.
+	healthy.faults.role = {...role, rules: []};
+	const none = await runCli(['status', '-n', 'todo', '--once'], {env: env(healthy)});
+	assert.equal(none.code, 3, none.stdout + none.stderr);
+	assert.match(none.stderr, /pods is forbidden: User "system:serviceaccount:todo:dev" cannot list resource "pods"/);
 });
 
 test('status --json: pods with rows, probes and diagnoses, for scripts', async t => {

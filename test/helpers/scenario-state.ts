@@ -37,6 +37,7 @@ export function scenarioStore(name: string): Store<StatusState, StatusAction> {
 			deployments: of<V1Deployment>('Deployment'),
 			statefulSets: of<V1StatefulSet>('StatefulSet'),
 			services: of<V1Service>('Service'),
+			forbidden: [],
 		},
 	});
 	return store;

@@ -111,6 +111,17 @@ export type Faults = {
 	compactedBefore?: number;
 	/** Every watch answers HTTP 200, then one ERROR event with this Status (403 after a token expired, 500), and ends. */
 	watchError?: {readonly code: number; readonly reason: string; readonly message: string};
+	/**
+	 * Authorize as RBAC does for a user bound to one Role in one namespace: every request not allowed by
+	 * a rule is refused with the 403 Status a real API server gives (discovery and /version stay open).
+	 */
+	role?: {
+		readonly user: string;
+		readonly namespace: string;
+		readonly rules: ReadonlyArray<{readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[]}>;
+	};
+	/** Holds a request until the promise it returns settles (two clients made to interleave as the test needs). */
+	hold?: (method: string, path: string) => Promise<void> | undefined;
 };
 
 export type SimulatedCluster = {
@@ -147,6 +158,53 @@ function typeOfKind(kind: string): ResourceType {
 
 function status(code: number, reason: string, message: string, details?: Json): Json {
 	return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? {details} : {}), code};
+}
+
+/** Whether one of the Role's rules grants the verb on the resource (a Role binds only in its own namespace). */
+function roleAllows(
+	role: NonNullable<Faults['role']>,
+	asked: {readonly namespace: string | undefined; readonly group: string; readonly resource: string; readonly verb: string},
+): boolean {
+	return (
+		asked.namespace === role.namespace &&
+		role.rules.some(
+			rule =>
+				(rule.apiGroups.includes(asked.group) || rule.apiGroups.includes('*')) &&
+				(rule.resources.includes(asked.resource) || rule.resources.includes('*')) &&
+				(rule.verbs.includes(asked.verb) || rule.verbs.includes('*')),
+		)
+	);
+}
+
+/** RBAC's answer for one request (the verb from the method, the namespace a Role applies in), as a Status, or undefined when a rule allows it. */
+function forbidden(
+	role: NonNullable<Faults['role']>,
+	request: {method: string; watching: boolean; type: ResourceType; namespace: string | undefined; name: string | undefined; subresource: string | undefined},
+): Json | undefined {
+	const {method, watching, type, name, subresource} = request;
+	// A request for a namespace object applies in that namespace, as the API server's RequestInfo has it.
+	const namespace = type.kind === 'Namespace' ? name : request.namespace;
+	const verb =
+		method === 'GET'
+			? name
+				? 'get'
+				: watching
+					? 'watch'
+					: 'list'
+			: (({POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection'} as Record<string, string>)[method] ??
+				method.toLowerCase());
+	const resource = subresource ? `${type.resource}/${subresource}` : type.resource;
+	if (roleAllows(role, {namespace, group: type.group, resource, verb})) {
+		return undefined;
+	}
+
+	const what = `${type.resource}${type.group ? `.${type.group}` : ''}${name ? ` "${name}"` : ''}`;
+	const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
+	return status(403, 'Forbidden', `${what} is forbidden: User "${role.user}" cannot ${verb} resource "${resource}" in API group "${type.group}"${where}`, {
+		...(name ? {name} : {}),
+		...(type.group ? {group: type.group} : {}),
+		kind: type.resource,
+	});
 }
 
 function isObject(value: unknown): value is Json {
@@ -627,6 +685,8 @@ export async function startSimulatedCluster(options: {
 			await new Promise(resolve => setTimeout(resolve, faults.delayMs));
 		}
 
+		await faults.hold?.(method, url.pathname);
+
 		const watching = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
 		// kubectl asks for server-side printing; client-node and helm ask for plain JSON.
 		const table = /as=Table/.test(request.headers.accept ?? '');
@@ -637,6 +697,27 @@ export async function startSimulatedCluster(options: {
 		}
 
 		if (method === 'GET' && discovery(request, response, url.pathname)) {
+			return;
+		}
+
+		// What kubectl auth can-i asks: may I do this? Answered from the Role (everything, without one).
+		if (method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+			const review = JSON.parse(await readBody(request)) as {
+				spec?: {resourceAttributes?: {namespace?: string; verb?: string; group?: string; resource?: string; subresource?: string}};
+			};
+			const asked = review.spec?.resourceAttributes ?? {};
+			const resource = asked.subresource ? `${asked.resource ?? ''}/${asked.subresource}` : (asked.resource ?? '');
+			const allowed =
+				!faults.role || roleAllows(faults.role, {namespace: asked.namespace || undefined, group: asked.group ?? '', resource, verb: asked.verb ?? ''});
+			send(response, 201, {
+				kind: 'SelfSubjectAccessReview',
+				apiVersion: 'authorization.k8s.io/v1',
+				metadata: {creationTimestamp: null},
+				spec: review.spec ?? {},
+				status: allowed
+					? {allowed: true, reason: faults.role ? `RBAC: allowed by RoleBinding "dev" of Role "dev" to User "${faults.role.user}"` : ''}
+					: {allowed: false},
+			});
 			return;
 		}
 
@@ -668,6 +749,12 @@ export async function startSimulatedCluster(options: {
 		const type = resourceTypes.find(candidate => candidate.group === group && candidate.version === version && candidate.resource === resource);
 		if (!type) {
 			send(response, 404, status(404, 'NotFound', `the server could not find the requested resource (${resource})`));
+			return;
+		}
+
+		const refused = faults.role && forbidden(faults.role, {method, watching, type, namespace, name, subresource});
+		if (refused) {
+			send(response, 403, refused);
 			return;
 		}
 

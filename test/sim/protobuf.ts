@@ -95,7 +95,27 @@ function objectMeta(buffer: Buffer): Record<string, unknown> {
 	return metadata;
 }
 
-/** Decodes a "k8s\0"-prefixed runtime.Unknown holding a v1 Secret into its JSON form. */
+/** What `kubectl auth can-i` asks: the spec's resourceAttributes (authorization/v1 generated.proto: namespace 1 … name 7). */
+function accessReviewSpec(raw: Buffer): Record<string, unknown> {
+	const spec = fields((fields(raw).find(field => field.number === 2)?.value as Buffer | undefined) ?? Buffer.alloc(0));
+	const attributes = spec.find(field => field.number === 1)?.value as Buffer | undefined;
+	if (!attributes) {
+		return {};
+	}
+
+	const parts = fields(attributes);
+	const names = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
+	return {
+		resourceAttributes: Object.fromEntries(
+			names.flatMap((key, index) => {
+				const value = text(parts.find(field => field.number === index + 1));
+				return value === undefined ? [] : [[key, value]];
+			}),
+		),
+	};
+}
+
+/** Decodes a "k8s\0"-prefixed runtime.Unknown holding a v1 Secret (or a SelfSubjectAccessReview) into its JSON form. */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
 	if (body.subarray(0, 4).toString('latin1') !== 'k8s\u0000') {
 		throw new Error('not a Kubernetes protobuf message');
@@ -106,6 +126,10 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
 	const apiVersion = text(typeMeta.find(field => field.number === 1));
 	const kind = text(typeMeta.find(field => field.number === 2));
 	const raw = envelope.find(field => field.number === 2)?.value as Buffer | undefined;
+	if (kind === 'SelfSubjectAccessReview' && raw) {
+		return {apiVersion, kind, spec: accessReviewSpec(raw)};
+	}
+
 	if (kind !== 'Secret' || !raw) {
 		throw new Error(`the simulator reads protobuf only for Secrets, not ${kind ?? 'this object'}`);
 	}

@@ -45,21 +45,26 @@ const componentNames: Readonly<Record<BrowserSide, RegExp>> = {
 };
 
 /**
- * Each side's Service among the release's: the one labelled with the side as its component, else the
+ * A side's Service among the release's: the one labelled with the side as its component, else the
  * one whose name ends like it ("todo-todo-app-frontend", "web", "api"); its port is the one named
  * http, else its first.
  */
+export function sideService(services: readonly V1Service[], side: BrowserSide): {readonly service: string; readonly servicePort: number} | undefined {
+	const service =
+		services.find(candidate => candidate.metadata?.labels?.['app.kubernetes.io/component'] === side) ??
+		services.find(candidate => componentNames[side].test(candidate.metadata?.name ?? ''));
+	const ports = service?.spec?.ports ?? [];
+	const port = ports.find(entry => entry.name === 'http') ?? ports[0];
+	return service?.metadata?.name && port ? {service: service.metadata.name, servicePort: port.port} : undefined;
+}
+
 export function heldSides(services: readonly V1Service[], addresses: Addresses): {sides: HeldSide[]; missing: BrowserSide[]} {
 	const sides: HeldSide[] = [];
 	const missing: BrowserSide[] = [];
 	for (const [side, localPort] of Object.entries(addresses) as Array<[BrowserSide, number]>) {
-		const service =
-			services.find(candidate => candidate.metadata?.labels?.['app.kubernetes.io/component'] === side) ??
-			services.find(candidate => componentNames[side].test(candidate.metadata?.name ?? ''));
-		const ports = service?.spec?.ports ?? [];
-		const port = ports.find(entry => entry.name === 'http') ?? ports[0];
-		if (service?.metadata?.name && port) {
-			sides.push({side, service: service.metadata.name, servicePort: port.port, localPort});
+		const found = sideService(services, side);
+		if (found) {
+			sides.push({side, ...found, localPort});
 		} else {
 			missing.push(side);
 		}

@@ -1,14 +1,14 @@
 // deploy's first step, before anything in the cluster changes: the secrets, checked where they were
 // given (a placeholder or a value of only spaces stops here, before the cluster is even asked), then
 // resolved with what the cluster's Secret already holds, and the one nobody gave asked for.
-import type {Cluster} from '../../adapters/cluster.js';
+import {ClusterError, type Cluster} from '../../adapters/cluster.js';
 import {messageOf} from '../errors.js';
 import {addSecrets} from '../mask.js';
 import {resolveSecrets, type ResolvedSecret, type SecretProblem, type SecretSpec} from './secrets.js';
 
 export type Collected =
 	| {readonly ok: true; readonly secrets: ResolvedSecret[]; readonly existing: Readonly<Record<string, string>> | undefined; readonly notes: readonly string[]}
-	| {readonly ok: false; readonly problems: readonly SecretProblem[]; readonly unreachable?: string};
+	| {readonly ok: false; readonly problems: readonly SecretProblem[]; readonly unreachable?: string; readonly forbidden?: boolean};
 
 export type CollectInputs = {
 	readonly env: Readonly<Record<string, string | undefined>>;
@@ -28,7 +28,7 @@ export async function collectSecrets(cluster: Cluster, secretName: string, specs
 	try {
 		existing = await cluster.readSecret(secretName);
 	} catch (error) {
-		return {ok: false, problems: [], unreachable: messageOf(error)};
+		return {ok: false, problems: [], unreachable: messageOf(error), forbidden: error instanceof ClusterError && error.status === 403};
 	}
 
 	const prompted: Record<string, string> = {};
@@ -51,6 +51,26 @@ export async function collectSecrets(cluster: Cluster, secretName: string, specs
 
 	addSecrets(resolved.secrets.map(secret => secret.value));
 	return {ok: true, secrets: resolved.secrets, existing, notes: resolved.notes};
+}
+
+/**
+ * The secrets again, against a Secret another run wrote after this one read none: what that run
+ * generated (the database password first) is kept, what was given or typed here still wins.
+ */
+export function resettleSecrets(
+	secrets: readonly ResolvedSecret[],
+	theirs: Readonly<Record<string, string>>,
+	specs: readonly SecretSpec[],
+	inputs: Omit<CollectInputs, 'prompt'>,
+): Collected {
+	const prompted = Object.fromEntries(secrets.flatMap(secret => (secret.source === 'prompt' && secret.value ? [[secret.name, secret.value]] : [])));
+	const resolved = resolveSecrets({...inputs, prompted, existing: theirs}, specs);
+	if (resolved.problems.length > 0) {
+		return {ok: false, problems: resolved.problems};
+	}
+
+	addSecrets(resolved.secrets.map(secret => secret.value));
+	return {ok: true, secrets: resolved.secrets, existing: theirs, notes: resolved.notes};
 }
 
 /** What is wrong with the secrets as given (placeholders, only spaces), before anything else is asked. */

@@ -21,14 +21,17 @@ import {loadSnapshot, lookUpImagesOnce, readCrashLogs} from '../status/run.js';
 import {statusSnapshot} from '../status/select.js';
 import type {StatusSnapshot} from '../status/snapshot.js';
 import type {Store} from '../store.js';
-import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretSpec} from './secrets.js';
-import {collectSecrets, type Collected} from './collect.js';
+import {maskSecrets, secretData, secretSpecsFor, type ResolvedSecret, type SecretProblem, type SecretSpec} from './secrets.js';
+import {collectSecrets, resettleSecrets, type Collected} from './collect.js';
 import type {FittedChart} from './fit.js';
 import {releaseValues} from './values.js';
 import {explainHelmFailure} from './explain.js';
 import type {PublicSecret, Wrote} from './step-summary.js';
 import {chartDigestOf, fullnameOf, secretNameOf} from './names.js';
 import {waitForRollout} from './rollout.js';
+import {followRelease} from '../cluster.js';
+import {ClusterError} from '../../adapters/cluster.js';
+import {accessNeeded, checkAccess} from './access.js';
 
 export {fullnameOf, secretNameOf} from './names.js';
 
@@ -150,6 +153,17 @@ async function secretsStep(run: DeployRun): Promise<SettledSecrets | DeployResul
 	const collected = await collectSecrets(run.cluster, run.secretName, specs, request);
 	if (!collected.ok) {
 		const [problem, ...others] = collected.problems;
+		if (collected.forbidden) {
+			const {namespace} = request.target;
+			step.failed(
+				`You may not read Secrets in ${namespace}, so nothing was written: ${collected.unreachable ?? ''}`,
+				`Deploy keeps its secrets in a Secret and helm its releases: ask for a Role in ${namespace} with this rule, bound to you (kubectl auth can-i --list -n ${namespace} shows what you have).`,
+				['rule: {apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"]}'],
+			);
+			skipAfter(run, 1, 'not allowed');
+			return ended(run, 'environment');
+		}
+
 		if (collected.unreachable !== undefined || !problem) {
 			step.failed(`The cluster did not answer: ${collected.unreachable ?? ''}`, 'todo-deploy doctor checks the cluster and your access to it.');
 			skipAfter(run, 1, 'the cluster did not answer');
@@ -216,9 +230,45 @@ async function releaseStep(run: DeployRun, settled: SettledSecrets): Promise<Che
 		return ended(run, 'fix-first', {secrets: settled.shown});
 	}
 
+	// Before anything is written: may this user do all of it here?
+	const refused = await accessRefused(run, rendered.manifest);
+	if (refused) {
+		step.failed(refused.message, refused.fix, refused.rules);
+		skipAfter(run, 2, 'not allowed');
+		return ended(run, 'environment', {secrets: settled.shown});
+	}
+
 	const {state} = checked;
 	step.done({kind: 'deploy/release', release: request.release, namespace: request.target.namespace, previous: state});
 	return {helm, state, firstInstall: state === undefined || state.lastDeployed === undefined, values};
+}
+
+/** What this user may not do of what the deploy needs (asked of the API), in words; undefined when all is allowed or nobody can tell. */
+async function accessRefused(run: DeployRun, manifest: string): Promise<{message: string; fix: string; rules: readonly string[]} | undefined> {
+	const {cluster, request} = run;
+	const {namespace} = request.target;
+	try {
+		// A namespace that cannot be read (a Role without get on it) exists: a Role is bound inside one.
+		const exists = await cluster.namespaceLabels().then(
+			labels => labels !== undefined,
+			(error: unknown) => (error instanceof ClusterError && error.status === 403 ? true : Promise.reject(error)),
+		);
+		const access = await checkAccess(cluster, accessNeeded(manifest, namespace, {createNamespace: !exists}));
+		if (!access || access.missing.length === 0) {
+			return undefined;
+		}
+
+		return {
+			message: `You may not do all that this deploy needs in ${namespace} (${cluster.context}), so nothing was written: not allowed on ${access.missing.join('; ')}.`,
+			fix: access.clusterWide
+				? `Ask the cluster's admin for these rules${exists ? '' : `, or for the namespace ${namespace} to be made for you`} (a Role in ${namespace} for the namespaced ones), or deploy where you have them (-n, --context).`
+				: `Ask for a Role in ${namespace} with these rules, bound to you (kubectl auth can-i --list -n ${namespace} shows what you have), or deploy where you have them (-n, --context).`,
+			rules: access.rules,
+		};
+	} catch {
+		// Asking failed: helm finds out as it goes, and says it.
+		return undefined;
+	}
 }
 
 /** What is installed, as one hash: the chart, the values and the secrets (a changed password must reach the pods). */
@@ -242,11 +292,12 @@ async function fingerprintOf(run: DeployRun, settled: SettledSecrets, values: He
 }
 
 /** 3. The Secret, then helm upgrade --install, without --wait: the rollout is watched here, pod by pod. */
-async function helmStep(run: DeployRun, settled: SettledSecrets, release: CheckedRelease): Promise<DeployResult> {
+async function helmStep(run: DeployRun, given: SettledSecrets, release: CheckedRelease): Promise<DeployResult> {
+	let settled = given;
 	const {system, request, cluster} = run;
 	const {namespace} = request.target;
 	const step = run.steps.begin('helm', {kind: 'deploy/helm', release: request.release, chart: request.chart, wrote: undefined});
-	const fingerprint = await fingerprintOf(run, settled, release.values);
+	let fingerprint = await fingerprintOf(run, settled, release.values);
 	// What the last deploy from here installed: when the release is still at that revision, deployed,
 	// and the chart, values and secrets are the same (the fingerprint), helm is not run again.
 	const memoryKey = `${cluster.context}/${namespace}/${request.release}`;
@@ -258,17 +309,18 @@ async function helmStep(run: DeployRun, settled: SettledSecrets, release: Checke
 
 	let wrote: Wrote;
 	try {
-		const namespaceCreated = await cluster.ensureNamespace();
-		const database = {
-			host: `${fullnameOf(request.release)}-postgresql`,
-			user: request.fit?.database.user ?? 'todo',
-			name: request.fit?.database.name ?? 'todo',
-		};
-		await cluster.applySecret(run.secretName, secretData(settled.secrets, database, request.fit?.bindings, secretSpecsFor(request.fit?.bindings)), {
-			'app.kubernetes.io/managed-by': 'todo-deploy',
-			'app.kubernetes.io/instance': request.release,
-		});
-		wrote = {secret: run.secretName, namespace, namespaceCreated};
+		const written = await writeSecret(run, settled);
+		if (!written.ok) {
+			step.failed(written.problem.message, written.problem.fix);
+			skipAfter(run, 3, 'the secrets are not right');
+			return ended(run, 'fix-first', {secrets: settled.shown});
+		}
+
+		wrote = written.wrote;
+		if (written.settled !== settled) {
+			settled = written.settled;
+			fingerprint = await fingerprintOf(run, settled, release.values);
+		}
 	} catch (error) {
 		step.failed(
 			`The Secret ${run.secretName} could not be written: ${settled.mask(messageOf(error))}`,
@@ -312,6 +364,52 @@ async function helmStep(run: DeployRun, settled: SettledSecrets, release: Checke
 	return rolloutStep(run, settled, release, {revision, fingerprint, unchanged: false, memoryKey});
 }
 
+/**
+ * The namespace, then the Secret. When none was there as the secrets were read, it is created, never
+ * replaced: another run that wrote it meanwhile (two deploys at once) keeps its generated values, the
+ * database password above all, and this run writes those back with what was given here.
+ */
+async function writeSecret(
+	run: DeployRun,
+	settled: SettledSecrets,
+): Promise<{readonly ok: true; readonly wrote: Wrote; readonly settled: SettledSecrets} | {readonly ok: false; readonly problem: SecretProblem}> {
+	const {request, cluster, secretName} = run;
+	const namespaceCreated = await cluster.ensureNamespace();
+	const wrote: Wrote = {secret: secretName, namespace: request.target.namespace, namespaceCreated};
+	const database = {host: `${fullnameOf(request.release)}-postgresql`, user: request.fit?.database.user ?? 'todo', name: request.fit?.database.name ?? 'todo'};
+	const specs = secretSpecsFor(request.fit?.bindings);
+	const labels = {'app.kubernetes.io/managed-by': 'todo-deploy', 'app.kubernetes.io/instance': request.release};
+	const dataOf = (secrets: readonly ResolvedSecret[]) => secretData(secrets, database, request.fit?.bindings, specs);
+	if (settled.collected.existing !== undefined) {
+		await cluster.applySecret(secretName, dataOf(settled.secrets), labels);
+		return {ok: true, wrote, settled};
+	}
+
+	if (await cluster.createSecret(secretName, dataOf(settled.secrets), labels)) {
+		return {ok: true, wrote, settled};
+	}
+
+	const theirs = (await cluster.readSecret(secretName)) ?? {};
+	const again = resettleSecrets(settled.secrets, theirs, specs, request);
+	if (!again.ok) {
+		const [problem] = again.problems;
+		return problem ? {ok: false, problem} : {ok: true, wrote, settled};
+	}
+
+	await cluster.applySecret(secretName, dataOf(again.secrets), labels);
+	run.flow.dispatch({
+		type: 'flow/note',
+		text: `Another run wrote the Secret ${secretName} while this one was starting: its generated values are kept (the database password among them), so neither run changes what the database was first given.`,
+	});
+	request.onSecrets?.(again.secrets.flatMap(secret => (secret.value ? [secret.value] : [])));
+	const values = again.secrets.map(secret => secret.value);
+	return {
+		ok: true,
+		wrote,
+		settled: {secrets: again.secrets, shown: again.secrets.map(({value: _value, ...rest}) => rest), mask: text => maskSecrets(text, values), collected: again},
+	};
+}
+
 /** A first install whose helm failed leaves nothing behind (unless --on-failure keep): what deploy wrote goes, and is named. */
 async function undoFirstWrites(run: DeployRun, settled: SettledSecrets, release: CheckedRelease, wrote: Wrote): Promise<void> {
 	const {request, cluster, flow, secretName} = run;
@@ -342,13 +440,23 @@ type Installed = {readonly revision: number; readonly fingerprint: string; reado
 
 /** 4. The rollout: the status screen's own watch, until every pod is ready or the time is up. */
 async function rolloutStep(run: DeployRun, settled: SettledSecrets, release: CheckedRelease, installed: Installed): Promise<DeployResult> {
-	const {request, cluster, status} = run;
+	const {request, status} = run;
 	const {revision, fingerprint, unchanged} = installed;
-	const where = {context: cluster.context, namespace: request.target.namespace};
+	const where = {context: run.cluster.context, namespace: request.target.namespace};
 	const started = Date.now();
 	const said = (snapshot: StatusSnapshot, outcome: 'running' | 'ready' | 'timeout' | 'cancelled') =>
 		({kind: 'deploy/rollout', snapshot, outcome, timeoutMs: request.timeoutMs, elapsedMs: Date.now() - started}) as const;
 	const step = run.steps.begin('rollout', 'waiting for the pods');
+	// The release's own workloads, from the manifest helm stored: whatever labels its chart gives the pods.
+	const {cluster, scope} = await followRelease(run.cluster, request.release);
+	if (scope?.workloads.length === 0) {
+		step.failed(
+			`The release ${request.release} made no pods: nothing to wait for. It made ${scope.made.length > 0 ? scope.made.join(', ') : 'nothing at all'}.`,
+			`The chart's templates make no Deployment, StatefulSet or DaemonSet with these values: helm get manifest ${request.release} -n ${request.target.namespace} shows what it made.`,
+		);
+		return ended(run, 'rollout', {secrets: settled.shown, revision, kept: 'kept', fingerprint, unchanged});
+	}
+
 	try {
 		await loadSnapshot(cluster, status);
 	} catch (error) {

@@ -1,7 +1,7 @@
 // Pure: the status screen's state (pods, events, Services, the connection, the panel) from the watches'
 // and keys' actions.
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
-import type {WatchKind} from '../../adapters/cluster.js';
+import type {Forbidden, WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
 import type {HeldAddress} from '../browser/hold.js';
 import type {Opened} from '../browser/open.js';
@@ -33,6 +33,8 @@ export type StatusState = {
 	readonly localImages: LocalImages | undefined;
 	/** Crashed containers' last lines, by "pod/container", with the restart count they were read at. */
 	readonly crashLogs: ReadonlyMap<string, {readonly restarts: number; readonly lines: readonly string[]}>;
+	/** The optional lists the user may not make (a namespace Role without them): their parts stay empty. */
+	readonly forbidden: readonly Forbidden[];
 	/** How many objects changed since the start; the screen uses it to know when to redraw. */
 	readonly version: number;
 };
@@ -54,6 +56,7 @@ export function initialStatusState(): StatusState {
 		browser: undefined,
 		localImages: undefined,
 		crashLogs: new Map(),
+		forbidden: [],
 		version: 0,
 	};
 }
@@ -82,6 +85,7 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 				deployments: byName(action.snapshot.deployments),
 				statefulSets: byName(action.snapshot.statefulSets),
 				services: byName(action.snapshot.services),
+				forbidden: action.snapshot.forbidden,
 				version: state.version + 1,
 			};
 		}

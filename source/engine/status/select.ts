@@ -46,6 +46,17 @@ function logsOf(state: StatusState, pod: string): Logs {
 	return mine.length === 0 ? undefined : Object.fromEntries(mine.map(([key, value]) => [key.slice(prefix.length), value.lines]));
 }
 
+/** The namespace's Services, unless the Role does not allow listing them (then nothing is known of them). */
+const knownServices = (state: StatusState) => (state.forbidden.some(entry => entry.kind === 'services') ? undefined : state.services);
+
+/** The lists the user may not make, as the resource and API group a Role rule names. */
+export const notAllowedOf = (state: Pick<StatusState, 'forbidden'>): StatusSnapshot['notAllowed'] =>
+	state.forbidden.map(entry => ({
+		resource: entry.kind,
+		group: entry.kind === 'deployments' || entry.kind === 'statefulsets' ? 'apps' : '',
+		message: entry.message,
+	}));
+
 export function statusSnapshot(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusSnapshot {
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
@@ -54,10 +65,15 @@ export function statusSnapshot(state: StatusState, where: {readonly context: str
 		context: where.context,
 		namespace: where.namespace,
 		pods: sortedPodNames(state.pods).names.map(name =>
-			withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, state.services),
+			withDatabaseContext(
+				cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
+				state.pods,
+				knownServices(state),
+			),
 		),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
+		notAllowed: notAllowedOf(state),
 	};
 }
 
@@ -100,7 +116,7 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
 	const rowOf = (name: string) =>
-		withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, state.services);
+		withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, knownServices(state));
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {

@@ -5,7 +5,7 @@ import {portForward} from '../../adapters/port-forward.js';
 import type {System} from '../../adapters/system.js';
 import {messageOf} from '../errors.js';
 import type {AddressesHeld, AddressRequest} from '../browser/session.js';
-import {resolveAndConnect, type ClusterChoice} from '../cluster.js';
+import {resolveAndConnect, type ClusterChoice, type PodChoice} from '../cluster.js';
 import {createStore, type Store} from '../store.js';
 import type {StatusAction} from './actions.js';
 import {clusterImagesOf, type ClusterImages} from './cluster-images.js';
@@ -38,17 +38,13 @@ export type StatusSession = {
 };
 
 /** Connects and lists once; throws with a message for the person when the cluster cannot be reached. */
-export async function openStatus(
-	system: System,
-	choice: ClusterChoice & {readonly selector?: string | undefined},
-	options: {readonly live: boolean},
-): Promise<StatusSession> {
+export async function openStatus(system: System, choice: ClusterChoice & PodChoice, options: {readonly live: boolean}): Promise<StatusSession> {
 	// The long-lived screen keeps its heap near what is live (deploy's short watch and the load check do not).
 	if (options.live) {
 		preferSmallHeap();
 	}
 
-	const {target, cluster} = await resolveAndConnect(system, choice, {selector: choice.selector});
+	const {target, cluster} = await resolveAndConnect(system, choice, {selector: choice.selector, release: choice.release});
 	const store = createStore(statusReducer, initialStatusState());
 	try {
 		await loadSnapshot(cluster, store);

@@ -8,6 +8,8 @@ export type StatusSnapshot = {
 	readonly pods: readonly PodRow[];
 	readonly rollouts: readonly RolloutRow[];
 	readonly warnings: readonly WarningRow[];
+	/** What the user may not list here (HTTP 403), each part left empty: the resource, and the server's words. */
+	readonly notAllowed: ReadonlyArray<{readonly resource: string; readonly group: string; readonly message: string}>;
 };
 
 const isReady = (row: PodRow) => row.diagnosis.state === 'ready' || row.diagnosis.state === 'completed';

@@ -14,6 +14,7 @@ import {flowSteps} from '../flow/steps.js';
 import type {Store} from '../store.js';
 import {checkAsBrowser, type BrowserCheck} from './browser-check.js';
 import {reachService, type Reached} from './reach.js';
+import type {SideServices} from './services.js';
 import type {VerifyRequest} from './run.js';
 
 export type FrontendOutcome = {readonly ok: boolean; readonly answers: readonly Answer[]; readonly browser: BrowserCheck | undefined};
@@ -53,7 +54,7 @@ export async function checkFrontend(
 	system: System,
 	flow: Store<FlowState, FlowAction>,
 	request: VerifyRequest,
-	fullname: string,
+	services: SideServices,
 	auth: Readonly<Record<string, string>> | undefined,
 	reached: Reached[],
 	apiPath: string,
@@ -72,7 +73,7 @@ export async function checkFrontend(
 		return {ok: true, answers: [], browser: undefined};
 	}
 
-	const service = `${fullname}-frontend`;
+	const {service} = services.frontend;
 	const frontendStep = begin('frontend', `service ${service}: ${[...target.health, ...target.proxies.slice(0, 1)].map(path => `GET ${path}`).join(', ')}`);
 	let url: string;
 	let held: Awaited<ReturnType<typeof holdForVerify>>;
@@ -86,7 +87,9 @@ export async function checkFrontend(
 
 		url =
 			held?.frontend?.url ??
-			(await reachService(system, {...request, url: undefined, service, port: target.servicePort}).then(way => (reached.push(way), way.url)));
+			(await reachService(system, {...request, url: undefined, service, port: services.frontend.servicePort ?? target.servicePort}).then(
+				way => (reached.push(way), way.url),
+			));
 	} catch (error) {
 		frontendStep.failed(`The frontend could not be reached: ${messageOf(error)}`, `todo-deploy status -n ${request.namespace}`);
 		return {ok: false, answers: [], browser: undefined};
@@ -106,7 +109,7 @@ export async function checkFrontend(
 		through,
 		signedIn: auth !== undefined,
 		addressHint: target.addressHint,
-		backend: `http://${fullname}-backend:${request.servicePort}`,
+		backend: `http://${services.backend.service}:${services.backend.servicePort}`,
 		browser,
 	});
 	return {ok, answers, browser};

@@ -5,7 +5,6 @@
 import {call, callForData, loadCheck, type Answer, type SmokeStep} from '../../adapters/app.js';
 import type {System} from '../../adapters/system.js';
 import type {ClusterTarget} from '../cluster-target.js';
-import {fullnameOf} from '../deploy/names.js';
 import type {FlowAction} from '../flow/actions.js';
 import {flowSteps, stepList} from '../flow/steps.js';
 import type {FlowState} from '../flow/reducer.js';
@@ -17,6 +16,7 @@ import {checkChatbot, type ChatbotOutcome} from './chatbot.js';
 import {checkFrontend} from './frontend.js';
 import {planFromOpenApi, type ApiPlan} from './openapi.js';
 import {reachService, type Reached} from './reach.js';
+import {sideServicesOf} from './services.js';
 import {plainPlan, runSmoke, type SmokeResult} from './smoke.js';
 import {latencyChart, summarizeLoad, type LoadSummary} from './stats.js';
 import type {LearntApi} from './step-summary.js';
@@ -160,12 +160,15 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		failure: request.signal?.aborted ? 'cancelled' : 'verify',
 		...fields,
 	});
-	const fullname = fullnameOf(request.release);
-	const service = `${fullname}-backend`;
+	const services = await sideServicesOf(request.url ? undefined : request.cluster, request.release, {
+		backend: request.servicePort,
+		frontend: request.frontend?.servicePort,
+	});
+	const {service} = services.backend;
 	const reachStep = begin('reach', {kind: 'verify/reaching', url: request.url, service, namespace: request.namespace});
 	let backend: Reached;
 	try {
-		backend = await reachService(system, {...request, service, port: request.servicePort});
+		backend = await reachService(system, {...request, service, port: services.backend.servicePort});
 	} catch (error) {
 		reachStep.failed(
 			`The backend could not be reached: ${error instanceof Error ? error.message : String(error)}`,
@@ -204,7 +207,7 @@ export async function runVerify(system: System, flow: Store<FlowState, FlowActio
 		}
 
 		const auth = smoke.token ? {authorization: `Bearer ${smoke.token}`} : undefined;
-		const frontend = await checkFrontend(system, flow, request, fullname, auth, reached, plan.collection);
+		const frontend = await checkFrontend(system, flow, request, services, auth, reached, plan.collection);
 		const chatbot = await checkChatbot(flow, request, base, plan, auth);
 
 		const load = await loadStep(flow, request, base, request.loadPath ?? plan.list.path, auth);

@@ -164,7 +164,7 @@ export const clusterStage = defineStage({
 
 		let cluster: Cluster;
 		try {
-			cluster = await connect(target, {selector: `app.kubernetes.io/instance=${request.deploy.release}`});
+			cluster = await connect(target, {release: request.deploy.release});
 		} catch (error) {
 			step.failed(`The cluster does not answer: ${messageOf(error)}`, 'todo-deploy doctor checks the kube context.');
 			return stop('cluster', 'environment', 'no cluster');
