@@ -158,7 +158,13 @@ if (!existsSync(bigFile)) {
 }
 
 // The downloader runs bundled, as it ships.
-await build({...bundleOptions, splitting: false, entryPoints: {'download-once': path.join(root, 'bench/download-once.ts')}, outdir: benchDir});
+// With its worker beside it, as the product build lays them out (dist/download-worker.js).
+await build({
+	...bundleOptions,
+	splitting: false,
+	entryPoints: {'download-once': path.join(root, 'bench/download-once.ts'), 'download-worker': path.join(root, 'source/adapters/download-worker.ts')},
+	outdir: benchDir,
+});
 const fileServer = spawn(node, ['--import', 'tsx', path.join(root, 'bench/serve-file.ts'), bigFile], {stdio: ['ignore', 'pipe', 'inherit']});
 const fileUrl = await new Promise<string>(resolve => {
 	fileServer.stdout.setEncoding('utf8').once('data', (chunk: string) => resolve(chunk.trim()));

@@ -89,10 +89,22 @@ export type Cluster = {
 	 * undefined for each when the server has no authorization API to ask.
 	 */
 	mayI(asks: readonly AccessAsk[]): Promise<ReadonlyArray<boolean | undefined>>;
+	/** The coordination.k8s.io Lease of this name, undefined when there is none. */
+	readLease(name: string): Promise<Lease | undefined>;
+	/** Creates the Lease; undefined when one of that name exists (409). */
+	createLease(lease: Lease): Promise<Lease | undefined>;
+	/** Replaces the Lease at its resourceVersion; undefined when it changed since it was read (409). */
+	replaceLease(lease: Lease): Promise<Lease | undefined>;
+	deleteLease(name: string): Promise<void>;
 	/** Creates a Secret through the API unless one of that name exists: false then (409), and it is left as it is. */
 	createSecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<boolean>;
 	/** Creates or replaces a Secret through the API (never a command line or a file). */
 	applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Promise<void>;
+};
+
+export type Lease = {
+	readonly metadata: {readonly name: string; readonly resourceVersion?: string; readonly annotations?: Readonly<Record<string, string>>};
+	readonly spec: {readonly holderIdentity: string; readonly leaseDurationSeconds: number; readonly acquireTime: string; readonly renewTime: string};
 };
 
 /** One verb on one resource (its API group, "" for the core group), in the namespace (none: cluster-wide). */
@@ -213,25 +225,6 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 				? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]))
 				: undefined;
 		},
-		async mayI(asks: readonly AccessAsk[]) {
-			return Promise.all(
-				asks.map(async ask => {
-					const response = await rest.fetch('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-						method: 'POST',
-						body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: ask}},
-					});
-					if (response.status === 404) {
-						return undefined;
-					}
-
-					if (!response.ok) {
-						throw await rest.failure(response, `asking whether ${ask.verb} ${ask.resource} is allowed`);
-					}
-
-					return ((await response.json()) as {status?: {allowed?: boolean}}).status?.allowed === true;
-				}),
-			);
-		},
 		async releaseManifest(release: string) {
 			const list = await read<{items?: Array<{metadata?: {labels?: Record<string, string>}; data?: {release?: string}}>}>(
 				`${secretPath()}?${new URLSearchParams({labelSelector: `owner=helm,name=${release}`}).toString()}`,
@@ -263,6 +256,69 @@ function namespaceObjects(rest: KubeRest, namespace: string) {
 		},
 		async applySecret(name: string, values: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
 			await createOrReplace(rest, secretPath(), name, secretBody(name, namespace, values, labels), `the Secret ${name}`);
+		},
+	};
+}
+
+/** The release's Lease (engine/deploy/lock.ts), and what the user may do (SelfSubjectAccessReview). */
+function coordinationObjects(rest: KubeRest, namespace: string) {
+	const leasePath = (name?: string) =>
+		`/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
+	return {
+		async readLease(name: string) {
+			return readObject<Lease>(rest, leasePath(name), `reading the Lease ${name}`);
+		},
+		async createLease(lease: Lease) {
+			const response = await rest.fetch(leasePath(), {method: 'POST', body: {apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease}});
+			if (response.status === 409) {
+				return undefined;
+			}
+
+			if (!response.ok) {
+				throw await rest.failure(response, `creating the Lease ${lease.metadata.name}`);
+			}
+
+			return (await response.json()) as Lease;
+		},
+		async replaceLease(lease: Lease) {
+			const response = await rest.fetch(leasePath(lease.metadata.name), {
+				method: 'PUT',
+				body: {apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease},
+			});
+			if (response.status === 409 || response.status === 404) {
+				return undefined;
+			}
+
+			if (!response.ok) {
+				throw await rest.failure(response, `renewing the Lease ${lease.metadata.name}`);
+			}
+
+			return (await response.json()) as Lease;
+		},
+		async deleteLease(name: string) {
+			const response = await rest.fetch(leasePath(name), {method: 'DELETE'});
+			if (!response.ok && response.status !== 404) {
+				throw await rest.failure(response, `deleting the Lease ${name}`);
+			}
+		},
+		async mayI(asks: readonly AccessAsk[]) {
+			return Promise.all(
+				asks.map(async ask => {
+					const response = await rest.fetch('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+						method: 'POST',
+						body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: ask}},
+					});
+					if (response.status === 404) {
+						return undefined;
+					}
+
+					if (!response.ok) {
+						throw await rest.failure(response, `asking whether ${ask.verb} ${ask.resource} is allowed`);
+					}
+
+					return ((await response.json()) as {status?: {allowed?: boolean}}).status?.allowed === true;
+				}),
+			);
 		},
 	};
 }
@@ -346,6 +402,7 @@ function clusterOver(rest: KubeRest, namespace: string, scope: Scope, keep: Keep
 		server: rest.server,
 		...namespaceObjects(rest, namespace),
 		...podObjects(rest, namespace),
+		...coordinationObjects(rest, namespace),
 		...serviceObjects(rest, namespace),
 		within: narrower => clusterOver(rest, namespace, narrower, keep),
 		async snapshot() {

@@ -1,6 +1,8 @@
 // Downloads with Node's fetch: streamed to a file and hashed on the way, an idle timeout, retries
 // with backoff on transient faults, and HTTPS_PROXY / HTTP_PROXY / NO_PROXY honoured.
 import {createHash} from 'node:crypto';
+import {closeSync, existsSync, openSync, writeSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import type {SinkMessage, SinkReply} from './download-worker.js';
 import type {Env} from './system.js';
@@ -101,10 +103,71 @@ type Sink = {
 	destroy(): Promise<void>;
 };
 
+/**
+ * A fault on this machine (the disk, the worker that writes): said as what it is, never as a network
+ * fault, and never retried.
+ */
+export class LocalDownloadError extends Error {
+	override name = 'LocalDownloadError';
+	readonly code: string | undefined;
+	constructor(message: string, code?: string) {
+		super(message);
+		this.code = code;
+	}
+}
+
+/** The sink on this thread, when the worker's file is not where this module was bundled: slower, never wrong. */
+function threadSink(file: string): Sink {
+	const hash = createHash('sha256');
+	let fd: number | undefined;
+	const local = (error: unknown) =>
+		new LocalDownloadError(
+			`cannot write the download to ${file}: ${error instanceof Error ? error.message : String(error)}`,
+			(error as NodeJS.ErrnoException).code,
+		);
+	try {
+		fd = openSync(file, 'w', 0o600);
+	} catch (error) {
+		throw local(error);
+	}
+
+	const close = () => {
+		if (fd !== undefined) {
+			closeSync(fd);
+			fd = undefined;
+		}
+	};
+
+	return {
+		async write(chunk) {
+			try {
+				hash.update(chunk);
+				for (let offset = 0; offset < chunk.byteLength;) {
+					offset += writeSync(fd!, chunk, offset);
+				}
+			} catch (error) {
+				close();
+				throw local(error);
+			}
+		},
+		async finish() {
+			close();
+			return hash.digest('hex');
+		},
+		async destroy() {
+			close();
+		},
+	};
+}
+
 /** At most this much written but not yet on disk; past it, reading waits. */
 const sinkWindowBytes = 32 * 1024 * 1024;
 
 function fileSink(file: string): Sink {
+	if (!existsSync(fileURLToPath(workerFile))) {
+		return threadSink(file);
+	}
+
 	const worker = new Worker(workerFile, {workerData: {file}});
 	worker.unref();
 	let inFlight = 0;
@@ -127,14 +190,14 @@ function fileSink(file: string): Sink {
 		} else if (message.type === 'done') {
 			finished?.(message.sha256);
 		} else {
-			failure = Object.assign(new Error(`cannot write the download: ${message.message}`), {code: message.code});
+			failure = new LocalDownloadError(`cannot write the download to ${file}: ${message.message}`, message.code);
 			failed?.(failure);
 			wake();
 		}
 	});
 	worker.on('error', error => {
-		failure ??= error;
-		failed?.(error);
+		failure ??= new LocalDownloadError(`the download's writer (${fileURLToPath(workerFile)}) stopped: ${error.message}`, (error as NodeJS.ErrnoException).code);
+		failed?.(failure);
 		wake();
 	});
 	// Chunks go to the worker in batches of about 1 MiB: one message per 64 kB chunk costs more than the copy.
@@ -274,7 +337,7 @@ async function attemptDownload(
 		return {bytes: received, sha256: createHash('sha256').update(body).digest('hex'), text: body.toString('utf8')};
 	} catch (error) {
 		await sink?.destroy();
-		if (error instanceof Error && error.message.startsWith('cannot write the download')) {
+		if (error instanceof LocalDownloadError) {
 			throw error;
 		}
 

@@ -147,6 +147,14 @@ export const deployFlags = {
 		description: 'what a failed rollout leaves: keep the pods for troubleshooting, or roll back (default: ask; without a terminal, keep)',
 	}),
 	recover: booleanFlag({description: 'clear a release stuck in pending-install or pending-upgrade first'}),
+	'lock-timeout': numberFlag({
+		value: 'S',
+		default: 0,
+		min: 0,
+		max: 86_400,
+		unit: 's',
+		description: 'how long to wait while another run (here or on another machine) is changing the same release; 0: stop at once',
+	}),
 	registry: stringFlag({
 		value: 'HOST/NS',
 		description: 'the pods pull the images from this registry (todo-deploy load --registry pushed them)',
@@ -214,7 +222,7 @@ export function verifySettings(flags: Values<typeof verifyFlags>, env: Env, targ
 export function deploySettings(
 	flags: Values<typeof deployFlags>,
 	answers: ReturnType<typeof deployAnswers>,
-	context: {readonly env: Env; readonly dotenv: Readonly<Record<string, string>>; readonly log: SessionLog},
+	context: {readonly env: Env; readonly dotenv: Readonly<Record<string, string>>; readonly log: SessionLog; readonly command: string},
 ) {
 	return {
 		release: flags.release,
@@ -228,6 +236,7 @@ export function deploySettings(
 		recover: flags.recover,
 		keepWrites: flags['on-failure'] === 'keep',
 		onSecrets: (secrets: readonly string[]) => context.log.addSecrets(secrets),
+		lock: {command: context.command, timeoutMs: flags['lock-timeout'] * 1000},
 	};
 }
 

@@ -119,7 +119,7 @@ export const deployCommand = defineCommand({
 					target,
 					chart,
 					fit,
-					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log}),
+					...deploySettings(flags, deployAnswers(asking ? questions : undefined, flags['on-failure']), {env, dotenv, log, command: 'todo-deploy deploy'}),
 					values: {...values, ...flags.set},
 					signal,
 					clusterImages: clusterImagesOf(system, target),

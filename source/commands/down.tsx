@@ -48,6 +48,7 @@ export const downCommand = defineCommand({
 				deleteData: flags['delete-data'],
 				deleteCluster: flags['delete-cluster'],
 				created,
+				root,
 			});
 			finishFlow(flow, {
 				startedAt,

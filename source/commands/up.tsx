@@ -276,7 +276,15 @@ async function upRequestOf(
 			guards: imageGuards({backend: project.backend, frontend: project.frontend}, project.contract, flags['allow-secrets-in-image'], fitted.bakedEnv),
 		},
 		clusterChoice: clusterChoice(flags),
-		deploy: {...deploySettings(flags, deployAnswers(questions, flags['on-failure']), {env, dotenv, log}), sets: flags.set},
+		deploy: {
+			...deploySettings(flags, deployAnswers(questions, flags['on-failure']), {
+				env,
+				dotenv,
+				log,
+				command: flags.watch ? 'todo-deploy up --watch' : 'todo-deploy up',
+			}),
+			sets: flags.set,
+		},
 		verify: verifySettings(flags, env, verifyTargets(project.contract)),
 		questions,
 	};

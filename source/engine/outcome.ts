@@ -10,7 +10,7 @@ export const outcomeClasses = {
 	environment: {code: 3, meaning: 'Docker, the cluster, a registry or a tool is missing or does not answer'},
 	build: {code: 4, meaning: 'an image did not build'},
 	'scan-gate': {code: 5, meaning: 'a scan found what the gate does not let through'},
-	deploy: {code: 6, meaning: 'helm could not install or upgrade the release'},
+	deploy: {code: 6, meaning: 'helm could not install or upgrade the release, or another run is changing it'},
 	rollout: {code: 7, meaning: 'installed, but the pods did not become ready in time'},
 	verify: {code: 8, meaning: 'verify: the app answered wrong or missed the load target'},
 	cancelled: {code: 130, meaning: 'cancelled with Ctrl-C (or SIGTERM); nothing half-installed was left behind'},

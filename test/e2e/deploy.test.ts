@@ -239,8 +239,15 @@ test("the project's own chart, whose pods are labelled app: backend: the rollout
 	assert.equal(pods[1], 'shop-db-0');
 });
 
-test('two deploys of a new release at once: both read no Secret, and still the database password is written once and never changed', async () => {
-	const root = makeTodoProject({git: true});
+test('two clones deploying a new release at once where Leases are not allowed: both read no Secret, and still the database password is written once and never changed', async () => {
+	// Two checkouts (two lock files), and a Role without coordination.k8s.io: no lock keeps them apart.
+	const roots = [makeTodoProject({git: true}), makeTodoProject({git: true})];
+	cluster.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'twice'}});
+	cluster.faults.role = {
+		user: 'ci@example.com',
+		namespace: 'twice',
+		rules: [{apiGroups: ['', 'apps', 'networking.k8s.io', 'policy', 'autoscaling'], resources: ['*'], verbs: ['*']}],
+	};
 	const secretPath = '/api/v1/namespaces/twice/secrets/todo-todo-app-app-secrets';
 	// Both runs' reads of the Secret are held until both have asked: each finds none, as two runs started together do.
 	let release: () => void = () => undefined;
@@ -269,7 +276,7 @@ test('two deploys of a new release at once: both read no Secret, and still the d
 	});
 	try {
 		const runs = await Promise.all(
-			[1, 2].map(async () => runCli(['deploy', root, '-n', 'twice', '--timeout', '30', ...helmArgs], {env: env(), timeoutMs: 120_000})),
+			roots.map(async root => runCli(['deploy', root, '-n', 'twice', '--timeout', '30', ...helmArgs], {env: env(), timeoutMs: 120_000})),
 		);
 		assert.equal(reads >= 2, true);
 		assert.ok(passwords.length >= 2, `the Secret was written ${passwords.length} times`);
@@ -284,7 +291,85 @@ test('two deploys of a new release at once: both read no Secret, and still the d
 	} finally {
 		unsubscribe();
 		cluster.faults.hold = undefined;
+		cluster.faults.role = undefined;
 	}
+});
+
+test('one run at a time on a release: a second deploy from the same project is told who holds it and changes nothing; the lock is given back', async () => {
+	const root = makeTodoProject({git: true});
+	// Whichever run gets the lock is held at its rollout until the other has ended.
+	let release: () => void = () => undefined;
+	const released = new Promise<void>(resolve => {
+		release = resolve;
+	});
+	let held = false;
+	cluster.faults.hold = (method, pathname) => {
+		if (method === 'GET' && pathname === '/api/v1/namespaces/locked/pods' && !held) {
+			held = true;
+			return released;
+		}
+
+		return undefined;
+	};
+	try {
+		const runs = [1, 2].map(async () => runCli(['deploy', root, '-n', 'locked', ...helmArgs], {env: env(), timeoutMs: 120_000}));
+		const loser = await Promise.race(runs);
+		release();
+		const both = await Promise.all(runs);
+		assert.deepEqual(both.map(result => result.code).sort(), [0, 6], both.map(result => result.stdout + result.stderr).join('\n---\n'));
+		assert.equal(loser.code, 6, loser.stdout);
+		assert.match(
+			loser.stdout,
+			/^✖ Secrets: Another run is changing the release todo in locked \(on this machine\): todo-deploy deploy on \S+ \(pid \d+\), since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. Nothing was changed\.\n {2}fix: Let it finish, or let this run wait for it: --lock-timeout 300\./m,
+		);
+		// Given back: no Lease left, no lock file, and the next run goes through.
+		assert.equal(cluster.list('Lease', 'locked').length, 0);
+		const again = await runCli(['deploy', root, '-n', 'locked', ...helmArgs], {env: env(), timeoutMs: 120_000});
+		assert.equal(again.code, 0, again.stdout + again.stderr);
+	} finally {
+		cluster.faults.hold = undefined;
+	}
+});
+
+test('a Lease held from another machine: deploy waits (--lock-timeout) while it is renewed, goes on once it is gone, and takes over one whose holder stopped renewing', async () => {
+	const root = makeTodoProject({git: true});
+	const lease = (renewed: Date) => ({
+		apiVersion: 'coordination.k8s.io/v1',
+		kind: 'Lease',
+		metadata: {name: 'todo-deploy-todo', namespace: 'leased', annotations: {'todo-deploy/command': 'todo-deploy up'}},
+		spec: {holderIdentity: 'laptop-of-bob/4242', leaseDurationSeconds: 30, acquireTime: '2026-12-02T09:00:00.000Z', renewTime: renewed.toISOString()},
+	});
+	cluster.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'leased'}});
+	cluster.put(lease(new Date()));
+	const stopped = await runCli(['deploy', root, '-n', 'leased', ...helmArgs], {env: env(), timeoutMs: 60_000});
+	assert.equal(stopped.code, 6, stopped.stdout);
+	assert.match(
+		stopped.stdout,
+		/Another run is changing the release todo in leased \(its Lease in the cluster\): todo-deploy up on laptop-of-bob \(pid 4242\), since 2026-12-02 09:00:00 UTC/,
+	);
+	assert.match(stopped.stdout, /taken over once its Lease goes 30 s without renewal/);
+
+	// Waiting: the run asks again and again while the Lease is there; once it is gone, it deploys.
+	const leasePath = '/apis/coordination.k8s.io/v1/namespaces/leased/leases/todo-deploy-todo';
+	const asked = () => cluster.requests.filter(request => request.startsWith(`GET ${leasePath}`)).length;
+	const before = asked();
+	const waiting = runCli(['deploy', root, '-n', 'leased', '--lock-timeout', '60', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	const deadline = Date.now() + 60_000;
+	while (asked() < before + 3) {
+		assert.ok(Date.now() < deadline, 'the waiting run never asked for the Lease again');
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	cluster.remove('Lease', 'leased', 'todo-deploy-todo');
+	const waited = await waiting;
+	assert.equal(waited.code, 0, waited.stdout + waited.stderr);
+	assert.match(waited.stdout, /^! Waiting for another run on the release todo in leased to end \(up to 60 s\): todo-deploy up on laptop-of-bob \(pid 4242\)/m);
+
+	// A holder that died: its Lease is not renewed, and is taken over.
+	cluster.put(lease(new Date(Date.now() - 5 * 60_000)));
+	const took = await runCli(['deploy', root, '-n', 'leased', '--set', 'backend.replicas=2', ...helmArgs], {env: env(), timeoutMs: 120_000});
+	assert.equal(took.code, 0, took.stdout + took.stderr);
+	assert.equal(cluster.list('Lease', 'leased').length, 0);
 });
 
 test("a namespace Role without the chart's kinds: deploy names each missing permission with its rule and writes nothing; with the rules it printed, the same deploy goes through", async () => {

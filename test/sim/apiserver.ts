@@ -94,6 +94,7 @@ export const resourceTypes: readonly ResourceType[] = [
 		subresources: ['status'],
 	},
 	{group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, categories: ['all'], subresources: ['status']},
+	{group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true},
 ];
 
 const groupVersion = (type: ResourceType) => (type.group ? `${type.group}/${type.version}` : type.version);

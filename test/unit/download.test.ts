@@ -1,22 +1,28 @@
 import assert from 'node:assert/strict';
 import {createHash, randomBytes} from 'node:crypto';
+import {execFile} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {DownloadError, downloadFile, fetchText} from '../../source/adapters/download.js';
+import {build} from 'esbuild';
+import {bundleOptions} from '../../scripts/bundle-options.js';
+import {DownloadError, LocalDownloadError, downloadFile, fetchText} from '../../source/adapters/download.js';
+import {repoRoot} from '../helpers/paths.js';
 import {tempDir} from '../helpers/cli.js';
 
 const body = randomBytes(3 * 1024 * 1024 + 17);
 let base = '';
 let server: http.Server;
 let flaky = 0;
+let served = 0;
 
 before(async () => {
 	server = http.createServer((request, response) => {
 		switch (request.url) {
 			case '/file': {
+				served++;
 				response.writeHead(200, {'content-length': String(body.length)}).end(body);
 				break;
 			}
@@ -92,6 +98,35 @@ test('a server that sends nothing times out; a cancelled download says so', asyn
 	);
 });
 
-test('a full disk is a clear error, not a crash', async () => {
-	await assert.rejects(downloadFile(`${base}/file`, '/dev/full', options), /^Error: cannot write the download: ENOSPC/);
+test('a full disk is a fault of this machine: said as that, with the file, and not retried', async () => {
+	const before = served;
+	await assert.rejects(downloadFile(`${base}/file`, '/dev/full', {...options, attempts: 3}), (error: unknown) => {
+		assert.ok(error instanceof LocalDownloadError, String(error));
+		assert.match(error.message, /^cannot write the download to \/dev\/full: ENOSPC/);
+		assert.equal(error.code, 'ENOSPC');
+		return true;
+	});
+	assert.equal(served - before, 1, 'a disk fault was retried');
+});
+
+test('bundled without its worker file beside it, the downloader still writes and hashes the whole file', async () => {
+	const folder = tempDir('bundled-download');
+	const target = path.join(folder, 'out.bin');
+	await build({
+		...bundleOptions,
+		splitting: false,
+		stdin: {
+			contents: `import {downloadFile} from './source/adapters/download.js';\nconst result = await downloadFile(process.argv[2], process.argv[3], {env: {}, idleTimeoutMs: 30000, attempts: 1});\nprocess.stdout.write(result.sha256);\n`,
+			resolveDir: repoRoot,
+			loader: 'ts',
+		},
+		outfile: path.join(folder, 'download-alone.js'),
+	});
+	const sha256 = await new Promise<string>((resolve, reject) => {
+		execFile(process.execPath, [path.join(folder, 'download-alone.js'), `${base}/file`, target], {encoding: 'utf8'}, (error, stdout, stderr) =>
+			error ? reject(new Error(stderr)) : resolve(stdout),
+		);
+	});
+	assert.equal(sha256, createHash('sha256').update(body).digest('hex'));
+	assert.deepEqual(readFileSync(target), body);
 });

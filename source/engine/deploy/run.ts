@@ -32,6 +32,7 @@ import {waitForRollout} from './rollout.js';
 import {followRelease} from '../cluster.js';
 import {ClusterError} from '../../adapters/cluster.js';
 import {accessNeeded, checkAccess} from './access.js';
+import {leaseDurationSeconds, lockRelease, type LockHolder} from './lock.js';
 
 export {fullnameOf, secretNameOf} from './names.js';
 
@@ -69,6 +70,8 @@ export type DeployRequest = {
 	readonly signal?: AbortSignal | undefined;
 	/** The local cluster's images (kind, minikube): a pod that cannot get its image is diagnosed against them. */
 	readonly clusterImages?: ClusterImages | undefined;
+	/** Take the release's lock first (this command's name, and how long to wait for another holder). */
+	readonly lock?: {readonly command: string; readonly timeoutMs: number} | undefined;
 };
 
 export type DeployResult = {
@@ -132,6 +135,54 @@ export async function runDeploy(
 	request: DeployRequest,
 ): Promise<DeployResult> {
 	const run: DeployRun = {system, cluster, flow, status, request, steps: flowSteps(flow), secretName: secretNameOf(request.release)};
+	// One run at a time on the release, from before the secrets are read until the rollout is watched.
+	const lock = request.lock ? await takeLock(run, request.lock) : undefined;
+	if (lock && !lock.ok) {
+		return lock.result;
+	}
+
+	try {
+		return await runSteps(run);
+	} finally {
+		await lock?.release();
+	}
+}
+
+async function takeLock(
+	run: DeployRun,
+	given: NonNullable<DeployRequest['lock']>,
+): Promise<{readonly ok: true; release(): Promise<void>} | {readonly ok: false; readonly result: DeployResult}> {
+	const {request, flow} = run;
+	const {namespace} = request.target;
+	const said = (holder: LockHolder) =>
+		`${holder.command} on ${holder.host}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}, since ${holder.since.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`;
+	const lock = await lockRelease(run.cluster, {
+		root: request.root,
+		release: request.release,
+		namespace,
+		command: given.command,
+		timeoutMs: given.timeoutMs,
+		signal: request.signal,
+		onWaiting: holder =>
+			flow.dispatch({
+				type: 'flow/note',
+				text: `Waiting for another run on the release ${request.release} in ${namespace} to end (up to ${Math.round(given.timeoutMs / 1000)} s): ${said(holder)}.`,
+			}),
+	});
+	if (lock.ok) {
+		return lock;
+	}
+
+	const step = run.steps.begin('secrets', 'waiting for the release');
+	step.failed(
+		`Another run is changing the release ${request.release} in ${namespace} (${lock.where === 'this machine' ? 'on this machine' : 'its Lease in the cluster'}): ${said(lock.holder)}. Nothing was changed.`,
+		`Let it finish, or let this run wait for it: --lock-timeout 300. A run that was killed is taken over${lock.where === 'the cluster' ? ` once its Lease goes ${leaseDurationSeconds} s without renewal` : ' at once'}.`,
+	);
+	skipAfter(run, 1, 'another run holds the release');
+	return {ok: false, result: ended(run, lock.cancelled ? 'cancelled' : 'deploy')};
+}
+
+async function runSteps(run: DeployRun): Promise<DeployResult> {
 	const secrets = await secretsStep(run);
 	if ('ready' in secrets) {
 		return secrets;

@@ -12,6 +12,7 @@ import type {FlowState} from '../flow/reducer.js';
 import type {FailureClass, Outcome} from '../outcome.js';
 import type {CreatedCluster} from '../report/run.js';
 import type {Store} from '../store.js';
+import {lockRelease} from '../deploy/lock.js';
 
 export const downSteps = stepList({release: 'Helm release', data: 'Database data', secret: 'Secret', namespace: 'Namespace', cluster: 'Cluster'});
 
@@ -23,6 +24,8 @@ export type DownRequest = {
 	readonly deleteData: boolean;
 	readonly deleteCluster: boolean;
 	readonly created: CreatedCluster | undefined;
+	/** The project: its .todo-deploy/ holds this machine's lock on the release. */
+	readonly root?: string | undefined;
 };
 
 type StepResult = {ok: boolean; text: string; fix?: string; failure?: FailureClass};
@@ -48,6 +51,39 @@ export async function runDown(system: System, cluster: Cluster, flow: Store<Flow
 		}
 	};
 
+	// Never while another run is changing the release: its helm would fight this uninstall.
+	const lock = request.root
+		? await lockRelease(cluster, {root: request.root, release: request.release, namespace: request.target.namespace, command: 'todo-deploy down', timeoutMs: 0})
+		: undefined;
+	if (lock && !lock.ok) {
+		const {holder} = lock;
+		await timed('release', `helm uninstall ${request.release}`, async () => ({
+			ok: false,
+			text: `Another run is changing the release ${request.release}: ${holder.command} on ${holder.host}${holder.pid > 0 ? ` (pid ${holder.pid})` : ''}, since ${holder.since}. Nothing was removed.`,
+			fix: 'Let it finish (or stop it), then run down again.',
+			failure: 'deploy',
+		}));
+		return {failure: 'deploy'};
+	}
+
+	try {
+		return await removeAll(system, cluster, request, {timed, step, failures});
+	} finally {
+		await lock?.release();
+	}
+}
+
+async function removeAll(
+	system: System,
+	cluster: Cluster,
+	request: DownRequest,
+	run: {
+		readonly timed: (id: string, detail: string, work: () => Promise<StepResult>) => Promise<void>;
+		readonly step: ReturnType<typeof flowSteps>['set'];
+		readonly failures: readonly FailureClass[];
+	},
+): Promise<Outcome> {
+	const {timed, step, failures} = run;
 	await timed('release', `helm uninstall ${request.release}`, async () => uninstallRelease(system, request));
 	// The database keeps its data, and in it the password it was first started with: while the data
 	// lives, so does the Secret that holds that password (the next up then uses it again).
