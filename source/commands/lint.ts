@@ -6,7 +6,7 @@ import {localSystem} from '../engine/system.js';
 import {defineCommand} from '../command-kit/command.js';
 import {choiceFlag, pathFlag, pathListFlag, stringFlag, UsageError} from '../command-kit/flags.js';
 import {orSay} from '../command-kit/project.js';
-import {writeJson, writeOut} from '../command-kit/io.js';
+import {writeErr, writeJson, writeOut} from '../command-kit/io.js';
 
 export const lintCommand = defineCommand({
 	name: 'lint',
@@ -40,6 +40,14 @@ export const lintCommand = defineCommand({
 		const chart = args[0] ? path.resolve(args[0]) : await defaultChart();
 		if (!(await isChart(chart))) {
 			throw new UsageError(`${chart} is not a Helm chart (no Chart.yaml). Name the chart folder: todo-deploy lint charts/todo-app`);
+		}
+
+		// The chart is rendered by the real helm: without it nothing can be checked, and that is the machine's to fix, not the chart's.
+		if (!(await localSystem(env).which('helm'))) {
+			writeErr(
+				`todo-deploy: Helm is not installed, so ${path.relative(process.cwd(), chart) || chart} could not be rendered or checked.\n  fix: npx todo-deploy install helm\n`,
+			);
+			return {failure: 'environment'};
 		}
 
 		// The app's contract: each pod must get what its code reads; todo-deploy's chart is fitted to it first.

@@ -93,11 +93,22 @@ export function specOf(pod: V1Pod, name: string, init: boolean): V1Container | u
 	return (init ? pod.spec?.initContainers : pod.spec?.containers)?.find(container => container.name === name);
 }
 
+/** The pull policy the kubelet uses: the container's, else Kubernetes' default (Always for :latest or no tag, IfNotPresent otherwise). */
+export function effectivePullPolicy(image: string, declared: string | undefined): {readonly policy: string; readonly implied: boolean} {
+	if (declared) {
+		return {policy: declared, implied: false};
+	}
+
+	const tag = /@/.test(image) ? 'digest' : /:([^:/]+)$/.exec(image)?.[1];
+	return {policy: tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent', implied: true};
+}
+
 export function imageProblem(
 	status: V1ContainerStatus,
 	message: string,
 	local: LocalImages | undefined,
 	reason: string,
+	declaredPolicy?: string,
 ): Omit<Diagnosis, 'state' | 'evidence'> {
 	const image = /image "([^"]+)"/.exec(message)?.[1] ?? status.image;
 	const loaded = local?.images.has(image);
@@ -142,9 +153,18 @@ export function imageProblem(
 	// An image built here was never in a registry: loading it is the fix, unless the pull failed on the way (a network cause).
 	const builtHere = local && !pulled.wiring && (ours || !pulled.network);
 	if (local && builtHere) {
-		fix = loaded
-			? `${image} is in ${local.cluster}, but the pull policy makes the node pull it anyway: use imagePullPolicy IfNotPresent.`
-			: `A local image is in no registry: load it into ${local.cluster} with ${local.loadCommand.replaceAll('IMAGE', image)}, and use imagePullPolicy IfNotPresent.`;
+		// The pull policy is named only when it is what makes the node pull: Always (declared, or implied by :latest).
+		const {policy, implied} = effectivePullPolicy(image, declaredPolicy);
+		const pulls = policy === 'Always';
+		const why = implied ? `the tag ${image.includes(':') ? ':latest' : '(none, so :latest)'} makes the pull policy Always` : 'its pull policy is Always';
+		const load = local.loadCommand.replaceAll('IMAGE', image);
+		if (loaded) {
+			fix = pulls
+				? `${image} is in ${local.cluster}, but ${why}, so the node pulls it anyway: use imagePullPolicy IfNotPresent${implied ? ', or a tag other than latest' : ''}.`
+				: `${local.cluster} has ${image} and the pull policy is ${policy}, yet the node pulled: it is not on the node this pod runs on, or under another name there. Load it again (${load}), then restart the pod (r).`;
+		} else {
+			fix = `A local image is in no registry: load it into ${local.cluster} with ${load}${pulls ? `, and use imagePullPolicy IfNotPresent (${why})` : ''}.`;
+		}
 	}
 
 	return {

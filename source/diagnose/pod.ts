@@ -55,7 +55,13 @@ function diagnoseWaiting(input: DiagnoseInput, status: V1ContainerStatus, init: 
 		const detail = failed && !message.includes(failed) ? `${message} ${failed}` : message;
 		return {
 			state: 'failing',
-			...imageProblem(status, detail, input.localImages, reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason),
+			...imageProblem(
+				status,
+				detail,
+				input.localImages,
+				reason === 'ImagePullBackOff' && /ErrImagePull/.test(message) ? 'ImagePullBackOff' : reason,
+				specOf(input.pod, status.name, init)?.imagePullPolicy,
+			),
 			evidence: failed && !message.includes(failed) ? [...evidence, failed] : evidence,
 		};
 	}

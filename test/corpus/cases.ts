@@ -397,6 +397,12 @@ export const corpusCases: readonly CorpusCase[] = [
 	{name: 'scan without Docker', args: world => ['scan', world.project(twoSides)], exit: 3, says: /Docker is not running/},
 	{name: 'up without a terminal and without --yes', args: world => ['up', world.project(twoSides)], exit: 1, says: /run with --yes to go ahead/},
 	{
+		name: 'lint without helm is the machine to fix, not the chart',
+		args: world => ['lint', world.project({'Chart.yaml': 'apiVersion: v2\nname: fine\nversion: 0.1.0\n', 'templates/cm.yaml': 'kind: ConfigMap\n'})],
+		exit: 3,
+		says: /Helm is not installed, so \S+ could not be rendered or checked\.\n {2}fix: npx todo-deploy install helm/,
+	},
+	{
 		name: 'lint a chart whose template does not parse',
 		args: world => [
 			'lint',

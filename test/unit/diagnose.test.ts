@@ -86,10 +86,54 @@ test('ImagePullBackOff: the image, the cause, and whether the local cluster has 
 	assert.match(built.explanation, /minikube profile todo does not have this image/);
 	assert.equal(
 		built.fix,
-		'A local image is in no registry: load it into minikube profile todo with minikube image load todo-backend:git-abc -p todo, and use imagePullPolicy IfNotPresent.',
+		'A local image is in no registry: load it into minikube profile todo with minikube image load todo-backend:git-abc -p todo, and use imagePullPolicy IfNotPresent (its pull policy is Always).',
 	);
 	const yaml = diagnosePod({pod: capturedPod('is-healthy-pod-imagepullbackoff.yaml'), now});
 	assert.match(yaml.reason, /ImagePullBackOff|ErrImagePull/);
+});
+
+test('the pull policy is blamed only when it makes the node pull: Always, declared or implied by :latest; never IfNotPresent', () => {
+	const pulling = (image: string, policy: string | undefined, loaded: boolean) =>
+		diagnosePod({
+			pod: {
+				metadata: {name: 'app'},
+				spec: {containers: [{name: 'app', image, ...(policy ? {imagePullPolicy: policy} : {})}]},
+				status: {
+					phase: 'Pending',
+					containerStatuses: [
+						{
+							name: 'app',
+							image,
+							imageID: '',
+							ready: false,
+							restartCount: 0,
+							state: {
+								waiting: {
+									reason: 'ErrImagePull',
+									message: `rpc error: code = Unknown desc = Error response from daemon: pull access denied for todo-backend, repository does not exist or may require 'docker login'`,
+								},
+							},
+						},
+					],
+				},
+			},
+			now,
+			localImages: {cluster: 'kind cluster todo', images: new Set(loaded ? [image] : []), loadCommand: 'kind load docker-image IMAGE --name todo'},
+		}).fix;
+	assert.equal(
+		pulling('todo-backend:git-abc', 'IfNotPresent', true),
+		'kind cluster todo has todo-backend:git-abc and the pull policy is IfNotPresent, yet the node pulled: it is not on the node this pod runs on, or under another name there. Load it again (kind load docker-image todo-backend:git-abc --name todo), then restart the pod (r).',
+	);
+	assert.doesNotMatch(pulling('todo-backend:git-abc', 'IfNotPresent', false), /imagePullPolicy/);
+	assert.doesNotMatch(pulling('todo-backend:git-abc', undefined, false), /imagePullPolicy/);
+	assert.equal(
+		pulling('todo-backend:latest', undefined, true),
+		'todo-backend:latest is in kind cluster todo, but the tag :latest makes the pull policy Always, so the node pulls it anyway: use imagePullPolicy IfNotPresent, or a tag other than latest.',
+	);
+	assert.match(
+		pulling('todo-backend:git-abc', 'Always', true),
+		/but its pull policy is Always, so the node pulls it anyway: use imagePullPolicy IfNotPresent\.$/,
+	);
 });
 
 test('ErrImageNeverPull: not loaded, or loaded with another tag', () => {

@@ -6,6 +6,7 @@ import type {KubernetesObject, V1Container, V1Pod} from '@kubernetes/client-node
 const container = (entry: V1Container): V1Container => ({
 	name: entry.name,
 	image: entry.image,
+	imagePullPolicy: entry.imagePullPolicy,
 	ports: entry.ports,
 	resources: entry.resources,
 	livenessProbe: entry.livenessProbe,
