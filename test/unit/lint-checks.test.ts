@@ -56,3 +56,54 @@ test('markers go into probe numbers and secret values only, not into names of se
 		backend: {probes: {readiness: {timeoutSeconds: 7301}}},
 	});
 });
+
+test('a DATABASE_URL the frontend gets but its code never reads: a warning that the password is there, not a password mismatch the frontend would never hit', () => {
+	const deployment = (name: string, component: string) => ({
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: {name},
+		spec: {
+			selector: {matchLabels: {app: name}},
+			template: {
+				metadata: {labels: {app: name, 'app.kubernetes.io/component': component}},
+				spec: {containers: [{name: component, image: `${name}:1.0`, imagePullPolicy: 'IfNotPresent', envFrom: [{secretRef: {name: 'shared'}}]}]},
+			},
+		},
+	});
+	const database = {
+		apiVersion: 'apps/v1',
+		kind: 'StatefulSet',
+		metadata: {name: 'db'},
+		spec: {
+			selector: {matchLabels: {app: 'db'}},
+			template: {
+				metadata: {labels: {app: 'db'}},
+				spec: {
+					containers: [{name: 'postgres', image: 'postgres:16', imagePullPolicy: 'IfNotPresent', env: [{name: 'POSTGRES_PASSWORD', value: 'one-password'}]}],
+				},
+			},
+		},
+	};
+	const secret = {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'shared'}, stringData: {DATABASE_URL: 'postgresql://todo:another-password@db:5432/todo'}};
+	const side = (reads: string[]) => ({
+		port: 3000,
+		portFrom: undefined,
+		health: [],
+		unwanted: [],
+		env: reads.map(name => ({name, kind: 'setting' as const, required: true, from: ['app/settings.ts']})),
+	});
+	const objects = [deployment('web', 'frontend'), deployment('api', 'backend'), database, secret];
+	const contract = {backend: {...side(['DATABASE_URL']), port: 8000}, frontend: side(['NEXT_PUBLIC_API_BASE_URL'])};
+	const findings = lintObjects(objects, {target: 'local', contract: contract as never}).filter(finding => /DATABASE_URL/.test(finding.message));
+	assert.deepEqual(
+		findings.map(finding => [finding.object, finding.severity]),
+		[
+			['Deployment/web', 'warning'],
+			['Deployment/api', 'error'],
+		],
+	);
+	assert.match(findings[0]?.message ?? '', /the frontend's code never reads it/);
+	assert.match(findings[1]?.message ?? '', /differs from POSTGRES_PASSWORD of StatefulSet\/db/);
+	// Without the app's code to go by, every pod's DATABASE_URL is checked as before.
+	assert.equal(lintObjects(objects, {target: 'local'}).filter(finding => /differs from POSTGRES_PASSWORD/.test(finding.message)).length, 2);
+});

@@ -1,9 +1,11 @@
 // Secrets: placeholders, double encoding, secrets where they do not belong, and passwords that disagree.
+import {workloadOf} from './check-contract.js';
+import type {AppContract} from '../project/read-contract.js';
 import {configMapValues, refOf, secretValues, type Container, type K8sObject, type Workload} from './objects.js';
 import {allContainers, type Finding, type Index} from './finding.js';
 import {looksDoubleEncoded, passwordInUrl, placeholderReason, secretKeyPattern} from './secret-values.js';
 
-export function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workload[], index: Index): Finding[] {
+export function checkSecrets(objects: readonly K8sObject[], workloads: readonly Workload[], index: Index, contract?: AppContract): Finding[] {
 	const findings: Finding[] = [];
 	for (const secret of objects.filter(object => object.kind === 'Secret')) {
 		for (const [key, value] of secretValues(secret)) {
@@ -63,42 +65,37 @@ export function checkSecrets(objects: readonly K8sObject[], workloads: readonly 
 		}
 	}
 
-	// The database's password and the password inside the app's DATABASE_URL must be the same.
-	const resolve = (container: Container, name: string): string | undefined => {
-		const variable = (container.env ?? []).find(entry => entry.name === name);
-		if (variable?.value !== undefined) {
-			return variable.value;
-		}
+	findings.push(...checkDatabasePasswords(workloads, index, contract));
+	return findings;
+}
 
-		const fromSecret = variable?.valueFrom?.secretKeyRef;
-		if (fromSecret?.name && fromSecret.key) {
-			return index.secrets.get(fromSecret.name)?.get(fromSecret.key);
-		}
-
-		for (const source of container.envFrom ?? []) {
-			const values = source.secretRef?.name
-				? index.secrets.get(source.secretRef.name)
-				: source.configMapRef?.name
-					? index.configMaps.get(source.configMapRef.name)
-					: undefined;
-			if (values?.has(name)) {
-				return values.get(name);
-			}
-		}
-
-		return undefined;
-	};
-
+// The database's password and the password inside the app's DATABASE_URL must be the same.
+function checkDatabasePasswords(workloads: readonly Workload[], index: Index, contract?: AppContract): Finding[] {
+	const findings: Finding[] = [];
 	const containers = workloads.filter(workload => !workload.hook).flatMap(workload => allContainers(workload).map(container => ({workload, container})));
 	const databasePasswords = containers.flatMap(({workload, container}) => {
-		const value = resolve(container, 'POSTGRES_PASSWORD');
+		const value = resolveEnv(index, container, 'POSTGRES_PASSWORD');
 		return value === undefined ? [] : [{workload, value}];
 	});
+	// The frontend's pod, when the app's code says which it is and that code never reads DATABASE_URL: a
+	// wrong password there breaks nothing, but the database password sits in a pod that has no use for it.
+	const frontend = contract?.frontend ? workloadOf('frontend', workloads, contract.frontend) : undefined;
+	const frontendReadsIt = contract?.frontend?.env.some(entry => entry.name === 'DATABASE_URL') ?? true;
 	for (const {workload, container} of containers) {
-		const url = resolve(container, 'DATABASE_URL');
+		const url = resolveEnv(index, container, 'DATABASE_URL');
 		const inUrl = url === undefined ? undefined : passwordInUrl(url);
 		const database = databasePasswords.find(entry => entry.workload !== workload);
-		if (inUrl !== undefined && database && database.value !== inUrl) {
+		if (inUrl !== undefined && workload === frontend && !frontendReadsIt) {
+			findings.push({
+				severity: 'warning',
+				rule: 'secrets',
+				object: workload.ref,
+				container: container.name,
+				message:
+					"gets DATABASE_URL, with the database password in it, but the frontend's code never reads it: the password sits in a pod that has no use for it",
+				fix: 'Give the frontend only what its code reads (todo-deploy discover lists it): take DATABASE_URL out of its env or envFrom.',
+			});
+		} else if (inUrl !== undefined && database && database.value !== inUrl) {
 			findings.push({
 				severity: 'error',
 				rule: 'secrets',
@@ -111,4 +108,29 @@ export function checkSecrets(objects: readonly K8sObject[], workloads: readonly 
 	}
 
 	return findings;
+}
+
+function resolveEnv(index: Index, container: Container, name: string): string | undefined {
+	const variable = (container.env ?? []).find(entry => entry.name === name);
+	if (variable?.value !== undefined) {
+		return variable.value;
+	}
+
+	const fromSecret = variable?.valueFrom?.secretKeyRef;
+	if (fromSecret?.name && fromSecret.key) {
+		return index.secrets.get(fromSecret.name)?.get(fromSecret.key);
+	}
+
+	for (const source of container.envFrom ?? []) {
+		const values = source.secretRef?.name
+			? index.secrets.get(source.secretRef.name)
+			: source.configMapRef?.name
+				? index.configMaps.get(source.configMapRef.name)
+				: undefined;
+		if (values?.has(name)) {
+			return values.get(name);
+		}
+	}
+
+	return undefined;
 }

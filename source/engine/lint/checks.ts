@@ -17,7 +17,7 @@ export function lintObjects(objects: readonly K8sObject[], context: LintContext)
 		...checkServices(objects, workloads),
 		...workloads.flatMap(workload => checkProbes(workload)),
 		...workloads.flatMap(workload => checkImages(workload, context)),
-		...checkSecrets(objects, workloads, index),
+		...checkSecrets(objects, workloads, index, context.contract),
 		...workloads.flatMap(workload => checkSecurity(workload)),
 		...checkContract(context.contract, workloads, index, context.external ?? new Set()),
 	];
