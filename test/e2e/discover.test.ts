@@ -84,6 +84,9 @@ test('on a terminal, a first discovery asks to keep the answer; y saves it, n do
 test("discover --json: each side's contract as the code reads it, the database and the credentials; no secret's value or fallback", async () => {
 	const root = tempDir('real-app');
 	cpSync(path.join(localFixtures, 'real-app'), root, {recursive: true});
+	// What Neon's console hands out, pasted into the example file beside the code (made-up password).
+	const hosted = 'postgresql://neondb_owner:npg_Hq4vT8mWz2Ld@ep-late-sun-b7c8d9e0.eu-central-1.aws.neon.tech/neondb?sslmode=require';
+	writeFileSync(path.join(root, 'Phase-II/.env.example'), `# Connect from your terminal:\n# psql '${hosted}'\nDATABASE_URL=\n`);
 	const result = await runCli(['discover', root, '--json'], {env});
 	type Env = {name: string; kind: string; value?: string; fallback?: string};
 	const output = JSON.parse(result.stdout) as {
@@ -100,5 +103,16 @@ test("discover --json: each side's contract as the code reads it, the database a
 	assert.doesNotMatch(result.stdout, /dev-insecure-secret/);
 	assert.ok(output.frontend.contract.env.some(entry => entry.name === 'NEXT_PUBLIC_API_BASE_URL' && entry.kind === 'build-time'));
 	assert.match(output.database?.image ?? '', /postgres/);
-	assert.ok(output.credentials.some(entry => entry.path.startsWith('Phase-II/backend/.env')));
+	assert.ok(output.credentials.some(entry => entry.path.startsWith('Phase-II/backend/.env:')));
+	assert.ok(
+		output.credentials.some(entry => entry.path === 'Phase-II/.env.example:2'),
+		JSON.stringify(output.credentials),
+	);
+	assert.doesNotMatch(result.stdout, /npg_Hq4vT8mWz2Ld/);
+	const plain = await runCli(['discover', root], {env});
+	assert.match(
+		plain.stdout,
+		/rotate it[\s\S]*✖ Phase-II\/\.env\.example:2: a postgresql URL with a password for ep-late-sun-b7c8d9e0\.eu-central-1\.aws\.neon\.tech/,
+	);
+	assert.doesNotMatch(plain.stdout + plain.stderr, /npg_Hq4vT8mWz2Ld/);
 });

@@ -95,7 +95,7 @@ test('what would go into the images that does not belong there, and the line tha
 	);
 	assert.deepEqual(dockerignoreFor(unwanted), ['.env', '.env.*', '!.env.example', '.venv/', '*.db', '*.sqlite*']);
 	assert.ok(
-		contract.credentials.some(item => /^Phase-II\/backend\/\.env \(DATABASE_URL\)$/.test(item.path) && /neon\.tech/.test(item.what)),
+		contract.credentials.some(item => /^Phase-II\/backend\/\.env:\d+ \(DATABASE_URL\)$/.test(item.path) && /neon\.tech/.test(item.what)),
 		JSON.stringify(contract.credentials),
 	);
 });

@@ -70,6 +70,8 @@ export const knownKeyFormats: ReadonlyArray<{readonly name: string; readonly pat
 	{name: 'a Stripe key', pattern: /^(sk|rk)_(live|test)_\w{16,}$/},
 ];
 
+/** Hosts of documentation: example.com (RFC 2606), `host`, `your-db-host`. */
+const exampleHost = /(^|\.)example(\.(com|org|net))?$|^(host|hostname|server)$|^your[-_.]/i;
 const localHost = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1|db|postgres|postgresql|database|host\.docker\.internal)$/i;
 
 /**
@@ -94,7 +96,14 @@ export function credentialReason(value: string): string | undefined {
 
 	try {
 		const url = new URL(trimmed);
-		if (/^(postgres(ql)?|mysql|mongodb(\+srv)?|redis|amqp)(\+\w+)?:$/.test(url.protocol) && url.password && !localHost.test(url.hostname)) {
+		const password = url.password ? decodeURIComponent(url.password) : '';
+		if (
+			/^(postgres(ql)?|mysql|mongodb(\+srv)?|redis|amqp)(\+\w+)?:$/.test(url.protocol) &&
+			password !== '' &&
+			!placeholderReason(password) &&
+			!localHost.test(url.hostname) &&
+			!exampleHost.test(url.hostname)
+		) {
 			return `a ${url.protocol.replace(/:$/, '')} URL with a password for ${url.hostname}`;
 		}
 	} catch {

@@ -1,9 +1,10 @@
 // Reads what the contract is learnt from: compose files, .env examples beside each side, the code, the
 // Dockerfiles, and the files each build context would send. Nothing is run.
-import {readFile} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {listBuildContext} from '../../adapters/build-context.js';
 import {credentialReason} from '../lint/secret-values.js';
+import {credentialFile, credentialsIn, maxCredentialFileBytes} from './committed-credentials.js';
 import {composeServices, normalise, portOf, serviceContract, type ComposeService, type ServiceContract, type Side} from './contract.js';
 import type {ImageSource} from './discover.js';
 import {
@@ -31,6 +32,7 @@ export type AppContract = {
 const composeFile = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 const codeFile = /\.(py|[cm]?[jt]sx?)$/;
 const skippedCode = /(^|\/)(node_modules|\.next|dist|build|\.venv|venv|__pycache__|tests?|__tests__|migrations|alembic)\//;
+const lockFile = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|composer\.lock)$/;
 const maxCodeBytes = 256 * 1024;
 const maxCodeFiles = 2000;
 
@@ -162,14 +164,14 @@ export async function readContract(root: string, files: readonly string[], sides
 		);
 	}
 
-	// Committed .env files anywhere in the project (not only those a build would send).
-	for (const file of files.filter(name => /(^|\/)\.env(\.[\w.-]+)?$/.test(name) && !/\.(example|sample|template)$/.test(name) && !skippedCode.test(name))) {
-		for (const line of (await read(root, file)).split('\n')) {
-			const value = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(line);
-			const what = value?.[2] ? credentialReason(value[2]) : undefined;
-			if (value && what) {
-				credentials.push({path: `${file} (${value[1] ?? ''})`, what});
-			}
+	// Real credentials in the project's own text files, example files included.
+	for (const file of files.filter(name => credentialFile.test(name) && !skippedCode.test(name) && !lockFile.test(name))) {
+		const size = await stat(path.join(root, file)).then(
+			found => found.size,
+			() => Infinity,
+		);
+		if (size <= maxCredentialFileBytes) {
+			credentials.push(...credentialsIn(file, await read(root, file)));
 		}
 	}
 
