@@ -89,6 +89,11 @@ export type Cluster = {
 	 * undefined for each when the server has no authorization API to ask.
 	 */
 	mayI(asks: readonly AccessAsk[]): Promise<ReadonlyArray<boolean | undefined>>;
+	/**
+	 * Every rule the current user holds in the namespace, as `kubectl auth can-i --list` asks it (one
+	 * SelfSubjectRulesReview); undefined when the server has no authorization API to ask.
+	 */
+	rules(): Promise<RulesReview | undefined>;
 	/** The coordination.k8s.io Lease of this name, undefined when there is none. */
 	readLease(name: string): Promise<Lease | undefined>;
 	/** Creates the Lease; undefined when one of that name exists (409). */
@@ -108,6 +113,13 @@ export type Lease = {
 };
 
 /** One verb on one resource (its API group, "" for the core group), in the namespace (none: cluster-wide). */
+/** A SelfSubjectRulesReview's answer: incomplete when an authorizer (a webhook) could not list its rules. */
+export type RulesReview = {
+	readonly rules: ReadonlyArray<{readonly verbs: string[]; readonly apiGroups?: string[]; readonly resources?: string[]; readonly resourceNames?: string[]}>;
+	readonly incomplete: boolean;
+	readonly evaluationError?: string | undefined;
+};
+
 export type AccessAsk = {readonly verb: string; readonly group: string; readonly resource: string; readonly namespace?: string | undefined};
 
 export type ServiceBackends = {
@@ -300,6 +312,22 @@ function coordinationObjects(rest: KubeRest, namespace: string) {
 			if (!response.ok && response.status !== 404) {
 				throw await rest.failure(response, `deleting the Lease ${name}`);
 			}
+		},
+		async rules() {
+			const response = await rest.fetch('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+				method: 'POST',
+				body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {namespace}},
+			});
+			if (response.status === 404) {
+				return undefined;
+			}
+
+			if (!response.ok) {
+				throw await rest.failure(response, `asking what is allowed in the namespace ${namespace}`);
+			}
+
+			const status = ((await response.json()) as {status?: {resourceRules?: RulesReview['rules']; incomplete?: boolean; evaluationError?: string}}).status;
+			return {rules: status?.resourceRules ?? [], incomplete: status?.incomplete === true, evaluationError: status?.evaluationError || undefined};
 		},
 		async mayI(asks: readonly AccessAsk[]) {
 			return Promise.all(

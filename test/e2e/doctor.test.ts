@@ -8,6 +8,7 @@ import {checkOf, doctorEnv, emptyHome, makeBin, parseDoctor, runCli} from '../he
 import {sharedDockerAnswers, startPrivateDockerd} from '../helpers/dockerd.js';
 import {kubeconfigFor, startVersionServer, type FakeApiServer} from '../helpers/fake-apiserver.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
+import {startSimulatedCluster} from '../sim/apiserver.js';
 import {dockerHost, dockerSocket, escapeRegExp, localFixtures, capturedFixture} from '../helpers/paths.js';
 
 const deadSocket = 'unix:///nonexistent/todo-deploy-e2e/docker.sock';
@@ -276,6 +277,43 @@ test('kube contexts: a local kind cluster that answers is used as it is, and the
 	}
 });
 
+test("a namespace Role: doctor says what deploy may not do in todo, the Role's rules that grant it, and that the context's own namespace allows it all", async () => {
+	const home = emptyHome();
+	const cluster = await startSimulatedCluster({kubeconfigPath: path.join(home, 'sim-kubeconfig')});
+	try {
+		// A shared cluster's user: bound to a Role in team-a only, the context pointing there.
+		cluster.faults.role = {user: 'dev@example.com', namespace: 'team-a', rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]};
+		writeFileSync(path.join(home, '.kube/config'), readFileSync(cluster.kubeconfigPath, 'utf8').replace('namespace: default', 'namespace: team-a'));
+		const bin = makeBin({real: ['docker']});
+		const output = parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)}));
+		const check = checkOf(output, 'cluster');
+		assert.equal(check.status, 'warn');
+		assert.match(check.summary, /; you may not deploy to the namespace todo$/);
+		assert.match(
+			check.detail ?? '',
+			/^Rights in the namespace todo: not allowed: secrets \(get, list, create, update, delete, patch\); pods \(list, watch, get, create, patch, delete\); .*deployments\.apps \(get, create, patch, delete\)/m,
+		);
+		assert.match(
+			check.detail ?? '',
+			/^ {4}rule: \{apiGroups: \["apps"\], resources: \["deployments", "statefulsets"\], verbs: \["get", "create", "patch", "delete"\]\}$/m,
+		);
+		assert.match(check.detail ?? '', /^Rights in the namespace team-a: all that a deploy needs$/m);
+		assert.match(check.fix ?? '', /^Deploy where you may: todo-deploy up -n team-a .*kubectl auth can-i --list -n todo/);
+		assert.ok(
+			cluster.requests.some(request => /POST \/apis\/authorization\.k8s\.io\/v1\/selfsubjectrulesreviews/.test(request)),
+			'asked as kubectl auth can-i --list asks',
+		);
+
+		// The cluster's admin: everything allowed, one line, and the check is ok again as before.
+		cluster.faults.role = undefined;
+		const admin = checkOf(parseDoctor(await runCli(['doctor', '--json'], {env: doctorEnv(bin, home)})), 'cluster');
+		assert.match(admin.detail ?? '', /^Rights in the namespace todo: all that a deploy needs$/m);
+		assert.equal(admin.fix, null);
+	} finally {
+		await cluster.close();
+	}
+});
+
 test('an HTTPS API server trusted through certificate-authority-data answers; an untrusted one is explained', async () => {
 	let server: FakeApiServer | undefined;
 	try {
@@ -295,7 +333,12 @@ test('an HTTPS API server trusted through certificate-authority-data answers; an
 		const cluster = checkOf(output, 'cluster');
 		assert.equal(cluster.summary, 'Current context minikube (minikube) answers: Kubernetes v1.35.0');
 		assert.match(cluster.detail ?? '', /kind-untrusted \(kind\): the server's TLS certificate is not trusted by this kubeconfig/);
-		assert.ok(server.requests.every(request => request === 'GET /version'));
+		// /version, and what the user may do (a server without the authorization API answers 404: said, not a failure).
+		assert.ok(
+			server.requests.every(request => request === 'GET /version' || request === 'POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews'),
+			server.requests.join('\n'),
+		);
+		assert.match(cluster.detail ?? '', /^Rights in the namespace todo: not known: the cluster has no authorization API to ask/m);
 	} finally {
 		await server?.close();
 	}

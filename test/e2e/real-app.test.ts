@@ -47,7 +47,7 @@ test("todo-deploy --yes on the team's project, told nothing about the app, no ed
 		/frontend: API_URL = http:\/\/todo-todo-app-backend:8080/,
 		/backend: ALLOWED_ORIGINS = http:\/\/localhost:\d+ \(the browser's origin: the frontend's address on this machine\)/,
 		// A real-looking credential committed in the project is named, to rotate.
-		/Phase-II\/backend\/\.env \(DATABASE_URL\) holds a postgresql URL with a password for ep-quiet-forest-a5b2c3d4\.us-east-2\.aws\.neon\.tech: rotate it/,
+		/Phase-II\/backend\/\.env:3 \(DATABASE_URL\) holds a postgresql URL with a password for ep-quiet-forest-a5b2c3d4\.us-east-2\.aws\.neon\.tech: rotate it/,
 		/Left out of the backend image \(it does not belong there\): Phase-II\/backend\/\.env \(holds secrets\), .*Phase-II\/backend\/dev\.db/,
 		/^✔ Rollout: 3 pods ready/m,
 		/^✔ Learn the app's API: GET \/openapi\.json \(OpenAPI\): the todos at \/api\/v1\/tasks\/ \(create 200, PATCH to update\); sign-in: the OAuth2 password flow's tokenUrl/m,

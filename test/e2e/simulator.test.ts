@@ -158,6 +158,12 @@ test('a namespace Role: refusals are the Status a real API server gives, and kub
 			'no',
 			'no',
 		]);
+		// What kubectl auth can-i --list prints from the SelfSubjectRulesReview: the Role's rule where it is bound, and only basic-user's elsewhere.
+		const [here, elsewhere] = await Promise.all([canI('--list', '-n', 'todo'), canI('--list', '-n', 'gluu')]);
+		assert.match(here, /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$/m, here);
+		assert.match(here, /^pods\s+\[\]\s+\[\]\s+\[list\]$/m, here);
+		assert.match(here, /^selfsubjectrulesreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m, here);
+		assert.doesNotMatch(elsewhere, /^pods\s/m, elsewhere);
 	} finally {
 		cluster.faults.role = undefined;
 	}

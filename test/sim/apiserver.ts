@@ -722,6 +722,37 @@ export async function startSimulatedCluster(options: {
 			return;
 		}
 
+		// What kubectl auth can-i --list asks: every rule the user holds in a namespace. RBAC answers the
+		// Role's rules where it is bound, beside what system:basic-user gives every signed-in user.
+		if (method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
+			const review = JSON.parse(await readBody(request)) as {spec?: {namespace?: string}};
+			const namespace = review.spec?.namespace ?? '';
+			const basicUser = [
+				{verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']},
+				{verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews']},
+			];
+			const resourceRules = faults.role
+				? [...basicUser, ...(namespace === faults.role.namespace ? faults.role.rules.map(rule => ({...rule})) : [])]
+				: [{verbs: ['*'], apiGroups: ['*'], resources: ['*']}];
+			send(response, 201, {
+				kind: 'SelfSubjectRulesReview',
+				apiVersion: 'authorization.k8s.io/v1',
+				metadata: {creationTimestamp: null},
+				spec: {namespace},
+				status: {
+					resourceRules,
+					nonResourceRules: [
+						{
+							verbs: ['get'],
+							nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+						},
+					],
+					incomplete: false,
+				},
+			});
+			return;
+		}
+
 		// /api/v1/namespaces/NS/pods/NAME/log, /apis/apps/v1/deployments, /api/v1/namespaces/NAME ...
 		const prefix = /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))((?:\/[^/]+)*)$/.exec(url.pathname);
 		if (!prefix) {

@@ -130,6 +130,13 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
 		return {apiVersion, kind, spec: accessReviewSpec(raw)};
 	}
 
+	// SelfSubjectRulesReview {metadata = 1, spec = 2}; its spec {namespace = 1}.
+	if (kind === 'SelfSubjectRulesReview' && raw) {
+		const spec = fields((fields(raw).find(field => field.number === 2)?.value as Buffer | undefined) ?? Buffer.alloc(0));
+		const namespace = text(spec.find(field => field.number === 1));
+		return {apiVersion, kind, spec: namespace === undefined ? {} : {namespace}};
+	}
+
 	if (kind !== 'Secret' || !raw) {
 		throw new Error(`the simulator reads protobuf only for Secrets, not ${kind ?? 'this object'}`);
 	}

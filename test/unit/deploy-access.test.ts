@@ -2,9 +2,12 @@
 // chart makes (its real plural and API group; cluster-wide kinds asked cluster-wide), and the words
 // and Role rules for what is refused.
 import assert from 'node:assert/strict';
+import {readdirSync, readFileSync} from 'node:fs';
+import path from 'node:path';
 import {test} from 'node:test';
 import type {AccessAsk} from '../../source/adapters/cluster.js';
-import {accessNeeded, checkAccess, resourceOfKind} from '../../source/engine/deploy/access.js';
+import {accessNeeded, checkAccess, deniedAccess, ownChartKinds, ownChartNeeds, resourceOfKind, rulesAllow} from '../../source/engine/deploy/access.js';
+import {repoRoot} from '../helpers/paths.js';
 
 const manifest = `apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -57,4 +60,40 @@ test('what is refused, a resource each with its verbs, and one rule per API grou
 	assert.equal(check.clusterWide, true);
 	// A server with no authorization API to ask: nothing is claimed.
 	assert.equal(await checkAccess({mayI: async given => given.map(() => undefined)}, asks), undefined);
+});
+
+test("the doctor's list of what todo-deploy's chart makes is every kind its templates write", () => {
+	const templates = path.join(repoRoot, 'charts/todo-app/templates');
+	const written = new Set<string>();
+	for (const file of readdirSync(templates, {recursive: true, encoding: 'utf8'}).filter(name => name.endsWith('.yaml'))) {
+		const text = readFileSync(path.join(templates, file), 'utf8');
+		for (const match of text.matchAll(/^apiVersion: (\S+)\nkind: (\w+)$/gm)) {
+			written.add(`${match[1] ?? ''} ${match[2] ?? ''}`);
+		}
+	}
+
+	assert.ok(written.size >= 8, [...written].join(', '));
+	assert.deepEqual([...written].sort(), ownChartKinds.map(({apiVersion, kind}) => `${apiVersion} ${kind}`).sort());
+});
+
+test('rules as a SelfSubjectRulesReview gives them: wildcards grant, a rule limited to names does not', () => {
+	const rules = [
+		{verbs: ['*'], apiGroups: ['apps'], resources: ['*']},
+		{verbs: ['get', 'list'], apiGroups: [''], resources: ['pods']},
+		{verbs: ['get', 'update'], apiGroups: [''], resources: ['secrets'], resourceNames: ['todo-app-secrets']},
+	];
+	assert.ok(rulesAllow(rules, {verb: 'create', group: 'apps', resource: 'statefulsets'}));
+	assert.ok(rulesAllow(rules, {verb: 'list', group: '', resource: 'pods'}));
+	assert.ok(!rulesAllow(rules, {verb: 'watch', group: '', resource: 'pods'}));
+	assert.ok(!rulesAllow(rules, {verb: 'get', group: '', resource: 'secrets'}));
+	assert.ok(!rulesAllow(rules, {verb: 'create', group: 'batch', resource: 'jobs'}));
+	const needs = ownChartNeeds('todo');
+	assert.ok(needs.every(ask => ask.namespace === 'todo'));
+	assert.deepEqual(
+		deniedAccess(
+			needs,
+			needs.map(ask => rulesAllow([{verbs: ['*'], apiGroups: ['*'], resources: ['*']}], ask)),
+		).missing,
+		[],
+	);
 });

@@ -77,10 +77,48 @@ export type AccessCheck = {
 /** Asks the API; undefined when it has no authorization API to ask (then helm finds out as it goes). */
 export async function checkAccess(cluster: Pick<Cluster, 'mayI'>, asks: readonly AccessAsk[]): Promise<AccessCheck | undefined> {
 	const answers = await cluster.mayI(asks);
-	if (answers.some(answer => answer === undefined)) {
-		return undefined;
-	}
+	return answers.some(answer => answer === undefined) ? undefined : deniedAccess(asks, answers);
+}
 
+/** A rule of a SelfSubjectRulesReview's answer (the rules RBAC grants the user in one namespace). */
+export type ResourceRule = {
+	readonly verbs: readonly string[];
+	readonly apiGroups?: readonly string[] | undefined;
+	readonly resources?: readonly string[] | undefined;
+	readonly resourceNames?: readonly string[] | undefined;
+};
+
+/** Whether the rules grant the ask on every object of the resource (a rule limited to names does not). */
+export function rulesAllow(rules: readonly ResourceRule[], ask: AccessAsk): boolean {
+	const has = (values: readonly string[] | undefined, value: string) => (values ?? []).includes(value) || (values ?? []).includes('*');
+	return rules.some(
+		rule => (rule.resourceNames ?? []).length === 0 && has(rule.apiGroups, ask.group) && has(rule.resources, ask.resource) && has(rule.verbs, ask.verb),
+	);
+}
+
+/** The kinds todo-deploy's own chart makes (a test keeps this beside charts/todo-app/templates). */
+export const ownChartKinds: ReadonlyArray<{readonly apiVersion: string; readonly kind: string}> = [
+	{apiVersion: 'v1', kind: 'ConfigMap'},
+	{apiVersion: 'v1', kind: 'Secret'},
+	{apiVersion: 'v1', kind: 'Service'},
+	{apiVersion: 'v1', kind: 'ServiceAccount'},
+	{apiVersion: 'v1', kind: 'Pod'},
+	{apiVersion: 'apps/v1', kind: 'Deployment'},
+	{apiVersion: 'apps/v1', kind: 'StatefulSet'},
+	{apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler'},
+	{apiVersion: 'networking.k8s.io/v1', kind: 'Ingress'},
+	{apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy'},
+	{apiVersion: 'policy/v1', kind: 'PodDisruptionBudget'},
+];
+
+/** What a deploy of todo-deploy's own chart into the namespace needs, as accessNeeded gives it for the rendered chart. */
+export function ownChartNeeds(namespace: string): AccessAsk[] {
+	const manifest = ownChartKinds.map(({apiVersion, kind}) => `apiVersion: ${apiVersion}\nkind: ${kind}\n`).join('---\n');
+	return accessNeeded(manifest, namespace, {createNamespace: false});
+}
+
+/** What is missing among the asks, given each one's answer. */
+export function deniedAccess(asks: readonly AccessAsk[], answers: ReadonlyArray<boolean | undefined>): AccessCheck {
 	const denied = asks.filter((_ask, index) => answers[index] === false);
 	const name = (ask: AccessAsk) => (ask.group ? `${ask.resource}.${ask.group}` : ask.resource);
 	const groups = [...new Set(denied.map(ask => ask.group))];

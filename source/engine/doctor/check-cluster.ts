@@ -2,6 +2,7 @@
 import {classifyLocalContext, loadKubeconfig, probeContextVersion} from '../../adapters/kube.js';
 import {type KubeContextFacts} from './types.js';
 import {defineCheck} from './check.js';
+import {accessWords, clusterAccess} from './cluster-access.js';
 
 export const clusterCheck = defineCheck('cluster', 'Kubernetes contexts', 6000, async system => {
 	const loaded = await loadKubeconfig(system);
@@ -57,30 +58,43 @@ export const clusterCheck = defineCheck('cluster', 'Kubernetes contexts', 6000, 
 		.join('\n');
 	const currentFacts = probed.find(context => context.current);
 	const reachableLocal = probed.filter(context => context.local && context.reachable);
+	// What the user may do where deploy will write, in the context todo-deploy would use.
+	const used = currentFacts?.reachable ? currentFacts : reachableLocal[0];
+	const access = used ? await clusterAccess(system, used.name, config.getContextObject(used.name)?.namespace) : undefined;
+	const rights = access ? accessWords(access) : undefined;
+	const withRights = (detail: string) => [detail, ...(rights?.lines ?? [])].join('\n');
+	const factsWithAccess = {
+		...facts,
+		access: access?.namespaces.map(entry => ({namespace: entry.namespace, missing: entry.check?.missing, rules: entry.check?.rules, note: entry.note})),
+	};
+	const notAllowed = rights?.blocked ? `; you may not deploy to the namespace ${access?.namespaces[0]?.namespace ?? ''}` : '';
 	if (currentFacts?.local && currentFacts.reachable) {
 		return {
-			status: 'ok',
-			summary: `Current context ${currentFacts.name} (${currentFacts.local}) answers: Kubernetes ${currentFacts.serverVersion ?? '?'}`,
-			detail: list,
-			facts,
+			status: rights?.blocked ? 'warn' : 'ok',
+			summary: `Current context ${currentFacts.name} (${currentFacts.local}) answers: Kubernetes ${currentFacts.serverVersion ?? '?'}${notAllowed}`,
+			detail: withRights(list),
+			...(rights?.fix ? {fix: rights.fix} : {}),
+			facts: factsWithAccess,
 		};
 	}
 
 	if (reachableLocal.length > 0) {
 		return {
-			status: 'ok',
-			summary: `Local context ${reachableLocal[0]?.name ?? ''} answers${current ? `; the current context ${current} is ${currentFacts?.local ? 'not answering' : 'not a local cluster'}` : ''}`,
-			detail: list,
-			facts,
+			status: rights?.blocked ? 'warn' : 'ok',
+			summary: `Local context ${reachableLocal[0]?.name ?? ''} answers${current ? `; the current context ${current} is ${currentFacts?.local ? 'not answering' : 'not a local cluster'}` : ''}${notAllowed}`,
+			detail: withRights(list),
+			...(rights?.fix ? {fix: rights.fix} : {}),
+			facts: factsWithAccess,
 		};
 	}
 
 	if (currentFacts?.reachable) {
 		return {
 			status: 'warn',
-			summary: `Current context ${currentFacts.name} answers, but it is not a local cluster`,
-			detail: `${list}\ntodo-deploy deploys to a local cluster unless you choose another context yourself.`,
-			facts,
+			summary: `Current context ${currentFacts.name} answers, but it is not a local cluster${notAllowed}`,
+			detail: withRights(`${list}\ntodo-deploy deploys to a local cluster unless you choose another context yourself.`),
+			...(rights?.fix ? {fix: rights.fix} : {}),
+			facts: factsWithAccess,
 		};
 	}
 

@@ -119,6 +119,13 @@ export type ClusterFacts = {
 	readonly contexts: readonly KubeContextFacts[];
 	readonly currentContext: string | undefined;
 	readonly error: string | undefined;
+	/** What the user may do in deploy's namespace (and the context's own), when a context answers: what a deploy lacks there. */
+	readonly access?: ReadonlyArray<{
+		readonly namespace: string;
+		readonly missing: readonly string[] | undefined;
+		readonly rules: readonly string[] | undefined;
+		readonly note: string | undefined;
+	}>;
 };
 
 export type CheckFacts = {
