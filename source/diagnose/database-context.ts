@@ -31,7 +31,32 @@ export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod
 	}
 
 	let fix = row.diagnosis.fix;
-	if (database.kind === 'host' && database.host && !services) {
+	if (database.kind === 'localhost') {
+		const own = pods.get(row.name);
+		const sidecar = [...(own?.spec?.containers ?? [])].find(container => databaseName.test(`${container.name} ${container.image ?? ''}`));
+		if (sidecar) {
+			// A database in the app's own pod is the one case where localhost is right: it is not accepting yet.
+			return {
+				...row,
+				diagnosis: {
+					...row.diagnosis,
+					title: row.diagnosis.title.replace(
+						/the database URL points at .+?, which in a pod is the pod itself/,
+						'the database in this pod does not accept connections yet',
+					),
+					explanation: `The app connects to ${database.host ?? 'localhost'}, and this pod runs its database beside it (container ${sidecar.name}): that container is not accepting connections yet, or has failed.`,
+					fix: `Look at the container ${sidecar.name} of this pod (kubectl logs ${row.name} -c ${sidecar.name}); once it accepts connections, the next restart of the app connects.`,
+					evidence: [...row.diagnosis.evidence, `this pod has a database container: ${sidecar.name} (${sidecar.image ?? 'no image'})`],
+				},
+			};
+		}
+
+		const candidate = services ? [...services.keys()].sort().find(service => databaseName.test(service)) : undefined;
+		if (candidate) {
+			lines.push(`the database's Service here is ${candidate}`);
+			fix = `Here that is ${candidate}: make the database URL's host ${candidate} instead of ${database.host ?? 'localhost'}. ${fix}`;
+		}
+	} else if (database.kind === 'host' && database.host && !services) {
 		lines.push('the Services here could not be listed (the Role does not allow it), so the host was not checked against them');
 	} else if (database.kind === 'host' && database.host && services) {
 		const name = database.host.split('.')[0] ?? database.host;

@@ -3,7 +3,7 @@
 import {firstRule, pattern, type Rule} from './rules.js';
 
 export type DatabaseCause = {
-	readonly kind: 'password' | 'host' | 'refused' | 'timeout';
+	readonly kind: 'password' | 'host' | 'starting' | 'localhost' | 'refused' | 'timeout';
 	readonly title: string;
 	readonly explanation: string;
 	readonly fix: string;
@@ -44,8 +44,37 @@ export const databaseRules: ReadonlyArray<Rule<string, RegExpExecArray, Said>> =
 		},
 	},
 	{
+		id: 'starting',
+		fixture: 'app-logs/psycopg2-database-system-starting-up.txt',
+		matches: pattern(/the database system is starting up/),
+		says: () => ({
+			kind: 'starting',
+			title: 'the database is still starting up',
+			explanation:
+				'PostgreSQL answers, but refuses connections while it starts: after its first initialisation, or while it recovers from an unclean stop (a killed pod, a full disk). The app gave up instead of waiting, and is restarted.',
+			fix: 'Wait for the postgresql pod on this screen to be ready: the next restart of the app connects. If it stays starting for minutes, its logs say what it recovers (kubectl logs on that pod). For a clean start every time, make the app retry its first connection, or start it after the database (an init container that runs pg_isready).',
+		}),
+	},
+	{
+		id: 'localhost',
+		fixture: 'app-logs/node-econnrefused-localhost-copied-config.txt',
+		matches: pattern(
+			/connection to server at "(localhost|127\.0\.0\.1|::1)"(?: \([^)]*\))?, port (\d+) failed: Connection refused|connect ECONNREFUSED (127\.0\.0\.1|::1):(5432)\b|Is the server running on host "(localhost|127\.0\.0\.1|::1)"/,
+		),
+		says: found => {
+			const host = found[1] ?? found[3] ?? found[5] ?? 'localhost';
+			return {
+				kind: 'localhost',
+				host,
+				title: `the database URL points at ${host}, which in a pod is the pod itself`,
+				explanation: `The app connects to its database at ${host}. Inside a pod that is the pod's own network, where no database listens: a value from docker-compose, .env or a laptop's setup, copied across. PostgreSQL's own state has nothing to do with it.`,
+				fix: "Make the database URL's host the database's Service in this namespace (kubectl get svc lists them; todo-deploy's chart sets it when it deploys the database); todo-deploy discover shows where the app reads it.",
+			};
+		},
+	},
+	{
 		id: 'refused',
-		fixture: 'app-logs/psycopg2-connection-refused.txt',
+		fixture: 'app-logs/psycopg2-connection-refused-service-host.txt',
 		matches: pattern(
 			/port \d+ failed: Connection refused|connect ECONNREFUSED [\w.:[\]]+:5432|could not connect to server: Connection refused|Connection to [\w.-]+:5432 refused/,
 		),

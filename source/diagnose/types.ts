@@ -1,5 +1,6 @@
 // What a diagnosis reads (a pod, its events and logs, the local cluster's images) and what it says.
 import type {CoreV1Event, V1Pod} from '@kubernetes/client-node';
+import type {DatabaseCause} from './database.js';
 
 export type PodEvent = Pick<CoreV1Event, 'type' | 'reason' | 'message' | 'count' | 'lastTimestamp' | 'eventTime'> & {
 	readonly involvedObject?: {readonly kind?: string; readonly name?: string; readonly fieldPath?: string};
@@ -19,7 +20,7 @@ export type Diagnosis = {
 	/** What it was seen in: termination messages, log lines, events. */
 	readonly evidence: readonly string[];
 	/** The app cannot use its database: which way, and the host it looks for (status adds the database's pod and the Services). */
-	readonly database?: {readonly kind: 'password' | 'host' | 'refused' | 'timeout'; readonly host?: string | undefined} | undefined;
+	readonly database?: {readonly kind: DatabaseCause['kind']; readonly host?: string | undefined} | undefined;
 };
 
 export type LocalImages = {

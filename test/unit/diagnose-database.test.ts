@@ -18,9 +18,13 @@ test('each captured client error is read as its cause', () => {
 		['psycopg2-password-authentication-failed.txt', 'password'],
 		['sqlalchemy-password-authentication-failed.txt', 'password'],
 		['psycopg2-password-failed-in-cluster.txt', 'password'],
-		['psycopg2-connection-refused.txt', 'refused'],
-		['libpq-could-not-connect-refused-old.txt', 'refused'],
-		['node-connect-econnrefused-5432.txt', 'refused'],
+		['psycopg2-connection-refused-service-host.txt', 'refused'],
+		['psycopg2-database-system-starting-up.txt', 'starting'],
+		// Refused on loopback: inside a pod that is the pod itself, a host copied from compose or .env.
+		['psycopg2-connection-refused.txt', 'localhost'],
+		['libpq-could-not-connect-refused-old.txt', 'localhost'],
+		['node-connect-econnrefused-5432.txt', 'localhost'],
+		['node-econnrefused-localhost-copied-config.txt', 'localhost'],
 		['psycopg2-could-not-translate-host-name.txt', 'host'],
 		['psycopg2-temporary-failure-in-name-resolution.txt', 'host'],
 	];
@@ -43,9 +47,16 @@ test("a crash loop says the database's cause in the diagnosis itself, not only b
 	assert.match(password.explanation, /keeps the password it was first started with/);
 	assert.match(password.fix, /todo-deploy down --delete-data/);
 	assert.ok(password.evidence.some(line => /password authentication failed for user "todo"/.test(line)));
-	const refused = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('node-connect-econnrefused-5432.txt')}});
+	const refused = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('psycopg2-connection-refused-service-host.txt')}});
 	assert.match(refused.title, /nothing accepts connections at the database yet/);
 	assert.match(refused.fix, /postgresql pod/);
+	const starting = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('psycopg2-database-system-starting-up.txt')}});
+	assert.equal(starting.title, 'quitter keeps crashing: the database is still starting up (10 restarts)');
+	assert.match(starting.fix, /pg_isready/);
+	const localhost = diagnosePod({pod: capturedPod('crashloop'), now, logs: {quitter: lines('node-econnrefused-localhost-copied-config.txt')}});
+	assert.equal(localhost.title, 'quitter keeps crashing: the database URL points at 127.0.0.1, which in a pod is the pod itself (10 restarts)');
+	assert.doesNotMatch(`${localhost.explanation} ${localhost.fix}`, /not ready/);
+	assert.match(localhost.fix, /the database's Service/);
 });
 
 test("status shows the database's own pod next to the app's database cause, and a host checked against the Services", () => {
@@ -83,4 +94,28 @@ test('with no database pod in the namespace, that is said', () => {
 	};
 	const row = statusSnapshot(state, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
 	assert.ok(row?.diagnosis.evidence.some(line => /^no database pod in this namespace/.test(line)));
+});
+
+test("a database URL on localhost is told with the database's Service to name instead, unless the database runs in the app's own pod", () => {
+	const app = capturedPod('crashloop');
+	const name = app.metadata?.name ?? '';
+	const withServices = {
+		...initialStatusState(),
+		pods: new Map([[name, app]]),
+		services: new Map([
+			['todo-backend', {metadata: {name: 'todo-backend'}}],
+			['todo-postgresql', {metadata: {name: 'todo-postgresql'}}],
+		]),
+		crashLogs: new Map([[`${name}/quitter`, {restarts: 10, lines: lines('libpq-could-not-connect-refused-old.txt')}]]),
+	};
+	const row = statusSnapshot(withServices, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
+	assert.match(row?.diagnosis.title ?? '', /the database URL points at localhost/);
+	assert.match(row?.diagnosis.fix ?? '', /^Here that is todo-postgresql: make the database URL's host todo-postgresql instead of localhost/);
+
+	// A PostgreSQL container beside the app: localhost is right there, and that container is the one to look at.
+	const sidecar = {...app, spec: {...app.spec, containers: [...(app.spec?.containers ?? []), {name: 'db', image: 'postgres:16'}]}};
+	const beside = statusSnapshot({...withServices, pods: new Map([[name, sidecar]])}, {context: 'kind-todo', namespace: 'todo'}, now).pods[0];
+	assert.match(beside?.diagnosis.title ?? '', /keeps crashing: the database in this pod does not accept connections yet/);
+	assert.match(beside?.diagnosis.fix ?? '', new RegExp(`kubectl logs ${name} -c db`));
+	assert.doesNotMatch(beside?.diagnosis.fix ?? '', /todo-postgresql/);
 });
