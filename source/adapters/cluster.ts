@@ -90,10 +90,11 @@ export type Cluster = {
 	 */
 	mayI(asks: readonly AccessAsk[]): Promise<ReadonlyArray<boolean | undefined>>;
 	/**
-	 * Every rule the current user holds in the namespace, as `kubectl auth can-i --list` asks it (one
-	 * SelfSubjectRulesReview); undefined when the server has no authorization API to ask.
+	 * Every rule the current user holds in the namespace (this one unless another is named), as
+	 * `kubectl auth can-i --list` asks it (one SelfSubjectRulesReview); undefined when the server has no
+	 * authorization API to ask.
 	 */
-	rules(): Promise<RulesReview | undefined>;
+	rules(namespace?: string): Promise<RulesReview | undefined>;
 	/** The coordination.k8s.io Lease of this name, undefined when there is none. */
 	readLease(name: string): Promise<Lease | undefined>;
 	/** Creates the Lease; undefined when one of that name exists (409). */
@@ -112,14 +113,22 @@ export type Lease = {
 	readonly spec: {readonly holderIdentity: string; readonly leaseDurationSeconds: number; readonly acquireTime: string; readonly renewTime: string};
 };
 
-/** One verb on one resource (its API group, "" for the core group), in the namespace (none: cluster-wide). */
+/** A rule of a SelfSubjectRulesReview's answer (what RBAC grants the user in one namespace). */
+export type ResourceRule = {
+	readonly verbs: readonly string[];
+	readonly apiGroups?: readonly string[] | undefined;
+	readonly resources?: readonly string[] | undefined;
+	readonly resourceNames?: readonly string[] | undefined;
+};
+
 /** A SelfSubjectRulesReview's answer: incomplete when an authorizer (a webhook) could not list its rules. */
 export type RulesReview = {
-	readonly rules: ReadonlyArray<{readonly verbs: string[]; readonly apiGroups?: string[]; readonly resources?: string[]; readonly resourceNames?: string[]}>;
+	readonly rules: readonly ResourceRule[];
 	readonly incomplete: boolean;
 	readonly evaluationError?: string | undefined;
 };
 
+/** One verb on one resource (its API group, "" for the core group), in the namespace (none: cluster-wide). */
 export type AccessAsk = {readonly verb: string; readonly group: string; readonly resource: string; readonly namespace?: string | undefined};
 
 export type ServiceBackends = {
@@ -313,17 +322,17 @@ function coordinationObjects(rest: KubeRest, namespace: string) {
 				throw await rest.failure(response, `deleting the Lease ${name}`);
 			}
 		},
-		async rules() {
+		async rules(asked = namespace) {
 			const response = await rest.fetch('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
 				method: 'POST',
-				body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {namespace}},
+				body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {namespace: asked}},
 			});
 			if (response.status === 404) {
 				return undefined;
 			}
 
 			if (!response.ok) {
-				throw await rest.failure(response, `asking what is allowed in the namespace ${namespace}`);
+				throw await rest.failure(response, `asking what is allowed in the namespace ${asked}`);
 			}
 
 			const status = ((await response.json()) as {status?: {resourceRules?: RulesReview['rules']; incomplete?: boolean; evaluationError?: string}}).status;

@@ -14,6 +14,9 @@ function isDatabasePod(pod: V1Pod): boolean {
 	);
 }
 
+/** The Service among these (sorted) names that looks like the database's. */
+const databaseService = (names: readonly string[]) => names.find(service => databaseName.test(service));
+
 /** The row with the database pod's state and, for a host that does not resolve, the Services that do. */
 export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod>, services: ReadonlyMap<string, V1Service> | undefined): PodRow {
 	const database = row.diagnosis.database;
@@ -51,7 +54,7 @@ export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod
 			};
 		}
 
-		const candidate = services ? [...services.keys()].sort().find(service => databaseName.test(service)) : undefined;
+		const candidate = services ? databaseService([...services.keys()].sort()) : undefined;
 		if (candidate) {
 			lines.push(`the database's Service here is ${candidate}`);
 			fix = `Here that is ${candidate}: make the database URL's host ${candidate} instead of ${database.host ?? 'localhost'}. ${fix}`;
@@ -61,7 +64,7 @@ export function withDatabaseContext(row: PodRow, pods: ReadonlyMap<string, V1Pod
 	} else if (database.kind === 'host' && database.host && services) {
 		const name = database.host.split('.')[0] ?? database.host;
 		const names = [...services.keys()].sort();
-		const candidate = names.find(service => databaseName.test(service));
+		const candidate = databaseService(names);
 		if (services.has(name)) {
 			lines.push(`a Service named ${name} exists in this namespace: if the app runs in another namespace, name it ${name}.NAMESPACE.svc`);
 		} else {

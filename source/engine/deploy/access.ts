@@ -3,7 +3,7 @@
 // storage and todo-deploy's own), the pods it watches, each kind the chart makes, and the namespace
 // when it must be created. What is missing is named with the Role rule that grants it.
 import {loadAll} from 'js-yaml';
-import type {AccessAsk, Cluster} from '../../adapters/cluster.js';
+import type {AccessAsk, Cluster, ResourceRule} from '../../adapters/cluster.js';
 
 /** The plural resource of the kinds charts make; any other kind is its lowercase plural, as the API names nearly all. */
 const resources: Readonly<Record<string, string>> = {
@@ -45,6 +45,17 @@ export function accessNeeded(manifest: string, namespace: string, options: {read
 		(document): document is {apiVersion?: unknown; kind: string} =>
 			document !== null && typeof document === 'object' && typeof (document as {kind?: unknown}).kind === 'string',
 	);
+	return accessForKinds(
+		objects.map(object => ({apiVersion: String(object.apiVersion ?? 'v1'), kind: object.kind})),
+		namespace,
+		options,
+	);
+}
+
+type KindOf = {readonly apiVersion: string; readonly kind: string};
+
+/** The asks for objects of these kinds, with the Secrets deploy writes and the pods it watches. */
+function accessForKinds(objects: readonly KindOf[], namespace: string, options: {readonly createNamespace: boolean}): AccessAsk[] {
 	const asks: AccessAsk[] = [
 		...secretVerbs.map(verb => ({verb, group: '', resource: 'secrets', namespace})),
 		...['list', 'watch'].map(verb => ({verb, group: '', resource: 'pods', namespace})),
@@ -52,7 +63,7 @@ export function accessNeeded(manifest: string, namespace: string, options: {read
 	];
 	const seen = new Set(asks.map(ask => `${ask.verb} ${ask.group}/${ask.resource}`));
 	for (const object of objects) {
-		const {group, resource} = resourceOfKind(String(object.apiVersion ?? 'v1'), object.kind);
+		const {group, resource} = resourceOfKind(object.apiVersion, object.kind);
 		for (const verb of chartVerbs) {
 			const key = `${verb} ${group}/${resource}`;
 			if (!seen.has(key)) {
@@ -80,14 +91,6 @@ export async function checkAccess(cluster: Pick<Cluster, 'mayI'>, asks: readonly
 	return answers.some(answer => answer === undefined) ? undefined : deniedAccess(asks, answers);
 }
 
-/** A rule of a SelfSubjectRulesReview's answer (the rules RBAC grants the user in one namespace). */
-export type ResourceRule = {
-	readonly verbs: readonly string[];
-	readonly apiGroups?: readonly string[] | undefined;
-	readonly resources?: readonly string[] | undefined;
-	readonly resourceNames?: readonly string[] | undefined;
-};
-
 /** Whether the rules grant the ask on every object of the resource (a rule limited to names does not). */
 export function rulesAllow(rules: readonly ResourceRule[], ask: AccessAsk): boolean {
 	const has = (values: readonly string[] | undefined, value: string) => (values ?? []).includes(value) || (values ?? []).includes('*');
@@ -97,7 +100,7 @@ export function rulesAllow(rules: readonly ResourceRule[], ask: AccessAsk): bool
 }
 
 /** The kinds todo-deploy's own chart makes (a test keeps this beside charts/todo-app/templates). */
-export const ownChartKinds: ReadonlyArray<{readonly apiVersion: string; readonly kind: string}> = [
+export const ownChartKinds: readonly KindOf[] = [
 	{apiVersion: 'v1', kind: 'ConfigMap'},
 	{apiVersion: 'v1', kind: 'Secret'},
 	{apiVersion: 'v1', kind: 'Service'},
@@ -113,8 +116,7 @@ export const ownChartKinds: ReadonlyArray<{readonly apiVersion: string; readonly
 
 /** What a deploy of todo-deploy's own chart into the namespace needs, as accessNeeded gives it for the rendered chart. */
 export function ownChartNeeds(namespace: string): AccessAsk[] {
-	const manifest = ownChartKinds.map(({apiVersion, kind}) => `apiVersion: ${apiVersion}\nkind: ${kind}\n`).join('---\n');
-	return accessNeeded(manifest, namespace, {createNamespace: false});
+	return accessForKinds(ownChartKinds, namespace, {createNamespace: false});
 }
 
 /** What is missing among the asks, given each one's answer. */

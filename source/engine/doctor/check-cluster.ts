@@ -62,40 +62,36 @@ export const clusterCheck = defineCheck('cluster', 'Kubernetes contexts', 6000, 
 	const used = currentFacts?.reachable ? currentFacts : reachableLocal[0];
 	const access = used ? await clusterAccess(system, used.name, config.getContextObject(used.name)?.namespace) : undefined;
 	const rights = access ? accessWords(access) : undefined;
-	const withRights = (detail: string) => [detail, ...(rights?.lines ?? [])].join('\n');
 	const factsWithAccess = {
 		...facts,
 		access: access?.namespaces.map(entry => ({namespace: entry.namespace, missing: entry.check?.missing, rules: entry.check?.rules, note: entry.note})),
 	};
-	const notAllowed = rights?.blocked ? `; you may not deploy to the namespace ${access?.namespaces[0]?.namespace ?? ''}` : '';
+	// A context that answers: its words, with what the user may do there (a warning when deploy may not write).
+	const answers = (status: 'ok' | 'warn', summary: string, detail: string) => ({
+		status: rights?.blocked ? ('warn' as const) : status,
+		summary: `${summary}${rights?.blocked ? `; you may not deploy to the namespace ${access?.namespaces[0]?.namespace ?? ''}` : ''}`,
+		detail: [detail, ...(rights?.lines ?? [])].join('\n'),
+		...(rights?.fix ? {fix: rights.fix} : {}),
+		facts: factsWithAccess,
+	});
 	if (currentFacts?.local && currentFacts.reachable) {
-		return {
-			status: rights?.blocked ? 'warn' : 'ok',
-			summary: `Current context ${currentFacts.name} (${currentFacts.local}) answers: Kubernetes ${currentFacts.serverVersion ?? '?'}${notAllowed}`,
-			detail: withRights(list),
-			...(rights?.fix ? {fix: rights.fix} : {}),
-			facts: factsWithAccess,
-		};
+		return answers('ok', `Current context ${currentFacts.name} (${currentFacts.local}) answers: Kubernetes ${currentFacts.serverVersion ?? '?'}`, list);
 	}
 
 	if (reachableLocal.length > 0) {
-		return {
-			status: rights?.blocked ? 'warn' : 'ok',
-			summary: `Local context ${reachableLocal[0]?.name ?? ''} answers${current ? `; the current context ${current} is ${currentFacts?.local ? 'not answering' : 'not a local cluster'}` : ''}${notAllowed}`,
-			detail: withRights(list),
-			...(rights?.fix ? {fix: rights.fix} : {}),
-			facts: factsWithAccess,
-		};
+		return answers(
+			'ok',
+			`Local context ${reachableLocal[0]?.name ?? ''} answers${current ? `; the current context ${current} is ${currentFacts?.local ? 'not answering' : 'not a local cluster'}` : ''}`,
+			list,
+		);
 	}
 
 	if (currentFacts?.reachable) {
-		return {
-			status: 'warn',
-			summary: `Current context ${currentFacts.name} answers, but it is not a local cluster${notAllowed}`,
-			detail: withRights(`${list}\ntodo-deploy deploys to a local cluster unless you choose another context yourself.`),
-			...(rights?.fix ? {fix: rights.fix} : {}),
-			facts: factsWithAccess,
-		};
+		return answers(
+			'warn',
+			`Current context ${currentFacts.name} answers, but it is not a local cluster`,
+			`${list}\ntodo-deploy deploys to a local cluster unless you choose another context yourself.`,
+		);
 	}
 
 	return {

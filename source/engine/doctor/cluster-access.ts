@@ -3,7 +3,9 @@
 // context's own namespace when it names another than default (on a shared cluster, the one the admin gave you).
 // The rules are matched against what a deploy of todo-deploy's chart needs; what is missing is named
 // with the Role rule that grants it.
+import type {RulesReview} from '../../adapters/cluster.js';
 import type {System} from '../../adapters/system.js';
+import {timedOut, withDeadline} from '../deadline.js';
 import {deniedAccess, ownChartNeeds, rulesAllow, type AccessCheck} from '../deploy/access.js';
 import {messageOf} from '../errors.js';
 
@@ -21,38 +23,23 @@ export type ClusterAccess = {readonly context: string; readonly namespaces: read
 
 const askWithinMs = 2500;
 
-async function namespaceAccess(system: System, context: string, namespace: string): Promise<NamespaceAccess> {
-	const [{resolveClusterTarget}, {connectCluster}] = await Promise.all([import('../cluster-target.js'), import('../../adapters/cluster.js')]);
-	const asked = (async () => {
-		const cluster = await connectCluster(await resolveClusterTarget(system, {context, namespace}));
-		return cluster.rules();
-	})();
-	const late = new Promise<'late'>(resolve => {
-		setTimeout(resolve, askWithinMs, 'late').unref();
-	});
-	try {
-		const review = await Promise.race([asked, late]);
-		if (review === 'late') {
-			return {namespace, check: undefined, note: `the cluster did not say within ${askWithinMs / 1000} s what you may do (deploy asks again before it writes)`};
-		}
+const unknown = (namespace: string, note: string): NamespaceAccess => ({namespace, check: undefined, note});
 
-		if (!review) {
-			return {namespace, check: undefined, note: 'the cluster has no authorization API to ask (deploy finds out as it writes)'};
-		}
-
-		const needs = ownChartNeeds(namespace);
-		const check = deniedAccess(
-			needs,
-			needs.map(ask => rulesAllow(review.rules, ask)),
-		);
-		const partial = review.incomplete
-			? `the cluster could not list every rule${review.evaluationError ? ` (${review.evaluationError})` : ''}: some of what looks missing may be allowed (deploy asks each one before it writes)`
-			: undefined;
-		return {namespace, check, note: partial};
-	} catch (error) {
-		asked.catch(() => undefined);
-		return {namespace, check: undefined, note: `could not ask what you may do: ${messageOf(error)}`};
+/** The rules the review gives, matched against what a deploy of todo-deploy's chart needs there. */
+function namespaceAccess(namespace: string, review: RulesReview | undefined): NamespaceAccess {
+	if (!review) {
+		return unknown(namespace, 'the cluster has no authorization API to ask (deploy finds out as it writes)');
 	}
+
+	const needs = ownChartNeeds(namespace);
+	const check = deniedAccess(
+		needs,
+		needs.map(ask => rulesAllow(review.rules, ask)),
+	);
+	const partial = review.incomplete
+		? `the cluster could not list every rule${review.evaluationError ? ` (${review.evaluationError})` : ''}: some of what looks missing may be allowed (deploy asks each one before it writes)`
+		: undefined;
+	return {namespace, check, note: partial};
 }
 
 /** What the user may do in deploy's namespace, and in the context's own namespace when it names another. */
@@ -60,7 +47,33 @@ export async function clusterAccess(system: System, context: string, contextName
 	// "default" is what most contexts name without meaning it: not a namespace anyone was given to deploy in.
 	const own = contextNamespace && contextNamespace !== 'default' ? [contextNamespace] : [];
 	const namespaces = [...new Set([deployNamespace, ...own])];
-	return {context, namespaces: await Promise.all(namespaces.map(async namespace => namespaceAccess(system, context, namespace)))};
+	const [{resolveClusterTarget}, {connectCluster}] = await Promise.all([import('../cluster-target.js'), import('../../adapters/cluster.js')]);
+	// One connection; one review per namespace.
+	const asked = (async () => {
+		const cluster = await connectCluster(await resolveClusterTarget(system, {context, namespace: deployNamespace}));
+		// Each namespace's answer on its own: one that fails leaves the others known.
+		return Promise.allSettled(namespaces.map(async namespace => cluster.rules(namespace)));
+	})();
+	try {
+		const reviews = await withDeadline(asked, askWithinMs);
+		if (reviews === timedOut) {
+			asked.catch(() => undefined);
+			const late = `the cluster did not say within ${askWithinMs / 1000} s what you may do (deploy asks again before it writes)`;
+			return {context, namespaces: namespaces.map(namespace => unknown(namespace, late))};
+		}
+
+		return {
+			context,
+			namespaces: namespaces.map((namespace, index) => {
+				const review = reviews[index];
+				return review?.status === 'rejected'
+					? unknown(namespace, `could not ask what you may do: ${messageOf(review.reason)}`)
+					: namespaceAccess(namespace, review?.value);
+			}),
+		};
+	} catch (error) {
+		return {context, namespaces: namespaces.map(namespace => unknown(namespace, `could not ask what you may do: ${messageOf(error)}`))};
+	}
 }
 
 export type AccessWords = {readonly lines: string[]; readonly blocked: boolean; readonly fix: string | undefined};

@@ -1,27 +1,12 @@
 // Runs every check at once, each inside its own deadline, and ends with the recommendation.
 import type {System} from '../../adapters/system.js';
+import {timedOut, withDeadline} from '../deadline.js';
 import type {Store} from '../store.js';
 import type {DoctorAction} from './actions.js';
 import {doctorChecks, type Check} from './checks.js';
 import {recommend, type Outcomes} from './recommend.js';
 import type {DoctorState} from './reducer.js';
 import type {CheckId, CheckOutcome, Recommendation} from './types.js';
-
-const timedOut = Symbol('timed out');
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof timedOut> {
-	let timer: NodeJS.Timeout | undefined;
-	const deadline = new Promise<typeof timedOut>(resolve => {
-		timer = setTimeout(() => {
-			resolve(timedOut);
-		}, ms);
-	});
-	try {
-		return await Promise.race([work, deadline]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
 
 /** A check that throws or overruns still ends: as an incomplete outcome that says why. */
 export async function runCheck(check: Check, system: System): Promise<CheckOutcome> {
