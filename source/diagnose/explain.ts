@@ -3,6 +3,7 @@ import type {V1Container, V1ContainerStatus, V1Pod, V1Probe} from '@kubernetes/c
 import {execCause} from './exec.js';
 import {pullCause} from './pull.js';
 import {databaseCause} from './database.js';
+import {startCause, startPod} from './start.js';
 import type {Diagnosis, LocalImages, PodEvent} from './types.js';
 
 const exitCodeMeanings: Readonly<Record<number, string>> = {
@@ -223,6 +224,18 @@ export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolea
 			explanation: exec.explanation,
 			fix: exec.fix,
 			evidence: [`log: ${exec.line.trim()}`],
+		};
+	}
+
+	const start = startCause([...lastLines(terminated?.message, 20), ...(logs ?? [])], startPod(pod, status.name));
+	if (start) {
+		return {
+			reason: 'CrashLoopBackOff',
+			container: status.name,
+			title: `${init ? 'init container ' : ''}${status.name} keeps crashing: ${start.title} (${status.restartCount} restart${status.restartCount === 1 ? '' : 's'})`,
+			explanation: start.explanation,
+			fix: start.fix,
+			evidence: [`log: ${start.line.trim()}`],
 		};
 	}
 

@@ -9,6 +9,7 @@ import {databaseRules} from '../../source/diagnose/database.js';
 import {execRules} from '../../source/diagnose/exec.js';
 import {podFacts, podRules} from '../../source/diagnose/pod.js';
 import {pullRules} from '../../source/diagnose/pull.js';
+import {startRules} from '../../source/diagnose/start.js';
 import {firstRule, type Rule} from '../../source/diagnose/rules.js';
 import {describedEvents, podFromFixture} from '../helpers/k8s-fixtures.js';
 import {capturedFixture} from '../helpers/paths.js';
@@ -52,6 +53,22 @@ test("the database rules: each captured log's cause", () => {
 
 test("the exec rules: each captured log's cause", () => {
 	assertTable('exec', execRules, fixture => lineRule(execRules, fixture));
+});
+
+test("the start rules: each captured log's cause, in todo-deploy's chart and in another", () => {
+	for (const side of ['backend', undefined] as const) {
+		const pod = {side, uid: 10001, readOnlyRoot: true, writable: ['/tmp']};
+		assertTable('start', startRules, fixture => {
+			for (const line of lines(fixture).reverse()) {
+				const matched = firstRule(startRules, {line, pod});
+				if (matched) {
+					return matched.id;
+				}
+			}
+
+			return undefined;
+		});
+	}
 });
 
 test("the cluster-start rules: minikube's Exiting lines and kind's ERROR lines", () => {

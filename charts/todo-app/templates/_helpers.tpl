@@ -75,6 +75,11 @@ runAsGroup: {{ .uid }}
 fsGroup: {{ .uid }}
 seccompProfile:
   type: RuntimeDefault
+{{- if not (kindIs "invalid" .unprivilegedPortStart) }}
+sysctls:
+  - name: net.ipv4.ip_unprivileged_port_start
+    value: {{ .unprivilegedPortStart | quote }}
+{{- end }}
 {{- end -}}
 
 {{- define "todo-app.containerSecurityContext" -}}
