@@ -15,6 +15,12 @@ export const chartSecretEnv: Readonly<Record<Side, readonly string[]>> = {
 	frontend: [],
 };
 
+/** The folders the shipped chart mounts writable by default (values.yaml's writablePaths): a fit adds to them. */
+export const chartWritablePaths: Readonly<Record<Side, readonly string[]>> = {
+	backend: ['/tmp'],
+	frontend: ['/tmp', '/app/.next/cache'],
+};
+
 /** The shipped chart's Service ports: the backend's is its container port, the frontend's a fixed one. */
 const frontendServicePort = 80;
 
@@ -194,6 +200,10 @@ function fitSide(fitting: Fitting, side: Side, service: ServiceContract): Record
 		fitEntry(fitting, side, entry, sideEnv);
 	}
 
+	if (service.runtime) {
+		fitRuntime(fitting, side, service, sideValues, sideEnv.env);
+	}
+
 	const {env, secretEnv} = sideEnv;
 	// The chart's own secret settings that this code does not read are left out (helm deletes a null).
 	if (service.env.length > 0) {
@@ -213,6 +223,63 @@ function fitSide(fitting: Fitting, side: Side, service: ServiceContract): Record
 	}
 
 	return sideValues;
+}
+
+/**
+ * What the app needs at run time that the chart's strict defaults refuse (a non-root UID, a read-only
+ * root filesystem, no capabilities): a writable folder, a package manager's cache, its own UID, a port
+ * below 1024. Each becomes a chart value, said in the plan; what no value can fit is a gap.
+ */
+function fitRuntime(fitting: Fitting, side: Side, service: ServiceContract, sideValues: Record<string, unknown>, env: Record<string, string>): void {
+	const runtime = service.runtime;
+	if (!runtime) {
+		return;
+	}
+
+	const {learnt, gaps} = fitting;
+	if (runtime.writes.length > 0) {
+		sideValues['writablePaths'] = [...new Set([...chartWritablePaths[side], ...runtime.writes.map(write => write.path)])];
+		for (const write of runtime.writes) {
+			learnt.push(`${side}: writes ${write.path} (${write.from}): an emptyDir there, as the root filesystem is read-only (empty again with each pod)`);
+		}
+	}
+
+	for (const write of runtime.writesBesideCode) {
+		gaps.push(
+			`${side}: writes ${write.path} (${write.from}) in ${runtime.workdir}, the folder of its own code, on a root filesystem that is read-only; an emptyDir there would hide the code. Make it write under /tmp or a folder of its own (todo-deploy then mounts one), or log to stdout.`,
+		);
+	}
+
+	const manager = runtime.packageManager;
+	if (manager && env['npm_config_cache'] === undefined) {
+		env['npm_config_cache'] = '/tmp/.npm';
+		const home = manager.homeSet ? '' : ' and HOME=/tmp';
+		if (!manager.homeSet) {
+			env['HOME'] = '/tmp';
+		}
+
+		learnt.push(
+			`${side}: starts with ${manager.tool} (${manager.from}), which writes a cache and logs under HOME first: npm_config_cache=/tmp/.npm${home}, as the root filesystem is read-only`,
+		);
+	}
+
+	if (runtime.uid) {
+		sideValues['uid'] = runtime.uid.uid;
+		learnt.push(`${side}: runs as UID ${runtime.uid.uid}, the image's own USER ${runtime.uid.user} (${runtime.uid.from})`);
+	} else if (runtime.user) {
+		learnt.push(
+			runtime.user.root
+				? `${side}: the Dockerfile's USER ${runtime.user.name} (${runtime.user.from}) is not kept: the chart never runs as root, so it runs as UID 10001`
+				: `${side}: runs as UID 10001, as the Dockerfile's USER ${runtime.user.name} (${runtime.user.from}) has no UID it says (USER 1001, or adduser -u 1001 ${runtime.user.name}, keeps its own)`,
+		);
+	}
+
+	if (service.port !== undefined && service.port < 1024) {
+		sideValues['unprivilegedPortStart'] = service.port;
+		learnt.push(
+			`${side}: listens on ${service.port}, below 1024, which only root may bind: the pod's net.ipv4.ip_unprivileged_port_start is set to ${service.port} (a safe sysctl)`,
+		);
+	}
 }
 
 /** A backend setting that lists the origins a browser may call it from (CORS). */

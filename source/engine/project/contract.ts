@@ -3,6 +3,7 @@
 // that says how todo-deploy fills it in the cluster, and where it was read.
 import {load} from 'js-yaml';
 import type {DockerfileFacts, EnvRead} from './env-reads.js';
+import type {RuntimeNeeds} from './runtime-needs.js';
 
 export type EnvKind = 'database-url' | 'secret' | 'service-url' | 'build-time' | 'plain';
 export type Side = 'backend' | 'frontend';
@@ -43,6 +44,8 @@ export type ServiceContract = {
 	readonly unwanted: readonly Unwanted[];
 	/** Routes of this side that reach the backend (a Next.js route reading the backend's address): GET, no parameters. */
 	readonly proxies?: readonly string[];
+	/** What it needs at run time that the chart's strict defaults do not give (project/runtime-needs.ts). */
+	readonly runtime?: RuntimeNeeds;
 };
 
 export type ComposeService = {

@@ -17,6 +17,7 @@ import {
 	pythonEnvReads,
 	type EnvRead,
 } from './env-reads.js';
+import {codeWrites, runtimeNeeds, type CodeWrite} from './runtime-needs.js';
 import {unwantedFiles} from './unwanted.js';
 
 export type DatabaseFacts = {readonly image: string; readonly user: string | undefined; readonly database: string | undefined; readonly from: string};
@@ -44,8 +45,9 @@ async function codeOf(
 	root: string,
 	files: readonly string[],
 	context: string,
-): Promise<{reads: EnvRead[]; health: string[]; routes: Array<{path: string; reads: string[]}>}> {
+): Promise<{reads: EnvRead[]; health: string[]; routes: Array<{path: string; reads: string[]}>; writes: CodeWrite[]}> {
 	const reads: EnvRead[] = [];
+	const writes: CodeWrite[] = [];
 	const health: string[] = [];
 	const routes: Array<{path: string; reads: string[]}> = [];
 	const mine = files.filter(file => under(context, file) && codeFile.test(file) && !skippedCode.test(file)).slice(0, maxCodeFiles);
@@ -56,6 +58,7 @@ async function codeOf(
 		}
 
 		const text = (await read(root, file)).slice(0, maxCodeBytes);
+		writes.push(...codeWrites(text, file));
 		if (file.endsWith('.py')) {
 			reads.push(...pythonEnvReads(text, file));
 			health.push(...fastapiHealthPaths(text));
@@ -69,7 +72,7 @@ async function codeOf(
 		}
 	}
 
-	return {reads, health, routes};
+	return {reads, health, routes, writes};
 }
 
 /** Compose services by the side whose build context they use, and the database service. */
@@ -100,11 +103,13 @@ export async function readContract(root: string, files: readonly string[], sides
 
 	const {roles, bySide, database} = composeRoles(services, sides);
 	const dockerfiles: Partial<Record<Side, ReturnType<typeof dockerfileFacts>>> = {};
+	const dockerfileTexts: Partial<Record<Side, string>> = {};
 	for (const side of ['backend', 'frontend'] as const) {
 		const source = sides[side];
 		if (source) {
 			const file = normalise(`${source.context}/${source.dockerfile}`);
-			dockerfiles[side] = dockerfileFacts(await read(root, file), file);
+			dockerfileTexts[side] = await read(root, file);
+			dockerfiles[side] = dockerfileFacts(dockerfileTexts[side], file);
 		}
 	}
 
@@ -126,7 +131,7 @@ export async function readContract(root: string, files: readonly string[], sides
 
 		const context = normalise(source.context);
 		const dockerfile = normalise(`${context}/${source.dockerfile}`);
-		const {reads, health, routes} = await codeOf(root, files, context);
+		const {reads, health, routes, writes} = await codeOf(root, files, context);
 		const exampleFiles = files.filter(file => path.posix.dirname(file) === context && /(^|\/)\.env(\.local)?\.(example|sample|template)$/.test(file));
 		const examples = (await Promise.all(exampleFiles.map(async file => envExampleNames(await read(root, file), file)))).flat();
 		const built = await listBuildContext(path.join(root, context), source.dockerfile).catch(() => undefined);
@@ -146,7 +151,7 @@ export async function readContract(root: string, files: readonly string[], sides
 				...(named ? {named: `\`${named.text}\` (${dockerfile}:${named.line})`} : {}),
 			};
 		});
-		contract[side] = serviceContract(
+		const service = serviceContract(
 			{
 				side,
 				code: reads,
@@ -162,6 +167,7 @@ export async function readContract(root: string, files: readonly string[], sides
 			},
 			portOf(side, facts, bySide[side], dockerfile),
 		);
+		contract[side] = {...service, runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, writes)};
 	}
 
 	// Real credentials in the project's own text files, example files included.
