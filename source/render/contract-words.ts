@@ -33,6 +33,9 @@ export function contractLines(side: string, contract: ServiceContract | undefine
 			entry =>
 				`    ${padColumns(entry.name, width)}  ${padColumns(entry.kind, 12)}  ${fills[entry.kind](entry)}${entry.required ? ' (required)' : ''}  [${entry.from.map(at => short(at)).join(', ')}]`,
 		),
+		...((contract.startProblems ?? []).length > 0
+			? [`  the ${side} image would not start:`, ...(contract.startProblems ?? []).map(problem => `    ✖ ${problem.message} ${problem.fix}`)]
+			: []),
 		...(contract.unwanted.length > 0
 			? [`  would go into the ${side} image and should not:`, ...contract.unwanted.map(item => `    ${item.secret ? '✖' : '!'} ${item.path}: ${item.why}`)]
 			: []),

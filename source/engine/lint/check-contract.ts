@@ -78,6 +78,11 @@ export function checkContract(contract: AppContract | undefined, workloads: read
 			continue;
 		}
 
+		// The image's own start command, read from its Dockerfile: a warning, as the image is not built yet.
+		for (const problem of service.startProblems ?? []) {
+			findings.push({severity: 'warning', rule: 'start', object: workload.ref, container: container.name, message: problem.message, fix: problem.fix});
+		}
+
 		const {names, anyFrom} = namesOf(container, index, external);
 		// Baked in at build time: the pod's environment does not reach it.
 		const needed = service.env.filter(entry => entry.kind !== 'build-time' && (entry.kind !== 'plain' || entry.required));

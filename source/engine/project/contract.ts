@@ -4,6 +4,7 @@
 import {load} from 'js-yaml';
 import type {DockerfileFacts, EnvRead} from './env-reads.js';
 import type {RuntimeNeeds} from './runtime-needs.js';
+import type {StartProblem} from './start-check.js';
 
 export type EnvKind = 'database-url' | 'secret' | 'service-url' | 'build-time' | 'plain';
 export type Side = 'backend' | 'frontend';
@@ -46,6 +47,8 @@ export type ServiceContract = {
 	readonly proxies?: readonly string[];
 	/** What it needs at run time that the chart's strict defaults do not give (project/runtime-needs.ts). */
 	readonly runtime?: RuntimeNeeds;
+	/** What would keep the image's start command from starting (project/start-check.ts). */
+	readonly startProblems?: readonly StartProblem[];
 };
 
 export type ComposeService = {

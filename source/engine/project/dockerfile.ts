@@ -1,7 +1,7 @@
 // The one Dockerfile reader (dockerfile-ast, the parser the VS Code Docker extension uses): its
 // instructions with continuation lines joined as Docker joins them, the stages, ARGs and ENVs. Project
 // discovery, the in-place build's base images and the line-ending check all read a Dockerfile here.
-import {DockerfileParser} from 'dockerfile-ast';
+import {DockerfileParser, type Flag} from 'dockerfile-ast';
 
 export type DockerInstruction = {
 	/** The line it starts on, from 1. */
@@ -10,8 +10,10 @@ export type DockerInstruction = {
 	readonly keyword: string;
 	/** What follows the keyword, continuation lines joined. */
 	readonly text: string;
-	/** Its arguments as Docker splits them (quotes kept). */
+	/** Its arguments as Docker splits them (quotes kept), without its flags. */
 	readonly words: readonly string[];
+	/** Its flags as written, each with its value: --from=build, --chown=1001:1001. */
+	readonly flags: readonly string[];
 };
 
 export type DockerSetting = {readonly name: string; readonly value: string | undefined; readonly line: number};
@@ -24,6 +26,15 @@ export type Dockerfile = {
 	readonly env: readonly DockerSetting[];
 };
 
+/** The flags of an instruction that takes them (COPY, ADD, FROM, RUN, HEALTHCHECK), as written. */
+function flagsOf(instruction: unknown): string[] {
+	const flagged = instruction as {getFlags?: () => Flag[]};
+	return (flagged.getFlags?.() ?? []).map(flag => {
+		const value = flag.getValue();
+		return value === null ? `--${flag.getName()}` : `--${flag.getName()}=${value}`;
+	});
+}
+
 export function readDockerfile(text: string): Dockerfile {
 	const parsed = DockerfileParser.parse(text);
 	const line = (range: {readonly start: {readonly line: number}}) => range.start.line + 1;
@@ -34,6 +45,7 @@ export function readDockerfile(text: string): Dockerfile {
 			// The parser keeps a continuation's line break as spaces: one space between words, as the shell sees them.
 			text: instruction.getArgumentsContent()?.replaceAll(/\s+/g, ' ').trim() ?? '',
 			words: instruction.getArguments().map(argument => argument.getValue()),
+			flags: flagsOf(instruction),
 		})),
 		froms: parsed.getFROMs().map(from => ({image: from.getImage() ?? '', stage: from.getBuildStage() ?? undefined, line: line(from.getRange())})),
 		args: parsed.getARGs().flatMap(arg => {

@@ -125,7 +125,7 @@ export type DockerfileFacts = {
 
 export function dockerfileFacts(text: string, file: string): DockerfileFacts {
 	// Continuation lines joined as Docker joins them, each instruction with its first line's number.
-	const instructions = readDockerfile(text).instructions.map(item => ({line: item.line, text: `${item.keyword} ${item.text}`}));
+	const instructions = readDockerfile(text).instructions.map(item => ({line: item.line, text: [item.keyword, ...item.flags, item.text].join(' ')}));
 	const args: EnvRead[] = [];
 	const env: EnvRead[] = [];
 	const exposed: number[] = [];

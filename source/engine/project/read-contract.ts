@@ -18,6 +18,7 @@ import {
 	type EnvRead,
 } from './env-reads.js';
 import {codeWrites, runtimeNeeds, type CodeWrite} from './runtime-needs.js';
+import {startProblems} from './start-check.js';
 import {unwantedFiles} from './unwanted.js';
 
 export type DatabaseFacts = {readonly image: string; readonly user: string | undefined; readonly database: string | undefined; readonly from: string};
@@ -73,6 +74,16 @@ async function codeOf(
 	}
 
 	return {reads, health, routes, writes};
+}
+
+/** The start script of a Node side's package.json, which npm start runs. */
+async function startScriptOf(root: string, context: string): Promise<string | undefined> {
+	try {
+		const manifest = JSON.parse(await read(root, normalise(`${context}/package.json`))) as {scripts?: {start?: unknown}};
+		return typeof manifest.scripts?.start === 'string' ? manifest.scripts.start : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Compose services by the side whose build context they use, and the database service. */
@@ -167,7 +178,18 @@ export async function readContract(root: string, files: readonly string[], sides
 			},
 			portOf(side, facts, bySide[side], dockerfile),
 		);
-		contract[side] = {...service, runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, writes)};
+		// What the image will hold: the context as it is sent (todo-deploy leaves the unwanted out).
+		const leftOut = unwanted.filter(item => !item.named).map(item => item.path.replace(/\/$/, ''));
+		const sent = (built?.entries ?? [])
+			.filter(entry => entry.type === 'file')
+			.map(entry => entry.name)
+			.filter(name => !leftOut.some(out => normalise(`${context}/${name}`) === out || normalise(`${context}/${name}`).startsWith(`${out}/`)));
+		const startScript = await startScriptOf(root, context);
+		contract[side] = {
+			...service,
+			runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, writes),
+			startProblems: built ? startProblems(dockerfileTexts[side] ?? '', dockerfile, sent, startScript) : [],
+		};
 	}
 
 	// Real credentials in the project's own text files, example files included.
