@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js';
+import {clockFix} from '../diagnose/certificate-time.js';
 import {messageOf} from './errors.js';
 import type {LocalKind} from '../engine/doctor/types.js';
 import {firstSemver, probeTool, type Env, type System} from './system.js';
@@ -123,6 +124,14 @@ function describeNetworkError(error: unknown, server: string): string {
 		case 'SELF_SIGNED_CERT_IN_CHAIN':
 		case 'ERR_TLS_CERT_ALTNAME_INVALID': {
 			return `the server's TLS certificate is not trusted by this kubeconfig (${code})`;
+		}
+
+		case 'CERT_NOT_YET_VALID': {
+			return `the API server's certificate at ${server} is not valid yet, so this machine's clock is behind: ${clockFix}`;
+		}
+
+		case 'CERT_HAS_EXPIRED': {
+			return `the API server's certificate at ${server} has expired (by this machine's clock): minikube delete makes a cluster with new ones, or renew them inside the node (minikube ssh -- sudo kubeadm certs renew all --config /var/tmp/minikube/kubeadm.yaml, then minikube stop and start); if the clock is wrong instead, ${clockFix}`;
 		}
 
 		default: {

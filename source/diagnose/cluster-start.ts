@@ -3,6 +3,7 @@
 // so the last line says nothing; kind says it in its last "ERROR:" line. Each known cause is a rule
 // (its plain words and the exact fix, and the captured output that fires it); the tool's own lines
 // are kept as the evidence.
+import {certificateTime, certificateWords, clockFix, type CertificateTime} from './certificate-time.js';
 import {firstRule, type Rule} from './rules.js';
 
 export type ClusterStartFailure = {
@@ -145,6 +146,24 @@ export const minikubeRules: ReadonlyArray<Rule<MinikubeExit, unknown, Said>> = [
 				"Docker cannot download minikube's node image (gcr.io/k8s-minikube/kicbase): this machine does not reach the registry, or reaches it only through a proxy Docker does not use.",
 			fix: `Give Docker the proxy (Docker Desktop: Settings > Resources > Proxies; Docker Engine: Environment="HTTPS_PROXY=…" "NO_PROXY=localhost,127.0.0.1" in /etc/systemd/system/docker.service.d/http-proxy.conf, then sudo systemctl daemon-reload && sudo systemctl restart docker), then ${again}. kind needs the same: its node image comes from Docker Hub.`,
 		}),
+	},
+	{
+		// kubeadm inside the node refuses a certificate for its dates: minikube's own, kept past their end, or a clock behind.
+		id: 'certificate-time',
+		fixture: 'minikube/minikube-start-GUEST_START-certificate-expired-v1.24-EXCERPT.txt',
+		matches: ({everything}) => (/certs\.go|kubeadm|\[certs\]|apiserver/.test(everything) ? certificateTime(everything) : undefined),
+		says: (found, {again, profile}) => {
+			const time = found as CertificateTime;
+			return time.kind === 'clock-behind'
+				? {
+						cause: `${capital(certificateWords(time, "The cluster's"))}.`,
+						fix: `${capital(clockFix)}; then start again (its certificates are kept: they are right, the clock was not).`,
+					}
+				: {
+						cause: `${capital(certificateWords(time, "minikube's own (the cluster's)"))}: certificates made when the profile ${profile} was created last a limited time (kubeadm's, a year), and this one is past it.`,
+						fix: `${capital(again)} (a new cluster, with new certificates; what it held is lost). To keep it, renew them inside the node: minikube ssh${profile === 'minikube' ? '' : ` -p ${profile}`} -- sudo kubeadm certs renew all --config /var/tmp/minikube/kubeadm.yaml, then minikube stop and start. If the machine's clock is wrong instead, ${clockFix}.`,
+					};
+		},
 	},
 	{
 		id: 'api-server-never-healthy',

@@ -1,4 +1,5 @@
 // Why a node could not pull an image, from the kubelet's words: a table of rules, most exact first.
+import {certificateTime, certificateWords, clockFix, type CertificateTime} from './certificate-time.js';
 import {firstRule, type Rule} from './rules.js';
 
 /** Every waiting reason of a container that cannot get its image: the one list diagnosis and the status screen share. */
@@ -40,6 +41,21 @@ export const pullRules: ReadonlyArray<Rule<PullInput, unknown, PullCause>> = [
 				"Docker Hub's pull rate limit for anonymous pulls was reached (429 Too Many Requests)",
 				`Load it once from this machine so the node never pulls it: ${preload}. Or wait (the limit resets within hours), or give the node Docker Hub credentials (an imagePullSecret).`,
 			),
+	},
+	{
+		// Refused for its dates, not for who signed it: the node's clock, or a certificate that expired.
+		id: 'certificate-time',
+		fixture: 'k8s/pull-failures/x509-certificate-expired-current-time-after.txt',
+		matches: ({message}) => certificateTime(message),
+		says: (found, {preload}) => {
+			const time = found as CertificateTime;
+			return onTheWay(
+				certificateWords(time, "the registry's TLS"),
+				time.kind === 'clock-behind'
+					? `The node's clock is this machine's (minikube and kind share its kernel): ${clockFix}. Then restart the pod (r).`
+					: `${time.current ? `If ${time.current} is not the time now, the clock is off: ${clockFix}. Otherwise the` : `Compare date with the real time; if it is off, ${clockFix}. Otherwise the`} registry must renew its certificate; meanwhile load the image from this machine: ${preload}.`,
+			);
+		},
 	},
 	{
 		id: 'untrusted-certificate',

@@ -1,4 +1,5 @@
 // Helm's failures explained: what a person needs first, and the fix.
+import {certificateTime, certificateWords, clockFix} from '../../diagnose/certificate-time.js';
 
 /** Helm's own words, explained: the lines a person needs first. */
 export function explainHelmFailure(output: string, release: string, namespace: string): {message: string; fix: string | undefined} {
@@ -45,6 +46,17 @@ export function explainHelmFailure(output: string, release: string, namespace: s
 		return {
 			message: `The values do not fit the chart's schema: ${output.trim().split('\n').filter(Boolean).slice(-3).join(' ')}`,
 			fix: 'Fix the value named above (todo-deploy lint shows every value the chart takes).',
+		};
+	}
+
+	const time = certificateTime(output);
+	if (time) {
+		return {
+			message: `Helm could not reach the cluster: ${certificateWords(time, "the API server's")}.`,
+			fix:
+				time.kind === 'clock-behind'
+					? `${clockFix.charAt(0).toUpperCase()}${clockFix.slice(1)}, then run again.`
+					: `minikube: minikube delete makes a cluster with new certificates (or renew them inside the node: minikube ssh -- sudo kubeadm certs renew all --config /var/tmp/minikube/kubeadm.yaml); if this machine's clock is wrong instead, ${clockFix}.`,
 		};
 	}
 
