@@ -1,4 +1,6 @@
 // Trivy: version.
+import os from 'node:os';
+import path from 'node:path';
 import {firstSemver, probeTool, type System} from './system.js';
 
 /** `trivy --version` prints "Version: 0.58.1" and then the database versions. */
@@ -18,8 +20,17 @@ export type TrivyScanOptions = {
 	readonly timeoutMs: number;
 };
 
-/** Why a scan failed, in words, from what Trivy printed. */
-export function explainTrivyFailure(output: string): {message: string; fix: string | undefined; dbUnavailable: boolean} {
+/** Where Trivy keeps its vulnerability database: its cache folder (TRIVY_CACHE_DIR, else the user's cache), db/trivy.db. */
+export function trivyDatabasePath(env: Readonly<Record<string, string | undefined>>): string {
+	const cache = env['TRIVY_CACHE_DIR'] || path.join(env['XDG_CACHE_HOME'] || path.join(env['HOME'] || os.homedir(), '.cache'), 'trivy');
+	return path.join(cache, 'db', 'trivy.db');
+}
+
+/** The registries that serve Trivy's database besides ghcr.io, as Trivy's own docs list them. */
+const databaseMirrors = 'mirror.gcr.io/aquasec/trivy-db:2,public.ecr.aws/aquasecurity/trivy-db:2';
+
+/** Why a scan failed, in words, from what Trivy printed; `hasDatabase`: Trivy has a database from an earlier download. */
+export function explainTrivyFailure(output: string, hasDatabase = false): {message: string; fix: string | undefined; dbUnavailable: boolean} {
 	if (/first run cannot skip downloading DB|cannot be specified on the first run/i.test(output)) {
 		return {
 			message: 'Trivy has no vulnerability database yet, and --skip-db-update forbids downloading one.',
@@ -28,10 +39,23 @@ export function explainTrivyFailure(output: string): {message: string; fix: stri
 		};
 	}
 
-	if (/failed to download vulnerability DB|DB error|failed to download .*db/i.test(output)) {
+	const keep = hasDatabase ? ' Or go on with the database Trivy already has: todo-deploy scan --skip-db-update.' : '';
+	const download = /failed to download vulnerability DB|DB error|failed to download .*db/i.test(output);
+	if (download && /TOOMANYREQUESTS|429 Too Many Requests|rate limit exceeded/i.test(output)) {
+		const registry = /GET https:\/\/([\w.-]+)\//.exec(output)?.[1] ?? 'its registry';
 		return {
-			message: 'Trivy could not download its vulnerability database (offline, or the registry is blocked).',
-			fix: 'Continue with the database Trivy already has: todo-deploy scan --skip-db-update',
+			message: `Trivy's database download was refused by ${registry} for too many requests (a rate limit shared by everyone who downloads it, not a fault here).`,
+			fix: `Download it from a mirror: TRIVY_DB_REPOSITORY=${databaseMirrors} todo-deploy scan (Trivy reads that setting itself), or wait a few minutes and run again.${keep}`,
+			dbUnavailable: true,
+		};
+	}
+
+	if (download) {
+		return {
+			message: `Trivy could not download its vulnerability database (offline, or the registry is blocked)${hasDatabase ? '' : ', and it has none yet'}.`,
+			fix: hasDatabase
+				? 'Continue with the database Trivy already has: todo-deploy scan --skip-db-update'
+				: `Let Trivy reach its registry (ghcr.io, or a mirror: TRIVY_DB_REPOSITORY=${databaseMirrors}), or copy a database into ${'~/.cache/trivy/db'} (Trivy's air-gap guide).`,
 			dbUnavailable: true,
 		};
 	}

@@ -7,7 +7,7 @@ import {parsePorcelainZ} from '../../source/adapters/git.js';
 import {registryAuth} from '../../source/adapters/images.js';
 import {parseCrictlImageId, parseKindLoad} from '../../source/adapters/kind.js';
 import {parseDockerEnv} from '../../source/adapters/minikube.js';
-import {explainTrivyFailure, trivyImageArgs} from '../../source/adapters/trivy.js';
+import {explainTrivyFailure, trivyDatabasePath, trivyImageArgs} from '../../source/adapters/trivy.js';
 import {applyBuildMessage, failingStepOutput, initialBuildProgress} from '../../source/engine/images/build-progress.js';
 import {imagesReducer, imagesSucceeded, initialImagesState} from '../../source/engine/images/reducer.js';
 import {defaultGate, parseSeverities, parseTrivyignore, summarizeScan} from '../../source/engine/images/scan-results.js';
@@ -145,10 +145,20 @@ test('minikube docker-env lines, git status -z entries, Trivy failures and argum
 		'backend/a.py',
 	]);
 	assert.equal(explainTrivyFailure('2021-10-20T05:55:54.417Z\tERROR\tThe first run cannot skip downloading DB\n').dbUnavailable, true);
-	assert.match(
-		explainTrivyFailure('2021-01-19T12:14:08.151Z\tFATAL\tfailed to download vulnerability DB: failed to list releases').fix ?? '',
-		/--skip-db-update/,
-	);
+	// --skip-db-update only when Trivy has a database to go on with.
+	const offline = '2021-01-19T12:14:08.151Z\tFATAL\tfailed to download vulnerability DB: failed to list releases';
+	assert.match(explainTrivyFailure(offline, true).fix ?? '', /--skip-db-update/);
+	assert.doesNotMatch(explainTrivyFailure(offline, false).fix ?? '', /--skip-db-update/);
+	// The rate limit of ghcr.io, as Trivy 0.57 prints it: told as such, with the mirrors and the wait.
+	const limited = readFileSync(capturedFixture('trivy', 'trivy-db-download-toomanyrequests.txt'), 'utf8');
+	const rate = explainTrivyFailure(limited, false);
+	assert.match(rate.message, /refused by ghcr\.io for too many requests/);
+	assert.match(rate.fix ?? '', /TRIVY_DB_REPOSITORY=mirror\.gcr\.io\/aquasec\/trivy-db:2,public\.ecr\.aws\/aquasecurity\/trivy-db:2 todo-deploy scan/);
+	assert.match(rate.fix ?? '', /wait a few minutes/);
+	assert.doesNotMatch(rate.fix ?? '', /--skip-db-update/);
+	assert.match(explainTrivyFailure(limited, true).fix ?? '', /--skip-db-update/);
+	assert.equal(trivyDatabasePath({HOME: '/home/dev'}), '/home/dev/.cache/trivy/db/trivy.db');
+	assert.equal(trivyDatabasePath({HOME: '/home/dev', TRIVY_CACHE_DIR: '/var/trivy'}), '/var/trivy/db/trivy.db');
 	assert.equal(explainTrivyFailure('FATAL\tsomething odd happened').message, 'something odd happened');
 	const args = trivyImageArgs('todo-backend:git-1', {output: '/r.json', skipDbUpdate: true, ignoreFile: '/p/.trivyignore', timeoutMs: 1});
 	assert.deepEqual(args.slice(-4), ['--skip-db-update', '--ignorefile', '/p/.trivyignore', 'todo-backend:git-1']);

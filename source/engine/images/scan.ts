@@ -1,8 +1,8 @@
 // Trivy on one image, its JSON output saved, and fresh output for the same image ID used again.
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {System} from '../../adapters/system.js';
-import {explainTrivyFailure, parseTrivyVersion, trivyImageArgs} from '../../adapters/trivy.js';
+import {explainTrivyFailure, parseTrivyVersion, trivyDatabasePath, trivyImageArgs} from '../../adapters/trivy.js';
 import type {ImagePlan, ScanStatus} from './actions.js';
 import {parseTrivyignore, summarizeScan, type GateRule, type ScanSummary} from './scan-results.js';
 import {messageOf} from '../errors.js';
@@ -64,7 +64,14 @@ export async function scanImage(
 	const json = result.exitCode === 0 ? await readFile(temporary, 'utf8').catch(() => undefined) : undefined;
 	if (json === undefined) {
 		await rm(temporary, {force: true});
-		const explained = explainTrivyFailure(result.timedOut ? 'FATAL the scan did not finish within 15 minutes' : `${result.stderr}\n${result.stdout}`);
+		const hasDatabase = await stat(trivyDatabasePath(system.env)).then(
+			found => found.isFile(),
+			() => false,
+		);
+		const explained = explainTrivyFailure(
+			result.timedOut ? 'FATAL the scan did not finish within 15 minutes' : `${result.stderr}\n${result.stdout}`,
+			hasDatabase,
+		);
 		return {type: 'failed', message: explained.message, fix: explained.fix};
 	}
 
