@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {PassThrough, type Readable} from 'node:stream';
 import type Dockerode from 'dockerode';
+import {credentialHelperFix} from '../diagnose/credential-helper.js';
 import {connectDocker, dockerEndpoint} from './docker.js';
 import {lines} from './lines.js';
 import {runCommand, whichIn, type Env} from './system.js';
@@ -194,9 +195,10 @@ export async function registryAuth(env: Env, homedir: string, registry: string):
 		return {auth: undefined, helper: undefined, problem: `${file} is not valid JSON`};
 	}
 
-	const helper = config.credHelpers?.[registry] ?? config.credsStore;
+	const own = config.credHelpers?.[registry];
+	const helper = own ?? config.credsStore;
 	if (helper) {
-		return fromHelper(env, helper, registry);
+		return fromHelper(env, helper, registry, file, own ? `"credHelpers": {"${registry}": "${own}"}` : `"credsStore": "${helper}"`);
 	}
 
 	const key = Object.keys(config.auths ?? {}).find(name => name.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === registry);
@@ -217,14 +219,14 @@ export async function registryAuth(env: Env, homedir: string, registry: string):
 	};
 }
 
-async function fromHelper(env: Env, helper: string, registry: string): Promise<RegistryCredentials> {
+async function fromHelper(env: Env, helper: string, registry: string, file: string, entry: string): Promise<RegistryCredentials> {
 	const program = `docker-credential-${helper}`;
 	const found = await whichIn(program, env);
 	if (!found) {
 		return {
 			auth: undefined,
 			helper,
-			problem: `the Docker config keeps credentials in ${program}, which is not on PATH (Docker Desktop's, seen from WSL, is docker-credential-desktop.exe)`,
+			problem: `the Docker config keeps credentials in ${program}, which is not on PATH: ${credentialHelperFix({program, helper}, file, entry)}`,
 		};
 	}
 

@@ -4,6 +4,7 @@
 // (its plain words and the exact fix, and the captured output that fires it); the tool's own lines
 // are kept as the evidence.
 import {certificateTime, certificateWords, clockFix, type CertificateTime} from './certificate-time.js';
+import {credentialHelperFix, missingCredentialHelper, type MissingHelper} from './credential-helper.js';
 import {firstRule, type Rule} from './rules.js';
 
 export type ClusterStartFailure = {
@@ -255,6 +256,19 @@ function explainMinikube(lines: readonly string[], context: StartContext): Clust
 type KindError = {readonly text: string; readonly name: string; readonly again: string};
 
 export const kindRules: ReadonlyArray<Rule<KindError, unknown, Said>> = [
+	{
+		// The docker CLI kind runs asks the credential helper of ~/.docker/config.json before any pull.
+		id: 'credential-helper',
+		fixture: 'kind/kind-create-cluster-credential-helper-not-found.txt',
+		matches: ({text}) => missingCredentialHelper(text),
+		says: (found, {again}) => {
+			const missing = found as MissingHelper;
+			return {
+				cause: `kind's docker pull of its node image stopped before it began: the Docker config names the credential helper ${missing.program}, which cannot be run here.`,
+				fix: `${credentialHelperFix(missing)} Then ${again}.`,
+			};
+		},
+	},
 	{
 		id: 'cluster-exists',
 		fixture: 'kind/kind-create-cluster-node-already-exist.txt',

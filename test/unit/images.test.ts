@@ -209,8 +209,7 @@ test('registry credentials from ~/.docker/config.json, and a credential helper i
 	assert.deepEqual(await registryAuth({}, home, 'ghcr.io'), {
 		auth: undefined,
 		helper: 'pass',
-		problem:
-			"the Docker config keeps credentials in docker-credential-pass, which is not on PATH (Docker Desktop's, seen from WSL, is docker-credential-desktop.exe)",
+		problem: `the Docker config keeps credentials in docker-credential-pass, which is not on PATH: ${path.join(home, '.docker/config.json')} has "credHelpers": {"ghcr.io": "pass"}: remove that entry, and the docker CLI keeps logins in the file itself (a public image needs none). Or put docker-credential-pass on PATH (install the docker-credential-helpers package).`,
 	});
 	assert.deepEqual(await registryAuth({}, tempDir('empty'), 'ghcr.io'), {auth: undefined, helper: undefined});
 });
