@@ -1,4 +1,5 @@
 // What several commands do the same way: read the project, reach the cluster, ask one question.
+import type {ServiceContract} from '../engine/project/contract.js';
 import type {Cluster, ClusterChoice, ClusterTarget, PodChoice} from '../engine/cluster.js';
 import type {System} from '../engine/system.js';
 import type {ProjectFlags, ResolvedProject} from '../engine/project/resolve.js';
@@ -84,3 +85,12 @@ export async function askYesNo(question: string): Promise<boolean> {
 	await app.waitUntilExit();
 	return answer;
 }
+
+/** A side's contract for --json: a secret's value or code fallback is never printed, only that it is read. */
+export const shownContract = (contract: ServiceContract | undefined) =>
+	contract
+		? {
+				...contract,
+				env: contract.env.map(entry => (entry.kind === 'secret' ? {...entry, value: undefined, fallback: undefined} : entry)),
+			}
+		: null;

@@ -1,24 +1,14 @@
 // todo-deploy discover: what todo-deploy learnt of the project (its sides, settings and chart), and --save
 // to keep it.
 import {configFileName, saveProject, type ResolvedProject} from '../engine/project/resolve.js';
-import type {ServiceContract} from '../engine/project/contract.js';
 import {contractLines, credentialLines} from '../render/contract-words.js';
 import {defineCommand} from '../command-kit/command.js';
 import {booleanFlag, pathFlag} from '../command-kit/flags.js';
 import {projectFlags} from '../command-kit/groups.js';
 import {isInteractive, writeJson, writeOut} from '../command-kit/io.js';
-import {askYesNo, projectOrSay, projectRoot} from '../command-kit/project.js';
+import {askYesNo, projectOrSay, projectRoot, shownContract} from '../command-kit/project.js';
 
 const where = (image: ResolvedProject['backend']) => (image ? `${image.context}/${image.dockerfile}` : 'not found');
-
-/** A side's contract for --json: a secret's value or code fallback is never printed, only that it is read. */
-const shownContract = (contract: ServiceContract | undefined) =>
-	contract
-		? {
-				...contract,
-				env: contract.env.map(entry => (entry.kind === 'secret' ? {...entry, value: undefined, fallback: undefined} : entry)),
-			}
-		: null;
 
 export const discoverCommand = defineCommand({
 	name: 'discover',

@@ -1,5 +1,6 @@
 // Every command, in the order --help lists them.
 import type {Command} from '../command-kit/command.js';
+import {bundleCommand} from './bundle.js';
 import {deployCommand} from './deploy.js';
 import {discoverCommand} from './discover.js';
 import {doctorCommand} from './doctor.js';
@@ -27,4 +28,5 @@ export const commands = [
 	statusCommand,
 	openCommand,
 	installCommand,
+	bundleCommand,
 ] as unknown as readonly Command[];

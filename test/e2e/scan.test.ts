@@ -2,7 +2,7 @@
 // (test/fixtures/captured/trivy) for real images built in the test.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {makeBin, runCli, tempDir} from '../helpers/cli.js';
@@ -88,6 +88,15 @@ test('.trivyignore and --severity change the verdict', async () => {
 
 test('Trivy offline: a clear message, and --skip-db-update continues with the cached database; no Trivy says how to get it', async () => {
 	const {root, env} = setup({TRIVY_TEST_OFFLINE: offlineLine, TRIVY_TEST_BACKEND: report('trivy-golden-sl-micro-rancher5.4.json')});
+	// Offline on the first run: no database yet, so --skip-db-update is not offered.
+	const first = await runCli(['scan', root], {env, timeoutMs: 120_000});
+	made.push(...[...first.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
+	assert.equal(first.code, 3);
+	assert.match(first.stdout, /not scanned: Trivy could not download its vulnerability database \(offline, or the registry is blocked\), and it has none yet\./);
+	assert.doesNotMatch(first.stdout, /--skip-db-update/);
+	// A database from an earlier download, where Trivy keeps it.
+	mkdirSync(path.join(env.HOME, '.cache/trivy/db'), {recursive: true});
+	writeFileSync(path.join(env.HOME, '.cache/trivy/db/trivy.db'), 'a database from an earlier run');
 	const offline = await runCli(['scan', root], {env, timeoutMs: 120_000});
 	made.push(...[...offline.stdout.matchAll(/todo-(?:backend|frontend):src-[0-9a-f]{12}/g)].map(match => match[0]));
 	assert.equal(offline.code, 3);

@@ -18,6 +18,7 @@ import {
 	type EnvRead,
 } from './env-reads.js';
 import {codeWrites, runtimeNeeds, type CodeWrite} from './runtime-needs.js';
+import {readDockerfile} from './dockerfile.js';
 import {startProblems} from './start-check.js';
 import {unwantedFiles} from './unwanted.js';
 
@@ -74,6 +75,19 @@ async function codeOf(
 	}
 
 	return {reads, health, routes, writes};
+}
+
+/** The scripts of a Node side's package.json that run at build or install time (build, prebuild, postinstall…). */
+async function buildScriptsOf(root: string, context: string): Promise<string> {
+	try {
+		const manifest = JSON.parse(await read(root, normalise(`${context}/package.json`))) as {scripts?: Record<string, unknown>};
+		return Object.entries(manifest.scripts ?? {})
+			.filter(([name]) => /^(?:pre|post)?(?:build|install|prepare)$/.test(name))
+			.map(([, script]) => String(script))
+			.join('\n');
+	} catch {
+		return '';
+	}
 }
 
 /** The start script of a Node side's package.json, which npm start runs. */
@@ -185,9 +199,19 @@ export async function readContract(root: string, files: readonly string[], sides
 			.map(entry => entry.name)
 			.filter(name => !leftOut.some(out => normalise(`${context}/${name}`) === out || normalise(`${context}/${name}`).startsWith(`${out}/`)));
 		const startScript = await startScriptOf(root, context);
+		// A script the build runs (RUN node build.js, npm run build) writes at build time, not in the pod.
+		const buildScripts = `${readDockerfile(dockerfileTexts[side] ?? '')
+			.instructions.filter(instruction => instruction.keyword === 'RUN')
+			.map(instruction => instruction.text)
+			.join('\n')}\n${await buildScriptsOf(root, context)}`;
+		const runtimeWrites = writes.filter(write => {
+			const file = write.at.replace(/:\d+$/, '');
+			const relative = context === '.' ? file : file.slice(context.length + 1);
+			return !buildScripts.includes(relative) && !buildScripts.includes(path.posix.basename(relative, path.posix.extname(relative)));
+		});
 		contract[side] = {
 			...service,
-			runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, writes),
+			runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, runtimeWrites),
 			startProblems: built ? startProblems(dockerfileTexts[side] ?? '', dockerfile, sent, startScript) : [],
 		};
 	}

@@ -61,6 +61,9 @@ const packageManagers = /^(?:(?:\/bin\/)?(?:sh|bash) -c )?(npm|yarn|pnpm|npx)\b/
 const userAdd = /\b(?:adduser|useradd)\b[^;&|]*?(?:-u|--uid)[\s=]+(\d+)[^;&|]*?\s([a-z_][\w-]*)\s*(?=$|&&|;|\|)/g;
 const knownUsers: Readonly<Record<string, number>> = {node: 1000, nobody: 65534};
 
+// What a build makes: an emptyDir over it would hide what the image holds there.
+const buildOutput = /(?:^|\/)(?:\.next|dist|build|out|node_modules|__pycache__|\.venv|venv|site-packages|static|public)(?:\/|$)/;
+
 const inside = (parent: string, child: string) => child === parent || child.startsWith(parent === '/' ? '/' : `${parent}/`);
 
 /** What the app needs at run time, from its Dockerfile (the last stage) and the paths its code writes. */
@@ -112,7 +115,9 @@ export function runtimeNeeds(dockerfileText: string, file: string, writes: reado
 	const uid =
 		numeric ??
 		(user ? (userIds.get(user.name) ?? (user.name === 'node' && !/^node[:@]|\/node[:@]/.test(image) ? undefined : knownUsers[user.name])) : undefined);
-	const resolved = writes.map(write => ({...write, absolute: path.posix.resolve(workdir, write.path)}));
+	const resolved = writes
+		.map(write => ({...write, absolute: path.posix.resolve(workdir, write.path)}))
+		.filter(write => !buildOutput.test(write.absolute.slice(workdir.length)));
 	const writable = [
 		...volumes,
 		...resolved.filter(write => write.folder).map(write => ({path: write.absolute, from: write.at})),
