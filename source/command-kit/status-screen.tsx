@@ -3,6 +3,7 @@ import {chosenContext, type ClusterChoice} from '../engine/cluster-target.js';
 import type {PodChoice} from '../engine/cluster.js';
 import type {DevAction, DevState} from '../engine/dev/state.js';
 import {localSystem, type Env} from '../engine/system.js';
+import type {BundleWhere} from './bundle.js';
 import type {Store} from '../engine/store.js';
 import {statusOutcome} from '../engine/status/snapshot.js';
 import type {StatusSession} from '../engine/status/session.js';
@@ -55,6 +56,7 @@ async function liveScreen(session: StatusSession, mode: Mode, options: LiveOptio
 						onStopForward={session.forwards.stop}
 						onQuit={() => quit()}
 						onBrowser={addresses ? () => session.openBrowser() : undefined}
+						onBundle={() => bundleFromScreen(session, options)}
 						dev={dev}
 					/>
 				);
@@ -71,7 +73,27 @@ async function liveScreen(session: StatusSession, mode: Mode, options: LiveOptio
 	return cancelled ? {failure: 'cancelled' as const} : statusOutcome(session.current());
 }
 
+/** B on the live screen: the bundle written in the background, its path (or why not) as the screen's notice. */
+function bundleFromScreen(session: StatusSession, options: LiveOptions): void {
+	const where = options.bundle;
+	const say = (text: string) => session.store.dispatch({type: 'status/notice', text});
+	if (!where) {
+		say('A bundle needs the project: run todo-deploy bundle in its folder.');
+		return;
+	}
+
+	say('Writing a bundle to share (the doctor, the logs, the pods that are not ready, helm), every secret masked…');
+	void import('./bundle.js')
+		.then(async ({writeBundleNow}) => writeBundleNow(where.env, where))
+		.then(
+			made => say(`Bundle written: ${made.path} (${made.masked.length} secret${made.masked.length === 1 ? '' : 's'} masked); share it as it is.`),
+			(error: unknown) => say(`The bundle could not be written: ${error instanceof Error ? error.message : String(error)}`),
+		);
+}
+
 type LiveOptions = {
+	/** Where B writes a bundle from: the project, the release and the cluster of this screen. */
+	readonly bundle?: (BundleWhere & {readonly env: Env}) | undefined;
 	readonly dev?: Store<DevState, DevAction> | undefined;
 	/** The release whose browser addresses the screen holds while it is open. */
 	readonly addresses?: AddressRequest | undefined;

@@ -29,7 +29,13 @@ export async function watchChanges(
 		const controller = new AbortController();
 		const session = await startDev(base, request, store, controller.signal);
 		try {
-			await showStatus(env, where, {mode, once: false, dev: store, addresses});
+			await showStatus(env, where, {
+				mode,
+				once: false,
+				dev: store,
+				addresses,
+				bundle: where.release ? {env, root: request.root, release: where.release, choice: where} : undefined,
+			});
 		} finally {
 			session.close();
 			controller.abort();

@@ -20,6 +20,12 @@ export const statusCommand = defineCommand({
 		once: booleanFlag({description: 'one snapshot, then exit'}),
 	},
 	async run({flags, mode, env}) {
-		return showStatus(env, {...clusterChoice(flags), selector: flags.selector, release: flags.release}, {mode, once: flags.once});
+		const choice = clusterChoice(flags);
+		return showStatus(
+			env,
+			{...choice, selector: flags.selector, release: flags.release},
+			// B writes a bundle of the project here (the folder status runs in).
+			{mode, once: flags.once, bundle: {env, root: process.cwd(), release: flags.release ?? 'todo', choice}},
+		);
 	},
 });

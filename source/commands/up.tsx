@@ -202,7 +202,13 @@ async function afterUp(
 
 	// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
 	if (mode === 'interactive' && result.deploy !== undefined) {
-		await showStatus(env, where, {mode, once: false, addresses, open: flags.open});
+		await showStatus(env, where, {
+			mode,
+			once: false,
+			addresses,
+			open: flags.open,
+			bundle: {env, root: upRequest.root, release: flags.release, choice: clusterChoice(flags)},
+		});
 	} else if (flags.open && result.failure === undefined) {
 		const system = localSystem(env);
 		const reached = await clusterOrSay(system, clusterChoice(flags), {release: flags.release});

@@ -26,19 +26,34 @@ export type StatusAppProps = {
 	readonly onStopForward?: (() => void) | undefined;
 	/** b: the browser opened at the frontend's held address. */
 	readonly onBrowser?: (() => void) | undefined;
+	/** B: a bundle to share (todo-deploy bundle), written in the background. */
+	readonly onBundle?: (() => void) | undefined;
 	/** q, Esc or Ctrl-C: the screen ends. */
 	readonly onQuit?: (() => void) | undefined;
 	/** Watch mode: what is being shipped, shown above the pods. */
 	readonly dev?: Store<DevState, DevAction> | undefined;
 };
 
-export function StatusApp({store, context, namespace, onLogs, onRestart, onFollow, onForward, onStopForward, onQuit, onBrowser, dev}: StatusAppProps) {
+export function StatusApp({
+	store,
+	context,
+	namespace,
+	onLogs,
+	onRestart,
+	onFollow,
+	onForward,
+	onStopForward,
+	onQuit,
+	onBrowser,
+	onBundle,
+	dev,
+}: StatusAppProps) {
 	const state = useThrottledState(store, 50);
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	const {names} = sortedPodNames(state.pods);
 	const current = state.selected && names.includes(state.selected) ? state.selected : names[0];
-	useInput(statusKeys(store, {onLogs, onRestart, onFollow, onForward, onStopForward, onQuit, onBrowser}, exit));
+	useInput(statusKeys(store, {onLogs, onRestart, onFollow, onForward, onStopForward, onQuit, onBrowser, onBundle}, exit));
 	const screen = (height: number) => (
 		<StatusScreen state={{...state, selected: current}} context={context} namespace={namespace} width={size.columns} height={height} />
 	);

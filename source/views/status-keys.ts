@@ -8,7 +8,7 @@ import type {Store} from '../engine/store.js';
 import type {StatusAppProps} from './status-app.js';
 import {containerNames, containerOf, defaultLocal} from './status-parts.js';
 
-type Calls = Pick<StatusAppProps, 'onLogs' | 'onRestart' | 'onFollow' | 'onForward' | 'onStopForward' | 'onQuit' | 'onBrowser'>;
+type Calls = Pick<StatusAppProps, 'onLogs' | 'onRestart' | 'onFollow' | 'onForward' | 'onStopForward' | 'onQuit' | 'onBrowser' | 'onBundle'>;
 type StatusStore = Store<StatusState, StatusAction>;
 
 export function statusKeys(store: StatusStore, calls: Calls, exit: () => void) {
@@ -118,6 +118,8 @@ function podKeys(store: StatusStore, calls: Calls, state: StatusState, input: st
 		panel({type: 'confirm-restart', pod: current});
 	} else if (input === 'b' && calls.onBrowser) {
 		calls.onBrowser();
+	} else if (input === 'B' && calls.onBundle) {
+		calls.onBundle();
 	}
 }
 

@@ -142,12 +142,12 @@ function HelpLine({compact}: {readonly compact: boolean}) {
 	return compact ? (
 		<Text dimColor wrap="truncate-end">
 			↑/↓ pod · q quit · l logs · e events · d describe · ⏎ diagnosis · o port-forward · b browser · r restart · f follow · p previous · c container · w
-			warnings
+			warnings · B bundle
 		</Text>
 	) : (
 		<Text dimColor wrap="wrap">
-			↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · b browser · r restart · q
-			quit
+			↑/↓ pod · ⏎ diagnosis · l logs · f follow · p previous · c container · e events · w warnings · d describe · o port-forward · b browser · r restart · B
+			bundle to share · q quit
 		</Text>
 	);
 }

@@ -6,7 +6,8 @@ import {execFileSync} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import {makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {cliCommandLine, makeBin, runCli, tempDir} from '../helpers/cli.js';
+import {openTerminal} from '../helpers/tmux.js';
 import {realKubeTool} from '../helpers/kube-tools.js';
 import {startSimulatedCluster} from '../sim/apiserver.js';
 import {scenarios} from '../sim/scenarios.js';
@@ -119,4 +120,26 @@ test('bundle: one archive with the doctor, the contract, the logs, the failing p
 	assert.match(readme, /Secret todo-todo-app-app-secrets AUTH_SECRET/);
 	assert.deepEqual(said.masked, [...said.masked].sort());
 	assert.ok(said.masked.includes('environment GEMINI_API_KEY'), said.masked.join(', '));
+});
+
+test('B on the live screen writes the bundle of the folder it runs in, and says where', async t => {
+	const cluster = await startSimulatedCluster({kubeconfigPath: path.join(tempDir('sim'), 'kubeconfig')});
+	t.after(async () => cluster.close());
+	scenarios['failures']?.(cluster);
+	const root = tempDir('project');
+	const env = {PATH: '/usr/bin:/bin', HOME: tempDir('home'), KUBECONFIG: cluster.kubeconfigPath, TERM: 'xterm-256color', LANG: 'C.UTF-8'};
+	const terminal = openTerminal(cliCommandLine('status -n todo', env, {cwd: root}), {width: 160, height: 45});
+	try {
+		await terminal.waitFor(/● live/);
+		await terminal.waitFor(/B bundle/);
+		terminal.keys('B');
+		const screen = await terminal.waitFor(/Bundle written: \S+\.tar\.gz/, 60_000);
+		const written = /Bundle written: (\S+\.tar\.gz)/.exec(screen)?.[1] ?? '';
+		assert.equal(path.dirname(written), path.join(root, '.todo-deploy'));
+		const listed = execFileSync('tar', ['-tzf', written], {encoding: 'utf8'});
+		assert.match(listed, /^pods\/todo-backend-6c9f7d5b8-x2x7q\.txt$/m);
+		assert.match(listed, /^README\.txt$/m);
+	} finally {
+		terminal.close();
+	}
 });
