@@ -1,5 +1,7 @@
 // Images through the Docker API (dockerode): build, inspect, copy between daemons, push, exec.
-import {readFile} from 'node:fs/promises';
+import {createWriteStream} from 'node:fs';
+import {readFile, rm} from 'node:fs/promises';
+import {pipeline} from 'node:stream/promises';
 import path from 'node:path';
 import {PassThrough, type Readable} from 'node:stream';
 import type Dockerode from 'dockerode';
@@ -297,4 +299,15 @@ export async function pushImage(
 	}
 
 	return {digest, bytes: [...sent.values()].reduce((sum, bytes) => sum + bytes, 0)};
+}
+
+/** Saves an image to an archive file (as docker save -o does), 0600; a half-written file is removed. */
+export async function saveImage(from: DockerClient, reference: string, file: string): Promise<void> {
+	const saved = (await from.getImage(reference).get()) as NodeJS.ReadableStream;
+	try {
+		await pipeline(saved, createWriteStream(file, {mode: 0o600}));
+	} catch (error) {
+		await rm(file, {force: true});
+		throw error;
+	}
 }

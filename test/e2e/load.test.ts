@@ -141,6 +141,26 @@ test("load into minikube: builds in minikube's own Docker, so nothing is sent; o
 
 	assert.match(readFileSync(log, 'utf8'), /^minikube -p todo image load todo-backend:git-[0-9a-f]{12}$/m);
 
+	// minikube 1.32's image load cannot read the image from Docker 25 (GUEST_IMAGE_LOAD, kubernetes/minikube#18021): sent as an archive instead.
+	const buggy = makeTodoProject({git: true});
+	const archived = await runCli(['load', buggy, '--minikube', 'todo'], {
+		env: {...env, MINIKUBE_TEST_RUNTIME: 'containerd', MINIKUBE_TEST_IMAGE_LOAD_BUG: '1'},
+		timeoutMs: 120_000,
+	});
+	assert.equal(archived.code, 0, archived.stderr + archived.stdout);
+	const sent = [
+		...archived.stdout.matchAll(
+			/^load {2}(todo-(?:backend|frontend):git-[0-9a-f]{12}): loaded into minikube profile "todo" .*sent as an archive: minikube's image load could not read it from Docker/gm,
+		),
+	].map(match => match[1] ?? '');
+	assert.equal(sent.length, 2, archived.stdout);
+	made.push(...sent);
+	for (const ref of sent) {
+		assert.equal(imageId(ref, inside), imageId(ref));
+	}
+
+	assert.match(readFileSync(log, 'utf8'), /^minikube -p todo image load \/\S+\/image\.tar$/m);
+
 	const wrongProfile = await runCli(['load', root, '--minikube', 'nope'], {env, timeoutMs: 60_000});
 	assert.equal(wrongProfile.code, 3);
 	assert.match(wrongProfile.stdout, /not loaded: minikube profile "nope" is not running: .*Profile "nope" not found/);

@@ -1,6 +1,9 @@
 // Putting an image where the cluster finds it: kind's nodes (only those without it), minikube's own
 // Docker (or minikube image load), or a registry for a remote cluster.
-import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, type DockerClient} from '../../adapters/images.js';
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {copyImage, dockerClient, execIn, inspectImage, pushImage, registryAuth, saveImage, type DockerClient} from '../../adapters/images.js';
 import {probeRegistry, registryHasImage} from '../../adapters/registry.js';
 import {addSecrets} from '../mask.js';
 import {kindNodes, parseCrictlImageId, parseKindLoad} from '../../adapters/kind.js';
@@ -102,6 +105,9 @@ async function loadIntoKind({system, docker, plan, imageId, tell}: LoadJob, clus
 	};
 }
 
+/** minikube's GUEST_IMAGE_LOAD when it reads an image of Docker 25 or later (kubernetes/minikube#18021). */
+const manifestBug = /unable to calculate manifest: blob sha256:[0-9a-f]+ not found/;
+
 async function loadIntoMinikube({system, docker, plan, imageId, tell, why, dockerEnv}: LoadJob, profile: string): Promise<LoadStatus> {
 	const started = performance.now();
 	const minikube = await system.which('minikube');
@@ -141,16 +147,41 @@ async function loadIntoMinikube({system, docker, plan, imageId, tell, why, docke
 
 	// Another container runtime: minikube copies the image itself.
 	tell({type: 'loading', detail: `minikube -p ${profile} image load ${plan.ref}`});
-	const result = await system.run(minikube, ['-p', profile, 'image', 'load', plan.ref], {timeoutMs: 15 * 60_000});
+	let result = await system.run(minikube, ['-p', profile, 'image', 'load', plan.ref], {timeoutMs: 15 * 60_000});
+	let how = why;
+	// minikube 1.32 cannot read an image from Docker 25 or later (kubernetes/minikube#18021); from an archive it can.
+	if (result.exitCode !== 0 && manifestBug.test(`${result.stderr}\n${result.stdout}`)) {
+		tell({type: 'loading', detail: `minikube could not read ${plan.ref} from Docker; sending it as an archive`});
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'todo-deploy-image-'));
+		try {
+			const archive = path.join(dir, 'image.tar');
+			await saveImage(docker, plan.ref, archive);
+			result = await system.run(minikube, ['-p', profile, 'image', 'load', archive], {timeoutMs: 15 * 60_000});
+			how = `${why ? `${why}; ` : ''}sent as an archive: minikube's image load could not read it from Docker (GUEST_IMAGE_LOAD "unable to calculate manifest", kubernetes/minikube#18021; a newer minikube reads it)`;
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	}
+
 	if (result.exitCode !== 0) {
+		const said = (result.stderr || result.stdout).trim();
 		return {
 			type: 'failed',
-			message: `minikube could not load ${plan.ref}: ${(result.stderr || result.stdout).trim().split('\n').at(-1) ?? ''}`,
-			fix: `minikube -p ${profile} status`,
+			message: `minikube could not load ${plan.ref}: ${
+				said
+					.split('\n')
+					.find(line => /Exiting due to/.test(line))
+					?.trim() ??
+				said.split('\n').at(-1) ??
+				''
+			}`,
+			fix: manifestBug.test(said)
+				? `minikube's image load cannot read images from this Docker (kubernetes/minikube#18021): upgrade minikube, or load an archive yourself: docker save ${plan.ref} -o image.tar && minikube -p ${profile} image load image.tar`
+				: `minikube -p ${profile} status shows whether the profile runs; minikube logs --file=logs.txt says why it refused.`,
 		};
 	}
 
-	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, why};
+	return {type: 'done', outcome: 'loaded', where: `minikube profile "${profile}"`, durationMs: performance.now() - started, digest: undefined, why: how};
 }
 
 async function pushToRegistry({system, docker, plan, tell}: LoadJob, registry: string, where?: string): Promise<LoadStatus> {
