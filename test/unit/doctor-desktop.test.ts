@@ -28,6 +28,23 @@ test('integration on, Docker Desktop stopped: the links into /mnt/wsl/docker-des
 	assert.match(outcome.fix ?? '', /^Start Docker Desktop from the Windows Start menu/);
 });
 
+test('integration on and Docker Desktop running, but the socket here does not answer: the integration stopped, not Docker Desktop', async () => {
+	const outcome = await dockerCheck.run(
+		wsl2({
+			links: {
+				'/usr/bin/docker': '/mnt/wsl/docker-desktop/cli-tools/usr/bin/docker',
+				'/var/run/docker.sock': '/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock',
+			},
+			files: {'/mnt/wsl/docker-desktop/cli-tools/usr/bin/docker': '', '/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock': ''},
+			commands: {docker: {stdout: 'Docker version 28.2.2, build e6534b4'}},
+		}),
+	);
+	assert.equal(outcome.summary, 'Docker Desktop runs, but its WSL integration with Ubuntu stopped');
+	assert.match(outcome.detail ?? '', /unexpectedly stopped\. Do you want to restart it\?/);
+	assert.match(outcome.fix ?? '', /^Choose Restart in that Docker Desktop message/);
+	assert.doesNotMatch(outcome.fix ?? '', /Start Docker Desktop from the Windows Start menu/);
+});
+
 test('installed on Windows, no integration links and no stand-in: it is not running', async () => {
 	const outcome = await dockerCheck.run(wsl2({files: {'/mnt/c/Program Files/Docker/Docker/Docker Desktop.exe': ''}}));
 	assert.equal(outcome.summary, 'Docker Desktop is installed on Windows but not running');

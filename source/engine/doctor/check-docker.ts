@@ -114,6 +114,18 @@ function describeUnreachable(facts: DockerFacts, daemon: Exclude<DockerFacts['da
 		};
 	}
 
+	// The links alive, so Docker Desktop runs, yet its socket in this distro does not answer: the integration's own
+	// process stopped (Docker Desktop's "WSL integration with distro … unexpectedly stopped", docker/for-win#14775).
+	if (desktop?.running === true && (daemon.type === 'no-socket' || daemon.type === 'refused' || daemon.type === 'timeout')) {
+		const distro = platform.wslDistro ?? 'this distro';
+		return {
+			status: 'fail',
+			summary: `Docker Desktop runs, but its WSL integration with ${distro} stopped`,
+			detail: `The integration's links are here and alive (${desktop.link ?? ''}), so Docker Desktop runs on Windows, but the engine's socket in this distro does not answer: the integration stopped, which Docker Desktop shows as "WSL integration with distro '${distro}' unexpectedly stopped. Do you want to restart it?". It is not Docker Desktop being stopped.`,
+			fix: `Choose Restart in that Docker Desktop message. If it stops again: Docker Desktop > Settings > Resources > WSL integration, turn ${distro} off, Apply & restart, then on again; if it still stops, wsl --shutdown in PowerShell, then start Docker Desktop again.`,
+		};
+	}
+
 	if (desktop?.installed && desktop.running === undefined && facts.cli === 'missing' && daemon.type !== 'permission-denied') {
 		return {
 			status: 'fail',
