@@ -276,7 +276,8 @@ export function unschedulable(message: string): {explanation: string; fix: strin
 	}
 
 	// The kubelet taints its own node when the disk fills up: a machine problem, not a selector to remove.
-	const pressure = /untolerated taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure/i.exec(message)?.[1]?.toLowerCase();
+	// Newer schedulers say "untolerated taint {…}", older ones "had taint {…}, that the pod didn't tolerate".
+	const pressure = /(?:untolerated taint|had taints?) \{node\.kubernetes\.io\/(disk|memory|pid)-pressure/i.exec(message)?.[1]?.toLowerCase();
 	if (pressure) {
 		return {
 			explanation: `The node is short of ${pressure === 'disk' ? 'disk space' : pressure === 'memory' ? 'memory' : 'process ids'}: its kubelet marked it ${pressure}-pressure and takes no new pods until it recovers: ${message}`,
@@ -287,7 +288,7 @@ export function unschedulable(message: string): {explanation: string; fix: strin
 		};
 	}
 
-	if (/untolerated taint|didn't match Pod's node affinity|node\(s\) didn't match/i.test(message)) {
+	if (/untolerated taint|that the pod didn't tolerate|didn't match Pod's node affinity|node\(s\) didn't match/i.test(message)) {
 		return {
 			explanation: `No node accepts the pod: ${message}`,
 			fix: 'Remove the nodeSelector, affinity or the need for a tainted node from the values, or label and untaint a node to match.',

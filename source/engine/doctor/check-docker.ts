@@ -24,7 +24,8 @@ export function describeDocker(facts: DockerFacts, platform: PlatformFacts): Out
 			status: 'fail',
 			summary: "Docker Desktop's WSL integration is off for this distro",
 			detail: `Docker Desktop runs (its stand-in is here), but \`docker\` here is only that stand-in, which prints:\n${facts.stubMessage ?? ''}\nThis is why minikube says DRV_NOT_DETECTED: it finds no working docker.`,
-			fix: dockerDesktopFix(platform.wslDistro),
+			// The stand-in can stay after the integration was turned on (docker/for-win#14775's neighbours): a restart ends it.
+			fix: `${dockerDesktopFix(platform.wslDistro)} If it is on already there, the stand-in outlived the change: quit Docker Desktop, run wsl --shutdown in PowerShell, then start Docker Desktop again.`,
 		};
 	}
 
