@@ -377,6 +377,15 @@ export function clusterStartNotes(output: string): string[] {
 		);
 	}
 
+	// minikube keeps an existing profile's CPUs and memory whatever start asks (a warning, and it goes on).
+	const kept = ['CPUs', 'memory size'].filter(what => lines.some(line => line.includes(`You cannot change the ${what} for an existing minikube cluster`)));
+	if (kept.length > 0) {
+		const profile = lines.map(line => /control[- ]plane node \S+ in (?:cluster )?"?([\w.-]+)"?(?: cluster)?/.exec(line)?.[1]).find(Boolean) ?? 'minikube';
+		notes.push(
+			`minikube kept the profile's own ${kept.join(' and ').replace('memory size', 'memory')}: it does not change them on a cluster that exists, so what was asked for is not what the node has. If pods wait with "Insufficient cpu" or "Insufficient memory", make the cluster anew with what todo-deploy asks: minikube delete${profile === 'minikube' ? '' : ` -p ${profile}`} (what it holds is lost), then todo-deploy up.`,
+		);
+	}
+
 	if (lines.some(line => /Unable to create dedicated network/.test(line))) {
 		notes.push(
 			"minikube could not make its own Docker network (the ranges it tries are taken: a VPN, or networks left behind), so the node's address may change after a restart; docker network prune frees unused ones.",

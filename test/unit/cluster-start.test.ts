@@ -124,4 +124,13 @@ test('a start that worked still says what will matter later', () => {
 	);
 	assert.match(clusterStartNotes(minikube('minikube-start-no-free-subnet-warning-v1.26.1.txt'))[0] ?? '', /could not make its own Docker network/);
 	assert.deepEqual(clusterStartNotes('🏄  Done! kubectl is now configured to use "minikube" cluster'), []);
+	// An existing profile keeps its CPUs and memory whatever --cpus and --memory ask.
+	const [kept, ...more] = clusterStartNotes(minikube('minikube-start-existing-profile-cannot-change-cpus-v1.31.0.txt'));
+	assert.equal(more.length, 0);
+	assert.match(kept ?? '', /^minikube kept the profile's own CPUs and memory: it does not change them on a cluster that exists/);
+	assert.match(kept ?? '', /minikube delete \(what it holds is lost\), then todo-deploy up\.$/);
+	const named = clusterStartNotes(
+		minikube('minikube-start-existing-profile-cannot-change-cpus-v1.31.0.txt').replace('node minikube in cluster minikube', 'node todo in cluster todo'),
+	);
+	assert.match(named[0] ?? '', /minikube delete -p todo \(what it holds is lost\)/);
 });
