@@ -1,6 +1,7 @@
 // The one door to the machine: files, environment, PATH look-ups and process runs.
 // Detectors take a System so tests can hand them real captured outputs.
 import {constants as fsConstants} from 'node:fs';
+import {lookup} from 'node:dns/promises';
 import {access, readFile, readlink, stat, statfs} from 'node:fs/promises';
 import {spawn} from 'node:child_process';
 import os from 'node:os';
@@ -59,6 +60,8 @@ export type System = {
 	/** Whether the current user may read and write the file (a device or socket). */
 	canReadWrite(file: string): Promise<'yes' | 'no' | 'absent'>;
 	which(command: string): Promise<string | undefined>;
+	/** Whether a host name resolves through this machine's resolver within timeoutMs: ok, or the resolver's code (EAI_AGAIN, ENOTFOUND, TIMEOUT). */
+	resolves(host: string, timeoutMs: number): Promise<'ok' | string>;
 	run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
 	/** Starts a long-running child; it is recorded like a run when it exits, and stopped with the system's signal. */
 	start(command: string, args: readonly string[], options: StartOptions): Started;
@@ -257,6 +260,22 @@ export function createSystem(env: Env = process.env, options: {toolsDir?: string
 		},
 		async which(command) {
 			return whichIn(command, childEnv);
+		},
+		async resolves(host, timeoutMs) {
+			let timer: NodeJS.Timeout | undefined;
+			const late = new Promise<string>(resolve => {
+				timer = setTimeout(() => resolve('TIMEOUT'), timeoutMs);
+				timer.unref();
+			});
+			const answer = lookup(host).then(
+				() => 'ok',
+				(error: unknown) => String((error as NodeJS.ErrnoException).code ?? 'ERROR'),
+			);
+			try {
+				return await Promise.race([answer, late]);
+			} finally {
+				clearTimeout(timer);
+			}
 		},
 		async run(command, args, runOptions) {
 			const result = await runCommand(command, args, {...runOptions, env: runOptions.env ?? childEnv, signal: options.signal});

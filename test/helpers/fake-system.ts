@@ -16,6 +16,8 @@ export type FakeSystemOptions = {
 	readonly commands?: Record<string, FakeRun>;
 	/** Symbolic links, by path, with where they point. */
 	readonly links?: Record<string, string>;
+	/** What looking a host name up answers, by name (ok when not given). */
+	readonly lookups?: Record<string, string>;
 	/** Free and total bytes of the disk, for every path. */
 	readonly disk?: {readonly free: number; readonly total: number};
 };
@@ -42,6 +44,9 @@ export function createFakeSystem(options: FakeSystemOptions = {}): System & {rea
 		},
 		async readLink(file) {
 			return options.links?.[file];
+		},
+		async resolves(host) {
+			return options.lookups?.[host] ?? 'ok';
 		},
 		async freeSpace() {
 			return options.disk ?? {free: 200e9, total: 500e9};

@@ -19,7 +19,10 @@ function doctorStore() {
 test('the WSL 2 machine that stopped the team: Docker Desktop integration off, nothing installed', async () => {
 	const system = createFakeSystem({
 		kernelRelease: fixture('wsl', 'osrelease-wsl2-4.19.128-microsoft-standard.txt').trim(),
-		files: {'/proc/version': fixture('wsl', 'proc-version-wsl2-4.19.128-microsoft-standard.txt')},
+		files: {
+			'/proc/version': fixture('wsl', 'proc-version-wsl2-4.19.128-microsoft-standard.txt'),
+			'/etc/resolv.conf': fixture('wsl', 'resolv-conf-generated-by-wsl-issue-7009.txt'),
+		},
 		env: {PATH: '/usr/bin', WSL_DISTRO_NAME: 'Ubuntu-20.04', WSL_INTEROP: '/run/WSL/8_interop', DOCKER_HOST: deadSocket},
 		commands: {docker: {exitCode: 1, stdout: fixture('docker', 'docker-desktop-wsl2-integration-disabled-message-2023.txt')}},
 	});

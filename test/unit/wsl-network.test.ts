@@ -17,7 +17,11 @@ const wsl = (options: {config?: string; wslinfo?: string; env?: Record<string, s
 		cpus: 8,
 		memoryMiB: 16_000,
 		env: {PATH: '/usr/bin', HOME: '/home/ada', USER: 'ada', WSL_DISTRO_NAME: 'Ubuntu', ...options.env},
-		files: {'/run/systemd/system': '', ...(options.config === undefined ? {} : {[`${profile}/.wslconfig`]: options.config})},
+		files: {
+			'/run/systemd/system': '',
+			'/etc/resolv.conf': captured('resolv-conf-generated-by-wsl-issue-7009.txt'),
+			...(options.config === undefined ? {} : {[`${profile}/.wslconfig`]: options.config}),
+		},
 		commands: {...(options.wslinfo === undefined ? {} : {wslinfo: {stdout: options.wslinfo}}), ...options.commands},
 	});
 

@@ -1,6 +1,7 @@
 // The machine's checks: the platform (WSL, systemd, CPUs, memory, inotify, disk, a proxy) and KVM2; Docker is check-docker.ts.
 import {detectPlatform} from './platform.js';
 import {describeProxy, proxyFacts} from './proxy.js';
+import {readWslDns, wslDnsProblem} from './wsl-dns.js';
 import {readWslNetwork, windowsBrowserWords} from './wsl-network.js';
 import {minikubeNeeds, type PlatformFacts} from './types.js';
 import type {System} from '../../adapters/system.js';
@@ -16,7 +17,8 @@ function describePlatform(platform: PlatformFacts): string {
 
 export const platformCheck = defineCheck('platform', 'Platform', 2000, async system => {
 	const detected = await detectPlatform(system);
-	const browser = detected.wsl === 2 ? windowsBrowserWords(await readWslNetwork(system)) : undefined;
+	const [network, dns] = detected.wsl === 2 ? await Promise.all([readWslNetwork(system), readWslDns(system)]) : [];
+	const browser = network ? windowsBrowserWords(network) : undefined;
 	const facts: PlatformFacts = {...detected, windowsBrowser: browser?.problem};
 	const summary = describePlatform(facts);
 	if (facts.wsl === 1) {
@@ -86,7 +88,14 @@ export const platformCheck = defineCheck('platform', 'Platform', 2000, async sys
 		notes.push(browser.note);
 	}
 
-	const proxy = describeProxy(proxyFacts(system.env));
+	const proxyFound = proxyFacts(system.env);
+	// In WSL 2, a VPN or Docker Desktop can leave the distro without name resolution.
+	const unresolved = dns ? wslDnsProblem(dns, proxyFound.proxy !== undefined) : undefined;
+	if (unresolved) {
+		problems.push(unresolved);
+	}
+
+	const proxy = describeProxy(proxyFound);
 	if (proxy.problem) {
 		problems.push(proxy.problem);
 	} else if (proxy.note) {
