@@ -148,3 +148,18 @@ test("Docker's own data folder about to fill is said with what frees it, togethe
 	assert.equal((both.fix ?? '').split(' Then: ').length, 2);
 	assert.equal(describeDocker({...dockerOn('2'), dataDisk: {path: '/var/lib/docker', free: 80e9, total: 100e9}}, linux).status, 'ok');
 });
+
+test("Docker Desktop's data is in a virtual disk on C:, so C:'s free space is what runs out", () => {
+	const wsl2 = {...linux, wsl: 2 as const, wslDistro: 'Ubuntu'};
+	const desktop: DockerFacts = {
+		...dockerOn('2'),
+		host: 'unix:///var/run/docker.sock',
+		desktop: {link: '/var/run/docker.sock -> /mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock', running: true, installed: true},
+		desktopDisk: {path: 'C:', free: 3e9, total: 250e9},
+	};
+	const low = describeDocker(desktop, wsl2);
+	assert.equal(low.status, 'warn');
+	assert.match(low.detail ?? '', /Only 2\.8 GiB free of 232\.8 GiB on Windows' C: drive, where Docker Desktop keeps its data: in its VM's virtual disk/);
+	assert.match(low.fix ?? '', /does not shrink by itself: Docker Desktop > Troubleshoot > Clean \/ Purge data/);
+	assert.doesNotMatch(describeDocker({...desktop, desktopDisk: {path: 'C:', free: 120e9, total: 250e9}}, wsl2).detail ?? '', /C: drive/);
+});

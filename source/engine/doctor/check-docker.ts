@@ -92,6 +92,14 @@ function engineProblems(facts: DockerFacts, daemon: Reachable, platform: Platfor
 		});
 	}
 
+	const vm = facts.desktopDisk;
+	if (vm && lowOnDisk(vm)) {
+		problems.push({
+			detail: `Only ${gib(vm.free / 1024 / 1024)} free of ${gib(vm.total / 1024 / 1024)} on Windows' ${vm.path} drive, where Docker Desktop keeps its data: in its VM's virtual disk (…\\Docker\\wsl\\disk\\docker_data.vhdx), which grows only into that drive's free space. Images, the cluster's node and its volumes live there, and a node whose disk fills stops taking pods.`,
+			fix: 'docker system prune -a removes unused images and build cache; the virtual disk does not shrink by itself: Docker Desktop > Troubleshoot > Clean / Purge data, or move it to a bigger drive (Settings > Resources > Advanced > Disk image location). Freeing space on C: helps too.',
+		});
+	}
+
 	const disk = facts.dataDisk;
 	if (disk && lowOnDisk(disk)) {
 		problems.push({
@@ -208,6 +216,8 @@ export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system =>
 	// Docker Desktop keeps its data in its own VM: only a folder on this machine is measured.
 	const rootDir = daemon.type === 'reachable' ? daemon.rootDir : undefined;
 	const rootDisk = rootDir && (await system.exists(rootDir)) ? await system.freeSpace(rootDir) : undefined;
+	// Its VM's virtual disk is a file on C: that grows into C:'s free space: that is what runs out.
+	const onWindows = desktop?.running === true && daemon.type === 'reachable' && !rootDisk ? await system.freeSpace('/mnt/c') : undefined;
 	const facts: DockerFacts = {
 		cli: cli.type,
 		cliPath: cli.path,
@@ -217,6 +227,7 @@ export const dockerCheck = defineCheck('docker', 'Docker', 6000, async system =>
 		context: endpoint.context,
 		daemon,
 		dataDisk: rootDir && rootDisk ? {path: rootDir, ...rootDisk} : undefined,
+		desktopDisk: onWindows ? {path: 'C:', ...onWindows} : undefined,
 		shellProxy: proxyFacts(system.env).proxy,
 		desktop,
 	};

@@ -74,6 +74,8 @@ export type DockerFacts = {
 	readonly daemon: DockerDaemonState;
 	/** Free and total bytes where the engine keeps images and containers, when that folder is on this machine. */
 	readonly dataDisk?: {readonly path: string; readonly free: number; readonly total: number} | undefined;
+	/** Docker Desktop's data lives in a virtual disk on Windows' C: drive, which grows only into C:'s free space: C: as /mnt/c measures it. */
+	readonly desktopDisk?: {readonly path: string; readonly free: number; readonly total: number} | undefined;
 	/** Docker Desktop's marks in a WSL 2 distro. */
 	readonly desktop?: DesktopFacts | undefined;
 	/** The proxy this shell uses (masked), to compare with the engine's own. */
