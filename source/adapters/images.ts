@@ -5,6 +5,7 @@ import {pipeline} from 'node:stream/promises';
 import path from 'node:path';
 import {PassThrough, type Readable} from 'node:stream';
 import type Dockerode from 'dockerode';
+import {extract} from 'tar-stream';
 import {credentialHelperFix} from '../diagnose/credential-helper.js';
 import {connectDocker, dockerEndpoint} from './docker.js';
 import {lines} from './lines.js';
@@ -309,5 +310,57 @@ export async function saveImage(from: DockerClient, reference: string, file: str
 	} catch (error) {
 		await rm(file, {force: true});
 		throw error;
+	}
+}
+
+/**
+ * The files under an image's WORKDIR, as it holds them: a container is created (never started), the
+ * folder read out of it as a tar and listed (at most maxEntries), and the container removed. Undefined
+ * when this Docker does not have the image.
+ */
+export async function imageTree(
+	docker: DockerClient,
+	reference: string,
+	maxEntries = 20_000,
+): Promise<{readonly workdir: string; readonly files: readonly string[]; readonly truncated: boolean} | undefined> {
+	const inspected = await docker
+		.getImage(reference)
+		.inspect()
+		.catch(() => undefined);
+	if (!inspected) {
+		return undefined;
+	}
+
+	const workdir = inspected.Config.WorkingDir || '/';
+	const container = await docker.createContainer({Image: reference, Entrypoint: ['/nonexistent'], Cmd: [], NetworkDisabled: true});
+	try {
+		const archive = (await container.getArchive({path: workdir})) as NodeJS.ReadableStream;
+		const files: string[] = [];
+		let truncated = false;
+		const lister = extract();
+		const parent = path.posix.dirname(workdir);
+		lister.on('entry', (header, stream, next) => {
+			if (files.length >= maxEntries) {
+				// Enough to tell where the module lies: the rest of the tar is not read.
+				truncated = true;
+				lister.destroy();
+				return;
+			}
+
+			if (header.type === 'file') {
+				files.push(path.posix.join(parent, header.name));
+			}
+
+			stream.on('end', next);
+			stream.resume();
+		});
+		await pipeline(archive, lister).catch((error: unknown) => {
+			if (!truncated) {
+				throw error;
+			}
+		});
+		return {workdir, files, truncated};
+	} finally {
+		await container.remove({force: true}).catch(() => undefined);
 	}
 }

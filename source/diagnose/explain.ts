@@ -236,6 +236,7 @@ export function crashProblem(pod: V1Pod, status: V1ContainerStatus, init: boolea
 			explanation: start.explanation,
 			fix: start.fix,
 			evidence: [`log: ${start.line.trim()}`],
+			...(start.module ? {module: {name: start.module, image: status.image}} : {}),
 		};
 	}
 

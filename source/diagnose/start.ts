@@ -16,6 +16,8 @@ export type StartCause = {
 	readonly title: string;
 	readonly explanation: string;
 	readonly fix: string;
+	/** The module uvicorn could not import (asgi-import). */
+	readonly module?: string | undefined;
 };
 
 /** What the pod gives the container: todo-deploy's chart's side, if it is that chart's; its UID; its writable folders. */
@@ -139,6 +141,7 @@ export const startRules: ReadonlyArray<Rule<StartInput, RegExpExecArray, Said>> 
 		matches: found(/Error loading ASGI app\. Could not import module "([^"]+)"/),
 		says: ([, module = 'main']) => ({
 			kind: 'asgi-import',
+			module,
 			title: `uvicorn cannot import the module "${module}"`,
 			explanation: `uvicorn looks for ${module.replaceAll('.', '/')}.py (or a package of that name) in its working directory, the image's WORKDIR (or --app-dir). It is not there: the Dockerfile copied the code into another folder (COPY ./app /code/app makes the module app.main), the WORKDIR differs from where the code lies, or .dockerignore left the file out.`,
 			fix: `See where the file lies in the image: docker run --rm --entrypoint sh IMAGE -c 'pwd; ls -R | head -40'. Then name the module as it lies under the WORKDIR (uvicorn app.main:app) or give --app-dir; todo-deploy lint compares the CMD with the Dockerfile's WORKDIR and COPY lines before a deploy.`,

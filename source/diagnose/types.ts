@@ -21,6 +21,8 @@ export type Diagnosis = {
 	readonly evidence: readonly string[];
 	/** The app cannot use its database: which way, and the host it looks for (status adds the database's pod and the Services). */
 	readonly database?: {readonly kind: DatabaseCause['kind']; readonly host?: string | undefined} | undefined;
+	/** uvicorn cannot import its module: the module, and the image to look into (status adds where the file lies there). */
+	readonly module?: {readonly name: string; readonly image: string | undefined} | undefined;
 };
 
 export type LocalImages = {

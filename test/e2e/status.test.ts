@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {execFile, execFileSync} from 'node:child_process';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import {openTerminal} from '../helpers/tmux.js';
 import {startSimulatedCluster, type SimulatedCluster} from '../sim/apiserver.js';
 import {scenarios} from '../sim/scenarios.js';
 import {capturedPod} from '../helpers/k8s-fixtures.js';
+import {ensureBaseImage} from '../helpers/images.js';
+import {capturedFixture} from '../helpers/paths.js';
 
 /** A simulated cluster of the test's own, with a scenario's pods and events, closed when the test ends: no test sees another's changes. */
 async function simulated(t: TestContext, scenario: 'failures' | 'healthy' | 'every-failure'): Promise<SimulatedCluster> {
@@ -482,4 +485,34 @@ test('o port-forwards through the real kubectl to the chosen ports, says what we
 		terminal.close();
 		app.close();
 	}
+});
+
+test("uvicorn's module that cannot be imported is looked for in the image itself: where the file lies, and the module name that is", async t => {
+	const cluster = await simulated(t, 'healthy');
+	// An image built here, as FastAPI's docs write the Dockerfile, started with the wrong module name.
+	const context = tempDir('asgi');
+	mkdirSync(path.join(context, 'app'), {recursive: true});
+	writeFileSync(path.join(context, 'app/__init__.py'), '');
+	writeFileSync(path.join(context, 'app/main.py'), 'app = None\n');
+	writeFileSync(path.join(context, 'Dockerfile'), `FROM ${ensureBaseImage()}\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["uvicorn", "main:app"]\n`);
+	const image = `todo-deploy-test/asgi-wrong:${process.pid}`;
+	execFileSync('docker', ['build', '--network', 'host', '-q', '-t', image, context], {stdio: 'ignore'});
+	t.after(() => execFileSync('docker', ['rmi', '-f', image], {stdio: 'ignore'}));
+	const crashing = capturedPod('crashloop') as unknown as {
+		metadata: Record<string, unknown>;
+		spec: {containers: Array<Record<string, unknown>>};
+		status: {containerStatuses: Array<Record<string, unknown>>};
+	};
+	const name = String(crashing.status.containerStatuses[0]?.['name'] ?? 'quitter');
+	cluster.put({
+		...crashing,
+		metadata: {...crashing.metadata, name: 'todo-api-asgi-1', namespace: 'todo'},
+		spec: {...crashing.spec, containers: crashing.spec.containers.map(container => ({...container, image}))},
+		status: {...crashing.status, containerStatuses: crashing.status.containerStatuses.map(status => ({...status, image}))},
+	});
+	cluster.setLogs('todo', 'todo-api-asgi-1', name, readFileSync(capturedFixture('app-logs', 'uvicorn-could-not-import-module-main.txt'), 'utf8').split('\n'));
+	const result = await runCli(['status', '-n', 'todo', '--once'], {env: env(cluster)});
+	assert.match(result.stdout, /todo-api-asgi-1: \S+ keeps crashing: uvicorn cannot import the module "main"/);
+	assert.match(result.stdout, /the image todo-deploy-test\/asgi-wrong:\d+ runs in \/code and holds main\.py at \/code\/app\/main\.py/);
+	assert.match(result.stdout, /The image has it at \/code\/app\/main\.py: start it as uvicorn app\.main:app/);
 });

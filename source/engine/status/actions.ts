@@ -1,5 +1,6 @@
 // What the status screen's watches and keys dispatch, the port-forward's state, and the panels a key
 // opens.
+import type {ImageTree} from '../../diagnose/module-context.js';
 import type {KubernetesObject} from '@kubernetes/client-node';
 import type {Snapshot, WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
@@ -29,6 +30,8 @@ export type StatusAction =
 	| {readonly type: 'status/browser'; readonly url: string; readonly opened: Opened | undefined}
 	/** What the local cluster (kind, minikube) has loaded, for image diagnoses. */
 	| {readonly type: 'status/local-images'; readonly images: LocalImages}
+	/** The files an image holds under its WORKDIR (a module uvicorn could not import), or that it could not be looked into. */
+	| {readonly type: 'status/image-tree'; readonly image: string; readonly tree: ImageTree | 'unknown'}
 	/** A crashed container's last lines (its previous run), for its diagnosis. */
 	| {readonly type: 'status/crash-logs'; readonly pod: string; readonly container: string; readonly restarts: number; readonly lines: readonly string[]};
 

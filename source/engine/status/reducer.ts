@@ -1,5 +1,6 @@
 // Pure: the status screen's state (pods, events, Services, the connection, the panel) from the watches'
 // and keys' actions.
+import type {ImageTree} from '../../diagnose/module-context.js';
 import type {CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Service, V1StatefulSet} from '@kubernetes/client-node';
 import type {Forbidden, WatchKind} from '../../adapters/cluster.js';
 import type {LocalImages} from '../../diagnose/pod.js';
@@ -31,6 +32,8 @@ export type StatusState = {
 	readonly browser: {readonly url: string; readonly opened: Opened | undefined} | undefined;
 	/** The local cluster's images, once looked up (a pod could not get its image). */
 	readonly localImages: LocalImages | undefined;
+	/** The files of images whose module uvicorn could not import, by image (looked up once each). */
+	readonly imageTrees: ReadonlyMap<string, ImageTree | 'unknown'>;
 	/** Crashed containers' last lines, by "pod/container", with the restart count they were read at. */
 	readonly crashLogs: ReadonlyMap<string, {readonly restarts: number; readonly lines: readonly string[]}>;
 	/** The optional lists the user may not make (a namespace Role without them): their parts stay empty. */
@@ -55,6 +58,7 @@ export function initialStatusState(): StatusState {
 		addresses: [],
 		browser: undefined,
 		localImages: undefined,
+		imageTrees: new Map(),
 		crashLogs: new Map(),
 		forbidden: [],
 		version: 0,
@@ -169,6 +173,10 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
 
 		case 'status/local-images': {
 			return {...state, localImages: action.images, version: state.version + 1};
+		}
+
+		case 'status/image-tree': {
+			return {...state, imageTrees: new Map([...state.imageTrees, [action.image, action.tree]]), version: state.version + 1};
 		}
 
 		case 'status/addresses': {

@@ -166,7 +166,16 @@ export function followClusterImages(store: Store<StatusState, StatusAction>, loo
 }
 
 /** Containers that crashed since their last lines were read: their previous run's output, for the diagnosis. */
-export async function readCrashLogs(cluster: Cluster, store: Store<StatusState, StatusAction>, limit = 8): Promise<void> {
+/** uvicorn's own words for a module it cannot import: the image is worth looking into. */
+const importFailed = /Error loading ASGI app\. Could not import module "/;
+
+export async function readCrashLogs(
+	cluster: Cluster,
+	store: Store<StatusState, StatusAction>,
+	limit = 8,
+	/** Looks into an image once (the module uvicorn could not import): the session's, with this machine's Docker. */
+	lookInto?: (image: string) => void,
+): Promise<void> {
 	const state = store.getState();
 	const wanted: Array<{pod: string; container: string; restarts: number}> = [];
 	for (const [name, pod] of state.pods) {
@@ -184,6 +193,14 @@ export async function readCrashLogs(cluster: Cluster, store: Store<StatusState, 
 	await Promise.all(
 		wanted.slice(0, limit).map(async ({pod, container, restarts}) => {
 			const text = await cluster.logs(pod, container, {previous: true, tailLines: 20}).catch(() => '');
+			const image = store
+				.getState()
+				.pods.get(pod)
+				?.spec?.containers.find(spec => spec.name === container)?.image;
+			if (lookInto && image && importFailed.test(text)) {
+				lookInto(image);
+			}
+
 			store.dispatch({
 				type: 'status/crash-logs',
 				pod,
@@ -199,7 +216,7 @@ export async function readCrashLogs(cluster: Cluster, store: Store<StatusState, 
 }
 
 /** While the screen runs: a container that crashes again has its last lines read (at most every 2 s). */
-export function followCrashes(cluster: Cluster, store: Store<StatusState, StatusAction>): () => void {
+export function followCrashes(cluster: Cluster, store: Store<StatusState, StatusAction>, lookInto?: (image: string) => void): () => void {
 	let timer: NodeJS.Timeout | undefined;
 	let reading = false;
 	let lastPods = store.getState().pods;
@@ -212,13 +229,13 @@ export function followCrashes(cluster: Cluster, store: Store<StatusState, Status
 		timer = setTimeout(() => {
 			timer = undefined;
 			reading = true;
-			void readCrashLogs(cluster, store).finally(() => {
+			void readCrashLogs(cluster, store, 8, lookInto).finally(() => {
 				reading = false;
 			});
 		}, 2000);
 		timer.unref();
 	});
-	void readCrashLogs(cluster, store);
+	void readCrashLogs(cluster, store, 8, lookInto);
 	return () => {
 		unsubscribe();
 		clearTimeout(timer);

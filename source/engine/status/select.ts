@@ -4,6 +4,7 @@ import type {V1Pod} from '@kubernetes/client-node';
 import type {LocalImages, PodEvent} from '../../diagnose/pod.js';
 import {eventsByPod, podAges, podRow, rolloutRows, warningRows, type PodRow, type RolloutRow, type WarningRow} from '../../diagnose/rows.js';
 import {withDatabaseContext} from '../../diagnose/database-context.js';
+import {withModuleContext} from '../../diagnose/module-context.js';
 import type {StatusSnapshot} from './snapshot.js';
 import type {StatusState} from './reducer.js';
 
@@ -65,10 +66,13 @@ export function statusSnapshot(state: StatusState, where: {readonly context: str
 		context: where.context,
 		namespace: where.namespace,
 		pods: sortedPodNames(state.pods).names.map(name =>
-			withDatabaseContext(
-				cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
-				state.pods,
-				knownServices(state),
+			withModuleContext(
+				withDatabaseContext(
+					cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
+					state.pods,
+					knownServices(state),
+				),
+				state.imageTrees,
 			),
 		),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
@@ -116,7 +120,14 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
 	const rowOf = (name: string) =>
-		withDatabaseContext(cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)), state.pods, knownServices(state));
+		withModuleContext(
+			withDatabaseContext(
+				cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
+				state.pods,
+				knownServices(state),
+			),
+			state.imageTrees,
+		);
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {

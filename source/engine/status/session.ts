@@ -37,6 +37,35 @@ export type StatusSession = {
 	close(): void;
 };
 
+/**
+ * The files of an image whose module uvicorn could not import, looked into once each in this machine's
+ * Docker (where todo-deploy built it); an image Docker does not have, or cannot open, is 'unknown'.
+ */
+function lookIntoImages(system: System, store: Store<StatusState, StatusAction>): {look(image: string): void; idle(): Promise<void>} {
+	const looking: Array<Promise<void>> = [];
+	return {
+		look(image) {
+			if (store.getState().imageTrees.has(image)) {
+				return;
+			}
+
+			store.dispatch({type: 'status/image-tree', image, tree: 'unknown'});
+			looking.push(
+				(async () => {
+					const {dockerClient, imageTree} = await import('../../adapters/images.js');
+					const tree = await dockerClient(system.env, 10_000)
+						.then(async docker => imageTree(docker, image))
+						.catch(() => undefined);
+					store.dispatch({type: 'status/image-tree', image, tree: tree ?? 'unknown'});
+				})(),
+			);
+		},
+		async idle() {
+			await Promise.all(looking);
+		},
+	};
+}
+
 /** Connects and lists once; throws with a message for the person when the cluster cannot be reached. */
 export async function openStatus(system: System, choice: ClusterChoice & PodChoice, options: {readonly live: boolean}): Promise<StatusSession> {
 	// The long-lived screen keeps its heap near what is live (deploy's short watch and the load check do not).
@@ -69,6 +98,7 @@ export async function openStatus(system: System, choice: ClusterChoice & PodChoi
 		}),
 	);
 	const where = {context: cluster.context, namespace: target.namespace};
+	const lookInto = lookIntoImages(system, store);
 	let held: AddressesHeld | undefined;
 	let closed = false;
 	return {
@@ -77,7 +107,8 @@ export async function openStatus(system: System, choice: ClusterChoice & PodChoi
 		namespace: target.namespace,
 		async snapshot() {
 			// A crashed container's last lines, so one snapshot diagnoses as well as the live screen.
-			await readCrashLogs(cluster, store);
+			await readCrashLogs(cluster, store, 8, lookInto.look);
+			await lookInto.idle();
 			if (lookup) {
 				await lookUpImagesOnce(store, lookup);
 			}
@@ -87,7 +118,7 @@ export async function openStatus(system: System, choice: ClusterChoice & PodChoi
 		current: () => statusSnapshot(store.getState(), where),
 		follow() {
 			stops.push(followCluster(cluster, store));
-			stops.push(followCrashes(cluster, store));
+			stops.push(followCrashes(cluster, store, lookInto.look));
 			if (lookup) {
 				stops.push(followClusterImages(store, lookup));
 			}
