@@ -58,6 +58,12 @@ export const notAllowedOf = (state: Pick<StatusState, 'forbidden'>): StatusSnaps
 		message: entry.message,
 	}));
 
+/** A pod's row with what the rest of the namespace and the images tell of its diagnosis: the database beside it, the module in its image. */
+function rowInContext(state: StatusState, name: string, byPod: ReturnType<typeof eventsByPod>, now: Date): PodRow {
+	const row = cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name));
+	return withModuleContext(withDatabaseContext(row, state.pods, knownServices(state)), state.imageTrees);
+}
+
 export function statusSnapshot(state: StatusState, where: {readonly context: string; readonly namespace: string}, now = new Date()): StatusSnapshot {
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
@@ -65,16 +71,7 @@ export function statusSnapshot(state: StatusState, where: {readonly context: str
 	return {
 		context: where.context,
 		namespace: where.namespace,
-		pods: sortedPodNames(state.pods).names.map(name =>
-			withModuleContext(
-				withDatabaseContext(
-					cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
-					state.pods,
-					knownServices(state),
-				),
-				state.imageTrees,
-			),
-		),
+		pods: sortedPodNames(state.pods).names.map(name => rowInContext(state, name, byPod, now)),
 		rollouts: rolloutRows([...state.deployments.values()], [...state.statefulSets.values()]),
 		warnings: warningRows(events),
 		notAllowed: notAllowedOf(state),
@@ -119,15 +116,7 @@ export function statusWindow(state: StatusState, where: {readonly context: strin
 	const {names, longest} = sortedPodNames(state.pods);
 	const events = [...state.events.values()];
 	const byPod = eventsByPod(events);
-	const rowOf = (name: string) =>
-		withModuleContext(
-			withDatabaseContext(
-				cachedRow(state.pods.get(name)!, byPod.get(name) ?? [], now, state.localImages, logsOf(state, name)),
-				state.pods,
-				knownServices(state),
-			),
-			state.imageTrees,
-		);
+	const rowOf = (name: string) => rowInContext(state, name, byPod, now);
 	const selectedIndex = Math.max(0, state.selected === undefined ? 0 : names.indexOf(state.selected));
 	const first = Math.max(0, Math.min(selectedIndex - Math.floor(size / 2), names.length - size));
 	return {
