@@ -26,12 +26,16 @@ export const bundleCommand = defineCommand({
 			project: {backend: flags.backend, frontend: flags.frontend},
 		});
 		if (mode === 'json') {
-			await writeJson({bundle: made.path, masked: made.masked, missing: made.missing, podsNotReady: made.pods});
+			await writeJson({bundle: made.path, masked: made.masked, missing: made.missing, podsNotReady: made.pods ?? null});
 		} else {
 			await writeOut(
 				[
 					`Wrote ${made.path}`,
-					`  ${made.pods === 0 ? 'no pod that is not ready' : `${made.pods} pod${made.pods === 1 ? '' : 's'} not ready, each with its diagnosis, events and last lines`}`,
+					...(made.pods === undefined
+						? []
+						: [
+								`  ${made.pods === 0 ? 'every pod is ready' : `${made.pods} pod${made.pods === 1 ? '' : 's'} not ready, each with its diagnosis, events and last lines`}`,
+							]),
 					`  masked: ${made.masked.length > 0 ? made.masked.join(', ') : 'no known secret appeared'}`,
 					...made.missing.map(line => `  not gathered: ${line}`),
 					'Share it as it is: no secret value is in it (tar -tzf shows the files; README.txt says what each is).',

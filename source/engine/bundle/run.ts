@@ -27,7 +27,8 @@ export type BundleRequest = {
 	readonly now?: Date;
 };
 
-export type BundleMade = {readonly path: string; readonly masked: readonly string[]; readonly missing: readonly string[]; readonly pods: number};
+/** Where the bundle is, what was masked and not gathered; pods: those not ready (undefined: the cluster could not be read). */
+export type BundleMade = {readonly path: string; readonly masked: readonly string[]; readonly missing: readonly string[]; readonly pods: number | undefined};
 
 const maxLogBytes = 2 * 1024 * 1024;
 const newestLogs = 10;
@@ -172,6 +173,6 @@ export async function makeBundle(system: System, request: BundleRequest): Promis
 		path: file,
 		masked,
 		missing: [...request.missing, ...part.missing, ...('why' in part.cluster ? [`the cluster's pods: ${part.cluster.why}`] : [])],
-		pods: files.filter(entry => entry.name.startsWith('pods/')).length,
+		pods: 'why' in part.cluster ? undefined : files.filter(entry => entry.name.startsWith('pods/')).length,
 	};
 }
