@@ -143,3 +143,24 @@ test('B on the live screen writes the bundle of the folder it runs in, and says 
 		terminal.close();
 	}
 });
+
+test('bundle without a cluster still writes the rest, and says the pods were not read', async () => {
+	const root = tempDir('project');
+	const home = tempDir('home');
+	const result = await runCli(['bundle', root, '--json'], {
+		env: {PATH: '/usr/bin:/bin', HOME: home, KUBECONFIG: path.join(home, 'no-such-kubeconfig')},
+		timeoutMs: 120_000,
+	});
+	assert.equal(result.code, 0, result.stdout + result.stderr);
+	const said = JSON.parse(result.stdout) as {bundle: string; missing: string[]; podsNotReady: number | null};
+	assert.equal(said.podsNotReady, null);
+	assert.ok(
+		said.missing.some(line => line.startsWith("the cluster's pods: ")),
+		said.missing.join('\n'),
+	);
+	const listed = execFileSync('tar', ['-tzf', said.bundle], {encoding: 'utf8'});
+	assert.match(listed, /^doctor\.json$/m);
+	assert.doesNotMatch(listed, /^pods\//m);
+	const readme = execFileSync('tar', ['-xzOf', said.bundle, 'README.txt'], {encoding: 'utf8'});
+	assert.match(readme, /What could not be gathered:\n {2}the cluster's pods: /);
+});
