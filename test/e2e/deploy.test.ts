@@ -413,6 +413,8 @@ test("a namespace Role without the chart's kinds: deploy names each missing perm
 		const deployed = await runCli(['deploy', root, '-n', 'shared', ...helmArgs], {env: env(), timeoutMs: 120_000});
 		assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
 		assert.match(deployed.stdout, /^✔ Rollout: /m);
+		// The Role has no leases: this machine's runs are kept apart, other machines' are not, and that is said.
+		assert.match(deployed.stdout, /Runs on other machines are not kept apart from this one: the Role does not allow leases \(coordination\.k8s\.io/);
 	} finally {
 		cluster.faults.role = undefined;
 	}

@@ -30,7 +30,16 @@ export type LockRequest = {
 export type LockPlace = 'this machine' | 'the cluster';
 
 export type ReleaseLock =
-	{readonly ok: true; release(): Promise<void>} | {readonly ok: false; readonly holder: LockHolder; readonly where: LockPlace; readonly cancelled: boolean};
+	| {
+			readonly ok: true;
+			release(): Promise<void>;
+			/** Why the Lease could not be used (a Role without leases, an API without coordination.k8s.io): only this machine's runs are kept apart. */
+			readonly machineOnly?: string | undefined;
+	  }
+	| {readonly ok: false; readonly holder: LockHolder; readonly where: LockPlace; readonly cancelled: boolean};
+
+/** The Lease could not be used here, and why. */
+type Unavailable = {readonly unavailable: string};
 
 const leaseName = (release: string) => `todo-deploy-${release}`.slice(0, 253);
 const identity = () => `${os.hostname()}/${process.pid}`;
@@ -42,8 +51,8 @@ function holderOfLease(lease: Lease): LockHolder {
 
 const expired = (lease: Lease, now: number) => Date.parse(lease.spec.renewTime) + lease.spec.leaseDurationSeconds * 1000 < now;
 
-/** The Lease, taken: undefined when taken (or Leases cannot be used here), else who holds it. */
-async function takeLease(cluster: Cluster, request: LockRequest): Promise<LockHolder | undefined> {
+/** The Lease, taken: undefined when taken, who holds it, or why Leases cannot be used here. */
+async function takeLease(cluster: Cluster, request: LockRequest): Promise<LockHolder | Unavailable | undefined> {
 	const now = new Date().toISOString();
 	const mine: Lease = {
 		metadata: {name: leaseName(request.release), annotations: {'todo-deploy/command': request.command}},
@@ -69,7 +78,12 @@ async function takeLease(cluster: Cluster, request: LockRequest): Promise<LockHo
 	} catch (error) {
 		// A Role without Leases, or an API without coordination.k8s.io: the lock file still keeps this machine's runs apart.
 		if (error instanceof ClusterError && (error.status === 403 || error.status === 404)) {
-			return undefined;
+			return {
+				unavailable:
+					error.status === 403
+						? 'the Role does not allow leases (coordination.k8s.io: get, create, update, delete)'
+						: 'this API server has no coordination.k8s.io Leases',
+			};
 		}
 
 		throw error;
@@ -83,9 +97,10 @@ export async function lockRelease(cluster: Cluster, request: LockRequest): Promi
 	let told = false;
 	for (;;) {
 		const local = await takeLockFile(file, request.command);
-		const remote = local ? undefined : await takeLease(cluster, request);
+		const taken = local ? undefined : await takeLease(cluster, request);
+		const remote = taken && 'unavailable' in taken ? undefined : taken;
 		if (!local && !remote) {
-			return {ok: true, release: holding(cluster, request, file)};
+			return {ok: true, release: holding(cluster, request, file), machineOnly: taken && 'unavailable' in taken ? taken.unavailable : undefined};
 		}
 
 		if (!local) {

@@ -170,6 +170,13 @@ async function takeLock(
 			}),
 	});
 	if (lock.ok) {
+		if (lock.machineOnly) {
+			flow.dispatch({
+				type: 'flow/note',
+				text: `Runs on other machines are not kept apart from this one: ${lock.machineOnly}. Runs on this machine are (its lock file). To share the release safely, ask for a Role rule on leases in ${namespace}.`,
+			});
+		}
+
 		return lock;
 	}
 
