@@ -253,8 +253,9 @@ function fitRuntime(fitting: Fitting, side: Side, service: ServiceContract, side
 	const manager = runtime.packageManager;
 	if (manager && env['npm_config_cache'] === undefined) {
 		env['npm_config_cache'] = '/tmp/.npm';
-		const home = manager.homeSet ? '' : ' and HOME=/tmp';
-		if (!manager.homeSet) {
+		const setsHome = !manager.homeSet && env['HOME'] === undefined;
+		const home = setsHome ? ' and HOME=/tmp' : '';
+		if (setsHome) {
 			env['HOME'] = '/tmp';
 		}
 
