@@ -9,6 +9,7 @@ import {dump} from 'js-yaml';
 import {diagnosePod} from '../../diagnose/pod.js';
 import {eventsFor, eventLine} from '../../diagnose/explain.js';
 import {secretVariable} from '../mask.js';
+import {envExampleNames} from '../project/env-reads.js';
 
 export type BundleFile = {readonly name: string; readonly content: string};
 
@@ -59,14 +60,11 @@ export function secretsInValues(values: unknown, at = 'values'): KnownSecret[] {
 	);
 }
 
-/** The secret-like variables of a .env text (NAME=value lines), by file and name. */
+/** The secret-like variables of a .env text, read as discovery reads .env files, by file and name. */
 export function secretsInEnvText(text: string, file: string): KnownSecret[] {
-	return text.split('\n').flatMap(line => {
-		const match = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$/.exec(line);
-		const name = match?.[1] ?? '';
-		const value = (match?.[2] ?? '').replace(/^(["'])(.*)\1$/, '$2');
-		return match && (secretVariable.test(name) || /:\/\/[^:/\s]+:[^@\s]+@/.test(value)) && value.length >= shortest ? [{name: `${file} ${name}`, value}] : [];
-	});
+	return envExampleNames(text, file).flatMap(({name, fallback: value = ''}) =>
+		(secretVariable.test(name) || /:\/\/[^:/\s]+:[^@\s]+@/.test(value)) && value.length >= shortest ? [{name: `${file} ${name}`, value}] : [],
+	);
 }
 
 /** Every form of a value a file may hold it in. */
@@ -134,7 +132,7 @@ async function podFile(cluster: BundleCluster, pod: V1Pod, now: Date): Promise<B
 			`fix: ${diagnosis.fix}`,
 			'',
 			'--- events',
-			...(eventsFor(events).length > 0 ? eventsFor(events).map(event => eventLine(event)) : ['(none)']),
+			...(events.length > 0 ? eventsFor(events).map(event => eventLine(event)) : ['(none)']),
 			...sections,
 			'--- the pod as the API server has it',
 			dump(pod, {noRefs: true, lineWidth: 160}),

@@ -6,6 +6,7 @@
 import {readdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {writeTarGz} from '../../adapters/archive.js';
+import {listProjectFiles} from '../../adapters/project.js';
 import {ensureStateDir, stateDirName} from '../../adapters/state-dir.js';
 import {messageOf} from '../../adapters/errors.js';
 import {runHelm} from '../../adapters/helm.js';
@@ -13,7 +14,7 @@ import type {System} from '../system.js';
 import {resolveAndConnect, type ClusterChoice} from '../cluster.js';
 import {timedOut, withDeadline} from '../deadline.js';
 import {secretNameOf} from '../deploy/names.js';
-import {secretValuesOf, secretVariable} from '../mask.js';
+import {secretValuesOf} from '../mask.js';
 import {collectBundle, secretsInEnvText, secretsInValues, type BundleCluster, type BundleFile, type KnownSecret} from './collect.js';
 
 export type BundleRequest = {
@@ -33,7 +34,6 @@ export type BundleMade = {readonly path: string; readonly masked: readonly strin
 const maxLogBytes = 2 * 1024 * 1024;
 const newestLogs = 10;
 const clusterDeadlineMs = 20_000;
-const skipped = new Set(['node_modules', '.git', stateDirName, '.venv', 'venv', '.next', 'dist', 'build', '__pycache__']);
 
 /** The work's result, or an Error with why when it takes longer than ms. */
 async function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
@@ -76,22 +76,17 @@ async function stateFiles(root: string): Promise<BundleFile[]> {
 	return files;
 }
 
-/** The .env files of the project (three folders deep), whose secret-like values are masked wherever they appear. */
-async function projectSecrets(root: string, depth = 0, at = ''): Promise<KnownSecret[]> {
-	const entries = await readdir(path.join(root, at), {withFileTypes: true}).catch(() => []);
+/** The .env files of the project (three folders deep, as discovery lists them), whose secret-like values are masked wherever they appear. */
+async function projectSecrets(root: string): Promise<KnownSecret[]> {
+	const files = (await listProjectFiles(root, {depth: 3, files: 20_000})).filter(file => /(^|\/)\.env(\.[\w.-]+)?$/.test(file));
 	const found: KnownSecret[] = [];
-	for (const entry of entries) {
-		const relative = path.posix.join(at, entry.name);
-		if (entry.isDirectory() && depth < 3 && !skipped.has(entry.name)) {
-			found.push(...(await projectSecrets(root, depth + 1, relative)));
-		} else if (entry.isFile() && /^\.env(\.[\w.-]+)?$/.test(entry.name)) {
-			const size = await stat(path.join(root, relative)).then(
-				info => info.size,
-				() => Infinity,
-			);
-			if (size < 256 * 1024) {
-				found.push(...secretsInEnvText(await readFile(path.join(root, relative), 'utf8'), relative));
-			}
+	for (const file of files) {
+		const size = await stat(path.join(root, file)).then(
+			info => info.size,
+			() => Infinity,
+		);
+		if (size < 256 * 1024) {
+			found.push(...secretsInEnvText(await readFile(path.join(root, file), 'utf8'), file));
 		}
 	}
 
@@ -155,9 +150,9 @@ async function clusterPart(
 export async function makeBundle(system: System, request: BundleRequest): Promise<BundleMade> {
 	const made = request.now ?? new Date();
 	const [state, fromProject, part] = await Promise.all([stateFiles(request.root), projectSecrets(request.root), clusterPart(system, request)]);
-	const fromEnvironment = Object.entries(system.env)
-		.filter(([name, value]) => value && secretVariable.test(name) && secretValuesOf({[name]: value}).length > 0)
-		.map(([name, value]) => ({name: `environment ${name}`, value: value ?? ''}));
+	const fromEnvironment = Object.entries(system.env).flatMap(([name, value]) =>
+		secretValuesOf({[name]: value}).map(secret => ({name: `environment ${name}`, value: secret})),
+	);
 	const {files, masked} = await collectBundle({
 		made,
 		command: request.command,
