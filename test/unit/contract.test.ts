@@ -9,6 +9,7 @@ import {test} from 'node:test';
 import {listProjectFiles} from '../../source/adapters/project.js';
 import {composeServices, kindOf, targetOf} from '../../source/engine/project/contract.js';
 import {discoverProject} from '../../source/engine/project/discover.js';
+import {readDockerfile} from '../../source/engine/project/dockerfile.js';
 import {dockerfileFacts, fastapiHealthPaths, javascriptEnvReads, nextApiPath, pythonEnvReads} from '../../source/engine/project/env-reads.js';
 import {readContract} from '../../source/engine/project/read-contract.js';
 import {dockerignoreFor} from '../../source/engine/project/unwanted.js';
@@ -163,18 +164,20 @@ test('process.env on the server and in the browser; a browser-only address is ma
 
 test('Dockerfiles: build arguments, ENV, EXPOSE, USER, the HEALTHCHECK path and the port in the start command', () => {
 	const facts = dockerfileFacts(
-		[
-			'FROM python:3.12-slim',
-			'ARG APP_VERSION=dev',
-			'ENV PYTHONUNBUFFERED=1 PORT=5000',
-			'COPY requirements.txt .',
-			'COPY . /srv',
-			'USER app',
-			'EXPOSE 5000',
-			'HEALTHCHECK --interval=30s CMD curl -f http://localhost:5000/api/health || exit 1',
-			'CMD ["gunicorn", "-w", "2", "-b", "0.0.0.0:5000", \\',
-			'     "app:create_app()"]',
-		].join('\n'),
+		readDockerfile(
+			[
+				'FROM python:3.12-slim',
+				'ARG APP_VERSION=dev',
+				'ENV PYTHONUNBUFFERED=1 PORT=5000',
+				'COPY requirements.txt .',
+				'COPY . /srv',
+				'USER app',
+				'EXPOSE 5000',
+				'HEALTHCHECK --interval=30s CMD curl -f http://localhost:5000/api/health || exit 1',
+				'CMD ["gunicorn", "-w", "2", "-b", "0.0.0.0:5000", \\',
+				'     "app:create_app()"]',
+			].join('\n'),
+		),
 		'Dockerfile',
 	);
 	assert.deepEqual(

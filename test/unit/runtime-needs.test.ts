@@ -8,6 +8,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
+import {readDockerfile} from '../../source/engine/project/dockerfile.js';
 import {dump, load} from 'js-yaml';
 import {chartWritablePaths, fitChart} from '../../source/engine/deploy/fit.js';
 import {parseManifest} from '../../source/engine/lint/run.js';
@@ -66,7 +67,7 @@ test('the Dockerfile and the code say what the app writes, as whom it runs, and 
 			['/tmp/scratch.txt', false, 'backend/app/main.py:7'],
 		],
 	);
-	const backend = runtimeNeeds(fastapi, 'backend/Dockerfile', writes);
+	const backend = runtimeNeeds(readDockerfile(fastapi), 'backend/Dockerfile', writes);
 	assert.equal(backend.workdir, '/code');
 	assert.deepEqual(
 		backend.writes.map(write => write.path),
@@ -77,16 +78,16 @@ test('the Dockerfile and the code say what the app writes, as whom it runs, and 
 	assert.equal(backend.packageManager, undefined);
 	assert.equal(backend.uid, undefined);
 
-	const frontend = runtimeNeeds(nextStandalone, 'frontend/Dockerfile', []);
+	const frontend = runtimeNeeds(readDockerfile(nextStandalone), 'frontend/Dockerfile', []);
 	assert.deepEqual(frontend.uid, {uid: 1001, user: 'nextjs', from: 'frontend/Dockerfile:14'});
 	assert.equal(frontend.packageManager, undefined);
 
-	const npmStart = runtimeNeeds('FROM node:22-bookworm-slim\nWORKDIR /srv/web\nCOPY . .\nUSER node\nCMD npm run start\n', 'web/Dockerfile', []);
+	const npmStart = runtimeNeeds(readDockerfile('FROM node:22-bookworm-slim\nWORKDIR /srv/web\nCOPY . .\nUSER node\nCMD npm run start\n'), 'web/Dockerfile', []);
 	assert.deepEqual(npmStart.packageManager, {tool: 'npm', from: 'web/Dockerfile:5', homeSet: false});
 	assert.deepEqual(npmStart.uid, {uid: 1000, user: 'node', from: 'web/Dockerfile:4'});
-	const root = runtimeNeeds('FROM python:3.12\nUSER root\nCMD ["python", "-m", "app"]\n', 'Dockerfile', []);
+	const root = runtimeNeeds(readDockerfile('FROM python:3.12\nUSER root\nCMD ["python", "-m", "app"]\n'), 'Dockerfile', []);
 	assert.deepEqual(root.user, {name: 'root', from: 'Dockerfile:2', root: true});
-	const named = runtimeNeeds('FROM python:3.12\nUSER app\nCMD ["python", "-m", "app"]\n', 'Dockerfile', []);
+	const named = runtimeNeeds(readDockerfile('FROM python:3.12\nUSER app\nCMD ["python", "-m", "app"]\n'), 'Dockerfile', []);
 	assert.deepEqual(named.user, {name: 'app', from: 'Dockerfile:2', root: false});
 });
 

@@ -34,8 +34,15 @@ test('the COPY lines put the context where the image has it', () => {
 });
 
 test("uvicorn's module is looked for under WORKDIR, where the COPY lines put the code", () => {
-	assert.deepEqual(startProblems(fastapiDocs('["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "80"]'), 'api/Dockerfile', fastapiFiles), []);
-	const [wrong, ...rest] = startProblems(fastapiDocs('["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "80"]'), 'api/Dockerfile', fastapiFiles);
+	assert.deepEqual(
+		startProblems(readDockerfile(fastapiDocs('["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "80"]')), 'api/Dockerfile', fastapiFiles),
+		[],
+	);
+	const [wrong, ...rest] = startProblems(
+		readDockerfile(fastapiDocs('["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "80"]')),
+		'api/Dockerfile',
+		fastapiFiles,
+	);
 	assert.equal(rest.length, 0);
 	assert.ok(wrong);
 	assert.equal(wrong.at, 'api/Dockerfile:6');
@@ -43,30 +50,37 @@ test("uvicorn's module is looked for under WORKDIR, where the COPY lines put the
 	assert.match(wrong.message, /Could not import module \\"main\\"/);
 	assert.equal(wrong.fix, 'Name the module as it lies under WORKDIR /code: uvicorn app.main:app.');
 	// --app-dir moves where it looks; the project installed as a package imports from anywhere.
-	assert.deepEqual(startProblems(fastapiDocs('["uvicorn", "main:app", "--app-dir", "app"]'), 'Dockerfile', fastapiFiles), []);
+	assert.deepEqual(startProblems(readDockerfile(fastapiDocs('["uvicorn", "main:app", "--app-dir", "app"]')), 'Dockerfile', fastapiFiles), []);
 	assert.deepEqual(
-		startProblems(fastapiDocs('uvicorn main:app').replace('COPY ./app /code/app', 'COPY . .\nRUN pip install .'), 'Dockerfile', fastapiFiles),
+		startProblems(readDockerfile(fastapiDocs('uvicorn main:app').replace('COPY ./app /code/app', 'COPY . .\nRUN pip install .')), 'Dockerfile', fastapiFiles),
 		[],
 	);
 	// A file .dockerignore left out is not in the image.
-	const missing = startProblems(fastapiDocs('["uvicorn", "app.main:app"]'), 'Dockerfile', ['requirements.txt', 'app/__init__.py']);
+	const missing = startProblems(readDockerfile(fastapiDocs('["uvicorn", "app.main:app"]')), 'Dockerfile', ['requirements.txt', 'app/__init__.py']);
 	assert.match(missing[0]?.fix ?? '', /COPY the code that holds main\.py/);
 	// A COPY from another stage hides what the image holds: nothing is said.
 	assert.deepEqual(
-		startProblems('FROM python:3.12 AS build\nFROM python:3.12\nWORKDIR /app\nCOPY --from=build /src /app\nCMD ["uvicorn", "main:app"]\n', 'Dockerfile', []),
+		startProblems(
+			readDockerfile('FROM python:3.12 AS build\nFROM python:3.12\nWORKDIR /app\nCOPY --from=build /src /app\nCMD ["uvicorn", "main:app"]\n'),
+			'Dockerfile',
+			[],
+		),
 		[],
 	);
 });
 
 test('next start needs a next build in the image', () => {
 	const single = 'FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3000\nCMD ["npm", "start"]\n';
-	const [noBuild] = startProblems(single, 'web/Dockerfile', ['package.json', 'app/page.tsx'], 'next start');
+	const [noBuild] = startProblems(readDockerfile(single), 'web/Dockerfile', ['package.json', 'app/page.tsx'], 'next start');
 	assert.match(noBuild?.message ?? '', /^next start \(web\/Dockerfile:7\) serves the build in \.next, and no RUN in the Dockerfile runs next build/);
 	assert.match(noBuild?.fix ?? '', /RUN npm run build/);
-	assert.deepEqual(startProblems(single.replace('COPY . .', 'COPY . .\nRUN npm run build'), 'web/Dockerfile', ['package.json'], 'next start'), []);
+	assert.deepEqual(
+		startProblems(readDockerfile(single.replace('COPY . .', 'COPY . .\nRUN npm run build')), 'web/Dockerfile', ['package.json'], 'next start'),
+		[],
+	);
 	// npm start that is not next start is not this check's; next dev needs no build.
-	assert.deepEqual(startProblems(single, 'web/Dockerfile', ['package.json'], 'node server.js'), []);
-	assert.deepEqual(startProblems(single.replace('["npm", "start"]', '["npx", "next", "dev"]'), 'web/Dockerfile', ['package.json']), []);
+	assert.deepEqual(startProblems(readDockerfile(single), 'web/Dockerfile', ['package.json'], 'node server.js'), []);
+	assert.deepEqual(startProblems(readDockerfile(single.replace('["npm", "start"]', '["npx", "next", "dev"]')), 'web/Dockerfile', ['package.json']), []);
 	const stages = `FROM node:20-alpine AS builder
 WORKDIR /app
 COPY . .
@@ -78,9 +92,9 @@ COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/package.json ./package.json
 CMD ["npx", "next", "start"]
 `;
-	const [notCopied] = startProblems(stages, 'Dockerfile', ['package.json']);
+	const [notCopied] = startProblems(readDockerfile(stages), 'Dockerfile', ['package.json']);
 	assert.match(notCopied?.message ?? '', /the last stage neither builds nor copies it from the stage that does/);
-	assert.deepEqual(startProblems(stages.replace('CMD', 'COPY --from=builder /app/.next ./.next\nCMD'), 'Dockerfile', ['package.json']), []);
+	assert.deepEqual(startProblems(readDockerfile(stages.replace('CMD', 'COPY --from=builder /app/.next ./.next\nCMD')), 'Dockerfile', ['package.json']), []);
 });
 
 test('discover shows the problem under the side, read from the project folder', async t => {

@@ -57,3 +57,9 @@ export function readDockerfile(text: string): Dockerfile {
 			.flatMap(env => env.getProperties().map(property => ({name: property.getName(), value: property.getValue() ?? undefined, line: line(env.getRange())}))),
 	};
 }
+
+/** The instructions of the last stage (from its FROM on): what the image that runs is made of. */
+export function lastStage(dockerfile: Dockerfile): readonly DockerInstruction[] {
+	const from = dockerfile.froms.at(-1)?.line ?? 0;
+	return dockerfile.instructions.filter(instruction => instruction.line >= from);
+}

@@ -1,7 +1,7 @@
 // Pure: where a project's code reads its settings. Python (os.getenv, os.environ, pydantic settings
 // classes), JavaScript and TypeScript (process.env), Dockerfiles (ARG, ENV, EXPOSE, USER, HEALTHCHECK,
 // the port in CMD), .env examples and the health paths the code serves. Each finding says file:line.
-import {readDockerfile} from './dockerfile.js';
+import type {Dockerfile} from './dockerfile.js';
 
 export type EnvRead = {
 	readonly name: string;
@@ -123,9 +123,9 @@ export type DockerfileFacts = {
 	readonly copiesNamed: ReadonlyArray<{readonly line: number; readonly text: string; readonly sources: readonly string[]}>;
 };
 
-export function dockerfileFacts(text: string, file: string): DockerfileFacts {
+export function dockerfileFacts(dockerfile: Dockerfile, file: string): DockerfileFacts {
 	// Continuation lines joined as Docker joins them, each instruction with its first line's number.
-	const instructions = readDockerfile(text).instructions.map(item => ({line: item.line, text: [item.keyword, ...item.flags, item.text].join(' ')}));
+	const instructions = dockerfile.instructions.map(item => ({line: item.line, text: [item.keyword, ...item.flags, item.text].join(' ')}));
 	const args: EnvRead[] = [];
 	const env: EnvRead[] = [];
 	const exposed: number[] = [];

@@ -18,7 +18,7 @@ import {
 	type EnvRead,
 } from './env-reads.js';
 import {codeWrites, runtimeNeeds, type CodeWrite} from './runtime-needs.js';
-import {readDockerfile} from './dockerfile.js';
+import {readDockerfile, type Dockerfile} from './dockerfile.js';
 import {startProblems} from './start-check.js';
 import {unwantedFiles} from './unwanted.js';
 
@@ -77,26 +77,13 @@ async function codeOf(
 	return {reads, health, routes, writes};
 }
 
-/** The scripts of a Node side's package.json that run at build or install time (build, prebuild, postinstall…). */
-async function buildScriptsOf(root: string, context: string): Promise<string> {
+/** A Node side's package.json scripts (start, build, postinstall…), by name; none when it has no package.json. */
+async function packageScripts(root: string, context: string): Promise<Readonly<Record<string, string>>> {
 	try {
 		const manifest = JSON.parse(await read(root, normalise(`${context}/package.json`))) as {scripts?: Record<string, unknown>};
-		return Object.entries(manifest.scripts ?? {})
-			.filter(([name]) => /^(?:pre|post)?(?:build|install|prepare)$/.test(name))
-			.map(([, script]) => String(script))
-			.join('\n');
+		return Object.fromEntries(Object.entries(manifest.scripts ?? {}).flatMap(([name, script]) => (typeof script === 'string' ? [[name, script]] : [])));
 	} catch {
-		return '';
-	}
-}
-
-/** The start script of a Node side's package.json, which npm start runs. */
-async function startScriptOf(root: string, context: string): Promise<string | undefined> {
-	try {
-		const manifest = JSON.parse(await read(root, normalise(`${context}/package.json`))) as {scripts?: {start?: unknown}};
-		return typeof manifest.scripts?.start === 'string' ? manifest.scripts.start : undefined;
-	} catch {
-		return undefined;
+		return {};
 	}
 }
 
@@ -128,13 +115,13 @@ export async function readContract(root: string, files: readonly string[], sides
 
 	const {roles, bySide, database} = composeRoles(services, sides);
 	const dockerfiles: Partial<Record<Side, ReturnType<typeof dockerfileFacts>>> = {};
-	const dockerfileTexts: Partial<Record<Side, string>> = {};
+	const parsedDockerfiles: Partial<Record<Side, Dockerfile>> = {};
 	for (const side of ['backend', 'frontend'] as const) {
 		const source = sides[side];
 		if (source) {
 			const file = normalise(`${source.context}/${source.dockerfile}`);
-			dockerfileTexts[side] = await read(root, file);
-			dockerfiles[side] = dockerfileFacts(dockerfileTexts[side], file);
+			parsedDockerfiles[side] = readDockerfile(await read(root, file));
+			dockerfiles[side] = dockerfileFacts(parsedDockerfiles[side], file);
 		}
 	}
 
@@ -198,12 +185,15 @@ export async function readContract(root: string, files: readonly string[], sides
 			.filter(entry => entry.type === 'file')
 			.map(entry => entry.name)
 			.filter(name => !leftOut.some(out => normalise(`${context}/${name}`) === out || normalise(`${context}/${name}`).startsWith(`${out}/`)));
-		const startScript = await startScriptOf(root, context);
+		const parsed = parsedDockerfiles[side] ?? readDockerfile('');
+		const scripts = await packageScripts(root, context);
 		// A script the build runs (RUN node build.js, npm run build) writes at build time, not in the pod.
-		const buildScripts = `${readDockerfile(dockerfileTexts[side] ?? '')
-			.instructions.filter(instruction => instruction.keyword === 'RUN')
-			.map(instruction => instruction.text)
-			.join('\n')}\n${await buildScriptsOf(root, context)}`;
+		const buildScripts = [
+			...parsed.instructions.filter(instruction => instruction.keyword === 'RUN').map(instruction => instruction.text),
+			...Object.entries(scripts)
+				.filter(([name]) => /^(?:pre|post)?(?:build|install|prepare)$/.test(name))
+				.map(([, script]) => script),
+		].join('\n');
 		const runtimeWrites = writes.filter(write => {
 			const file = write.at.replace(/:\d+$/, '');
 			const relative = context === '.' ? file : file.slice(context.length + 1);
@@ -211,8 +201,8 @@ export async function readContract(root: string, files: readonly string[], sides
 		});
 		contract[side] = {
 			...service,
-			runtime: runtimeNeeds(dockerfileTexts[side] ?? '', dockerfile, runtimeWrites),
-			startProblems: built ? startProblems(dockerfileTexts[side] ?? '', dockerfile, sent, startScript) : [],
+			runtime: runtimeNeeds(parsed, dockerfile, runtimeWrites),
+			startProblems: built ? startProblems(parsed, dockerfile, sent, scripts['start']) : [],
 		};
 	}
 

@@ -3,7 +3,7 @@
 // Dockerfile and from the folders its code writes. The fit (engine/deploy/fit.ts) turns each need
 // into a chart value and says so in the plan.
 import path from 'node:path';
-import {readDockerfile} from './dockerfile.js';
+import {lastStage, type Dockerfile} from './dockerfile.js';
 
 export type RuntimeNeeds = {
 	/** The image's working directory (its last stage's WORKDIR), where relative paths lie. */
@@ -67,10 +67,9 @@ const buildOutput = /(?:^|\/)(?:\.next|dist|build|out|node_modules|__pycache__|\
 const inside = (parent: string, child: string) => child === parent || child.startsWith(parent === '/' ? '/' : `${parent}/`);
 
 /** What the app needs at run time, from its Dockerfile (the last stage) and the paths its code writes. */
-export function runtimeNeeds(dockerfileText: string, file: string, writes: readonly CodeWrite[]): RuntimeNeeds {
-	const parsed = readDockerfile(dockerfileText);
+export function runtimeNeeds(parsed: Dockerfile, file: string, writes: readonly CodeWrite[]): RuntimeNeeds {
 	const lastFrom = parsed.froms.at(-1);
-	const last = parsed.instructions.filter(instruction => instruction.line >= (lastFrom?.line ?? 0));
+	const last = lastStage(parsed);
 	let workdir = '/';
 	let start: {text: string; line: number} | undefined;
 	let user: {name: string; line: number} | undefined;

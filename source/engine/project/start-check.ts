@@ -4,7 +4,7 @@
 // next build in the image (vercel/next.js#31329). Where the Dockerfile hides what the image holds (a
 // COPY from another stage, the project installed as a package), nothing is said.
 import path from 'node:path';
-import {readDockerfile, type DockerInstruction} from './dockerfile.js';
+import {lastStage, type Dockerfile, type DockerInstruction} from './dockerfile.js';
 
 export type StartProblem = {readonly message: string; readonly fix: string; readonly at: string};
 
@@ -179,10 +179,9 @@ function nextProblem(
 }
 
 /** What would keep the image's start command from starting, from its Dockerfile and the context it sends. */
-export function startProblems(dockerfileText: string, file: string, contextFiles: readonly string[], startScript?: string): StartProblem[] {
-	const {instructions, froms} = readDockerfile(dockerfileText);
-	const lastFrom = froms.at(-1)?.line ?? 0;
-	const last = instructions.filter(instruction => instruction.line >= lastFrom);
+export function startProblems(dockerfile: Dockerfile, file: string, contextFiles: readonly string[], startScript?: string): StartProblem[] {
+	const {instructions} = dockerfile;
+	const last = lastStage(dockerfile);
 	const start = startCommand(last);
 	if (!start) {
 		return [];
