@@ -7,6 +7,26 @@ import type {PodRow} from './rows.js';
 /** What an image holds, as listed: its WORKDIR and the files under it. */
 export type ImageTree = {readonly workdir: string; readonly files: readonly string[]; readonly truncated: boolean};
 
+/**
+ * Where a Python module lies among an image's files, looked for from base (WORKDIR, or --app-dir): its
+ * file or package there, and every file of its name, shortest path first.
+ */
+export function whereModuleLies(module: string, base: string, files: ReadonlySet<string> | readonly string[]) {
+	const has = (file: string) => ('has' in files ? files.has(file) : files.includes(file));
+	const relative = module.replaceAll('.', '/');
+	const name = `${relative.split('/').at(-1) ?? relative}.py`;
+	const expected = path.posix.join(base, `${relative}.py`);
+	return {
+		relative,
+		name,
+		expected,
+		present: has(expected) || has(path.posix.join(base, relative, '__init__.py')),
+		found: [...files].filter(file => path.posix.basename(file) === name).sort((a, b) => a.length - b.length),
+		/** The module name that imports this file from base; undefined when it lies outside base. */
+		moduleOf: (file: string) => (file.startsWith(`${base}/`) ? file.slice(base.length + 1, -'.py'.length).replaceAll('/', '.') : undefined),
+	};
+}
+
 export function withModuleContext(row: PodRow, trees: ReadonlyMap<string, ImageTree | 'unknown'>): PodRow {
 	const module = row.diagnosis.module;
 	const tree = module?.image ? trees.get(module.image) : undefined;
@@ -14,14 +34,11 @@ export function withModuleContext(row: PodRow, trees: ReadonlyMap<string, ImageT
 		return row;
 	}
 
-	const relative = module.name.replaceAll('.', '/');
-	const name = `${relative.split('/').at(-1) ?? relative}.py`;
-	const expected = path.posix.join(tree.workdir, `${relative}.py`);
-	const found = tree.files.filter(file => path.posix.basename(file) === name).sort((a, b) => a.length - b.length);
-	const under = found.find(file => file.startsWith(`${tree.workdir}/`));
-	const asModule = under ? under.slice(tree.workdir.length + 1, -'.py'.length).replaceAll('/', '.') : undefined;
+	const {name, expected, present, found, moduleOf} = whereModuleLies(module.name, tree.workdir, tree.files);
+	const under = found.find(file => moduleOf(file) !== undefined);
+	const asModule = under ? moduleOf(under) : undefined;
 	const seen = `the image ${module.image ?? ''} runs in ${tree.workdir} and holds ${found.length > 0 ? `${name} at ${found.slice(0, 3).join(', ')}` : `no ${name} under it${tree.truncated ? ' (among the files listed)' : ''}`}`;
-	if (tree.files.includes(expected) || tree.files.includes(path.posix.join(tree.workdir, relative, '__init__.py'))) {
+	if (present) {
 		// The file is there: the import itself failed (a module it imports is missing, or an error in it).
 		return {
 			...row,

@@ -4,6 +4,7 @@
 // next build in the image (vercel/next.js#31329). Where the Dockerfile hides what the image holds (a
 // COPY from another stage, the project installed as a package), nothing is said.
 import path from 'node:path';
+import {whereModuleLies} from '../../diagnose/module-context.js';
 import {lastStage, type Dockerfile, type DockerInstruction} from './dockerfile.js';
 
 export type StartProblem = {readonly message: string; readonly fix: string; readonly at: string};
@@ -123,14 +124,14 @@ function uvicornProblem(
 	}
 
 	const base = path.posix.resolve(workdir, appDir ?? '.');
-	const relative = module.replaceAll('.', '/');
-	if (files.has(path.posix.join(base, `${relative}.py`)) || files.has(path.posix.join(base, relative, '__init__.py'))) {
+	const lies = whereModuleLies(module, base, files);
+	if (lies.present) {
 		return undefined;
 	}
 
-	const name = `${relative.split('/').at(-1) ?? relative}.py`;
-	const found = [...files].filter(file => path.posix.basename(file) === name).sort((a, b) => a.length - b.length)[0];
-	const asModule = found && found.startsWith(`${base}/`) ? found.slice(base.length + 1, -'.py'.length).replaceAll('/', '.') : undefined;
+	const {relative, name} = lies;
+	const found = lies.found[0];
+	const asModule = found ? lies.moduleOf(found) : undefined;
 	return {
 		at,
 		message: `uvicorn ${module}:${target[2] ?? 'app'} (${at}) imports ${path.posix.join(base, `${relative}.py`)}, and the image will not have it: the COPY lines put ${found ? `${name} at ${found}` : `no ${name} under ${base}`}. It would crash with "Could not import module \\"${module}\\"".`,
