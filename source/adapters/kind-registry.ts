@@ -102,3 +102,55 @@ export async function freeLoopbackPort(from: number, tries = 50): Promise<number
 
 	throw new Error(`no free port on 127.0.0.1 from ${from} to ${from + tries - 1}`);
 }
+
+/** A port a kind node publishes on this machine: an extraPortMappings entry, as Docker holds it. */
+export type KindPortMapping = {
+	readonly cluster: string;
+	readonly node: string;
+	/** The port in the node (a NodePort). */
+	readonly containerPort: number;
+	readonly hostIp: string;
+	readonly hostPort: number;
+};
+
+/** HostConfig.PortBindings ({"30080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "3000"}]}) as mappings, TCP only. */
+export function parsePortBindings(cluster: string, node: string, bindings: unknown): KindPortMapping[] {
+	if (typeof bindings !== 'object' || bindings === null) {
+		return [];
+	}
+
+	return Object.entries(bindings as Record<string, unknown>).flatMap(([key, hosts]) => {
+		const [port, protocol = 'tcp'] = key.split('/');
+		const containerPort = Number(port);
+		if (protocol.toLowerCase() !== 'tcp' || !Number.isInteger(containerPort) || !Array.isArray(hosts)) {
+			return [];
+		}
+
+		return (hosts as Array<{HostIp?: unknown; HostPort?: unknown}>).flatMap(host => {
+			const hostPort = Number(host.HostPort);
+			return Number.isInteger(hostPort) && hostPort > 0 ? [{cluster, node, containerPort, hostIp: String(host.HostIp ?? ''), hostPort}] : [];
+		});
+	});
+}
+
+/**
+ * The ports kind's control-plane nodes publish on this machine (kind labels its nodes
+ * io.x-k8s.kind.cluster=NAME and io.x-k8s.kind.role=control-plane), of one cluster or all.
+ */
+export async function kindPortMappings(docker: DockerClient, cluster?: string): Promise<KindPortMapping[]> {
+	const nodes = await docker.listContainers({
+		all: false,
+		filters: {label: ['io.x-k8s.kind.role=control-plane', cluster ? `io.x-k8s.kind.cluster=${cluster}` : 'io.x-k8s.kind.cluster']},
+	});
+	const found = await Promise.all(
+		nodes.map(async node => {
+			const name = node.Names[0]?.replace(/^\//, '') ?? node.Id;
+			const info = await docker
+				.getContainer(node.Id)
+				.inspect()
+				.catch(() => undefined);
+			return parsePortBindings(node.Labels['io.x-k8s.kind.cluster'] ?? '', name, info?.HostConfig.PortBindings);
+		}),
+	);
+	return found.flat();
+}

@@ -5,6 +5,7 @@ import type {Cluster, ClusterTarget} from '../engine/cluster.js';
 import type {Outcome} from '../engine/outcome.js';
 import type {System} from '../engine/system.js';
 import type {AppContract} from '../engine/project/read-contract.js';
+import type {AddressesHeld} from '../engine/browser/session.js';
 import {out, writeErr, writeJson, writeOut, type Mode} from './io.js';
 import {runWithScreens} from './runner.js';
 
@@ -18,11 +19,17 @@ export type HoldPlainRequest = {
 	readonly mode: Mode;
 };
 
-export async function holdInPlainLines(
+/**
+ * Holds the release's addresses, saying each side's line when it changes (on stdout; {"urls": …} once
+ * with --json), the note once every address answers, and opening the browser then when asked.
+ * onFailed: a port that cannot be held at all.
+ */
+export async function holdWithLines(
 	system: System,
 	reached: {readonly cluster: Cluster; readonly target: ClusterTarget},
 	request: HoldPlainRequest,
-): Promise<Outcome> {
+	onFailed: () => void,
+): Promise<AddressesHeld> {
 	const {mode} = request;
 	const [{holdReleaseAddresses, everyAddressUp, urlsOf}, {openBrowser}, {addressLine, holdingNote, openedWords}] = await Promise.all([
 		import('../engine/browser/session.js'),
@@ -30,51 +37,62 @@ export async function holdInPlainLines(
 		import('../render/browser-words.js'),
 	]);
 	const {cluster, target} = reached;
+	let announced = false;
+	const said = new Map<string, string>();
+	const held = await holdReleaseAddresses(system, cluster, target, {root: request.root, contract: request.contract, release: request.release}, addresses => {
+		// Each side's line when it changes.
+		for (const address of mode === 'json' ? [] : addresses) {
+			const line = addressLine(address);
+			if (said.get(address.side) !== line) {
+				said.set(address.side, line);
+				out(`${line}\n`);
+			}
+		}
+
+		if (addresses.some(address => address.hold.state === 'failed')) {
+			onFailed();
+		} else if (!announced && everyAddressUp(addresses)) {
+			announced = true;
+			void (async () => {
+				if (mode === 'json') {
+					await writeJson({urls: urlsOf(addresses)});
+				} else {
+					out(`${holdingNote(target.local?.type === 'minikube')}\n`);
+				}
+
+				const frontend = addresses.find(address => address.side === 'frontend');
+				if (frontend && request.browser) {
+					const opened = await openBrowser(system, frontend.url);
+					(mode === 'json' ? writeErr : out)(`${openedWords(opened, frontend.url)}\n`);
+				}
+			})();
+		}
+	});
+	if (held.missing.length > 0) {
+		writeErr(
+			`todo-deploy: the release ${request.release} in ${request.namespace} has no Service for the ${held.missing.join(' or the ')}: is it deployed? (todo-deploy deploy -n ${request.namespace})\n`,
+		);
+	}
+
+	return held;
+}
+
+export async function holdInPlainLines(
+	system: System,
+	reached: {readonly cluster: Cluster; readonly target: ClusterTarget},
+	request: HoldPlainRequest,
+): Promise<Outcome> {
 	const ending = {failed: false};
-	const {value} = await runWithScreens(mode, {}, async signal => {
-		let announced = false;
-		const said = new Map<string, string>();
+	const {value} = await runWithScreens(request.mode, {}, async signal => {
 		let ended: () => void = () => undefined;
 		const done = new Promise<void>(resolve => {
 			ended = resolve;
 			signal.addEventListener('abort', () => resolve(), {once: true});
 		});
-		const held = await holdReleaseAddresses(system, cluster, target, {root: request.root, contract: request.contract, release: request.release}, addresses => {
-			// Each side's line when it changes.
-			for (const address of mode === 'json' ? [] : addresses) {
-				const line = addressLine(address);
-				if (said.get(address.side) !== line) {
-					said.set(address.side, line);
-					out(`${line}\n`);
-				}
-			}
-
-			if (addresses.some(address => address.hold.state === 'failed')) {
-				ending.failed = true;
-				ended();
-			} else if (!announced && everyAddressUp(addresses)) {
-				announced = true;
-				void (async () => {
-					if (mode === 'json') {
-						await writeJson({urls: urlsOf(addresses)});
-					} else {
-						out(`${holdingNote(target.local?.type === 'minikube')}\n`);
-					}
-
-					const frontend = addresses.find(address => address.side === 'frontend');
-					if (frontend && request.browser) {
-						const opened = await openBrowser(system, frontend.url);
-						(mode === 'json' ? writeErr : out)(`${openedWords(opened, frontend.url)}\n`);
-					}
-				})();
-			}
+		const held = await holdWithLines(system, reached, request, () => {
+			ending.failed = true;
+			ended();
 		});
-		if (held.missing.length > 0) {
-			writeErr(
-				`todo-deploy: the release ${request.release} in ${request.namespace} has no Service for the ${held.missing.join(' or the ')}: is it deployed? (todo-deploy deploy -n ${request.namespace})\n`,
-			);
-		}
-
 		if (held.addresses().length === 0) {
 			await held.stop();
 			return 'nothing';
@@ -93,7 +111,7 @@ export async function holdInPlainLines(
 	}
 
 	// Ctrl-C is how holding ends: the release keeps running.
-	if (mode !== 'json') {
+	if (request.mode !== 'json') {
 		await writeOut('Stopped holding the addresses; the release keeps running (todo-deploy open holds them again).\n');
 	}
 

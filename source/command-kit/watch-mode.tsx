@@ -16,13 +16,14 @@ export async function watchChanges(
 	base: DevBase,
 	request: UpRequest,
 	where: StatusWhere,
-	/** The release whose browser addresses the live screen holds. */
-	addresses?: AddressRequest,
+	/** The release whose browser addresses are held (on the live screen, or in lines); open: the browser opens once they answer. */
+	addresses?: AddressRequest & {readonly open?: boolean | undefined},
 ): Promise<Outcome> {
-	const [{startDev}, {devReducer, initialDevState}, {renderDevPlain}] = await Promise.all([
+	const [{startDev}, {devReducer, initialDevState}, {renderDevPlain}, {holdWithLines}] = await Promise.all([
 		import('../engine/dev/run.js'),
 		import('../engine/dev/state.js'),
 		import('../render/dev-words.js'),
+		import('./hold-addresses.js'),
 	]);
 	const store = createStore(devReducer, initialDevState);
 	if (mode === 'interactive') {
@@ -34,6 +35,7 @@ export async function watchChanges(
 				once: false,
 				dev: store,
 				addresses,
+				open: addresses?.open,
 				bundle: where.release ? {env, root: request.root, release: where.release, choice: where} : undefined,
 			});
 		} finally {
@@ -47,11 +49,15 @@ export async function watchChanges(
 
 	await runWithScreens(mode, {plain: (out, progress) => renderDevPlain(store, out, progress)}, async signal => {
 		const session = await startDev(base, request, store, signal);
+		// The browser's addresses are held here too, a line each time one changes, through every save's rollout.
+		const held = addresses
+			? await holdWithLines(base.system, base, {...addresses, namespace: base.target.namespace, browser: addresses.open ?? false, mode}, () => undefined)
+			: undefined;
 		await new Promise<void>(resolve => {
 			signal.addEventListener('abort', () => resolve(), {once: true});
 		});
 		session.close();
-		await session.idle();
+		await Promise.all([session.idle(), held?.stop()]);
 	});
 	// Ctrl-C is how watch mode ends: the last good release keeps running.
 	process.stdout.write('Stopped watching; the last release that got ready keeps running.\n');

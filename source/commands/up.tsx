@@ -148,7 +148,14 @@ export const upCommand = defineCommand({
 						? 'Nothing was changed.'
 						: done.failure
 							? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}`
-							: upSucceededWords({namespace: flags.namespace, report, frontend: frontendUrl, live: mode === 'interactive', verified: !skip.has('verify')}),
+							: upSucceededWords({
+									namespace: flags.namespace,
+									report,
+									frontend: frontendUrl,
+									live: mode === 'interactive',
+									reach: done.reach,
+									verified: !skip.has('verify'),
+								}),
 				});
 				return done;
 			},
@@ -197,7 +204,7 @@ async function afterUp(
 			return {failure: result.failure ?? 'rollout'};
 		}
 
-		return watchChanges(env, mode, result.dev, upRequest, where, addresses);
+		return watchChanges(env, mode, result.dev, upRequest, where, {...addresses, open: flags.open});
 	}
 
 	// Once something is deployed, the wizard stays open as the live troubleshooting screen (q quits).
@@ -270,6 +277,7 @@ async function upRequestOf(
 		chart: await chartToDeploy(root, flags.chart, project.chart),
 		contract: project.contract,
 		fitted,
+		addresses,
 		skip: given.skip,
 		installDir: toolsDir(env),
 		mirror: flags.mirror,

@@ -13,7 +13,7 @@ export function addressLine(address: HeldAddress): string {
 		}
 
 		case 'up': {
-			return `${head}  → ${hold.pod}${hold.trouble ? ` (a connection failed: ${hold.trouble})` : ''}`;
+			return `${head}  → ${hold.pod}${hold.through ? ` (${hold.through})` : ''}${hold.trouble ? ` (a connection failed: ${hold.trouble})` : ''}`;
 		}
 
 		case 'down': {

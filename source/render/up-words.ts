@@ -1,5 +1,6 @@
 // The wizard's own rows in words.
 import type {UpStepSummary} from '../engine/up/step-summary.js';
+import type {AddressReach} from '../engine/browser/kind-mapping.js';
 import {describeTarget} from './images-words.js';
 
 /** 'kind cluster "todo" (context kind-todo), started with kind create cluster … Note: …'. */
@@ -19,11 +20,22 @@ export function upSucceededWords(run: {
 	readonly report: string;
 	readonly frontend: string | undefined;
 	readonly live: boolean;
+	/** What keeps the address answering (engine/browser/kind-mapping.ts); held by todo-deploy when not said. */
+	readonly reach?: AddressReach | undefined;
 	/** verify ran (and passed): without it, the end says so and how to run it. */
 	readonly verified: boolean;
 }): string {
+	const again = `todo-deploy open -n ${run.namespace}`;
+	const minikube =
+		run.reach === 'held-minikube'
+			? " (minikube's node is not reachable from this machine otherwise, so keep that terminal open, as minikube service does)"
+			: '';
+	const kept =
+		run.reach === 'kind-mapping'
+			? `The kind cluster's port mapping serves that address, with todo-deploy closed too; ${again} lists the addresses.`
+			: `${run.live ? 'The live screen below holds that address while it is open; later, ' : ''}${again} holds it again${minikube}.`;
 	const open = run.frontend
-		? `Open ${run.frontend} in your browser: sign up in the app (its own sign-up is the way in) and add a todo. ${run.live ? 'The live screen below holds that address while it is open; later, ' : ''}todo-deploy open -n ${run.namespace} holds it again.`
+		? `Open ${run.frontend} in your browser: sign up in the app (its own sign-up is the way in) and add a todo. ${kept}`
 		: `The todo app runs in ${run.namespace}.`;
 	const checked = run.verified ? 'Verified' : `Not verified (--skip verify): todo-deploy verify -n ${run.namespace} checks it`;
 	return `${open} ${checked}; report: ${run.report}. Live screen: todo-deploy status -n ${run.namespace}`;

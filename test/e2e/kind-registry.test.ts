@@ -65,7 +65,29 @@ test('up makes a kind cluster with a local registry: the images are pushed there
 		world.pulls.every(pull => pull.error === undefined),
 		JSON.stringify(world.pulls),
 	);
-	assert.match(first.stdout, /^Open http:\/\/localhost:\d+ in your browser: .* Verified; report: /m);
+	// The node maps the browser's addresses to the sides' NodePorts: the app answers with todo-deploy closed.
+	const [, url = ''] =
+		/^Open (http:\/\/localhost:\d+) in your browser: .* The kind cluster's port mapping serves that address, with todo-deploy closed too; .* Verified; report: /m.exec(
+			first.stdout,
+		) ?? [];
+	assert.ok(url, first.stdout);
+	const config = readFileSync(path.join(root, '.todo-deploy/kind-cluster.yaml'), 'utf8');
+	assert.match(config, new RegExp(`- containerPort: 30080\n {4}hostPort: ${new URL(url).port}\n {4}listenAddress: "127\\.0\\.0\\.1"`));
+	const backendPort = /- containerPort: 30081\n {4}hostPort: (\d+)/.exec(config)?.[1];
+	assert.ok(backendPort, config);
+	const page = await fetch(url, {signal: AbortSignal.timeout(10_000)});
+	assert.equal(page.status, 200);
+	const health = await fetch(`http://localhost:${backendPort}/healthz`, {signal: AbortSignal.timeout(10_000)});
+	assert.equal(health.status, 200, "the backend answers at its mapped address, as the page's scripts call it");
+	// todo-deploy open finds the addresses served by the mapping, and holds nothing of its own.
+	const open = startCli(['open', root, '--no-browser'], {env});
+	try {
+		await open.waitFor(new RegExp(`^frontend ${url} {2}→ \\S+ \\(the kind node's port mapping, which stays with todo-deploy closed\\)$`, 'm'), 0, 60_000);
+	} finally {
+		open.kill('SIGINT');
+	}
+
+	assert.equal(await open.exited, 0, open.stderr());
 	const firstSent = sentBy(first.stdout, 'backend');
 
 	// One line of the backend changes: the registry has every other layer, so only the app's layer travels.
@@ -75,6 +97,8 @@ test('up makes a kind cluster with a local registry: the images are pushed there
 	made.push(...imagesIn(second.stdout));
 	assert.equal(second.code, 0, failureOf(second));
 	assert.match(second.stdout, new RegExp(`images go through its local registry ${host}\\.`));
+	// The mapped ports are the app's own: the next build keeps them.
+	assert.match(second.stdout, new RegExp(`^Open ${url} in your browser`, 'm'));
 	const secondSent = sentBy(second.stdout, 'backend');
 	t.diagnostic(`backend pushed to the local registry: ${firstSent} bytes the first time, ${secondSent} after a one-line change`);
 	assert.ok(secondSent > 0 && secondSent < firstSent / 20, `the change sent ${secondSent} bytes, the first push ${firstSent}`);

@@ -107,6 +107,76 @@ export async function startAppWorld(clusterName = `app${process.pid}`, options: 
 		return undefined;
 	};
 
+	/** A listener at address:port that pipes each connection to where target() says at that moment. */
+	const listen = async (key: string, address: string, port: number, target: () => {host: string; port: number} | undefined) => {
+		const server = net.createServer(client => {
+			sockets.add(client);
+			client.on('close', () => sockets.delete(client));
+			const to = target();
+			if (!to) {
+				client.destroy();
+				return;
+			}
+
+			const upstream = net.connect(to.port, to.host);
+			sockets.add(upstream);
+			upstream.on('close', () => sockets.delete(upstream));
+			client.pipe(upstream).pipe(client);
+			upstream.on('error', () => client.destroy());
+			client.on('error', () => upstream.destroy());
+		});
+		listeners.set(key, server);
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, address, resolve);
+		});
+	};
+
+	// The node container's published ports (a kind config's extraPortMappings): as Docker's proxy and the
+	// node's kube-proxy together do, HOST:PORT leads to a Ready pod of the Service with that NodePort.
+	const namespaces = new Set<string>();
+	let published = false;
+	const nodePortTarget = (nodePort: number) => {
+		for (const namespace of namespaces) {
+			for (const service of servicesOf(namespace)) {
+				const port = ((service['spec'] as Json)['ports'] as Array<{port: number; targetPort?: number | string; nodePort?: number}> | undefined)?.find(
+					entry => entry.nodePort === nodePort,
+				);
+				if (port) {
+					return targetOf(service, port);
+				}
+			}
+		}
+
+		return undefined;
+	};
+
+	const ensurePublished = async () => {
+		if (published) {
+			return;
+		}
+
+		let bindings: Record<string, Array<{HostIp?: string; HostPort?: string}>> | null;
+		try {
+			const inspected = execFileSync('docker', ['inspect', '-f', '{{json .HostConfig.PortBindings}}', node.name], {
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			});
+			bindings = JSON.parse(inspected) as typeof bindings;
+		} catch {
+			return;
+		}
+
+		published = true;
+		for (const [key, hosts] of Object.entries(bindings ?? {})) {
+			const nodePort = Number(key.split('/')[0]);
+			for (const host of hosts) {
+				const address = host.HostIp || '127.0.0.1';
+				await listen(`published ${address}:${host.HostPort}`, address, Number(host.HostPort), () => nodePortTarget(nodePort));
+			}
+		}
+	};
+
 	const ensureServices = async (namespace: string) => {
 		for (const service of servicesOf(namespace)) {
 			const name = String((service['metadata'] as Json)['name']);
@@ -118,29 +188,12 @@ export async function startAppWorld(clusterName = `app${process.pid}`, options: 
 					continue;
 				}
 
-				const server = net.createServer(client => {
-					sockets.add(client);
-					client.on('close', () => sockets.delete(client));
-					const target = targetOf(service, port);
-					if (!target) {
-						client.destroy();
-						return;
-					}
-
-					const upstream = net.connect(target.port, target.host);
-					sockets.add(upstream);
-					upstream.on('close', () => sockets.delete(upstream));
-					client.pipe(upstream).pipe(client);
-					upstream.on('error', () => client.destroy());
-					client.on('error', () => upstream.destroy());
-				});
-				listeners.set(key, server);
-				await new Promise<void>((resolve, reject) => {
-					server.once('error', reject);
-					server.listen(port.port, address, resolve);
-				});
+				await listen(key, address, port.port, () => targetOf(service, port));
 			}
 		}
+
+		namespaces.add(namespace);
+		await ensurePublished();
 	};
 
 	const hostsOf = (namespace: string) =>

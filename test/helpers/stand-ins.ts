@@ -38,11 +38,21 @@ case "$1 $2" in
 "create cluster")
 	# As kind does: a node container, a kubeconfig context kind-NAME (here, the simulated API server), and its words.
 	[ -n "$KIND_TEST_KUBECONFIG_SOURCE" ] || { echo "ERROR: failed to create cluster: the stand-in has no cluster to give" >&2; exit 1; }
-	docker run -d --rm --network host --name "$name-control-plane" ${nodeImage} >/dev/null || exit 1
-	# --config: kind merges each containerdConfigPatches entry into the node's containerd config.
 	config=; for arg; do [ "$prev2" = --config ] && config="$arg"; prev2="$arg"; done
+	# extraPortMappings: kind publishes each on the node container (--publish=ADDRESS:HOSTPORT:CONTAINERPORT/TCP) and labels its nodes.
+	publish=
 	if [ -n "$config" ]; then
-		sed -n '/^containerdConfigPatches:/,$p' "$config" | sed -n 's/^  //p' | docker exec -i "$name-control-plane" sh -c 'cat >> /etc/containerd/config.toml'
+		while read -r key value; do
+			case "$key" in containerPort:) c="$value";; hostPort:) h="$value";; listenAddress:) publish="$publish --publish=$(echo "$value" | tr -d '"'):$h:$c/TCP";; esac
+		done <<MAPPINGS
+$(sed 's/^[ -]*//' "$config")
+MAPPINGS
+	fi
+	# Docker warns that a host-network container's ports are not published: here the test world serves them.
+	started=$(docker run -d --rm --network host --label io.x-k8s.kind.cluster="$name" --label io.x-k8s.kind.role=control-plane $publish --name "$name-control-plane" ${nodeImage} 2>&1) || { echo "$started" >&2; exit 1; }
+	# --config: kind merges each containerdConfigPatches entry into the node's containerd config.
+	if [ -n "$config" ]; then
+		sed -n '/^containerdConfigPatches:/,/^nodes:/p' "$config" | sed -n 's/^  //p' | docker exec -i "$name-control-plane" sh -c 'cat >> /etc/containerd/config.toml'
 	fi
 	mkdir -p "$(dirname "$KUBECONFIG")"
 	sed 's/: sim$/: kind-'"$name"'/' "$KIND_TEST_KUBECONFIG_SOURCE" > "$KUBECONFIG"
@@ -133,7 +143,10 @@ export function startKindNode(cluster: string): {name: string; stop(): void} {
 	ensureKindNodeImage();
 	const name = `${cluster}-control-plane`;
 	// On the host's network (Docker's bridge stays off here), so it reaches a registry on loopback as kind's nodes reach theirs.
-	execFileSync('docker', ['run', '-d', '--rm', '--network', 'host', '--name', name, nodeImage]);
+	execFileSync('docker', [
+		...['run', '-d', '--rm', '--network', 'host', '--name', name],
+		...['--label', `io.x-k8s.kind.cluster=${cluster}`, '--label', 'io.x-k8s.kind.role=control-plane', nodeImage],
+	]);
 	return {name, stop: () => execFileSync('docker', ['rm', '-f', name], {stdio: 'ignore'})};
 }
 

@@ -126,6 +126,7 @@ function upWorld(options: {skip?: ReadonlyArray<'install' | 'scan' | 'lint' | 'v
 		registry: undefined,
 		contract: {credentials: []},
 		fitted: fitChart({contract: {credentials: []}, release: 'todo'}),
+		addresses: {frontend: 3000},
 		images: {} as UpRequest['images'],
 		clusterChoice: {namespace: 'todo'},
 		deploy: {release: 'todo'} as UpRequest['deploy'],

@@ -9,7 +9,9 @@ import path from 'node:path';
 import {portHolder, portIsFree} from '../../adapters/ports.js';
 import {ensureStateDir, stateDirName, writePrivate} from '../../adapters/state-dir.js';
 import type {System} from '../../adapters/system.js';
+import type {KindPortMapping} from '../../adapters/kind-registry.js';
 import type {AppContract} from '../project/read-contract.js';
+import {mappingOf, nodePorts, publishedByKind} from './kind-mapping.js';
 
 export type BrowserSide = 'frontend' | 'backend';
 
@@ -80,8 +82,8 @@ async function ownHolder(root: string): Promise<number | undefined> {
 }
 
 /**
- * For a build: the kept (or wanted) port of each side when it is free, or held by todo-deploy itself
- * for this project; else the next free one after it, with the process that holds it named.
+ * For a build: the kept (or wanted) port of each side when it is free, held by todo-deploy itself
+ * for this project, or published by a kind node to the side's NodePort; else the next free one after it, with the process that holds it named.
  */
 export async function chooseAddresses(system: System, root: string, contract: AppContract): Promise<AddressChoice> {
 	const start = await recordedAddresses(root, contract);
@@ -89,9 +91,14 @@ export async function chooseAddresses(system: System, root: string, contract: Ap
 	const taken = new Set<number>();
 	const notes: string[] = [];
 	const chosen: Partial<Record<BrowserSide, number>> = {};
+	// A kind node that publishes a side's NodePort at the port is the app's own address (kind-mapping.ts).
+	let published: Promise<KindPortMapping[]> | undefined;
+	const publishedFor = async (side: BrowserSide, candidate: number) =>
+		mappingOf(await (published ??= publishedByKind(system.env)), candidate)?.containerPort === nodePorts[side];
 	for (const [side, port] of Object.entries(start) as Array<[BrowserSide, number]>) {
 		const usable = async (candidate: number) =>
-			!taken.has(candidate) && ((await portIsFree(candidate)) || (ours !== undefined && (await portHolder(system, candidate))?.pid === ours));
+			!taken.has(candidate) &&
+			((await portIsFree(candidate)) || (ours !== undefined && (await portHolder(system, candidate))?.pid === ours) || (await publishedFor(side, candidate)));
 		let candidate = port;
 		while (!(await usable(candidate)) && candidate < port + 100) {
 			candidate++;

@@ -10,19 +10,24 @@ import {holdPort, portHolder, type Relay, type Upstream} from '../../adapters/po
 import type {System} from '../../adapters/system.js';
 import type {ClusterTarget} from '../cluster-target.js';
 import {messageOf} from '../errors.js';
+import type {KindPortMapping} from '../../adapters/kind-registry.js';
 import {urlOf, type Addresses, type BrowserSide} from './addresses.js';
+import {mappingOf, publishedByKind} from './kind-mapping.js';
 
 /** One side to hold: its Service and port in the cluster, and the local port the browser uses. */
 export type HeldSide = {
 	readonly side: BrowserSide;
 	readonly service: string;
 	readonly servicePort: number;
+	/** The Service port's NodePort, when it has one: a kind node may publish it at localPort. */
+	readonly nodePort?: number | undefined;
 	readonly localPort: number;
 };
 
 export type HoldState =
 	| {readonly state: 'starting'}
-	| {readonly state: 'up'; readonly pod: string; readonly trouble?: string | undefined}
+	/** through: what serves the address when it is not todo-deploy's own tunnel (a kind node's port mapping). */
+	| {readonly state: 'up'; readonly pod: string; readonly trouble?: string | undefined; readonly through?: string | undefined}
 	| {readonly state: 'down'; readonly why: string}
 	/** The port cannot be held at all (another process has it): nothing will come of waiting. */
 	| {readonly state: 'failed'; readonly why: string};
@@ -49,13 +54,16 @@ const componentNames: Readonly<Record<BrowserSide, RegExp>> = {
  * one whose name ends like it ("todo-todo-app-frontend", "web", "api"); its port is the one named
  * http, else its first.
  */
-export function sideService(services: readonly V1Service[], side: BrowserSide): {readonly service: string; readonly servicePort: number} | undefined {
+export function sideService(
+	services: readonly V1Service[],
+	side: BrowserSide,
+): {readonly service: string; readonly servicePort: number; readonly nodePort: number | undefined} | undefined {
 	const service =
 		services.find(candidate => candidate.metadata?.labels?.['app.kubernetes.io/component'] === side) ??
 		services.find(candidate => componentNames[side].test(candidate.metadata?.name ?? ''));
 	const ports = service?.spec?.ports ?? [];
 	const port = ports.find(entry => entry.name === 'http') ?? ports[0];
-	return service?.metadata?.name && port ? {service: service.metadata.name, servicePort: port.port} : undefined;
+	return service?.metadata?.name && port ? {service: service.metadata.name, servicePort: port.port, nodePort: port.nodePort} : undefined;
 }
 
 export function heldSides(services: readonly V1Service[], addresses: Addresses): {sides: HeldSide[]; missing: BrowserSide[]} {
@@ -93,10 +101,14 @@ function napper() {
 	};
 }
 
-/** One side's address: the relay on its port, and the tunnel behind it while there is a Ready pod. */
+/**
+ * One side's address: the relay on its port, and the tunnel behind it while there is a Ready pod; or,
+ * where a kind node publishes the port to the side's NodePort, that mapping, watched but not held.
+ */
 class SideHolder {
 	private tunnel: Tunnel | undefined;
 	private relay: Relay | undefined;
+	private mapped: KindPortMapping | undefined;
 	private stopped = false;
 	private last: HoldState = {state: 'starting'};
 	private readonly waiters = new Set<(upstream: Upstream | undefined) => void>();
@@ -120,16 +132,33 @@ class SideHolder {
 		try {
 			this.relay = await holdPort(this.held.localPort, async () => this.upstream());
 		} catch (error) {
-			const {localPort, side} = this.held;
-			const holder = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? await portHolder(this.system, localPort) : undefined;
-			this.say({
-				state: 'failed',
-				why: `port ${localPort} is taken${holder ? ` by ${holder.command} (pid ${holder.pid})` : ''}: stop it, or build again (todo-deploy up) to move the ${side} to a free port`,
-			});
-			return;
+			const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+			const why = taken ? await this.takenBy() : `port ${this.held.localPort} cannot be held: ${messageOf(error)}`;
+			if (why) {
+				this.say({state: 'failed', why});
+				return;
+			}
 		}
 
 		void this.loop();
+	}
+
+	/** Why the taken port cannot be the address; undefined when a kind node's mapping serves it from the side's NodePort. */
+	private async takenBy(): Promise<string | undefined> {
+		const {localPort, side, service, nodePort} = this.held;
+		const kind = this.target.local?.type === 'kind' ? this.target.local.name : undefined;
+		const mapping = kind ? mappingOf(await publishedByKind(this.system.env, kind), localPort) : undefined;
+		if (mapping && mapping.containerPort === nodePort) {
+			this.mapped = mapping;
+			return undefined;
+		}
+
+		if (mapping) {
+			return `port ${localPort} is the kind node ${mapping.node}'s mapping to its port ${mapping.containerPort}, which ${service} does not use (${nodePort ? `its NodePort is ${nodePort}` : 'it is not a NodePort'}): give ${service} nodePort ${mapping.containerPort}, or build again (todo-deploy up) to move the ${side} to a free port`;
+		}
+
+		const holder = await portHolder(this.system, localPort);
+		return `port ${localPort} is taken${holder ? ` by ${holder.command} (pid ${holder.pid})` : ''}: stop it, or build again (todo-deploy up) to move the ${side} to a free port`;
 	}
 
 	async stop(): Promise<void> {
@@ -216,12 +245,19 @@ class SideHolder {
 	private async check() {
 		const {service, servicePort} = this.held;
 		const backends = await this.cluster.serviceBackends(service, servicePort);
+		const ready = backends?.ready[0];
+		if (this.mapped && ready) {
+			// The node's kube-proxy leads the port to a Ready pod: nothing to hold, only to say.
+			this.say({state: 'up', pod: ready.pod, through: `the kind node's port mapping, which stays with todo-deploy closed`});
+			return;
+		}
+
 		const current = this.tunnel?.pod;
 		if (current !== undefined && !backends?.ready.some(backend => backend.pod === current)) {
 			this.endTunnel(`${current} went away (restarted or replaced); waiting for a Ready pod of ${service}`);
 		}
 
-		const next = backends?.ready[0];
+		const next = this.mapped ? undefined : ready;
 		if (!this.tunnel && next) {
 			await this.open(next.pod, next.port);
 		} else if (!this.tunnel) {
@@ -245,7 +281,7 @@ class SideHolder {
 				this.say({state: 'down', why: `the API server did not answer: ${messageOf(error)}`});
 			}
 
-			await this.napping.nap(this.tunnel ? checkEveryMs.up : checkEveryMs.down);
+			await this.napping.nap(this.tunnel || (this.mapped && this.last.state === 'up') ? checkEveryMs.up : checkEveryMs.down);
 		}
 	}
 }

@@ -7,6 +7,7 @@ import type {EnvUse, ServiceContract, Side} from '../project/contract.js';
 import {probePaths} from '../project/contract.js';
 import type {AppContract} from '../project/read-contract.js';
 import {urlOf, wantedAddresses, type Addresses} from '../browser/addresses.js';
+import {nodePorts} from '../browser/kind-mapping.js';
 import {fullnameOf, secretNameOf} from './names.js';
 
 /** What the shipped chart reads from its Secret by default (charts/todo-app/values.yaml's secretEnv). */
@@ -202,6 +203,16 @@ function fitSide(fitting: Fitting, side: Side, service: ServiceContract): Record
 
 	if (service.runtime) {
 		fitRuntime(fitting, side, service, sideValues, sideEnv.env);
+	}
+
+	// Browser code calls the backend from outside the cluster: its Service gets a fixed NodePort, which a
+	// kind cluster todo-deploy creates maps to the held address (the frontend's is the chart's own).
+	const held = side === 'backend' ? fitting.addresses.backend : undefined;
+	if (held !== undefined) {
+		sideValues['nodePort'] = nodePorts.backend;
+		fitting.learnt.push(
+			`backend: its Service is a NodePort (${nodePorts.backend}), since the browser calls it: a kind cluster todo-deploy creates maps it to ${urlOf(held)}`,
+		);
 	}
 
 	const {env, secretEnv} = sideEnv;

@@ -32,18 +32,25 @@ export const defaultRegistryImage = 'registry:2';
 const firstPort = 5001;
 const certsDir = '/etc/containerd/certs.d';
 
-/** `kind create cluster --config` for a cluster whose nodes read registry settings from certs.d. */
-export const kindClusterConfig = [
-	'# Written by todo-deploy: a kind cluster whose containerd reads registry settings from /etc/containerd/certs.d,',
-	'# so a local registry can be added without restarting it (https://kind.sigs.k8s.io/docs/user/local-registry/).',
-	'kind: Cluster',
-	'apiVersion: kind.x-k8s.io/v1alpha4',
-	'containerdConfigPatches:',
-	'- |-',
-	'  [plugins."io.containerd.grpc.v1.cri".registry]',
-	`    config_path = "${certsDir}"`,
-	'',
-].join('\n');
+/**
+ * `kind create cluster --config` for a cluster whose nodes read registry settings from certs.d, and
+ * whose control-plane node publishes the given ports (extraPortMappings lines, engine/browser/kind-mapping.ts).
+ */
+export function kindClusterConfig(portMappings: readonly string[] = []): string {
+	return [
+		'# Written by todo-deploy: a kind cluster whose containerd reads registry settings from /etc/containerd/certs.d,',
+		'# so a local registry can be added without restarting it (https://kind.sigs.k8s.io/docs/user/local-registry/),',
+		"# and whose node maps the app's NodePorts to this machine's localhost (https://kind.sigs.k8s.io/docs/user/ingress/).",
+		'kind: Cluster',
+		'apiVersion: kind.x-k8s.io/v1alpha4',
+		'containerdConfigPatches:',
+		'- |-',
+		'  [plugins."io.containerd.grpc.v1.cri".registry]',
+		`    config_path = "${certsDir}"`,
+		...(portMappings.length > 0 ? ['nodes:', '- role: control-plane', ...portMappings] : []),
+		'',
+	].join('\n');
+}
 
 /** Does this containerd config.toml read hosts.toml files from certs.d? */
 export function readsCertsDir(configToml: string): boolean {

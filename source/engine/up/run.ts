@@ -23,6 +23,7 @@ import type {StatusState} from '../status/reducer.js';
 import {createStore, type Store} from '../store.js';
 import type {VerifyResult} from '../verify/run.js';
 import type {Skippable} from './skips.js';
+import {addressReach, type AddressReach} from '../browser/kind-mapping.js';
 import type {AnyStage, StageBase, UpFacts, UpRequest} from './stage.js';
 import {chartStage} from './stages/chart.js';
 import {clusterStage} from './stages/cluster.js';
@@ -69,6 +70,8 @@ export type UpResult = {
 	readonly doctor: DoctorState;
 	/** What watch mode ships later changes with; set once the deploy got every pod ready. */
 	readonly dev?: DevBase | undefined;
+	/** What keeps the browser's address answering once the run ends; set once something is deployed. */
+	readonly reach?: AddressReach | undefined;
 };
 
 /** After a Ctrl-C: the Helm release's state in words, read by a system the cancel did not stop. */
@@ -202,6 +205,7 @@ export async function runUp(
 
 	const report = await writeReport(base);
 	const {cluster, target, deploy, chart, values} = facts;
+	const reach = deploy && target ? await addressReach(request.env, target.local, request.addresses) : undefined;
 	return {
 		failedStep: stopped?.row,
 		failure: stopped?.failure,
@@ -215,6 +219,7 @@ export async function runUp(
 			cluster && target && deploy?.ready && chart !== undefined && values
 				? {system, cluster, target, destination: facts.destination, chart, fit: facts.fit, values}
 				: undefined,
+		reach,
 	};
 }
 

@@ -2,6 +2,7 @@
 // returns the facts it adds (a typed result, never a shared bag to write into). A stage's own file
 // declares its facts in UpFacts, so a new stage is its file and one entry in the list (run.ts).
 import type {Env, System} from '../../adapters/system.js';
+import type {Addresses} from '../browser/addresses.js';
 import type {ClusterChoice} from '../cluster-target.js';
 import type {DeployRequest} from '../deploy/run.js';
 import type {FittedChart} from '../deploy/fit.js';
@@ -31,6 +32,8 @@ export type UpRequest = {
 	readonly contract: AppContract;
 	/** The contract fitted once for the run (fitChart): the builds' arguments, and todo-deploy's chart's values. */
 	readonly fitted: FittedChart;
+	/** The local ports the browser reaches each side at (chosen before the build): a kind cluster the run creates maps them. */
+	readonly addresses: Addresses;
 	readonly skip: ReadonlySet<Skippable>;
 	readonly installDir: string;
 	readonly mirror: string | undefined;

@@ -15,7 +15,8 @@ import type {LoadTarget} from '../../images/actions.js';
 import {kindClusterConfig, routeKindTarget} from '../../images/kind-registry.js';
 import {resolveLoadTarget, type ResolvedTarget} from '../../images/target.js';
 import {recordCreatedCluster} from '../../report/run.js';
-import {defineStage, next, stop, type ChosenCluster, type StageBase} from '../stage.js';
+import {extraPortMappingsYaml, kindMappingsFor} from '../../browser/kind-mapping.js';
+import {defineStage, next, stop, type ChosenCluster, type StageBase, type UpRequest} from '../stage.js';
 
 declare module '../stage.js' {
 	interface UpFacts {
@@ -78,15 +79,16 @@ async function start(base: StageBase, command: StartCommand, onDetail: (text: st
 
 /**
  * A kind cluster todo-deploy creates reads registry settings from certs.d (kindClusterConfig), so a local
- * registry can be added to it later without restarting containerd; a --config the user gave is kept.
+ * registry can be added to it later without restarting containerd, and maps the browser's addresses to
+ * the sides' NodePorts, so the app answers at them with todo-deploy closed; a --config the user gave is kept.
  */
-async function withRegistryReadyConfig(root: string, command: StartCommand | undefined): Promise<StartCommand | undefined> {
+async function withRegistryReadyConfig(request: UpRequest, command: StartCommand | undefined): Promise<StartCommand | undefined> {
 	if (command?.program !== 'kind' || command.args[0] !== 'create' || command.args.includes('--config')) {
 		return command;
 	}
 
-	const file = path.join(await ensureStateDir(root), 'kind-cluster.yaml');
-	await writePrivate(file, kindClusterConfig);
+	const file = path.join(await ensureStateDir(request.root), 'kind-cluster.yaml');
+	await writePrivate(file, kindClusterConfig(extraPortMappingsYaml(kindMappingsFor(request.addresses))));
 	return {...command, args: [...command.args, '--config', file]};
 }
 
@@ -118,7 +120,7 @@ async function startCommandFor(base: StageBase, recommendation: {readonly target
 	const loaded = await loadKubeconfig(base.system, request.clusterChoice.kubeconfig ? [request.clusterChoice.kubeconfig] : undefined);
 	const chosenExists = chosen !== undefined && loaded.type === 'loaded' && loaded.config.getContextObject(chosen.context) !== null;
 	return withRegistryReadyConfig(
-		request.root,
+		request,
 		chosen ? (chosenExists ? undefined : chosen.create) : recommendation.target === 'existing-context' ? undefined : (recommendation.start ?? undefined),
 	);
 }
