@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {readdirSync} from 'node:fs';
+import {existsSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {cliCommandLine, emptyHome, makeBin} from '../helpers/cli.js';
@@ -99,6 +99,36 @@ test('the wizard shows its plan after the checks; a step can be switched off; En
 		assert.match(screen, /Stopped at "Local cluster"\. The report says what was verified: \.todo-deploy\/report\.md/);
 		assert.match(screen, /\[exit 3\]/);
 		assert.deepEqual(readdirSync(path.join(home, '.local/share/todo-deploy/bin')).sort(), ['helm', 'minikube', 'trivy']);
+	} finally {
+		terminal.close();
+		await server.close();
+	}
+});
+
+test('with --kind the plan installs kind, not minikube; Esc declines it, and --open then holds nothing', async () => {
+	const server = await startReleaseServer(buildReleases());
+	const home = emptyHome();
+	const bin = makeBin({real: ['docker', 'kubectl']});
+	const root = makeTodoProject();
+	const terminal = openTerminal(
+		`cd ${root} && ${doctorCommand('--kind demo --open', {PATH: bin, HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', TODO_DEPLOY_MIRROR: server.url})}`,
+		{width: 120, height: 80},
+	);
+	try {
+		await terminal.waitFor(/\? Use the kind cluster "demo" \(created if there is none\),\s+build\s+and\s+load\s+both\s+images[^?]*Go\?/);
+		const plan = terminal.screen();
+		assert.match(
+			plan,
+			/› \[x\] install (?:kind 0\.32\.0|helm 4\.1\.4|trivy 0\.74\.0)(?:, (?:kind 0\.32\.0|helm 4\.1\.4|trivy 0\.74\.0))* \(no sudo, checksum-verified\)/,
+		);
+		assert.match(plan, /install [^\n]*kind 0\.32\.0/);
+		assert.doesNotMatch(plan, /minikube 1\.\d+/);
+		terminal.press('Escape');
+		const screen = await terminal.waitFor(/\[exit \d+\]/, 60_000);
+		assert.match(screen, /Nothing was changed\./);
+		assert.doesNotMatch(screen, /kubeconfig|start a cluster first/);
+		assert.match(screen, /\[exit 0\]/);
+		assert.ok(!existsSync(path.join(home, '.local/share/todo-deploy/bin')), 'nothing was installed');
 	} finally {
 		terminal.close();
 		await server.close();

@@ -4,6 +4,7 @@ import type {PlatformFacts, Recommendation, ToolName} from '../../doctor/types.j
 import type {AppContract} from '../../project/read-contract.js';
 import {skippableSteps, type Skippable} from '../skips.js';
 import {defineStage, next, stop, type StageBase} from '../stage.js';
+import {pinnedTool} from '../../tools/catalog.js';
 import {chosenCluster} from './cluster.js';
 
 declare module '../stage.js' {
@@ -32,14 +33,19 @@ export function contractSummary(contract: AppContract): string {
 }
 
 /** The plan, asked on a terminal: the steps left on, or undefined when it is declined. */
-async function confirmPlan(base: StageBase, recommendation: Recommendation, skip: ReadonlySet<Skippable>): Promise<ReadonlySet<Skippable> | undefined> {
+async function confirmPlan(
+	base: StageBase,
+	recommendation: Recommendation,
+	install: readonly ToolName[],
+	skip: ReadonlySet<Skippable>,
+): Promise<ReadonlySet<Skippable> | undefined> {
 	const {request} = base;
 	const {questions} = request;
 	if (!questions) {
 		return skip;
 	}
 
-	const tools = recommendation.install.map(step => `${step.tool} ${step.version}`);
+	const tools = install.map(tool => `${tool} ${pinnedTool(tool).version}`);
 	const labels: Readonly<Record<Skippable, string>> = {
 		install: tools.length > 0 ? `install ${tools.join(', ')} (no sudo, checksum-verified)` : 'install missing tools (none missing)',
 		scan: 'scan the images with Trivy and stop on fixable CRITICAL findings',
@@ -87,17 +93,15 @@ export const doctorStage = defineStage({
 			base.flow.dispatch({type: 'flow/note', text: `${windowsBrowser.detail} Fix: ${windowsBrowser.fix}`});
 		}
 
-		const skip = await confirmPlan(base, recommendation, facts.skip);
+		// --kind or --minikube choose the path: the other cluster tool is not needed, this one is.
+		const chosen = chosenCluster(base.request.kind, base.request.minikube);
+		const forPath = recommendation.install.map(step => step.tool).filter(tool => !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
+		const install = chosen && !forPath.includes(chosen.type) && !(await base.system.which(chosen.type)) ? [...forPath, chosen.type] : forPath;
+		const skip = await confirmPlan(base, recommendation, install, facts.skip);
 		if (!skip) {
 			return {type: 'declined'};
 		}
 
-		// --kind or --minikube choose the path: the other cluster tool is not needed, this one is.
-		const chosen = chosenCluster(base.request.kind, base.request.minikube);
-		const needed = recommendation.install
-			.map(step => step.tool)
-			.filter(tool => !(skip.has('scan') && tool === 'trivy') && !(chosen && (tool === 'kind' || tool === 'minikube') && tool !== chosen.type));
-		const missing = chosen && !needed.includes(chosen.type) && !(await base.system.which(chosen.type)) ? [...needed, chosen.type] : needed;
-		return next({recommendation, missing, skip});
+		return next({recommendation, missing: install.filter(tool => !(skip.has('scan') && tool === 'trivy')), skip});
 	},
 });
