@@ -38,7 +38,7 @@ import type {UpResult} from '../engine/up/run.js';
 import type {Outcome} from '../engine/outcome.js';
 import type {AppContract} from '../engine/project/read-contract.js';
 import type {Addresses} from '../engine/browser/addresses.js';
-import {upSucceededWords} from '../render/up-words.js';
+import {loadMissedWords, upSucceededWords} from '../render/up-words.js';
 import {stepsJson} from '../render/step-words.js';
 
 // up builds and deploys both sides: building one is build's --only, not up's.
@@ -103,13 +103,14 @@ export const upCommand = defineCommand({
 			return {failure: 'fix-first'};
 		}
 
-		const [{runUp, upSteps}, {readDotenv, secretSpecsFor}, {initialStatusState, statusReducer}, {givenSecretProblems}, {givenSecretWords}] = await Promise.all([
-			import('../engine/up/run.js'),
-			import('../engine/deploy/secrets.js'),
-			import('../engine/status/reducer.js'),
-			import('../engine/deploy/collect.js'),
-			import('../render/deploy-words.js'),
-		]);
+		const [{runUp, upSteps, onlyLoadMissed}, {readDotenv, secretSpecsFor}, {initialStatusState, statusReducer}, {givenSecretProblems}, {givenSecretWords}] =
+			await Promise.all([
+				import('../engine/up/run.js'),
+				import('../engine/deploy/secrets.js'),
+				import('../engine/status/reducer.js'),
+				import('../engine/deploy/collect.js'),
+				import('../render/deploy-words.js'),
+			]);
 		const log = sessionLog(root, 'up', env);
 		const flow = createStore<FlowState, FlowAction>(flowReducer, initialFlowState());
 		const status = createStore(statusReducer, initialStatusState());
@@ -140,22 +141,20 @@ export const upCommand = defineCommand({
 				const done = await runUp(localSystem(env, {signal, log, toolsDir: upRequest.installDir}), flow, status, {...upRequest, signal});
 				const failed = flow.getState().steps.find(step => step.id === done.failedStep);
 				const report = done.report ? displayPath(done.report) : '.todo-deploy/report.md';
+				// Only the load target missed: the app works for its user, so the end still gives its address first.
+				const onlyLoad = onlyLoadMissed(done) && !signal.aborted;
+				const ended = {namespace: flags.namespace, report, frontend: frontendUrl, live: mode === 'interactive', reach: done.reach};
 				finishFlow(flow, {
 					startedAt,
 					cancelled: signal.aborted,
 					succeeded: done.failure === undefined,
 					message: done.declined
 						? 'Nothing was changed.'
-						: done.failure
-							? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}`
-							: upSucceededWords({
-									namespace: flags.namespace,
-									report,
-									frontend: frontendUrl,
-									live: mode === 'interactive',
-									reach: done.reach,
-									verified: !skip.has('verify'),
-								}),
+						: onlyLoad
+							? upSucceededWords({...ended, verified: true, missed: loadMissedWords(done.verify?.load)})
+							: done.failure
+								? `Stopped at "${failed?.title ?? done.failedStep ?? ''}". The report says what was verified: ${report}`
+								: upSucceededWords({...ended, verified: !skip.has('verify')}),
 				});
 				return done;
 			},
@@ -178,7 +177,7 @@ export const upCommand = defineCommand({
 			return {failure: 'cancelled'};
 		}
 
-		return afterUp(env, mode, flags, {result, upRequest, contract: project.contract});
+		return afterUp(env, mode, flags, {result, upRequest, contract: project.contract, onlyLoadMissed: onlyLoadMissed(result)});
 	},
 });
 
@@ -193,11 +192,16 @@ async function afterUp(
 	env: Env,
 	mode: Mode,
 	flags: UpFlags,
-	run: {readonly result: UpResult; readonly upRequest: UpRequest; readonly contract: AppContract},
+	run: {readonly result: UpResult; readonly upRequest: UpRequest; readonly contract: AppContract; readonly onlyLoadMissed: boolean},
 ): Promise<Outcome> {
 	const {result, upRequest} = run;
 	const where = {...clusterChoice(flags), release: flags.release};
 	const addresses = {root: upRequest.root, contract: run.contract, release: flags.release};
+	// A declined plan changed nothing: there is nothing to watch, show or hold.
+	if (result.declined) {
+		return {failure: undefined};
+	}
+
 	if (flags.watch) {
 		if (!result.dev) {
 			writeErr('todo-deploy: not watching: the deploy did not get every pod ready. Fix what the flow says and run again.\n');
@@ -216,14 +220,15 @@ async function afterUp(
 			open: flags.open,
 			bundle: {env, root: upRequest.root, release: flags.release, choice: clusterChoice(flags)},
 		});
-	} else if (flags.open && result.failure === undefined) {
+	} else if (flags.open && (result.failure === undefined || run.onlyLoadMissed)) {
 		const system = localSystem(env);
 		const reached = await clusterOrSay(system, clusterChoice(flags), {release: flags.release});
 		if (!reached) {
 			return {failure: 'environment'};
 		}
 
-		return holdInPlainLines(system, reached, {...addresses, namespace: flags.namespace, browser: true, mode});
+		const held = await holdInPlainLines(system, reached, {...addresses, namespace: flags.namespace, browser: true, mode});
+		return held.failure === undefined ? {failure: result.failure} : held;
 	}
 
 	return {failure: result.failure};

@@ -24,6 +24,8 @@ export function upSucceededWords(run: {
 	readonly reach?: AddressReach | undefined;
 	/** verify ran (and passed): without it, the end says so and how to run it. */
 	readonly verified: boolean;
+	/** What verify found short of the target while the app works for its user (the load check's p95). */
+	readonly missed?: string | undefined;
 }): string {
 	const again = `todo-deploy open -n ${run.namespace}`;
 	const minikube =
@@ -37,6 +39,21 @@ export function upSucceededWords(run: {
 	const open = run.frontend
 		? `Open ${run.frontend} in your browser: sign up in the app (its own sign-up is the way in) and add a todo. ${kept}`
 		: `The todo app runs in ${run.namespace}.`;
-	const checked = run.verified ? 'Verified' : `Not verified (--skip verify): todo-deploy verify -n ${run.namespace} checks it`;
+	const checked = run.missed
+		? `Verified as a user meets it, but ${run.missed}`
+		: run.verified
+			? 'Verified'
+			: `Not verified (--skip verify): todo-deploy verify -n ${run.namespace} checks it`;
 	return `${open} ${checked}; report: ${run.report}. Live screen: todo-deploy status -n ${run.namespace}`;
+}
+
+/** The load check's miss, for the end of a run whose app works otherwise: "the load target is not met (p95 844 ms over 500 ms)". */
+export function loadMissedWords(load: {readonly p95: number; readonly targetP95Ms: number; readonly errors: number} | undefined): string {
+	if (!load) {
+		return 'the load check did not pass';
+	}
+
+	const p95 = `p95 ${load.p95 < 10 ? load.p95.toFixed(1) : Math.round(load.p95)} ms`;
+	const errors = load.errors > 0 ? `, ${load.errors} errors` : '';
+	return `the load target is not met (${p95} against ${load.targetP95Ms} ms${errors})`;
 }

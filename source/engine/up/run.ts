@@ -21,7 +21,7 @@ import {recordSection} from '../report/run.js';
 import type {StatusAction} from '../status/actions.js';
 import type {StatusState} from '../status/reducer.js';
 import {createStore, type Store} from '../store.js';
-import type {VerifyResult} from '../verify/run.js';
+import type {VerifyResult, verifySteps} from '../verify/run.js';
 import type {Skippable} from './skips.js';
 import {addressReach, type AddressReach} from '../browser/kind-mapping.js';
 import type {AnyStage, StageBase, UpFacts, UpRequest} from './stage.js';
@@ -73,6 +73,11 @@ export type UpResult = {
 	/** What keeps the browser's address answering once the run ends; set once something is deployed. */
 	readonly reach?: AddressReach | undefined;
 };
+
+/** Only the load target was missed: the app works for its user (the end gives its address, --open holds it), while the run still fails. */
+export function onlyLoadMissed(result: Pick<UpResult, 'failedStep' | 'deploy' | 'failure'>): boolean {
+	return result.failedStep === ('load' satisfies (typeof verifySteps)[number]['id']) && result.deploy !== undefined && result.failure === 'verify';
+}
 
 /** After a Ctrl-C: the Helm release's state in words, read by a system the cancel did not stop. */
 async function describeRelease(request: UpRequest, target: ClusterTarget | undefined): Promise<string | undefined> {
