@@ -42,6 +42,30 @@ async function withinGrace<T>(work: Promise<T>, signal: AbortSignal): Promise<T>
 }
 
 /**
+ * Whether what was written to stdout since ends its last line. Ink draws a frame as tall as the terminal
+ * without a newline after it, so whatever is printed after the screen would start on its last line.
+ */
+function watchLineEnd(): {readonly ended: () => boolean; readonly stop: () => void} {
+	const write = process.stdout.write.bind(process.stdout);
+	let ended = true;
+	process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+		// eslint-disable-next-line no-control-regex
+		const text = String(chunk).replaceAll(/\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g, '');
+		if (text !== '') {
+			ended = text.endsWith('\n');
+		}
+
+		return write(chunk, ...rest);
+	}) as typeof process.stdout.write;
+	return {
+		ended: () => ended,
+		stop() {
+			process.stdout.write = write;
+		},
+	};
+}
+
+/**
  * Runs the engine with the mode's screen. The screen ends itself when the state it shows has ended
  * (a view's own rule); the runner waits for that, so the last frame is drawn before anything else.
  */
@@ -56,12 +80,14 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 	try {
 		if (mode === 'interactive' && screens.interactive) {
 			const [{render}, element] = await Promise.all([import('ink'), screens.interactive({onCancel: cancel})]);
+			const lineEnd = watchLineEnd();
 			const app = render(element, {exitOnCtrlC: false});
 			let value: T;
 			try {
 				value = await withinGrace(run(controller.signal), controller.signal);
 			} catch (error) {
 				app.unmount();
+				lineEnd.stop();
 				throw error;
 			}
 
@@ -79,6 +105,11 @@ export async function runWithScreens<T>(mode: Mode, screens: Screens, run: (sign
 			}
 
 			await exited;
+			lineEnd.stop();
+			if (!lineEnd.ended()) {
+				process.stdout.write('\n');
+			}
+
 			return {value, cancelled: controller.signal.aborted};
 		}
 
