@@ -147,7 +147,7 @@ async function walkStages(base: StageBase, stages: readonly AnyStage[]): Promise
 
 		if (end.type === 'stop') {
 			skipRows(flow.getState().steps.findIndex(row => row.id === end.row) + 1, end.reason);
-			return {facts, stopped: {row: end.row, failure: end.failure}, declined: false};
+			return {facts: {...facts, ...end.found}, stopped: {row: end.row, failure: end.failure}, declined: false};
 		}
 
 		const before = facts.skip;

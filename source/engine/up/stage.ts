@@ -80,12 +80,19 @@ export type StageBase = {
 export type StageEnd<Adds> =
 	| {readonly type: 'next'; readonly adds: Adds}
 	/** The flow stops at this row; later rows are skipped with the reason. */
-	| {readonly type: 'stop'; readonly row: string; readonly failure: FailureClass; readonly reason: string}
+	| {readonly type: 'stop'; readonly row: string; readonly failure: FailureClass; readonly reason: string; readonly found?: Partial<UpFacts> | undefined}
 	/** The person said no to the plan: nothing was changed. */
 	| {readonly type: 'declined'};
 
 export const next = <Adds>(adds: Adds): StageEnd<Adds> => ({type: 'next', adds});
-export const stop = (row: string, failure: FailureClass, reason: string): StageEnd<never> => ({type: 'stop', row, failure, reason});
+/** found: what the stage learnt before it stopped (a verify that failed still measured), for the end's words. */
+export const stop = (row: string, failure: FailureClass, reason: string, found?: Partial<UpFacts>): StageEnd<never> => ({
+	type: 'stop',
+	row,
+	failure,
+	reason,
+	found,
+});
 
 export type StageRow = {readonly id: string; readonly title: string; readonly off?: readonly Skippable[]};
 

@@ -62,6 +62,8 @@ export const verifyStage = defineStage({
 		});
 		return verified.passed
 			? next({verify: verified})
-			: stop(base.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'health', verified.failure ?? 'verify', 'verify failed');
+			: stop(base.flow.getState().steps.find(step => step.status.type === 'failed')?.id ?? 'health', verified.failure ?? 'verify', 'verify failed', {
+					verify: verified,
+				});
 	},
 });
