@@ -11,7 +11,7 @@ import {ensureStateDir, stateDirName, writePrivate} from '../../adapters/state-d
 import type {System} from '../../adapters/system.js';
 import type {KindPortMapping} from '../../adapters/kind-registry.js';
 import type {AppContract} from '../project/read-contract.js';
-import {mappingOf, nodePorts, publishedByKind} from './kind-mapping.js';
+import {publishedByKind, publishesNodePort} from './kind-mapping.js';
 
 export type BrowserSide = 'frontend' | 'backend';
 
@@ -93,8 +93,7 @@ export async function chooseAddresses(system: System, root: string, contract: Ap
 	const chosen: Partial<Record<BrowserSide, number>> = {};
 	// A kind node that publishes a side's NodePort at the port is the app's own address (kind-mapping.ts).
 	let published: Promise<KindPortMapping[]> | undefined;
-	const publishedFor = async (side: BrowserSide, candidate: number) =>
-		mappingOf(await (published ??= publishedByKind(system.env)), candidate)?.containerPort === nodePorts[side];
+	const publishedFor = async (side: BrowserSide, candidate: number) => publishesNodePort(await (published ??= publishedByKind(system.env)), side, candidate);
 	for (const [side, port] of Object.entries(start) as Array<[BrowserSide, number]>) {
 		const usable = async (candidate: number) =>
 			!taken.has(candidate) &&

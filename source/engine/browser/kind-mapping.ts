@@ -48,6 +48,11 @@ export function mappingOf(mappings: readonly KindPortMapping[], hostPort: number
 	return mappings.find(mapping => mapping.hostPort === hostPort && loopbackOrAny.has(mapping.hostIp));
 }
 
+/** A kind node publishes this port of this machine to the side's NodePort: the address is the app's own. */
+export function publishesNodePort(mappings: readonly KindPortMapping[], side: BrowserSide, hostPort: number): boolean {
+	return mappingOf(mappings, hostPort)?.containerPort === nodePorts[side];
+}
+
 /**
  * What keeps the frontend's address answering after a run: the kind node's port mapping (it stays),
  * or todo-deploy holding it (the live screen, todo-deploy open); on minikube, only that.
@@ -64,5 +69,5 @@ export async function addressReach(env: Env, local: LocalCluster | undefined, ad
 		return 'held';
 	}
 
-	return mappingOf(await publishedByKind(env, local.name), port)?.containerPort === nodePorts.frontend ? 'kind-mapping' : 'held';
+	return publishesNodePort(await publishedByKind(env, local.name), 'frontend', port) ? 'kind-mapping' : 'held';
 }
